@@ -1,0 +1,65 @@
+// Diagnostic shapes shared by every stage. Locations are offsets into the spec text; line and column are computed
+// only when a diagnostic is displayed (see render.ts).
+
+export type Category = 'error' | 'warning' | 'suggestion';
+export type DiagnosticCode = `EML${number}`;
+
+export interface RelatedLocation {
+  file?: string;
+  start: number;
+  length: number;
+  message: string;
+}
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  /** Stable message id, e.g. 'route-target-exists/unknownModule'. Tests assert on it, never on wording. */
+  id: string;
+  category: Category;
+  file?: string;
+  start?: number;
+  length?: number;
+  /** One sentence: no colour, no code frame. */
+  message: string;
+  /** One imperative sentence telling the user how to fix it. */
+  hint?: string;
+  related?: RelatedLocation[];
+}
+
+/** A message in the catalogue: its code, category and typed text. */
+export interface MessageDef<D = void> {
+  code: DiagnosticCode;
+  category: Category;
+  text: (data: D) => string;
+  hint?: (data: D) => string;
+}
+
+/** Builds a catalogue block with its data types checked. */
+export function defineMessages<const T extends Record<string, MessageDef<any>>>(messages: T): T {
+  return messages;
+}
+
+export type DataOf<M> = M extends MessageDef<infer D> ? D : never;
+
+export function hasErrors(diagnostics: readonly Diagnostic[], strict = false): boolean {
+  return diagnostics.some((d) => d.category === 'error' || (strict && d.category === 'warning'));
+}
+
+/** Sorts by file, then position, then code; removes exact duplicates. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const unique: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const key = `${d.file}\0${d.start}\0${d.code}\0${d.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      unique.push(d);
+    }
+  }
+  return unique.sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.start ?? -1) - (b.start ?? -1) ||
+      a.code.localeCompare(b.code),
+  );
+}
