@@ -1,0 +1,184 @@
+// The in-process scoring API: createScorer(config) loads the model once and scores image bytes (decode → preprocess
+// → run → decode outputs), alone or as a batch. Used by server.ts and by `edgeml test`. Runtime stage (scoring).
+import { isAbsolute, resolve } from 'node:path';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { ExecutionProvider, ScoringConfig } from './config.js';
+import { createDecoder, type Decoder, type OutputTensor, type Prediction } from './decoders/index.js';
+import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
+import { createInputData, inputDims, prepareImage, type PreparedImage, type ResolvedInput } from './preprocess.js';
+import { loadSession, ModelLoadError } from './session.js';
+
+export interface Timings {
+  /** Decode, resize and tensor writing. */
+  preprocessMs: number;
+  inferenceMs: number;
+  postprocessMs: number;
+  totalMs: number;
+}
+
+export interface ScoreResult {
+  predictions: Prediction[];
+  /** Size of the original image (after EXIF orientation). */
+  image: { width: number; height: number };
+  timings: Timings;
+}
+
+export interface ModelSummary {
+  name: string;
+  task: ScoringConfig['task'];
+  provider: ExecutionProvider;
+  input: { name: string; width: number; height: number; layout: string; elementType: string; resize: string; colorOrder: string };
+  outputs: string[];
+  labels: number;
+  decoder: string;
+}
+
+export interface Scorer {
+  readonly summary: ModelSummary;
+  readonly description: SessionDescription;
+  score(image: Uint8Array): Promise<ScoreResult>;
+  /** Scores several images, sharing one model run when the model and decoder allow it. */
+  scoreBatch(images: readonly Uint8Array[]): Promise<ScoreResult[]>;
+  close(): Promise<void>;
+}
+
+export interface CreateScorerOptions {
+  /** Folder config.model.path is relative to (default: the working directory). */
+  baseDir?: string;
+  /** Use this model file instead of config.model.path (e.g. `edgeml test` on the spec's local file). */
+  modelPath?: string;
+  /** Receives start-up notes such as a provider fallback. */
+  log?: (line: string) => void;
+}
+
+export async function createScorer(config: ScoringConfig, options: CreateScorerOptions = {}): Promise<Scorer> {
+  const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
+  const loaded = await loadSession(modelPath, config.executionProviders);
+  if (loaded.fallbackReason) options.log?.(`note: ${loaded.fallbackReason}; using ${loaded.provider}.`);
+  const { session } = loaded;
+  try {
+    const description = describeSession(session);
+    const input = resolveInput(config, description);
+    const decoder = createDecoder(config.decoder, session.outputNames);
+    const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
+    if (missing.length > 0) throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
+    const summary: ModelSummary = {
+      name: config.name,
+      task: config.task,
+      provider: loaded.provider,
+      input: { name: input.name, width: input.width, height: input.height, layout: input.layout, elementType: input.elementType, resize: input.resize, colorOrder: input.colorOrder },
+      outputs: decoder.outputNames,
+      labels: config.labels.length,
+      decoder: config.decoder.kind,
+    };
+    return buildScorer(session, input, decoder, config.labels, summary, description);
+  } catch (error) {
+    await session.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Fills input settings the config left open from the model, and rejects contradictions with the model. */
+function resolveInput(config: ScoringConfig, description: SessionDescription): ResolvedInput {
+  const wanted = config.input.name ?? description.inputs[0]?.name;
+  const meta = description.inputs.find((i) => i.name === wanted);
+  if (!meta) throw new ModelLoadError(`The model has no input '${wanted ?? ''}' (it has '${description.inputs.map((i) => i.name).join("', '")}').`);
+  const inferred = readImageInputShape(meta.shape);
+  const layout = config.input.layout ?? inferred.layout;
+  if (!layout) throw new ModelLoadError(`Cannot tell the layout of input '${meta.name}' [${(meta.shape ?? []).join(', ')}]; set it (NCHW or NHWC).`);
+  const dims = readShapeAs(meta.shape, layout);
+  if (isFixed(dims.channels) && dims.channels !== 3) {
+    throw new ModelLoadError(`Input '${meta.name}' takes ${dims.channels} channel(s); the scoring module feeds 3 (RGB or BGR).`);
+  }
+  const size = (axis: 'width' | 'height'): number => {
+    const fromModel = dims[axis];
+    const fromConfig = config.input[axis];
+    if (fromConfig !== undefined && isFixed(fromModel) && fromModel !== fromConfig) {
+      throw new ModelLoadError(`The config sets input ${axis} ${fromConfig} but model input '${meta.name}' has ${axis} ${fromModel}.`);
+    }
+    const value = fromConfig ?? (isFixed(fromModel) ? fromModel : undefined);
+    if (value === undefined) throw new ModelLoadError(`Model input '${meta.name}' has a variable ${axis}; set the input ${axis} in the config.`);
+    return value;
+  };
+  const modelType = meta.elementType === 'float32' || meta.elementType === 'uint8' ? meta.elementType : undefined;
+  const elementType = config.input.elementType ?? modelType;
+  if (!elementType) throw new ModelLoadError(`Input '${meta.name}' takes ${meta.elementType}; the scoring module feeds float32 or uint8.`);
+  if (modelType && elementType !== modelType) throw new ModelLoadError(`The config sets element type ${elementType} but input '${meta.name}' takes ${meta.elementType}.`);
+  const batch = meta.shape?.[0];
+  return { ...config.input, name: meta.name, width: size('width'), height: size('height'), layout, elementType, dynamicBatch: !isFixed(batch) };
+}
+
+function buildScorer(
+  session: InferenceSession,
+  input: ResolvedInput,
+  decoder: Decoder,
+  labels: readonly string[],
+  summary: ModelSummary,
+  description: SessionDescription,
+): Scorer {
+  let ortModule: typeof import('onnxruntime-node') | undefined;
+  const tensorFor = async (prepared: readonly PreparedImage[]): Promise<Tensor> => {
+    ortModule ??= await import('onnxruntime-node');
+    const data = createInputData(prepared, input);
+    return new ortModule.Tensor(input.elementType, data, inputDims(input, prepared.length));
+  };
+
+  /** Runs one model call over already prepared images and decodes each. */
+  const runPrepared = async (prepared: readonly PreparedImage[], started: number[], preprocessMs: number[]): Promise<ScoreResult[]> => {
+    const t0 = performance.now();
+    const feeds = { [input.name]: await tensorFor(prepared) };
+    const tensorMs = performance.now() - t0;
+    const outputs = (await session.run(feeds, decoder.outputNames)) as Record<string, Tensor>;
+    const t1 = performance.now();
+    const inferenceMs = t1 - t0 - tensorMs;
+    const results = prepared.map((img, batchIndex) => {
+      const t2 = performance.now();
+      const predictions = decoder.decode({ outputs: outputs as Record<string, OutputTensor>, batchIndex, geometry: img.geometry, labels });
+      const t3 = performance.now();
+      return {
+        predictions,
+        image: { width: img.geometry.originalWidth, height: img.geometry.originalHeight },
+        timings: {
+          preprocessMs: round(preprocessMs[batchIndex]! + tensorMs / prepared.length),
+          inferenceMs: round(inferenceMs),
+          postprocessMs: round(t3 - t2),
+          totalMs: round(t3 - started[batchIndex]!),
+        },
+      };
+    });
+    for (const tensor of Object.values(outputs)) tensor.dispose?.();
+    return results;
+  };
+
+  const prepareTimed = async (bytes: Uint8Array): Promise<{ prepared: PreparedImage; started: number; ms: number }> => {
+    const started = performance.now();
+    const prepared = await prepareImage(bytes, input);
+    return { prepared, started, ms: performance.now() - started };
+  };
+
+  const score = async (bytes: Uint8Array): Promise<ScoreResult> => {
+    const p = await prepareTimed(bytes);
+    return (await runPrepared([p.prepared], [p.started], [p.ms]))[0]!;
+  };
+
+  return {
+    summary,
+    description,
+    score,
+    async scoreBatch(images) {
+      if (images.length === 0) return [];
+      if (!(decoder.batchable && input.dynamicBatch) || images.length === 1) {
+        const results: ScoreResult[] = [];
+        for (const image of images) results.push(await score(image));
+        return results;
+      }
+      const prepared = await Promise.all(images.map(prepareTimed));
+      return runPrepared(prepared.map((p) => p.prepared), prepared.map((p) => p.started), prepared.map((p) => p.ms));
+    },
+    async close() {
+      await session.release();
+    },
+  };
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;

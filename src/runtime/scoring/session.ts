@@ -1,0 +1,40 @@
+// Loads the ONNX model once with the configured execution providers (CUDA first, falling back to CPU when CUDA
+// cannot start) and keeps the session for every request. Runtime stage (scoring).
+import type { InferenceSession } from 'onnxruntime-node';
+import type { ExecutionProvider } from './config.js';
+
+export interface LoadedSession {
+  session: InferenceSession;
+  /** The provider actually in use. */
+  provider: ExecutionProvider;
+  /** Why a preferred provider was skipped, for the start-up log. */
+  fallbackReason?: string;
+}
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+export async function loadSession(modelPath: string, providers: readonly ExecutionProvider[]): Promise<LoadedSession> {
+  const ort = await import('onnxruntime-node');
+  let fallbackReason: string | undefined;
+  for (const provider of providers) {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+      });
+      return { session, provider, ...(fallbackReason ? { fallbackReason } : {}) };
+    } catch (error) {
+      const message = firstLine(error);
+      // A broken model fails the same way on every provider: report it instead of trying the next one.
+      if (provider === 'cpu' || /Load model|Protobuf|doesn't exist|No such file|INVALID_GRAPH|INVALID_PROTOBUF/i.test(message)) {
+        throw new ModelLoadError(`Cannot load model '${modelPath}': ${message}`);
+      }
+      fallbackReason = `${provider} provider unavailable (${message})`;
+    }
+  }
+  throw new ModelLoadError(`Cannot load model '${modelPath}': no execution provider could start (${fallbackReason ?? 'none configured'}).`);
+}
+
+const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();

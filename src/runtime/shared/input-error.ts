@@ -1,0 +1,18 @@
+// A problem with what a client sent (not a bug): carries the HTTP status to answer and a one-line message.
+// Runtime stage, shared by the scoring and image-capture modules.
+
+export type InputErrorStatus = 400 | 404 | 405 | 413 | 415;
+
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    readonly status: InputErrorStatus,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isInputError(error: unknown): error is InputError {
+  return error instanceof InputError;
+}
