@@ -1,0 +1,122 @@
+// Turns errors from the Azure SDKs (core RestError, azure-iothub errors, socket errors, identity errors) into one
+// ProviderError with Azure's error code, with every known secret scrubbed from the message. Apply stage.
+import { ProviderError } from '../types.js';
+import { isRetryableStatus, isTransientNetworkError } from '../retry.js';
+
+/** Remembers secret values a provider has seen and removes them from any text. */
+export interface Redactor {
+  add(secret: string | undefined): void;
+  redact(text: string): string;
+}
+
+export function createRedactor(initial: (string | undefined)[] = []): Redactor {
+  const secrets = new Set<string>();
+  const redactor: Redactor = {
+    add(secret) {
+      // Very short values would blank out ordinary words; Azure keys and passwords are long.
+      if (secret && secret.length >= 8) secrets.add(secret);
+    },
+    redact(text) {
+      let out = text;
+      for (const secret of secrets) out = out.split(secret).join('(sensitive)');
+      // SAS tokens and bearer tokens can appear in echoed headers; never let them through.
+      out = out.replace(/SharedAccessSignature [^\s"',]+/g, 'SharedAccessSignature (sensitive)');
+      out = out.replace(/(SharedAccessKey|sig|AccountKey|password|client_secret)=[^;&\s"']+/gi, '$1=(sensitive)');
+      return out.replace(/Bearer [A-Za-z0-9._~+/=-]+/g, 'Bearer (sensitive)');
+    },
+  };
+  for (const secret of initial) redactor.add(secret);
+  return redactor;
+}
+
+interface ErrorLike {
+  name?: string;
+  code?: unknown;
+  statusCode?: number;
+  status?: number;
+  message?: string;
+  details?: { error?: { code?: string; message?: string } };
+  response?: { statusCode?: number; status?: number; bodyAsText?: string | null };
+  responseBody?: unknown;
+}
+
+/** IoT Hub service bodies look like {"Message":"ErrorCode:DeviceNotFound;Device x not found.", …}. */
+export function parseIotHubErrorBody(body: unknown): { code?: string; message?: string } {
+  if (typeof body !== 'string' || body === '') return {};
+  try {
+    const json = JSON.parse(body) as { Message?: string; message?: string; code?: unknown; error?: { code?: string; message?: string } };
+    if (json.error?.code) return { code: json.error.code, message: json.error.message };
+    const text = json.Message ?? json.message;
+    const match = typeof text === 'string' ? /^ErrorCode:([A-Za-z0-9]+);(.*)$/s.exec(text) : null;
+    if (match) return { code: match[1], message: match[2] };
+    return typeof text === 'string' ? { message: text } : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Azure ARM bodies: {"error":{"code":"ResourceGroupNotFound","message":"…"}}. */
+function parseArmErrorBody(body: string | null | undefined): { code?: string; message?: string } {
+  if (!body) return {};
+  try {
+    const json = JSON.parse(body) as { error?: { code?: string; message?: string } };
+    return json.error ? { code: json.error.code, message: json.error.message } : {};
+  } catch {
+    return {};
+  }
+}
+
+export function statusOf(error: unknown): number | undefined {
+  const e = error as ErrorLike | null;
+  return e?.statusCode ?? e?.status ?? e?.response?.statusCode ?? e?.response?.status ?? undefined;
+}
+
+/** Azure's error code for an SDK error, or undefined. */
+export function azureErrorCode(error: unknown): string | undefined {
+  const e = error as ErrorLike | null;
+  if (!e) return undefined;
+  const fromBody = parseIotHubErrorBody(e.responseBody).code ?? parseArmErrorBody(e.response?.bodyAsText).code;
+  if (fromBody) return fromBody;
+  if (e.details?.error?.code) return e.details.error.code;
+  if (typeof e.code === 'string' && e.code !== '' && !/^\d+$/.test(e.code)) return e.code;
+  return undefined;
+}
+
+const localCodeByStatus: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
+
+/** Wraps any error as a ProviderError; the message is redacted and names the operation. */
+export function toProviderError(error: unknown, operation: string, redactor: Redactor): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const e = (error ?? {}) as ErrorLike;
+  const status = statusOf(error);
+  const network = status === undefined && isTransientNetworkError(error);
+  const code =
+    azureErrorCode(error) ??
+    (status !== undefined ? localCodeByStatus[status] : undefined) ??
+    (e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError' ? e.name : undefined) ??
+    (network ? 'ConnectionFailed' : 'Unknown');
+  const detail = parseIotHubErrorBody(e.responseBody).message ?? parseArmErrorBody(e.response?.bodyAsText).message ?? e.message ?? String(error);
+  const message = redactor.redact(`${operation} failed${status !== undefined ? ` (HTTP ${status})` : ''}: ${code}: ${oneLine(detail)}`);
+  return new ProviderError({ code, status, message, retryable: isRetryableStatus(status) || network, operation });
+}
+
+export function isNotFound(error: unknown): boolean {
+  return statusOf(error) === 404;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
