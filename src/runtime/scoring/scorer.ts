@@ -14,6 +14,8 @@ export interface Timings {
   inferenceMs: number;
   postprocessMs: number;
   totalMs: number;
+  /** Images that shared the model run (inferenceMs is that whole run). */
+  batchSize: number;
 }
 
 export interface ScoreResult {
@@ -143,6 +145,7 @@ function buildScorer(
           inferenceMs: round(inferenceMs),
           postprocessMs: round(t3 - t2),
           totalMs: round(t3 - started[batchIndex]!),
+          batchSize: prepared.length,
         },
       };
     });

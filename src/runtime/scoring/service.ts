@@ -1,0 +1,57 @@
+// Starts the scoring service from a config file: validate the config, listen at once (so /healthz can answer 503
+// while loading), load the model, and close gracefully on SIGTERM / SIGINT. Runtime stage (scoring), used by main.ts.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { validateScoringConfig, type ScoringConfig } from './config.js';
+import { createScorer } from './scorer.js';
+import { createScoringServer, type ScoringServer } from './server.js';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export async function readScoringConfig(path: string): Promise<ScoringConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new StartupError(`Cannot read scoring config '${path}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new StartupError(`Scoring config '${path}' is not valid JSON: ${(error as Error).message}.`);
+  }
+  return validateScoringConfig(json);
+}
+
+export interface RunningService {
+  server: ScoringServer;
+  port: number;
+  /** Settles when the model is loaded (or failed to load; the server keeps answering 503 then). */
+  loaded: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startScoringService(configPath: string, log: (line: string) => void, portOverride?: number): Promise<RunningService> {
+  const config = await readScoringConfig(configPath);
+  const server = createScoringServer(config, { log });
+  const port = await server.listen(portOverride ?? config.server.port);
+  log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
+  const started = performance.now();
+  const loaded = createScorer(config, { baseDir: dirname(resolve(configPath)), log }).then(
+    (scorer) => {
+      server.setScorer(scorer);
+      const s = scorer.summary;
+      log(`${config.name}: model ready in ${Math.round(performance.now() - started)} ms on ${s.provider}: input ${s.input.name} ${s.input.layout} ${s.input.width}x${s.input.height} ${s.input.elementType}, outputs ${s.outputs.join(', ')}`);
+    },
+    (error: Error) => {
+      server.setLoadError(error);
+      log(`${config.name}: ${error.message}`);
+    },
+  );
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= loaded.then(() => server.close()));
+  return { server, port, loaded, stop };
+}

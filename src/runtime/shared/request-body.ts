@@ -1,0 +1,109 @@
+// Reads an HTTP request body into memory with a byte limit, and multipart/form-data bodies into named parts (busboy).
+// Runtime stage, shared by modules that accept uploads. Errors are InputErrors with the status to answer.
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import { InputError } from './input-error.js';
+
+export interface BodyPart {
+  field: string;
+  filename?: string;
+  contentType: string;
+  data: Buffer;
+}
+
+const MAX_PARTS = 32;
+
+export function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function tooLarge(limit: number): InputError {
+  return new InputError(413, `The request body is larger than the ${limit}-byte limit.`);
+}
+
+/** Rejects at once when Content-Length already exceeds the limit, before anything is read. */
+export function checkDeclaredLength(req: IncomingMessage, limit: number): void {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+}
+
+/** Reads the whole body, failing with 413 as soon as it passes `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  checkDeclaredLength(req, limit);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        chunks.length = 0;
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => failed || resolve(Buffer.concat(chunks, size)));
+    req.on('error', (error) => failed || ((failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`))));
+  });
+}
+
+/** Parses multipart/form-data; file parts and plain fields both come back as parts, in request order. */
+export function readMultipart(req: IncomingMessage, limit: number): Promise<BodyPart[]> {
+  checkDeclaredLength(req, limit);
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      // latin1 keeps plain (non-file) field values byte-exact, so an image sent as a form field survives.
+      parser = busboy({
+        headers: req.headers,
+        defCharset: 'latin1',
+        limits: { fileSize: limit, fieldSize: limit, files: MAX_PARTS, fields: MAX_PARTS, parts: MAX_PARTS },
+      });
+    } catch (error) {
+      return reject(new InputError(400, `Malformed multipart request: ${(error as Error).message}.`));
+    }
+    const parts: BodyPart[] = [];
+    const pending: Promise<void>[] = [];
+    let total = 0;
+    let failed = false;
+    const fail = (error: InputError): void => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(parser);
+      req.resume(); // keep draining so the client can read our answer
+      reject(error);
+    };
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) fail(tooLarge(limit));
+    });
+    parser.on('file', (field, stream, info) => {
+      const chunks: Buffer[] = [];
+      pending.push(
+        new Promise((done) => {
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('limit', () => fail(tooLarge(limit)));
+          stream.on('close', () => {
+            parts.push({ field, filename: info.filename, contentType: info.mimeType, data: Buffer.concat(chunks) });
+            done();
+          });
+        }),
+      );
+    });
+    parser.on('field', (field, value, info) => {
+      parts.push({ field, contentType: info.mimeType, data: Buffer.from(value, 'latin1') });
+    });
+    parser.on('partsLimit', () => fail(new InputError(400, `Too many parts in the multipart request (at most ${MAX_PARTS}).`)));
+    parser.on('filesLimit', () => fail(new InputError(400, `Too many files in the multipart request (at most ${MAX_PARTS}).`)));
+    parser.on('fieldsLimit', () => fail(new InputError(400, `Too many fields in the multipart request (at most ${MAX_PARTS}).`)));
+    parser.on('error', (error: Error) => fail(new InputError(400, `Malformed multipart request: ${error.message}.`)));
+    parser.on('close', () => {
+      void Promise.all(pending).then(() => failed || resolve(parts));
+    });
+    req.on('error', (error) => fail(new InputError(400, `The request body could not be read: ${error.message}`)));
+    req.pipe(parser);
+  });
+}
