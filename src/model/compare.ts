@@ -1,0 +1,183 @@
+// Compares a spec's model settings (IR) with what the ONNX file really has (ModelInfo): input name, layout, channels,
+// size and element type; decoder outputs and their shapes; labels versus classes. Model stage, pure; the spec checker
+// turns each ModelMismatch into a diagnostic at the spec line of its IR path.
+import type { SpecPath, WorkflowIR } from '../ir/types.js';
+import { guessBoxesOutputs } from '../runtime/scoring/decoders/boxes.js';
+import { isFixed, readImageInputShape, readShapeAs, type Dim, type TensorInfo } from '../runtime/scoring/model-metadata.js';
+import type { ModelInfo } from './model-info.js';
+
+export type ModelMismatchId =
+  | 'input-missing'
+  | 'input-not-image'
+  | 'input-layout'
+  | 'input-layout-unknown'
+  | 'input-channels'
+  | 'input-size'
+  | 'input-size-unknown'
+  | 'input-element-type'
+  | 'output-missing'
+  | 'output-not-tensor'
+  | 'output-shape'
+  | 'boxes-outputs-unknown'
+  | 'label-count';
+
+export interface ModelMismatch {
+  /** Stable id of the kind of mismatch; the checker maps it to a diagnostic code. */
+  id: ModelMismatchId;
+  /** IR field the mismatch is about, e.g. ['model', 'preprocess', 'width']. */
+  path: SpecPath;
+  /** What the model has. */
+  actual: string | number;
+  /** What the spec says, when it says something. */
+  expected?: string | number;
+  /** One sentence, ending in a period. */
+  message: string;
+}
+
+interface Context {
+  ir: Pick<WorkflowIR, 'model' | 'task'>;
+  info: ModelInfo;
+  input?: TensorInfo;
+}
+
+type Rule = (ctx: Context) => ModelMismatch[];
+
+const PRE = ['model', 'preprocess'] as const;
+const DEC = ['model', 'decoder'] as const;
+const shapeText = (shape: readonly Dim[] | undefined): string => `[${(shape ?? []).join(', ')}]`;
+const names = (list: readonly TensorInfo[]): string => list.map((t) => `'${t.name}'`).join(', ');
+
+const inputRules: Rule[] = [
+  function inputExists({ ir, info, input }) {
+    if (input) return [];
+    const wanted = ir.model.preprocess.inputName;
+    return [{ id: 'input-missing', path: [...PRE, 'inputName'], actual: info.inputs.map((i) => i.name).join(', '), expected: wanted ?? '', message: wanted ? `The model has no input '${wanted}'; its inputs are ${names(info.inputs)}.` : 'The model has no inputs.' }];
+  },
+  function inputIsImage({ input }) {
+    if (!input || (input.shape?.length === 4)) return [];
+    return [{ id: 'input-not-image', path: [...PRE, 'inputName'], actual: shapeText(input.shape), message: `Model input '${input.name}' has shape ${shapeText(input.shape)}, not an image batch [N, C, H, W] or [N, H, W, C].` }];
+  },
+  function layoutFits({ ir, input }) {
+    if (input?.shape?.length !== 4) return [];
+    const inferred = readImageInputShape(input.shape).layout;
+    const stated = ir.model.preprocess.layout;
+    if (stated && inferred && stated !== inferred) {
+      return [{ id: 'input-layout', path: [...PRE, 'layout'], actual: inferred, expected: stated, message: `The spec says layout ${stated} but model input '${input.name}' ${shapeText(input.shape)} is ${inferred}.` }];
+    }
+    if (!stated && !inferred) {
+      return [{ id: 'input-layout-unknown', path: [...PRE, 'layout'], actual: shapeText(input.shape), message: `Cannot tell whether model input '${input.name}' ${shapeText(input.shape)} is NCHW or NHWC; set the layout.` }];
+    }
+    return [];
+  },
+  function channelsFit({ ir, input }) {
+    const layout = ir.model.preprocess.layout ?? readImageInputShape(input?.shape).layout;
+    if (!input || !layout) return [];
+    const { channels } = readShapeAs(input.shape, layout);
+    if (!isFixed(channels) || channels === 3) return [];
+    return [{ id: 'input-channels', path: [...PRE, 'colorOrder'], actual: channels, expected: 3, message: `Model input '${input.name}' takes ${channels} channel(s) but the spec feeds 3 (${ir.model.preprocess.colorOrder}).` }];
+  },
+  function sizeFits({ ir, input }) {
+    const layout = ir.model.preprocess.layout ?? readImageInputShape(input?.shape).layout;
+    if (!input || !layout) return [];
+    const dims = readShapeAs(input.shape, layout);
+    return (['width', 'height'] as const).flatMap((axis): ModelMismatch[] => {
+      const model = dims[axis];
+      const spec = ir.model.preprocess[axis];
+      if (spec !== undefined && isFixed(model) && model !== spec) {
+        return [{ id: 'input-size', path: [...PRE, axis], actual: model, expected: spec, message: `The spec sets ${axis} ${spec} but model input '${input.name}' has ${axis} ${model}.` }];
+      }
+      if (spec === undefined && !isFixed(model)) {
+        return [{ id: 'input-size-unknown', path: [...PRE, axis], actual: String(model), message: `Model input '${input.name}' has a variable ${axis} ('${model}'); set the ${axis} in the spec.` }];
+      }
+      return [];
+    });
+  },
+  function elementTypeFits({ ir, input }) {
+    if (!input) return [];
+    const stated = ir.model.preprocess.elementType;
+    const supported = input.elementType === 'float32' || input.elementType === 'uint8';
+    if (!supported) {
+      return [{ id: 'input-element-type', path: [...PRE, 'elementType'], actual: input.elementType, ...(stated ? { expected: stated } : {}), message: `Model input '${input.name}' takes ${input.elementType}; the scoring module feeds float32 or uint8.` }];
+    }
+    if (stated && stated !== input.elementType) {
+      return [{ id: 'input-element-type', path: [...PRE, 'elementType'], actual: input.elementType, expected: stated, message: `The spec sets element type ${stated} but model input '${input.name}' takes ${input.elementType}.` }];
+    }
+    return [];
+  },
+];
+
+/** An output the decoder names (or the first output) that must exist and be a tensor. */
+function findOutput(info: ModelInfo, name: string | undefined, path: SpecPath): { output?: TensorInfo; problems: ModelMismatch[] } {
+  const output = name ? info.outputs.find((o) => o.name === name) : info.outputs[0];
+  if (!output) {
+    return { problems: [{ id: 'output-missing', path, actual: info.outputs.map((o) => o.name).join(', '), expected: name ?? '', message: name ? `The model has no output '${name}'; its outputs are ${names(info.outputs)}.` : 'The model has no outputs.' }] };
+  }
+  if (!output.shape) {
+    return { problems: [{ id: 'output-not-tensor', path, actual: output.name, message: `Model output '${output.name}' is not a tensor (e.g. a ZipMap of labels); decode a tensor output instead.` }] };
+  }
+  return { output, problems: [] };
+}
+
+function labelCount(ir: Context['ir'], classes: number, what: string): ModelMismatch[] {
+  const labels = ir.model.labels;
+  if (!labels || labels.length === classes) return [];
+  const path: SpecPath = ir.model.labelsFile ? ['model', 'labelsFile'] : ['model', 'labels'];
+  return [{ id: 'label-count', path, actual: classes, expected: labels.length, message: `The spec lists ${labels.length} label(s) but ${what} has ${classes} classes.` }];
+}
+
+const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
+  classification({ ir, info }) {
+    const decoder = ir.model.decoder;
+    if (decoder.kind !== 'classification') return [];
+    const { output, problems } = findOutput(info, decoder.output, [...DEC, 'output']);
+    if (!output?.shape) return problems;
+    const perImage = output.shape.length <= 1 ? output.shape : output.shape.slice(1);
+    // A score vector may carry trailing 1s ([N, C, 1, 1]); more than one other dimension is a map, not a vector.
+    const classDims = perImage.filter((d) => !(isFixed(d) && d === 1));
+    if (classDims.length > 1) {
+      return [{ id: 'output-shape', path: [...DEC, 'output'], actual: shapeText(output.shape), message: `Model output '${output.name}' ${shapeText(output.shape)} is not one score vector per image.` }];
+    }
+    const classes = classDims.length === 0 ? 1 : classDims[0];
+    return isFixed(classes) ? labelCount(ir, classes, `output '${output.name}'`) : [];
+  },
+  boxes({ ir, info }) {
+    const decoder = ir.model.decoder;
+    if (decoder.kind !== 'boxes') return [];
+    const problems: ModelMismatch[] = [];
+    for (const role of ['boxes', 'scores', 'labels'] as const) {
+      const name = decoder.outputs[role];
+      if (name) problems.push(...findOutput(info, name, [...DEC, 'outputs', role]).problems);
+    }
+    if (problems.length) return problems;
+    const chosen = guessBoxesOutputs(decoder.outputs, info.outputs.map((o) => o.name));
+    if (!chosen) {
+      return [{ id: 'boxes-outputs-unknown', path: [...DEC, 'outputs'], actual: info.outputs.map((o) => o.name).join(', '), message: `Cannot tell which of the outputs ${names(info.outputs)} hold boxes and scores; name them.` }];
+    }
+    const boxes = info.outputs.find((o) => o.name === chosen.boxes);
+    const last = boxes?.shape?.[boxes.shape.length - 1];
+    if (boxes?.shape && (boxes.shape.length < 2 || boxes.shape.length > 3 || (isFixed(last) && last !== 4))) {
+      return [{ id: 'output-shape', path: [...DEC, 'outputs', 'boxes'], actual: shapeText(boxes.shape), message: `Boxes output '${boxes.name}' has shape ${shapeText(boxes.shape)}; expected [N, 4] or [batch, N, 4].` }];
+    }
+    return [];
+  },
+  'yolo-grid'({ ir, info }) {
+    const decoder = ir.model.decoder;
+    if (decoder.kind !== 'yolo-grid') return [];
+    const { output, problems } = findOutput(info, decoder.output, [...DEC, 'output']);
+    if (!output?.shape) return problems;
+    const channels = output.shape[1];
+    const anchors = decoder.anchors.length;
+    if (output.shape.length !== 4 || (isFixed(channels) && (channels % anchors !== 0 || channels / anchors < 6))) {
+      return [{ id: 'output-shape', path: [...DEC, 'anchors'], actual: shapeText(output.shape), expected: anchors, message: `Model output '${output.name}' ${shapeText(output.shape)} does not fit ${anchors} anchors: expected [1, ${anchors}*(5+classes), gridH, gridW].` }];
+    }
+    return isFixed(channels) ? labelCount(ir, channels / anchors - 5, `output '${output.name}'`) : [];
+  },
+};
+
+/** Every way the model file disagrees with the spec; empty when they fit. */
+export function compareModelWithSpec(ir: Pick<WorkflowIR, 'model' | 'task'>, info: ModelInfo): ModelMismatch[] {
+  const wanted = ir.model.preprocess.inputName;
+  const input = wanted ? info.inputs.find((i) => i.name === wanted) : info.inputs[0];
+  const ctx: Context = { ir, info, ...(input ? { input } : {}) };
+  return [...inputRules.flatMap((rule) => rule(ctx)), ...decoderRules[ir.model.decoder.kind](ctx)];
+}

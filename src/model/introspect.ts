@@ -1,0 +1,147 @@
+// Model introspection: opens an ONNX file with onnxruntime-node and reports its inputs and outputs (ModelInfo), with
+// one-line typed errors for missing, unreadable and non-ONNX files; finds a spec's model file when it is local.
+// Model stage (compiler side); onnxruntime-node is imported lazily so `edgeml validate` stays light.
+import { open, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { WorkflowIR } from '../ir/types.js';
+import type { ModelInfo, SpecModelIntrospection } from './model-info.js';
+
+export type ModelIntrospectionErrorKind = 'missing' | 'unreadable' | 'not-onnx' | 'invalid';
+
+/** A model file problem, with a one-line message meant for the user (no stack is needed to understand it). */
+export class ModelIntrospectionError extends Error {
+  override name = 'ModelIntrospectionError';
+  constructor(
+    readonly kind: ModelIntrospectionErrorKind,
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function introspectModel(file: string): Promise<ModelInfo> {
+  const path = resolve(file);
+  const size = await checkReadableFile(path);
+  await checkLooksLikeOnnx(path, size);
+  const ort = await import('onnxruntime-node');
+  const { describeSession } = await import('../runtime/scoring/model-metadata.js');
+  let session: import('onnxruntime-node').InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(path, { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' });
+  } catch (error) {
+    const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^Load model from \S+ failed:/, '').trim();
+    const kind: ModelIntrospectionErrorKind = /protobuf parsing failed/i.test(detail) ? 'not-onnx' : 'invalid';
+    const what = kind === 'not-onnx' ? 'is not an ONNX model' : 'is an ONNX file onnxruntime cannot load';
+    throw new ModelIntrospectionError(kind, path, `Model file '${file}' ${what}: ${detail}`);
+  }
+  try {
+    const { inputs, outputs } = describeSession(session);
+    return { file: path, sizeBytes: size, inputs, outputs };
+  } finally {
+    await session.release().catch(() => undefined);
+  }
+}
+
+async function checkReadableFile(path: string): Promise<number> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ModelIntrospectionError('missing', path, `Model file '${path}' does not exist.`);
+    throw new ModelIntrospectionError('unreadable', path, `Model file '${path}' cannot be read (${code ?? 'error'}).`);
+  }
+  if (!info.isFile()) throw new ModelIntrospectionError('unreadable', path, `Model path '${path}' is not a file.`);
+  if (info.size === 0) throw new ModelIntrospectionError('not-onnx', path, `Model file '${path}' is empty.`);
+  return info.size;
+}
+
+/**
+ * Cheap check before handing the file to onnxruntime: an ONNX ModelProto starts with a protobuf field tag (field
+ * 1..20, wire type varint or length-delimited). Catches zips, JSON and many other files with a clearer message.
+ */
+async function checkLooksLikeOnnx(path: string, size: number): Promise<void> {
+  let head: Buffer;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      ({ buffer: head } = await handle.read(Buffer.alloc(4), 0, 4, 0));
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw new ModelIntrospectionError('unreadable', path, `Model file '${path}' cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  if (head.toString('latin1', 0, 4) === 'PK\x03\x04') {
+    throw new ModelIntrospectionError('not-onnx', path, `Model file '${path}' is a zip archive, not an ONNX model; extract the .onnx file from it.`);
+  }
+  const field = head[0]! >> 3;
+  const wireType = head[0]! & 7;
+  if (size < 8 || field < 1 || field > 20 || (wireType !== 0 && wireType !== 2)) {
+    throw new ModelIntrospectionError('not-onnx', path, `Model file '${path}' is not an ONNX model.`);
+  }
+}
+
+export interface LocateOptions {
+  /** Folder where remote models (azureml, url) are cached by name once downloaded. */
+  cacheDir?: string;
+}
+
+/**
+ * The local path of the spec's model file, or why it is not available yet. Remote sources count as local only
+ * when a copy sits in cacheDir (a url source's copy must also match its sha256).
+ */
+export async function locateSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions = {}): Promise<{ file: string } | { deferred: string }> {
+  const source = ir.model.source;
+  switch (source.kind) {
+    case 'file':
+      return { file: join(ir.specDir, source.path) };
+    case 'customvision':
+      if (/\.zip$/i.test(source.path)) return { deferred: `Custom Vision archive '${source.path}' is introspected after it is extracted at compile time.` };
+      return { file: join(ir.specDir, source.path, source.modelFile) };
+    case 'azureml':
+    case 'url': {
+      const where = source.kind === 'azureml' ? `Azure ML model '${source.name}' version ${source.version}` : `model at ${new URL(source.url).host}`;
+      if (!options.cacheDir) return { deferred: `The ${where} is downloaded at build time; it is checked then.` };
+      const file = join(options.cacheDir, source.file);
+      if (!(await isFile(file))) return { deferred: `The ${where} is not downloaded yet; it is checked at build time.` };
+      if (source.kind === 'url' && (await sha256(file)) !== source.sha256.toLowerCase()) {
+        return { deferred: `The cached copy of the ${where} does not match its sha256; it is downloaded again at build time.` };
+      }
+      return { file };
+    }
+  }
+}
+
+/** Introspects the spec's model when it is available locally; never throws for model problems. */
+export async function introspectSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions = {}): Promise<SpecModelIntrospection> {
+  const located = await locateSpecModel(ir, options);
+  if ('deferred' in located) return { status: 'deferred', reason: located.deferred };
+  try {
+    return { status: 'ok', info: await introspectModel(located.file) };
+  } catch (error) {
+    if (error instanceof ModelIntrospectionError) return { status: 'error', error };
+    throw error;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function sha256(path: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolvePromise(hash.digest('hex')))
+      .on('error', reject);
+  });
+}

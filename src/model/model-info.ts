@@ -1,0 +1,19 @@
+// What introspection learns about an ONNX model file: its inputs and outputs with element types and shapes
+// (symbolic dims kept as names). Model stage: produced by introspect.ts, read by compare.ts and scoring-config.ts.
+import type { TensorInfo } from '../runtime/scoring/model-metadata.js';
+
+export type { Dim, TensorInfo } from '../runtime/scoring/model-metadata.js';
+
+export interface ModelInfo {
+  /** The file that was read (absolute; for messages only, never rendered). */
+  file: string;
+  sizeBytes: number;
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
+/** The model of a spec, introspected, deferred (not available locally yet), or unreadable. */
+export type SpecModelIntrospection =
+  | { status: 'ok'; info: ModelInfo }
+  | { status: 'deferred'; reason: string }
+  | { status: 'error'; error: Error & { kind: string } };

@@ -1,0 +1,103 @@
+// Builds the scoring server's config (runtime/scoring/config.ts) for one scoring module from the IR, filling what the
+// spec left open (input name, size, layout, element type, decoder outputs) from the model's introspection.
+// Model stage, pure: the compiler writes the result as JSON into the module's build context; `edgeml test` uses it.
+import type { DecoderIR, ModuleIR, ScoringSettingsIR, WorkflowIR } from '../ir/types.js';
+import type { DecoderConfig, InputConfig, ResizeMode, ScoringConfig } from '../runtime/scoring/config.js';
+import { guessBoxesOutputs } from '../runtime/scoring/decoders/boxes.js';
+import { isFixed, readImageInputShape, readShapeAs } from '../runtime/scoring/model-metadata.js';
+import type { ModelInfo } from './model-info.js';
+
+/** Where the model sits in the build context, relative to the config file. */
+export const CONTAINER_MODEL_PATH = 'model/model.onnx';
+
+/** Used when the IR carries no scoring settings for the module (the schema's documented defaults). */
+export const DEFAULT_SCORING_SETTINGS: ScoringSettingsIR = {
+  port: 5001,
+  apis: ['azureml', 'customvision'],
+  maxBodyBytes: 8 * 1024 * 1024,
+  concurrency: 1,
+  queueLimit: 16,
+  executionProviders: ['cpu'],
+};
+
+export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspection?: ModelInfo): ScoringConfig {
+  const settings = module.scoring ?? DEFAULT_SCORING_SETTINGS;
+  return {
+    version: 1,
+    name: module.name,
+    task: ir.task,
+    model: { path: CONTAINER_MODEL_PATH },
+    input: createInputConfig(ir, introspection),
+    decoder: createDecoderConfig(ir.model.decoder, introspection),
+    labels: [...(ir.model.labels ?? [])],
+    server: {
+      port: settings.port,
+      apis: [...settings.apis],
+      maxBodyBytes: settings.maxBodyBytes,
+      concurrency: settings.concurrency,
+      queueLimit: settings.queueLimit,
+    },
+    executionProviders: [...settings.executionProviders],
+  };
+}
+
+function createInputConfig(ir: WorkflowIR, info: ModelInfo | undefined): InputConfig {
+  const pre = ir.model.preprocess;
+  const modelInput = pre.inputName ? info?.inputs.find((i) => i.name === pre.inputName) : info?.inputs[0];
+  const inferred = readImageInputShape(modelInput?.shape);
+  const layout = pre.layout ?? inferred.layout;
+  const dims = layout ? readShapeAs(modelInput?.shape, layout) : {};
+  const width = pre.width ?? (isFixed(dims.width) ? dims.width : undefined);
+  const height = pre.height ?? (isFixed(dims.height) ? dims.height : undefined);
+  const modelType = modelInput?.elementType === 'float32' || modelInput?.elementType === 'uint8' ? modelInput.elementType : undefined;
+  const elementType = pre.elementType ?? modelType;
+  const name = pre.inputName ?? modelInput?.name;
+  // Optional keys are left out rather than set to undefined, so the JSON stays minimal and byte-stable.
+  return {
+    ...(name !== undefined ? { name } : {}),
+    ...(width !== undefined && height !== undefined ? { width, height } : {}),
+    ...(layout ? { layout } : {}),
+    ...(elementType ? { elementType } : {}),
+    colorOrder: pre.colorOrder,
+    resize: pre.resize as ResizeMode,
+    scale: pre.scale,
+    mean: [...pre.mean],
+    std: [...pre.std],
+    padValue: pre.padValue,
+  };
+}
+
+function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): DecoderConfig {
+  const outputNames = info?.outputs.map((o) => o.name) ?? [];
+  switch (decoder.kind) {
+    case 'classification': {
+      const output = decoder.output ?? outputNames[0];
+      return { kind: 'classification', ...(output ? { output } : {}), activation: decoder.activation, topK: decoder.topK, threshold: decoder.threshold };
+    }
+    case 'yolo-grid': {
+      const output = decoder.output ?? outputNames[0];
+      return {
+        kind: 'yolo-grid',
+        ...(output ? { output } : {}),
+        anchors: decoder.anchors.map(([w, h]) => [w, h] as [number, number]),
+        classActivation: decoder.classActivation,
+        threshold: decoder.threshold,
+        nmsIou: decoder.nmsIou,
+        maxDetections: decoder.maxDetections,
+      };
+    }
+    case 'boxes': {
+      const outputs = (info && guessBoxesOutputs(decoder.outputs, outputNames)) ?? decoder.outputs;
+      return {
+        kind: 'boxes',
+        outputs: { ...outputs },
+        boxFormat: decoder.boxFormat,
+        normalized: decoder.normalized,
+        labelOffset: decoder.labelOffset,
+        threshold: decoder.threshold,
+        nmsIou: decoder.nmsIou,
+        maxDetections: decoder.maxDetections,
+      };
+    }
+  }
+}
