@@ -1,0 +1,39 @@
+// What each generated module kind puts in its build context (render stage, Dockerfiles): runtime folders, npm
+// packages, entry point, system packages. A table, so adding a kind is one row rather than new branches.
+import type { ModuleIR } from '../../ir/types.js';
+
+export interface GeneratedKind {
+  /** Folders of dist/runtime/ copied to app/ (relative imports between them keep working). */
+  runtimeFolders: string[];
+  /** npm packages installed in the image, at the exact versions edgeml itself was tested with. */
+  packages: string[];
+  /** Entry script under app/. */
+  entry: string;
+}
+
+export const GENERATED_KINDS: Readonly<Record<'scoring' | 'image-capture', GeneratedKind>> = {
+  scoring: {
+    runtimeFolders: ['scoring', 'shared'],
+    packages: ['busboy', 'onnxruntime-node', 'sharp'],
+    entry: 'scoring/main.js',
+  },
+  'image-capture': {
+    runtimeFolders: ['capture', 'shared'],
+    packages: ['azure-iot-device', 'azure-iot-device-mqtt', 'sharp'],
+    entry: 'capture/main.js',
+  },
+};
+
+/** Frame sources that are decoded by ffmpeg inside the capture container. */
+const FFMPEG_SOURCES = new Set(['video', 'camera', 'rtsp']);
+
+export function needsFfmpeg(module: ModuleIR): boolean {
+  return module.kind === 'image-capture' && !!module.capture && FFMPEG_SOURCES.has(module.capture.source.kind);
+}
+
+/** The HTTP port the module serves /healthz on, when it serves HTTP at all. */
+export function healthPort(module: ModuleIR): number | undefined {
+  if (module.kind === 'scoring') return module.scoring?.port;
+  if (module.kind === 'image-capture') return module.capture?.view?.port;
+  return undefined;
+}
