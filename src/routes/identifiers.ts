@@ -10,7 +10,7 @@ import { tokenize, type TokenKind } from './lexer.js';
 export function routeIdentifierProblem(name: string): string | undefined {
   if (name.length === 0) return 'the name is empty';
   const bad = [...name].find((c) => '()<>@,;:\\"/[]?={}'.includes(c) || /\s/.test(c));
-  if (bad !== undefined) return `it contains '${/\s/.test(bad) ? 'whitespace' : bad}', which separates words in a route`;
+  if (bad !== undefined) return `it contains ${/\s/.test(bad) ? 'whitespace' : `'${bad}'`}, which separates words in a route`;
   if (name.startsWith('*')) return "it starts with '*', which reads as a wildcard or a comment in a route";
   const { tokens } = tokenize(name);
   const first = tokens[0]!;

@@ -118,7 +118,9 @@ export class ConditionParser {
       this.report({
         id: 'unexpected-token',
         message: `Unexpected ${describe(token)} after the expression.`,
-        hint: STARTS_EXPRESSION.has(token.kind)
+        hint: /^-[0-9.]/.test(token.text)
+          ? `Put a space after '-' to subtract: '- ${token.text.slice(1)}'.`
+          : STARTS_EXPRESSION.has(token.kind)
           ? 'Join the two parts with an operator such as AND, OR or =.'
           : 'Remove it, or complete the expression around it.',
         start: token.start,

@@ -182,7 +182,7 @@ export function typeCondition(expr: Expr, source: ConditionSource): Typing {
         return 'undefined';
       }
       if (operand === 'query') {
-        error(unsupportedBodyOperator('-', opSpan, 'write 0 - $body.x, or -as_number($body.x)'));
+        error(unsupportedBodyOperator('-', opSpan, '-as_number($body.x), or 0 - $body.x'));
         return 'undefined';
       }
       return 'number';
@@ -220,7 +220,7 @@ export function typeCondition(expr: Expr, source: ConditionSource): Typing {
         return 'undefined';
       }
       if (anyQuery && node.op === '%') {
-        error(unsupportedBodyOperator('%', opSpan, 'convert it first, e.g. as_number($body.x) % 2'));
+        error(unsupportedBodyOperator('%', opSpan, 'as_number($body.x) % 2'));
         return 'undefined';
       }
       return anyQuery ? 'query' : 'number';
@@ -280,7 +280,7 @@ function unsupportedBodyOperator(op: string, span: { start: number; length: numb
   return {
     id: 'unsupported-body-operator',
     message: `edgeHub cannot apply '${op}' to a $body value.`,
-    hint: `Convert it to a number first: ${fix}.`,
+    hint: `Convert it to a number first, e.g. ${fix}.`,
     ...span,
   };
 }
