@@ -31,9 +31,10 @@ export function needsFfmpeg(module: ModuleIR): boolean {
   return module.kind === 'image-capture' && !!module.capture && FFMPEG_SOURCES.has(module.capture.source.kind);
 }
 
-/** The HTTP port the module serves /healthz on, when it serves HTTP at all. */
-export function healthPort(module: ModuleIR): number | undefined {
-  if (module.kind === 'scoring') return module.scoring?.port;
-  if (module.kind === 'image-capture') return module.capture?.view?.port;
+/** Where the module answers a health probe over HTTP, when it serves HTTP at all. */
+export function healthCheck(module: ModuleIR): { port: number; path: string } | undefined {
+  // Scoring answers 200 on /healthz only once the model is loaded; the capture view has no health route, its page will do.
+  if (module.kind === 'scoring' && module.scoring) return { port: module.scoring.port, path: '/healthz' };
+  if (module.kind === 'image-capture' && module.capture?.view) return { port: module.capture.view.port, path: '/' };
   return undefined;
 }
