@@ -102,10 +102,12 @@ export function toProviderError(error: unknown, operation: string, redactor: Red
   const e = (error ?? {}) as ErrorLike;
   const status = statusOf(error);
   const network = status === undefined && isTransientNetworkError(error);
+  // Sign-in failures from @azure/identity carry the token endpoint's status; their name says more than it does.
+  const signIn = e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError';
   const code =
+    (signIn ? e.name : undefined) ??
     azureErrorCode(error) ??
     (status !== undefined ? localCodeByStatus[status] : undefined) ??
-    (e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError' ? e.name : undefined) ??
     (network ? 'ConnectionFailed' : 'Unknown');
   const detail = parseIotHubErrorBody(e.responseBody).message ?? parseArmErrorBody(e.response?.bodyAsText).message ?? e.message ?? String(error);
   const message = redactor.redact(`${operation} failed${status !== undefined ? ` (HTTP ${status})` : ''}: ${code}: ${oneLine(detail)}`);
