@@ -58,6 +58,9 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
   let scorer: Scorer | undefined;
   let loadError: Error | undefined;
   let closing = false;
+  // Requests accepted and not yet answered: close() waits for these, not only for running model calls.
+  let inFlight = 0;
+  let onDrained: (() => void) | undefined;
 
   const busy = (message: string): Answer => ({ status: 503, body: { error: { code: 'busy', message } }, headers: { 'retry-after': retryAfter } });
 
@@ -130,11 +133,16 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const started = performance.now();
+    inFlight++;
     handle(req)
-      .then((answer) => send(req, res, answer, started, log))
+      .then((answer) => send(req, res, answer, started, log, closing))
       .catch((error: unknown) => {
         log(`error: ${error instanceof Error ? error.message : String(error)}`);
         if (!res.headersSent) res.writeHead(500).end();
+      })
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) onDrained?.();
       });
   });
   // Refuse headers slower than this, so idle sockets cannot pin connections forever.
@@ -163,8 +171,13 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-      await Promise.all([closed, limiter.idle()]);
+      const drained = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onDrained = resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([Promise.all([drained, limiter.idle()]), grace]);
+      // Whatever is still open now (slow clients, idle keep-alive sockets) is cut.
+      server.closeAllConnections();
+      await closed;
       clearTimeout(timer);
       await scorer?.close();
       scorer = undefined;
@@ -225,7 +238,7 @@ function unsupportedType(type: string, expected: string): InputError {
   return new InputError(415, `Content type '${type || 'none'}' is not accepted here; send ${expected}.`);
 }
 
-function send(req: IncomingMessage, res: ServerResponse, answer: Answer, started: number, log: (line: string) => void): void {
+function send(req: IncomingMessage, res: ServerResponse, answer: Answer, started: number, log: (line: string) => void, closing: boolean): void {
   const inference = answer.inferenceMs ?? 0;
   const totalMs = performance.now() - started;
   // Every answer carries its timing, errors included.
@@ -234,7 +247,7 @@ function send(req: IncomingMessage, res: ServerResponse, answer: Answer, started
   // Answered before the whole body was read (e.g. 413): the rest is drained below and the connection not reused.
   const unread = !req.complete;
   res.writeHead(answer.status, {
-    ...(unread ? { connection: 'close' } : {}),
+    ...(unread || closing ? { connection: 'close' } : {}),
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'x-inference-ms': inference.toFixed(3),
