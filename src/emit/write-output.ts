@@ -1,0 +1,206 @@
+// Atomic output writer (emit stage): writes every rendered file into a sibling temp folder, fsyncs, then swaps it
+// into place with renames, so readers see the old output or the new one, never a mix, even if compile is killed.
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { Diagnostic } from '../diagnostics/types.js';
+import { Reporter, bindMessages } from '../diagnostics/report.js';
+import { emitMessages } from '../diagnostics/codes/render.js';
+import type { RenderedFile } from '../render/types.js';
+import { contentBytes } from './compare-output.js';
+import { getUnsafePathReason, isInside } from './safe-path.js';
+
+export interface WriteOutputOptions {
+  /** Folders that must not be replaced: the output may not be one of them or contain one (e.g. the working directory). */
+  protectedPaths?: readonly string[];
+  /**
+   * Test seam for the kill test: called once after `pauseAfterFiles` files are in the temp folder and before the
+   * rest are written. `edgeml compile` wires it to EDGEML_TEST_EMIT_PAUSE (see src/cli/commands/compile.ts).
+   */
+  pauseAfterFiles?: number;
+  onPause?: (tempDir: string) => Promise<void>;
+}
+
+export interface WriteOutputResult {
+  diagnostics: Diagnostic[];
+  /** Absolute output folder written, when the write succeeded. */
+  outDir?: string;
+  written: number;
+}
+
+const TEMP_MARK = '.edgeml-tmp-';
+const OLD_MARK = '.edgeml-old-';
+
+/** Problems with the rendered paths themselves; nothing touches the disk when there are any. */
+export function checkRenderedPaths(files: readonly RenderedFile[], reporter: Reporter): void {
+  const report = bindMessages(reporter, 'emit', emitMessages);
+  const seen = new Set<string>();
+  for (const file of files) {
+    const reason = getUnsafePathReason(file.path);
+    if (reason) report.unsafeOutputPath({ path: file.path, reason });
+    else if (seen.has(file.path)) report.duplicateOutputPath({ path: file.path });
+    seen.add(file.path);
+    // A file path that is also a folder of another file ('a' and 'a/b') cannot both be written.
+    const parts = file.path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join('/');
+      if (files.some((f) => f.path === folder)) report.duplicateOutputPath({ path: folder });
+    }
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp and set-aside folders left by killed compiles of the same output folder. If a compile died between
+ * its two renames (output moved aside, new output not yet in place), the set-aside output is restored first.
+ */
+export async function cleanStaleFolders(outDir: string): Promise<void> {
+  const parent = dirname(outDir);
+  const name = basename(outDir);
+  let entries: string[];
+  try {
+    entries = await readdir(parent);
+  } catch {
+    return;
+  }
+  const outExists = await exists(outDir);
+  let restored = outExists;
+  for (const entry of entries.sort()) {
+    for (const mark of [OLD_MARK, TEMP_MARK]) {
+      if (!entry.startsWith(name + mark)) continue;
+      const pid = Number(entry.slice(name.length + mark.length));
+      if (!Number.isInteger(pid) || isProcessAlive(pid)) continue;
+      const full = join(parent, entry);
+      if (mark === OLD_MARK && !restored) {
+        await rename(full, outDir);
+        restored = true;
+      } else {
+        await rm(full, { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function fsyncPath(path: string, flags: number): Promise<void> {
+  const handle = await open(path, flags);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeFileDurably(path: string, content: Uint8Array, mode: number): Promise<void> {
+  // O_EXCL: the temp folder is new, so an existing entry (or a planted symlink) here means something is wrong.
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  try {
+    await handle.writeFile(content);
+    await handle.chmod(mode); // the umask may have narrowed the mode given to open()
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Resolves the output folder through symlinks (its parent is created if needed) and refuses dangerous targets. */
+async function resolveOutDir(out: string, cwd: string, options: WriteOutputOptions, report: ReturnType<typeof bindMessages<typeof emitMessages>>): Promise<string | undefined> {
+  const requested = resolve(cwd, out);
+  await mkdir(dirname(requested), { recursive: true });
+  const parent = await realpath(dirname(requested));
+  let outDir = join(parent, basename(requested));
+  try {
+    outDir = await realpath(outDir);
+    if (!(await stat(outDir)).isDirectory()) {
+      report.unsafeOutputFolder({ out, reason: 'it exists and is not a folder' });
+      return undefined;
+    }
+  } catch {
+    // does not exist yet: fine
+  }
+  if (dirname(outDir) === outDir) {
+    report.unsafeOutputFolder({ out, reason: 'it is the root of the file system' });
+    return undefined;
+  }
+  for (const guarded of [cwd, ...(options.protectedPaths ?? [])]) {
+    const real = await realpath(guarded).catch(() => resolve(guarded));
+    if (isInside(outDir, real, sep)) {
+      report.unsafeOutputFolder({ out, reason: `replacing it would remove '${guarded}'` });
+      return undefined;
+    }
+  }
+  if (await exists(join(outDir, '.git'))) {
+    report.unsafeOutputFolder({ out, reason: 'it holds a git repository' });
+    return undefined;
+  }
+  return outDir;
+}
+
+/**
+ * Replaces folder `out` (relative to `cwd`) with exactly `files`. Returns diagnostics instead of throwing for
+ * refused paths or I/O failures; on any failure the previous output is left as it was.
+ */
+export async function writeOutput(out: string, files: readonly RenderedFile[], cwd: string, options: WriteOutputOptions = {}): Promise<WriteOutputResult> {
+  const reporter = new Reporter();
+  const report = bindMessages(reporter, 'emit', emitMessages);
+  checkRenderedPaths(files, reporter);
+  if (reporter.errorCount > 0) return { diagnostics: reporter.diagnostics, written: 0 };
+
+  let tempDir: string | undefined;
+  try {
+    const outDir = await resolveOutDir(out, cwd, options, report);
+    if (!outDir) return { diagnostics: reporter.diagnostics, written: 0 };
+    await cleanStaleFolders(outDir);
+
+    tempDir = `${outDir}${TEMP_MARK}${process.pid}`;
+    await rm(tempDir, { recursive: true, force: true });
+    await mkdir(tempDir);
+    const folders = new Set<string>([tempDir]);
+    let written = 0;
+    for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+      const target = resolve(tempDir, ...file.path.split('/'));
+      if (!isInside(tempDir, target, sep) || target === tempDir) throw new Error(`internal: '${file.path}' escapes the output folder`);
+      await mkdir(dirname(target), { recursive: true });
+      for (let dir = dirname(target); isInside(tempDir, dir, sep); dir = dirname(dir)) {
+        folders.add(dir);
+        if (dir === tempDir) break;
+      }
+      await writeFileDurably(target, contentBytes(file.content), file.mode ?? 0o644);
+      written++;
+      if (options.pauseAfterFiles !== undefined && written === options.pauseAfterFiles) await options.onPause?.(tempDir);
+    }
+    for (const folder of folders) await fsyncPath(folder, constants.O_RDONLY);
+
+    // The swap: move the old output aside, move the new one in, then drop the old one. A crash between the renames
+    // is repaired by cleanStaleFolders on the next run.
+    const oldDir = `${outDir}${OLD_MARK}${process.pid}`;
+    const hadOutput = await exists(outDir);
+    if (hadOutput) await rename(outDir, oldDir);
+    await rename(tempDir, outDir);
+    tempDir = undefined;
+    await fsyncPath(dirname(outDir), constants.O_RDONLY);
+    if (hadOutput) await rm(oldDir, { recursive: true, force: true });
+    return { diagnostics: reporter.diagnostics, outDir, written };
+  } catch (error) {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+    report.outputWriteFailed({ out, reason: (error as Error).message });
+    return { diagnostics: reporter.diagnostics, written: 0 };
+  }
+}

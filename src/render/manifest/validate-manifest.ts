@@ -1,0 +1,122 @@
+// Checks a rendered deployment manifest before it is written (render stage): the official SchemaStore schemas for
+// $edgeAgent / $edgeHub 1.1 (vendored in schemas/vendor/, draft-04) and IoT Hub's size and module-count limits.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+
+/** IoT Hub: desired properties of one module twin, as serialized JSON. */
+export const MAX_DESIRED_PROPERTIES_BYTES = 32 * 1024;
+/** IoT Edge: modules per deployment besides edgeAgent and edgeHub. */
+export const MAX_MODULES = 50;
+
+export type ManifestProblem =
+  | { kind: 'schema'; schema: string; pointer: string; problem: string }
+  | { kind: 'desired-too-large'; twin: string; size: number; limit: number }
+  | { kind: 'too-many-modules'; count: number; limit: number }
+  | { kind: 'twin-array'; module: string; key: string };
+
+const SCHEMA_FILES = {
+  agent: 'azure-iot-edgeagent-deployment-1.1.json',
+  hub: 'azure-iot-edgehub-deployment-1.1.json',
+} as const;
+
+/**
+ * Removes commas that directly precede `]` or `}` outside strings. The vendored edgeAgent schema has one such
+ * trailing comma upstream; the file stays verbatim, so the loader tolerates it.
+ */
+export function stripTrailingCommas(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i] ?? '';
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    if (ch === ',') {
+      const next = /\S/.exec(text.slice(i + 1));
+      if (next && (next[0] === ']' || next[0] === '}')) continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+let validators: { agent: ValidateFunction; hub: ValidateFunction } | undefined;
+
+/** Compiles the two vendored schemas once per process. They ship with edgeml, so reading them is not user I/O. */
+function getValidators(): { agent: ValidateFunction; hub: ValidateFunction } {
+  if (validators) return validators;
+  const require = createRequire(import.meta.url);
+  // ajv-draft-04 is CommonJS; its default export is the Ajv class.
+  const Ajv04 = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
+  // strict: false because the files use later annotation keywords (examples, contentMediaType).
+  const ajv = new Ajv04({ allErrors: true, strict: false });
+  const load = (file: string) =>
+    ajv.compile(JSON.parse(stripTrailingCommas(readFileSync(new URL(`../../../schemas/vendor/${file}`, import.meta.url), 'utf8'))));
+  validators = { agent: load(SCHEMA_FILES.agent), hub: load(SCHEMA_FILES.hub) };
+  return validators;
+}
+
+function describeError(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') return `unexpected property '${String(params.additionalProperty)}'`;
+  if (error.keyword === 'required') return `missing property '${String(params.missingProperty)}'`;
+  if (error.keyword === 'enum') return `${error.message} (${(params.allowedValues as unknown[]).map(String).join(', ')})`;
+  return error.message ?? error.keyword;
+}
+
+/** Most specific first: deeper pointers usually name the actual mistake; anyOf summaries add nothing. */
+function schemaProblems(schema: string, errors: readonly ErrorObject[] | null | undefined): ManifestProblem[] {
+  return (errors ?? [])
+    .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if')
+    .sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || a.instancePath.localeCompare(b.instancePath))
+    .slice(0, 5)
+    .map((e) => ({ kind: 'schema', schema, pointer: e.instancePath || '/', problem: describeError(e) }));
+}
+
+/** Finds arrays in a twin: IoT Hub's docs say arrays are not allowed, and some tools still reject them. */
+function findArrays(value: unknown, path: string, found: string[]): void {
+  if (Array.isArray(value)) {
+    found.push(path);
+    return;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, member] of Object.entries(value)) findArrays(member, path ? `${path}.${key}` : key, found);
+  }
+}
+
+/**
+ * Validates full (non-layered) modulesContent. `$edgeAgent` plus module twins go to the agent schema and `$edgeHub`
+ * to the hub schema, because each schema rejects the other's system module.
+ */
+export function validateModulesContent(modulesContent: Record<string, Record<string, unknown>>): ManifestProblem[] {
+  const { agent, hub } = getValidators();
+  const problems: ManifestProblem[] = [];
+  const { $edgeHub, ...agentPart } = modulesContent;
+  if (!agent(agentPart)) problems.push(...schemaProblems(SCHEMA_FILES.agent, agent.errors));
+  if (!hub({ $edgeHub })) problems.push(...schemaProblems(SCHEMA_FILES.hub, hub.errors));
+
+  for (const [twin, section] of Object.entries(modulesContent)) {
+    const desired = section['properties.desired'];
+    const size = Buffer.byteLength(JSON.stringify(desired ?? {}), 'utf8');
+    if (size > MAX_DESIRED_PROPERTIES_BYTES) problems.push({ kind: 'desired-too-large', twin, size, limit: MAX_DESIRED_PROPERTIES_BYTES });
+    if (!twin.startsWith('$')) {
+      const arrays: string[] = [];
+      findArrays(desired, '', arrays);
+      for (const key of arrays) problems.push({ kind: 'twin-array', module: twin, key });
+    }
+  }
+
+  const modules = ($edgeAgent(modulesContent)?.modules ?? {}) as Record<string, unknown>;
+  const count = Object.keys(modules).length;
+  if (count > MAX_MODULES) problems.push({ kind: 'too-many-modules', count, limit: MAX_MODULES });
+  return problems;
+}
+
+function $edgeAgent(modulesContent: Record<string, Record<string, unknown>>): Record<string, unknown> | undefined {
+  return modulesContent.$edgeAgent?.['properties.desired'] as Record<string, unknown> | undefined;
+}
