@@ -114,9 +114,9 @@ class Evaluator {
     if (node.op === '??') {
       if (leftType === 'undefined') return this.evaluate(node.right);
       const left = this.evaluate(node.left);
-      const chosenType = isDefinedValue(leftType, left) ? leftType : rightType;
-      const chosen = chosenType === leftType ? left : this.evaluate(node.right);
-      return type === 'query' ? toQuery(chosenType, chosen) : chosen;
+      if (isDefinedValue(leftType, left)) return type === 'query' ? toQuery(leftType, left) : left;
+      const right = this.evaluate(node.right);
+      return type === 'query' ? toQuery(rightType, right) : right;
     }
     if (type === 'undefined') return undefined;
     const left = this.evaluate(node.left);
