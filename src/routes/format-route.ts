@@ -23,7 +23,11 @@ export function formatRoute(route: RouteEdge): string {
   const when = route.when?.trim() ? route.when.trim() : undefined;
   const condition = source.kind === 'devices' ? (when ? `${DEVICES_ONLY_CONDITION} AND (${when})` : DEVICES_ONLY_CONDITION) : when;
   const where = condition ? ` WHERE ${condition}` : '';
-  return `FROM ${formatSource(source)}${where} INTO ${formatSink(sink)}`;
+  let path = formatSource(source);
+  // A path ending in '/*' opens a comment that a later '*/' (a comment in the condition) would close, silently
+  // eating the WHERE clause. The path without its trailing '/*' matches exactly the same messages.
+  if (condition?.includes('*/') && path.endsWith('/*')) path = path.slice(0, -2);
+  return `FROM ${path}${where} INTO ${formatSink(sink)}`;
 }
 
 /** The FROM path of a route source. */

@@ -83,6 +83,11 @@ export function parseRoute(text: string): ParsedRoute {
   }
 
   if (parser.peek().kind !== 'INTO') {
+    // At the end of the text after earlier errors (e.g. an unterminated string ate INTO), say nothing more.
+    if (parser.peek().kind === 'EOF' && parser.errors().length > 0) {
+      result.errors = parser.errors();
+      return result;
+    }
     return fail({
       id: 'expected-into',
       message: `Expected ${result.condition ? 'INTO' : 'WHERE or INTO'}, found ${describe(parser.peek())}.`,
