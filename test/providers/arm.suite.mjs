@@ -186,6 +186,28 @@ test('deleting a group removes what is in it', async () => {
   assert.is(await arm.getIotHub('rg-two', 'hub-two'), undefined);
 });
 
+test('connectAzure builds providers from the IR endpoints and shares one request counter', async () => {
+  const { connectAzure } = await import('../../dist/providers/azure/index.js');
+  const azureIr = { resourceGroup: 'rg-ir', location: loc, endpoints: { resourceManager: az.armUrl, authority: az.authorityHost } };
+  const conn = connectAzure(azureIr, { pollIntervalMs: 5, retry: fastRetry });
+  assert.is(conn.subscriptionId, az.subscriptionId, 'falls back to AZURE_SUBSCRIPTION_ID');
+  await conn.arm.ensureResourceGroup('rg-ir', loc);
+  await conn.arm.ensureIotHub('rg-ir', 'hub-ir', { location: loc, sku: 'S1', units: 1 });
+  const hub = conn.iotHub(await conn.arm.getIotHubOwnerConnectionString('rg-ir', 'hub-ir'));
+  const before = conn.stats.total;
+  await hub.getDevice('nobody');
+  assert.is(conn.stats.total, before + 1);
+  await conn.arm.deleteResourceGroup('rg-ir');
+  let missing;
+  try {
+    connectAzure(azureIr, { env: {} });
+  } catch (error) {
+    missing = error;
+  }
+  // process.env still has the subscription; an explicit empty env has none.
+  assert.is(missing?.code, 'SubscriptionMissing');
+});
+
 test.after(async () => {
   await az.close();
 });
