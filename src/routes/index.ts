@@ -14,3 +14,4 @@ export { sourceMatches, messageSourceOf, conditionSourceOf } from './message-sou
 export { isValidRouteIdentifier, routeIdentifierProblem } from './identifiers.js';
 export { SYSTEM_PROPERTIES } from './system-properties.js';
 export { BUILTINS } from './builtins.js';
+export { compileRoute, routeMessage, DEFAULT_ROUTE_PRIORITY, type CompiledRoute } from './route-message.js';
