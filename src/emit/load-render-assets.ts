@@ -1,0 +1,130 @@
+// Reads everything the pure renderers need from disk into RenderAssets (the I/O half of compile, next to the writer):
+// edgeml's runtime module code (dist/runtime/), the files the spec names, and pinned versions of npm dependencies.
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WorkflowIR } from '../ir/types.js';
+import type { RenderAssets } from '../render/types.js';
+
+/** edgeml's install folder: dist/emit/ → package root (the same from src/emit/ when run from sources). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface AssetLocations {
+  /** Folder of compiled runtime code; default <package>/dist/runtime. */
+  runtimeDir?: string;
+  /** edgeml's own package root (package.json, package-lock.json, node_modules); default: where this file lives. */
+  packageRoot?: string;
+}
+
+/** Every file under `dir` (recursively, no symlinks), keyed by path relative to `dir` with forward slashes. */
+function listFiles(dir: string, prefix = ''): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) found.push(...listFiles(join(dir, entry.name), `${prefix}${entry.name}/`));
+    else if (entry.isFile()) found.push(prefix + entry.name);
+  }
+  return found.sort();
+}
+
+/** Runtime JavaScript by path relative to the runtime folder, e.g. 'scoring/server.js'. */
+export function loadRuntimeCode(runtimeDir: string): Map<string, string> {
+  const code = new Map<string, string>();
+  for (const path of listFiles(runtimeDir)) {
+    if (path.endsWith('.js')) code.set(path, readFileSync(join(runtimeDir, ...path.split('/')), 'utf8'));
+  }
+  return code;
+}
+
+/** Spec-relative paths (files or folders) that rendered build contexts may copy. */
+export function specInputPaths(ir: WorkflowIR): string[] {
+  const paths = new Set<string>();
+  const source = ir.model.source;
+  if (source.kind === 'file') paths.add(source.path);
+  if (source.kind === 'customvision') {
+    paths.add(`${source.path}/${source.modelFile}`);
+    paths.add(`${source.path}/${source.labelsFile}`);
+  }
+  if (ir.model.labelsFile) paths.add(ir.model.labelsFile);
+  for (const sample of ir.model.samples) paths.add(sample);
+  for (const module of ir.modules) {
+    const capture = module.capture;
+    if (!capture) continue;
+    if (capture.bundle) paths.add(capture.bundle);
+    if (capture.source.kind === 'folder' || capture.source.kind === 'video') paths.add(capture.source.path);
+  }
+  return [...paths].map((p) => p.replace(/\/+$/, '')).sort();
+}
+
+/**
+ * Reads the spec's input files (folders recursively), keyed by spec-relative path. Anything missing, or resolving
+ * outside the spec folder, is skipped: the resolve stage has already reported it, and the renderer reports what it lacks.
+ */
+export function loadSpecFiles(ir: WorkflowIR): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
+  let root: string;
+  try {
+    root = realpathSync(ir.specDir);
+  } catch {
+    return files;
+  }
+  const inside = (absolute: string): boolean => {
+    try {
+      const real = realpathSync(absolute);
+      return real === root || real.startsWith(root + sep);
+    } catch {
+      return false;
+    }
+  };
+  for (const path of specInputPaths(ir)) {
+    const absolute = join(root, ...path.split('/'));
+    if (!existsSync(absolute) || !inside(absolute)) continue;
+    if (lstatSync(absolute).isDirectory()) {
+      for (const child of listFiles(absolute)) files.set(`${path}/${child}`, readFileSync(join(absolute, ...child.split('/'))));
+    } else {
+      files.set(path, readFileSync(absolute));
+    }
+  }
+  return files;
+}
+
+/** Exact versions of edgeml's dependencies: from package-lock.json, else from the installed packages. */
+export function loadPackageVersions(packageRoot: string): Map<string, string> {
+  const versions = new Map<string, string>();
+  const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const names = Object.keys(manifest.dependencies ?? {}).sort();
+  let lock: { packages?: Record<string, { version?: string }> } | undefined;
+  try {
+    lock = JSON.parse(readFileSync(join(packageRoot, 'package-lock.json'), 'utf8'));
+  } catch {
+    lock = undefined; // a published install has no lock file; fall back to node_modules
+  }
+  for (const name of names) {
+    const locked = lock?.packages?.[`node_modules/${name}`]?.version;
+    if (locked) {
+      versions.set(name, locked);
+      continue;
+    }
+    try {
+      const installed = JSON.parse(readFileSync(join(packageRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string };
+      if (installed.version) versions.set(name, installed.version);
+    } catch {
+      // not installed: the build-context check reports a missing version if a module needs it
+    }
+  }
+  return versions;
+}
+
+export function loadRenderAssets(ir: WorkflowIR, locations: AssetLocations = {}): RenderAssets {
+  const packageRoot = locations.packageRoot ?? PACKAGE_ROOT;
+  return {
+    runtime: loadRuntimeCode(locations.runtimeDir ?? join(packageRoot, 'dist', 'runtime')),
+    files: loadSpecFiles(ir),
+    packageVersions: loadPackageVersions(packageRoot),
+  };
+}
