@@ -1,0 +1,41 @@
+// Secrets never reach logs: runs logs.scenario.mjs with the Azure SDK loggers at their most verbose
+// (AZURE_LOG_LEVEL=verbose, DEBUG=azure*) and checks its whole output for every key, password and client secret.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCertificate } from '../fixtures/azure/tls.mjs';
+
+test('verbose SDK logging and printed errors/objects contain no secret', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeml-logs-'));
+  try {
+    const { cert } = generateCertificate(dir);
+    const secretsFile = join(dir, 'secrets.json');
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./logs.scenario.mjs', import.meta.url))], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: cert, EDGEML_TEST_TLS_DIR: dir, EDGEML_SECRETS_OUT: secretsFile, AZURE_LOG_LEVEL: 'verbose', DEBUG: 'azure*' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.is(code, 0, output.slice(-2000));
+    if (process.env.EDGEML_SHOW_SCENARIO) console.log(output);
+    assert.ok(output.includes('SCENARIO DONE'), 'scenario ran to the end');
+    assert.ok(/azure:|azure-iothub/.test(output), 'SDK logging was really on');
+    assert.ok(output.includes('expected failure: ProviderError'), 'the auth failure was printed');
+    const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
+    assert.is(secrets.length, 6);
+    for (const secret of secrets) {
+      assert.ok(typeof secret === 'string' && secret.length >= 16, 'secret recorded');
+      assert.not.ok(output.includes(secret), `a secret (${secret.slice(0, 4)}…) appears in the output`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
