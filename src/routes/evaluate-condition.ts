@@ -25,7 +25,7 @@ const BODY_ENCODINGS: Record<string, 'utf-8' | 'utf-16le' | 'utf-32le'> = {
  * A condition edgeHub's compiler rejects (see checkCondition) never routes here either.
  */
 export function evaluateCondition(expr: Expr, message: RouteMessage): boolean {
-  const twinChange = lookup(message.systemProperties, 'messageType') === 'twinChangeNotification';
+  const twinChange = lookup(message.systemProperties, 'messageType')?.toLowerCase() === 'twinchangenotification';
   const typing = typeCondition(expr, twinChange ? 'twinChangeNotifications' : 'messages');
   if (typing.problems.length > 0) return false;
   const evaluator = new Evaluator(typing, message);
@@ -41,8 +41,7 @@ function lookup(bag: Record<string, string>, name: string): string | undefined {
 }
 
 class Evaluator {
-  // Parsed once per evaluation; keyed by whether the JSON content type and encoding were required.
-  private readonly parsedBodies = new Map<boolean, { ok: true; root: unknown } | { ok: false }>();
+  private parsedBody: { ok: true; root: unknown } | { ok: false } | undefined;
 
   constructor(private readonly typing: Typing, private readonly message: RouteMessage) {}
 
@@ -96,7 +95,7 @@ class Evaluator {
     const twinPath = this.typing.twinPaths.get(node);
     if (twinPath) {
       // twin_change_includes: false when the path is absent, undefined when the body cannot be read, else true.
-      const found = this.readBody(twinPath, false);
+      const found = this.readBody(twinPath);
       if (found.t === 'none') return undefined;
       return !(found.t === 'null' && found.missing === true);
     }
@@ -142,20 +141,19 @@ class Evaluator {
   }
 
   private bodyQuery(path: PathSegment[]): QueryValue {
-    const value = this.readBody(path, true);
+    const value = this.readBody(path);
     // A body query that reaches an object or array is undefined.
     return value.t === 'object' ? NONE : value;
   }
 
-  /** Reads `path` from the JSON body; 'none' when the body is not JSON with a supported content type/encoding. */
-  private readBody(path: PathSegment[], requireJsonContent: boolean): QueryValue {
-    let parsed = this.parsedBodies.get(requireJsonContent);
-    if (!parsed) {
-      parsed = this.parseBody(requireJsonContent);
-      this.parsedBodies.set(requireJsonContent, parsed);
-    }
-    if (!parsed.ok) return NONE;
-    const found = lookupJsonPath(parsed.root, path);
+  /**
+   * Reads `path` from the JSON body; 'none' when the body is not a JSON object with contentType application/json and
+   * a utf-8/16/32 contentEncoding. The routing core applies this to every body read, twin notifications included.
+   */
+  private readBody(path: PathSegment[]): QueryValue {
+    this.parsedBody ??= this.parseBody();
+    if (!this.parsedBody.ok) return NONE;
+    const found = lookupJsonPath(this.parsedBody.root, path);
     if (!found.found) return { t: 'null', missing: true };
     if ('object' in found) return { t: 'object' };
     const v = found.value;
@@ -165,16 +163,16 @@ class Evaluator {
     return { t: 'string', v };
   }
 
-  private parseBody(requireJsonContent: boolean): { ok: true; root: unknown } | { ok: false } {
+  private parseBody(): { ok: true; root: unknown } | { ok: false } {
     const system = this.message.systemProperties;
     const encodingName = lookup(system, 'contentEncoding');
     const encoding = encodingName === undefined ? undefined : BODY_ENCODINGS[encodingName.toLowerCase()];
     const contentType = lookup(system, 'contentType');
-    if (requireJsonContent && (!encoding || contentType?.toLowerCase() !== 'application/json')) return { ok: false };
+    if (!encoding || contentType?.toLowerCase() !== 'application/json') return { ok: false };
     const body = this.message.body;
     if (body === undefined) return { ok: false };
     try {
-      const text = typeof body === 'string' ? body : decode(body, encoding ?? 'utf-8');
+      const text = typeof body === 'string' ? body : decode(body, encoding);
       const root: unknown = JSON.parse(text);
       // edgeHub parses the body as a JSON object; arrays and scalars fail.
       return typeof root === 'object' && root !== null && !Array.isArray(root) ? { ok: true, root } : { ok: false };

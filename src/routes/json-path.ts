@@ -73,12 +73,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** The paths twin_change_includes accepts must start with one of these. */
 export const TWIN_CHANGE_PREFIXES = ['properties.reported.', 'properties.desired.', 'tags.'] as const;
 
-/** Checks a twin_change_includes argument: a known prefix followed by a valid JsonPath. */
+/** Checks a twin_change_includes argument as edgeHub does: a valid JsonPath, then a known prefix (any case). */
 export function checkTwinChangePath(path: string): { ok: true } | { ok: false; reason: string } {
-  if (path.length === 0) return { ok: false, reason: 'the argument is empty' };
-  if (!TWIN_CHANGE_PREFIXES.some((prefix) => path.startsWith(prefix) && path.length > prefix.length)) {
-    return { ok: false, reason: `the path must start with ${TWIN_CHANGE_PREFIXES.map((p) => `'${p}'`).join(', ')} and name a property` };
-  }
   const parsed = parseJsonPath(path);
-  return parsed.ok ? { ok: true } : { ok: false, reason: parsed.reason };
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  const lower = path.toLowerCase();
+  if (!TWIN_CHANGE_PREFIXES.some((prefix) => lower.startsWith(prefix))) {
+    return { ok: false, reason: `the path must start with ${TWIN_CHANGE_PREFIXES.map((p) => `'${p}'`).join(', ')}` };
+  }
+  return { ok: true };
 }

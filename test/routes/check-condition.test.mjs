@@ -89,6 +89,8 @@ test('hints explain the usual fixes', () => {
 test('twin_change_includes is allowed for twin change routes, with a checked path', () => {
   assert.equal(problems('twin_change_includes(properties.reported.fw)', 'twinChangeNotifications'), []);
   assert.equal(problems('twin_change_includes(tags.site)', 'twinChangeNotifications'), []);
+  assert.equal(problems('twin_change_includes(Properties.Reported.fw)', 'twinChangeNotifications'), [], 'prefixes ignore case');
+  assert.equal(problems('twin_change_includes(properties.reported.)', 'twinChangeNotifications').map((p) => p[0]), ['invalid-twin-path']);
   assert.equal(problems('twin_change_includes(properties.other.x)', 'twinChangeNotifications'), [['invalid-twin-path', 'error', 0, 40]]);
   assert.equal(problems("twin_change_includes('properties.reported.fw')", 'twinChangeNotifications').map((p) => p[0]), ['invalid-twin-path']);
 });

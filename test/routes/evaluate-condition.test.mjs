@@ -177,13 +177,17 @@ test('conditions edgeHub would reject never route', () => {
 
 test('twin change notifications: twin_change_includes reads the notification body', () => {
   const twin = {
-    systemProperties: { messageType: 'twinChangeNotification', connectionDeviceId: 'edge-01' },
+    systemProperties: { messageType: 'twinChangeNotification', connectionDeviceId: 'edge-01', contentType: 'application/json', contentEncoding: 'utf-8' },
     properties: {},
     body: json({ properties: { reported: { fw: '1.2', nothing: null } }, version: 3 }),
   };
   assert.ok(routes('twin_change_includes(properties.reported.fw)', twin));
   assert.ok(routes('twin_change_includes(properties.reported.nothing)', twin));
   assert.not.ok(routes('twin_change_includes(properties.reported.other)', twin));
+  // the routing core reads every body through contentType/contentEncoding, twin notifications included
+  const bare = { ...twin, systemProperties: { messageType: 'twinChangeNotification' } };
+  assert.not.ok(routes('twin_change_includes(properties.reported.fw)', bare));
+  assert.not.ok(routes('NOT twin_change_includes(properties.reported.fw)', bare), 'undefined, not false');
 });
 
 test('$body.predictions[0].probability > 0.5 on a string body with the right headers', () => {

@@ -66,7 +66,7 @@ test('module outputs go to module inputs; leaf telemetry is picked by the device
 });
 
 test('nothing matches a twin change notification unless a route reads /twinChangeNotifications or /*', () => {
-  const twin = { systemProperties: { messageType: 'twinChangeNotification' }, properties: {}, body: json({ properties: { reported: { fw: '2' } } }) };
+  const twin = { systemProperties: { messageType: 'twinChangeNotification', contentType: 'application/json', contentEncoding: 'utf-8' }, properties: {}, body: json({ properties: { reported: { fw: '2' } } }) };
   const source = messageSourceOf({ twinChange: true });
   assert.equal(routeMessage(routes, source, twin), []);
   const twinRoute = compile('twin', 'FROM /twinChangeNotifications WHERE twin_change_includes(properties.reported.fw) INTO $upstream');
