@@ -39,7 +39,7 @@ export function isSecretRef(value: unknown): value is SecretRef {
 export type ModelSource =
   /** A local ONNX file. `path` is relative to the spec's folder, with forward slashes. */
   | { kind: 'file'; path: string }
-  /** A Custom Vision ONNX export: a folder (or .zip) holding model.onnx and labels.txt, relative to the spec. */
+  /** A Custom Vision ONNX export: a folder relative to the spec; modelFile and labelsFile are relative to that folder. */
   | { kind: 'customvision'; path: string; modelFile: string; labelsFile: string }
   /** A model registered in an Azure ML workspace (azure.ml names the workspace). Downloaded at build/apply time. */
   | { kind: 'azureml'; name: string; version: number; file: string }

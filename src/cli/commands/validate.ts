@@ -1,0 +1,33 @@
+// `edgeml validate <spec...>`: every problem in every spec at once; exit 0 valid, 1 invalid, 2 usage.
+import { formatDiagnostics, toJsonDiagnostics } from '../../diagnostics/render.js';
+import { hasErrors, type Diagnostic } from '../../diagnostics/types.js';
+import { loadWorkflow } from '../../program.js';
+import { ExitCode, type CliIO } from '../io.js';
+import { painter, useColor } from '../output.js';
+
+export interface ValidateOptions {
+  set?: string[];
+  json?: boolean;
+  color?: boolean;
+  strict?: boolean;
+  model?: boolean;
+}
+
+export default async function validate(specs: string[], options: ValidateOptions, io: CliIO): Promise<number> {
+  const results: { spec: string; valid: boolean; diagnostics: Diagnostic[]; sources: Map<string, string> }[] = [];
+  for (const spec of specs) {
+    const loaded = await loadWorkflow(spec, { sets: options.set, env: io.env, cwd: io.cwd, introspect: options.model !== false });
+    results.push({ spec, valid: !hasErrors(loaded.diagnostics, options.strict), diagnostics: loaded.diagnostics, sources: loaded.sources });
+  }
+  if (options.json) {
+    const report = results.map((r) => ({ spec: r.spec, valid: r.valid, diagnostics: toJsonDiagnostics(r.diagnostics, r.sources) }));
+    io.stdout.write(JSON.stringify(specs.length === 1 ? report[0] : report, null, 2) + '\n');
+  } else {
+    const paint = painter(useColor(io, 'stderr', options.color === false));
+    for (const r of results) {
+      if (r.diagnostics.length > 0) io.stderr.write(formatDiagnostics(r.diagnostics, r.sources, paint));
+      if (r.valid) io.stdout.write(`${r.spec}: valid${r.diagnostics.length ? ` (${r.diagnostics.length} note${r.diagnostics.length === 1 ? '' : 's'})` : ''}\n`);
+    }
+  }
+  return results.every((r) => r.valid) ? ExitCode.ok : ExitCode.failed;
+}

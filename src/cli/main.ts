@@ -1,0 +1,106 @@
+// CLI entry (cli stage): the command table. Each command's code is imported only when that command runs, so
+// `edgeml validate` never loads onnxruntime, sharp, the Azure SDKs or dockerode.
+import { Command as Commander, CommanderError, Option } from 'commander';
+import { ExitCode, type CliIO } from './io.js';
+
+type CommandModule = { default: (args: string[], options: Record<string, unknown>, io: CliIO) => Promise<number> };
+
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  validate: () => import('./commands/validate.js'),
+  compile: () => import('./commands/compile.js'),
+  test: () => import('./commands/test.js'),
+  run: () => import('./commands/run.js'),
+  plan: () => import('./commands/plan.js'),
+  apply: () => import('./commands/apply.js'),
+  status: () => import('./commands/status.js'),
+  destroy: () => import('./commands/destroy.js'),
+};
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function specOptions(command: Commander): Commander {
+  return command
+    .option('--set <path=value>', 'override a spec field (repeatable), e.g. --set azure.location=westeurope', collect, [])
+    .option('--json', 'machine-readable output')
+    .option('--no-color', 'never colour the output');
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. Never calls process.exit. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const version = await readVersion();
+  let exitCode: number = ExitCode.ok;
+  const program = new Commander('edgeml')
+    .description('Compile one YAML workflow spec into everything needed to deploy an ML model to Azure IoT Edge.')
+    .version(version, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run edgeml --help for usage)');
+
+  const action = (name: string) => async (...params: unknown[]) => {
+    const command = params[params.length - 1] as Commander;
+    const options = command.opts();
+    const args = command.args;
+    const module = await COMMANDS[name]();
+    exitCode = await module.default(args, options, io);
+  };
+
+  specOptions(program.command('validate').argument('<spec...>', 'spec files to check')
+    .description('Check specs and report every problem at file:line:column.')
+    .option('--strict', 'treat warnings as errors')
+    .option('--no-model', 'do not read the ONNX model')).action(action('validate'));
+
+  specOptions(program.command('compile').argument('<spec>', 'the workflow spec')
+    .description('Render Dockerfiles, module code, deployment manifests and the scripts for all six steps.')
+    .option('-o, --out <dir>', 'output folder (default generated/<name>)')
+    .option('--check', 'exit 1 if the output folder differs from what the spec compiles to')).action(action('compile'));
+
+  specOptions(program.command('test').argument('<spec>', 'the workflow spec')
+    .description('Score images with the model on this machine (the spec\'s samples by default).')
+    .option('-i, --image <file>', 'an image to score (repeatable)', collect, [])).action(action('test'));
+
+  specOptions(program.command('run').argument('<spec>', 'the workflow spec')
+    .description('Run the module graph on this machine, routing messages as edgeHub would.')
+    .option('--out <file>', 'append upstream messages to this file as JSON lines')
+    .option('--duration <seconds>', 'stop after this many seconds')
+    .option('--frames <n>', 'stop after this many upstream messages')).action(action('run'));
+
+  specOptions(program.command('plan').argument('<spec>', 'the workflow spec')
+    .description('Show what apply would change on Azure, without changing anything.')
+    .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')
+    .option('--detailed-exitcode', 'exit 0 for no changes, 1 for errors, 2 for changes')).action(action('plan'));
+
+  specOptions(program.command('apply').argument('<spec>', 'the workflow spec')
+    .description('Create what is missing, build and push images, deploy, and wait until the device converges.')
+    .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')
+    .option('--skip-build', 'use images already in the registry')
+    .option('--timeout <seconds>', 'how long to wait for convergence', '900')
+    .option('--connection-string-file <file>', 'write the device connection string to this file (mode 0600)')
+    .option('--show-connection-string', 'print the device connection string once')
+    .option('-y, --yes', 'do not ask for confirmation')).action(action('apply'));
+
+  specOptions(program.command('status').argument('<spec>', 'the workflow spec')
+    .description('Show live module status on the device or fleet.')
+    .option('--state <file>', 'state file')).action(action('status'));
+
+  specOptions(program.command('destroy').argument('<spec>', 'the workflow spec')
+    .description('Delete exactly what apply created, as recorded in the state file.')
+    .option('--state <file>', 'state file')
+    .addOption(new Option('-y, --yes', 'do not ask for confirmation'))).action(action('destroy'));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+      return ExitCode.usage;
+    }
+    throw error;
+  }
+}
+
+async function readVersion(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,19 @@
+// Catalogue block 25xx-26xx: resolving what the spec references on disk (model, labels, samples, bundles) and
+// comparing the spec with the ONNX model it names.
+import { defineMessages } from '../types.js';
+
+export const resolveMessages = defineMessages({
+  fileMissing: { code: 'EML2501', category: 'error', text: (d: { what: string; path: string }) => `The ${d.what} '${d.path}' does not exist.`, hint: () => "Paths are relative to the spec's folder." },
+  notAFile: { code: 'EML2502', category: 'error', text: (d: { what: string; path: string }) => `The ${d.what} '${d.path}' is a folder, not a file.` },
+  notAFolder: { code: 'EML2503', category: 'error', text: (d: { what: string; path: string }) => `The ${d.what} '${d.path}' is not a folder.` },
+  labelsEmpty: { code: 'EML2504', category: 'error', text: (d: { path: string }) => `The labels file '${d.path}' has no labels.`, hint: () => 'Write one label per line, in the order of the model outputs.' },
+  fileTooLarge: { code: 'EML2505', category: 'error', text: (d: { what: string; path: string; size: number; limit: number }) => `The ${d.what} '${d.path}' is ${d.size} bytes, more than the ${d.limit} bytes edgeml bundles.` },
+  folderEmpty: { code: 'EML2506', category: 'error', text: (d: { path: string }) => `The image folder '${d.path}' holds no .jpg, .jpeg, .png, .bmp or .webp images.` },
+  escapesFolder: { code: 'EML2507', category: 'error', text: (d: { path: string }) => `'${d.path}' leads outside the spec's folder (through a symbolic link).`, hint: () => 'Copy the file into the spec folder instead of linking to it.' },
+
+  modelUnreadable: { code: 'EML2601', category: 'error', text: (d: { message: string }) => d.message, hint: () => 'Point model.source at an ONNX file (.onnx) exported from your framework.' },
+  modelDeferred: { code: 'EML2602', category: 'suggestion', text: (d: { reason: string }) => d.reason },
+  modelMismatch: { code: 'EML2603', category: 'error', text: (d: { message: string }) => d.message, hint: (d: { actual: string }) => `The model says: ${d.actual}.` },
+  modelLabelCount: { code: 'EML2604', category: 'error', text: (d: { message: string }) => d.message, hint: () => 'Give one label per model class, in output order.' },
+  modelAmbiguous: { code: 'EML2605', category: 'warning', text: (d: { message: string }) => d.message, hint: (d: { actual: string }) => `The model says: ${d.actual}.` },
+});

@@ -1,0 +1,348 @@
+// Lowering: turns schema-valid spec data into the typed IR, filling every default in one place.
+// Pure and total: it never reports; anything it cannot make sense of is left for the semantic checks to flag.
+import type {
+  AzureIR, CaptureSettingsIR, DecoderIR, DeploymentTargetIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
+  ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
+  RouteSourceIR, ScoringSettingsIR, TargetIR, Task, VolumeIR, WorkflowIR,
+} from './types.js';
+import { parseSecretRef } from '../resolve/variables.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- spec data is schema-checked but untyped here */
+type Data = Record<string, any>;
+
+/** Custom Vision's (YOLOv2) five anchors, in grid cells. */
+export const CUSTOM_VISION_ANCHORS: [number, number][] = [
+  [0.573, 0.677], [1.87, 2.06], [3.34, 5.47], [7.88, 3.53], [9.77, 9.17],
+];
+
+export const DEFAULTS = {
+  scoringPort: 5001,
+  maxBodyBytes: 8 * 1024 * 1024,
+  queueLimit: 16,
+  storeAndForwardTtl: 7200,
+  fleetPriority: 10,
+  captureOutput: 'results',
+  captureFps: 1,
+  viewMinScore: 0.4,
+  location: 'eastus',
+} as const;
+
+const DEFAULT_OS: Record<TargetIR['device'], string> = {
+  'ubuntu-vm': 'ubuntu-22.04',
+  'databox-edge': 'ubuntu-22.04',
+  'raspberry-pi': 'raspberry-pi-os-12',
+  generic: 'ubuntu-22.04',
+};
+
+export function lowerSpec(spec: Data, specFile: string, specDir: string): WorkflowIR {
+  const task: Task = spec.task;
+  const target = lowerTarget(spec.target ?? {});
+  const modulesData: Data = spec.modules ?? {};
+  const ir: WorkflowIR = {
+    specFile,
+    specDir,
+    name: spec.name,
+    description: spec.description ?? '',
+    task,
+    model: lowerModel(spec.model ?? {}, task),
+    target,
+    azure: lowerAzure(spec.azure ?? {}),
+    modules: [],
+    routes: [],
+    storeAndForward: { timeToLiveSecs: spec.storeAndForward?.ttl ?? DEFAULTS.storeAndForwardTtl, ...(spec.storeAndForward?.maxSizeBytes ? { maxSizeBytes: spec.storeAndForward.maxSizeBytes } : {}) },
+  };
+  ir.modules = Object.entries(modulesData).map(([name, data]) => lowerModule(name, data as Data, ir, modulesData));
+  ir.routes = lowerRoutes(spec.routes ?? []);
+  return ir;
+}
+
+function lowerTarget(t: Data): TargetIR {
+  const device = t.device ?? 'ubuntu-vm';
+  return {
+    platform: t.platform ?? 'amd64',
+    accelerator: t.accelerator ?? 'none',
+    device,
+    os: t.os ?? DEFAULT_OS[device as TargetIR['device']],
+    runtime: t.runtime === undefined ? '1.5' : (String(t.runtime) as TargetIR['runtime']),
+  };
+}
+
+function lowerModel(m: Data, task: Task): ModelIR {
+  const source = lowerModelSource(m.source ?? {});
+  const p: Data = m.preprocess ?? {};
+  const elementType = p.elementType;
+  const preprocess: PreprocessIR = {
+    ...(p.input !== undefined ? { inputName: p.input } : {}),
+    ...(p.width !== undefined ? { width: p.width } : {}),
+    ...(p.height !== undefined ? { height: p.height } : {}),
+    ...(p.layout !== undefined ? { layout: p.layout } : {}),
+    ...(elementType !== undefined ? { elementType } : {}),
+    colorOrder: p.colorOrder ?? 'RGB',
+    resize: p.resize ?? 'stretch',
+    scale: p.scale ?? (elementType === 'uint8' ? 1 : 1 / 255),
+    mean: p.mean ?? [0, 0, 0],
+    std: p.std ?? [1, 1, 1],
+    padValue: p.padValue ?? 114,
+  };
+  const labelsFile = m.labelsFile ?? (source.kind === 'customvision' ? `${source.path}/${source.labelsFile}` : undefined);
+  return {
+    source,
+    ...(m.labels ? { labels: m.labels.map(String) } : {}),
+    ...(labelsFile && !m.labels ? { labelsFile } : {}),
+    preprocess,
+    decoder: lowerDecoder(m.postprocess ?? {}, task, source),
+    samples: m.samples ?? [],
+    ...(m.expect ? { expect: { ...m.expect } } : {}),
+  };
+}
+
+function lowerModelSource(s: Data): ModelSource {
+  if (s.file !== undefined) return { kind: 'file', path: normalizeRelative(s.file) };
+  if (s.customvision !== undefined) {
+    const folder = normalizeRelative(s.customvision);
+    return { kind: 'customvision', path: folder, modelFile: 'model.onnx', labelsFile: 'labels.txt' };
+  }
+  if (s.azureml !== undefined) return { kind: 'azureml', name: s.azureml.name, version: s.azureml.version, file: s.azureml.file ?? 'model.onnx' };
+  if (s.url !== undefined) return { kind: 'url', url: s.url.href, sha256: String(s.url.sha256).toLowerCase(), file: 'model.onnx' };
+  return { kind: 'file', path: '' };
+}
+
+function lowerDecoder(d: Data, task: Task, source: ModelSource): DecoderIR {
+  const format = d.format ?? (task === 'image-classification' ? 'classification' : source.kind === 'customvision' ? 'yolo-grid' : 'boxes');
+  if (format === 'classification') {
+    return { kind: 'classification', ...(d.output ? { output: d.output } : {}), activation: d.activation ?? 'softmax', topK: d.topK ?? 3, threshold: d.threshold ?? 0 };
+  }
+  if (format === 'yolo-grid') {
+    return { kind: 'yolo-grid', ...(d.output ? { output: d.output } : {}), anchors: d.anchors ?? CUSTOM_VISION_ANCHORS, classActivation: d.activation === 'sigmoid' ? 'sigmoid' : 'softmax', threshold: d.threshold ?? 0.1, nmsIou: d.iou ?? 0.45, maxDetections: d.maxDetections ?? 20 };
+  }
+  return {
+    kind: 'boxes',
+    outputs: { ...(d.outputs ?? {}) },
+    boxFormat: d.boxFormat ?? 'xyxy',
+    normalized: d.normalized ?? false,
+    labelOffset: d.labelOffset ?? 0,
+    threshold: d.threshold ?? 0.5,
+    nmsIou: d.iou ?? 0.45,
+    maxDetections: d.maxDetections ?? 20,
+  };
+}
+
+function lowerAzure(a: Data): AzureIR {
+  const rg = typeof a.resourceGroup === 'string' ? { name: a.resourceGroup, create: true } : { name: a.resourceGroup?.name ?? '', create: a.resourceGroup?.create ?? true };
+  const hub: Data = a.iotHub ?? {};
+  let deployment: DeploymentTargetIR;
+  if (a.fleet) {
+    const f: Data = a.fleet;
+    deployment = { kind: 'fleet', id: String(f.id ?? '').toLowerCase(), targetCondition: f.targetCondition ?? '', priority: f.priority ?? DEFAULTS.fleetPriority, layered: f.layered ?? false, labels: { ...(f.labels ?? {}) }, metrics: { ...(f.metrics ?? {}) } };
+  } else {
+    deployment = { kind: 'device', deviceId: a.device?.id ?? '', create: a.device?.create ?? true };
+  }
+  return {
+    ...(a.subscription ? { subscription: a.subscription } : {}),
+    resourceGroup: rg.name,
+    createResourceGroup: rg.create,
+    location: a.location ?? DEFAULTS.location,
+    iotHub: { name: hub.name ?? '', sku: hub.sku ?? 'S1', units: hub.units ?? 1, create: hub.create ?? true },
+    registry: lowerRegistry(a.registry ?? {}),
+    ...(a.ml ? { ml: { workspace: a.ml.workspace, resourceGroup: a.ml.resourceGroup ?? rg.name } } : {}),
+    deployment,
+    ...(a.endpoints ? { endpoints: { ...a.endpoints } } : {}),
+  };
+}
+
+function lowerRegistry(r: Data): RegistryIR {
+  if (r.create) return { kind: 'create', name: r.create.name, sku: r.create.sku ?? 'Standard', address: `${String(r.create.name).toLowerCase()}.azurecr.io` };
+  const password = parseSecretRef(r.password);
+  if (password) return { kind: 'existing', address: r.address ?? '', username: parseSecretRef(r.username) ?? String(r.username ?? ''), password };
+  return { kind: 'anonymous', address: r.address ?? '' };
+}
+
+function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR {
+  const kind: ModuleKind = m.type;
+  const version = String(m.version ?? '1.0');
+  const path = ['modules', name];
+  const devices = (m.devices ?? []).map(lowerDevice);
+  const capture = kind === 'image-capture' ? lowerCapture(m, all) : undefined;
+  if (capture?.source.kind === 'camera' && !devices.some((d: DeviceMappingIR) => d.host === (capture.source as { device: string }).device)) {
+    const device = capture.source.device;
+    devices.push({ host: device, container: device, permissions: 'rwm' });
+  }
+  const gpuRequested = m.gpu === true || m.gpu === 'all' ? 'all' : typeof m.gpu === 'number' ? m.gpu : undefined;
+  // A scoring module on a GPU target uses the GPU unless the spec says gpu: false (the seed's wf2 ran on the CPU).
+  const gpu = gpuRequested ?? (kind === 'scoring' && ir.target.accelerator === 'nvidia-gpu' && m.gpu !== false ? 'all' : undefined);
+  const outputs: string[] = [...(m.outputs ?? [])];
+  if (capture && !outputs.includes(capture.output)) outputs.push(capture.output);
+  const module: ModuleIR = {
+    name,
+    kind,
+    path,
+    image: lowerImage(name, m, kind, version, ir),
+    version,
+    status: m.status ?? 'running',
+    restartPolicy: m.restartPolicy ?? 'always',
+    ...(m.imagePullPolicy ? { imagePullPolicy: m.imagePullPolicy } : {}),
+    ...(m.startupOrder !== undefined ? { startupOrder: m.startupOrder } : {}),
+    env: lowerEnv(m.env ?? {}),
+    ports: (m.ports ?? []).map(lowerPort),
+    volumes: (m.volumes ?? []).map(lowerVolume),
+    devices,
+    ...(gpu !== undefined ? { gpu } : {}),
+    createOptions: m.createOptions ?? {},
+    ...(m.twin ? { twin: m.twin } : {}),
+    inputs: [...(m.inputs ?? [])],
+    outputs,
+    ...(kind === 'scoring' ? { scoring: lowerScoring(m, ir, gpu !== undefined) } : {}),
+    ...(capture ? { capture } : {}),
+  };
+  return module;
+}
+
+function lowerImage(name: string, m: Data, kind: ModuleKind, version: string, ir: WorkflowIR): ImageIR {
+  const repository = `${ir.name}/${name.toLowerCase()}`;
+  if (kind !== 'container') return { kind: 'generated', repository, tag: version };
+  if (m.build) {
+    return { kind: 'user-build', repository, tag: version, context: normalizeRelative(m.build.context), dockerfile: m.build.dockerfile ?? 'Dockerfile', platforms: (m.build.platforms ?? [ir.target.platform]) as Platform[] };
+  }
+  return { kind: 'prebuilt', ref: m.image ?? '' };
+}
+
+function lowerScoring(m: Data, ir: WorkflowIR, usesGpu: boolean): ScoringSettingsIR {
+  return {
+    port: m.port ?? DEFAULTS.scoringPort,
+    apis: m.apis ?? ['azureml', 'customvision'],
+    maxBodyBytes: m.maxBodySize ? parseSize(m.maxBodySize) : DEFAULTS.maxBodyBytes,
+    concurrency: m.concurrency ?? 1,
+    queueLimit: m.queueLimit ?? DEFAULTS.queueLimit,
+    executionProviders: usesGpu && ir.target.accelerator === 'nvidia-gpu' ? ['cuda', 'cpu'] : ['cpu'],
+  };
+}
+
+function lowerCapture(m: Data, all: Data): CaptureSettingsIR {
+  const s: Data = m.source ?? {};
+  let source: FrameSourceIR;
+  let bundle: string | undefined;
+  if (s.folder !== undefined) {
+    source = { kind: 'folder', path: normalizeRelative(s.folder) };
+    bundle = source.path;
+  } else if (s.video !== undefined) {
+    source = { kind: 'video', path: normalizeRelative(s.video) };
+    bundle = source.path;
+  } else if (s.camera !== undefined) source = { kind: 'camera', device: s.camera };
+  else source = { kind: 'rtsp', url: parseSecretRef(s.rtsp) ?? String(s.rtsp ?? '') };
+  const scoringModule = String(m.sendTo ?? '');
+  const targetPort = all[scoringModule]?.port ?? DEFAULTS.scoringPort;
+  return {
+    source,
+    fps: m.fps ?? DEFAULTS.captureFps,
+    loop: m.loop ?? true,
+    ...(m.resize ? { resize: { width: m.resize.width, height: m.resize.height } } : {}),
+    scoringModule,
+    scoringUrl: `http://${scoringModule}:${targetPort}/image`,
+    output: m.output ?? DEFAULTS.captureOutput,
+    ...(m.view ? { view: { port: m.view.port, minScore: m.view.minScore ?? DEFAULTS.viewMinScore } } : {}),
+    ...(bundle ? { bundle } : {}),
+  };
+}
+
+function lowerEnv(env: Data): EnvVarIR[] {
+  return Object.keys(env)
+    .sort()
+    .map((name) => {
+      const value = env[name];
+      if (value && typeof value === 'object') return { name, value: parseSecretRef(value.secret) ?? { kind: 'secret', env: '' } };
+      return { name, value: String(value) };
+    });
+}
+
+/** "80", "8080:80", "8080:80/udp", "127.0.0.1:8080:80", 80, or an object. */
+export function lowerPort(p: unknown): PortIR {
+  if (typeof p === 'number') return { container: p, protocol: 'tcp' };
+  if (typeof p === 'string') {
+    const [spec, protocol = 'tcp'] = p.split('/');
+    const parts = spec.split(':');
+    const container = Number(parts[parts.length - 1]);
+    const host = parts.length >= 2 ? Number(parts[parts.length - 2]) : undefined;
+    const hostIp = parts.length === 3 ? parts[0] : undefined;
+    return { container, protocol: protocol as PortIR['protocol'], ...(host !== undefined ? { host } : {}), ...(hostIp ? { hostIp } : {}) };
+  }
+  const o = p as Data;
+  return { container: o.container, protocol: o.protocol ?? 'tcp', ...(o.host !== undefined ? { host: o.host } : {}), ...(o.hostIp ? { hostIp: o.hostIp } : {}) };
+}
+
+export function lowerVolume(v: unknown): VolumeIR {
+  if (typeof v === 'string') {
+    const parts = v.split(':');
+    const source = parts[0];
+    return { source, target: parts[1], readOnly: parts[2] === 'ro', kind: source.startsWith('/') ? 'bind' : 'volume' };
+  }
+  const o = v as Data;
+  return { source: o.source, target: o.target, readOnly: o.readOnly ?? false, kind: String(o.source).startsWith('/') ? 'bind' : 'volume' };
+}
+
+export function lowerDevice(d: unknown): DeviceMappingIR {
+  if (typeof d === 'string') {
+    const parts = d.split(':');
+    return { host: parts[0], container: parts[1] ?? parts[0], permissions: parts[2] ?? 'rwm' };
+  }
+  const o = d as Data;
+  return { host: o.host, container: o.container ?? o.host, permissions: o.permissions ?? 'rwm' };
+}
+
+function lowerRoutes(routes: Data[]): RouteIR[] {
+  const used = new Set<string>();
+  return routes.map((r, index) => {
+    const from = parseRouteSource(String(r.from ?? ''));
+    const to = parseRouteSink(String(r.to ?? ''));
+    let name = r.name ?? defaultRouteName(from, to);
+    if (!r.name) {
+      const base = name;
+      for (let n = 2; used.has(name); n++) name = `${base}${n}`;
+    }
+    used.add(name);
+    return {
+      name,
+      path: ['routes', index],
+      from,
+      to,
+      ...(r.when !== undefined ? { when: String(r.when) } : {}),
+      ...(r.priority !== undefined ? { priority: r.priority } : {}),
+      ...(r.ttl !== undefined ? { timeToLiveSecs: r.ttl } : {}),
+    };
+  });
+}
+
+export function parseRouteSource(text: string): RouteSourceIR {
+  const trimmed = text.trim();
+  if (trimmed === '*' || trimmed === '/messages/*') return { kind: 'all-messages' };
+  if (trimmed === 'devices') return { kind: 'devices' };
+  const dot = trimmed.indexOf('.');
+  if (dot < 0) return { kind: 'module', module: trimmed, output: '*' };
+  return { kind: 'module', module: trimmed.slice(0, dot), output: trimmed.slice(dot + 1) || '*' };
+}
+
+export function parseRouteSink(text: string): RouteSinkIR {
+  const trimmed = text.trim();
+  if (trimmed === 'upstream' || trimmed === '$upstream') return { kind: 'upstream' };
+  const dot = trimmed.indexOf('.');
+  if (dot < 0) return { kind: 'module', module: trimmed, input: '' };
+  return { kind: 'module', module: trimmed.slice(0, dot), input: trimmed.slice(dot + 1) };
+}
+
+function defaultRouteName(from: RouteSourceIR, to: RouteSinkIR): string {
+  const source = from.kind === 'module' ? from.module : from.kind === 'devices' ? 'devices' : 'all';
+  const sink = to.kind === 'upstream' ? 'IoTHub' : to.module;
+  return `${source}To${sink.charAt(0).toUpperCase()}${sink.slice(1)}`.replace(/[.$# ]/g, '_');
+}
+
+/** Parses "4MB", "512 KB", "100B" into bytes. */
+export function parseSize(text: string): number {
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB)$/.exec(String(text).trim());
+  if (!match) return NaN;
+  const factor = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[match[2] as 'B' | 'KB' | 'MB' | 'GB'];
+  return Math.round(Number(match[1]) * factor);
+}
+
+/** Spec-relative paths keep forward slashes and lose a leading './' (checks reject absolute and '..' paths). */
+function normalizeRelative(path: string): string {
+  return String(path).replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+}
