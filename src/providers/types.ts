@@ -258,6 +258,19 @@ export interface ModuleTwin {
   reported: TwinProperties;
 }
 
+/** One row of a twin query: a device twin, or a module twin when the query reads `devices.modules`. */
+export interface QueriedTwin {
+  deviceId: string;
+  /** Set for module twins. */
+  moduleId?: string;
+  etag: string;
+  tags: Record<string, unknown>;
+  desired: TwinProperties;
+  reported: TwinProperties;
+  /** At-scale deployment status per configuration id, e.g. { 'app-1f3a': { status: 'Applied' } }. */
+  configurations: Record<string, { status: string }>;
+}
+
 /** `{ modulesContent: { $edgeAgent: { 'properties.desired': … }, $edgeHub: …, <module>: … } }` */
 export interface ConfigurationContent {
   modulesContent?: Record<string, Record<string, unknown>>;
@@ -320,6 +333,12 @@ export interface IotHubProvider {
   /** Merges tags into the device twin (used to target fleets). */
   updateDeviceTags(deviceId: string, tags: Record<string, unknown>): Promise<DeviceTwin>;
   getModuleTwin(deviceId: string, moduleId: string): Promise<ModuleTwin | undefined>;
+
+  /**
+   * Runs an IoT Hub query and returns every page, e.g. the $edgeAgent twins a fleet deployment was applied to:
+   * `SELECT * FROM devices.modules WHERE moduleId = '$edgeAgent' AND configurations.[[id]].status = 'Applied'`.
+   */
+  queryTwins(query: string, pageSize?: number): Promise<QueriedTwin[]>;
 
   /** Sets the whole deployment of one edge device (what `az iot edge set-modules` does). */
   applyContentOnDevice(deviceId: string, content: ConfigurationContent): Promise<void>;

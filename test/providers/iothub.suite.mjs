@@ -169,6 +169,26 @@ test('a base configuration targets tagged devices, reaches them and reports syst
   assert.is(az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules.detector.settings.image, 'acr.example/detector:3');
 });
 
+test('queryTwins pages through the $edgeAgent twins a configuration was applied to', async () => {
+  for (const id of ['edge-4', 'edge-5']) {
+    await hub.createEdgeDevice(id);
+    await hub.updateDeviceTags(id, { env: 'prod' });
+  }
+  await hub.createEdgeDevice('edge-6'); // untagged: not targeted
+  const before = az.requests.count({ method: 'POST', path: '/devices/query' });
+  const rows = await hub.queryTwins("SELECT * FROM devices.modules WHERE moduleId = '$edgeAgent' AND configurations.[[detector-base-aaa]].status = 'Applied'", 2);
+  assert.equal(rows.map((r) => r.deviceId).sort(), ['edge-2', 'edge-4', 'edge-5']);
+  assert.ok(rows.every((r) => r.moduleId === '$edgeAgent' && r.configurations['detector-base-aaa'].status === 'Applied'));
+  assert.is(az.requests.count({ method: 'POST', path: '/devices/query' }) - before, 2, 'two pages of two');
+  const devicesOnly = await hub.queryTwins("SELECT * FROM devices WHERE tags.env = 'prod'");
+  assert.equal(devicesOnly.map((r) => r.deviceId).sort(), ['edge-2', 'edge-4', 'edge-5']);
+  assert.is(devicesOnly[0].moduleId, undefined);
+  const bad = await rejects(hub.queryTwins('DELETE FROM devices'));
+  assert.is(bad.code, 'ArgumentInvalid');
+  assert.is(bad.status, 400);
+  await hub.deleteDevice('edge-6');
+});
+
 test('configuration content is immutable: same id again → ConfigurationAlreadyExists; changed content via the SDK → refused', async () => {
   const error = await rejects(
     hub.createConfiguration({ id: 'detector-base-aaa', content: manifest('acr.example/detector:11'), targetCondition: "tags.env='prod'", priority: 10 }),

@@ -15,6 +15,7 @@ import {
   type IotHubOptions,
   type IotHubProvider,
   type ModuleTwin,
+  type QueriedTwin,
   type RequestStats,
 } from '../types.js';
 import { defaultRetryOptions, isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry, withTimeout, type RetryClock } from '../retry.js';
@@ -115,6 +116,18 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
     async getModuleTwin(deviceId, moduleId) {
       const result = await getOrUndefined('iothub.getModuleTwin', () => registry.getModuleTwin(deviceId, moduleId));
       return result && toModuleTwin(deviceId, moduleId, result.responseBody);
+    },
+
+    async queryTwins(sql, pageSize = 100) {
+      const query = registry.createQuery(sql, pageSize);
+      const rows: QueriedTwin[] = [];
+      // Each page is one request; a retried page resends the same continuation token.
+      for (let token: string | undefined; ; ) {
+        const page = await send('iothub.queryTwins', 'POST', () => query.next(token as string));
+        rows.push(...((page.result ?? []) as unknown[]).map(toQueriedTwin));
+        token = query.continuationToken ?? undefined;
+        if (!query.hasMoreResults || !token) return rows;
+      }
     },
 
     async applyContentOnDevice(deviceId, content) {
@@ -289,6 +302,12 @@ function toDeviceTwin(deviceId: string, twin: unknown): DeviceTwin {
 function toModuleTwin(deviceId: string, moduleId: string, twin: unknown): ModuleTwin {
   const t = toDeviceTwin(deviceId, twin);
   return { deviceId, moduleId, etag: t.etag, desired: t.desired, reported: t.reported };
+}
+
+function toQueriedTwin(row: unknown): QueriedTwin {
+  const r = row as { deviceId: string; moduleId?: string; configurations?: Record<string, { status: string }> };
+  const twin = toDeviceTwin(r.deviceId, row);
+  return { ...twin, ...(r.moduleId ? { moduleId: r.moduleId } : {}), configurations: plain(r.configurations ?? {}) };
 }
 
 function toConfigurationInfo(config: Configuration): ConfigurationInfo {
