@@ -65,9 +65,11 @@ export function summary(diagnostics: readonly Diagnostic[], paint: Paint = plain
   const count = (category: string) => diagnostics.filter((d) => d.category === category).length;
   const errors = count('error');
   const warnings = count('warning');
+  const notes = count('suggestion');
   const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
+  if (notes > 0) parts.push(`${notes} note${notes === 1 ? '' : 's'}`);
   const files = [...new Set(diagnostics.map((d) => d.file).filter(Boolean))];
-  return paint('bold', `Found ${parts.join(' and ')}${files.length ? ` in ${files.join(', ')}` : ''}.`);
+  return paint('bold', `Found ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}${files.length ? ` in ${files.join(', ')}` : ''}.`);
 }
 
 export function toJsonDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): JsonDiagnostic[] {

@@ -48,7 +48,7 @@ export type ModelSource =
 
 export type ColorOrder = 'RGB' | 'BGR';
 export type Layout = 'NCHW' | 'NHWC';
-export type ResizeMode = 'stretch' | 'letterbox' | 'crop';
+export type ResizeMode = 'stretch' | 'letterbox' | 'crop' | 'pad-right';
 export type InputElementType = 'float32' | 'uint8';
 
 export interface PreprocessIR {

@@ -181,6 +181,8 @@ export function locateInDocument(doc: Document, file: string, path: SpecPath, op
   let node: Node | null | undefined = doc.contents as Node;
   let keyNode: Node | undefined;
   let last: Node | undefined = node ?? undefined;
+  let lastKey: Node | undefined;
+  let complete = true;
   for (const segment of path) {
     while (node && isAlias(node)) node = (node as Alias).resolve(doc) as Node | undefined;
     if (!node) break;
@@ -196,11 +198,17 @@ export function locateInDocument(doc: Document, file: string, path: SpecPath, op
     } else if (isSeq(node) && typeof segment === 'number') {
       next = node.items[segment] as Node | undefined;
     }
-    if (!next) break;
+    if (!next) {
+      complete = false;
+      break;
+    }
     node = next;
     last = next;
+    lastKey = keyNode;
   }
-  const target = options.key && keyNode ? keyNode : last;
+  // A path that is not in the document (a default the user did not write) points at the key of its parent.
+  const keyTarget = complete ? keyNode : lastKey;
+  const target = (options.key || !complete) && keyTarget ? keyTarget : last;
   const range = target?.range ?? [0, 0, 0];
   return { file, start: range[0], length: Math.max(1, range[1] - range[0]) };
 }
