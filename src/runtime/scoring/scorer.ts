@@ -6,7 +6,7 @@ import type { ExecutionProvider, ScoringConfig } from './config.js';
 import { createDecoder, type Decoder, type OutputTensor, type Prediction } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
 import { createInputData, inputDims, prepareImage, type PreparedImage, type ResolvedInput } from './preprocess.js';
-import { loadSession, ModelLoadError } from './session.js';
+import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 
 export interface Timings {
   /** Decode, resize and tensor writing. */
@@ -55,7 +55,7 @@ export interface CreateScorerOptions {
 
 export async function createScorer(config: ScoringConfig, options: CreateScorerOptions = {}): Promise<Scorer> {
   const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
-  const loaded = await loadSession(modelPath, config.executionProviders);
+  const loaded = await loadSession(modelPath, config.executionProviders, intraOpThreadsFor(config.server.concurrency));
   if (loaded.fallbackReason) options.log?.(`note: ${loaded.fallbackReason}; using ${loaded.provider}.`);
   const { session } = loaded;
   try {

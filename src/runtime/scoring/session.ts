@@ -1,6 +1,7 @@
 // Loads the ONNX model once with the configured execution providers (CUDA first, falling back to CPU when CUDA
 // cannot start) and keeps the session for every request. Runtime stage (scoring).
 import type { InferenceSession } from 'onnxruntime-node';
+import { availableParallelism } from 'node:os';
 import type { ExecutionProvider } from './config.js';
 
 export interface LoadedSession {
@@ -15,7 +16,15 @@ export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
 
-export async function loadSession(modelPath: string, providers: readonly ExecutionProvider[]): Promise<LoadedSession> {
+/**
+ * Threads one model run may use: the cores shared out among the runs allowed at once, so concurrent runs do not
+ * oversubscribe the CPU (their spinning thread pools would otherwise fight each other and the HTTP work).
+ */
+export function intraOpThreadsFor(concurrency: number, cores: number = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, concurrency)));
+}
+
+export async function loadSession(modelPath: string, providers: readonly ExecutionProvider[], intraOpThreads?: number): Promise<LoadedSession> {
   const ort = await import('onnxruntime-node');
   let fallbackReason: string | undefined;
   for (const provider of providers) {
@@ -23,6 +32,7 @@ export async function loadSession(modelPath: string, providers: readonly Executi
       const session = await ort.InferenceSession.create(modelPath, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
+        ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
       });
       return { session, provider, ...(fallbackReason ? { fallbackReason } : {}) };
     } catch (error) {
