@@ -15,6 +15,7 @@ import { compileMessages } from '../../diagnostics/codes/render.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics/types.js';
 import { renderWorkflow } from '../../render/index.js';
 import type { RenderedFile } from '../../render/types.js';
+import type { WorkflowIR } from '../../ir/types.js';
 import { loadRenderAssets } from '../../emit/load-render-assets.js';
 import { checkRenderedPaths, writeOutput, type WriteOutputOptions } from '../../emit/write-output.js';
 import { readTree } from '../../emit/read-tree.js';
@@ -39,6 +40,8 @@ export function defaultOutDir(name: string): string {
 
 export interface CompiledWorkflow {
   name?: string;
+  /** The checked IR, when loading succeeded (tests use it to find the spec's secrets). */
+  ir?: WorkflowIR;
   files: RenderedFile[];
   diagnostics: Diagnostic[];
   sources: ReadonlyMap<string, string>;
@@ -53,7 +56,7 @@ export async function compileInMemory(specPath: string, options: { sets?: readon
   const reporter = new Reporter(ir.specFile);
   if (!hasErrors(rendered.diagnostics)) checkRenderedPaths(rendered.files, reporter);
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...rendered.diagnostics, ...reporter.diagnostics]);
-  return { name: ir.name, files: hasErrors(diagnostics) ? [] : rendered.files, diagnostics, sources: loaded.sources };
+  return { name: ir.name, ir, files: hasErrors(diagnostics) ? [] : rendered.files, diagnostics, sources: loaded.sources };
 }
 
 function pauseOptions(io: CliIO, fileCount: number): WriteOutputOptions {

@@ -1,0 +1,107 @@
+// `edgeml compile` end to end, in-process: writes the output folder, keeps secrets out of it, --check, --set,
+// --json, default output folder, and errors that stop before anything is written.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import compile from '../../dist/cli/commands/compile.js';
+import { readTree } from '../../dist/emit/read-tree.js';
+import { createFixture, FIXTURE_ENV } from './_fixture-spec.mjs';
+
+const fixture = createFixture();
+const io = (env = FIXTURE_ENV) => {
+  const out = { stdout: '', stderr: '' };
+  return {
+    out,
+    io: { stdout: { write: (t) => (out.stdout += t) }, stderr: { write: (t) => (out.stderr += t) }, env, cwd: fixture.dir },
+  };
+};
+
+test('compile writes the output folder with the manifest, build context and secret placeholders only', async () => {
+  const { io: cli, out } = io();
+  const code = await compile(['spec.yaml'], { out: 'out' }, cli);
+  assert.is(code, 0, out.stderr);
+  assert.match(out.stdout, /^Wrote \d+ files to out\.\n$/);
+  const tree = await readTree(join(fixture.dir, 'out'));
+  assert.ok(tree.has('deployment.json'));
+  assert.ok(tree.has('modules/classifier/model/model.onnx'));
+  const manifest = JSON.parse(Buffer.from(tree.get('deployment.json').content).toString());
+  const agent = manifest.modulesContent.$edgeAgent['properties.desired'];
+  assert.equal(agent.runtime.settings.registryCredentials.fixtureregistry, {
+    address: 'fixtureregistry.azurecr.io',
+    username: '${ACR_USER}',
+    password: '${ACR_PASSWORD}',
+  });
+  assert.equal(agent.modules.sensor.env.API_TOKEN, { value: '${SENSOR_TOKEN}' });
+  for (const [path, entry] of tree) {
+    const text = Buffer.from(entry.content).toString('latin1');
+    for (const secret of Object.values(FIXTURE_ENV)) assert.not.ok(text.includes(secret), `${path} leaks a secret value`);
+    assert.not.ok(text.includes(fixture.dir), `${path} contains the absolute spec folder`);
+  }
+});
+
+test('--check passes on fresh output and fails naming the first difference after a change', async () => {
+  await compile(['spec.yaml'], { out: 'checked' }, io().io);
+  const clean = io();
+  assert.is(await compile(['spec.yaml'], { out: 'checked', check: true }, clean.io), 0, clean.out.stderr);
+  assert.match(clean.out.stdout, /checked is up to date/);
+
+  const manifestPath = join(fixture.dir, 'checked/deployment.json');
+  writeFileSync(manifestPath, readFileSync(manifestPath, 'utf8').replace('"timeToLiveSecs": 7200', '"timeToLiveSecs": 1'));
+  writeFileSync(join(fixture.dir, 'checked/zz-extra.txt'), 'mine\n');
+  const dirty = io();
+  assert.is(await compile(['spec.yaml'], { out: 'checked', check: true }, dirty.io), 1);
+  assert.match(dirty.out.stderr, /EML4200/);
+  assert.match(dirty.out.stderr, /2 file\(s\), first: changed: deployment\.json/);
+  assert.match(dirty.out.stdout, /changed: deployment\.json\n  not produced by the spec: zz-extra\.txt\n/);
+
+  const json = io();
+  assert.is(await compile(['spec.yaml'], { out: 'checked', check: true, json: true }, json.io), 1);
+  const report = JSON.parse(json.out.stdout);
+  assert.is(report.ok, false);
+  assert.equal(report.differences, [{ kind: 'changed', path: 'deployment.json' }, { kind: 'extra', path: 'zz-extra.txt' }]);
+  assert.equal(report.diagnostics.map((d) => d.code), ['EML4200']);
+});
+
+test('--set overrides a spec value before compiling', async () => {
+  const { io: cli, out } = io();
+  assert.is(await compile(['spec.yaml'], { out: 'with-set', set: ['storeAndForward.ttl=60'] }, cli), 0, out.stderr);
+  const manifest = JSON.parse(readFileSync(join(fixture.dir, 'with-set/deployment.json'), 'utf8'));
+  assert.is(manifest.modulesContent.$edgeHub['properties.desired'].storeAndForwardConfiguration.timeToLiveSecs, 60);
+});
+
+test('the default output folder is generated/<name>; --json lists the files written', async () => {
+  const { io: cli, out } = io();
+  assert.is(await compile(['spec.yaml'], { json: true }, cli), 0, out.stderr);
+  const report = JSON.parse(out.stdout);
+  assert.is(report.ok, true);
+  assert.is(report.out, 'generated/fixture-classifier');
+  assert.ok(report.files.includes('deployment.json'));
+  assert.ok(existsSync(join(fixture.dir, 'generated/fixture-classifier/deployment.json')));
+});
+
+test('a spec with errors prints diagnostics, exits 1 and writes nothing', async () => {
+  writeFileSync(join(fixture.dir, 'broken.yaml'), readFileSync(join(fixture.dir, 'spec.yaml'), 'utf8').replace('type: scoring', 'type: scorer'));
+  const { io: cli, out } = io();
+  assert.is(await compile(['broken.yaml'], { out: 'broken-out' }, cli), 1);
+  assert.match(out.stderr, /EML\d{4}/);
+  assert.is(out.stdout, '');
+  assert.not.ok(existsSync(join(fixture.dir, 'broken-out')));
+});
+
+test('a missing secret variable does not matter for compile: output holds references only', async () => {
+  const { io: cli, out } = io({});
+  assert.is(await compile(['spec.yaml'], { out: 'no-env' }, cli), 0, out.stderr);
+  const withEnv = await readTree(join(fixture.dir, 'out'));
+  const withoutEnv = await readTree(join(fixture.dir, 'no-env'));
+  assert.equal([...withoutEnv.keys()], [...withEnv.keys()]);
+  assert.ok(Buffer.from(withoutEnv.get('deployment.json').content).equals(Buffer.from(withEnv.get('deployment.json').content)));
+});
+
+test('no spec argument is a usage error', async () => {
+  const { io: cli } = io();
+  assert.is(await compile([], {}, cli), 2);
+});
+
+test.after(() => fixture.cleanup());
+test.run();
