@@ -28,7 +28,8 @@ export type ShellValueKind =
   | 'moduleName'
   | 'relativePath'
   | 'subscription'
-  | 'deploymentId';
+  | 'deploymentId'
+  | 'word';
 
 interface SafePattern {
   pattern: RegExp;
@@ -58,6 +59,7 @@ export const SAFE_PATTERNS: Readonly<Record<ShellValueKind, SafePattern>> = {
   moduleName: { pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, describe: 'letters, digits, _ and -' },
   relativePath: { pattern: /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._\/ -]+$/, describe: 'a relative path without ..' },
   subscription: { pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, describe: 'a subscription GUID' },
+  word: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, describe: 'a single word of letters, digits, _ . -' },
   deploymentId: { pattern: /^[a-z0-9-:+%_#*?!(),=@;$']{1,128}$/, describe: 'lower-case letters, digits and - : + % _ # * ? ! ( ) , = @ ; $ \'' },
 };
 

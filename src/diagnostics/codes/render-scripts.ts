@@ -39,4 +39,22 @@ export const renderScriptMessages = defineMessages({
     text: (d: { module: string; folder: string }) => `The runtime code for module '${d.module}' (dist/runtime/${d.folder}/) was not found.`,
     hint: () => 'Run `npm run build` in the edgeml folder.',
   },
+  unsupportedOs: {
+    code: 'EML4506',
+    category: 'error',
+    text: (d: { os: string; known: string }) => `The device setup script cannot install IoT Edge on '${d.os}'; it knows ${d.known}.`,
+    hint: () => 'Set target.os to one of the listed systems, or set up the device by hand and skip step 2.',
+  },
+  mlWorkspaceMissing: {
+    code: 'EML4507',
+    category: 'error',
+    text: () => 'The model comes from Azure ML, but azure.ml names no workspace to download it from.',
+    hint: () => 'Add azure.ml.workspace (and its resourceGroup) to the spec.',
+  },
+  runtimeDropsOs: {
+    code: 'EML4508',
+    category: 'warning',
+    text: (d: { os: string; runtime: string }) => `IoT Edge ${d.runtime} has no packages for '${d.os}'.`,
+    hint: () => 'Use runtime 1.5 on this OS, or move the device to Debian 12 / Ubuntu 22.04 or 24.04.',
+  },
 });

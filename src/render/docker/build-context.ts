@@ -11,7 +11,7 @@ import type { RenderContext, RenderedFile } from '../types.js';
 import { renderDockerfile } from './dockerfile.js';
 import { renderDiagnostic, RenderProblem } from './errors.js';
 import { GENERATED_KINDS } from './module-kinds.js';
-import { stableJson } from './stable-json.js';
+import { stableJson } from '../stable-json.js';
 import { isGeneratedModule, moduleVariants, targetVariant } from './variants.js';
 
 type GeneratedModule = ModuleIR & { kind: 'scoring' | 'image-capture' };

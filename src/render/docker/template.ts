@@ -8,5 +8,6 @@ const engine = Handlebars.create();
 /** Compiles a template held in a string constant; the result is a pure function of its view object. */
 export function compileTemplate<V>(source: string): (view: V) => string {
   const template = engine.compile(source, { noEscape: true, strict: true });
-  return (view: V) => template(view);
+  // Sections left out by {{#if}} leave blank lines behind; keep at most one.
+  return (view: V) => template(view).replace(/\n{3,}/g, '\n\n');
 }
