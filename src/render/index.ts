@@ -5,7 +5,7 @@ import { hasErrors } from '../diagnostics/types.js';
 import { checkRenderBuildContexts, renderBuildContexts, RenderProblem } from './docker/index.js';
 import { renderManifest } from './manifest/index.js';
 import { renderReadme } from './readme/index.js';
-import { renderScripts } from './scripts/index.js';
+import { checkScriptValues, renderScripts } from './scripts/index.js';
 import type { RenderContext, RenderedFile } from './types.js';
 
 export interface RenderWorkflowResult {
@@ -41,7 +41,8 @@ export function normalizeRenderedFile(file: RenderedFile): RenderedFile {
 
 /** Renders the whole output folder for `ctx`. Pure: no clock, environment or file system. */
 export function renderWorkflow(ctx: RenderContext): RenderWorkflowResult {
-  const diagnostics: Diagnostic[] = [...checkRenderBuildContexts(ctx)];
+  // The checks find every input problem up front, so the renderers below only throw on edgeml bugs.
+  const diagnostics: Diagnostic[] = [...checkRenderBuildContexts(ctx), ...checkScriptValues(ctx)];
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
 
   const files: RenderedFile[] = [];

@@ -22,13 +22,13 @@ export function canaryValue(name) {
 }
 
 /**
- * The environment golden output is compiled in: only the variables the spec mentions, each set to its canary, so
- * output never depends on the machine's environment.
+ * The environment golden output is compiled in, so it never depends on the machine: each variable the spec
+ * references without a default is set to its canary; variables with a default (`${env:X:-value}`) stay unset.
  */
 export function goldenEnv(specPath) {
   const text = readFileSync(join(root, specPath), 'utf8');
   const env = {};
-  for (const match of text.matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)/g)) env[match[1]] = canaryValue(match[1]);
+  for (const match of text.matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g)) env[match[1]] = canaryValue(match[1]);
   return env;
 }
 
