@@ -72,13 +72,21 @@ function strings(name: string, arity: number, returns: StaticType, compute: (...
   };
 }
 
-/** is_bool / is_number / is_string: true when a query-converted argument has that runtime type, else false. */
+/**
+ * is_bool / is_number / is_string: true when a query-converted argument has that runtime type, else false.
+ * edgeHub's is_number is false for infinities (is_number(3 / 0) is false).
+ */
 function typeTest(name: string, type: 'bool' | 'number' | 'string'): Builtin {
   return {
     name,
     signature: `${name}(value)`,
     overloads: [
-      { params: fixed(type), queryArgs: true, returns: 'bool', run: ([a]) => q(a).t === type },
+      {
+        params: fixed(type),
+        queryArgs: true,
+        returns: 'bool',
+        run: ([a]) => q(a).t === type && (type !== 'number' || Number.isFinite(num(a))),
+      },
       { params: { kind: 'any', count: 1 }, queryArgs: false, returns: 'bool', run: () => false },
     ],
   };

@@ -25,11 +25,19 @@ const BODY_ENCODINGS: Record<string, 'utf-8' | 'utf-16le' | 'utf-32le'> = {
  * A condition edgeHub's compiler rejects (see checkCondition) never routes here either.
  */
 export function evaluateCondition(expr: Expr, message: RouteMessage): boolean {
+  return evaluateConditionResult(expr, message) === true;
+}
+
+/**
+ * The three-valued result edgeHub computes: true, false, or undefined (logged by edgeHub as an undefined route
+ * evaluation). Useful to explain why a message was not routed. A condition edgeHub rejects gives undefined.
+ */
+export function evaluateConditionResult(expr: Expr, message: RouteMessage): boolean | undefined {
   const twinChange = lookup(message.systemProperties, 'messageType')?.toLowerCase() === 'twinchangenotification';
   const typing = typeCondition(expr, twinChange ? 'twinChangeNotifications' : 'messages');
-  if (typing.problems.length > 0) return false;
+  if (typing.problems.length > 0) return undefined;
   const evaluator = new Evaluator(typing, message);
-  return toRouteBool(typing.types.get(expr)!, evaluator.evaluate(expr)) === true;
+  return toRouteBool(typing.types.get(expr)!, evaluator.evaluate(expr));
 }
 
 /** Case-insensitive lookup, as edgeHub's property dictionaries use OrdinalIgnoreCase. */

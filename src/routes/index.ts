@@ -7,7 +7,7 @@ export { walkExpr, shiftProblem } from './ast.js';
 export { parseCondition, type ConditionParseResult } from './parse-condition.js';
 export { checkCondition, type CheckConditionOptions } from './check-condition.js';
 export type { ConditionSource } from './static-types.js';
-export { evaluateCondition, type RouteMessage } from './evaluate-condition.js';
+export { evaluateCondition, evaluateConditionResult, type RouteMessage } from './evaluate-condition.js';
 export { formatRoute, formatSource, formatSink, DEVICES_ONLY_CONDITION, type RouteEdge } from './format-route.js';
 export { parseRoute, type ParsedRoute } from './parse-route.js';
 export { sourceMatches, messageSourceOf, conditionSourceOf } from './message-source.js';
