@@ -135,6 +135,16 @@ test('retries: 429 with Retry-After, 503 and a dropped connection are retried; t
   assert.is(arm.stats.retries - retriesBefore, 3);
 });
 
+test('a slow answer hits the per-attempt timeout and is retried', async () => {
+  const quick = createArmProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, pollIntervalMs: 5, retry: { ...fastRetry, attemptTimeoutMs: 150 } });
+  az.faults.add({ server: 'arm', method: 'GET', path: /\/IotHubs\/hub-edge$/, kind: 'slow', delayMs: 700 });
+  const started = Date.now();
+  const hub = await quick.getIotHub('rg-edge', 'hub-edge');
+  assert.is(hub.name, 'hub-edge');
+  assert.ok(Date.now() - started < 650, `did not wait for the slow answer (${Date.now() - started} ms)`);
+  assert.is(quick.stats.retries, 1);
+});
+
 test('retries are bounded: persistent 503 gives a retryable ProviderError after maxAttempts', async () => {
   az.faults.add({ server: 'arm', method: 'GET', path: /\/registries\/edgeacr01$/, kind: 'unavailable', times: 10 });
   const before = az.requests.length;

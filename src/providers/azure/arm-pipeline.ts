@@ -1,12 +1,15 @@
 // Replaces the Azure SDK pipeline's built-in retry with edgeml's retry policy (providers/retry.ts) and counts
 // every attempt, including long-running-operation polls, in RequestStats. Apply stage (providers).
-import { isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry, type RetryClock } from '../retry.js';
+import { defaultRetryOptions, isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry, type RetryClock } from '../retry.js';
 import type { RequestStats, RetryOptions } from '../types.js';
 
 // Structural types of @azure/core-rest-pipeline, so this file needs no import of a transitive dependency.
 interface PipelineRequestLike {
   method: string;
   url: string;
+  /** ms; 0 means none. The SDK's HTTP client aborts the request when it passes. */
+  timeout: number;
+  abortSignal?: { aborted: boolean };
 }
 interface PipelineResponseLike {
   status: number;
@@ -38,11 +41,14 @@ function createRetryPolicy(settings: PipelineSettings): PolicyLike {
   return {
     name: 'edgemlRetryPolicy',
     sendRequest(request, next) {
+      if (!request.timeout) request.timeout = settings.retry?.attemptTimeoutMs ?? defaultRetryOptions.attemptTimeoutMs;
       return withRetry(() => next(request), {
         options: settings.retry,
         clock: settings.clock,
         classify(outcome) {
-          if (!outcome.ok) return { retry: isTransientNetworkError(outcome.error) };
+          // An abort the caller did not ask for is our per-attempt timeout firing: worth another attempt.
+          const timedOut = !outcome.ok && (outcome.error as { name?: string })?.name === 'AbortError' && !request.abortSignal?.aborted;
+          if (!outcome.ok) return { retry: timedOut || isTransientNetworkError(outcome.error) };
           const response = outcome.value;
           if (!isRetryableStatus(response.status)) return { retry: false };
           return { retry: true, retryAfterMs: parseRetryAfter((name) => response.headers.get(name)) };
