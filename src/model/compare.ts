@@ -15,6 +15,8 @@ export type ModelMismatchId =
   | 'input-size'
   | 'input-size-unknown'
   | 'input-element-type'
+  | 'color-order'
+  | 'pixel-range'
   | 'output-missing'
   | 'output-not-tensor'
   | 'output-shape'
@@ -106,6 +108,35 @@ const inputRules: Rule[] = [
   },
 ];
 
+/**
+ * Custom Vision (and WinML-style) exports state their expected input in metadata_props: pixel format and range.
+ * Table: metadata value → what the spec must say.
+ */
+const pixelFormats: Record<string, 'RGB' | 'BGR'> = { Bgr8: 'BGR', Rgb8: 'RGB' };
+const pixelRanges: Record<string, { scale: number; text: string }> = {
+  NominalRange_0_255: { scale: 1, text: '0-255' },
+  Normalized_0_1: { scale: 1 / 255, text: '0-1' },
+};
+
+const metadataRules: Rule[] = [
+  function colorOrderFitsMetadata({ ir, info }) {
+    const format = info.metadata['Image.BitmapPixelFormat'];
+    const wanted = format ? pixelFormats[format] : undefined;
+    const stated = ir.model.preprocess.colorOrder;
+    if (!wanted || wanted === stated) return [];
+    return [{ id: 'color-order', path: [...PRE, 'colorOrder'], actual: wanted, expected: stated, message: `The model's metadata says it takes ${format} pixels (${wanted}) but the spec feeds ${stated}.` }];
+  },
+  function scaleFitsMetadata({ ir, info }) {
+    const rangeName = info.metadata['Image.NominalPixelRange'];
+    const range = rangeName ? pixelRanges[rangeName] : undefined;
+    const { scale, mean, std } = ir.model.preprocess;
+    if (!range || ir.model.preprocess.elementType === 'uint8') return [];
+    const plain = mean.every((m) => m === 0) && std.every((s) => s === 1);
+    if (!plain || Math.abs(scale - range.scale) < 1e-9) return [];
+    return [{ id: 'pixel-range', path: [...PRE, 'scale'], actual: range.text, expected: scale, message: `The model's metadata says it takes pixel values ${range.text} (scale ${range.scale === 1 ? '1' : '1/255'}) but the spec scales by ${scale}.` }];
+  },
+];
+
 /** An output the decoder names (or the first output) that must exist and be a tensor. */
 function findOutput(info: ModelInfo, name: string | undefined, path: SpecPath): { output?: TensorInfo; problems: ModelMismatch[] } {
   const output = name ? info.outputs.find((o) => o.name === name) : info.outputs[0];
@@ -179,5 +210,5 @@ export function compareModelWithSpec(ir: Pick<WorkflowIR, 'model' | 'task'>, inf
   const wanted = ir.model.preprocess.inputName;
   const input = wanted ? info.inputs.find((i) => i.name === wanted) : info.inputs[0];
   const ctx: Context = { ir, info, ...(input ? { input } : {}) };
-  return [...inputRules.flatMap((rule) => rule(ctx)), ...decoderRules[ir.model.decoder.kind](ctx)];
+  return [...inputRules.flatMap((rule) => rule(ctx)), ...metadataRules.flatMap((rule) => rule(ctx)), ...decoderRules[ir.model.decoder.kind](ctx)];
 }

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WorkflowIR } from '../ir/types.js';
 import type { ModelInfo, SpecModelIntrospection } from './model-info.js';
+import { readOnnxHeader } from './onnx-metadata.js';
 
 export type ModelIntrospectionErrorKind = 'missing' | 'unreadable' | 'not-onnx' | 'invalid';
 
@@ -39,7 +40,17 @@ export async function introspectModel(file: string): Promise<ModelInfo> {
   }
   try {
     const { inputs, outputs } = describeSession(session);
-    return { file: path, sizeBytes: size, inputs, outputs };
+    const header = await readOnnxHeader(path).catch(() => undefined); // onnxruntime accepted the file; the header is a bonus
+    const opset = header?.opsets[''] ?? header?.opsets['ai.onnx'];
+    return {
+      file: path,
+      sizeBytes: size,
+      inputs,
+      outputs,
+      ...(header?.producerName ? { producer: header.producerName } : {}),
+      ...(opset ? { opset } : {}),
+      metadata: header?.metadata ?? {},
+    };
   } finally {
     await session.release().catch(() => undefined);
   }

@@ -10,6 +10,12 @@ export interface ModelInfo {
   sizeBytes: number;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
+  /** e.g. 'pytorch', 'tf2onnx', 'paddle2onnx'; undefined when the file does not say. */
+  producer?: string;
+  /** Operator set version of the default ONNX domain. */
+  opset?: number;
+  /** The model's metadata_props (Custom Vision exports describe their expected input here). */
+  metadata: Record<string, string>;
 }
 
 /** The model of a spec, introspected, deferred (not available locally yet), or unreadable. */

@@ -80,6 +80,8 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
         kind: 'yolo-grid',
         ...(output ? { output } : {}),
         anchors: decoder.anchors.map(([w, h]) => [w, h] as [number, number]),
+        // Not in the IR yet; carried through when a later IR adds it (see runtime/scoring/config.ts).
+        ...xyActivationOf(decoder),
         classActivation: decoder.classActivation,
         threshold: decoder.threshold,
         nmsIou: decoder.nmsIou,
@@ -100,4 +102,9 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
       };
     }
   }
+}
+
+function xyActivationOf(decoder: DecoderIR): { xyActivation?: 'sigmoid' | 'none' } {
+  const value = (decoder as { xyActivation?: unknown }).xyActivation;
+  return value === 'sigmoid' || value === 'none' ? { xyActivation: value } : {};
 }

@@ -49,11 +49,12 @@ export function node(opType, inputs, outputs, attributes = {}) {
 }
 
 /** Serialises a model (opset 13 by default) to ONNX bytes. */
-export function buildModel({ inputs, outputs, nodes, initializers = [], opset = 13, name = 'test' }) {
+export function buildModel({ inputs, outputs, nodes, initializers = [], opset = 13, name = 'test', metadata = {} }) {
   const model = onnx.ModelProto.create({
     irVersion: 7,
     producerName: 'edgeml-test',
     opsetImport: [{ domain: '', version: opset }],
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
     graph: { name, input: inputs, output: outputs, node: nodes, initializer: initializers },
   });
   return onnx.ModelProto.encode(model).finish();
@@ -63,14 +64,14 @@ export function buildModel({ inputs, outputs, nodes, initializers = [], opset = 
  * A model whose outputs are constants, independent of the image: the decoder sees exactly `constants`.
  * constants: { name: { type, dims, values } }. The image input is still declared so preprocessing runs.
  */
-export function constantOutputsModel({ input = { name: 'image', type: FLOAT, dims: [1, 3, 32, 32] }, constants }) {
+export function constantOutputsModel({ input = { name: 'image', type: FLOAT, dims: [1, 3, 32, 32] }, constants, metadata = {} }) {
   const nodes = [];
   const outputs = [];
   for (const [name, c] of Object.entries(constants)) {
     nodes.push(node('Constant', [], [name], { value: tensor(`${name}_value`, c.type ?? FLOAT, c.dims, c.values) }));
     outputs.push(valueInfo(name, c.type ?? FLOAT, c.dims));
   }
-  return buildModel({ inputs: [valueInfo(input.name, input.type ?? FLOAT, input.dims)], outputs, nodes });
+  return buildModel({ inputs: [valueInfo(input.name, input.type ?? FLOAT, input.dims)], outputs, nodes, metadata });
 }
 
 /**

@@ -105,5 +105,21 @@ test('uint8 model with a fitting spec has no mismatches; NHWC is inferred', asyn
   assert.equal(summary(compareModelWithSpec(workflowIR({ labels: ['r', 'g'] }), info)), [['label-count', 'model.labels', 3]]);
 });
 
+test('Custom Vision metadata: Bgr8 pixels and the 0-255 range must match colorOrder and scale', async () => {
+  const grid = yoloGridValues({ anchors: 5, classes: 1, gridW: 13, gridH: 13, cells: [] });
+  const metadata = { 'Image.BitmapPixelFormat': 'Bgr8', 'Image.NominalPixelRange': 'NominalRange_0_255' };
+  const info = await introspectModel(dir.write('cv-meta.onnx', constantOutputsModel({ input: { name: 'data', dims: [1, 3, 416, 416] }, constants: { model_outputs: grid }, metadata })));
+  assert.equal(info.metadata, metadata);
+  assert.is(info.producer, 'edgeml-test');
+  assert.is(info.opset, 13);
+  const decoder = { kind: 'yolo-grid', anchors: CUSTOM_VISION_ANCHORS, classActivation: 'softmax', threshold: 0.1, nmsIou: 0.45, maxDetections: 20 };
+  const spec = (preprocess) => workflowIR({ task: 'object-detection', labels: ['x'], preprocess, decoder });
+  assert.equal(compareModelWithSpec(spec({ colorOrder: 'BGR', scale: 1 }), info), []);
+  assert.equal(summary(compareModelWithSpec(spec({ colorOrder: 'RGB', scale: 1 / 255 }), info)), [
+    ['color-order', 'model.preprocess.colorOrder', 'BGR'],
+    ['pixel-range', 'model.preprocess.scale', '0-255'],
+  ]);
+});
+
 test.after(() => dir.cleanup());
 test.run();

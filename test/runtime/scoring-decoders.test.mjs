@@ -120,6 +120,17 @@ test('yolo-grid: threshold, NMS across anchors of one cell, max detections, sigm
   assert.equal(sigmoidClasses.length, 1, 'class b: sigmoid(0)*objectness = 0.5, not above 0.5');
 });
 
+test('yolo-grid xyActivation none uses the cell offsets as they are (newer Custom Vision ONNX exports)', () => {
+  const grid = yoloGridValues({ anchors: 5, classes: 1, gridW: 13, gridH: 13, cells: [{ anchor: 0, gx: 2, gy: 3, tx: 0.25, ty: 0.75, objectness: 10, classLogits: [1] }] });
+  const input = { outputs: { g: { dims: grid.dims, data: Float32Array.from(grid.values) } }, batchIndex: 0, geometry: stretch(416, 416, 416, 416), labels: ['a'] };
+  const [raw] = createYoloGridDecoder({ ...yoloConfig, xyActivation: 'none' }, ['g']).decode(input);
+  const [squashed] = createYoloGridDecoder(yoloConfig, ['g']).decode(input);
+  const w = 0.573 / 13;
+  near(raw.box.left, (2 + 0.25) / 13 - w / 2, 1e-6, 'none');
+  near(squashed.box.left, (2 + sig(0.25)) / 13 - w / 2, 1e-6, 'sigmoid');
+  near(raw.box.top + raw.box.height / 2, (3 + 0.75) / 13, 1e-6, 'none, centre y');
+});
+
 test('yolo-grid rejects an output that does not fit the anchors', () => {
   const decoder = createYoloGridDecoder(yoloConfig, ['g']);
   assert.throws(

@@ -64,6 +64,11 @@ export interface YoloGridDecoderConfig {
   kind: 'yolo-grid';
   output?: string;
   anchors: [number, number][];
+  /**
+   * Applied to the x/y cell offsets. 'sigmoid' (default) as in Custom Vision's object_detection.py; newer Custom
+   * Vision ONNX exports apply it inside the model, and their sample decoder uses the offsets as they are ('none').
+   */
+  xyActivation?: 'sigmoid' | 'none';
   classActivation: 'softmax' | 'sigmoid';
   threshold: number;
   nmsIou: number;
@@ -200,12 +205,13 @@ const decoderChecks: Record<DecoderConfig['kind'], Check> = {
       kind: text,
       output: text,
       anchors: list(list(number({ min: 0 }), { length: 2 }), { min: 1 }),
+      xyActivation: oneOf('sigmoid', 'none'),
       classActivation: oneOf('softmax', 'sigmoid'),
       threshold: probability,
       nmsIou: probability,
       maxDetections: count,
     },
-    ['output'],
+    ['output', 'xyActivation'],
   ),
 };
 

@@ -1,5 +1,5 @@
 // Custom Vision YOLO-grid decoder: output [1, anchors*(5+classes), gridH, gridW]; per cell and anchor
-// x,y = (sigmoid(t) + cell) / grid, w,h = exp(t) * anchor / grid, objectness sigmoid, class probabilities softmax (or
+// x,y = (sigmoid(t) or t + cell) / grid, w,h = exp(t) * anchor / grid, objectness sigmoid, class probabilities softmax (or
 // sigmoid) times objectness; threshold, per-class NMS, max detections. Runtime stage (scoring).
 import type { YoloGridDecoderConfig } from '../config.js';
 import { networkBoxToImage } from '../geometry.js';
@@ -10,6 +10,7 @@ export function createYoloGridDecoder(config: YoloGridDecoderConfig, outputNames
   const output = config.output ?? outputNames[0];
   if (!output) throw new DecoderSetupError('The model has no outputs.');
   const anchors = config.anchors;
+  const xy = config.xyActivation === 'none' ? (t: number): number => t : sigmoid;
   return {
     outputNames: [output],
     batchable: true,
@@ -41,8 +42,8 @@ export function createYoloGridDecoder(config: YoloGridDecoderConfig, outputNames
             for (let k = 0; k < classes; k++) {
               const score = probs[k]! * objectness;
               if (score <= config.threshold) continue;
-              if (Number.isNaN(cx)) cx = (sigmoid(data[cell]!) + gx) / gridW;
-              const cy = (sigmoid(data[cell + plane]!) + gy) / gridH;
+              if (Number.isNaN(cx)) cx = (xy(data[cell]!) + gx) / gridW;
+              const cy = (xy(data[cell + plane]!) + gy) / gridH;
               const w = (Math.exp(data[cell + 2 * plane]!) * anchorW) / gridW;
               const h = (Math.exp(data[cell + 3 * plane]!) * anchorH) / gridH;
               candidates.push({ x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2, score, classId: k });
