@@ -149,8 +149,24 @@ test('arrays in a twin give a warning (EML4007), not an error', () => {
   assert.is(result.diagnostics[0].category, 'warning');
 });
 
+test('twin keys with dots, $ or spaces, deep nesting and long strings break IoT Hub rules (EML4008)', () => {
+  const deep = {};
+  let node = deep;
+  for (let i = 0; i < 11; i++) node = node[`l${i}`] = {};
+  const twin = { 'a.b': 1, ok: { '$meta': 2, 'has space': 3 }, deep, long: 'y'.repeat(4097), fine: 'y'.repeat(4096) };
+  const result = render(makeIR({ modules: [makeModule({ name: 'tw', twin })], routes: [] }));
+  const keys = result.diagnostics.filter((d) => d.id === 'manifest/twinRule').map((d) => /at '([^']*)'/.exec(d.message)[1]);
+  assert.equal(keys.sort(), ['a.b', 'deep.l0.l1.l2.l3.l4.l5.l6.l7.l8', 'long', 'ok.$meta', 'ok.has space']);
+  assert.ok(result.diagnostics.every((d) => d.code === 'EML4008'));
+  // Ten levels of objects, counting the desired properties themselves as level 1, are allowed.
+  const ten = {};
+  node = ten;
+  for (let i = 0; i < 8; i++) node = node[`l${i}`] = {};
+  assert.equal(render(makeIR({ modules: [makeModule({ name: 'tw', twin: { ten } })], routes: [] })).diagnostics, []);
+});
+
 test('desired properties over 32 KB are an error naming the twin', () => {
-  const result = render(makeIR({ modules: [makeModule({ name: 'big', twin: { blob: 'x'.repeat(33 * 1024) } })], routes: [] }));
+  const result = render(makeIR({ modules: [makeModule({ name: 'big', twin: Object.fromEntries(Array.from({ length: 34 }, (_, i) => [`k${i}`, 'x'.repeat(1000)])) })], routes: [] }));
   assert.equal(ids(result), ['manifest/desiredPropertiesTooLarge']);
   assert.ok(result.diagnostics[0].message.includes("'big'"));
 });

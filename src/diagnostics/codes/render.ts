@@ -57,6 +57,13 @@ export const manifestMessages = defineMessages({
       `The twin of module '${d.module}' has an array at '${d.key}'; some IoT Hub API versions and tools reject arrays in twins.`,
     hint: () => 'Use an object keyed by index, or a JSON string, instead of an array.',
   },
+  twinRule: {
+    code: 'EML4008',
+    category: 'error',
+    text: (d: { module: string; key: string; rule: string }) =>
+      `IoT Hub would reject the twin of module '${d.module}' at '${d.key}': ${d.rule}.`,
+    hint: () => 'Change modules.<name>.twin: keys without dots, dollar signs or spaces, at most 10 levels deep, strings up to 4 KB.',
+  },
 });
 
 /** The atomic output writer (src/emit/). */

@@ -85,5 +85,8 @@ function reportProblem(report: ReturnType<typeof bindMessages<typeof manifestMes
     case 'twin-array':
       report.twinArray(problem);
       break;
+    case 'twin-rule':
+      report.twinRule(problem);
+      break;
   }
 }

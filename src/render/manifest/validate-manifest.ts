@@ -8,12 +8,17 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 export const MAX_DESIRED_PROPERTIES_BYTES = 32 * 1024;
 /** IoT Edge: modules per deployment besides edgeAgent and edgeHub. */
 export const MAX_MODULES = 50;
+/** IoT Hub twin rules: nesting depth of desired properties, key length (bytes) and string value length (bytes). */
+export const MAX_TWIN_DEPTH = 10;
+export const MAX_TWIN_KEY_BYTES = 1024;
+export const MAX_TWIN_STRING_BYTES = 4 * 1024;
 
 export type ManifestProblem =
   | { kind: 'schema'; schema: string; pointer: string; problem: string }
   | { kind: 'desired-too-large'; twin: string; size: number; limit: number }
   | { kind: 'too-many-modules'; count: number; limit: number }
-  | { kind: 'twin-array'; module: string; key: string };
+  | { kind: 'twin-array'; module: string; key: string }
+  | { kind: 'twin-rule'; module: string; key: string; rule: string };
 
 const SCHEMA_FILES = {
   agent: 'azure-iot-edgeagent-deployment-1.1.json',
@@ -78,15 +83,38 @@ function schemaProblems(schema: string, errors: readonly ErrorObject[] | null | 
     .map((e) => ({ kind: 'schema', schema, pointer: e.instancePath || '/', problem: describeError(e) }));
 }
 
-/** Finds arrays in a twin: IoT Hub's docs say arrays are not allowed, and some tools still reject them. */
-function findArrays(value: unknown, path: string, found: string[]): void {
-  if (Array.isArray(value)) {
-    found.push(path);
-    return;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, member] of Object.entries(value)) findArrays(member, path ? `${path}.${key}` : key, found);
-  }
+/** IoT Hub rejects twin keys holding '.', '$', a space or a control character. */
+const BAD_TWIN_KEY = /[.$ \u0000-\u001f\u007f]/;
+
+/**
+ * Checks a module twin's desired properties against IoT Hub's twin rules (keys, depth, string size), which the
+ * official schemas do not encode. Arrays are reported separately, as a warning: IoT Hub's docs forbid them but
+ * newer API versions accept them.
+ */
+function checkTwin(module: string, desired: unknown): ManifestProblem[] {
+  const problems: ManifestProblem[] = [];
+  const visit = (value: unknown, path: string, depth: number): void => {
+    if (Array.isArray(value)) {
+      problems.push({ kind: 'twin-array', module, key: path });
+      return;
+    }
+    if (typeof value === 'string' && Buffer.byteLength(value, 'utf8') > MAX_TWIN_STRING_BYTES) {
+      problems.push({ kind: 'twin-rule', module, key: path, rule: `its string value is longer than ${MAX_TWIN_STRING_BYTES} bytes` });
+    }
+    if (value === null || typeof value !== 'object') return;
+    if (depth > MAX_TWIN_DEPTH) {
+      problems.push({ kind: 'twin-rule', module, key: path, rule: `it nests deeper than ${MAX_TWIN_DEPTH} levels` });
+      return;
+    }
+    for (const [key, member] of Object.entries(value)) {
+      const child = path ? `${path}.${key}` : key;
+      if (BAD_TWIN_KEY.test(key)) problems.push({ kind: 'twin-rule', module, key: child, rule: "its key contains '.', '$', a space or a control character" });
+      else if (Buffer.byteLength(key, 'utf8') > MAX_TWIN_KEY_BYTES) problems.push({ kind: 'twin-rule', module, key: child, rule: `its key is longer than ${MAX_TWIN_KEY_BYTES} bytes` });
+      visit(member, child, depth + 1);
+    }
+  };
+  visit(desired, '', 1);
+  return problems;
 }
 
 /**
@@ -104,11 +132,7 @@ export function validateModulesContent(modulesContent: Record<string, Record<str
     const desired = section['properties.desired'];
     const size = Buffer.byteLength(JSON.stringify(desired ?? {}), 'utf8');
     if (size > MAX_DESIRED_PROPERTIES_BYTES) problems.push({ kind: 'desired-too-large', twin, size, limit: MAX_DESIRED_PROPERTIES_BYTES });
-    if (!twin.startsWith('$')) {
-      const arrays: string[] = [];
-      findArrays(desired, '', arrays);
-      for (const key of arrays) problems.push({ kind: 'twin-array', module: twin, key });
-    }
+    if (!twin.startsWith('$')) problems.push(...checkTwin(twin, desired));
   }
 
   const modules = ($edgeAgent(modulesContent)?.modules ?? {}) as Record<string, unknown>;
