@@ -60,10 +60,26 @@ export function lookupJsonPath(root: unknown, segments: PathSegment[]): JsonLook
       current = current[segment.index];
     }
   }
+  // Json.NET reads ISO-8601 and /Date(…)/ strings as dates, which edgeHub's queries treat like objects.
+  if (typeof current === 'string' && looksLikeJsonNetDate(current)) return { found: true, object: true };
   if (current === null || typeof current === 'boolean' || typeof current === 'number' || typeof current === 'string') {
     return { found: true, value: current };
   }
   return { found: true, object: true };
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,7})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const MS_DATE = /^\/Date\(-?\d+(?:[+-]\d{4})?\)\/$/;
+
+/** Json.NET's default date detection when parsing a body: 19–40 characters, a digit first and 'T' at index 10. */
+export function looksLikeJsonNetDate(text: string): boolean {
+  if (MS_DATE.test(text)) return true;
+  if (text.length < 19 || text.length > 40) return false;
+  const m = ISO_DATE.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
