@@ -1,7 +1,7 @@
 // parseCondition: the shape of the tree (precedence, associativity, node kinds) and syntax errors with offsets.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCondition } from '../../dist/routes/index.js';
+import { checkCondition, parseCondition } from '../../dist/routes/index.js';
 
 /** Renders a tree with explicit parentheses so precedence is visible. */
 function show(e) {
@@ -130,6 +130,21 @@ test('invalid conditions: one error per mistake, at the right offset, and no tre
       assert.match(e.message, /^[A-Z'].*\.$/, `one sentence: ${e.message}`);
     }
   }
+});
+
+test("error offsets match the ones edgeHub reports for the same mistakes", () => {
+  const first = (text) => {
+    const { expr, errors } = parseCondition(text);
+    const all = expr ? checkCondition(expr, { source: 'messages' }) : errors;
+    return [all[0].start, all[0].length];
+  };
+  assert.equal(first("3 + '4' = 7"), [2, 1]); // operand error at the operator
+  assert.equal(first('as_number(true) = true'), [0, 9]); // argument error at the function name
+  assert.equal(first('nope(true) = true'), [0, 4]); // unknown function
+  assert.equal(first('(2 + 22 = 24'), [0, 1]); // missing ')' at the '('
+  assert.equal(first('(2 + 22 )) = 24'), [9, 1]); // unmatched ')'
+  assert.equal(first('"2 = 24'), [0, 7]); // unterminated string
+  assert.equal(first('3 = @ 3'), [4, 1]); // invalid symbol
 });
 
 test('messages are friendly and name what was expected', () => {
