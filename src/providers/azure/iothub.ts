@@ -19,7 +19,7 @@ import {
   type RequestStats,
 } from '../types.js';
 import { defaultRetryOptions, isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry, withTimeout, type RetryClock } from '../retry.js';
-import { azureErrorCode, createRedactor, statusOf, toProviderError, type Redactor } from './errors.js';
+import { createRedactor, statusOf, toProviderError, type Redactor } from './errors.js';
 
 const { Registry, ConnectionString } = iothub;
 
@@ -339,4 +339,3 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export { azureErrorCode };
