@@ -35,6 +35,7 @@ const OLD_MARK = '.edgeml-old-';
 export function checkRenderedPaths(files: readonly RenderedFile[], reporter: Reporter): void {
   const report = bindMessages(reporter, 'emit', emitMessages);
   const seen = new Set<string>();
+  const filePaths = new Set(files.map((f) => f.path));
   for (const file of files) {
     const reason = getUnsafePathReason(file.path);
     if (reason) report.unsafeOutputPath({ path: file.path, reason });
@@ -44,7 +45,7 @@ export function checkRenderedPaths(files: readonly RenderedFile[], reporter: Rep
     const parts = file.path.split('/');
     for (let i = 1; i < parts.length; i++) {
       const folder = parts.slice(0, i).join('/');
-      if (files.some((f) => f.path === folder)) report.duplicateOutputPath({ path: folder });
+      if (filePaths.has(folder)) report.duplicateOutputPath({ path: folder });
     }
   }
 }
@@ -99,12 +100,17 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function fsyncPath(path: string, flags: number): Promise<void> {
-  const handle = await open(path, flags);
+/** Flushes a folder's entries to disk. Best effort: some platforms (Windows) cannot open a folder for fsync. */
+async function fsyncFolder(path: string): Promise<void> {
+  let handle;
   try {
+    handle = await open(path, constants.O_RDONLY);
     await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw error;
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 
@@ -186,7 +192,7 @@ export async function writeOutput(out: string, files: readonly RenderedFile[], c
       written++;
       if (options.pauseAfterFiles !== undefined && written === options.pauseAfterFiles) await options.onPause?.(tempDir);
     }
-    for (const folder of folders) await fsyncPath(folder, constants.O_RDONLY);
+    for (const folder of folders) await fsyncFolder(folder);
 
     // The swap: move the old output aside, move the new one in, then drop the old one. A crash between the renames
     // is repaired by cleanStaleFolders on the next run.
@@ -195,7 +201,7 @@ export async function writeOutput(out: string, files: readonly RenderedFile[], c
     if (hadOutput) await rename(outDir, oldDir);
     await rename(tempDir, outDir);
     tempDir = undefined;
-    await fsyncPath(dirname(outDir), constants.O_RDONLY);
+    await fsyncFolder(dirname(outDir));
     if (hadOutput) await rm(oldDir, { recursive: true, force: true });
     return { diagnostics: reporter.diagnostics, outDir, written };
   } catch (error) {
