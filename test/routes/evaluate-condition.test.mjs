@@ -1,7 +1,7 @@
 // evaluateCondition: edgeHub's runtime semantics on realistic messages (scoring results, leaf telemetry, twins).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { evaluateCondition, parseCondition } from '../../dist/routes/index.js';
+import { checkCondition, evaluateCondition, evaluateConditionResult, parseCondition } from '../../dist/routes/index.js';
 
 const json = (value) => new TextEncoder().encode(JSON.stringify(value));
 
@@ -188,6 +188,25 @@ test('twin change notifications: twin_change_includes reads the notification bod
   const bare = { ...twin, systemProperties: { messageType: 'twinChangeNotification' } };
   assert.not.ok(routes('twin_change_includes(properties.reported.fw)', bare));
   assert.not.ok(routes('NOT twin_change_includes(properties.reported.fw)', bare), 'undefined, not false');
+});
+
+test('twin_change_includes matches edgeHub on a reported-properties notification', () => {
+  const twin = {
+    systemProperties: { messageType: 'twinChangeNotification', contentType: 'application/json', contentEncoding: 'UTF-8' },
+    properties: {},
+    body: json({ properties: { reported: { WeatherTwin: { Temperature: 50, Location: { City: 'Redmond' } }, $version: 4 } } }),
+  };
+  const result = (condition) => evaluateConditionResult(parseCondition(condition).expr, twin);
+  assert.is(result('TWIN_CHANGE_INCLUDES(properties.reported.WeatherTwin)'), true, 'an object counts as included');
+  assert.is(result('twin_change_includes(properties.reported.WeatherTwin.Location.City) AND twin_change_includes(properties.reported.WeatherTwin.Temperature) = true'), true);
+  assert.is(result('twin_change_includes(properties.reported.WeatherTwin.Location.City) AND Not(twin_change_includes(properties.reported.WeatherTwin.Temperature123))'), true);
+  assert.is(result('twin_change_includes(properties.desired.WeatherTwin)'), false);
+  assert.is(evaluateConditionResult(parseCondition('twin_change_includes(properties.reported.WeatherTwin)').expr, { ...twin, body: 'random message' }), undefined);
+  for (const bad of ['twin_change_includes()', 'twin_change_includes(properties.)', 'twin_change_includes(123123)', 'twin_change_includes(properties.abcd123)', 'twin_change_includes(123abc)', 'twin_change_includes(properties.desired.twin,,)', 'twin_change_includes(properties[0])', 'twin_change_includes(properties.desired.twin[0].test1)', 'twin_change_includes(properties[123].props11, abc)']) {
+    const { expr, errors } = parseCondition(bad);
+    const problems = expr ? checkCondition(expr, { source: 'twinChangeNotifications' }).filter((p) => p.severity === 'error') : errors;
+    assert.ok(problems.length > 0, bad);
+  }
 });
 
 test('$body.predictions[0].probability > 0.5 on a string body with the right headers', () => {
