@@ -156,6 +156,12 @@ test('bad images: empty, not an image, unsupported format, truncated BMP → Inp
   }
 });
 
+test('EXIF orientation is applied: a portrait-tagged landscape JPEG is scored as portrait', async () => {
+  const jpeg = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#fff' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  const p = await prepareImage(jpeg, input({ width: 8, height: 8 }));
+  assert.equal([p.geometry.originalWidth, p.geometry.originalHeight], [20, 40]);
+});
+
 test('batching: a dynamic-batch model scores several images in one run, each decoded from its own row', async () => {
   const path = models.write('mean-batch.onnx', channelMeanModel({ batch: 'N' }));
   const scorer = await createScorer(testConfig(path, { labels: ['r', 'g', 'b'], decoder: { kind: 'classification', activation: 'none', topK: 1, threshold: 0 } }));

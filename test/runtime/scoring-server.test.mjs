@@ -84,6 +84,15 @@ test('POST /score: multipart with two fields, results keyed by field name, timin
   assert.ok(body.timings.inferenceMs > 0 && body.timings.totalMs >= body.timings.inferenceMs);
 });
 
+test('POST /score ignores plain text fields next to image files', async () => {
+  const form = new FormData();
+  form.append('camera', 'front-door');
+  form.append('shot', new Blob([rotated]), 'shot.jpg');
+  const body = await (await fetch(`${base}/score`, { method: 'POST', body: form })).json();
+  assert.equal(Object.keys(body.results), ['shot']);
+  assert.is(body.results.shot.predictions[0].label, '180');
+});
+
 test('POST /score with a raw image body is keyed "image"', async () => {
   const body = await (await postRaw(`${base}/score`, rotated, 'image/jpeg')).json();
   assert.is(body.results.image.predictions[0].label, '180');

@@ -198,7 +198,10 @@ function readScoreImages(limit: number) {
   return async (req: IncomingMessage): Promise<{ field: string; data: Buffer }[]> => {
     const type = mediaType(req);
     if (type === 'multipart/form-data') {
-      const parts = (await readMultipart(req, limit)).filter((p) => p.filename !== undefined || p.data.length > 0);
+      const all = await readMultipart(req, limit);
+      // File parts are the images; plain fields count only when there are no files (some clients send images as fields).
+      const files = all.filter((p) => p.filename !== undefined);
+      const parts = files.length > 0 ? files : all.filter((p) => p.data.length > 0);
       if (parts.length === 0) throw new InputError(400, 'The multipart request holds no image fields.');
       const seen = new Set<string>();
       for (const p of parts) {
