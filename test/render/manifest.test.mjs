@@ -93,6 +93,18 @@ test('secrets appear only as ${NAME} placeholders: created registry, existing re
   assert.not.ok('registryCredentials' in desiredOf(anonymous, '$edgeAgent').runtime.settings);
 });
 
+test('a capture module with a secret RTSP URL gets that variable as a placeholder in its env', () => {
+  const capture = makeCaptureModule();
+  capture.capture = { ...capture.capture, source: { kind: 'rtsp', url: { kind: 'secret', env: 'RTSP_URL' } } };
+  const ir = makeIR({ modules: [makeScoringModule(), capture] });
+  const result = render(ir);
+  assert.equal(desiredOf(result, '$edgeAgent').modules['image-capture-od'].env, { RTSP_URL: { value: '${RTSP_URL}' } });
+  assert.ok(listManifestSecrets(ir).some((s) => s.env === 'RTSP_URL'));
+  const plain = makeCaptureModule();
+  plain.capture = { ...plain.capture, source: { kind: 'rtsp', url: 'rtsp://camera.local/stream' } };
+  assert.not.ok('env' in desiredOf(render(makeIR({ modules: [makeScoringModule(), plain] })), '$edgeAgent').modules['image-capture-od']);
+});
+
 test('a secret whose env name cannot be a placeholder is an error', () => {
   const ir = makeIR({ modules: [makeModule({ name: 'm', env: [{ name: 'X', value: { kind: 'secret', env: 'BAD NAME}' } }] })], routes: [] });
   const result = render(ir);

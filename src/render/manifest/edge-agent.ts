@@ -9,7 +9,7 @@ import {
   CREATE_OPTIONS_MAX_CHUNKS,
   renderCreateOptions,
 } from './create-options.js';
-import { manifestValue, registryCredentialRefs } from './secrets.js';
+import { manifestValue, moduleEnvironment, registryCredentialRefs } from './secrets.js';
 
 /** Floating minor tags, so devices get LTS patch releases without a new deployment. */
 const SYSTEM_IMAGES: Record<RuntimeVersion, { agent: string; hub: string }> = {
@@ -88,9 +88,10 @@ export function renderModuleDefinition(
   };
   if (module.imagePullPolicy !== undefined) definition.imagePullPolicy = module.imagePullPolicy;
   if (module.startupOrder !== undefined) definition.startupOrder = module.startupOrder;
-  if (module.env.length > 0) {
+  const variables = moduleEnvironment(module);
+  if (variables.length > 0) {
     const env: Record<string, { value: string }> = {};
-    for (const variable of module.env) env[variable.name] = { value: manifestValue(variable.value) };
+    for (const variable of variables) env[variable.name] = { value: manifestValue(variable.value) };
     definition.env = env;
   }
   return definition;

@@ -1,6 +1,6 @@
 // Secret references in deployment manifests (render stage, also used by apply): a secret is written as a `${NAME}`
 // placeholder and only replaced with its value in memory or in a private temporary file at deploy time.
-import { isSecretRef, type MaybeSecret, type RegistryIR, type SecretRef, type WorkflowIR } from '../../ir/types.js';
+import { isSecretRef, type EnvVarIR, type MaybeSecret, type ModuleIR, type RegistryIR, type SecretRef, type WorkflowIR } from '../../ir/types.js';
 
 /** Environment variables that carry the credentials of a registry edgeml creates (filled by apply / 01-create). */
 export const CREATED_REGISTRY_USERNAME_ENV = 'EDGEML_REGISTRY_USERNAME';
@@ -42,6 +42,21 @@ export function registryCredentialRefs(registry: RegistryIR): { username: MaybeS
   }
 }
 
+/**
+ * A module's environment in the manifest: the spec's env plus, for a capture module whose RTSP URL is a secret, that
+ * variable itself. The capture config only names the variable (see runtime/capture/from-ir.ts), so the deployment
+ * must pass it to the container.
+ */
+export function moduleEnvironment(module: ModuleIR): EnvVarIR[] {
+  const env = [...module.env];
+  const source = module.capture?.source;
+  if (source?.kind === 'rtsp' && isSecretRef(source.url)) {
+    const name = source.url.env;
+    if (!env.some((variable) => variable.name === name)) env.push({ name, value: source.url });
+  }
+  return env;
+}
+
 /** Every secret the deployment manifest references, in a stable order (apply needs each one's value). */
 export function listManifestSecrets(ir: WorkflowIR): SecretUse[] {
   const uses: SecretUse[] = [];
@@ -51,7 +66,7 @@ export function listManifestSecrets(ir: WorkflowIR): SecretUse[] {
     uses.push({ env: credentials.password.env, where: 'azure.registry.password' });
   }
   for (const module of ir.modules) {
-    for (const variable of module.env) {
+    for (const variable of moduleEnvironment(module)) {
       if (isSecretRef(variable.value)) uses.push({ env: variable.value.env, where: `modules.${module.name}.env.${variable.name}` });
     }
   }
