@@ -1,4 +1,4 @@
-// Shapes shared by the route-language modules: condition AST nodes, route parse results and route problems.
+// Shapes shared by the route-language modules: condition AST nodes and the problems the modules report.
 // Routes stage (used by check/, render/ and the local runner). Offsets are into the text that was parsed.
 
 /** A problem found in a route or condition. `start`/`length` are offsets into the parsed text. */
@@ -33,6 +33,7 @@ export type RouteProblemId =
   | 'expected-into'
   | 'expected-source'
   | 'expected-sink'
+  | 'nesting-too-deep'
   // semantics (checkCondition / parseRoute)
   | 'unknown-function'
   | 'wrong-arity'

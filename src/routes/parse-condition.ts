@@ -31,6 +31,8 @@ const STARTS_EXPRESSION = new Set<TokenKind>([
   ...LITERAL_KINDS, 'LPAREN', 'SYS_PROP', 'ID', 'LBRACE', 'MINUS', 'NOT', 'UNKNOWN', 'QUERY_PATH',
 ]);
 const RESERVED = new Set<TokenKind>(['SELECT', 'FROM', 'WHERE', 'INTO']);
+/** Deeper nesting is surely a mistake, and the recursive stages after parsing must not overflow the stack. */
+const MAX_NESTING = 200;
 
 export interface ConditionParseResult {
   /** The syntax tree; present only when there are no errors. */
@@ -64,6 +66,8 @@ export function parseCondition(text: string): ConditionParseResult {
 export class ConditionParser {
   private index = 0;
   private lastEnd = 0;
+  private depth = 0;
+  private aborted = false;
   private readonly problems: RouteSyntaxError[];
   private readonly reportedStarts = new Set<number>();
 
@@ -93,7 +97,7 @@ export class ConditionParser {
 
   /** Records a syntax problem; a second problem at the same offset is a cascade and is dropped. */
   report(problem: Omit<RouteSyntaxError, 'severity'>): void {
-    if (this.reportedStarts.has(problem.start)) return;
+    if (this.aborted || this.reportedStarts.has(problem.start)) return;
     this.reportedStarts.add(problem.start);
     this.problems.push({ severity: 'error', ...problem });
   }
@@ -132,8 +136,27 @@ export class ConditionParser {
   }
 
   parseExpression(minPrecedence: number): Expr {
-    const left = this.parsePrefix();
-    return this.parseBinaryTail(left, minPrecedence);
+    if (this.depth >= MAX_NESTING) {
+      const token = this.peek();
+      this.report({
+        id: 'nesting-too-deep',
+        message: `The condition is nested more than ${MAX_NESTING} levels deep.`,
+        hint: 'Simplify the condition.',
+        start: token.start,
+        length: token.length,
+      });
+      // Give up on the rest: the enclosing levels would only add cascading errors.
+      this.aborted = true;
+      while (this.peek().kind !== 'EOF') this.next();
+      return placeholder(token);
+    }
+    this.depth++;
+    try {
+      const left = this.parsePrefix();
+      return this.parseBinaryTail(left, minPrecedence);
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseBinaryTail(left: Expr, minPrecedence: number): Expr {

@@ -73,4 +73,15 @@ test('routes: no throws and problems inside the text', () => {
   }
 });
 
+test('very deep nesting is one error, not a stack overflow', () => {
+  const deep = `${'('.repeat(5000)}a = 1${')'.repeat(5000)}`;
+  assert.equal(parseCondition(deep).errors.map((e) => e.id), ['nesting-too-deep']);
+  const nots = `${'NOT '.repeat(5000)}true`;
+  assert.equal(parseCondition(nots).errors.map((e) => e.id), ['nesting-too-deep']);
+  const fine = `${'('.repeat(50)}a = '1'${')'.repeat(50)}`;
+  const { expr } = parseCondition(fine);
+  assert.ok(expr);
+  assert.ok(evaluateCondition(expr, message));
+});
+
 test.run();
