@@ -11,6 +11,8 @@ export const MAX_SPEC_BYTES = 1024 * 1024;
 export const MAX_DEPTH = 64;
 export const MAX_VALUES = 100_000;
 const FORBIDDEN_KEYS = new Set(['__proto__']);
+/** The YAML 1.2 core schema's tags: anything else (e.g. !!js/function, !custom) is refused. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
 
 export interface SpecDocument {
   file: string;
@@ -136,7 +138,7 @@ class Converter {
     if (++this.produced > MAX_VALUES) return this.fail(() => this.m.tooManyValues({ limit: MAX_VALUES }, rangeOf(node)));
     if (depth > MAX_DEPTH) return this.fail(() => this.m.tooDeep({ limit: MAX_DEPTH }, rangeOf(node)));
     if (isAlias(node)) return this.convert((node as Alias).resolve(this.doc) as Node | undefined, depth + 1);
-    if (node.tag && !node.tag.startsWith('tag:yaml.org,2002:')) {
+    if (node.tag && !CORE_TAGS.has(node.tag)) {
       this.m.badTag({ tag: node.tag }, rangeOf(node));
       return null;
     }

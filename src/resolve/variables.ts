@@ -107,7 +107,7 @@ export function resolveVariables(spec: SpecDocument, value: unknown, env: Readon
   };
 
   const walk = (node: unknown, path: SpecPath): unknown => {
-    if (typeof node === 'string') return node.includes('${') ? expandString(node, path) : node;
+    if (typeof node === 'string') return node.includes('${') || sensitivityOf(path) === 'secret' ? expandString(node, path) : node;
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (node && typeof node === 'object') {
       const out: Record<string, unknown> = Object.create(null);
