@@ -72,6 +72,17 @@ async function measure(fn, count, inFlight) {
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/** CPU time (ms) used so far by this process, and by the server child when given (from /proc, 100 Hz ticks). */
+function cpuMs(childPid) {
+  const own = process.cpuUsage();
+  let child = 0;
+  if (childPid) {
+    const fields = readFileSync(`/proc/${childPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    child = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime
+  }
+  return (own.user + own.system) / 1000 + child;
+}
+
 function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-bench-'));
   mkdirSync(join(dir, 'model'));
@@ -89,7 +100,7 @@ function startServer() {
       if (port && /model ready/.test(out)) {
         child.stdout.removeAllListeners('data');
         child.stdout.resume(); // keep draining the per-request log lines
-        resolve({ port: Number(port), stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }).then(() => rmSync(dir, { recursive: true, force: true })) });
+        resolve({ port: Number(port), pid: child.pid, stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }).then(() => rmSync(dir, { recursive: true, force: true })) });
       }
     });
     child.once('exit', (code) => reject(new Error(`scoring server exited with ${code}: ${out}`)));
@@ -131,22 +142,26 @@ const paths = {
   'in-process scorer': (b) => scorer.score(b),
   'HTTP POST /image': (b) => post(b),
 };
+// CPU is counted in the bench process, plus the server process for the HTTP path (client + server work).
+const cpuPid = { 'HTTP POST /image': server.pid };
 // Paths alternate in rounds so that load from other processes on this shared machine hits them evenly.
 const rounds = 6;
 const rows = [];
 for (const inFlight of [1, 2]) {
-  const samples = Object.fromEntries(Object.keys(paths).map((name) => [name, { latencies: [], wallMs: 0 }]));
+  const samples = Object.fromEntries(Object.keys(paths).map((name) => [name, { latencies: [], wallMs: 0, cpuMs: 0 }]));
   for (const fn of Object.values(paths)) await measure(fn, warmup, inFlight);
   for (let round = 0; round < rounds; round++) {
     for (const [name, fn] of Object.entries(paths)) {
+      const cpuBefore = cpuMs(cpuPid[name]);
       const { latencies, wallMs } = await measure(fn, Math.ceil(requests / rounds), inFlight);
+      samples[name].cpuMs += cpuMs(cpuPid[name]) - cpuBefore;
       samples[name].latencies.push(...latencies);
       samples[name].wallMs += wallMs;
     }
   }
-  for (const [name, { latencies, wallMs }] of Object.entries(samples)) {
+  for (const [name, { latencies, wallMs, cpuMs: cpu }] of Object.entries(samples)) {
     latencies.sort((a, b) => a - b);
-    rows.push({ name, inFlight, rps: (latencies.length / wallMs) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99) });
+    rows.push({ name, inFlight, rps: (latencies.length / wallMs) * 1000, p50: pct(latencies, 50), p99: pct(latencies, 99), cpu: cpu / latencies.length });
   }
 }
 await server.stop();
@@ -155,10 +170,10 @@ await raw.close();
 agent.destroy();
 rmSync(tmp, { recursive: true, force: true });
 
-const lines = ['| path | in flight | req/s | p50 ms | p99 ms | req/s vs raw | p50 added vs raw |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+const lines = ['| path | in flight | req/s | p50 ms | p99 ms | CPU ms/req | req/s vs raw | p50 added vs raw |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
 for (const r of rows) {
   const base = rows.find((b) => b.name === 'raw' && b.inFlight === r.inFlight);
-  lines.push(`| ${r.name} | ${r.inFlight} | ${r.rps.toFixed(1)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${(r.rps / base.rps).toFixed(2)}x | ${(r.p50 - base.p50 >= 0 ? '+' : '')}${(r.p50 - base.p50).toFixed(2)} ms |`);
+  lines.push(`| ${r.name} | ${r.inFlight} | ${r.rps.toFixed(1)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(r.rps / base.rps).toFixed(2)}x | ${(r.p50 - base.p50 >= 0 ? '+' : '')}${(r.p50 - base.p50).toFixed(2)} ms |`);
 }
 const table = lines.join('\n');
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, onnxruntime-node ${ort.env.versions?.common ?? ''}`;

@@ -70,9 +70,11 @@ async function openImage(bytes: Uint8Array): Promise<{ image: sharp.Sharp; width
       throw error;
     }
   }
+  // One sharp instance reads the header and then runs the pipeline, so the input is wrapped only once.
+  const image = sharp(bytes, { autoOrient: true, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    meta = await image.metadata();
   } catch {
     throw new InputError(400, 'The body is not an image (expected JPEG, PNG, BMP or WebP).');
   }
@@ -85,7 +87,7 @@ async function openImage(bytes: Uint8Array): Promise<{ image: sharp.Sharp; width
   if (width * height > MAX_INPUT_PIXELS) {
     throw new InputError(413, `The image is ${width}x${height} pixels; at most ${MAX_INPUT_PIXELS} pixels are accepted.`);
   }
-  return { image: sharp(bytes, { autoOrient: true, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }), width, height };
+  return { image, width, height };
 }
 
 function toRgb(data: Buffer, channels: number): Buffer {
