@@ -45,6 +45,8 @@ test('formatRoute refuses names that cannot appear in a route', () => {
   assert.throws(() => formatRoute({ source: { kind: 'module', module: 'bad name', output: 'o' }, sink: { kind: 'upstream' } }), /module name 'bad name'/);
   assert.throws(() => formatRoute({ source: { kind: 'all-messages' }, sink: { kind: 'module', module: 'm', input: 'a/b' } }), /input name/);
   assert.throws(() => formatRoute({ source: { kind: 'module', module: 'from', output: 'o' }, sink: { kind: 'upstream' } }), /keyword/);
+  // "a = '1') OR (b = '2'" would parse once wrapped as AND (...), but would no longer be limited to devices
+  assert.throws(() => formatRoute({ source: { kind: 'devices' }, sink: { kind: 'upstream' }, when: "a = '1') OR (b = '2'" }), /does not parse/);
 });
 
 test('round trip: parseRoute(formatRoute(x)) gives back the path, the condition and the sink, for every kind', () => {
