@@ -9,6 +9,8 @@ export interface ProgressStream {
 export interface StepControl {
   /** Short live detail (e.g. 'pushing layer 3/7'); shown on terminals only. */
   update(detail: string): void;
+  /** A short outcome shown on the step's final line, e.g. 'created' or 'exists'. */
+  done(outcome: string): void;
 }
 
 export interface Progress {
@@ -35,15 +37,19 @@ export function createProgress(stream: ProgressStream, options: ProgressOptions 
     async step(title, run) {
       const started = now();
       if (live) stream.write(`… ${title}`);
+      let outcome = '';
       const control: StepControl = {
         update(detail) {
           if (live) stream.write(`\r\x1b[K… ${title}: ${detail}`);
+        },
+        done(text) {
+          outcome = `: ${text}`;
         },
       };
       const clear = live ? '\r\x1b[K' : '';
       try {
         const result = await run(control);
-        stream.write(`${clear}✓ ${title} (${seconds(now() - started)})\n`);
+        stream.write(`${clear}✓ ${title}${outcome} (${seconds(now() - started)})\n`);
         return result;
       } catch (error) {
         stream.write(`${clear}✗ ${title} (${seconds(now() - started)})\n`);

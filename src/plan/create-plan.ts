@@ -4,7 +4,7 @@ import type { ConfigurationContent } from '../providers/types.js';
 import { modelFromContent } from './deployment-model.js';
 import type { DesiredDeployment } from './desired.js';
 import { diffDeployment } from './diff.js';
-import { configurationIdFor, managedRegistryName, type LiveState } from './live.js';
+import { managedRegistryName, type LiveState } from './live.js';
 import type { Plan, ResourceChange } from './types.js';
 
 /** A resource the spec needs but must not create; plan and apply stop on these. */
@@ -37,7 +37,7 @@ function resourceChanges(desired: DesiredDeployment, live: LiveState, missing: M
     else missing.push({ kind: 'edge device', name: target.deviceId });
   }
   if (target.kind === 'fleet') {
-    const id = configurationIdFor(target.id, desired.contentHash);
+    const id = desired.configurationId ?? target.id;
     const current = live.configurations[0];
     const exists = live.configurations.some((c) => c.id === id);
     if (!exists) {

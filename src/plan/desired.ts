@@ -19,9 +19,14 @@ export interface DesiredDeployment {
   workflow: string;
   azure: AzureIR;
   platform: Platform;
-  /** The content compile renders, with secret references (`${NAME}`) unresolved. */
+  /**
+   * The content compile renders, with secret references (`${NAME}`) unresolved: deployment.json's modulesContent
+   * for one device, the configuration's content (layered form when layered) for a fleet.
+   */
   content: ConfigurationContent;
-  /** Hash of the rendered content (render/manifest/content-hash.ts); names fleet configurations. */
+  /** Hash of the rendered content (render/manifest/content-hash.ts), recorded in the state. */
   contentHash: string;
+  /** Fleet only: the configuration id compile rendered, `<base id>-<content hash>`. */
+  configurationId?: string;
   images: DesiredImage[];
 }

@@ -14,6 +14,7 @@ import type {
 import type { AzureIR } from '../ir/types.js';
 import { modelFromContent, modelFromTwins, modulesWithTwinSections, type DeploymentModel } from './deployment-model.js';
 import type { DesiredDeployment } from './desired.js';
+import { parseConfigurationId } from '../render/manifest/content-hash.js';
 
 /** The providers plan, apply, status and destroy use. The IoT Hub one is opened lazily: it needs the hub. */
 export interface Providers {
@@ -42,19 +43,9 @@ export function managedRegistryName(azure: AzureIR): string | undefined {
   return azure.registry.kind === 'create' ? azure.registry.name : undefined;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** True for configuration ids apply created for this base id: `<base>-<content hash>`. */
+/** True for configuration ids compile names for this base id: `<base>-<12 hex of the content hash>`. */
 export function isOwnConfigurationId(baseId: string, id: string): boolean {
-  return new RegExp(`^${escapeRegExp(baseId.toLowerCase())}-[0-9a-z]{6,64}$`).test(id);
-}
-
-/** The id of the configuration holding this content: `<base>-<hash>`, lower-case, within IoT Hub's 128 chars. */
-export function configurationIdFor(baseId: string, contentHash: string): string {
-  const hash = contentHash.toLowerCase().replace(/[^0-9a-z]/g, '').slice(0, 16);
-  return `${baseId.toLowerCase().slice(0, 128 - hash.length - 1)}-${hash}`;
+  return parseConfigurationId(id)?.baseId === baseId.toLowerCase();
 }
 
 /** This workflow's configurations on the hub, highest priority (then newest) first. */
@@ -62,6 +53,28 @@ export function ownConfigurations(all: readonly ConfigurationInfo[], baseId: str
   return all
     .filter((c) => isOwnConfigurationId(baseId, c.id))
     .sort((a, b) => b.priority - a.priority || b.createdTimeUtc.localeCompare(a.createdTimeUtc));
+}
+
+/**
+ * What one device has been told to run: its $edgeAgent and $edgeHub twins and the twins of the modules whose
+ * twin the content sets, as a model (undefined when the device has no deployment yet).
+ */
+export async function readDeviceDeployment(
+  hub: IotHubProvider,
+  deviceId: string,
+  content: DesiredDeployment['content'],
+): Promise<{ agentTwin?: ModuleTwin; hubTwin?: ModuleTwin; model?: DeploymentModel }> {
+  const agentTwin = await hub.getModuleTwin(deviceId, '$edgeAgent');
+  const hubTwin = await hub.getModuleTwin(deviceId, '$edgeHub');
+  const twins = new Map<string, ModuleTwin['desired']>();
+  // Only the module twins the content sets are compared; reading others would cost calls for nothing.
+  for (const moduleId of modulesWithTwinSections(content)) {
+    const twin = await hub.getModuleTwin(deviceId, moduleId);
+    if (twin) twins.set(moduleId, twin.desired);
+  }
+  const agentDesired = agentTwin?.desired ?? {};
+  const deployed = Object.keys(agentDesired).some((k) => !k.startsWith('$'));
+  return { agentTwin, hubTwin, model: deployed ? modelFromTwins(agentDesired, hubTwin?.desired, twins) : undefined };
 }
 
 export async function readLive(desired: DesiredDeployment, providers: Providers): Promise<LiveState> {
@@ -79,17 +92,7 @@ export async function readLive(desired: DesiredDeployment, providers: Providers)
   if (target.kind === 'device') {
     live.device = await hub.getDevice(target.deviceId);
     if (!live.device) return live;
-    live.agentTwin = await hub.getModuleTwin(target.deviceId, '$edgeAgent');
-    live.hubTwin = await hub.getModuleTwin(target.deviceId, '$edgeHub');
-    const twins = new Map<string, ModuleTwin['desired']>();
-    // Only the module twins the content sets are compared; reading others would cost calls for nothing.
-    for (const moduleId of modulesWithTwinSections(desired.content)) {
-      const twin = await hub.getModuleTwin(target.deviceId, moduleId);
-      if (twin) twins.set(moduleId, twin.desired);
-    }
-    const agentDesired = live.agentTwin?.desired ?? {};
-    const deployed = Object.keys(agentDesired).some((k) => !k.startsWith('$'));
-    live.model = deployed ? modelFromTwins(agentDesired, live.hubTwin?.desired, twins) : undefined;
+    Object.assign(live, await readDeviceDeployment(hub, target.deviceId, desired.content));
   } else {
     live.configurations = ownConfigurations(await hub.listConfigurations(), target.id);
     const current = live.configurations[0];

@@ -1,0 +1,78 @@
+// What plan, apply, status and destroy share on the CLI side: load the spec, render the desired deployment the way
+// compile does, locate the state file, open providers, and print diagnostics. Apply stage (called by cli/commands).
+import type { CliIO } from '../cli/io.js';
+import { painter, useColor } from '../cli/output.js';
+import { formatDiagnostics, toJsonDiagnostics } from '../diagnostics/render.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/types.js';
+import type { WorkflowIR } from '../ir/types.js';
+import type { DesiredDeployment } from '../plan/desired.js';
+import { createRequestStats, type RequestStats } from '../providers/types.js';
+import { createAzureProviders, type AzureProviders } from './azure-providers.js';
+import { toDiagnostic } from './errors.js';
+import { statePath } from './state.js';
+
+/** Test seam: poll interval for convergence and long-running operations, in ms (default 5 s / Azure's hint). */
+export const POLL_INTERVAL_ENV = 'EDGEML_APPLY_POLL_MS';
+
+export interface CommonOptions {
+  set?: string[];
+  json?: boolean;
+  color?: boolean;
+  state?: string;
+}
+
+export interface LoadedSpec {
+  ir?: WorkflowIR;
+  desired?: DesiredDeployment;
+  diagnostics: Diagnostic[];
+  sources: ReadonlyMap<string, string>;
+}
+
+/**
+ * Loads the spec; with `render`, also renders it exactly as compile does and builds the desired deployment.
+ * status and destroy only need the IR (no model introspection, no rendering).
+ */
+export async function loadSpec(specPath: string, options: CommonOptions, io: CliIO, render: boolean): Promise<LoadedSpec> {
+  const { loadWorkflow } = await import('../program.js');
+  const loaded = await loadWorkflow(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: render });
+  if (!loaded.ir || !render) return { ir: loaded.ir, diagnostics: loaded.diagnostics, sources: loaded.sources };
+  const { loadRenderAssets } = await import('../emit/load-render-assets.js');
+  const { desiredFromRender } = await import('./desired-from-render.js');
+  const result = desiredFromRender({ ir: loaded.ir, assets: loadRenderAssets(loaded.ir), model: loaded.modelInfo });
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...result.diagnostics]);
+  return { ir: loaded.ir, desired: hasErrors(diagnostics) ? undefined : result.desired, diagnostics, sources: loaded.sources };
+}
+
+export function stateFileFor(ir: WorkflowIR, specPath: string, options: CommonOptions, io: CliIO): string {
+  return statePath(specPath, ir.name, options.state, io.cwd);
+}
+
+export function pollIntervalMs(io: CliIO, fallback: number): number {
+  const value = Number(io.env[POLL_INTERVAL_ENV]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+export async function openProviders(ir: WorkflowIR, io: CliIO, stats: RequestStats = createRequestStats()): Promise<AzureProviders> {
+  const interval = io.env[POLL_INTERVAL_ENV] ? pollIntervalMs(io, 5000) : undefined;
+  return createAzureProviders(ir.azure, { env: io.env, stats, pollIntervalMs: interval });
+}
+
+/** Prints diagnostics to stderr (or nothing with --json, where they go in the document). */
+export function printDiagnostics(io: CliIO, options: CommonOptions, diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): void {
+  if (diagnostics.length === 0 || options.json) return;
+  const paint = painter(useColor(io, 'stderr', options.color === false));
+  io.stderr.write(formatDiagnostics(diagnostics, sources, paint));
+}
+
+export function jsonDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): unknown[] {
+  return toJsonDiagnostics(diagnostics, sources);
+}
+
+/** Runs `fn`, turning an ApplyError or ProviderError into a diagnostic (anything else is a bug and propagates). */
+export async function guarded<T>(fn: () => Promise<T>): Promise<{ value?: T; diagnostic?: Diagnostic }> {
+  try {
+    return { value: await fn() };
+  } catch (error) {
+    return { diagnostic: toDiagnostic(error) };
+  }
+}

@@ -1,0 +1,116 @@
+// Apply steps that make sure the Azure resources exist: resource group, IoT hub, container registry (only what
+// the spec lets edgeml create) and the edge device. Each creates only what is missing and records it in the state,
+// with a "creating" mark first so a create interrupted by a kill is still known as edgeml's. Apply stage.
+import { isProviderError, type DeviceInfo, type IotHubProvider } from '../providers/types.js';
+import type { DesiredDeployment } from '../plan/desired.js';
+import type { Providers } from '../plan/live.js';
+import { applyError } from './errors.js';
+import type { Progress } from './progress.js';
+import { recordResource, type ApplyState, type ResourceRecord } from './state.js';
+
+export interface EnsureContext {
+  desired: DesiredDeployment;
+  providers: Providers;
+  state: ApplyState;
+  saveState(): void;
+  progress: Progress;
+}
+
+type RecordKey = 'resourceGroup' | 'iotHub' | 'registry' | 'device';
+
+interface EnsureSpec<T extends { id?: string; created: boolean }> {
+  title: string;
+  key: RecordKey;
+  name: string;
+  missingKind: string;
+  mayCreate: boolean;
+  get(): Promise<T | undefined>;
+  create(): Promise<T>;
+}
+
+async function ensureOne<T extends { id?: string; created: boolean }>(ctx: EnsureContext, spec: EnsureSpec<T>): Promise<T> {
+  return ctx.progress.step(spec.title, async (control) => {
+    const existing = await spec.get();
+    if (existing) {
+      ctx.state[spec.key] = recordResource(ctx.state[spec.key], { name: spec.name, id: existing.id, created: false });
+      ctx.saveState();
+      control.done(ctx.state[spec.key]!.created ? 'exists (created by edgeml)' : 'exists');
+      return existing;
+    }
+    if (!spec.mayCreate) throw applyError('resourceMissing', { kind: spec.missingKind, name: spec.name });
+    const intent: ResourceRecord = { name: spec.name, created: false, creating: true };
+    ctx.state[spec.key] = intent;
+    ctx.saveState();
+    const created = await spec.create();
+    ctx.state[spec.key] = recordResource(intent, { name: spec.name, id: created.id, created: true });
+    ctx.saveState();
+    control.done('created');
+    return created;
+  });
+}
+
+const tagsFor = (workflow: string): Record<string, string> => ({ 'managed-by': 'edgeml', 'edgeml-workflow': workflow });
+
+export async function ensureResources(ctx: EnsureContext): Promise<void> {
+  const { azure, workflow } = ctx.desired;
+  const { arm } = ctx.providers;
+  const tags = tagsFor(workflow);
+  await ensureOne(ctx, {
+    title: `resource group ${azure.resourceGroup}`,
+    key: 'resourceGroup',
+    name: azure.resourceGroup,
+    missingKind: 'resource group',
+    mayCreate: azure.createResourceGroup,
+    get: () => arm.getResourceGroup(azure.resourceGroup),
+    create: () => arm.ensureResourceGroup(azure.resourceGroup, azure.location, tags),
+  });
+  await ensureOne(ctx, {
+    title: `IoT hub ${azure.iotHub.name}`,
+    key: 'iotHub',
+    name: azure.iotHub.name,
+    missingKind: 'IoT hub',
+    mayCreate: azure.iotHub.create,
+    get: () => arm.getIotHub(azure.resourceGroup, azure.iotHub.name),
+    create: () => arm.ensureIotHub(azure.resourceGroup, azure.iotHub.name, { location: azure.location, sku: azure.iotHub.sku, units: azure.iotHub.units, tags }),
+  });
+  const registry = azure.registry;
+  if (registry.kind === 'create') {
+    await ensureOne(ctx, {
+      title: `container registry ${registry.name}`,
+      key: 'registry',
+      name: registry.name,
+      missingKind: 'container registry',
+      mayCreate: true,
+      get: () => arm.getRegistry(azure.resourceGroup, registry.name),
+      create: () => arm.ensureRegistry(azure.resourceGroup, registry.name, { location: azure.location, sku: registry.sku, adminUserEnabled: true, tags }),
+    });
+  }
+}
+
+/** Makes sure the single target device exists as an IoT Edge device. */
+export async function ensureEdgeDevice(ctx: EnsureContext, hub: IotHubProvider, deviceId: string, mayCreate: boolean): Promise<DeviceInfo> {
+  const device = await ensureOne<DeviceInfo & { id: string; created: boolean }>(ctx, {
+    title: `edge device ${deviceId}`,
+    key: 'device',
+    name: deviceId,
+    missingKind: 'edge device',
+    mayCreate,
+    get: async () => {
+      const found = await hub.getDevice(deviceId);
+      return found && { ...found, id: found.deviceId, created: false };
+    },
+    create: async () => {
+      try {
+        return { ...(await hub.createEdgeDevice(deviceId)), id: deviceId, created: true };
+      } catch (error) {
+        // Someone (or an earlier, killed apply) created it between our read and our create.
+        if (!isProviderError(error, 'DeviceAlreadyExists')) throw error;
+        const found = await hub.getDevice(deviceId);
+        if (!found) throw error;
+        return { ...found, id: deviceId, created: true };
+      }
+    },
+  });
+  if (!device.edge) throw applyError('deviceNotEdge', { deviceId });
+  return device;
+}

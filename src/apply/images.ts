@@ -1,0 +1,110 @@
+// Apply step "images": builds each module image edgeml builds for the target platform, refuses one whose
+// platform differs from the target, pushes it with the registry credentials and records its digest in the state.
+// An image whose build context is unchanged since the last push is skipped. Apply stage.
+import { createHash } from 'node:crypto';
+import type { DesiredImage } from '../plan/desired.js';
+import type { DockerProvider, RegistryAuth } from '../providers/docker/docker-provider.js';
+import { createTar, readFolderEntries, type TarEntry } from '../providers/docker/tar.js';
+import { isProviderError } from '../providers/types.js';
+import { outsideDockerfileEntry, outsideDockerfileName } from './desired-from-render.js';
+import { applyError } from './errors.js';
+import type { Progress } from './progress.js';
+import type { ApplyState } from './state.js';
+
+export interface PublishOptions {
+  images: readonly DesiredImage[];
+  state: ApplyState;
+  /** Opened only when something must be built. */
+  docker: () => Promise<DockerProvider>;
+  /** Credentials to push with; undefined for an anonymous registry. Fetched only when something is pushed. */
+  registryAuth: () => Promise<RegistryAuth | undefined>;
+  skipBuild: boolean;
+  progress: Progress;
+  /** Called after each recorded push so a killed apply keeps what it pushed. */
+  saveState(): void;
+}
+
+interface PreparedBuild {
+  entries: TarEntry[];
+  dockerfile: string;
+  contextHash: string;
+}
+
+function prepare(image: DesiredImage): PreparedBuild {
+  const build = image.build!;
+  const entries: TarEntry[] =
+    build.context.kind === 'files'
+      ? [...build.context.files].map(([path, content]) => ({ path, content }))
+      : readFolderEntries(build.context.path);
+  let dockerfile = build.dockerfile;
+  const outside = outsideDockerfileEntry(dockerfile);
+  if (outside) {
+    entries.push(outside);
+    dockerfile = outsideDockerfileName;
+  }
+  const hash = createHash('sha256').update(createTar(entries)).update(`\0${dockerfile}\0${image.platform}\0${image.ref}`);
+  return { entries, dockerfile, contextHash: hash.digest('hex') };
+}
+
+/** Builds, checks and pushes what changed. Throws ApplyError; a platform mismatch stops before any push. */
+export async function publishImages(options: PublishOptions): Promise<void> {
+  const { state, progress } = options;
+  const buildable = options.images.filter((i) => i.build).sort((a, b) => a.module.localeCompare(b.module));
+  let docker: DockerProvider | undefined;
+  let auth: RegistryAuth | undefined;
+  let authLoaded = false;
+  for (const image of buildable) {
+    const title = `image ${image.module}`;
+    const previous = state.images[image.module];
+    if (options.skipBuild) {
+      if (previous?.ref !== image.ref) throw applyError('imageMissing', { image: image.ref });
+      progress.skip(title, '--skip-build');
+      continue;
+    }
+    const prepared = prepare(image);
+    if (previous?.ref === image.ref && previous.contextHash === prepared.contextHash) {
+      progress.skip(title, `unchanged, ${previous.digest.slice(0, 19)}`);
+      continue;
+    }
+    await progress.step(`${title}: build, check platform, push`, async (control) => {
+      if (!docker) {
+        docker = await options.docker();
+        try {
+          await docker.ping();
+        } catch (error) {
+          throw applyError('dockerUnavailable', { reason: (error as Error).message });
+        }
+      }
+      try {
+        control.update('building');
+        await docker.build({ ref: image.ref, context: prepared.entries, dockerfile: prepared.dockerfile, platform: image.platform, onOutput: (line) => control.update(line.slice(0, 60)) });
+      } catch (error) {
+        if (isProviderError(error, 'BuildFailed')) throw applyError('buildFailed', { module: image.module, reason: error.message });
+        throw error;
+      }
+      try {
+        await docker.checkPlatform(image.ref, image.platform);
+      } catch (error) {
+        if (isProviderError(error, 'PlatformMismatch')) {
+          const [actual, expected] = error.message.split(' is not ');
+          throw applyError('platformMismatch', { module: image.module, image: image.ref, actual, expected });
+        }
+        throw error;
+      }
+      if (!authLoaded) {
+        auth = await options.registryAuth();
+        authLoaded = true;
+      }
+      control.update('pushing');
+      let digest: string;
+      try {
+        digest = (await docker.push(image.ref, auth)).digest;
+      } catch (error) {
+        if (isProviderError(error, 'PushFailed')) throw applyError('pushFailed', { image: image.ref, reason: error.message });
+        throw error;
+      }
+      state.images[image.module] = { ref: image.ref, digest, contextHash: prepared.contextHash };
+      options.saveState();
+    });
+  }
+}

@@ -1,0 +1,76 @@
+// `edgeml apply <spec> [--skip-build] [--timeout S] [--connection-string-file F] [--show-connection-string]
+// [--state FILE] [--json]` (CLI stage): create what is missing, build and push images, deploy, and wait until the
+// device or fleet converges. Progress goes to stdout, one line per step; diagnostics to stderr.
+import type { CliIO } from '../io.js';
+import { ExitCode } from '../io.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+
+export interface ApplyOptions {
+  set?: string[];
+  json?: boolean;
+  color?: boolean;
+  state?: string;
+  skipBuild?: boolean;
+  /** Seconds, as typed. */
+  timeout?: string;
+  connectionStringFile?: string;
+  showConnectionString?: boolean;
+  /** Accepted for symmetry with destroy; apply never prompts. */
+  yes?: boolean;
+}
+
+const defaultTimeoutSeconds = 900;
+const defaultPollMs = 5000;
+
+export default async function apply(args: string[], options: ApplyOptions, io: CliIO): Promise<number> {
+  const specPath = args[0];
+  if (!specPath) {
+    io.stderr.write('edgeml apply: missing <spec> argument.\n');
+    return ExitCode.usage;
+  }
+  const timeoutSeconds = options.timeout === undefined ? defaultTimeoutSeconds : Number(options.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    io.stderr.write(`edgeml apply: --timeout must be a positive number of seconds, not '${options.timeout}'.\n`);
+    return ExitCode.usage;
+  }
+  const support = await import('../../apply/command-support.js');
+  const loaded = await support.loadSpec(specPath, options, io, true);
+  const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
+    if (options.json) io.stdout.write(JSON.stringify({ ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
+    else support.printDiagnostics(io, options, diagnostics, loaded.sources);
+    return ok ? ExitCode.ok : ExitCode.failed;
+  };
+  if (!loaded.ir || !loaded.desired) return finish(false, loaded.diagnostics);
+  const { ir, desired } = loaded;
+
+  const opened = await support.guarded(() => support.openProviders(ir, io));
+  if (!opened.value) return finish(false, [...loaded.diagnostics, opened.diagnostic!]);
+  const { runApply } = await import('../../apply/apply.js');
+  const { createProgress } = await import('../../apply/progress.js');
+  const silent = { write: () => true, isTTY: false };
+  const outcome = await runApply({
+    desired,
+    providers: opened.value,
+    docker: async () => (await import('../../providers/docker/docker-provider.js')).createDockerProvider(),
+    statePath: support.stateFileFor(ir, specPath, options, io),
+    env: io.env,
+    progress: createProgress(options.json ? silent : io.stdout),
+    stdout: io.stdout,
+    skipBuild: options.skipBuild,
+    timeoutMs: timeoutSeconds * 1000,
+    pollIntervalMs: support.pollIntervalMs(io, defaultPollMs),
+    connectionStringFile: options.connectionStringFile,
+    showConnectionString: options.showConnectionString,
+  });
+  const stats = opened.value.stats;
+  if (outcome.ok && !options.json) {
+    io.stdout.write(`Apply complete: ${outcome.deployed ? 'deployment sent' : 'no deployment change'}; ${stats.total} Azure calls (${stats.writes} writes).\n`);
+  }
+  const extra = {
+    deployed: outcome.deployed,
+    requests: { total: stats.total, writes: stats.writes, retries: stats.retries },
+    problems: outcome.convergence?.problems ?? [],
+    fleet: outcome.fleet?.metrics,
+  };
+  return finish(outcome.ok, [...loaded.diagnostics, ...outcome.diagnostics], extra);
+}

@@ -1,0 +1,83 @@
+// `edgeml destroy <spec> [--yes] [--state FILE]` (CLI stage): delete exactly what the state file says edgeml
+// created, after confirmation. Without a terminal on stdin it never prompts: then --yes is required.
+import { createInterface } from 'node:readline';
+import type { CliIO } from '../io.js';
+import { ExitCode } from '../io.js';
+
+export interface DestroyOptions {
+  set?: string[];
+  json?: boolean;
+  color?: boolean;
+  state?: string;
+  yes?: boolean;
+}
+
+async function confirm(io: CliIO, question: string): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin!, output: io.stderr as NodeJS.WritableStream, terminal: false });
+  try {
+    const answer = await new Promise<string>((resolve) => {
+      rl.question(question, resolve);
+      rl.once('close', () => resolve(''));
+    });
+    // Like Terraform: only the full word counts, so a stray Enter or 'y' never deletes anything.
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+export default async function destroy(args: string[], options: DestroyOptions, io: CliIO): Promise<number> {
+  const specPath = args[0];
+  if (!specPath) {
+    io.stderr.write('edgeml destroy: missing <spec> argument.\n');
+    return ExitCode.usage;
+  }
+  const support = await import('../../apply/command-support.js');
+  const { applyDiagnostic } = await import('../../apply/errors.js');
+  const loaded = await support.loadSpec(specPath, options, io, false);
+  if (!loaded.ir) {
+    support.printDiagnostics(io, options, loaded.diagnostics, loaded.sources);
+    return ExitCode.failed;
+  }
+  const { ir } = loaded;
+  const { loadState } = await import('../../apply/apply.js');
+  const statePath = support.stateFileFor(ir, specPath, options, io);
+  const state = loadState(statePath, ir.name);
+  if (!state.state) {
+    support.printDiagnostics(io, options, [state.diagnostic!], loaded.sources);
+    return ExitCode.failed;
+  }
+  const { destroyList, runDestroy } = await import('../../apply/destroy.js');
+  const items = destroyList(state.state);
+  if (items.length === 0) {
+    support.printDiagnostics(io, options, [applyDiagnostic('nothingToDestroy', { file: statePath })], loaded.sources);
+    return ExitCode.ok;
+  }
+
+  if (!options.yes) {
+    if (!io.stdin || io.stdin.isTTY !== true) {
+      support.printDiagnostics(io, options, [applyDiagnostic('confirmNeedsTty', undefined)], loaded.sources);
+      return ExitCode.failed;
+    }
+    io.stderr.write(`edgeml will delete what it created for '${ir.name}':\n${items.map((i) => `  - ${i.kind} ${i.name}\n`).join('')}`);
+    if (!(await confirm(io, "Type 'yes' to delete: "))) {
+      support.printDiagnostics(io, options, [applyDiagnostic('destroyCancelled', undefined)], loaded.sources);
+      return ExitCode.failed;
+    }
+  }
+
+  const opened = await support.guarded(() => support.openProviders(ir, io));
+  if (!opened.value) {
+    support.printDiagnostics(io, options, [opened.diagnostic!], loaded.sources);
+    return ExitCode.failed;
+  }
+  const { createProgress } = await import('../../apply/progress.js');
+  const result = await runDestroy({ azure: ir.azure, state: state.state, statePath, providers: opened.value, progress: createProgress(options.json ? { write: () => true } : io.stdout) });
+  if (options.json) {
+    io.stdout.write(JSON.stringify({ ok: result.ok, deleted: result.deleted, diagnostics: support.jsonDiagnostics(result.diagnostics, loaded.sources) }, null, 2) + '\n');
+  } else {
+    support.printDiagnostics(io, options, result.diagnostics, loaded.sources);
+    if (result.ok) io.stdout.write(`Destroy complete: ${result.deleted.length} deleted.\n`);
+  }
+  return result.ok ? ExitCode.ok : ExitCode.failed;
+}

@@ -1,0 +1,59 @@
+// `edgeml plan <spec> [--json] [--detailed-exitcode] [--state FILE] [--set …]` (CLI stage): compare what the spec
+// deploys with what is live in Azure and print the changes in Terraform's style. Never writes anything.
+import type { CliIO } from '../io.js';
+import { ExitCode } from '../io.js';
+import { painter, useColor } from '../output.js';
+import type { Paint as PlanPaint } from '../../plan/render-text.js';
+import type { Diagnostic } from '../../diagnostics/types.js';
+
+export interface PlanOptions {
+  set?: string[];
+  json?: boolean;
+  color?: boolean;
+  state?: string;
+  detailedExitcode?: boolean;
+}
+
+/** Plan symbols in the colours Terraform uses: green create, yellow update, red destroy. */
+function planPaint(enabled: boolean): PlanPaint {
+  const paint = painter(enabled);
+  const styles = { create: 'hint', update: 'warning', delete: 'error', heading: 'bold', dim: 'gutter' } as const;
+  return (kind, text) => paint(styles[kind], text);
+}
+
+export default async function plan(args: string[], options: PlanOptions, io: CliIO): Promise<number> {
+  const specPath = args[0];
+  if (!specPath) {
+    io.stderr.write('edgeml plan: missing <spec> argument.\n');
+    return ExitCode.usage;
+  }
+  const support = await import('../../apply/command-support.js');
+  const loaded = await support.loadSpec(specPath, options, io, true);
+  const fail = (diagnostics: Diagnostic[]): number => {
+    if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
+    else support.printDiagnostics(io, options, diagnostics, loaded.sources);
+    return ExitCode.failed;
+  };
+  if (!loaded.ir || !loaded.desired) return fail(loaded.diagnostics);
+  const { ir, desired } = loaded;
+
+  const { computePlan } = await import('../../plan/compute-plan.js');
+  const { applyDiagnostic } = await import('../../apply/errors.js');
+  const result = await support.guarded(async () => computePlan(desired, await support.openProviders(ir, io), io.env));
+  if (!result.value) return fail([...loaded.diagnostics, result.diagnostic!]);
+  const missing = result.value.missing.map((m) => applyDiagnostic('resourceMissing', { kind: m.kind, name: m.name }));
+  if (missing.length > 0) return fail([...loaded.diagnostics, ...missing]);
+
+  const { plan: thePlan } = result.value;
+  const { isEmptyPlan } = await import('../../plan/types.js');
+  if (options.json) {
+    const { renderPlanJson } = await import('../../plan/render-json.js');
+    io.stdout.write(renderPlanJson(thePlan));
+  } else {
+    support.printDiagnostics(io, options, loaded.diagnostics, loaded.sources);
+    const { renderPlanText } = await import('../../plan/render-text.js');
+    io.stdout.write(renderPlanText(thePlan, planPaint(useColor(io, 'stdout', options.color === false))));
+  }
+  if (options.detailedExitcode && !isEmptyPlan(thePlan)) return ExitCode.changes;
+  return ExitCode.ok;
+}
