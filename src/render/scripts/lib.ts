@@ -35,11 +35,12 @@ wait_until() {
   local deadline=$((SECONDS + timeout))
   log "Waiting up to \${timeout}s for $what"
   until "$@"; do
-    if ((SECONDS >= deadline)); then
+    local left=$((deadline - SECONDS))
+    if ((left <= 0)); then
       warn "gave up waiting for $what after \${timeout}s"
       return 1
     fi
-    sleep "$interval"
+    sleep "$((left < interval ? left : interval))"
   done
 }
 

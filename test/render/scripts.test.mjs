@@ -1,0 +1,350 @@
+// Step scripts (render/scripts): shellcheck-clean for every kind of workflow, values arrive intact through bash,
+// unsafe values are refused, and the scripts behave right when run against fake az/docker/curl and a loopback server.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkScriptValues, renderScripts } from '../../dist/render/scripts/index.js';
+import { renderManifest } from '../../dist/render/manifest/index.js';
+import { shellQuote, UnsafeShellValueError } from '../../dist/render/shell.js';
+import { makeAssets, makeCaptureModule, makeContext, makeIR, makeScoringModule } from '../helpers/ir-fixtures.mjs';
+
+const fixtures = fileURLToPath(new URL('../fixtures/docker/', import.meta.url));
+const temps = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeml-scripts-'));
+  temps.push(dir);
+  return dir;
+};
+const text = (f) => (typeof f.content === 'string' ? f.content : new TextDecoder().decode(f.content));
+
+function writeOut(files, dir = tempDir()) {
+  for (const f of files) {
+    const path = join(dir, f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content);
+    chmodSync(path, f.mode ?? 0o644);
+  }
+  return dir;
+}
+
+/** A bin folder with fake az (and optionally docker / curl) first on PATH. */
+function fakeBin(extra = {}) {
+  const bin = tempDir();
+  copyFileSync(join(fixtures, 'fake-az.sh'), join(bin, 'az'));
+  chmodSync(join(bin, 'az'), 0o755);
+  for (const [name, body] of Object.entries(extra)) {
+    writeFileSync(join(bin, name), `#!/usr/bin/env bash\nset -euo pipefail\n${body}\n`, { mode: 0o755 });
+  }
+  return bin;
+}
+
+function run(script, { bin, env = {}, args = [], input } = {}) {
+  const log = join(bin ?? tempDir(), 'calls.log');
+  const result = spawnSync('bash', [script, ...args], {
+    encoding: 'utf8',
+    input,
+    env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, FAKE_LOG: log, ...env },
+    timeout: 60_000,
+  });
+  const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
+  return { ...result, calls, output: result.stdout + result.stderr };
+}
+
+/** Like run, without blocking the event loop (needed when this process also serves HTTP to the script). */
+function runAsync(script, { bin, env = {} } = {}) {
+  const log = join(bin, 'calls.log');
+  return new Promise((resolvePromise) => {
+    const child = spawn('bash', [script], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, FAKE_LOG: log, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolvePromise({ status, output });
+    });
+  });
+}
+
+// --------------------------------------------------------------------------------------------------------------
+// Variants covering every template branch.
+
+function variants() {
+  const wf3 = makeIR();
+  const fleet = makeIR({
+    azure: { ...makeIR().azure, deployment: { kind: 'fleet', id: 'wf-test', targetCondition: "tags.environment='prod'", priority: 10, layered: true, labels: { app: 'wf' }, metrics: {} } },
+  });
+  const gpu = makeIR({ target: { ...makeIR().target, accelerator: 'nvidia-gpu', os: 'ubuntu-24.04' } });
+  const existing = makeIR({
+    azure: { ...makeIR().azure, subscription: '00000000-1111-2222-3333-444444444444', createResourceGroup: false, iotHub: { ...makeIR().azure.iotHub, create: false }, registry: { kind: 'existing', address: 'myreg.example.com:5000', username: { kind: 'secret', env: 'REG_USER' }, password: { kind: 'secret', env: 'REG_PASS' } } },
+  });
+  const url = makeIR({ modules: [makeScoringModule()] });
+  url.model.source = { kind: 'url', url: 'https://models.example.com/m.onnx', sha256: 'a'.repeat(64), file: 'm.onnx' };
+  const aml = makeIR({ azure: { ...makeIR().azure, ml: { workspace: 'myws', resourceGroup: 'mlrg' }, registry: { kind: 'anonymous', address: 'localhost:5000' } }, modules: [makeScoringModule()] });
+  aml.model.source = { kind: 'azureml', name: 'resnet_model', version: 3, file: 'outputs/model.onnx' };
+  aml.model.expect = { minDetections: 2 };
+  const dbe = makeIR({ target: { ...makeIR().target, device: 'databox-edge' } });
+  const pi = makeIR({ target: { platform: 'arm32v7', accelerator: 'none', device: 'raspberry-pi', os: 'debian-12', runtime: '1.5' }, modules: [makeCaptureModule({ capture: { ...makeCaptureModule().capture, view: undefined } }), makeScoringModule({ name: 'remote', kind: 'container', scoring: undefined, ports: [], image: { kind: 'user-build', repository: 'youracr123unique.azurecr.io/wf-test/remote', tag: '', context: 'remote', dockerfile: 'remote/Dockerfile', platforms: ['arm32v7'] } })] });
+  pi.model.samples = [];
+  return { wf3, fleet, gpu, existing, url, aml, dbe, pi };
+}
+
+function shellcheckAvailable() {
+  if (spawnSync('shellcheck', ['--version']).status === 0) return true;
+  const install = spawnSync('apt-get', ['install', '-y', 'shellcheck'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (spawnSync('shellcheck', ['--version']).status === 0) return true;
+  console.log(`NOTICE: shellcheck is not installed and could not be installed (${(install.stderr || install.error?.message || '').trim().split('\n').pop()}); skipping shellcheck`);
+  return false;
+}
+
+test('every variant renders scripts that pass shellcheck', () => {
+  if (!shellcheckAvailable()) return;
+  for (const [name, ir] of Object.entries(variants())) {
+    const ctx = makeContext(ir);
+    assert.equal(checkScriptValues(ctx).filter((d) => d.category === 'error').map((d) => d.message), [], `${name}: no problems`);
+    const dir = writeOut(renderScripts(ctx));
+    const result = spawnSync('shellcheck', ['-x', '--severity=style', 'lib.sh', '01-create-resources.sh', '02-setup-device.sh', '03-build-push.sh', '04-deploy.sh', '05-test.sh', '06-teardown.sh'], { cwd: join(dir, 'scripts'), encoding: 'utf8' });
+    assert.is(result.status, 0, `${name}:\n${result.stdout}${result.stderr}`);
+  }
+});
+
+test('scripts are executable, start with bash strict mode, and .env.example lists names only', () => {
+  const ctx = makeContext(variants().existing);
+  const files = renderScripts(ctx);
+  for (const f of files.filter((f) => /scripts\/0\d-.*\.sh$/.test(f.path))) {
+    assert.is(f.mode, 0o755, f.path);
+    assert.match(text(f), /^#!\/usr\/bin\/env bash\n/);
+    assert.match(text(f), /\nset -euo pipefail\n/);
+  }
+  const env = text(files.find((f) => f.path === 'scripts/.env.example'));
+  for (const name of ['REG_USER', 'REG_PASS', 'EDGE_DEVICE_CONNECTION_STRING', 'EDGE_DEVICE_HOST']) assert.match(env, new RegExp(`^${name}=$`, 'm'));
+  assert.not.match(env, /^[A-Z_]+=.+$/m, 'no values');
+});
+
+test('a value full of shell metacharacters arrives intact through lib.sh', () => {
+  const nasty = `it's "$(touch /tmp/pwned)" \`id\` $HOME; rm -rf / & \\ \n next line !! *`;
+  const ir = variants().fleet;
+  ir.model.expect = { label: nasty };
+  ir.azure.deployment.targetCondition = nasty + "'";
+  const dir = writeOut(renderScripts(makeContext(ir)));
+  const result = spawnSync('bash', ['-c', 'source "$1"; printf "%s\\0%s" "$EXPECT_LABEL" "$FLEET_TARGET_CONDITION"', 'probe', join(dir, 'scripts/lib.sh')], { encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr);
+  assert.equal(result.stdout.split('\0'), [nasty, nasty + "'"]);
+  assert.is(shellQuote("a'b"), `'a'\\''b'`);
+});
+
+test('unsafe spec values are reported and refused', () => {
+  const ir = makeIR({ azure: { ...makeIR().azure, resourceGroup: 'rg; rm -rf ~', iotHub: { ...makeIR().azure.iotHub, name: 'hub$(id)' } } });
+  const ctx = makeContext(ir);
+  const found = checkScriptValues(ctx).filter((d) => d.id === 'render-scripts/unsafeValue');
+  assert.equal(found.map((d) => d.code), ['EML4500', 'EML4500']);
+  assert.ok(found.some((d) => d.message.includes('azure.resourceGroup')));
+  assert.ok(found.some((d) => d.message.includes('azure.iotHub.name')));
+  assert.ok(!found.some((d) => d.message.includes('rm -rf')), 'messages name the field, not the value');
+  const badOs = makeContext(makeIR({ target: { ...makeIR().target, os: 'windows-11' } }));
+  assert.ok(checkScriptValues(badOs).some((d) => d.code === 'EML4506'));
+  const badModule = makeContext(makeIR({ modules: [makeScoringModule({ name: 'a;b' })] }));
+  assert.throws(() => renderScripts(badModule), (e) => e instanceof UnsafeShellValueError);
+});
+
+test('01 creates what is missing and records it; a re-run with everything present creates nothing', () => {
+  const dir = writeOut(renderScripts(makeContext()));
+  const bin = fakeBin();
+  const first = run(join(dir, 'scripts/01-create-resources.sh'), { bin });
+  assert.is(first.status, 0, first.output);
+  const creates = first.calls.filter((c) => /\|create\|/.test(c));
+  assert.is(creates.length, 4, creates.join('\n'));
+  assert.ok(creates.some((c) => c.startsWith('iot|hub|device-identity|create|') && c.includes('|--edge-enabled|')));
+  assert.ok(creates.some((c) => c.startsWith('acr|create|') && c.includes('|--sku|Standard|')));
+  assert.is(readFileSync(join(dir, 'scripts/.edgeml-created'), 'utf8'), 'resource-group myedgedeployrg\niot-hub myiothub-test\ndevice myedgedevice\nregistry youracr123unique\n');
+  const bin2 = fakeBin();
+  rmSync(join(dir, 'scripts/.edgeml-created'));
+  const again = run(join(dir, 'scripts/01-create-resources.sh'), { bin: bin2, env: { FAKE_EXISTING: 'group hub device acr' } });
+  assert.is(again.status, 0, again.output);
+  assert.equal(again.calls.filter((c) => /\|create\|/.test(c)), []);
+  assert.not.ok(existsSync(join(dir, 'scripts/.edgeml-created')), 'nothing recorded when nothing was created');
+});
+
+test('04 fills only declared secrets into a private temp file, escapes them for JSON, and deletes it', () => {
+  const ir = variants().existing;
+  ir.modules[0].env = [{ name: 'API_KEY', value: { kind: 'secret', env: 'MY_API_KEY' } }];
+  const ctx = makeContext(ir);
+  const manifest = renderManifest(ctx);
+  const dir = writeOut([...renderScripts(ctx), ...manifest.files]);
+  const secrets = { REG_USER: 'robot$user', REG_PASS: 'p"a\\ss&\\1 $(id)', MY_API_KEY: "k'e\ny" };
+  const bin = fakeBin();
+  const capture = join(bin, 'captured.json');
+  const result = run(join(dir, 'scripts/04-deploy.sh'), { bin, env: { ...secrets, FAKE_CAPTURE: capture, UNRELATED: 'x' } });
+  assert.is(result.status, 0, result.output);
+  assert.is(readFileSync(`${capture}.mode`, 'utf8').trim(), '600');
+  assert.not.ok(existsSync(readFileSync(`${capture}.path`, 'utf8').trim()), 'temp file deleted on exit');
+  const deployed = JSON.parse(readFileSync(capture, 'utf8'));
+  const creds = Object.values(deployed.modulesContent.$edgeAgent['properties.desired'].runtime.settings.registryCredentials)[0];
+  assert.is(creds.username, secrets.REG_USER);
+  assert.is(creds.password, secrets.REG_PASS);
+  const moduleEnv = deployed.modulesContent.$edgeAgent['properties.desired'].modules['people-detection-service'].env;
+  assert.is(moduleEnv.API_KEY.value, secrets.MY_API_KEY);
+  for (const value of Object.values(secrets)) {
+    assert.not.ok(result.output.includes(value), 'secret not printed');
+    assert.not.ok(result.calls.join('\n').includes(value), 'secret not on a command line');
+  }
+});
+
+test('04 refuses to deploy when a secret is missing, naming it', () => {
+  const ctx = makeContext(variants().existing);
+  const dir = writeOut([...renderScripts(ctx), ...renderManifest(ctx).files]);
+  const bin = fakeBin();
+  const result = run(join(dir, 'scripts/04-deploy.sh'), { bin, env: { REG_USER: 'u', FAKE_CAPTURE: join(bin, 'c.json') } });
+  assert.is.not(result.status, 0);
+  assert.match(result.output, /REG_PASS/);
+  assert.not.ok(result.calls.some((c) => c.includes('set-modules')));
+});
+
+test('04 for a fleet creates a deployment with the baked-in id, condition, priority and --layered', () => {
+  const ctx = makeContext(variants().fleet);
+  const manifest = renderManifest(ctx);
+  const dir = writeOut([...renderScripts(ctx), ...manifest.files]);
+  const bin = fakeBin();
+  const result = run(join(dir, 'scripts/04-deploy.sh'), { bin, env: { FAKE_CAPTURE: join(bin, 'c.json') } });
+  assert.is(result.status, 0, result.output);
+  const create = result.calls.find((c) => c.startsWith('iot|edge|deployment|create|'));
+  assert.ok(create, result.calls.join('\n'));
+  assert.ok(create.includes(`|--deployment-id|${manifest.fleetConfiguration.id}|`));
+  assert.ok(create.includes("|--target-condition|tags.environment='prod'|"));
+  assert.ok(create.includes('|--priority|10|') && create.includes('|--layered|'));
+  const content = JSON.parse(readFileSync(join(bin, 'c.json'), 'utf8'));
+  assert.ok(content.modulesContent, 'content is the modulesContent wrapper');
+  assert.not.match(JSON.stringify(content), /\$\{EDGEML_REGISTRY_PASSWORD\}/);
+});
+
+test('06 deletes only what .edgeml-created lists, and nothing without it', () => {
+  const dir = writeOut(renderScripts(makeContext()));
+  const bin = fakeBin();
+  const none = run(join(dir, 'scripts/06-teardown.sh'), { bin, args: ['--yes'] });
+  assert.is(none.status, 0, none.output);
+  assert.equal(none.calls.filter((c) => c.includes('delete')), []);
+  writeFileSync(join(dir, 'scripts/.edgeml-created'), 'device myedgedevice\nregistry youracr123unique\n');
+  const refused = run(join(dir, 'scripts/06-teardown.sh'), { bin: fakeBin(), input: '' });
+  assert.is.not(refused.status, 0, 'asks first; no terminal means no');
+  assert.equal(refused.calls.filter((c) => c.includes('delete')), []);
+  const bin2 = fakeBin();
+  const yes = run(join(dir, 'scripts/06-teardown.sh'), { bin: bin2, args: ['--yes'] });
+  assert.is(yes.status, 0, yes.output);
+  const deletes = yes.calls.filter((c) => c.includes('|delete|'));
+  assert.is(deletes.length, 2, deletes.join('\n'));
+  assert.ok(deletes[0].startsWith('iot|hub|device-identity|delete|'));
+  assert.ok(deletes[1].startsWith('acr|delete|'));
+  assert.not.ok(existsSync(join(dir, 'scripts/.edgeml-created')));
+  assert.match(yes.output, /iotedge system stop/);
+});
+
+test('03 downloads a url model, verifies its sha256, then builds every module with the resolved tags', async () => {
+  const { createHash } = await import('node:crypto');
+  const bytes = 'fake onnx bytes';
+  const ir = variants().url;
+  ir.model.source.sha256 = createHash('sha256').update(bytes).digest('hex');
+  const ctx = makeContext(ir);
+  const dir = writeOut(renderScripts(ctx));
+  mkdirSync(join(dir, 'modules/people-detection-service/model'), { recursive: true });
+  const bin = fakeBin({
+    curl: `out=""; while (($#)); do if [[ $1 == --output ]]; then out=$2; fi; shift; done; printf '%s' "$FAKE_BYTES" >"$out"`,
+    docker: `printf '%s\\n' "$(IFS='|'; echo "docker|$*")" >>"$FAKE_LOG"`,
+  });
+  const ok = run(join(dir, 'scripts/03-build-push.sh'), { bin, env: { FAKE_BYTES: bytes, EDGEML_SKIP_PUSH: '1' } });
+  assert.is(ok.status, 0, ok.output);
+  assert.is(readFileSync(join(dir, 'modules/people-detection-service/model/model.onnx'), 'utf8'), bytes);
+  const build = ok.calls.find((c) => c.startsWith('docker|build|'));
+  const { resolveImages } = await import('../../dist/render/docker/index.js');
+  assert.ok(build.includes(`|--tag|${resolveImages(ctx).get('people-detection-service')}|`), build);
+  assert.ok(build.includes('|--platform|linux/amd64|'));
+  assert.not.ok(ok.calls.some((c) => c.startsWith('docker|push')), 'EDGEML_SKIP_PUSH=1');
+
+  rmSync(join(dir, 'modules/people-detection-service/model/model.onnx'));
+  const bad = run(join(dir, 'scripts/03-build-push.sh'), { bin: fakeBin({ curl: `out=""; while (($#)); do if [[ $1 == --output ]]; then out=$2; fi; shift; done; echo tampered >"$out"`, docker: 'exit 0' }), env: { EDGEML_SKIP_PUSH: '1' } });
+  assert.is.not(bad.status, 0);
+  assert.match(bad.output, /sha256/);
+  assert.not.ok(existsSync(join(dir, 'modules/people-detection-service/model/model.onnx')));
+});
+
+test('05 waits for convergence, then scores the sample over HTTP and checks model.expect', async () => {
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/healthz') return res.end('{"status":"ready"}');
+    let size = 0;
+    req.on('data', (d) => (size += d.length));
+    req.on('end', () => res.end(JSON.stringify({ results: { image: { predictions: size > 0 ? [{ label: 'person', score: 0.91 }, { label: 'person', score: 0.3 }] : [] } } })));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = server.address().port;
+    const ir = makeIR({ modules: [makeScoringModule({ ports: [{ container: 80, protocol: 'tcp', host: port }] })] });
+    ir.model.expect = { label: 'person', minScore: 0.5, minDetections: 2 };
+    const dir = writeOut(renderScripts(makeContext(ir)));
+    const twin = join(dir, 'twin.json');
+    const reported = { lastDesiredStatus: { code: 200 }, lastDesiredVersion: 4, systemModules: { edgeHub: { runtimeStatus: 'running' } }, modules: { 'people-detection-service': { runtimeStatus: 'running' } } };
+    writeFileSync(twin, JSON.stringify({ properties: { desired: { $version: 4 }, reported } }));
+    const env = { FAKE_TWIN: twin, EDGE_DEVICE_HOST: '127.0.0.1', EDGEML_TEST_TIMEOUT: '20' };
+    const ok = await runAsync(join(dir, 'scripts/05-test.sh'), { bin: fakeBin(), env });
+    assert.is(ok.status, 0, ok.output);
+    assert.match(ok.output, /2 prediction\(s\); best: person \(0\.91\)/);
+
+    ir.model.expect = { label: 'cat' };
+    const dir2 = writeOut(renderScripts(makeContext(ir)));
+    const wrong = await runAsync(join(dir2, 'scripts/05-test.sh'), { bin: fakeBin(), env });
+    assert.is.not(wrong.status, 0);
+    assert.match(wrong.output, /expected label cat/);
+
+    reported.modules['people-detection-service'].runtimeStatus = 'backoff';
+    writeFileSync(twin, JSON.stringify({ properties: { desired: { $version: 4 }, reported } }));
+    const stuck = await runAsync(join(dir, 'scripts/05-test.sh'), { bin: fakeBin(), env: { ...env, EDGEML_TEST_TIMEOUT: '1' } });
+    assert.is.not(stuck.status, 0);
+    assert.match(stuck.output, /people-detection-service is backoff \(want running\)/);
+  } finally {
+    server.close();
+  }
+});
+
+test('no secret value from the environment appears in any rendered script', () => {
+  const ir = variants().existing;
+  const values = { REG_USER: 'user-secret-value-1', REG_PASS: 'pass-secret-value-2' };
+  Object.assign(process.env, values);
+  try {
+    for (const f of renderScripts(makeContext(ir))) {
+      for (const v of Object.values(values)) assert.not.ok(text(f).includes(v), `${f.path} holds a secret`);
+    }
+  } finally {
+    for (const k of Object.keys(values)) delete process.env[k];
+  }
+});
+
+test('02 for Data Box Edge only prints the checklist with the names to enter', () => {
+  const dir = writeOut(renderScripts(makeContext(variants().dbe)));
+  const result = run(join(dir, 'scripts/02-setup-device.sh'), { bin: fakeBin() });
+  assert.is(result.status, 0, result.output);
+  assert.match(result.output, /myiothub-test/);
+  assert.match(result.output, /myedgedevice/);
+  assert.match(result.output, /youracr123unique\.azurecr\.io/);
+  assert.equal(result.calls, []);
+});
+
+test('02 pins aziot-edge to the runtime minor and guards the Docker engine version for 1.5', () => {
+  const files = renderScripts(makeContext(variants().gpu));
+  const s = text(files.find((f) => f.path === 'scripts/02-setup-device.sh'));
+  assert.match(s, /apt-get install -y -q "aziot-edge=\$IOTEDGE_VERSION\.\*"/);
+  assert.match(s, /MAX_DOCKER_MAJOR=28/);
+  assert.match(s, /nvidia-ctk runtime configure --runtime=docker/);
+  assert.match(s, /ubuntu\/24\.04\/packages-microsoft-prod\.deb/);
+  assert.match(s, /iotedge config mp --connection-string "\$connection_string"/);
+  assert.not.match(s, /sleep \d/);
+});
+
+test.after(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+test.run();
