@@ -110,7 +110,9 @@ function selectErrors(errors: ErrorObject[], root: unknown): ErrorObject[] {
     if (error.keyword === 'if') drop.add(error);
     if (error.keyword !== 'oneOf' && error.keyword !== 'anyOf') continue;
     const prefix = error.schemaPath + '/';
-    const branchErrors = errors.filter((e) => e !== error && e.schemaPath.startsWith(prefix));
+    // The same schema applies to every item of a list: match the instance too, not only the schema path.
+    const within = (e: ErrorObject) => e.instancePath === error.instancePath || e.instancePath.startsWith(error.instancePath + '/');
+    const branchErrors = errors.filter((e) => e !== error && e.schemaPath.startsWith(prefix) && within(e));
     const data = valueAt(root, error.instancePath);
     const branches = new Map<string, ErrorObject[]>();
     for (const e of branchErrors) {

@@ -1,4 +1,5 @@
 // Check: module names must be valid IoT Edge module ids, route identifiers and Docker repository components.
+import { routeIdentifierProblem } from '../../routes/index.js';
 import { defineCheck } from '../define-check.js';
 
 const RESERVED = new Set(['edgeagent', 'edgehub', '$edgeagent', '$edgehub']);
@@ -14,6 +15,7 @@ export default defineCheck({
       reserved: { code: 'EML3002', text: (d: { name: string }) => `Module name '${d.name}' is reserved for the IoT Edge runtime.`, hint: () => 'Choose another name; edgeAgent and edgeHub are system modules.' },
       duplicate: { code: 'EML3003', text: (d: { name: string; other: string }) => `Module names '${d.name}' and '${d.other}' differ only in case.`, hint: () => 'Rename one: image repositories and container names are lowercase.' },
       notDockerName: { code: 'EML3004', text: (d: { name: string; repo: string }) => `Module name '${d.name}' gives the image repository '${d.repo}', which Docker rejects.`, hint: () => 'Start and end the name with a letter or digit and avoid repeated separators.' },
+      notRouteName: { code: 'EML3006', text: (d: { name: string; problem: string }) => `Module name '${d.name}' cannot appear in an IoT Edge route: ${d.problem}.`, hint: () => 'Rename the module, e.g. add a letter prefix.' },
       tooLong: { code: 'EML3005', text: (d: { name: string; max: number }) => `Module name '${d.name}' is longer than ${d.max} characters.`, hint: () => 'Use a shorter name.' },
     },
   },
@@ -27,6 +29,8 @@ export default defineCheck({
         continue;
       }
       if (RESERVED.has(module.name.toLowerCase())) ctx.report('reserved', { name: module.name }, at, opts);
+      const routeProblem = routeIdentifierProblem(module.name);
+      if (routeProblem) ctx.report('notRouteName', { name: module.name, problem: routeProblem }, at, opts);
       if (module.name.length > MAX_LENGTH) ctx.report('tooLong', { name: module.name, max: MAX_LENGTH }, at, opts);
       const lower = module.name.toLowerCase();
       if (!DOCKER_COMPONENT.test(lower)) ctx.report('notDockerName', { name: module.name, repo: lower }, at, opts);
