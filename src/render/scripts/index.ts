@@ -23,12 +23,12 @@ const BLOCK = 'render-scripts';
 
 /** The step scripts in order, with what each does (also used by the README). */
 const SCRIPT_FILES = [
-  { step: 1, path: 'scripts/01-create-resources.sh', title: 'Create the Azure resources', where: 'workstation' },
-  { step: 2, path: 'scripts/02-setup-device.sh', title: 'Set up the IoT Edge device', where: 'device (root)' },
-  { step: 3, path: 'scripts/03-build-push.sh', title: 'Build and push the module images', where: 'workstation' },
-  { step: 4, path: 'scripts/04-deploy.sh', title: 'Deploy the modules', where: 'workstation' },
-  { step: 5, path: 'scripts/05-test.sh', title: 'Check the deployment and score the sample', where: 'workstation' },
-  { step: 6, path: 'scripts/06-teardown.sh', title: 'Delete what step 1 created', where: 'workstation' },
+  { step: 1, path: 'scripts/01-create-resources.sh', title: 'Create the Azure resources', where: 'on your workstation' },
+  { step: 2, path: 'scripts/02-setup-device.sh', title: 'Set up the IoT Edge device', where: 'on the device, as root' },
+  { step: 3, path: 'scripts/03-build-push.sh', title: 'Build and push the module images', where: 'on your workstation' },
+  { step: 4, path: 'scripts/04-deploy.sh', title: 'Deploy the modules', where: 'on your workstation' },
+  { step: 5, path: 'scripts/05-test.sh', title: 'Check the deployment and score the sample', where: 'on your workstation' },
+  { step: 6, path: 'scripts/06-teardown.sh', title: 'Delete what step 1 created', where: 'on your workstation' },
 ] as const;
 
 /** Spec values the scripts cannot carry, and other problems that stop the scripts from rendering. */

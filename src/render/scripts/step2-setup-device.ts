@@ -25,7 +25,7 @@ const MAX_DOCKER_MAJOR: Readonly<Record<string, number>> = { '1.5': 28, '1.6': 9
 
 const STEP2 = `#!/usr/bin/env bash
 # Step 2 of 6: set up the IoT Edge device for workflow {{workflowComment}}. Run ON the device, as root:
-#   sudo EDGE_DEVICE_CONNECTION_STRING=... bash scripts/02-setup-device.sh    (or pipe the string on stdin)
+#   sudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts/02-setup-device.sh   (or pipe the string on stdin)
 # Copy scripts/02-setup-device.sh and scripts/lib.sh to the device together.
 set -euo pipefail
 # shellcheck source=lib.sh
