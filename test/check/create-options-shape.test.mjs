@@ -13,5 +13,6 @@ runCheckCases('create-options-shape', {
     { name: 'env in createOptions', text: options('      Env: ["A=1"]\n'), errors: [{ messageId: 'envInCreateOptions', at: 'Env' }] },
     { name: 'privileged', text: options('      HostConfig: { Privileged: true }\n'), errors: [{ messageId: 'privileged', at: 'Privileged' }] },
     { name: 'HostConfig not a map', text: options('      HostConfig: [1]\n'), errors: [{ messageId: 'notObject', at: '[1]' }] },
+    { name: 'PortBindings and ports', text: editSpec(['    port: 8080\n', '    port: 8080\n    ports: ["8080:8080"]\n    createOptions:\n      HostConfig:\n        PortBindings: { "8080/tcp": [{ HostPort: "8080" }] }\n']), errors: [{ messageId: 'portsTwice', at: 'PortBindings' }] },
   ],
 });

@@ -14,5 +14,7 @@ runCheckCases('model-decoder-task', {
     { name: 'expect without samples', text: model(['  preprocess:', '  expect: { minScore: 0.5 }\n  preprocess:']), errors: [{ messageId: 'expectWithoutSamples', at: 'expect' }] },
     { name: 'path outside the spec folder', text: model(['  preprocess:', '  samples: [../secret.jpg]\n  preprocess:']), errors: [{ messageId: 'unsafePath', at: '../secret.jpg' }] },
     { name: 'absolute path', text: model(['  preprocess:', '  samples: [/etc/passwd]\n  preprocess:']), errors: [{ messageId: 'unsafePath', at: '/etc/passwd' }] },
+    { name: 'minDetections for classification', text: model(['  preprocess:', '  samples: [a.jpg]\n  expect: { minDetections: 1 }\n  preprocess:']), errors: [{ messageId: 'expectDetections', at: 'minDetections' }] },
+    { name: 'boxes without output names', text: model(['task: image-classification', 'task: object-detection'], ['  preprocess:', '  postprocess: { format: boxes }\n  preprocess:']), errors: [{ messageId: 'boxesOutputs', at: 'postprocess' }] },
   ],
 });

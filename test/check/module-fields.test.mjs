@@ -14,5 +14,6 @@ runCheckCases('module-fields', {
     { name: 'view port not published', text: editSpec(['    output: frames\n', '    output: frames\n    view: { port: 5012 }\n']), errors: [{ messageId: 'viewPortNotPublished', at: '5012' }] },
     { name: 'scoring module with inputs', text: editSpec(['    port: 8080\n', '    port: 8080\n    inputs: [in1]\n']), errors: [{ messageId: 'scoringInputs', at: '[in1]' }] },
     { name: 'no scoring module', text: editSpec(['    type: scoring\n    port: 8080\n', '    type: container\n    image: a/b:1\n'], ['    sendTo: scorer\n', '    sendTo: scorer\n']), errors: [{ messageId: 'noScoringModule', at: 'modules:' }, { messageId: 'sendToNotScoring' }] },
+    { name: 'unparsable image', text: extra('  sensor:\n    type: container\n    image: contoso/sensor:1:2\n'), errors: [{ messageId: 'badImage', at: 'contoso/sensor:1:2' }] },
   ],
 });

@@ -17,5 +17,6 @@ runCheckCases('route-condition-valid', {
     { name: 'unknown function', text: when(`"lenght($body.x) > 1"`), errors: [{ messageId: 'semantic', at: 'lenght' }] },
     { name: 'type mismatch', text: when(`"'abc' + 1 > 2"`), errors: [{ messageId: 'semantic' }] },
     { name: '$body from a container module', text: container(`"$body.temperature > 30"`), errors: [{ messageId: 'bodyNeedsJson', at: '"$body.temperature' }] },
+    { name: 'uppercase literal reads as a property', text: when(`"alert = TRUE"`), errors: [{ messageId: 'suspicious', at: 'TRUE' }] },
   ],
 });

@@ -17,5 +17,6 @@ runCheckCases('route-endpoints-exist', {
     { name: 'scoring module sends nothing', text: editSpec(['from: camera.frames', 'from: scorer.out']), errors: [{ messageId: 'noOutputs', at: 'scorer.out' }] },
     { name: 'bad identifier', text: withFilter.replace('to: upstream', 'to: filter.in/1'), errors: [{ messageId: 'badIdentifier', at: 'filter.in/1' }] },
     { name: 'duplicate names', text: BASE_SPEC.replace('  - from: camera.frames', '  - name: r\n    from: camera.frames') + '  - name: r\n    from: camera.frames\n    to: upstream\n', errors: [{ messageId: 'duplicateName', at: 'r\n    from', occurrence: 1 }] },
+    { name: 'empty source', text: editSpec(['from: camera.frames', 'from: ""']), errors: [{ messageId: 'emptySource', at: '""' }] },
   ],
 });

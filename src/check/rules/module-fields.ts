@@ -17,7 +17,6 @@ export default defineCheck({
       badImage: { code: 'EML3907', text: (d: { module: string; image: string }) => `Module '${d.module}' has an image reference '${d.image}' that IoT Edge cannot parse.`, hint: () => 'Write registry/repository:tag.' },
       viewPortNotPublished: { code: 'EML3908', category: 'suggestion', text: (d: { module: string; port: number }) => `Module '${d.module}' serves its web view on port ${d.port} but does not publish it on the device.`, hint: (d: { port: number }) => `Add ports: ["${d.port}:${d.port}"] to open it from a browser.` },
       scoringInputs: { code: 'EML3909', text: (d: { module: string }) => `Scoring module '${d.module}' answers HTTP requests and reads no IoT Edge inputs.`, hint: () => 'Remove inputs, or use a container module that reads messages.' },
-      badMaxBody: { code: 'EML3910', text: (d: { module: string }) => `maxBodySize of module '${d.module}' is not a size.`, hint: () => 'Write a size such as 4MB.' },
     },
   },
   check(ctx) {
@@ -38,7 +37,6 @@ export default defineCheck({
         }
       }
       if (module.kind === 'scoring' && module.inputs.length > 0) ctx.report('scoringInputs', { module: module.name }, [...module.path, 'inputs']);
-      if (module.scoring && Number.isNaN(module.scoring.maxBodyBytes)) ctx.report('badMaxBody', { module: module.name }, [...module.path, 'maxBodySize']);
       const capture = module.capture;
       if (capture) {
         const target = modules.get(capture.scoringModule);

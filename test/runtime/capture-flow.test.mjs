@@ -1,0 +1,229 @@
+// Capture module end to end against a fake scoring server on loopback: ffmpeg video frames, the HTTP client's
+// retries and refusals, dropping frames while busy (never two requests at once), the view server, and main.js as a
+// child process (stdout message lines, EDGEML_MAX_FRAMES, SIGTERM).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { createFfmpegSource } from '../../dist/runtime/capture/sources/ffmpeg.js';
+import { createFolderSource } from '../../dist/runtime/capture/sources/folder.js';
+import { createScoringClient, ScoringRejectedError, ScoringUnavailableError } from '../../dist/runtime/capture/scoring-client.js';
+import { runCaptureLoop } from '../../dist/runtime/capture/capture-loop.js';
+import { createCallbackSink } from '../../dist/runtime/capture/sinks.js';
+import { createViewServer } from '../../dist/runtime/capture/view-server.js';
+import { hasFfmpeg, makeTestVideo } from '../fixtures/video/make-video.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const images = join(root, 'test/fixtures/images');
+const work = mkdtempSync(join(tmpdir(), 'edgeml-capture-'));
+const ffmpeg = hasFfmpeg();
+if (!ffmpeg) console.log('NOTICE: ffmpeg is not installed; video-source tests are skipped (apt-get install ffmpeg).');
+
+/** A fake scoring server: `behave(n, body)` decides each answer; records bodies and the most concurrent requests. */
+async function fakeScorer(behave) {
+  const state = { requests: 0, active: 0, maxActive: 0, bodies: [], types: [] };
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      state.requests++;
+      state.active++;
+      state.maxActive = Math.max(state.maxActive, state.active);
+      const body = Buffer.concat(chunks);
+      state.bodies.push(body);
+      state.types.push(req.headers['content-type']);
+      const answer = await behave(state.requests, body);
+      state.active--;
+      if (answer === 'hang') return;
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) }).end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}/image`;
+  return { state, url, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
+
+const answerFor = (n) => ({ id: `a${n}`, predictions: [{ probability: 0.9, tagId: 0, tagName: 'thing', boundingBox: { left: 0.1, top: 0.1, width: 0.5, height: 0.5 } }] });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+test('ffmpeg video source yields valid JPEG frames at the configured rate, then ends', async () => {
+  if (!ffmpeg) return;
+  const video = makeTestVideo(work, { seconds: 2, rate: 10, size: '160x120' });
+  const source = createFfmpegSource({ input: { kind: 'video', path: video, loop: false }, fps: 4, description: 'video clip' });
+  const frames = [];
+  for (let f = await source.next(); f; f = await source.next()) frames.push(f);
+  assert.ok(frames.length >= 7 && frames.length <= 9, `2 s at 4 fps ≈ 8 frames, got ${frames.length}`);
+  assert.equal(frames.map((f) => f.index), frames.map((_, i) => i));
+  const meta = await sharp(frames[3].data).metadata();
+  assert.equal([meta.format, meta.width, meta.height], ['jpeg', 160, 120]);
+  await source.close();
+});
+
+test('ffmpeg video source loops and stops on close; a bad file is a one-line error', async () => {
+  if (!ffmpeg) return;
+  const video = makeTestVideo(work, { name: 'short.mp4', seconds: 1, rate: 10 });
+  const source = createFfmpegSource({ input: { kind: 'video', path: video, loop: true }, fps: 5, description: 'short' });
+  for (let i = 0; i < 12; i++) assert.ok(await source.next(), `frame ${i} (past the end of a 1 s clip at 5 fps)`);
+  await source.close();
+  assert.is(await source.next(), undefined);
+
+  const bogus = join(work, 'bogus.mp4');
+  writeFileSync(bogus, 'not a video');
+  const bad = createFfmpegSource({ input: { kind: 'video', path: bogus, loop: false }, fps: 5, description: "video 'bogus.mp4'" });
+  await bad.next().then(() => assert.unreachable('should fail'), (e) => assert.match(e.message, "ffmpeg stopped reading video 'bogus.mp4'"));
+  const missing = createFfmpegSource({ input: { kind: 'video', path: video, loop: false }, fps: 5, description: 'x', ffmpegPath: join(work, 'no-ffmpeg') });
+  await missing.next().then(() => assert.unreachable('should fail'), (e) => assert.match(e.message, 'ffmpeg was not found'));
+});
+
+test('scoring client retries 5xx and connection errors with backoff, but not a refusal', async () => {
+  const scorer = await fakeScorer((n) => (n === 1 ? { status: 503, body: { error: { message: 'busy' } } } : { status: 200, body: answerFor(n) }));
+  const client = createScoringClient({ url: scorer.url, timeoutMs: 2000, retries: 2, backoffMs: 5 });
+  const answer = await client.score(Buffer.from('img'));
+  assert.is(answer.attempts, 2);
+  assert.equal(answer.json, answerFor(2));
+  assert.is(answer.text, JSON.stringify(answerFor(2)), 'the raw answer text is kept');
+  assert.is(scorer.state.types[0], 'application/octet-stream');
+  assert.ok(scorer.state.bodies.every((b) => b.toString() === 'img'));
+  client.close();
+  await scorer.close();
+
+  const refusing = await fakeScorer(() => ({ status: 415, body: { error: { message: 'not an image' } } }));
+  const c2 = createScoringClient({ url: refusing.url, timeoutMs: 2000, retries: 3, backoffMs: 5 });
+  await c2.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => {
+    assert.instance(e, ScoringRejectedError);
+    assert.match(e.message, 'not an image');
+  });
+  assert.is(refusing.state.requests, 1, 'a 4xx is not retried');
+  c2.close();
+  await refusing.close();
+
+  const hanging = await fakeScorer(() => 'hang');
+  const c3 = createScoringClient({ url: hanging.url, timeoutMs: 100, retries: 1, backoffMs: 5 });
+  const t = performance.now();
+  await c3.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => {
+    assert.instance(e, ScoringUnavailableError);
+    assert.match(e.message, 'failed after 2 attempt(s)');
+  });
+  assert.ok(performance.now() - t < 1500, 'timeouts bound the wait');
+  assert.is(hanging.state.requests, 2);
+  c3.close();
+  await hanging.close();
+
+  const c4 = createScoringClient({ url: 'http://127.0.0.1:9/image', timeoutMs: 500, retries: 1, backoffMs: 5 });
+  await c4.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => assert.match(e.message, 'ECONNREFUSED'));
+  c4.close();
+});
+
+test('capture loop drops frames while a request is in flight and sends each answer on the output', async () => {
+  const scorer = await fakeScorer(async (n) => {
+    await sleep(120); // slower than the 20 fps pace
+    return { status: 200, body: answerFor(n) };
+  });
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 20, loop: true, scoring: { url: scorer.url, timeoutMs: 2000, retries: 0, backoffMs: 0 }, output: 'results' };
+  const source = await createFolderSource(images, true);
+  const client = createScoringClient(config.scoring);
+  const messages = [];
+  const view = createViewServer({ name: 'cam', minScore: 0.4, fps: 20 });
+  const outcome = await runCaptureLoop({ config, source, client, sink: createCallbackSink((m) => messages.push(m)), view, maxMessages: 4 });
+  assert.is(outcome.reason, 'limit');
+  assert.is(messages.length, 4);
+  assert.is(scorer.state.maxActive, 1, 'never two requests at once');
+  assert.ok(outcome.stats.dropped > 0, `frames were dropped while busy: ${JSON.stringify(outcome.stats)}`);
+  assert.is(outcome.stats.captured, outcome.stats.sent + outcome.stats.dropped + outcome.stats.failed);
+  messages.forEach((m, i) => {
+    assert.is(m.output, 'results');
+    assert.equal(JSON.parse(m.body), answerFor(i + 1));
+    assert.ok(/^\d+$/.test(m.properties.frameIndex));
+  });
+
+  const port = await view.listen(0, '127.0.0.1');
+  const page = await fetch(`http://127.0.0.1:${port}/`);
+  assert.match(await page.text(), 'frame.jpg');
+  const frame = await fetch(`http://127.0.0.1:${port}/frame.jpg`);
+  assert.is(frame.headers.get('content-type'), 'image/jpeg');
+  const meta = await sharp(Buffer.from(await frame.arrayBuffer())).metadata();
+  assert.is(meta.format, 'jpeg');
+  const latest = await (await fetch(`http://127.0.0.1:${port}/latest.json`)).json();
+  assert.equal(latest.answer, answerFor(4));
+  await view.close();
+  client.close();
+  await scorer.close();
+});
+
+test('capture loop resizes frames before sending and keeps going after a refused frame', async () => {
+  const scorer = await fakeScorer((n) => (n === 1 ? { status: 400, body: { error: { message: 'bad' } } } : { status: 200, body: answerFor(n) }));
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 50, loop: false, resize: { width: 64, height: 48 }, scoring: { url: scorer.url, timeoutMs: 2000, retries: 0, backoffMs: 0 }, output: 'o' };
+  const lines = [];
+  const outcome = await runCaptureLoop({ config, source: await createFolderSource(images, false), client: createScoringClient(config.scoring), sink: createCallbackSink(() => {}), maxMessages: 2, log: (l) => lines.push(l) });
+  assert.is(outcome.stats.failed, 1);
+  assert.is(outcome.stats.sent, 2);
+  assert.match(lines.join('\n'), 'refused the frame (400): bad');
+  const meta = await sharp(scorer.state.bodies[1]).metadata();
+  assert.equal([meta.format, meta.width, meta.height], ['jpeg', 64, 48]);
+  await scorer.close();
+});
+
+/** Runs dist/runtime/capture/main.js on a config; resolves with exit code, stdout and stderr. */
+function runMain(configPath, env = {}, onSpawn) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'dist/runtime/capture/main.js'), configPath], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    onSpawn?.(child, () => stdout);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+test('main.js: relative folder, JSON message lines on stdout, logs on stderr, EDGEML_MAX_FRAMES', async () => {
+  const scorer = await fakeScorer((n) => ({ status: 200, body: answerFor(n) }));
+  const dir = join(work, 'module');
+  mkdirSync(join(dir, 'media'), { recursive: true });
+  for (const f of ['text-upright.jpg', 'text-rotated.jpg']) copyFileSync(join(images, f), join(dir, 'media', f));
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: 'media' }, fps: 10, loop: true, scoring: { url: scorer.url, timeoutMs: 2000, retries: 1, backoffMs: 10 }, output: 'results' };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  const r = await runMain(join(dir, 'config.json'), { EDGEML_MAX_FRAMES: '3' });
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(lines.length, 3);
+  assert.equal(lines.map((l) => [l.type, l.output, l.contentType, l.contentEncoding]), Array(3).fill(['message', 'results', 'application/json', 'utf-8']));
+  assert.equal(lines.map((l) => l.properties.frameOrigin), ['text-rotated.jpg', 'text-upright.jpg', 'text-rotated.jpg']);
+  assert.match(r.stderr, 'stopped (limit): ');
+  await scorer.close();
+
+  const bad = await runMain(join(work, 'nope.json'));
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, "Cannot read capture config");
+  assert.not.match(bad.stderr, '    at ', 'no stack for an expected problem');
+});
+
+test('main.js stops cleanly on SIGTERM with exit code 0', async () => {
+  const scorer = await fakeScorer((n) => ({ status: 200, body: answerFor(n) }));
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 20, loop: true, scoring: { url: scorer.url, timeoutMs: 2000, retries: 0, backoffMs: 0 }, output: 'results' };
+  const path = join(work, 'sig.json');
+  writeFileSync(path, JSON.stringify(config));
+  const started = performance.now();
+  const r = await runMain(path, {}, (child, out) => {
+    const timer = setInterval(() => {
+      if (out().split('\n').length > 2) {
+        clearInterval(timer);
+        child.kill('SIGTERM');
+      }
+    }, 20);
+  });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, 'SIGTERM');
+  assert.match(r.stderr, 'stopped (stopped)');
+  assert.ok(performance.now() - started < 5000);
+  await scorer.close();
+});
+
+test.run();
