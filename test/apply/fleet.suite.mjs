@@ -1,0 +1,145 @@
+// Fleet deployments against the Azure fixtures (run through fleet.test.mjs): content-hashed configurations, a
+// swap where every targeted device always has a deployment applied, re-apply without writes, layered priority.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startAzureFixtures } from '../fixtures/azure/index.mjs';
+import { runApply } from '../../dist/apply/apply.js';
+import { readState } from '../../dist/apply/state.js';
+import { createProgress } from '../../dist/apply/progress.js';
+import { computePlan } from '../../dist/plan/compute-plan.js';
+import { renderPlanText } from '../../dist/plan/render-text.js';
+import { apiKeyEnv, apiKeyValue, makeDesired, makeProgressLog, makeProviders, mutatingRequests, tempDir } from './_scenario.mjs';
+
+const devices = ['cam-1', 'cam-2', 'cam-3'];
+
+async function withFleet(fn) {
+  const az = await startAzureFixtures({ deviceBehavior: { delayMs: 15 } });
+  Object.assign(process.env, az.env);
+  const tmp = tempDir('edgeml-fleet-');
+  try {
+    const desired = makeDesired({ fleet: true });
+    const providers = makeProviders(az, desired.azure);
+    await providers.arm.ensureResourceGroup(desired.azure.resourceGroup, 'westeurope');
+    await providers.arm.ensureIotHub(desired.azure.resourceGroup, desired.azure.iotHub.name, { location: 'westeurope', sku: 'S1', units: 1 });
+    const hub = await providers.iotHub();
+    for (const id of devices) {
+      await hub.createEdgeDevice(id);
+      await hub.updateDeviceTags(id, { role: 'camera' });
+    }
+    await hub.createEdgeDevice('other-device');
+    await fn(az, tmp);
+  } finally {
+    await az.close();
+    tmp.cleanup();
+  }
+}
+
+async function applyFleet(az, tmp, desired, extra = {}) {
+  const log = makeProgressLog();
+  const outcome = await runApply({
+    desired,
+    providers: makeProviders(az, desired.azure),
+    docker: async () => {
+      throw new Error('no docker');
+    },
+    statePath: tmp.state,
+    env: { [apiKeyEnv]: apiKeyValue },
+    progress: createProgress(log.stream),
+    stdout: makeProgressLog().stream,
+    timeoutMs: 3000,
+    pollIntervalMs: 10,
+    ...extra,
+  });
+  return { outcome, log: log.lines.join('') };
+}
+
+const ownIds = (az) => [...az.configurations.keys()].filter((id) => id.startsWith('wf-fleet-')).sort();
+
+test('fleet apply creates <id>-<hash>, waits for the devices, and converges; re-apply writes nothing', async () => {
+  await withFleet(async (az, tmp) => {
+    const desired = makeDesired({ fleet: true });
+    const { outcome, log } = await applyFleet(az, tmp, desired);
+    assert.ok(outcome.ok, JSON.stringify(outcome.diagnostics) + log);
+    assert.equal(ownIds(az), [desired.configurationId]);
+    assert.match(desired.configurationId, /^wf-fleet-[0-9a-f]{12}$/);
+    assert.equal(outcome.fleet.metrics, { targeted: 3, applied: 3, succeeded: 3, failed: 0 });
+    assert.equal(readState(tmp.state, 'wf').configurations, [desired.configurationId]);
+    for (const id of devices) assert.is(az.device.moduleTwin(id, '$edgeAgent').desired.modules.detector.env.API_KEY.value, apiKeyValue);
+    assert.is(az.device.moduleTwin('other-device', '$edgeAgent').desired.modules, undefined);
+
+    az.requests.clear();
+    const again = await applyFleet(az, tmp, desired);
+    assert.ok(again.outcome.ok);
+    assert.equal(mutatingRequests(az.requests).map((r) => `${r.method} ${r.path}`), []);
+  });
+});
+
+test('a changed spec swaps deployments with no moment where a device has none applied', async () => {
+  await withFleet(async (az, tmp) => {
+    const v1 = makeDesired({ fleet: true });
+    assert.ok((await applyFleet(az, tmp, v1)).outcome.ok);
+    const v2 = makeDesired({ fleet: true, detectorImage: 'edgemltestacr.azurecr.io/wf/detector:2.0-eeeeeeeeeeee-amd64' });
+    assert.is.not(v2.configurationId, v1.configurationId);
+
+    const plan = await computePlan(v2, makeProviders(az, v2.azure), { [apiKeyEnv]: apiKeyValue });
+    const text = renderPlanText(plan.plan);
+    assert.match(text, new RegExp(`# deployment "${v2.configurationId}" will be created`));
+    assert.match(text, new RegExp(`# deployment "${v1.configurationId}" will be destroyed`));
+    assert.match(text, /# module "detector" will be updated in-place/);
+    assert.match(text, /Plan: 1 to add, 1 to change, 1 to destroy\./);
+
+    // Watch every device's applied configuration while the swap runs.
+    const gaps = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        for (const id of devices) {
+          const statuses = az.device.moduleTwin(id, '$edgeAgent').configurations ?? {};
+          if (!Object.values(statuses).some((s) => s.status === 'Applied')) gaps.push(id);
+        }
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    const { outcome } = await applyFleet(az, tmp, v2);
+    watching = false;
+    await watcher;
+    assert.ok(outcome.ok, JSON.stringify(outcome.diagnostics));
+    assert.equal(gaps, []);
+    assert.equal(ownIds(az), [v2.configurationId]);
+    assert.ok(az.configurations.get(v2.configurationId).priority > 10);
+    assert.equal(readState(tmp.state, 'wf').configurations, [v2.configurationId]);
+    for (const id of devices) {
+      assert.is(az.device.moduleTwin(id, '$edgeAgent').reported.modules.detector.settings.image, 'edgemltestacr.azurecr.io/wf/detector:2.0-eeeeeeeeeeee-amd64');
+    }
+  });
+});
+
+test('when the new deployment does not reach the devices in time the old one is kept', async () => {
+  await withFleet(async (az, tmp) => {
+    const v1 = makeDesired({ fleet: true });
+    assert.ok((await applyFleet(az, tmp, v1)).outcome.ok);
+    const v2 = makeDesired({ fleet: true, detectorImage: 'edgemltestacr.azurecr.io/wf/detector:3.0-ffffffffffff-amd64' });
+    // The service never reports the new configuration's metrics (every read of it fails) until the timeout.
+    az.faults.add({ server: 'hub', method: 'GET', path: new RegExp(`/configurations/${v2.configurationId}`), kind: 'unavailable', times: 1000 });
+    const { outcome } = await applyFleet(az, tmp, v2, { timeoutMs: 200 });
+    assert.is(outcome.ok, false);
+    assert.ok(ownIds(az).includes(v1.configurationId), 'the old deployment stays');
+    az.faults.clear();
+    const rerun = await applyFleet(az, tmp, v2);
+    assert.ok(rerun.outcome.ok, JSON.stringify(rerun.outcome.diagnostics));
+    assert.equal(ownIds(az), [v2.configurationId]);
+  });
+});
+
+test('a failing device shows in the fleet metrics and apply fails', async () => {
+  await withFleet(async (az, tmp) => {
+    az.device.setBehavior('cam-2', { delayMs: 10, agentStatus: { code: 500, description: 'pull failed' } });
+    const { outcome, log } = await applyFleet(az, tmp, makeDesired({ fleet: true }), { timeoutMs: 300 });
+    assert.is(outcome.ok, false);
+    assert.is(outcome.diagnostics[0].code, 'EML6301');
+    assert.equal(outcome.fleet.metrics, { targeted: 3, applied: 3, succeeded: 2, failed: 1 });
+    assert.match(log, /3 targeted, 3 applied, 2 report success, 1 report failure/);
+  });
+});
+
+test.run();
