@@ -1,9 +1,9 @@
 // Starts the scoring service from a config file: validate the config, listen at once (so /healthz can answer 503
-// while loading), load the model, and close gracefully on SIGTERM / SIGINT. Runtime stage (scoring), used by main.ts.
+// while loading), load the model into worker threads, and close gracefully on SIGTERM / SIGINT. Runtime stage (scoring), used by main.ts.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { validateScoringConfig, type ScoringConfig } from './config.js';
-import { createScorer } from './scorer.js';
+import { createWorkerScorer } from './worker-pool.js';
 import { createScoringServer, type ScoringServer } from './server.js';
 
 export class StartupError extends Error {
@@ -40,7 +40,8 @@ export async function startScoringService(configPath: string, log: (line: string
   const port = await server.listen(portOverride ?? config.server.port);
   log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
   const started = performance.now();
-  const loaded = createScorer(config, { baseDir: dirname(resolve(configPath)), log }).then(
+  // Inference runs in worker threads (one session per allowed concurrent run) so this thread stays responsive.
+  const loaded = createWorkerScorer(config, { baseDir: dirname(resolve(configPath)), log }).then(
     (scorer) => {
       server.setScorer(scorer);
       const s = scorer.summary;

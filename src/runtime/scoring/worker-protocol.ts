@@ -1,0 +1,35 @@
+// Messages between the scoring server's main thread and its inference workers (worker-pool.ts ↔ scoring-worker.ts).
+// Runtime stage (scoring). Errors cross the thread boundary as plain data and are rebuilt on the main side.
+import type { CreateScorerOptions, ModelSummary, ScoreResult } from './scorer.js';
+import type { ScoringConfig } from './config.js';
+import type { SessionDescription } from './model-metadata.js';
+
+export interface WorkerInit {
+  config: ScoringConfig;
+  options: Omit<CreateScorerOptions, 'log'>;
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** Set for InputError: the HTTP status to answer. */
+  status?: number;
+}
+
+export type ToWorker = { type: 'score'; id: number; images: Uint8Array[] } | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready'; summary: ModelSummary; description: SessionDescription }
+  | { type: 'failed'; error: SerializedError }
+  | { type: 'log'; line: string }
+  | { type: 'scored'; id: number; results: ScoreResult[] }
+  | { type: 'error'; id: number; error: SerializedError }
+  | { type: 'closed' };
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const status = (error as { status?: unknown }).status;
+    return { name: error.name, message: error.message, ...(typeof status === 'number' ? { status } : {}) };
+  }
+  return { name: 'Error', message: String(error) };
+}

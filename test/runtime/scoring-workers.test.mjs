@@ -1,0 +1,75 @@
+// Worker-thread scorer tests: the same answers as the in-thread scorer, parallel jobs across workers, input errors
+// keep their HTTP status across the thread boundary, the caller's bytes are not detached, load failures and close.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { createWorkerScorer } from '../../dist/runtime/scoring/worker-pool.js';
+import { orientationConfig, FIXTURE_IMAGES } from '../helpers/onnx-configs.mjs';
+
+const upright = readFileSync(FIXTURE_IMAGES + 'text-upright.png');
+const rotated = readFileSync(FIXTURE_IMAGES + 'text-rotated.jpg');
+let scorer;
+
+test.before(async () => {
+  scorer = await createWorkerScorer(orientationConfig(), { workers: 2 });
+});
+test.after(async () => {
+  await scorer?.close();
+});
+
+test('reports the model like the in-thread scorer', () => {
+  assert.is(scorer.summary.input.name, 'x');
+  assert.equal(scorer.summary.outputs, ['softmax_0.tmp_0']);
+  assert.is(scorer.description.inputs[0].name, 'x');
+});
+
+test('12 jobs at once over 2 workers are all answered correctly', async () => {
+  const jobs = Array.from({ length: 12 }, (_, i) => scorer.score(i % 2 ? rotated : upright));
+  const labels = (await Promise.all(jobs)).map((r) => r.predictions[0].label);
+  assert.equal(labels, Array.from({ length: 12 }, (_, i) => (i % 2 ? '180' : '0')));
+  const [a, b] = await scorer.scoreBatch([upright, rotated]);
+  assert.equal([a.predictions[0].label, b.predictions[0].label], ['0', '180']);
+});
+
+test("the caller's buffer is copied, not detached", async () => {
+  const bytes = Buffer.from(upright);
+  await scorer.score(bytes);
+  assert.is(bytes.length, upright.length);
+  assert.ok(bytes.equals(upright));
+});
+
+test('input errors keep their name and status across the thread boundary', async () => {
+  try {
+    await scorer.score(Buffer.from('not an image at all'));
+    assert.unreachable();
+  } catch (error) {
+    assert.is(error.name, 'InputError');
+    assert.is(error.status, 400);
+  }
+  assert.is((await scorer.score(upright)).predictions[0].label, '0', 'the worker keeps serving');
+});
+
+test('a model that cannot load rejects creation with the reason, and no worker is left running', async () => {
+  const config = orientationConfig();
+  config.model.path = '/nonexistent/model.onnx';
+  try {
+    await createWorkerScorer(config, { workers: 2 });
+    assert.unreachable();
+  } catch (error) {
+    assert.is(error.name, 'ModelLoadError');
+    assert.match(error.message, /nonexistent/);
+  }
+});
+
+test('after close, scoring is refused', async () => {
+  const own = await createWorkerScorer(orientationConfig(), { workers: 1 });
+  await own.close();
+  try {
+    await own.score(upright);
+    assert.unreachable();
+  } catch (error) {
+    assert.match(error.message, /closed/);
+  }
+});
+
+test.run();
