@@ -29,7 +29,7 @@ export interface ModuleReport {
   lastStartTimeUtc?: string;
   /** True when the module runs the desired image in the desired status. */
   ok: boolean;
-  /** Why it is not ok, in a few words. */
+  /** Why it is not ok, as a predicate: 'is failed, desired running', 'runs image x, desired y'. */
   reason?: string;
 }
 
@@ -83,8 +83,8 @@ function moduleReport(name: string, system: boolean, desired: Json, reported: Js
     lastStartTimeUtc: str(r.lastStartTimeUtc),
     ok: false,
   };
-  if (!reported) report.reason = 'not reported yet (not created on the device)';
-  else if (report.runtimeStatus !== report.desiredStatus) report.reason = `${report.runtimeStatus ?? 'unknown'}, desired ${report.desiredStatus ?? 'unknown'}`;
+  if (!reported) report.reason = 'is not reported yet (not created on the device)';
+  else if (report.runtimeStatus !== report.desiredStatus) report.reason = `is ${report.runtimeStatus ?? 'unknown'}, desired ${report.desiredStatus ?? 'unknown'}`;
   else if (report.reportedImage !== report.desiredImage) report.reason = `runs image ${report.reportedImage ?? 'unknown'}, desired ${report.desiredImage ?? 'unknown'}`;
   else report.ok = true;
   return report;
@@ -113,7 +113,7 @@ export function describeModuleProblem(m: ModuleReport): string {
   ].filter(Boolean);
   const suffix = details.length ? ` (${details.join(', ')})` : '';
   const description = m.statusDescription ? `: ${m.statusDescription}` : '';
-  return `module '${m.name}' is ${m.reason}${suffix}${description}`;
+  return `module '${m.name}' ${m.reason}${suffix}${description}`;
 }
 
 const rejectionCodes = new Set([400, 412]);
