@@ -68,4 +68,25 @@ test('schemas/edgeml.schema.json is what schemas/src/build-schema.mjs produces, 
   assert.equal(missing, []);
 });
 
+
+test('the precompiled validator (built by npm run build) agrees with a run-time compile of the schema', async () => {
+  const { getSpecValidator, compileSpecValidator, hasPrecompiledValidator } = await import('../../dist/schema/spec-validator.js');
+  assert.ok(hasPrecompiledValidator(), 'dist/schema/spec-validator.generated.js exists');
+  const fast = getSpecValidator();
+  const slow = compileSpecValidator();
+  const samples = [
+    { edgeml: 2 },
+    { edgeml: 1, name: 'Bad Name', task: 'x', model: { source: { file: 'a', url: {} } }, target: { platform: 'z' }, azure: {}, modules: { a: { type: 'scoring', ports: ['1:2:3:4', { container: 0 }], bogus: 1 } } },
+    { edgeml: 1, name: 'ok', task: 'object-detection', model: { source: { file: 'm.onnx' } }, target: {}, azure: { resourceGroup: 'rg', iotHub: { name: 'hub' }, registry: { create: { name: 'registry1' } } }, modules: { c: { type: 'image-capture', source: {}, sendTo: 's' } }, routes: [{ from: 'c' }] },
+  ];
+  for (const sample of samples) {
+    const a = fast(sample);
+    const aErrors = fast.errors?.map((e) => [e.keyword, e.instancePath, e.schemaPath]);
+    const b = slow(sample);
+    const bErrors = slow.errors?.map((e) => [e.keyword, e.instancePath, e.schemaPath]);
+    assert.is(a, b);
+    assert.equal(aErrors, bErrors);
+  }
+});
+
 test.run();
