@@ -198,7 +198,8 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
 }
 
 function lowerImage(name: string, m: Data, kind: ModuleKind, version: string, ir: WorkflowIR): ImageIR {
-  const repository = `${ir.name}/${name.toLowerCase()}`;
+  // Docker repositories are lowercase; the registry address is part of the reference the device pulls.
+  const repository = `${ir.azure.registry.address}/${ir.name}/${name}`.toLowerCase();
   if (kind !== 'container') return { kind: 'generated', repository, tag: version };
   if (m.build) {
     return { kind: 'user-build', repository, tag: version, context: normalizeRelative(m.build.context), dockerfile: m.build.dockerfile ?? 'Dockerfile', platforms: (m.build.platforms ?? [ir.target.platform]) as Platform[] };

@@ -181,7 +181,8 @@ export type ModuleStatus = 'running' | 'stopped';
 export type RestartPolicy = 'never' | 'on-failure' | 'on-unhealthy' | 'always';
 
 export type ImageIR =
-  /** Built by edgeml from a generated build context at modules/<name>/ in the output folder. */
+  /** Built by edgeml from a generated build context at modules/<name>/ in the output folder. `repository` includes
+   *  the registry address (`<registry>/<workflow>/<module>`); `tag` is the module version (the renderer adds a hash). */
   | { kind: 'generated'; repository: string; tag: string }
   /** Built from the user's own context and Dockerfile (paths relative to the spec folder). */
   | { kind: 'user-build'; repository: string; tag: string; context: string; dockerfile: string; platforms: Platform[] }
