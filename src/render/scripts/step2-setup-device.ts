@@ -12,6 +12,8 @@ export const DEVICE_OS: Readonly<Record<string, { ids: string[]; versionId: stri
   // Raspberry Pi OS (32-bit) calls itself raspbian; its packages come from Debian's repository.
   'debian-12': { ids: ['debian', 'raspbian'], versionId: '12', repo: 'debian/12' },
   'debian-11': { ids: ['debian', 'raspbian'], versionId: '11', repo: 'debian/11' },
+  // Raspberry Pi OS 12 (bookworm): 32-bit reports ID=raspbian, 64-bit ID=debian; both use Debian 12's packages.
+  'raspberry-pi-os-12': { ids: ['raspbian', 'debian'], versionId: '12', repo: 'debian/12' },
 };
 
 /** dpkg architecture per platform. */
