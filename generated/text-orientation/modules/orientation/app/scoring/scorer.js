@@ -1,0 +1,136 @@
+// The in-process scoring API: createScorer(config) loads the model once and scores image bytes (decode → preprocess
+// → run → decode outputs), alone or as a batch. Used by server.ts and by `edgeml test`. Runtime stage (scoring).
+import { isAbsolute, resolve } from 'node:path';
+import { createDecoder } from './decoders/index.js';
+import { describeSession, isFixed, readImageInputShape, readShapeAs } from './model-metadata.js';
+import { createInputData, inputDims, prepareImage } from './preprocess.js';
+import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
+export async function createScorer(config, options = {}) {
+    const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
+    const loaded = await loadSession(modelPath, config.executionProviders, intraOpThreadsFor(config.server.concurrency));
+    if (loaded.fallbackReason)
+        options.log?.(`note: ${loaded.fallbackReason}; using ${loaded.provider}.`);
+    const { session } = loaded;
+    try {
+        const description = describeSession(session);
+        const input = resolveInput(config, description);
+        const decoder = createDecoder(config.decoder, session.outputNames);
+        const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
+        if (missing.length > 0)
+            throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
+        const summary = {
+            name: config.name,
+            task: config.task,
+            provider: loaded.provider,
+            input: { name: input.name, width: input.width, height: input.height, layout: input.layout, elementType: input.elementType, resize: input.resize, colorOrder: input.colorOrder },
+            outputs: decoder.outputNames,
+            labels: config.labels.length,
+            decoder: config.decoder.kind,
+        };
+        return buildScorer(session, input, decoder, config.labels, summary, description);
+    }
+    catch (error) {
+        await session.release().catch(() => undefined);
+        throw error;
+    }
+}
+/** Fills input settings the config left open from the model, and rejects contradictions with the model. */
+function resolveInput(config, description) {
+    const wanted = config.input.name ?? description.inputs[0]?.name;
+    const meta = description.inputs.find((i) => i.name === wanted);
+    if (!meta)
+        throw new ModelLoadError(`The model has no input '${wanted ?? ''}' (it has '${description.inputs.map((i) => i.name).join("', '")}').`);
+    const inferred = readImageInputShape(meta.shape);
+    const layout = config.input.layout ?? inferred.layout;
+    if (!layout)
+        throw new ModelLoadError(`Cannot tell the layout of input '${meta.name}' [${(meta.shape ?? []).join(', ')}]; set it (NCHW or NHWC).`);
+    const dims = readShapeAs(meta.shape, layout);
+    if (isFixed(dims.channels) && dims.channels !== 3) {
+        throw new ModelLoadError(`Input '${meta.name}' takes ${dims.channels} channel(s); the scoring module feeds 3 (RGB or BGR).`);
+    }
+    const size = (axis) => {
+        const fromModel = dims[axis];
+        const fromConfig = config.input[axis];
+        if (fromConfig !== undefined && isFixed(fromModel) && fromModel !== fromConfig) {
+            throw new ModelLoadError(`The config sets input ${axis} ${fromConfig} but model input '${meta.name}' has ${axis} ${fromModel}.`);
+        }
+        const value = fromConfig ?? (isFixed(fromModel) ? fromModel : undefined);
+        if (value === undefined)
+            throw new ModelLoadError(`Model input '${meta.name}' has a variable ${axis}; set the input ${axis} in the config.`);
+        return value;
+    };
+    const modelType = meta.elementType === 'float32' || meta.elementType === 'uint8' ? meta.elementType : undefined;
+    const elementType = config.input.elementType ?? modelType;
+    if (!elementType)
+        throw new ModelLoadError(`Input '${meta.name}' takes ${meta.elementType}; the scoring module feeds float32 or uint8.`);
+    if (modelType && elementType !== modelType)
+        throw new ModelLoadError(`The config sets element type ${elementType} but input '${meta.name}' takes ${meta.elementType}.`);
+    const batch = meta.shape?.[0];
+    return { ...config.input, name: meta.name, width: size('width'), height: size('height'), layout, elementType, dynamicBatch: !isFixed(batch) };
+}
+function buildScorer(session, input, decoder, labels, summary, description) {
+    let ortModule;
+    const tensorFor = async (prepared) => {
+        ortModule ??= await import('onnxruntime-node');
+        const data = createInputData(prepared, input);
+        return new ortModule.Tensor(input.elementType, data, inputDims(input, prepared.length));
+    };
+    /** Runs one model call over already prepared images and decodes each. */
+    const runPrepared = async (prepared, started, preprocessMs) => {
+        const t0 = performance.now();
+        const feeds = { [input.name]: await tensorFor(prepared) };
+        const tensorMs = performance.now() - t0;
+        const outputs = (await session.run(feeds, decoder.outputNames));
+        const t1 = performance.now();
+        const inferenceMs = t1 - t0 - tensorMs;
+        const results = prepared.map((img, batchIndex) => {
+            const t2 = performance.now();
+            const predictions = decoder.decode({ outputs: outputs, batchIndex, geometry: img.geometry, labels });
+            const t3 = performance.now();
+            return {
+                predictions,
+                image: { width: img.geometry.originalWidth, height: img.geometry.originalHeight },
+                timings: {
+                    preprocessMs: round(preprocessMs[batchIndex] + tensorMs / prepared.length),
+                    inferenceMs: round(inferenceMs),
+                    postprocessMs: round(t3 - t2),
+                    totalMs: round(t3 - started[batchIndex]),
+                    batchSize: prepared.length,
+                },
+            };
+        });
+        for (const tensor of Object.values(outputs))
+            tensor.dispose?.();
+        return results;
+    };
+    const prepareTimed = async (bytes) => {
+        const started = performance.now();
+        const prepared = await prepareImage(bytes, input);
+        return { prepared, started, ms: performance.now() - started };
+    };
+    const score = async (bytes) => {
+        const p = await prepareTimed(bytes);
+        return (await runPrepared([p.prepared], [p.started], [p.ms]))[0];
+    };
+    return {
+        summary,
+        description,
+        score,
+        async scoreBatch(images) {
+            if (images.length === 0)
+                return [];
+            if (!(decoder.batchable && input.dynamicBatch) || images.length === 1) {
+                const results = [];
+                for (const image of images)
+                    results.push(await score(image));
+                return results;
+            }
+            const prepared = await Promise.all(images.map(prepareTimed));
+            return runPrepared(prepared.map((p) => p.prepared), prepared.map((p) => p.started), prepared.map((p) => p.ms));
+        },
+        async close() {
+            await session.release();
+        },
+    };
+}
+const round = (ms) => Math.round(ms * 1000) / 1000;

@@ -1,0 +1,35 @@
+import { availableParallelism } from 'node:os';
+export class ModelLoadError extends Error {
+    name = 'ModelLoadError';
+}
+/**
+ * Threads one model run may use: the cores shared out among the runs allowed at once, so concurrent runs do not
+ * oversubscribe the CPU (their spinning thread pools would otherwise fight each other and the HTTP work).
+ */
+export function intraOpThreadsFor(concurrency, cores = availableParallelism()) {
+    return Math.max(1, Math.floor(cores / Math.max(1, concurrency)));
+}
+export async function loadSession(modelPath, providers, intraOpThreads) {
+    const ort = await import('onnxruntime-node');
+    let fallbackReason;
+    for (const provider of providers) {
+        try {
+            const session = await ort.InferenceSession.create(modelPath, {
+                executionProviders: [provider],
+                graphOptimizationLevel: 'all',
+                ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
+            });
+            return { session, provider, ...(fallbackReason ? { fallbackReason } : {}) };
+        }
+        catch (error) {
+            const message = firstLine(error);
+            // A broken model fails the same way on every provider: report it instead of trying the next one.
+            if (provider === 'cpu' || /Load model|Protobuf|doesn't exist|No such file|INVALID_GRAPH|INVALID_PROTOBUF/i.test(message)) {
+                throw new ModelLoadError(`Cannot load model '${modelPath}': ${message}`);
+            }
+            fallbackReason = `${provider} provider unavailable (${message})`;
+        }
+    }
+    throw new ModelLoadError(`Cannot load model '${modelPath}': no execution provider could start (${fallbackReason ?? 'none configured'}).`);
+}
+const firstLine = (error) => (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();

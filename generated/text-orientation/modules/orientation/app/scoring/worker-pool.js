@@ -1,0 +1,125 @@
+// A Scorer backed by worker threads, one onnxruntime session each: `concurrency` models run in parallel off the
+// HTTP thread. Same interface as createScorer; used by the scoring service. A crashed worker fails only its own jobs
+// and is replaced. Runtime stage (scoring).
+import { Worker } from 'node:worker_threads';
+import { ModelLoadError } from './session.js';
+import { InputError } from '../shared/input-error.js';
+const WORKER_URL = new URL('./scoring-worker.js', import.meta.url);
+export async function createWorkerScorer(config, options = {}) {
+    const { log, workers = config.server.concurrency, ...scorerOptions } = options;
+    const init = { config, options: scorerOptions };
+    const slots = [];
+    const waiting = [];
+    let nextId = 1;
+    let closing = false;
+    /** Starts a worker and resolves once its model is loaded. */
+    const spawn = () => new Promise((resolve, reject) => {
+        const worker = new Worker(WORKER_URL, { workerData: init });
+        const slot = { worker };
+        let started = false;
+        worker.on('message', (message) => {
+            switch (message.type) {
+                case 'ready':
+                    started = true;
+                    resolve({ slot, ready: message });
+                    return;
+                case 'failed':
+                    void worker.terminate();
+                    return reject(rebuild(message.error));
+                case 'log':
+                    return log?.(message.line);
+                case 'scored':
+                case 'error': {
+                    const job = slot.job;
+                    if (!job || job.id !== message.id)
+                        return;
+                    slot.job = undefined;
+                    if (message.type === 'scored')
+                        job.resolve(message.results);
+                    else
+                        job.reject(rebuild(message.error));
+                    return dispatch();
+                }
+                case 'closed':
+                    return;
+            }
+        });
+        worker.on('error', (error) => {
+            if (!started)
+                return reject(new ModelLoadError(`The scoring worker failed to start: ${error.message}`));
+            log?.(`error: scoring worker crashed: ${error.message}`);
+        });
+        worker.on('exit', () => {
+            const index = slots.indexOf(slot);
+            if (index >= 0)
+                slots.splice(index, 1);
+            slot.job?.reject(new Error('The scoring worker stopped while scoring.'));
+            slot.job = undefined;
+            if (started && !closing)
+                replace();
+        });
+    });
+    const replace = () => {
+        spawn().then(({ slot }) => {
+            slots.push(slot);
+            dispatch();
+        }, (error) => log?.(`error: could not replace a scoring worker: ${error.message}`));
+    };
+    const dispatch = () => {
+        for (const slot of slots) {
+            if (slot.job)
+                continue;
+            const job = waiting.shift();
+            if (!job)
+                return;
+            slot.job = job;
+            const message = { type: 'score', id: job.id, images: job.images };
+            slot.worker.postMessage(message, job.images.map((i) => i.buffer));
+        }
+    };
+    const started = await Promise.allSettled(Array.from({ length: Math.max(1, workers) }, spawn));
+    const failure = started.find((s) => s.status === 'rejected');
+    for (const s of started)
+        if (s.status === 'fulfilled')
+            slots.push(s.value.slot);
+    if (failure) {
+        closing = true;
+        await Promise.all(slots.map((s) => s.worker.terminate()));
+        throw failure.reason;
+    }
+    const { summary, description } = started[0].value.ready;
+    const scoreBatch = (images) => new Promise((resolve, reject) => {
+        if (closing)
+            return reject(new Error('The scorer is closed.'));
+        waiting.push({ id: nextId++, images: images.map(ownedCopy), resolve, reject });
+        dispatch();
+    });
+    return {
+        summary,
+        description,
+        scoreBatch,
+        score: async (image) => (await scoreBatch([image]))[0],
+        async close() {
+            closing = true;
+            for (const job of waiting.splice(0))
+                job.reject(new Error('The scorer is closed.'));
+            await Promise.all(slots.map((slot) => new Promise((resolve) => {
+                slot.worker.once('exit', () => resolve());
+                slot.worker.postMessage({ type: 'close' });
+            })));
+        },
+    };
+}
+/** A private copy in a fresh ArrayBuffer, which can then be transferred: the caller's bytes stay untouched. */
+function ownedCopy(bytes) {
+    return new Uint8Array(bytes);
+}
+function rebuild(error) {
+    if (error.name === 'InputError' && error.status)
+        return new InputError(error.status, error.message);
+    if (error.name === 'ModelLoadError')
+        return new ModelLoadError(error.message);
+    const rebuilt = new Error(error.message);
+    rebuilt.name = error.name;
+    return rebuilt;
+}
