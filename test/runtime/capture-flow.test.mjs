@@ -159,14 +159,20 @@ test('capture loop drops frames while a request is in flight and sends each answ
 
 test('capture loop resizes frames before sending and keeps going after a refused frame', async () => {
   const scorer = await fakeScorer((n) => (n === 1 ? { status: 400, body: { error: { message: 'bad' } } } : { status: 200, body: answerFor(n) }));
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 50, loop: false, resize: { width: 64, height: 48 }, scoring: { url: scorer.url, timeoutMs: 2000, retries: 0, backoffMs: 0 }, output: 'o' };
+  // sharp cannot decode BMP, so this folder holds JPEG and PNG only.
+  const folder = join(work, 'resize');
+  mkdirSync(folder);
+  for (const f of ['text-upright.jpg', 'text-rotated.jpg', 'text-upright.png', 'text2-rotated.png']) copyFileSync(join(images, f), join(folder, f));
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: folder }, fps: 50, loop: false, resize: { width: 64, height: 48 }, scoring: { url: scorer.url, timeoutMs: 2000, retries: 0, backoffMs: 0 }, output: 'o' };
   const lines = [];
-  const outcome = await runCaptureLoop({ config, source: await createFolderSource(images, false), client: createScoringClient(config.scoring), sink: createCallbackSink(() => {}), maxMessages: 2, log: (l) => lines.push(l) });
+  const client = createScoringClient(config.scoring);
+  const outcome = await runCaptureLoop({ config, source: await createFolderSource(folder, false), client, sink: createCallbackSink(() => {}), maxMessages: 2, log: (l) => lines.push(l) });
   assert.is(outcome.stats.failed, 1);
   assert.is(outcome.stats.sent, 2);
   assert.match(lines.join('\n'), 'refused the frame (400): bad');
   const meta = await sharp(scorer.state.bodies[1]).metadata();
   assert.equal([meta.format, meta.width, meta.height], ['jpeg', 64, 48]);
+  client.close();
   await scorer.close();
 });
 

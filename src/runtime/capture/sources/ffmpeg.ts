@@ -42,13 +42,17 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FrameSource {
   const settle = (): void => {
     if (!waiter) return;
     const w = waiter;
-    if (queue.length > 0) {
+    if (closed) {
+      waiter = undefined;
+      queue.length = 0;
+      w(undefined);
+    } else if (queue.length > 0) {
       waiter = undefined;
       w(queue.shift());
       if (queue.length < FILE_QUEUE_LIMIT) child?.stdout?.resume();
-    } else if (failure || ended || closed) {
+    } else if (failure || ended) {
       waiter = undefined;
-      w(closed ? undefined : failure ?? undefined);
+      w(failure);
     }
   };
 
@@ -102,6 +106,7 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FrameSource {
   return {
     description: options.description,
     next() {
+      if (closed) return Promise.resolve(undefined);
       if (waiter) return Promise.reject(new Error('next() called again before the previous frame arrived.'));
       return new Promise<Frame | undefined>((resolve, reject) => {
         waiter = (result) => (result instanceof Error ? reject(result) : resolve(result));
@@ -110,6 +115,7 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FrameSource {
     },
     async close() {
       closed = true;
+      queue.length = 0;
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const proc = child;
       settle();
