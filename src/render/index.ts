@@ -41,8 +41,10 @@ export function normalizeRenderedFile(file: RenderedFile): RenderedFile {
 
 /** Renders the whole output folder for `ctx`. Pure: no clock, environment or file system. */
 export function renderWorkflow(ctx: RenderContext): RenderWorkflowResult {
-  // The checks find every input problem up front, so the renderers below only throw on edgeml bugs.
-  const diagnostics: Diagnostic[] = [...checkRenderBuildContexts(ctx), ...checkScriptValues(ctx)];
+  // The checks find every input problem up front, so the renderers below only throw on edgeml bugs. The script
+  // check names images, which needs working build contexts, so it runs only after the build-context check passed.
+  const diagnostics: Diagnostic[] = [...checkRenderBuildContexts(ctx)];
+  if (!hasErrors(diagnostics)) runRenderer(() => ({ files: [], diagnostics: checkScriptValues(ctx) }), [], diagnostics);
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
 
   const files: RenderedFile[] = [];
