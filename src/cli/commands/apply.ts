@@ -1,6 +1,7 @@
 // `edgeml apply <spec> [--skip-build] [--timeout S] [--connection-string-file F] [--show-connection-string]
 // [--state FILE] [--json]` (CLI stage): create what is missing, build and push images, deploy, and wait until the
 // device or fleet converges. Progress goes to stdout, one line per step; diagnostics to stderr.
+import { resolve } from 'node:path';
 import type { CliIO } from '../io.js';
 import { ExitCode } from '../io.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
@@ -59,12 +60,12 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
     skipBuild: options.skipBuild,
     timeoutMs: timeoutSeconds * 1000,
     pollIntervalMs: support.pollIntervalMs(io, defaultPollMs),
-    connectionStringFile: options.connectionStringFile,
+    connectionStringFile: options.connectionStringFile === undefined ? undefined : resolve(io.cwd, options.connectionStringFile),
     showConnectionString: options.showConnectionString,
   });
   const stats = opened.value.stats;
   if (outcome.ok && !options.json) {
-    io.stdout.write(`Apply complete: ${outcome.deployed ? 'deployment sent' : 'no deployment change'}; ${stats.total} Azure calls (${stats.writes} writes).\n`);
+    io.stdout.write(`Apply complete: ${outcome.deployed ? 'deployment sent' : 'no deployment change'} (${stats.total} Azure requests).\n`);
   }
   const extra = {
     deployed: outcome.deployed,

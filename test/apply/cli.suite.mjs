@@ -1,0 +1,203 @@
+// The plan / apply / status / destroy commands end to end on a real spec (compiled in memory exactly as compile
+// does) against the Azure fixtures, including an apply process killed after each step and then re-run.
+// Run through cli.test.mjs, which makes this process trust the fixture certificate.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAzureFixtures } from '../fixtures/azure/index.mjs';
+import { main } from '../../dist/cli/main.js';
+import { mutatingRequests } from './_scenario.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const sensorToken = 'sensor-token-Hq2Lw9Xe4';
+
+function writeSpec(dir, armUrl) {
+  copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'model.onnx'));
+  const spec = `edgeml: 1
+name: cli-wf
+description: CLI test workflow with one ready-made container.
+task: image-classification
+model:
+  source:
+    file: model.onnx
+  labels: ["0", "180"]
+  preprocess:
+    width: 192
+    height: 48
+  postprocess:
+    format: classification
+target:
+  platform: amd64
+  device: ubuntu-vm
+  os: ubuntu-22.04
+  runtime: "1.5"
+azure:
+  resourceGroup: cli-rg
+  location: westeurope
+  iotHub:
+    name: cli-hub
+  registry:
+    create:
+      name: cliacr12345
+  device:
+    id: cli-edge
+  endpoints:
+    resourceManager: ${armUrl}
+modules:
+  sensor:
+    type: container
+    image: \${env:SENSOR_IMAGE:-mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5}
+    env:
+      TOKEN:
+        secret: \${env:SENSOR_TOKEN}
+routes:
+  - name: up
+    from: sensor.*
+    to: upstream
+`;
+  writeFileSync(join(dir, 'spec.yaml'), spec);
+  return join(dir, 'spec.yaml');
+}
+
+async function withCli(fn) {
+  const az = await startAzureFixtures({ deviceBehavior: { delayMs: 20 } });
+  // DefaultAzureCredential reads the process environment, not the CLI's io.env.
+  Object.assign(process.env, az.env);
+  const dir = mkdtempSync(join(tmpdir(), 'edgeml-cli-'));
+  const spec = writeSpec(dir, az.armUrl);
+  const env = { ...process.env, ...az.env, SENSOR_TOKEN: sensorToken, EDGEML_APPLY_POLL_MS: '10', NO_COLOR: '1' };
+  const outputs = [];
+  const run = async (args, extraEnv = {}, stdin) => {
+    let stdout = '';
+    let stderr = '';
+    const io = {
+      stdout: { write: (t) => (stdout += t), isTTY: false },
+      stderr: { write: (t) => (stderr += t), isTTY: false },
+      stdin: stdin ?? { isTTY: false },
+      env: { ...env, ...extraEnv },
+      cwd: dir,
+    };
+    const code = await main(args, io);
+    outputs.push(stdout, stderr);
+    return { code, stdout, stderr };
+  };
+  try {
+    await fn({ az, dir, spec, env, run, outputs });
+  } finally {
+    await az.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('plan, apply, plan again, status, destroy through the commands', async () => {
+  await withCli(async ({ az, dir, spec, run, outputs }) => {
+    const first = await run(['plan', spec, '--detailed-exitcode']);
+    assert.is(first.code, 2, first.stderr);
+    assert.match(first.stdout, /# resource_group "cli-rg" will be created/);
+    assert.match(first.stdout, /# edge_device "cli-edge" will be created/);
+    assert.match(first.stdout, /\+ module "sensor" \{/);
+    assert.match(first.stdout, /\+ env\.TOKEN\s+= \(known after apply\)|\+ env\.TOKEN\s+= \(sensitive\)/);
+    assert.match(first.stdout, /Plan: \d+ to add, 0 to change, 0 to destroy\./);
+    const json = JSON.parse((await run(['plan', spec, '--json'])).stdout);
+    assert.is(json.changes, true);
+
+    const applied = await run(['apply', spec, '--connection-string-file', 'device.conn']);
+    assert.is(applied.code, 0, applied.stderr + applied.stdout);
+    assert.match(applied.stdout, /✓ IoT hub cli-hub: created/);
+    assert.match(applied.stdout, /✓ modules running on cli-edge: 3 modules as desired/);
+    assert.is(statSync(join(dir, 'device.conn')).mode & 0o777, 0o600);
+    assert.match(readFileSync(join(dir, 'device.conn'), 'utf8'), /^HostName=.*;DeviceId=cli-edge;SharedAccessKey=/);
+    assert.ok(existsSync(join(dir, '.edgeml/state/cli-wf.json')));
+    assert.is(az.device.moduleTwin('cli-edge', '$edgeAgent').desired.modules.sensor.env.TOKEN.value, sensorToken);
+
+    az.requests.clear();
+    const again = await run(['plan', spec, '--detailed-exitcode']);
+    assert.is(again.code, 0, again.stderr);
+    assert.is(again.stdout, 'No changes. The live deployment matches the spec.\n');
+    assert.equal(mutatingRequests(az.requests), []);
+
+    const changedPlan = await run(['plan', spec, '--detailed-exitcode'], { SENSOR_IMAGE: 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5.1' });
+    assert.is(changedPlan.code, 2);
+    assert.match(changedPlan.stdout, /~ image = "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5" -> "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\.1"/);
+
+    const status = await run(['status', spec]);
+    assert.is(status.code, 0, status.stderr);
+    assert.match(status.stdout, /Device cli-edge: converged/);
+    assert.match(status.stdout, /^sensor\s+running\s+running\s+mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\s+0\s+0\s+\d{4}-/m);
+    const statusJson = JSON.parse((await run(['status', spec, '--json'])).stdout);
+    assert.is(statusJson.status.report.converged, true);
+
+    const refused = await run(['destroy', spec]);
+    assert.is(refused.code, 1);
+    assert.match(refused.stderr, /EML6006/);
+    assert.ok(az.device.exists('cli-edge'), 'nothing deleted without --yes');
+
+    const destroyed = await run(['destroy', spec, '--yes']);
+    assert.is(destroyed.code, 0, destroyed.stderr);
+    assert.match(destroyed.stdout, /Destroy complete: 4 deleted\./);
+    const order = destroyed.stdout.split('\n').filter((l) => l.startsWith('✓ delete')).map((l) => l.split(' ').slice(2, -1).join(' '));
+    assert.equal(order, ['edge device cli-edge', 'container registry cliacr12345', 'IoT hub cli-hub', 'resource group cli-rg']);
+    assert.is(az.arm.groups.size, 0);
+    assert.not.ok(existsSync(join(dir, '.edgeml/state/cli-wf.json')));
+
+    const all = outputs.join('\n');
+    for (const secret of [sensorToken, az.hubOwnerKey, az.clientSecret]) assert.not.ok(all.includes(secret), 'a secret reached the output');
+  });
+});
+
+test('destroy asks on a terminal and deletes only after "yes"', async () => {
+  await withCli(async ({ az, spec, run }) => {
+    assert.is((await run(['apply', spec])).code, 0);
+    const { Readable } = await import('node:stream');
+    const answer = (text) => Object.assign(Readable.from([text]), { isTTY: true });
+    const no = await run(['destroy', spec], {}, answer('y\n'));
+    assert.is(no.code, 1);
+    assert.match(no.stderr, /Type 'yes' to delete/);
+    assert.match(no.stderr, /- edge device cli-edge/);
+    assert.ok(az.device.exists('cli-edge'));
+    const yes = await run(['destroy', spec], {}, answer('yes\n'));
+    assert.is(yes.code, 0, yes.stderr);
+    assert.not.ok(az.device.exists('cli-edge'));
+  });
+});
+
+/** Starts `edgeml apply` as a process and kills it (SIGKILL) right after its `n`-th finished step. */
+function applyKilledAfter(spec, dir, env, n) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(root, 'bin/edgeml.js'), 'apply', spec], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let killed = false;
+    child.stdout.on('data', (d) => {
+      out += d;
+      const done = out.split('\n').filter((l) => /^[✓–]/.test(l)).length;
+      if (!killed && done >= n) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code, signal) => resolve({ out, code, signal, killed }));
+  });
+}
+
+test('an apply killed after any step converges when run again, and destroy then removes everything', async () => {
+  for (const n of [1, 2, 3, 4, 5]) {
+    await withCli(async ({ az, dir, spec, env, run }) => {
+      const killed = await applyKilledAfter(spec, dir, env, n);
+      assert.ok(killed.killed, `the apply process reached step ${n}: ${killed.out}`);
+      assert.is(killed.signal, 'SIGKILL');
+      const rerun = await run(['apply', spec]);
+      assert.is(rerun.code, 0, `re-run after a kill at step ${n}: ${rerun.stdout}${rerun.stderr}`);
+      const state = JSON.parse(readFileSync(join(dir, '.edgeml/state/cli-wf.json'), 'utf8'));
+      for (const key of ['resourceGroup', 'iotHub', 'registry', 'device']) assert.is(state[key].created, true, `${key} after a kill at step ${n}`);
+      assert.is((await run(['destroy', spec, '--yes'])).code, 0);
+      assert.is(az.arm.groups.size, 0, `everything removed after a kill at step ${n}`);
+    });
+  }
+});
+
+test.run();
