@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import { hasErrors } from '../diagnostics/types.js';
 import { checkRenderBuildContexts, renderBuildContexts, RenderProblem } from './docker/index.js';
-import { renderManifest } from './manifest/index.js';
+import { renderManifest, type SpecLocator } from './manifest/index.js';
 import { renderReadme } from './readme/index.js';
 import { checkScriptValues, renderScripts } from './scripts/index.js';
 import type { RenderContext, RenderedFile } from './types.js';
@@ -39,8 +39,13 @@ export function normalizeRenderedFile(file: RenderedFile): RenderedFile {
   return text === file.content ? file : { ...file, content: text };
 }
 
+export interface RenderWorkflowOptions {
+  /** Maps a spec path to its location, so render diagnostics can point at spec lines (compile passes spec.locate). */
+  locate?: SpecLocator;
+}
+
 /** Renders the whole output folder for `ctx`. Pure: no clock, environment or file system. */
-export function renderWorkflow(ctx: RenderContext): RenderWorkflowResult {
+export function renderWorkflow(ctx: RenderContext, options: RenderWorkflowOptions = {}): RenderWorkflowResult {
   // The checks find every input problem up front, so the renderers below only throw on edgeml bugs. The script
   // check names images, which needs working build contexts, so it runs only after the build-context check passed.
   const diagnostics: Diagnostic[] = [...checkRenderBuildContexts(ctx)];
@@ -49,7 +54,7 @@ export function renderWorkflow(ctx: RenderContext): RenderWorkflowResult {
 
   const files: RenderedFile[] = [];
   runRenderer(() => renderBuildContexts(ctx), files, diagnostics);
-  runRenderer(() => renderManifest(ctx), files, diagnostics);
+  runRenderer(() => renderManifest(ctx, undefined, options.locate), files, diagnostics);
   runRenderer(() => renderScripts(ctx), files, diagnostics);
   runRenderer(() => renderReadme(ctx), files, diagnostics);
 

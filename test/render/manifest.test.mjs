@@ -207,6 +207,26 @@ test('schema validation: module names outside ^[a-zA-Z0-9_-]+$ and bad enum valu
   assert.equal(validateModulesContent(content), []);
 });
 
+test('with a locator, diagnostics point at the spec path that produced them', () => {
+  const asked = [];
+  const locate = (path) => {
+    asked.push(path.join('.'));
+    return { file: 'specs/test.yaml', start: asked.length * 10, length: 3 };
+  };
+  const ir = makeIR({
+    modules: [
+      makeModule({ name: 'tw', path: ['modules', 'tw'], twin: { 'a.b': 1 } }),
+      makeModule({ name: 'huge', path: ['modules', 'huge'], createOptions: { Labels: { a: 'x'.repeat(4200) } } }),
+    ],
+    routes: [{ name: 'r', path: ['routes', 0], from: { kind: 'all-messages' }, to: { kind: 'upstream' }, when: '$body.x >= ' }],
+  });
+  const result = renderManifest(makeContext(ir), images(ir), locate);
+  const byId = Object.fromEntries(result.diagnostics.map((d) => [d.id, d]));
+  assert.equal(Object.keys(byId).sort(), ['manifest/createOptionsTooLarge', 'manifest/routeDoesNotParse', 'manifest/twinRule']);
+  for (const d of result.diagnostics) assert.is(typeof d.start, 'number', d.id);
+  assert.equal(asked.sort(), ['modules.huge.createOptions', 'modules.tw.twin', 'routes.0']);
+});
+
 test('stripTrailingCommas removes only commas before ] or } outside strings', () => {
   assert.equal(JSON.parse(stripTrailingCommas('{"a": [1, 2, ], "b": ",]", "c": {"d": 1,\n }}')), { a: [1, 2], b: ',]', c: { d: 1 } });
 });

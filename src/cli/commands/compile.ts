@@ -52,7 +52,8 @@ export async function compileInMemory(specPath: string, options: { sets?: readon
   const loaded = await loadWorkflow(specPath, { sets: options.sets, env: options.env, cwd: options.cwd });
   if (!loaded.ir) return { files: [], diagnostics: loaded.diagnostics, sources: loaded.sources };
   const ir = loaded.ir;
-  const rendered = renderWorkflow({ ir, assets: loadRenderAssets(ir), model: loaded.modelInfo });
+  const spec = loaded.spec;
+  const rendered = renderWorkflow({ ir, assets: loadRenderAssets(ir), model: loaded.modelInfo }, { locate: spec ? (path) => spec.locate(path) : undefined });
   const reporter = new Reporter(ir.specFile);
   if (!hasErrors(rendered.diagnostics)) checkRenderedPaths(rendered.files, reporter);
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...rendered.diagnostics, ...reporter.diagnostics]);

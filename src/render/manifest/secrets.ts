@@ -1,6 +1,6 @@
 // Secret references in deployment manifests (render stage, also used by apply): a secret is written as a `${NAME}`
 // placeholder and only replaced with its value in memory or in a private temporary file at deploy time.
-import { isSecretRef, type EnvVarIR, type MaybeSecret, type ModuleIR, type RegistryIR, type SecretRef, type WorkflowIR } from '../../ir/types.js';
+import { isSecretRef, type EnvVarIR, type MaybeSecret, type ModuleIR, type RegistryIR, type SecretRef, type SpecPath, type WorkflowIR } from '../../ir/types.js';
 
 /** Environment variables that carry the credentials of a registry edgeml creates (filled by apply / 01-create). */
 export const CREATED_REGISTRY_USERNAME_ENV = 'EDGEML_REGISTRY_USERNAME';
@@ -25,6 +25,8 @@ export function manifestValue(value: MaybeSecret): string {
 export interface SecretUse {
   env: string;
   where: string;
+  /** Where the reference is in the spec, for diagnostics. */
+  path: SpecPath;
 }
 
 /** Registry credentials as the manifest shows them, or undefined for a registry that needs none. */
@@ -62,12 +64,18 @@ export function listManifestSecrets(ir: WorkflowIR): SecretUse[] {
   const uses: SecretUse[] = [];
   const credentials = registryCredentialRefs(ir.azure.registry);
   if (credentials) {
-    if (isSecretRef(credentials.username)) uses.push({ env: credentials.username.env, where: 'azure.registry.username' });
-    uses.push({ env: credentials.password.env, where: 'azure.registry.password' });
+    if (isSecretRef(credentials.username)) uses.push({ env: credentials.username.env, where: 'azure.registry.username', path: ['azure', 'registry', 'username'] });
+    uses.push({ env: credentials.password.env, where: 'azure.registry.password', path: ['azure', 'registry', 'password'] });
   }
   for (const module of ir.modules) {
     for (const variable of moduleEnvironment(module)) {
-      if (isSecretRef(variable.value)) uses.push({ env: variable.value.env, where: `modules.${module.name}.env.${variable.name}` });
+      if (!isSecretRef(variable.value)) continue;
+      const declared = module.env.includes(variable);
+      uses.push({
+        env: variable.value.env,
+        where: declared ? `modules.${module.name}.env.${variable.name}` : `modules.${module.name}.source.rtsp`,
+        path: declared ? [...module.path, 'env', variable.name] : [...module.path, 'source', 'rtsp'],
+      });
     }
   }
   return uses;
