@@ -5,14 +5,15 @@ import { writeFileSync, chmodSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { DesiredDeployment } from '../plan/desired.js';
 import type { Providers } from '../plan/live.js';
-import { resolveContent } from '../plan/secrets.js';
+import { resolveContent, secretReferences } from '../plan/secrets.js';
+import { CREATED_REGISTRY_PASSWORD_ENV, CREATED_REGISTRY_USERNAME_ENV } from '../render/manifest/secrets.js';
 import type { DockerProvider } from '../providers/docker/docker-provider.js';
 import type { ConvergenceReport, Clock } from './convergence.js';
 import { describeModuleProblem } from './convergence.js';
 import { deployToDevice, waitForDevice } from './deploy-device.js';
 import { deployToFleet, type FleetResult } from './deploy-fleet.js';
 import { ensureEdgeDevice, ensureResources, type EnsureContext } from './ensure-resources.js';
-import { applyDiagnostic, applyError, toDiagnostic } from './errors.js';
+import { applyDiagnostic, toDiagnostic } from './errors.js';
 import { publishImages } from './images.js';
 import type { Progress } from './progress.js';
 import { createRegistrySecretsLoader } from './registry-credentials.js';
@@ -70,6 +71,11 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
   const saveState = () => writeState(options.statePath, state);
   const ctx: EnsureContext = { desired, providers, state, saveState, progress };
 
+  // Secrets from the environment are checked before anything is created, so a missing one costs nothing.
+  const fromAzure = new Set(desired.azure.registry.kind === 'create' ? [CREATED_REGISTRY_USERNAME_ENV, CREATED_REGISTRY_PASSWORD_ENV] : []);
+  const unset = secretReferences(desired.content).filter((name) => !fromAzure.has(name) && !options.env[name]);
+  if (unset.length > 0) return { ok: false, diagnostics: unset.map((name) => applyDiagnostic('secretMissing', { name })), deployed: false };
+
   try {
     await ensureResources(ctx);
     const hub = await providers.iotHub();
@@ -92,7 +98,9 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
 
     // Secrets are resolved only now, right before they are sent, and only in memory.
     const resolved = resolveContent(desired.content, { env: { ...options.env, ...(await registrySecrets()).env } });
-    if (resolved.missing.length > 0) throw applyError('secretMissing', { name: resolved.missing[0] });
+    if (resolved.missing.length > 0) {
+      return { ok: false, diagnostics: resolved.missing.map((name) => applyDiagnostic('secretMissing', { name })), deployed: false };
+    }
 
     if (target.kind === 'device') {
       const deployed = await deployToDevice({ hub, deviceId: target.deviceId, rendered: desired.content, resolved: resolved.content, progress });

@@ -79,7 +79,6 @@ export function createPlan(desired: DesiredDeployment, resolved: ConfigurationCo
     resources,
     modules: diff.modules,
     routes: diff.routes,
-    liveUnknown: false,
     summary: { add: count('create'), change: count('update'), destroy: count('delete') },
   };
   if (diff.settings) plan.settings = diff.settings;

@@ -69,8 +69,6 @@ export interface Plan {
   modules: ModuleChange[];
   routes: RouteChange[];
   settings?: SettingsChange;
-  /** True when live state could not be read completely (e.g. the hub does not exist yet): everything is new. */
-  liveUnknown: boolean;
   summary: { add: number; change: number; destroy: number };
 }
 

@@ -230,4 +230,13 @@ test('no secret appears in progress output, diagnostics, plan text or the state 
   });
 });
 
+test('a secret missing from the environment stops apply before anything is created', async () => {
+  await withFixture(async (az, tmp) => {
+    const { outcome } = await applyWith(az, tmp, makeDesired(), { env: {} });
+    assert.is(outcome.ok, false);
+    assert.equal(outcome.diagnostics.map((d) => [d.code, d.message]), [['EML6003', `The deployment needs the secret '${apiKeyEnv}' but the environment variable '${apiKeyEnv}' is not set.`]]);
+    assert.is(az.requests.length, 0);
+  });
+});
+
 test.run();

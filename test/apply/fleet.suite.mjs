@@ -8,6 +8,8 @@ import { readState } from '../../dist/apply/state.js';
 import { createProgress } from '../../dist/apply/progress.js';
 import { computePlan } from '../../dist/plan/compute-plan.js';
 import { renderPlanText } from '../../dist/plan/render-text.js';
+import { toLayeredContent } from '../../dist/render/manifest/fleet.js';
+import { configurationId, hashConfigurationContent } from '../../dist/render/manifest/content-hash.js';
 import { apiKeyEnv, apiKeyValue, makeDesired, makeProgressLog, makeProviders, mutatingRequests, tempDir } from './_scenario.mjs';
 
 const devices = ['cam-1', 'cam-2', 'cam-3'];
@@ -139,6 +141,39 @@ test('a failing device shows in the fleet metrics and apply fails', async () => 
     assert.is(outcome.diagnostics[0].code, 'EML6301');
     assert.equal(outcome.fleet.metrics, { targeted: 3, applied: 3, succeeded: 2, failed: 1 });
     assert.match(log, /3 targeted, 3 applied, 2 report success, 1 report failure/);
+  });
+});
+
+function layered(options) {
+  const desired = makeDesired({ fleet: true, ...options });
+  const content = { modulesContent: toLayeredContent(desired.content.modulesContent) };
+  desired.azure.deployment = { ...desired.azure.deployment, layered: true, priority: 10 };
+  return { ...desired, content, contentHash: hashConfigurationContent(content), configurationId: configurationId('wf-fleet', content) };
+}
+
+test('a layered deployment merges over the base and swaps without dropping the base modules', async () => {
+  await withFleet(async (az, tmp) => {
+    // Someone else's base deployment at priority 5.
+    const base = makeDesired().content;
+    base.modulesContent.$edgeAgent['properties.desired'].modules = { basemod: { version: '1.0', type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'base/mod:1', createOptions: '{}' } } };
+    delete base.modulesContent.detector;
+    const hub = await makeProviders(az, makeDesired().azure).iotHub();
+    await hub.createConfiguration({ id: 'site-base', content: base, targetCondition: "tags.role='camera'", priority: 5 });
+
+    const v1 = layered();
+    const first = await applyFleet(az, tmp, v1);
+    assert.ok(first.outcome.ok, JSON.stringify(first.outcome.diagnostics));
+    const modules = az.device.moduleTwin('cam-1', '$edgeAgent').desired.modules;
+    assert.equal(Object.keys(modules).sort(), ['basemod', 'capture', 'detector']);
+
+    const v2 = layered({ detectorImage: 'edgemltestacr.azurecr.io/wf/detector:4.0-abcabcabcabc-amd64' });
+    const second = await applyFleet(az, tmp, v2);
+    assert.ok(second.outcome.ok, JSON.stringify(second.outcome.diagnostics));
+    assert.equal(ownIds(az), [v2.configurationId]);
+    assert.ok(az.configurations.has('site-base'), 'the base deployment is not edgeml\'s and stays');
+    const after = az.device.moduleTwin('cam-1', '$edgeAgent').desired.modules;
+    assert.equal(Object.keys(after).sort(), ['basemod', 'capture', 'detector']);
+    assert.is(after.detector.settings.image, 'edgemltestacr.azurecr.io/wf/detector:4.0-abcabcabcabc-amd64');
   });
 });
 
