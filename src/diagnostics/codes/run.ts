@@ -1,0 +1,107 @@
+// Message catalogue for `edgeml test` and `edgeml run`: scoring on this machine and the local module graph
+// (codes EML7000–7999). Messages name files, modules and routes; they never contain secret values or stacks.
+import { defineMessages } from '../types.js';
+
+export const runMessages = defineMessages({
+  // 70xx: the model and images (`edgeml test`)
+  modelUnavailable: {
+    code: 'EML7001',
+    category: 'error',
+    text: (d: { reason: string }) => `The model is not available on this machine: ${d.reason}`,
+    hint: () => 'Use a local model file (model.source.file) or run `edgeml compile` first so the model is downloaded.',
+  },
+  modelLoadFailed: {
+    code: 'EML7002',
+    category: 'error',
+    text: (d: { reason: string }) => `The model could not be loaded for scoring: ${d.reason}`,
+    hint: () => 'Check model.preprocess and model.postprocess against the model (`edgeml validate` compares them).',
+  },
+  noImages: {
+    code: 'EML7003',
+    category: 'error',
+    text: () => 'There are no images to score: the spec lists no model.samples and no --image was given.',
+    hint: () => 'Add sample images under model.samples, or pass --image FILE.',
+  },
+  imageUnreadable: {
+    code: 'EML7004',
+    category: 'error',
+    text: (d: { file: string; reason: string }) => `The image '${d.file}' cannot be read: ${d.reason}.`,
+    hint: () => 'Check the path; relative --image paths are relative to the working folder, samples to the spec.',
+  },
+  imageNotScored: {
+    code: 'EML7005',
+    category: 'error',
+    text: (d: { file: string; reason: string }) => `The image '${d.file}' could not be scored: ${d.reason}`,
+    hint: () => 'Use a JPEG, PNG, BMP or WebP image.',
+  },
+  expectLabel: {
+    code: 'EML7006',
+    category: 'error',
+    text: (d: { file: string; expected: string; actual: string; score: number }) =>
+      `The top prediction for '${d.file}' is '${d.actual}' (${d.score.toFixed(4)}), but model.expect.label is '${d.expected}'.`,
+    hint: () => 'Check the labels order and the preprocessing (colour order, mean/std, resize), or fix model.expect.',
+  },
+  expectScore: {
+    code: 'EML7007',
+    category: 'error',
+    text: (d: { file: string; label: string; score: number; minScore: number }) =>
+      `The top prediction for '${d.file}' is '${d.label}' with score ${d.score.toFixed(4)}, below model.expect.minScore ${d.minScore}.`,
+    hint: () => 'Check the preprocessing and postprocess.activation, or lower model.expect.minScore.',
+  },
+  expectDetections: {
+    code: 'EML7008',
+    category: 'error',
+    text: (d: { file: string; count: number; min: number }) => `'${d.file}' gave ${d.count} detection(s), but model.expect.minDetections is ${d.min}.`,
+    hint: () => 'Check postprocess.threshold and the box decoder settings, or lower model.expect.minDetections.',
+  },
+  expectSkipped: {
+    code: 'EML7009',
+    category: 'suggestion',
+    text: () => 'model.expect describes the first sample, so it is not checked when --image is given.',
+  },
+
+  // 71xx: the local module graph (`edgeml run`)
+  badNumberOption: {
+    code: 'EML7101',
+    category: 'error',
+    text: (d: { option: string; value: string }) => `${d.option} must be a positive number, not '${d.value}'.`,
+  },
+  moduleStartFailed: {
+    code: 'EML7102',
+    category: 'error',
+    text: (d: { module: string; reason: string }) => `Module '${d.module}' could not start: ${d.reason}`,
+  },
+  moduleExited: {
+    code: 'EML7103',
+    category: 'error',
+    text: (d: { module: string; code: string; reason: string }) => `Module '${d.module}' stopped unexpectedly (exit ${d.code})${d.reason ? `: ${d.reason}` : '.'}`,
+  },
+  containerSkipped: {
+    code: 'EML7104',
+    category: 'warning',
+    text: (d: { module: string; reason: string }) => `Container module '${d.module}' is not run locally: ${d.reason}.`,
+    hint: () => 'Start a Docker engine (and build or pull the image) to include container modules in `edgeml run`.',
+  },
+  routeNotRunnable: {
+    code: 'EML7105',
+    category: 'error',
+    text: (d: { route: string; reason: string }) => `Route '${d.route}' cannot be evaluated locally: ${d.reason}`,
+  },
+  inputNotRunning: {
+    code: 'EML7106',
+    category: 'warning',
+    text: (d: { module: string; input: string; count: number }) =>
+      `${d.count} message(s) were routed to '${d.module}' input '${d.input}', but that module does not read inputs locally.`,
+  },
+  nothingToRun: {
+    code: 'EML7107',
+    category: 'warning',
+    text: () => 'The spec has no module that can run locally, so no message will flow.',
+  },
+  secretForRun: {
+    code: 'EML7108',
+    category: 'error',
+    text: (d: { module: string; name: string }) => `Module '${d.module}' needs the environment variable '${d.name}', which is not set.`,
+    hint: (d: { name: string }) => `Export ${d.name} before running edgeml run.`,
+  },
+});
