@@ -52,4 +52,11 @@ test('every check has a test file naming each of its messages', () => {
   }
 });
 
+test('docs/diagnostics.md lists every code with its cause and fix', async () => {
+  const { renderDiagnosticsDoc } = await import('../../scripts/diagnostics-doc.mjs');
+  const expected = await renderDiagnosticsDoc();
+  const actual = readFileSync(join(process.cwd(), 'docs', 'diagnostics.md'), 'utf8');
+  assert.ok(actual === expected, 'docs/diagnostics.md is out of date: run `npm run docs`');
+});
+
 test.run();
