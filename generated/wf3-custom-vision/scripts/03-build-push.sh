@@ -34,5 +34,5 @@ push_image() {
 }
 
 build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/people-detection-service:1.0-65b8d425dea9-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-3a57d91f2285-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-a1add7d9fd4c-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -28,15 +28,20 @@ export function createFfmpegSource(options) {
         if (!waiter)
             return;
         const w = waiter;
-        if (queue.length > 0) {
+        if (closed) {
+            waiter = undefined;
+            queue.length = 0;
+            w(undefined);
+        }
+        else if (queue.length > 0) {
             waiter = undefined;
             w(queue.shift());
             if (queue.length < FILE_QUEUE_LIMIT)
                 child?.stdout?.resume();
         }
-        else if (failure || ended || closed) {
+        else if (failure || ended) {
             waiter = undefined;
-            w(closed ? undefined : failure ?? undefined);
+            w(failure);
         }
     };
     const start = () => {
@@ -94,6 +99,8 @@ export function createFfmpegSource(options) {
     return {
         description: options.description,
         next() {
+            if (closed)
+                return Promise.resolve(undefined);
             if (waiter)
                 return Promise.reject(new Error('next() called again before the previous frame arrived.'));
             return new Promise((resolve, reject) => {
@@ -103,6 +110,7 @@ export function createFfmpegSource(options) {
         },
         async close() {
             closed = true;
+            queue.length = 0;
             if (reconnectTimer)
                 clearTimeout(reconnectTimer);
             const proc = child;
