@@ -1,0 +1,77 @@
+// Benchmark: cold `edgeml compile` against `node -e 0`, and a 50-module, 1,000-route spec against a 2-module one.
+// Every figure is the median of alternating runs in this one process, so machine load affects both sides alike.
+// Usage: node bench/compile.mjs [runs=9]
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin', 'edgeml.js');
+const runs = Number(process.argv[2] ?? 9);
+const work = mkdtempSync(join(tmpdir(), 'edgeml-bench-'));
+
+/** A spec with one scoring module, `containers` container modules and `routes` routes between them. */
+function syntheticSpec(containers, routes) {
+  const lines = [
+    'edgeml: 1', `name: bench-${containers}-${routes}`, 'task: image-classification',
+    'model:', '  source: { file: model.onnx }', '  labels: ["0", "180"]',
+    '  preprocess: { width: 192, height: 48, resize: pad-right, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }',
+    'target: { platform: amd64 }',
+    'azure:', '  resourceGroup: rg', '  iotHub: { name: bench-hub }', '  registry: { create: { name: benchregistry } }', '  device: { id: dev1 }',
+    'modules:', '  scorer: { type: scoring, port: 8080 }',
+  ];
+  for (let i = 0; i < containers; i++) {
+    lines.push(`  m${i}:`, '    type: container', `    image: contoso/stage${i}:1.0.${i}`, '    inputs: [in1, in2]', '    outputs: [out1, out2]',
+      `    env: { STAGE: "${i}", LOG_LEVEL: info }`, `    ports: [${9000 + i}]`);
+  }
+  lines.push('routes:');
+  for (let r = 0; r < routes; r++) {
+    const from = r % containers;
+    const to = (r * 7 + 1) % containers;
+    lines.push(`  - from: m${from}.out${(r % 2) + 1}`, `    to: m${to}.in${((r >> 1) % 2) + 1}`);
+    if (r % 3 === 0) lines.push(`    when: "$body.score > ${(r % 10) / 10} AND $body.stage = ${from}"`);
+    if (r % 5 === 0) lines.push(`    priority: ${r % 10}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function setup() {
+  copyFileSync(join(root, 'specs', 'models', 'text-orientation', 'model.onnx'), join(work, 'model.onnx'));
+  writeFileSync(join(work, 'big.yaml'), syntheticSpec(49, 1000));
+  writeFileSync(join(work, 'small.yaml'), syntheticSpec(1, 1));
+}
+
+function time(args, cwd) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { ms, status: result.status, stderr: result.stderr };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+setup();
+const cases = {
+  'node -e 0': () => time(['-e', '0'], root),
+  'compile wf3': () => time([bin, 'compile', 'specs/wf3-custom-vision.yaml', '--out', join(work, 'out-wf3')], root),
+  'compile 2 modules': () => time([bin, 'compile', 'small.yaml', '--out', join(work, 'out-small')], work),
+  'compile 50 modules, 1000 routes': () => time([bin, 'compile', 'big.yaml', '--out', join(work, 'out-big')], work),
+};
+const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+const statuses = {};
+for (let i = 0; i < runs; i++) {
+  for (const [name, run] of Object.entries(cases)) {
+    const r = run();
+    samples[name].push(r.ms);
+    statuses[name] = r.status;
+    if (r.status !== 0 && i === 0 && name !== 'node -e 0') console.error(`${name} exited ${r.status}:\n${r.stderr.split('\n').slice(0, 6).join('\n')}`);
+  }
+}
+const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+console.log(`edgeml compile benchmark: ${runs} alternating runs, median wall time; ${cpus().length} cores, Node ${process.version}`);
+for (const [name, ms] of Object.entries(m)) console.log(`  ${name.padEnd(34)} ${ms.toFixed(1).padStart(8)} ms   (exit ${statuses[name]})`);
+console.log(`  cold compile wf3 / node -e 0          ${(m['compile wf3'] / m['node -e 0']).toFixed(2)}x   (target <= 2.5x)`);
+console.log(`  50 modules + 1000 routes / 2 modules   ${(m['compile 50 modules, 1000 routes'] / m['compile 2 modules']).toFixed(2)}x   (target <= 1.5x)`);
+rmSync(work, { recursive: true, force: true });
