@@ -23,6 +23,8 @@ die() { printf 'docker-setup: error: %s\n' "$*" >&2; exit 1; }
 node_image_version="$(sed -n "s/^export const NODE_IMAGE_VERSION = '\([^']*\)';.*/\1/p" src/render/docker/variants.ts)"
 [[ -n "$node_image_version" ]] || die "cannot read NODE_IMAGE_VERSION from src/render/docker/variants.ts"
 NODE_IMAGE="node:$node_image_version"
+# Bumped whenever the stand-in's recipe changes, so an older stand-in is rebuilt.
+STANDIN_REVISION=2
 
 # --- packages -----------------------------------------------------------------------------------------------
 missing=()
@@ -106,8 +108,11 @@ done
 printf '%s\n' "$registry" >"$STATE_DIR/registry"
 
 # --- base image ---------------------------------------------------------------------------------------------
-if docker image inspect "$NODE_IMAGE" >/dev/null 2>&1; then
-  log "base image $NODE_IMAGE is present"
+standin_label() { docker image inspect --format '{{ index .Config.Labels "org.edgeml.ci-stand-in" }}' "$NODE_IMAGE" 2>/dev/null; }
+if [[ "$(standin_label || true)" == "$STANDIN_REVISION" ]]; then
+  log "base image $NODE_IMAGE (CI stand-in revision $STANDIN_REVISION) is present"
+elif docker image inspect "$NODE_IMAGE" >/dev/null 2>&1 && [[ -z "$(standin_label || true)" ]]; then
+  log "base image $NODE_IMAGE is present (not a stand-in: using it as is)"
 else
   node_bin="$(readlink -f "$(command -v node)")"
   npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
@@ -137,11 +142,16 @@ else
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$work/rootfs/usr/local/bin/npx"
   chroot "$work/rootfs" groupadd --gid 1000 node
   chroot "$work/rootfs" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+  # This machine reaches npm through a TLS-intercepting egress proxy: give the stand-in the host's trust store so
+  # `npm install` in the build stage works here. Public CA certificates only; the real node image needs none of this.
+  mkdir -p "$work/rootfs/etc/ssl/certs"
+  cp /etc/ssl/certs/ca-certificates.crt "$work/rootfs/etc/ssl/certs/ca-certificates.crt"
   log "importing the rootfs as $NODE_IMAGE (a CI stand-in for the official image)"
   tar -C "$work/rootfs" -c . | docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change "ENV NODE_VERSION=${node_version#v}" \
-    --change 'LABEL org.edgeml.ci-stand-in=true' \
+    --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
+    --change "LABEL org.edgeml.ci-stand-in=$STANDIN_REVISION" \
     --change 'CMD ["node"]' \
     - "$NODE_IMAGE" >/dev/null
 fi
