@@ -236,7 +236,7 @@ if (!available) {
       providers: { arm: fakeArm, iotHub: async () => fakeHub },
       docker: async () => docker,
       statePath: join(stateDir, 'wf.json'),
-      env: {},
+      env: { DETECTOR_API_KEY: 'k', EDGEML_REGISTRY_USERNAME: 'u', EDGEML_REGISTRY_PASSWORD: 'p' },
       progress: createProgress({ write: (s) => log.push(s) }),
       stdout: { write: () => true },
       timeoutMs: 100,
