@@ -98,6 +98,15 @@ test('a missing secret variable does not matter for compile: output holds refere
   assert.ok(Buffer.from(withoutEnv.get('deployment.json').content).equals(Buffer.from(withEnv.get('deployment.json').content)));
 });
 
+test('refuses an output folder that holds the spec or a file it names', async () => {
+  for (const target of ['.', 'models']) {
+    const { io: cli, out } = io();
+    assert.is(await compile(['spec.yaml'], { out: target }, cli), 1, target);
+    assert.match(out.stderr, /EML4103/);
+  }
+  assert.ok(existsSync(join(fixture.dir, 'models/orientation.onnx')));
+});
+
 test('no spec argument is a usage error', async () => {
   const { io: cli } = io();
   assert.is(await compile([], {}, cli), 2);

@@ -4,7 +4,7 @@
 // Test seam: EDGEML_TEST_EMIT_PAUSE_AFTER=<n|half> makes the writer stop after n (or half of the) files in its temp
 // folder, print "edgeml: test pause after <n> files in <temp folder>" to stderr and wait 60 s, so a test can kill the
 // process mid-write (test/compile/kill.test.mjs). It only delays the write; it never changes what is written.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CliIO } from '../io.js';
 import { ExitCode } from '../io.js';
 import { painter, useColor } from '../output.js';
@@ -16,7 +16,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics/t
 import { renderWorkflow } from '../../render/index.js';
 import type { RenderedFile } from '../../render/types.js';
 import type { WorkflowIR } from '../../ir/types.js';
-import { loadRenderAssets } from '../../emit/load-render-assets.js';
+import { loadRenderAssets, specInputPaths } from '../../emit/load-render-assets.js';
 import { checkRenderedPaths, writeOutput, type WriteOutputOptions } from '../../emit/write-output.js';
 import { readTree } from '../../emit/read-tree.js';
 import { compareOutput, describeDifference, type OutputDifference } from '../../emit/compare-output.js';
@@ -107,8 +107,10 @@ export default async function compile(args: string[], options: CompileOptions, i
     return finish(ExitCode.failed, [...compiled.diagnostics, ...reporter.diagnostics], { differences }, listDifferences(differences));
   }
 
+  // Never replace a folder holding the spec or a file it names (e.g. --out pointing at the model folder).
+  const inputs = compiled.ir ? specInputPaths(compiled.ir).map((p) => join(compiled.ir!.specDir, ...p.split('/'))) : [];
   const written = await writeOutput(out, compiled.files, io.cwd, {
-    protectedPaths: [resolve(io.cwd, specPath)],
+    protectedPaths: [resolve(io.cwd, specPath), ...inputs],
     ...pauseOptions(io, compiled.files.length),
   });
   const diagnostics = [...compiled.diagnostics, ...written.diagnostics];
