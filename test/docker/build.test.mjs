@@ -1,0 +1,137 @@
+// Real Docker build of a generated scoring image (CI, needs .ci/docker-setup.sh): compile the runnable
+// text-orientation spec for amd64, `docker build` its scoring module, run it and score a sample over HTTP, push it to
+// the local registry and check the pushed image's platform and config. Without an engine: NOTICE and skipped.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const STATE_DIR = process.env.EDGEML_CI_STATE ?? '/var/lib/edgeml-ci';
+
+const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+const why = (result) => (result.error?.message ?? (result.stderr || result.stdout || '').trim().split('\n').pop() ?? 'unknown error').slice(0, 300);
+
+/** Why the Docker part cannot run here, or undefined when it can. */
+function unavailable() {
+  const info = sh('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 30_000 });
+  if (info.status !== 0) return `docker engine unavailable: ${why(info)}`;
+  return undefined;
+}
+
+function registryAddress() {
+  if (process.env.EDGEML_TEST_REGISTRY) return process.env.EDGEML_TEST_REGISTRY;
+  const file = join(STATE_DIR, 'registry');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'localhost:5000';
+}
+
+async function registryJson(registry, path, accept) {
+  const response = await fetch(`http://${registry}${path}`, { headers: accept ? { accept } : {} });
+  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
+  return { json: await response.json(), digest: response.headers.get('docker-content-digest') };
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+const reason = unavailable();
+if (reason) {
+  console.log(`NOTICE: ${reason}`);
+  test.skip('docker build, run and push of the generated scoring image', () => {});
+} else {
+  const temps = [];
+  const cleanups = [];
+
+  test('docker build, run and push of the generated scoring image', async () => {
+    const registry = registryAddress();
+    const ping = await fetch(`http://${registry}/v2/`).catch((e) => ({ ok: false, status: e.message }));
+    assert.ok(ping.ok, `local registry ${registry} answers /v2/ (run .ci/docker-setup.sh): ${ping.status}`);
+
+    // 1. Compile the spec for amd64 into a temp folder, with the local registry as the image registry.
+    const out = mkdtempSync(join(tmpdir(), 'edgeml-docker-'));
+    temps.push(out);
+    const compiled = sh(process.execPath, ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, '--set', 'target.platform=amd64', '--set', 'target.device=generic', '--set', 'target.os=debian-12'], {
+      cwd: root,
+      env: { ...process.env, REGISTRY_ADDRESS: registry, NO_COLOR: '1' },
+      timeout: 120_000,
+    });
+    assert.is(compiled.status, 0, compiled.stdout + compiled.stderr);
+
+    // The tag the build script would use (resolveImages), and the manifest must reference the same.
+    const script = readFileSync(join(out, 'scripts/03-build-push.sh'), 'utf8');
+    const line = /^build_and_push 'orientation' 'linux\/amd64' 'Dockerfile\.amd64' '([^']+)'$/m.exec(script);
+    assert.ok(line, 'build script builds the orientation module for linux/amd64');
+    const image = line[1];
+    assert.match(image, new RegExp(`^${registry.replace(/[.]/g, '\\.')}/text-orientation/orientation:1\\.0-[0-9a-f]{12}-amd64$`));
+    assert.ok(readFileSync(join(out, 'deployment.fleet.json'), 'utf8').includes(image), 'manifest references the built image');
+
+    const dockerfile = readFileSync(join(out, 'modules/orientation/Dockerfile.amd64'), 'utf8');
+    const base = /^FROM (\S+) AS build$/m.exec(dockerfile)[1];
+    if (sh('docker', ['image', 'inspect', base]).status !== 0) {
+      console.log(`NOTICE: base image ${base} is not available offline; run .ci/docker-setup.sh (the build may try Docker Hub)`);
+    }
+
+    // 2. Build. --network host: this engine runs without a bridge network, and npm must reach the registry.
+    const build = sh('docker', ['build', '--network', 'host', '--platform', 'linux/amd64', '--file', join(out, 'modules/orientation/Dockerfile.amd64'), '--tag', image, join(out, 'modules/orientation')], { timeout: 15 * 60_000 });
+    cleanups.push(() => sh('docker', ['rmi', '--force', image]));
+    assert.is(build.status, 0, `docker build failed:\n${(build.stdout + build.stderr).split('\n').slice(-30).join('\n')}`);
+
+    // 3. Run it and score the spec's first sample (upside-down text: the model must say 180).
+    const port = await freePort();
+    const name = `edgeml-build-test-${process.pid}`;
+    const run = sh('docker', ['run', '--detach', '--name', name, '--network', 'host', '--env', `EDGEML_PORT=${port}`, image]);
+    if (run.status !== 0) {
+      console.log(`NOTICE: could not run the built image (${why(run)}); the HTTP check is skipped`);
+    } else {
+      cleanups.push(() => sh('docker', ['rm', '--force', name]));
+      const deadline = Date.now() + 120_000;
+      let health;
+      while (Date.now() < deadline) {
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+        if (health?.ok) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(health?.ok, `the container's /healthz answers 200 within 120 s; logs:\n${sh('docker', ['logs', name]).stdout}`);
+      const body = readFileSync(join(root, 'specs/samples/text/text-rotated.jpg'));
+      const answer = await (await fetch(`http://127.0.0.1:${port}/score`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })).json();
+      const best = [...answer.results.image.predictions].sort((a, b) => b.score - a.score)[0];
+      assert.is(best.label, '180');
+      assert.ok(best.score >= 0.8, `score ${best.score}`);
+      assert.is(sh('docker', ['exec', name, 'id', '-u']).stdout.trim(), '1000', 'runs as the non-root node user');
+    }
+
+    // 4. Push and read the image back from the registry: platform, user, health check, port.
+    const push = sh('docker', ['push', image], { timeout: 10 * 60_000 });
+    assert.is(push.status, 0, push.stdout + push.stderr);
+    const [, repository, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(image);
+    const { json: manifest, digest } = await registryJson(registry, `/v2/${repository}/manifests/${tag}`, 'application/vnd.docker.distribution.manifest.v2+json');
+    cleanups.push(() => digest && fetch(`http://${registry}/v2/${repository}/manifests/${digest}`, { method: 'DELETE' }).catch(() => {}));
+    const { json: config } = await registryJson(registry, `/v2/${repository}/blobs/${manifest.config.digest}`);
+    assert.is(config.os, 'linux');
+    assert.is(config.architecture, 'amd64');
+    assert.is(config.config.User, 'node');
+    assert.ok(config.config.ExposedPorts['8080/tcp'], 'EXPOSE 8080');
+    assert.is(config.config.Healthcheck.Test[0], 'CMD');
+    assert.is(config.config.Healthcheck.Test[1], 'node');
+    assert.equal(config.config.Cmd, ['node', 'app/scoring/main.js', '/app/config.json']);
+  });
+
+  test.after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+test.run();
