@@ -1,0 +1,98 @@
+// `edgeml run <spec> [--out FILE] [--duration SECONDS] [--frames N]`: runs the module graph on this machine and
+// prints each upstream message as a JSON line (or appends it to --out). Ctrl-C stops every module; exit 0.
+// Exit 1 when a module fails to start or dies; 2 for a bad flag.
+import { appendFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { bindMessages, Reporter } from '../../diagnostics/report.js';
+import { formatDiagnostics } from '../../diagnostics/render.js';
+import { runMessages } from '../../diagnostics/codes/run.js';
+import { hasErrors } from '../../diagnostics/types.js';
+import { formatUpstreamLine } from '../../local/message-bus.js';
+import { runGraph } from '../../local/run-graph.js';
+import { loadWorkflow } from '../../program.js';
+import { ExitCode, type CliIO } from '../io.js';
+import { painter, useColor } from '../output.js';
+
+export interface RunOptions {
+  out?: string;
+  duration?: string;
+  frames?: string;
+  set?: string[];
+  json?: boolean;
+  color?: boolean;
+}
+
+export default async function run(args: string[], options: RunOptions, io: CliIO): Promise<number> {
+  const specPath = args[0]!;
+  const reporter = new Reporter(specPath);
+  const m = bindMessages(reporter, 'run', runMessages);
+  const paint = painter(useColor(io, 'stderr', options.color === false));
+
+  const duration = positiveNumber(options.duration, '--duration', m);
+  const frames = positiveNumber(options.frames, '--frames', m, true);
+  if (hasErrors(reporter.diagnostics)) {
+    io.stderr.write(formatDiagnostics(reporter.diagnostics, new Map(), paint));
+    return ExitCode.usage;
+  }
+
+  const loaded = await loadWorkflow(specPath, { sets: options.set, env: io.env, cwd: io.cwd });
+  reporter.add(...loaded.diagnostics);
+  const ir = loaded.ir;
+  const report = (): void => {
+    if (reporter.diagnostics.length > 0) io.stderr.write(formatDiagnostics(reporter.diagnostics, loaded.sources, paint));
+  };
+  if (!ir) {
+    report();
+    return ExitCode.failed;
+  }
+
+  const outFile = options.out ? resolve(io.cwd, options.out) : undefined;
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    io.stderr.write('\nstopping (Ctrl-C)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  io.stderr.write(`${ir.name}: starting ${ir.modules.map((mod) => `${mod.name} (${mod.kind})`).join(', ')}${outFile ? `; upstream messages go to ${options.out}` : ''}\n`);
+  try {
+    const result = await runGraph({
+      ir,
+      modelInfo: loaded.modelInfo,
+      env: io.env,
+      reporter,
+      locate: (path) => loaded.spec?.locate(path),
+      log: (line) => void io.stderr.write(line + '\n'),
+      onUpstream: (delivery) => {
+        const line = formatUpstreamLine(delivery);
+        if (outFile) appendFileSync(outFile, line);
+        else io.stdout.write(line);
+      },
+      signal: controller.signal,
+      maxUpstream: frames,
+      durationMs: duration !== undefined ? duration * 1000 : undefined,
+      onReady: () => io.stderr.write(`${ir.name}: running; press Ctrl-C to stop.\n`),
+    });
+    const routes = Object.entries(result.stats.byRoute).map(([name, n]) => `${name} ${n}`).join(', ') || 'none';
+    io.stderr.write(`${ir.name}: stopped (${result.stopReason}): ${result.stats.published} message(s) from modules, ${result.upstream} upstream; by route: ${routes}; unrouted ${result.stats.unrouted}.\n`);
+    for (const [key, count] of Object.entries(result.stats.unread)) {
+      const [module, input] = key.split('/') as [string, string];
+      m.inputNotRunning({ module, input, count });
+    }
+    report();
+    return result.stopReason === 'failed' || hasErrors(reporter.diagnostics) ? ExitCode.failed : ExitCode.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function positiveNumber(value: string | undefined, option: string, m: ReturnType<typeof bindMessages<typeof runMessages>>, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    m.badNumberOption({ option, value });
+    return undefined;
+  }
+  return n;
+}

@@ -1,0 +1,175 @@
+// Runs a workflow's module graph on this machine without Azure: scoring modules and capture modules as child
+// processes of the real runtime code, container modules on a local Docker engine when possible, and messages routed
+// by the spec's routes through the local message bus. Local stage (`edgeml run`); the command only parses flags.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bindMessages, type Reporter } from '../diagnostics/report.js';
+import { runMessages } from '../diagnostics/codes/run.js';
+import type { ModuleIR, WorkflowIR } from '../ir/types.js';
+import type { ModelInfo } from '../model/model-info.js';
+import { startCaptureModule, type RunningCaptureModule } from './capture-module.js';
+import { startContainerModule, type RunningContainerModule } from './container-module.js';
+import { createMessageBus, type BusStats, type Delivery, type MessageBus } from './message-bus.js';
+import { startScoringModule, type RunningScoringModule } from './scoring-module.js';
+
+export type StopReason = 'signal' | 'duration' | 'frames' | 'sources-ended' | 'failed';
+
+export interface RunGraphOptions {
+  ir: WorkflowIR;
+  modelInfo?: ModelInfo;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Diagnostics go here (catalogue block 'run'); positions come from `locate` when given. */
+  reporter: Reporter;
+  locate?: (path: readonly (string | number)[]) => { file?: string; start: number; length: number } | undefined;
+  /** Module logs and progress, one line at a time. */
+  log: (line: string) => void;
+  /** Every upstream delivery, in order (at most maxUpstream of them). */
+  onUpstream: (delivery: Delivery) => void;
+  /** Aborting stops the graph (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Stop after this many upstream deliveries. */
+  maxUpstream?: number;
+  durationMs?: number;
+  /** dist/runtime/ (default: next to this file). */
+  runtimeDir?: string;
+  /** Called once every module is up, with the bus (tests attach input handlers here). */
+  onReady?: (bus: MessageBus) => void;
+}
+
+export interface ModuleOutcome {
+  name: string;
+  kind: ModuleIR['kind'];
+  status: 'ran' | 'skipped' | 'failed';
+  reason?: string;
+}
+
+export interface RunGraphResult {
+  stopReason: StopReason;
+  modules: ModuleOutcome[];
+  stats: BusStats;
+  upstream: number;
+}
+
+const DEFAULT_RUNTIME_DIR = fileURLToPath(new URL('../runtime/', import.meta.url));
+
+export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult> {
+  const { ir, log, reporter } = options;
+  const m = bindMessages(reporter, 'run', runMessages);
+  const at = (path: readonly (string | number)[]) => options.locate?.(path);
+  const runtimeDir = options.runtimeDir ?? DEFAULT_RUNTIME_DIR;
+  const deviceId = ir.azure.deployment.kind === 'device' ? ir.azure.deployment.deviceId : 'edgeml-local';
+  const { bus, problems } = createMessageBus(ir.routes, { deviceId });
+  for (const p of problems) m.routeNotRunnable({ route: p.route, reason: p.reason }, at(ir.routes.find((r) => r.name === p.route)?.path ?? ['routes']));
+  const outcomes = new Map<string, ModuleOutcome>(ir.modules.map((mod) => [mod.name, { name: mod.name, kind: mod.kind, status: 'skipped' }]));
+  const fail = (mod: ModuleIR, reason: string): void => {
+    outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'failed', reason });
+    m.moduleStartFailed({ module: mod.name, reason }, at(mod.path));
+  };
+
+  // Stop conditions all resolve one promise; the first one wins.
+  let stop!: (reason: StopReason) => void;
+  const stopped = new Promise<StopReason>((resolve) => (stop = resolve));
+  let upstream = 0;
+  bus.onUpstream((delivery) => {
+    if (options.maxUpstream !== undefined && upstream >= options.maxUpstream) return;
+    upstream++;
+    options.onUpstream(delivery);
+    if (options.maxUpstream !== undefined && upstream >= options.maxUpstream) stop('frames');
+  });
+  const onAbort = (): void => stop('signal');
+  if (options.signal?.aborted) stop('signal');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const workDir = await mkdtemp(join(tmpdir(), 'edgeml-run-'));
+  const scoring: RunningScoringModule[] = [];
+  const captures: RunningCaptureModule[] = [];
+  const containers: RunningContainerModule[] = [];
+  let durationTimer: NodeJS.Timeout | undefined;
+  // Set once we stop the graph ourselves, so the exits that follow are not reported as failures.
+  let shuttingDown = false;
+  try {
+    // Scoring first: capture modules need their ports.
+    const scoringModules = ir.modules.filter((mod) => mod.kind === 'scoring');
+    await Promise.all(
+      scoringModules.map(async (mod) => {
+        try {
+          scoring.push(await startScoringModule({ ir, module: mod, modelInfo: options.modelInfo, env: options.env, workDir, runtimeDir, log }));
+          outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
+        } catch (error) {
+          fail(mod, (error as Error).message);
+        }
+      }),
+    );
+    for (const mod of ir.modules.filter((x) => x.kind === 'container')) {
+      const started = await startContainerModule(mod, options.env, log).catch((error: Error) => ({ skipped: `Docker refused to start it (${error.message})` }));
+      if ('started' in started) {
+        containers.push(started.started);
+        outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
+      } else {
+        outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'skipped', reason: started.skipped });
+        m.containerSkipped({ module: mod.name, reason: started.skipped }, at(mod.path));
+      }
+    }
+    const anyFailed = [...outcomes.values()].some((o) => o.status === 'failed');
+    if (!anyFailed) {
+      for (const mod of ir.modules.filter((x) => x.kind === 'image-capture')) {
+        const target = scoring.find((s) => s.name === mod.capture!.scoringModule);
+        if (!target) {
+          fail(mod, `it sends frames to '${mod.capture!.scoringModule}', which does not run locally.`);
+          continue;
+        }
+        try {
+          captures.push(await startCaptureModule({ ir, module: mod, scoringBaseUrl: target.baseUrl, bus, env: options.env, workDir, runtimeDir, log }));
+          outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
+        } catch (error) {
+          fail(mod, (error as Error).message);
+        }
+      }
+    }
+    if ([...outcomes.values()].some((o) => o.status === 'failed')) stop('failed');
+    else if (scoring.length + captures.length + containers.length === 0) {
+      m.nothingToRun(undefined);
+      stop('sources-ended');
+    }
+
+    // A scoring module that dies fails the run; capture modules that all end (a folder without loop) finish it.
+    for (const s of scoring) {
+      void s.child.exited.then((exit) => {
+        if (shuttingDown) return;
+        const mod = ir.modules.find((x) => x.name === s.name)!;
+        m.moduleExited({ module: s.name, code: String(exit.code ?? exit.signal), reason: s.child.tail().split('\n').pop() ?? '' }, at(mod.path));
+        outcomes.set(s.name, { name: s.name, kind: 'scoring', status: 'failed', reason: 'exited' });
+        stop('failed');
+      });
+    }
+    if (captures.length > 0) {
+      void Promise.all(
+        captures.map((c) =>
+          c.child.exited.then((exit) => {
+            if (!shuttingDown && exit.code !== 0) {
+              const mod = ir.modules.find((x) => x.name === c.name)!;
+              m.moduleExited({ module: c.name, code: String(exit.code ?? exit.signal), reason: c.child.tail().split('\n').pop()?.replace(/^capture: /, '') ?? '' }, at(mod.path));
+              outcomes.set(c.name, { name: c.name, kind: 'image-capture', status: 'failed', reason: 'exited' });
+              stop('failed');
+            }
+          }),
+        ),
+      ).then(() => stop('sources-ended'));
+    }
+    if (options.durationMs !== undefined) durationTimer = setTimeout(() => stop('duration'), options.durationMs);
+    options.onReady?.(bus);
+    const reason = await stopped;
+    return { stopReason: reason, modules: [...outcomes.values()], stats: bus.stats, upstream };
+  } finally {
+    if (durationTimer) clearTimeout(durationTimer);
+    options.signal?.removeEventListener('abort', onAbort);
+    // Producers first, so no frame is sent to a scorer that is already gone; then scorers, then containers.
+    shuttingDown = true;
+    await Promise.all(captures.map((c) => c.child.stop()));
+    await Promise.all(scoring.map((s) => s.child.stop()));
+    await Promise.all(containers.map((c) => c.stop()));
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
