@@ -83,6 +83,18 @@ test('folder capture source needs no ffmpeg', () => {
   assert.ok(files.has('modules/image-capture-od/media/samples/people.jpg'));
 });
 
+test('camera capture: ffmpeg, video group for the node user, nothing bundled', () => {
+  const capture = makeCaptureModule();
+  capture.capture = { ...capture.capture, source: { kind: 'camera', device: '/dev/video0' } };
+  const files = byPath(renderBuildContexts(makeContext(makeIR({ modules: [makeScoringModule(), capture] }))));
+  const df = text(files.get('modules/image-capture-od/Dockerfile.arm64v8'));
+  assert.match(df, /ffmpeg/);
+  assert.match(df, /usermod --append --groups video node\nUSER node/);
+  assert.not.match(df, /COPY media/);
+  assert.not.ok([...files.keys()].some((p) => p.startsWith('modules/image-capture-od/media/')));
+  assert.not.match(text(files.get('modules/people-detection-service/Dockerfile.amd64')), /usermod/);
+});
+
 test('nvidia-gpu adds a CUDA Dockerfile for scoring and the target image uses it', () => {
   const ir = makeIR({ target: { ...makeIR().target, accelerator: 'nvidia-gpu' } });
   const ctx = makeContext(ir);

@@ -16,6 +16,7 @@ interface DockerfileView {
   /** onnxruntime-node's postinstall: 'skip' (CPU binaries ship in the npm package) or 'cuda12' (fetch the CUDA provider). */
   ortInstall: string;
   ffmpeg: boolean;
+  camera: boolean;
   hasModel: boolean;
   hasMedia: boolean;
   ports: number[];
@@ -64,6 +65,10 @@ RUN test -s model/model.onnx || { echo "model/model.onnx is missing: run scripts
 {{#if hasMedia}}
 COPY media ./media
 {{/if}}
+{{#if camera}}
+# Cameras are device nodes owned by the video group; the node user needs it to open them.
+RUN usermod --append --groups video node
+{{/if}}
 USER node
 {{#each ports}}
 EXPOSE {{this}}
@@ -98,6 +103,7 @@ export function renderDockerfile({ module, variant, hasModel, hasMedia }: Docker
     cuda,
     ortInstall: cuda ? 'cuda12' : 'skip',
     ffmpeg: needsFfmpeg(module),
+    camera: module.capture?.source.kind === 'camera',
     hasModel,
     hasMedia,
     ports,

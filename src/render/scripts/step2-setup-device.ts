@@ -26,9 +26,13 @@ const DPKG_ARCH = { amd64: 'amd64', arm64v8: 'arm64', arm32v7: 'armhf' } as cons
 const MAX_DOCKER_MAJOR: Readonly<Record<string, number>> = { '1.5': 28, '1.6': 99 };
 
 const STEP2 = `#!/usr/bin/env bash
+{{#if databoxEdge}}
+# Step 2 of 6: the Data Box Edge checklist for workflow {{workflowComment}}. Changes nothing; run it anywhere.
+{{else}}
 # Step 2 of 6: set up the IoT Edge device for workflow {{workflowComment}}. Run ON the device, as root:
 #   sudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts/02-setup-device.sh   (or pipe the string on stdin)
 # Copy scripts/02-setup-device.sh and scripts/lib.sh to the device together.
+{{/if}}
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "\${BASH_SOURCE[0]}")/lib.sh"
