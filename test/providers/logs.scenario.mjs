@@ -12,6 +12,8 @@ const secrets = [az.clientSecret, az.hubOwnerKey];
 try {
   await conn.arm.ensureResourceGroup('rg-log', 'westeurope');
   await conn.arm.ensureIotHub('rg-log', 'hub-log', { location: 'westeurope', sku: 'S1', units: 1 });
+  // A dropped connection must not leave a timer that keeps the process alive (logs.test.mjs times the exit).
+  az.faults.add({ server: 'arm', method: 'GET', path: /registries\/acrlog001$/, kind: 'drop' });
   await conn.arm.ensureRegistry('rg-log', 'acrlog001', { location: 'westeurope', sku: 'Standard' });
   const owner = await conn.arm.getIotHubOwnerConnectionString('rg-log', 'hub-log');
   secrets.push(owner.reveal().split('SharedAccessKey=')[1]);

@@ -1,5 +1,6 @@
 // Secrets never reach logs: runs logs.scenario.mjs with the Azure SDK loggers at their most verbose
-// (AZURE_LOG_LEVEL=verbose, DEBUG=azure*) and checks its whole output for every key, password and client secret.
+// (AZURE_LOG_LEVEL=verbose, DEBUG=azure*) and checks its whole output for every key, password and client secret;
+// also that the process exits promptly after a dropped connection.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
@@ -18,6 +19,7 @@ test('verbose SDK logging and printed errors/objects contain no secret', async (
       env: { ...process.env, NODE_EXTRA_CA_CERTS: cert, EDGEML_TEST_TLS_DIR: dir, EDGEML_SECRETS_OUT: secretsFile, AZURE_LOG_LEVEL: 'verbose', DEBUG: 'azure*' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const started = Date.now();
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -25,6 +27,8 @@ test('verbose SDK logging and printed errors/objects contain no secret', async (
     assert.is(code, 0, output.slice(-2000));
     if (process.env.EDGEML_SHOW_SCENARIO) console.log(output);
     assert.ok(output.includes('SCENARIO DONE'), 'scenario ran to the end');
+    // A request timer left running after a dropped connection would hold the process for attemptTimeoutMs (60 s).
+    assert.ok(Date.now() - started < 20_000, `the process exited promptly (${Date.now() - started} ms)`);
     assert.ok(/azure:|azure-iothub/.test(output), 'SDK logging was really on');
     assert.ok(output.includes('expected failure: ProviderError'), 'the auth failure was printed');
     const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));

@@ -7,9 +7,7 @@ import type { RequestStats, RetryOptions } from '../types.js';
 interface PipelineRequestLike {
   method: string;
   url: string;
-  /** ms; 0 means none. The SDK's HTTP client aborts the request when it passes. */
-  timeout: number;
-  abortSignal?: { aborted: boolean };
+  abortSignal?: AbortSignal;
 }
 interface PipelineResponseLike {
   status: number;
@@ -41,13 +39,14 @@ function createRetryPolicy(settings: PipelineSettings): PolicyLike {
   return {
     name: 'edgemlRetryPolicy',
     sendRequest(request, next) {
-      if (!request.timeout) request.timeout = settings.retry?.attemptTimeoutMs ?? defaultRetryOptions.attemptTimeoutMs;
-      return withRetry(() => next(request), {
+      const userSignal = request.abortSignal;
+      const timeoutMs = settings.retry?.attemptTimeoutMs ?? defaultRetryOptions.attemptTimeoutMs;
+      return withRetry(() => attemptWithTimeout(request, next, timeoutMs), {
         options: settings.retry,
         clock: settings.clock,
         classify(outcome) {
           // An abort the caller did not ask for is our per-attempt timeout firing: worth another attempt.
-          const timedOut = !outcome.ok && (outcome.error as { name?: string })?.name === 'AbortError' && !request.abortSignal?.aborted;
+          const timedOut = !outcome.ok && (outcome.error as { name?: string })?.name === 'AbortError' && !userSignal?.aborted;
           if (!outcome.ok) return { retry: timedOut || isTransientNetworkError(outcome.error) };
           const response = outcome.value;
           if (!isRetryableStatus(response.status)) return { retry: false };
@@ -57,6 +56,27 @@ function createRetryPolicy(settings: PipelineSettings): PolicyLike {
       });
     },
   };
+}
+
+/**
+ * One attempt, aborted after `ms` (or when the caller aborts). Our own timer rather than the request's `timeout`
+ * field: the SDK's HTTP client leaves that timer running when the connection fails, which keeps the CLI alive.
+ */
+async function attemptWithTimeout(request: PipelineRequestLike, next: SendRequest, ms: number): Promise<PipelineResponseLike> {
+  const userSignal = request.abortSignal;
+  const controller = new AbortController();
+  const onUserAbort = () => controller.abort();
+  if (userSignal?.aborted) controller.abort();
+  userSignal?.addEventListener('abort', onUserAbort);
+  const timer = setTimeout(() => controller.abort(), ms);
+  request.abortSignal = controller.signal;
+  try {
+    return await next(request);
+  } finally {
+    clearTimeout(timer);
+    userSignal?.removeEventListener('abort', onUserAbort);
+    request.abortSignal = userSignal;
+  }
 }
 
 function createCountingPolicy(stats: RequestStats): PolicyLike {

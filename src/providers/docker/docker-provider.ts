@@ -48,6 +48,11 @@ export interface DockerProvider {
 export interface DockerProviderOptions {
   /** Defaults to DOCKER_HOST or /var/run/docker.sock (dockerode's own defaults). */
   socketPath?: string;
+  /**
+   * Network for RUN steps (`docker build --network`), e.g. 'host' on engines started without a bridge network,
+   * where the default network gives builds no way out (npm install needs one). Default: the engine's default.
+   */
+  buildNetwork?: string;
 }
 
 /** Splits 'host:5000/repo/name:tag' into repository and tag (a digest reference has no tag to push). */
@@ -98,7 +103,7 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Docke
       const tar = createTar(request.context);
       let stream: NodeJS.ReadableStream;
       try {
-        const buildOptions = { t: request.ref, dockerfile: request.dockerfile, platform: platformString(target), rm: true, forcerm: true };
+        const buildOptions = { t: request.ref, dockerfile: request.dockerfile, platform: platformString(target), rm: true, forcerm: true, ...(options.buildNetwork ? { networkmode: options.buildNetwork } : {}) };
         stream = await docker.buildImage(Readable.from([tar]) as unknown as NodeJS.ReadableStream, buildOptions as Docker.ImageBuildOptions);
       } catch (error) {
         throw new ProviderError({ code: 'BuildFailed', message: (error as Error).message, operation: 'docker.build' });
