@@ -152,6 +152,13 @@ test('unsafe spec values are reported and refused', () => {
   assert.throws(() => renderScripts(badModule), (e) => e instanceof UnsafeShellValueError);
 });
 
+test('checkScriptValues does not trip over a build context with missing inputs', () => {
+  const assets = makeAssets();
+  assets.files.delete('models/detector/model.onnx');
+  const problems = checkScriptValues(makeContext(makeIR(), assets));
+  assert.equal(problems.filter((d) => d.category === 'error').map((d) => d.id), []);
+});
+
 test('01 creates what is missing and records it; a re-run with everything present creates nothing', () => {
   const dir = writeOut(renderScripts(makeContext()));
   const bin = fakeBin();

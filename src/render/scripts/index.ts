@@ -1,7 +1,8 @@
 // The six step scripts, their shared lib.sh, .env.example and the test sample (render stage, scripts): entry points.
 // checkScriptValues finds unusable spec values up front; renderScripts also refuses them (UnsafeShellValueError).
 import { renderScriptMessages as M } from '../../diagnostics/codes/render-scripts.js';
-import type { Diagnostic } from '../../diagnostics/types.js';
+import { hasErrors, type Diagnostic } from '../../diagnostics/types.js';
+import { checkBuildContexts } from '../docker/build-context.js';
 import { resolveImages } from '../docker/images.js';
 import { renderDiagnostic } from '../docker/errors.js';
 import { isSafeShellValue, SAFE_PATTERNS } from '../shell.js';
@@ -47,7 +48,9 @@ export function checkScriptValues(ctx: RenderContext): Diagnostic[] {
       }
     }
   }
-  for (const [name, image] of resolveImages(ctx)) {
+  // Image names need rendered build contexts; when those have input errors, checkBuildContexts reports them instead.
+  const images = hasErrors(checkBuildContexts(ctx)) ? new Map<string, string>() : resolveImages(ctx);
+  for (const [name, image] of images) {
     if (!isSafeShellValue('imageRef', image)) {
       problems.push(renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, { field: `modules.${name}.image`, expected: SAFE_PATTERNS.imageRef.describe }));
     }
