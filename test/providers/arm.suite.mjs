@@ -98,6 +98,15 @@ test('registry credentials come back as admin user + SecretValue password', asyn
   assertNoSecrets(JSON.stringify(creds), 'serialised credentials');
 });
 
+test('a long-running operation that ends Failed gives a ProviderError with the operation error code', async () => {
+  az.failNextArmOperation({ code: 'IotHubQuotaExceeded', message: 'The subscription has reached its free IoT hub quota.' });
+  const error = await rejects(arm.ensureIotHub('rg-edge', 'hub-quota', { location: loc, sku: 'F1', units: 1 }));
+  assert.ok(error instanceof ProviderError);
+  assert.is(error.code, 'IotHubQuotaExceeded');
+  assert.match(error.message, /quota/);
+  assert.is(await arm.getIotHub('rg-edge', 'hub-quota'), undefined, 'nothing left behind');
+});
+
 test('missing things: get returns undefined, ensure in a missing group fails with ResourceGroupNotFound', async () => {
   assert.is(await arm.getResourceGroup('rg-none'), undefined);
   assert.is(await arm.getIotHub('rg-none', 'hub-x'), undefined);

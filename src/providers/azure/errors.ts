@@ -66,6 +66,12 @@ function parseArmErrorBody(body: string | null | undefined): { code?: string; me
   }
 }
 
+/** @azure/core-lro reports a Failed operation only as text: "The long-running operation has failed. Code. Message". */
+function parseFailedOperation(message: string | undefined): { code?: string; message?: string } {
+  const match = /^The long-running operation has failed\. ([A-Za-z0-9]+)\. (.*)$/s.exec(message ?? '');
+  return match ? { code: match[1], message: match[2] } : {};
+}
+
 export function statusOf(error: unknown): number | undefined {
   const e = error as ErrorLike | null;
   return e?.statusCode ?? e?.status ?? e?.response?.statusCode ?? e?.response?.status ?? undefined;
@@ -75,7 +81,7 @@ export function statusOf(error: unknown): number | undefined {
 export function azureErrorCode(error: unknown): string | undefined {
   const e = error as ErrorLike | null;
   if (!e) return undefined;
-  const fromBody = parseIotHubErrorBody(e.responseBody).code ?? parseArmErrorBody(e.response?.bodyAsText).code;
+  const fromBody = parseIotHubErrorBody(e.responseBody).code ?? parseArmErrorBody(e.response?.bodyAsText).code ?? parseFailedOperation(e.message).code;
   if (fromBody) return fromBody;
   if (e.details?.error?.code) return e.details.error.code;
   if (typeof e.code === 'string' && e.code !== '' && !/^\d+$/.test(e.code)) return e.code;
@@ -109,7 +115,12 @@ export function toProviderError(error: unknown, operation: string, redactor: Red
     azureErrorCode(error) ??
     (status !== undefined ? localCodeByStatus[status] : undefined) ??
     (network ? 'ConnectionFailed' : 'Unknown');
-  const detail = parseIotHubErrorBody(e.responseBody).message ?? parseArmErrorBody(e.response?.bodyAsText).message ?? e.message ?? String(error);
+  const detail =
+    parseIotHubErrorBody(e.responseBody).message ??
+    parseArmErrorBody(e.response?.bodyAsText).message ??
+    parseFailedOperation(e.message).message ??
+    e.message ??
+    String(error);
   const message = redactor.redact(`${operation} failed${status !== undefined ? ` (HTTP ${status})` : ''}: ${code}: ${oneLine(detail)}`);
   return new ProviderError({ code, status, message, retryable: isRetryableStatus(status) || network, operation });
 }
