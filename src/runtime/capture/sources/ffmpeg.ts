@@ -63,7 +63,8 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FrameSource {
     child = proc;
     proc.stdout!.on('data', (chunk: Buffer) => {
       for (const data of splitter.push(chunk)) {
-        const frame: Frame = { data, index: index++, origin: `${options.description} frame ${index}` };
+        const frame: Frame = { data, index, origin: `${options.description} frame ${index}` };
+        index++;
         if (live) queue.splice(0, queue.length, frame); // newest only
         else queue.push(frame);
         reconnectDelay = 1000;
