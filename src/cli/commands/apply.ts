@@ -21,6 +21,8 @@ export interface ApplyOptions {
 }
 
 const defaultTimeoutSeconds = 900;
+/** `docker build --network` for the image builds, e.g. 'host' where the engine has no bridge network. */
+export const BUILD_NETWORK_ENV = 'EDGEML_DOCKER_BUILD_NETWORK';
 const defaultPollMs = 5000;
 
 export default async function apply(args: string[], options: ApplyOptions, io: CliIO): Promise<number> {
@@ -52,7 +54,7 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   const outcome = await runApply({
     desired,
     providers: opened.value,
-    docker: async () => (await import('../../providers/docker/docker-provider.js')).createDockerProvider(),
+    docker: async () => (await import('../../providers/docker/docker-provider.js')).createDockerProvider({ buildNetwork: io.env[BUILD_NETWORK_ENV] || undefined }),
     statePath: support.stateFileFor(ir, specPath, options, io),
     env: io.env,
     progress: createProgress(options.json ? silent : io.stdout),

@@ -1,0 +1,133 @@
+// `edgeml apply` end to end with a real image: a spec with a generated scoring module is rendered as compile does,
+// its image built by the Docker provider on the real engine, checked for the target platform, pushed to the local
+// registry and deployed to the Azure fixtures; a second apply rebuilds nothing and writes nothing.
+// Run through images-e2e.test.mjs (trusted fixture certificate). Needs .ci/docker-setup.sh; NOTICE otherwise.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAzureFixtures } from '../fixtures/azure/index.mjs';
+import { main } from '../../dist/cli/main.js';
+import { mutatingRequests } from './_scenario.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+function registryAddress() {
+  if (process.env.EDGEML_TEST_REGISTRY) return process.env.EDGEML_TEST_REGISTRY;
+  const file = join(process.env.EDGEML_CI_STATE ?? '/var/lib/edgeml-ci', 'registry');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'localhost:5000';
+}
+
+async function why() {
+  if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 }).status !== 0) return 'no Docker engine';
+  const registry = registryAddress();
+  const ping = await fetch(`http://${registry}/v2/`).catch(() => undefined);
+  if (!ping?.ok) return `no anonymous registry at ${registry}`;
+  const base = /^FROM (\S+) AS build$/m.exec(readFileSync(join(root, 'generated/text-orientation/modules/orientation/Dockerfile.amd64'), 'utf8'))?.[1];
+  if (base && spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0) return `base image ${base} not available offline`;
+  return undefined;
+}
+
+function spec(armUrl, registry) {
+  return `edgeml: 1
+name: e2e-wf
+description: One generated scoring module, built and pushed by apply.
+task: image-classification
+model:
+  source:
+    file: model.onnx
+  labels: ["0", "180"]
+  preprocess:
+    width: 192
+    height: 48
+    resize: pad-right
+    padValue: 0
+    mean: [0.5, 0.5, 0.5]
+    std: [0.5, 0.5, 0.5]
+  postprocess:
+    format: classification
+    activation: none
+    topK: 2
+target:
+  platform: amd64
+  device: generic
+  os: debian-12
+  runtime: "1.5"
+azure:
+  resourceGroup: e2e-rg
+  location: westeurope
+  iotHub:
+    name: e2e-hub
+  registry:
+    address: ${registry}
+  device:
+    id: e2e-edge
+  endpoints:
+    resourceManager: ${armUrl}
+modules:
+  scorer:
+    type: scoring
+    port: 8080
+`;
+}
+
+const reason = await why();
+if (reason) {
+  console.log(`NOTICE: ${reason}; the apply-with-a-real-image test was skipped (run .ci/docker-setup.sh).`);
+  test.skip('apply builds, checks, pushes and deploys a generated image', () => {});
+} else {
+  test('apply builds, checks, pushes and deploys a generated image; a second apply rebuilds and writes nothing', async () => {
+    const az = await startAzureFixtures({ deviceBehavior: { delayMs: 20 } });
+    Object.assign(process.env, az.env);
+    const dir = mkdtempSync(join(tmpdir(), 'edgeml-e2e-'));
+    const registry = registryAddress();
+    let image;
+    try {
+      copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'model.onnx'));
+      writeFileSync(join(dir, 'spec.yaml'), spec(az.armUrl, registry));
+      const run = async (args) => {
+        let stdout = '';
+        let stderr = '';
+        const io = {
+          stdout: { write: (t) => (stdout += t), isTTY: false },
+          stderr: { write: (t) => (stderr += t), isTTY: false },
+          env: { ...process.env, EDGEML_APPLY_POLL_MS: '10', EDGEML_DOCKER_BUILD_NETWORK: 'host', NO_COLOR: '1' },
+          cwd: dir,
+        };
+        return { code: await main(args, io), stdout, stderr };
+      };
+      const first = await run(['apply', 'spec.yaml', '--timeout', '60']);
+      assert.is(first.code, 0, first.stdout + first.stderr);
+      assert.match(first.stdout, /✓ image scorer: build, check platform, push/);
+
+      const state = JSON.parse(readFileSync(join(dir, '.edgeml/state/e2e-wf.json'), 'utf8'));
+      image = state.images.scorer.ref;
+      // The image apply pushed is the one compile's build script names and the manifest runs.
+      const compiled = await run(['compile', 'spec.yaml', '--out', 'out']);
+      assert.is(compiled.code, 0, compiled.stderr);
+      const script = readFileSync(join(dir, 'out/scripts/03-build-push.sh'), 'utf8');
+      assert.ok(script.includes(`'${image}'`), `${image} in\n${script.split('\n').filter((l) => l.startsWith('build_and_push ')).join('\n')}`);
+      assert.is(az.device.moduleTwin('e2e-edge', '$edgeAgent').desired.modules.scorer.settings.image, image);
+      const [, repository, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(image);
+      const head = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+      assert.is(head.headers.get('docker-content-digest'), state.images.scorer.digest);
+      const inspected = JSON.parse(execFileSync('docker', ['image', 'inspect', image], { encoding: 'utf8' }))[0];
+      assert.is(`${inspected.Os}/${inspected.Architecture}`, 'linux/amd64');
+
+      az.requests.clear();
+      const second = await run(['apply', 'spec.yaml', '--timeout', '60']);
+      assert.is(second.code, 0, second.stdout + second.stderr);
+      assert.match(second.stdout, /– image scorer \(unchanged, sha256:/);
+      assert.equal(mutatingRequests(az.requests), []);
+    } finally {
+      if (image) spawnSync('docker', ['image', 'rm', '-f', image], { stdio: 'ignore' });
+      await az.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test.run();
