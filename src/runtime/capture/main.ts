@@ -65,9 +65,13 @@ async function main(): Promise<void> {
   await Promise.allSettled([source.close(), view?.close(), sink.close()]);
   client.close();
   const { captured, sent, dropped, failed } = outcome.stats;
-  const why = outcome.reason instanceof Error ? outcome.reason.message : outcome.reason;
-  log(`capture: stopped (${why}): ${captured} frames captured, ${sent} sent, ${dropped} dropped while busy, ${failed} failed.`);
-  if (outcome.reason instanceof Error) process.exitCode = 1;
+  const failure = outcome.reason instanceof Error ? outcome.reason : undefined;
+  log(`capture: stopped (${failure ? 'error' : outcome.reason}): ${captured} frames captured, ${sent} sent, ${dropped} dropped while busy, ${failed} failed.`);
+  if (failure) {
+    // Last, so whoever reads the tail of the log (e.g. `edgeml run`) sees the cause.
+    log(`capture: ${failure.message}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,174 @@
+// `edgeml run` as a user runs it (node bin/edgeml.js): frames go from the capture module through the real scoring
+// module to upstream, routed by the spec's routes (which route carried which message is asserted); --out, --frames,
+// --duration, Ctrl-C (exit 0, no process left), a video source, a skipped container module, and failures.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasFfmpeg, makeTestVideo } from '../fixtures/video/make-video.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const spec = 'specs/text-orientation.yaml';
+const work = mkdtempSync(join(tmpdir(), 'edgeml-runcmd-'));
+const env = { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'tcp://127.0.0.1:9' };
+
+const edgeml = (args, options = {}) => {
+  const r = spawnSync(process.execPath, ['bin/edgeml.js', ...args], { cwd: root, encoding: 'utf8', env, timeout: 120_000, ...options });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const lines = (text) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+/** Processes still running from any local run (their config files live in an edgeml-run-* temp folder). */
+const leftovers = () =>
+  spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => /edgeml-run-[^/\s]+\/[^/\s]+\/config\.json/.test(l));
+
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+test('frames flow capture → scoring → routes → upstream; each message names the route that carried it', () => {
+  const r = edgeml(['run', spec, '--frames', '6']);
+  assert.is(r.code, 0, r.stderr);
+  const messages = lines(r.stdout);
+  assert.is(messages.length, 6);
+  for (const m of messages) {
+    const expected = m.properties.frameOrigin.includes('rotated') ? '180' : '0';
+    assert.is(m.body.predictions[0].tagName, expected, `${m.properties.frameOrigin} is classified ${expected}`);
+    assert.ok(m.body.predictions[0].probability > 0.9);
+    // upsideDown (priority 0) wins for '180'; the catch-all allLines (priority 5) carries the rest, once each.
+    assert.is(m.route, expected === '180' ? 'upsideDown' : 'allLines');
+    assert.is(m.priority, expected === '180' ? 0 : 5);
+    assert.equal(m.from, { module: 'scanner', output: 'lines' });
+    assert.is(m.systemProperties.contentType, 'application/json');
+    assert.is(m.systemProperties.contentEncoding, 'utf-8');
+  }
+  assert.equal(messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6]);
+  assert.equal(
+    messages.slice(0, 4).map((m) => m.properties.frameOrigin),
+    ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'],
+    'folder order, then it loops',
+  );
+  assert.match(r.stderr, 'stopped (frames)');
+  assert.match(r.stderr, /by route: upsideDown 3, allLines 3/);
+  assert.equal(leftovers(), []);
+});
+
+test('--out appends upstream messages to a file instead of stdout; --duration stops the run', () => {
+  const out = join(work, 'upstream.jsonl');
+  writeFileSync(out, '{"earlier":true}\n');
+  const started = Date.now();
+  const r = edgeml(['run', spec, '--out', out, '--duration', '3']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, '');
+  const written = lines(readFileSync(out, 'utf8'));
+  assert.equal(written[0], { earlier: true }, 'appended, not overwritten');
+  assert.ok(written.length >= 2, `at least one message in 3 s at 2 fps, got ${written.length - 1}`);
+  assert.ok(written.slice(1).every((m) => m.route === 'upsideDown' || m.route === 'allLines'));
+  assert.match(r.stderr, 'stopped (duration)');
+  assert.ok(Date.now() - started < 60_000);
+});
+
+test('Ctrl-C (SIGINT) stops every module and exits 0', async () => {
+  const child = spawn(process.execPath, ['bin/edgeml.js', 'run', spec], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no upstream message within 60 s: ${stderr}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  assert.ok(leftovers().length >= 2, 'scoring and capture children are running');
+  child.kill('SIGINT');
+  const { code, signal } = await exited;
+  assert.is(signal, null);
+  assert.is(code, 0, stderr);
+  assert.match(stderr, 'stopped (signal)');
+  assert.equal(leftovers(), [], 'no module process outlives the run');
+});
+
+test('a video source through ffmpeg; a container module is skipped with the reason when no Docker engine answers', () => {
+  if (!hasFfmpeg()) {
+    console.log('NOTICE: ffmpeg is not installed; the video-source run is skipped (apt-get install ffmpeg).');
+    return;
+  }
+  const dir = join(work, 'video-spec');
+  mkdirSync(join(dir, 'models'), { recursive: true });
+  copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'models/model.onnx'));
+  makeTestVideo(dir, { name: 'clip.mp4', seconds: 2, rate: 10, size: '320x64' });
+  writeFileSync(
+    join(dir, 'spec.yaml'),
+    `edgeml: 1
+name: video-run
+task: image-classification
+model:
+  source: { file: models/model.onnx }
+  labels: ["0", "180"]
+  preprocess: { width: 192, height: 48, resize: pad-right, padValue: 0, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }
+  postprocess: { format: classification, activation: none, topK: 2 }
+target: { platform: amd64, device: generic, os: debian-12, runtime: "1.5" }
+azure:
+  resourceGroup: rg
+  location: westeurope
+  iotHub: { name: video-run-hub }
+  registry: { address: localhost:5000 }
+  device: { id: dev1 }
+modules:
+  scorer: { type: scoring, port: 8080 }
+  cam:
+    type: image-capture
+    source: { video: clip.mp4 }
+    fps: 5
+    loop: false
+    resize: { width: 160, height: 32 }
+    sendTo: scorer
+    output: results
+  sensor:
+    type: container
+    image: mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5
+routes:
+  - { name: toCloud, from: cam.results, to: upstream }
+`,
+  );
+  const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '3']);
+  assert.is(r.code, 0, r.stderr);
+  const messages = lines(r.stdout);
+  assert.is(messages.length, 3);
+  assert.ok(messages.every((m) => m.route === 'toCloud' && m.from.module === 'cam' && m.from.output === 'results'));
+  assert.ok(messages.every((m) => /^video 'clip\.mp4' frame \d+$/.test(m.properties.frameOrigin)));
+  assert.ok(messages.every((m) => ['0', '180'].includes(m.body.predictions[0].tagName)));
+  assert.is(messages[0].systemProperties.connectionDeviceId, 'dev1');
+  assert.match(r.stderr, /warning EML7104: Container module 'sensor' is not run locally: no Docker engine is reachable/);
+});
+
+test('bad flags exit 2; a module that cannot start exits 1 with a one-line reason and no stack', () => {
+  const bad = edgeml(['run', spec, '--frames', '0']);
+  assert.is(bad.code, 2);
+  assert.match(bad.stderr, "error EML7101: --frames must be a positive number, not '0'.");
+
+  // The checks only see that the video exists; ffmpeg finds out it is not a video, and the capture module exits.
+  const dir = join(work, 'broken');
+  mkdirSync(join(dir, 'models/text-orientation'), { recursive: true });
+  mkdirSync(join(dir, 'samples/text'), { recursive: true });
+  copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'models/text-orientation/model.onnx'));
+  for (const f of ['text-rotated.jpg', 'text-upright.jpg']) copyFileSync(join(root, 'specs/samples/text', f), join(dir, 'samples/text', f));
+  writeFileSync(join(dir, 'broken.mp4'), 'this is not a video');
+  writeFileSync(join(dir, 'spec.yaml'), readFileSync(join(root, spec), 'utf8').replace('folder: samples/text', 'video: broken.mp4'));
+  const r = edgeml(['run', join(dir, 'spec.yaml'), '--duration', '30']);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /spec\.yaml:\d+:\d+ - error EML7103: Module 'scanner' stopped unexpectedly \(exit 1\): ffmpeg stopped reading video 'broken\.mp4'/);
+  assert.not.match(r.stderr, '    at ');
+  assert.is(r.stdout, '');
+  assert.equal(leftovers(), []);
+});
+
+test.run();
