@@ -291,6 +291,10 @@ test('slow answers hit the per-attempt timeout and are retried', async () => {
   assert.is(device.deviceId, 'edge-3');
   assert.ok(Date.now() - started < 550, 'did not wait for the slow answer');
   assert.is(slowHub.stats.retries, 1);
+  // The abandoned attempt's connection was closed by the client, not left hanging (it would keep the CLI alive).
+  await new Promise((r) => setTimeout(r, 700 - (Date.now() - started)));
+  const slowEntry = az.requests.where({ path: '/devices/edge-3', fault: 'slow' }).at(-1);
+  assert.is(slowEntry.clientGone, true);
 });
 
 test('persistent 503 ends in a retryable ProviderError after maxAttempts', async () => {

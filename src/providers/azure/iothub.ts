@@ -1,6 +1,8 @@
 // IotHubProvider on the real IoT Hub service SDK (azure-iothub Registry): edge device identities, deployments on
 // one device (applyConfigurationContent), at-scale/layered configurations, device and module twins. Apply stage.
 // Every call goes through providers/retry.ts and is counted; the owner key never appears in errors or logs.
+import https from 'node:https';
+import type { Socket } from 'node:net';
 import iothub from 'azure-iothub';
 import type { Registry as RegistryType, Configuration } from 'azure-iothub';
 import {
@@ -35,9 +37,30 @@ interface SdkError {
   response?: { statusCode?: number; headers?: Record<string, string | string[] | undefined> };
 }
 
-/** The SDK's private REST client; used only to send If-Match on configuration delete, which Registry cannot. */
+/**
+ * The SDK's private REST client. Used to send If-Match on configuration delete (Registry cannot) and to give its
+ * HTTP layer our agent (Http.setOptions reads `http.agent`).
+ */
 interface RestApiClientLike {
   executeApiCall(method: string, path: string, headers: Record<string, string> | null, body: unknown, done: (err?: Error) => void): void;
+  setOptions?(options: { http: { agent: https.Agent } }): void;
+}
+
+/**
+ * Keep-alive HTTPS agent whose sockets are destroyed after `idleMs` without data. azure-iothub offers no request
+ * timeout, and an abandoned request on a hung connection would keep the CLI process alive.
+ */
+class IdleTimeoutAgent extends https.Agent {
+  constructor(private readonly idleMs: number) {
+    super({ keepAlive: true });
+  }
+  override createConnection(...args: Parameters<https.Agent['createConnection']>): ReturnType<https.Agent['createConnection']> {
+    const socket = super.createConnection(...args) as Socket | undefined;
+    socket?.setTimeout(this.idleMs, () => {
+      socket.destroy(Object.assign(new Error(`No data from the IoT hub for ${this.idleMs} ms.`), { code: 'ETIMEDOUT' }));
+    });
+    return socket;
+  }
 }
 
 export function createIotHubProvider(options: IotHubProviderOptions): IotHubProvider {
@@ -52,6 +75,8 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
     throw toProviderError(error, 'iothub.connect', redactor);
   }
   const hostName = parsed.HostName;
+  const restClient = (registry as unknown as { _restApiClient?: RestApiClientLike })._restApiClient;
+  restClient?.setOptions?.({ http: { agent: new IdleTimeoutAgent(options.retry?.attemptTimeoutMs ?? defaultRetryOptions.attemptTimeoutMs) } });
   const send = createSender(stats, redactor, options);
 
   async function getOrUndefined<T>(operation: string, run: () => Promise<T>): Promise<T | undefined> {
@@ -183,7 +208,7 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
     },
 
     async deleteConfiguration(id, etag) {
-      const client = (registry as unknown as { _restApiClient?: RestApiClientLike })._restApiClient;
+      const client = restClient;
       if (etag === undefined || !client) {
         await getOrUndefinedWrite('iothub.deleteConfiguration', 'DELETE', () => registry.removeConfiguration(id));
         return;
