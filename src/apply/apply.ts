@@ -9,7 +9,6 @@ import { resolveContent, secretReferences } from '../plan/secrets.js';
 import { CREATED_REGISTRY_PASSWORD_ENV, CREATED_REGISTRY_USERNAME_ENV } from '../render/manifest/secrets.js';
 import type { DockerProvider } from '../providers/docker/docker-provider.js';
 import type { ConvergenceReport, Clock } from './convergence.js';
-import { describeModuleProblem } from './convergence.js';
 import { deployToDevice, waitForDevice } from './deploy-device.js';
 import { deployToFleet, type FleetResult } from './deploy-fleet.js';
 import { ensureEdgeDevice, ensureResources, type EnsureContext } from './ensure-resources.js';
@@ -158,4 +157,3 @@ export function convergenceReportText(report: ConvergenceReport): string {
   return lines.join('\n');
 }
 
-export { describeModuleProblem };

@@ -124,6 +124,13 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     assert.is(changedPlan.code, 2);
     assert.match(changedPlan.stdout, /~ image = "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5" -> "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\.1"/);
 
+    const shown = await run(['apply', spec, '--show-connection-string']);
+    assert.is(shown.code, 0, shown.stderr);
+    assert.is(shown.stdout.split('Device connection string: HostName=').length - 1, 1, 'printed exactly once');
+    assert.not.ok(readFileSync(join(dir, '.edgeml/state/cli-wf.json'), 'utf8').includes('SharedAccessKey'));
+    const deviceKey = /SharedAccessKey=(\S+)/.exec(shown.stdout)[1];
+    outputs.splice(outputs.indexOf(shown.stdout), 1);
+
     const status = await run(['status', spec]);
     assert.is(status.code, 0, status.stderr);
     assert.match(status.stdout, /Device cli-edge: converged/);
@@ -145,7 +152,7 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     assert.not.ok(existsSync(join(dir, '.edgeml/state/cli-wf.json')));
 
     const all = outputs.join('\n');
-    for (const secret of [sensorToken, az.hubOwnerKey, az.clientSecret]) assert.not.ok(all.includes(secret), 'a secret reached the output');
+    for (const secret of [sensorToken, az.hubOwnerKey, az.clientSecret, deviceKey]) assert.not.ok(all.includes(secret), 'a secret reached the output');
   });
 });
 

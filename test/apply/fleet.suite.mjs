@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
 import { runApply } from '../../dist/apply/apply.js';
 import { readState } from '../../dist/apply/state.js';
+import { readStatus, renderStatusText } from '../../dist/apply/status.js';
 import { createProgress } from '../../dist/apply/progress.js';
 import { computePlan } from '../../dist/plan/compute-plan.js';
 import { renderPlanText } from '../../dist/plan/render-text.js';
@@ -68,6 +69,10 @@ test('fleet apply creates <id>-<hash>, waits for the devices, and converges; re-
     assert.equal(readState(tmp.state, 'wf').configurations, [desired.configurationId]);
     for (const id of devices) assert.is(az.device.moduleTwin(id, '$edgeAgent').desired.modules.detector.env.API_KEY.value, apiKeyValue);
     assert.is(az.device.moduleTwin('other-device', '$edgeAgent').desired.modules, undefined);
+
+    const status = await readStatus(desired.azure, makeProviders(az, desired.azure));
+    assert.equal(status.configurations, [{ id: desired.configurationId, priority: 10, metrics: { targeted: 3, applied: 3, succeeded: 3, failed: 0 } }]);
+    assert.match(renderStatusText(status), new RegExp(`^${desired.configurationId}\\s+10\\s+3\\s+3\\s+3\\s+0$`, 'm'));
 
     az.requests.clear();
     const again = await applyFleet(az, tmp, desired);
