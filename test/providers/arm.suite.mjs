@@ -205,26 +205,30 @@ test('deleting a group removes what is in it', async () => {
   assert.is(await arm.getIotHub('rg-two', 'hub-two'), undefined);
 });
 
-test('connectAzure builds providers from the IR endpoints and shares one request counter', async () => {
-  const { connectAzure } = await import('../../dist/providers/azure/index.js');
-  const azureIr = { resourceGroup: 'rg-ir', location: loc, endpoints: { resourceManager: az.armUrl, authority: az.authorityHost } };
-  const conn = connectAzure(azureIr, { pollIntervalMs: 5, retry: fastRetry });
-  assert.is(conn.subscriptionId, az.subscriptionId, 'falls back to AZURE_SUBSCRIPTION_ID');
-  await conn.arm.ensureResourceGroup('rg-ir', loc);
-  await conn.arm.ensureIotHub('rg-ir', 'hub-ir', { location: loc, sku: 'S1', units: 1 });
-  const hub = conn.iotHub(await conn.arm.getIotHubOwnerConnectionString('rg-ir', 'hub-ir'));
-  const before = conn.stats.total;
+test('one RequestStats shared by both providers counts ARM and IoT Hub calls', async () => {
+  const { createRequestStats } = await import('../../dist/providers/types.js');
+  const stats = createRequestStats();
+  const shared = createArmProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, authorityHost: az.authorityHost, pollIntervalMs: 5, retry: fastRetry, stats });
+  await shared.ensureResourceGroup('rg-ir', loc);
+  await shared.ensureIotHub('rg-ir', 'hub-ir', { location: loc, sku: 'S1', units: 1 });
+  const hub = createIotHubProvider({ connectionString: await shared.getIotHubOwnerConnectionString('rg-ir', 'hub-ir'), stats });
+  assert.is(hub.stats, stats);
+  const before = { ...stats.byMethod };
   await hub.getDevice('nobody');
-  assert.is(conn.stats.total, before + 1);
-  await conn.arm.deleteResourceGroup('rg-ir');
-  let missing;
+  assert.is(stats.byMethod.GET, before.GET + 1);
+  await shared.deleteResourceGroup('rg-ir');
+  assert.is(stats.byMethod.DELETE, 1);
+});
+
+test('a missing subscription id is refused before any request', () => {
+  let error;
   try {
-    connectAzure(azureIr, { env: {} });
-  } catch (error) {
-    missing = error;
+    createArmProvider({ subscriptionId: '', endpoint: az.armUrl });
+  } catch (e) {
+    error = e;
   }
-  // process.env still has the subscription; an explicit empty env has none.
-  assert.is(missing?.code, 'SubscriptionMissing');
+  assert.ok(error instanceof ProviderError);
+  assert.is(error.code, 'SubscriptionMissing');
 });
 
 test.after(async () => {

@@ -5,9 +5,14 @@ import { startAzureFixtures } from '../fixtures/azure/index.mjs';
 
 const az = await startAzureFixtures();
 Object.assign(process.env, az.env);
-const { connectAzure } = await import('../../dist/providers/azure/index.js');
+const { createArmProvider } = await import('../../dist/providers/azure/arm.js');
+const { createIotHubProvider } = await import('../../dist/providers/azure/iothub.js');
 const { SecretValue } = await import('../../dist/providers/types.js');
-const conn = connectAzure({ endpoints: { resourceManager: az.armUrl, authority: az.authorityHost } }, { pollIntervalMs: 5, retry: { baseDelayMs: 1, maxAttempts: 3 } });
+const retry = { baseDelayMs: 1, maxAttempts: 3 };
+const conn = {
+  arm: createArmProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, authorityHost: az.authorityHost, pollIntervalMs: 5, retry }),
+  iotHub: (connectionString) => createIotHubProvider({ connectionString, retry }),
+};
 const secrets = [az.clientSecret, az.hubOwnerKey];
 try {
   await conn.arm.ensureResourceGroup('rg-log', 'westeurope');
