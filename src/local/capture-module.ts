@@ -36,7 +36,7 @@ export async function startCaptureModule(options: StartCaptureOptions): Promise<
   const path = new URL(capture.scoringUrl).pathname;
   const config = createCaptureConfig(ir, module, { scoringUrl: `${options.scoringBaseUrl}${path}`, mapPath: (p) => resolve(ir.specDir, p) });
   const secretEnv = 'urlEnv' in config.source ? [config.source.urlEnv] : [];
-  const { env, missing } = moduleEnvironment(module, options.env);
+  const { env, missing } = moduleEnvironment(module, options.env, { EDGEML_VIEW_HOST: '127.0.0.1' });
   for (const name of secretEnv) {
     const value = options.env[name];
     if (value === undefined) missing.push(name);

@@ -71,7 +71,10 @@ test('ffmpeg video source loops and stops on close; a bad file is a one-line err
   const video = makeTestVideo(work, { name: 'short.mp4', seconds: 1, rate: 10 });
   const source = createFfmpegSource({ input: { kind: 'video', path: video, loop: true }, fps: 5, description: 'short' });
   for (let i = 0; i < 12; i++) assert.ok(await source.next(), `frame ${i} (past the end of a 1 s clip at 5 fps)`);
+  await sleep(300); // let ffmpeg fill the queue and block on the paused pipe
+  const t = performance.now();
   await source.close();
+  assert.ok(performance.now() - t < 1500, `close() does not wait for the SIGKILL fallback: ${Math.round(performance.now() - t)} ms`);
   assert.is(await source.next(), undefined);
 
   const bogus = join(work, 'bogus.mp4');

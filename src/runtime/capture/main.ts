@@ -51,8 +51,9 @@ async function main(): Promise<void> {
   if (config.view) {
     view = createViewServer({ name: config.name, minScore: config.view.minScore, fps: config.fps, log });
     try {
-      const port = await view.listen(config.view.port);
-      log(`capture: live view on port ${port}`);
+      // EDGEML_VIEW_HOST lets a local run (`edgeml run`) keep the view on loopback; in a container it listens on all.
+      const port = await view.listen(config.view.port, process.env.EDGEML_VIEW_HOST || undefined);
+      log(`capture: live view on http://${process.env.EDGEML_VIEW_HOST || 'localhost'}:${port}/`);
     } catch (error) {
       // The view is a convenience: a taken port must not stop frames flowing.
       log(`capture: live view disabled: cannot listen on port ${config.view.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
