@@ -15,6 +15,7 @@ import type { RenderContext, RenderedFile } from '../render/types.js';
 import type { ConfigurationContent } from '../providers/types.js';
 import type { DesiredDeployment, DesiredImage } from '../plan/desired.js';
 import type { TarEntry } from '../providers/docker/tar.js';
+import { applyDiagnostic } from './errors.js';
 
 export interface DesiredResult {
   desired?: DesiredDeployment;
@@ -42,13 +43,13 @@ export function desiredFromRender(ctx: RenderContext): DesiredResult {
   let configurationId: string | undefined;
   if (ir.azure.deployment.kind === 'fleet') {
     const file = byPath.get(FLEET_MANIFEST_FILE);
-    if (!file) throw new Error(`render produced no ${FLEET_MANIFEST_FILE}`);
+    if (!file) return { diagnostics: [...rendered.diagnostics, applyDiagnostic('renderFailed', { reason: `render produced no ${FLEET_MANIFEST_FILE}` })] };
     const body = JSON.parse(textOf(file)) as { id: string; content: ConfigurationContent };
     content = body.content;
     configurationId = body.id;
   } else {
     const file = byPath.get(DEVICE_MANIFEST_FILE);
-    if (!file) throw new Error(`render produced no ${DEVICE_MANIFEST_FILE}`);
+    if (!file) return { diagnostics: [...rendered.diagnostics, applyDiagnostic('renderFailed', { reason: `render produced no ${DEVICE_MANIFEST_FILE}` })] };
     content = JSON.parse(textOf(file)) as ConfigurationContent;
   }
 

@@ -22,6 +22,12 @@ export const applyMessages = defineMessages({
     text: (d: { name: string }) => `The deployment needs the secret '${d.name}' but the environment variable '${d.name}' is not set.`,
     hint: (d: { name: string }) => `Export ${d.name} before running apply.`,
   },
+  renderFailed: {
+    code: 'EML6004',
+    category: 'error',
+    text: (d: { reason: string }) => `The deployment manifest could not be rendered: ${d.reason}.`,
+    hint: () => 'Run `edgeml compile` to see the render diagnostics.',
+  },
   subscriptionMissing: {
     code: 'EML6005',
     category: 'error',
