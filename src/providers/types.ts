@@ -208,7 +208,7 @@ export interface ArmProvider {
   getIotHub(resourceGroup: string, name: string): Promise<IotHubInfo | undefined>;
   ensureIotHub(resourceGroup: string, name: string, settings: IotHubSettings): Promise<IotHubInfo>;
   deleteIotHub(resourceGroup: string, name: string): Promise<void>;
-  /** The `iothubowner` policy's connection string. Throws ProviderError('KeyNotFound') when the policy is missing. */
+  /** The `iothubowner` policy's connection string. Throws ProviderError('KeyNameNotFound') when the policy is missing. */
   getIotHubOwnerConnectionString(resourceGroup: string, name: string): Promise<SecretValue>;
 
   getRegistry(resourceGroup: string, name: string): Promise<RegistryInfo | undefined>;

@@ -118,6 +118,16 @@ test('missing things: get returns undefined, ensure in a missing group fails wit
   assert.is(error.retryable, false);
   const keyError = await rejects(arm.getIotHubOwnerConnectionString('rg-edge', 'hub-missing'));
   assert.is(keyError.code, 'ResourceNotFound');
+  const state = az.arm.hubs.get('rg-edge/hub-edge');
+  const saved = state.policies;
+  state.policies = saved.filter((p) => p.keyName !== 'iothubowner');
+  try {
+    const noPolicy = await rejects(arm.getIotHubOwnerConnectionString('rg-edge', 'hub-edge'));
+    assert.is(noPolicy.code, 'KeyNameNotFound');
+    assert.is(noPolicy.status, 404);
+  } finally {
+    state.policies = saved;
+  }
 });
 
 test('api-version is checked by the fixture (what the SDK sends is accepted, others are not)', async () => {

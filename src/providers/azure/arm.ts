@@ -113,7 +113,7 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
       const hub = await this.getIotHub(resourceGroup, name);
       if (!hub) throw new ProviderError({ code: 'ResourceNotFound', status: 404, message: `${operation} failed: IoT hub '${name}' was not found in resource group '${resourceGroup}'.`, operation });
       const rule = await call(() => iothub.iotHubResource.getKeysForKeyName(resourceGroup, name, 'iothubowner'), operation, redactor);
-      if (!rule.primaryKey) throw new ProviderError({ code: 'KeyNotFound', message: `${operation} failed: the 'iothubowner' policy of '${name}' has no key.`, operation });
+      if (!rule.primaryKey) throw new ProviderError({ code: 'KeyNameNotFound', message: `${operation} failed: the 'iothubowner' policy of '${name}' has no key.`, operation });
       redactor.add(rule.primaryKey);
       redactor.add(rule.secondaryKey);
       return new SecretValue(`HostName=${hub.hostName};SharedAccessKeyName=iothubowner;SharedAccessKey=${rule.primaryKey}`);
