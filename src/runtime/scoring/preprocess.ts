@@ -67,7 +67,7 @@ async function openImage(bytes: Uint8Array): Promise<{ image: sharp.Sharp; width
       const image = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
       return { image, width: bmp.width, height: bmp.height };
     } catch (error) {
-      if (error instanceof BmpError) throw new InputError(error.message.includes('size') ? 413 : 400, error.message);
+      if (error instanceof BmpError) throw new InputError(error.tooLarge ? 413 : 400, error.message);
       throw error;
     }
   }
