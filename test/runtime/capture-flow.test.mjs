@@ -68,7 +68,8 @@ test('ffmpeg video source yields valid JPEG frames at the configured rate, then 
 
 test('ffmpeg video source loops and stops on close; a bad file is a one-line error', async () => {
   if (!ffmpeg) return;
-  const video = makeTestVideo(work, { name: 'short.mp4', seconds: 1, rate: 10 });
+  // Large frames, so the paused pipe fills and ffmpeg blocks on its write.
+  const video = makeTestVideo(work, { name: 'short.mp4', seconds: 1, rate: 10, size: '1280x720' });
   const source = createFfmpegSource({ input: { kind: 'video', path: video, loop: true }, fps: 5, description: 'short' });
   for (let i = 0; i < 12; i++) assert.ok(await source.next(), `frame ${i} (past the end of a 1 s clip at 5 fps)`);
   await sleep(300); // let ffmpeg fill the queue and block on the paused pipe

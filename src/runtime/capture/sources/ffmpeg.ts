@@ -120,10 +120,13 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FrameSource {
       if (reconnectTimer) clearTimeout(reconnectTimer);
       const proc = child;
       settle();
-      if (!proc || proc.exitCode !== null) return;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      // Drain what ffmpeg still writes: blocked on a full pipe, it would not act on SIGTERM.
+      proc.stdout?.removeAllListeners('data');
+      proc.stdout?.resume();
       await new Promise<void>((resolve) => {
         const kill = setTimeout(() => proc.kill('SIGKILL'), 2000);
-        proc.once('close', () => {
+        proc.once('exit', () => {
           clearTimeout(kill);
           resolve();
         });
