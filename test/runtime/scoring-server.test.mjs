@@ -166,6 +166,7 @@ test('bad requests get clear 4xx JSON errors and the server keeps answering', as
   await expectError(await postForm(`${base}/image`, [['other', Buffer.alloc(0), '']]), 400, /imageData|empty/);
   await expectError(await postForm(`${base}/score`, [['a', upright], ['a', rotated]]), 400, /more than once/);
   await expectError(await postForm(`${base}/score`, [['a', Buffer.from('garbage')]]), 400, /not an image/);
+  await expectError(await postForm(`${base}/score`, [['good', upright], ['broken', Buffer.from('garbage')]]), 400, /^Field 'broken': .*not an image/);
   await stillServes();
 });
 

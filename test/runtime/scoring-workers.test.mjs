@@ -47,6 +47,12 @@ test('input errors keep their name and status across the thread boundary', async
     assert.is(error.status, 400);
   }
   assert.is((await scorer.score(upright)).predictions[0].label, '0', 'the worker keeps serving');
+  try {
+    await scorer.scoreBatch([upright, Buffer.from('garbage')]);
+    assert.unreachable();
+  } catch (error) {
+    assert.equal([error.status, error.imageIndex], [400, 1], 'the bad image of a batch is named');
+  }
 });
 
 test('a model that cannot load rejects creation with the reason, and no worker is left running', async () => {

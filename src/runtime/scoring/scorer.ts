@@ -7,6 +7,7 @@ import { createDecoder, type Decoder, type OutputTensor, type Prediction } from 
 import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
 import { createInputData, inputDims, prepareImage, type PreparedImage, type ResolvedInput } from './preprocess.js';
 import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
+import { InputError } from '../shared/input-error.js';
 
 export interface Timings {
   /** Decode, resize and tensor writing. */
@@ -153,29 +154,34 @@ function buildScorer(
     return results;
   };
 
-  const prepareTimed = async (bytes: Uint8Array): Promise<{ prepared: PreparedImage; started: number; ms: number }> => {
+  const prepareTimed = async (bytes: Uint8Array, index = 0): Promise<{ prepared: PreparedImage; started: number; ms: number }> => {
     const started = performance.now();
-    const prepared = await prepareImage(bytes, input);
-    return { prepared, started, ms: performance.now() - started };
+    try {
+      const prepared = await prepareImage(bytes, input);
+      return { prepared, started, ms: performance.now() - started };
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(error.status, error.message, index);
+      throw error;
+    }
   };
 
-  const score = async (bytes: Uint8Array): Promise<ScoreResult> => {
-    const p = await prepareTimed(bytes);
+  const scoreAt = async (bytes: Uint8Array, index: number): Promise<ScoreResult> => {
+    const p = await prepareTimed(bytes, index);
     return (await runPrepared([p.prepared], [p.started], [p.ms]))[0]!;
   };
 
   return {
     summary,
     description,
-    score,
+    score: (bytes) => scoreAt(bytes, 0),
     async scoreBatch(images) {
       if (images.length === 0) return [];
       if (!(decoder.batchable && input.dynamicBatch) || images.length === 1) {
         const results: ScoreResult[] = [];
-        for (const image of images) results.push(await score(image));
+        for (const [index, image] of images.entries()) results.push(await scoreAt(image, index));
         return results;
       }
-      const prepared = await Promise.all(images.map(prepareTimed));
+      const prepared = await Promise.all(images.map((image, index) => prepareTimed(image, index)));
       return runPrepared(prepared.map((p) => p.prepared), prepared.map((p) => p.started), prepared.map((p) => p.ms));
     },
     async close() {

@@ -143,7 +143,7 @@ function ownedCopy(bytes: Uint8Array): Uint8Array {
 }
 
 function rebuild(error: SerializedError): Error {
-  if (error.name === 'InputError' && error.status) return new InputError(error.status as InputErrorStatus, error.message);
+  if (error.name === 'InputError' && error.status) return new InputError(error.status as InputErrorStatus, error.message, error.imageIndex);
   if (error.name === 'ModelLoadError') return new ModelLoadError(error.message);
   const rebuilt = new Error(error.message);
   rebuilt.name = error.name;

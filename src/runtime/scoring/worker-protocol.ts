@@ -14,6 +14,8 @@ export interface SerializedError {
   message: string;
   /** Set for InputError: the HTTP status to answer. */
   status?: number;
+  /** Set for InputError about one image of a batch. */
+  imageIndex?: number;
 }
 
 export type ToWorker = { type: 'score'; id: number; images: Uint8Array[] } | { type: 'close' };
@@ -28,8 +30,13 @@ export type FromWorker =
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
-    const status = (error as { status?: unknown }).status;
-    return { name: error.name, message: error.message, ...(typeof status === 'number' ? { status } : {}) };
+    const { status, imageIndex } = error as { status?: unknown; imageIndex?: unknown };
+    return {
+      name: error.name,
+      message: error.message,
+      ...(typeof status === 'number' ? { status } : {}),
+      ...(typeof imageIndex === 'number' ? { imageIndex } : {}),
+    };
   }
   return { name: 'Error', message: String(error) };
 }

@@ -8,6 +8,8 @@ export class InputError extends Error {
   constructor(
     readonly status: InputErrorStatus,
     message: string,
+    /** Which image of a batch the problem is about, so the server can name the request field. */
+    readonly imageIndex?: number,
   ) {
     super(message);
   }
