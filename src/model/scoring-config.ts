@@ -2,7 +2,7 @@
 // spec left open (input name, size, layout, element type, decoder outputs) from the model's introspection.
 // Model stage, pure: the compiler writes the result as JSON into the module's build context; `edgeml test` uses it.
 import type { DecoderIR, ModuleIR, ScoringSettingsIR, WorkflowIR } from '../ir/types.js';
-import type { DecoderConfig, InputConfig, ResizeMode, ScoringConfig } from '../runtime/scoring/config.js';
+import type { DecoderConfig, InputConfig, ScoringConfig } from '../runtime/scoring/config.js';
 import { guessBoxesOutputs } from '../runtime/scoring/decoders/boxes.js';
 import { isFixed, readImageInputShape, readShapeAs } from '../runtime/scoring/model-metadata.js';
 import type { ModelInfo } from './model-info.js';
@@ -59,7 +59,7 @@ function createInputConfig(ir: WorkflowIR, info: ModelInfo | undefined): InputCo
     ...(layout ? { layout } : {}),
     ...(elementType ? { elementType } : {}),
     colorOrder: pre.colorOrder,
-    resize: pre.resize as ResizeMode,
+    resize: pre.resize,
     scale: pre.scale,
     mean: [...pre.mean],
     std: [...pre.std],

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { createWorkerScorer } from '../../dist/runtime/scoring/worker-pool.js';
+import { intraOpThreadsFor } from '../../dist/runtime/scoring/session.js';
 import { orientationConfig, FIXTURE_IMAGES } from '../helpers/onnx-configs.mjs';
 
 const upright = readFileSync(FIXTURE_IMAGES + 'text-upright.png');
@@ -76,6 +77,10 @@ test('after close, scoring is refused', async () => {
   } catch (error) {
     assert.match(error.message, /closed/);
   }
+});
+
+test('each worker gets its share of the cores, at least one thread', () => {
+  assert.equal([intraOpThreadsFor(1, 2), intraOpThreadsFor(2, 2), intraOpThreadsFor(4, 2), intraOpThreadsFor(2, 8), intraOpThreadsFor(3, 8)], [2, 1, 1, 4, 2]);
 });
 
 test.run();

@@ -1,5 +1,5 @@
-// Image preprocessing: decode (JPEG/PNG/WebP via sharp, sizes from image-header.ts; BMP via bmp.ts), fit to the network input (see geometry.ts)
-// and write the input tensor (NCHW/NHWC, float32 with scale/mean/std or raw uint8), one or many images per batch.
+// Image preprocessing: decode (JPEG/PNG/WebP via sharp, BMP via bmp.ts), fit to the network input (geometry.ts) and
+// write the input tensor (NCHW/NHWC, float32 with scale/mean/std or raw uint8), one or many images per batch.
 // Runtime stage, used by scorer.ts.
 import sharp from 'sharp';
 import type { InputConfig, InputElementType, Layout } from './config.js';
