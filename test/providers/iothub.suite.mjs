@@ -341,6 +341,32 @@ test('a malformed connection string is refused without echoing it', async () => 
   assert.not.ok(error.message.includes('c2VjcmV0'));
 });
 
+test('missing devices give DeviceNotFound where a value is required', async () => {
+  const noKey = await rejects(hub.getDeviceConnectionString('nobody'));
+  assert.equal([noKey.code, noKey.status], ['DeviceNotFound', 404]);
+  const noApply = await rejects(hub.applyContentOnDevice('nobody', manifest('x:1')));
+  assert.equal([noApply.code, noApply.status], ['DeviceNotFound', 404]);
+});
+
+test('the fixture checks SAS expiry, signature and api-version like the hub (raw HTTPS)', async () => {
+  const { SharedAccessSignature } = iothub;
+  const url = (version) => `https://${az.hubHost}/devices/edge-1?api-version=${version}`;
+  const token = (key, se) => SharedAccessSignature.create(az.hubHost, 'iothubowner', key, se).toString();
+  const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+  const ok = await fetch(url('2021-04-12'), { headers: { authorization: token(az.hubOwnerKey, inAnHour) } });
+  assert.is(ok.status, 200);
+  assert.is((await ok.json()).deviceId, 'edge-1');
+  const expired = await fetch(url('2021-04-12'), { headers: { authorization: token(az.hubOwnerKey, Math.floor(Date.now() / 1000) - 5) } });
+  assert.is(expired.status, 401);
+  assert.match((await expired.json()).Message, /^ErrorCode:IotHubUnauthorizedAccess;.*expired/);
+  const forged = await fetch(url('2021-04-12'), { headers: { authorization: token(Buffer.alloc(32, 1).toString('base64'), inAnHour) } });
+  assert.is(forged.status, 401);
+  const oldApi = await fetch(url('2016-11-14'), { headers: { authorization: token(az.hubOwnerKey, inAnHour) } });
+  assert.is(oldApi.status, 400);
+  assert.is(oldApi.headers.get('iothub-errorcode'), 'InvalidProtocolVersion');
+  rawSdkRequests.push(...az.requests.where({ path: '/devices/edge-1' }).slice(-4));
+});
+
 test('delete device; deleting again is a no-op', async () => {
   await hub.deleteDevice('edge-3');
   assert.is(await hub.getDevice('edge-3'), undefined);
