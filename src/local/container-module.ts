@@ -1,6 +1,8 @@
 // Runs a `container` module on a local Docker engine (dockerode) when one is reachable and its image is present;
 // otherwise says why it is skipped. Local stage (`edgeml run`). Host ports bind to loopback only; the container is
 // removed when the run ends. Its IoT Edge messages are not routed: without edgeHub it cannot send or receive any.
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline';
 import type { ModuleIR } from '../ir/types.js';
 import { moduleEnvironment } from './module-env.js';
 
@@ -50,7 +52,7 @@ export async function startContainerModule(
     exposed[key] = {};
     if (port.host !== undefined) portBindings[key] = [{ HostIp: '127.0.0.1', HostPort: String(port.host) }];
   }
-  const container = await docker.createContainer({
+  const typed: Record<string, unknown> = {
     Image: ref,
     name: `edgeml-run-${module.name}-${process.pid}`,
     Env: Object.entries(resolved.env)
@@ -58,20 +60,46 @@ export async function startContainerModule(
       .map(([name, value]) => `${name}=${value}`),
     ExposedPorts: exposed,
     HostConfig: {
-      AutoRemove: true,
       PortBindings: portBindings,
       Binds: module.volumes.filter((v) => v.kind === 'bind').map((v) => `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`),
     },
-  });
+  };
+  // The spec's raw createOptions win, as on the device; the local run still owns the name and removal.
+  const options = deepMerge(typed, module.createOptions) as Record<string, unknown> & { HostConfig: Record<string, unknown> };
+  options.name = typed.name;
+  options.HostConfig = { ...options.HostConfig, AutoRemove: true };
+  const container = await docker.createContainer(options as never);
   await container.start();
   log(`[${module.name}] container ${container.id.slice(0, 12)} started from ${ref}`);
+  const logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
+  const lines = new PassThrough();
+  docker.modem.demuxStream(logs, lines, lines);
+  createInterface({ input: lines }).on('line', (line) => log(`[${module.name}] ${line}`));
+  let stopping = false;
+  void container.wait().then(
+    (result: { StatusCode?: number }) => {
+      if (!stopping) log(`[${module.name}] container exited (${result.StatusCode ?? '?'})`);
+    },
+    () => undefined,
+  );
   return {
     started: {
       name: module.name,
       id: container.id,
       async stop() {
+        stopping = true;
         await container.stop({ t: 5 }).catch(() => undefined);
+        lines.end();
       },
     },
   };
+}
+
+/** Objects merge key by key; anything else from `over` replaces what is in `base`. */
+function deepMerge(base: unknown, over: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = deepMerge(base[key], value);
+  return out;
 }

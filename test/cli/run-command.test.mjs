@@ -29,6 +29,15 @@ const leftovers = () =>
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
+/** Copies the example's model and samples into `dir` (spec paths must stay inside the spec's folder); returns the spec text. */
+function copyExample(dir) {
+  mkdirSync(join(dir, 'models/text-orientation'), { recursive: true });
+  mkdirSync(join(dir, 'samples/text'), { recursive: true });
+  copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'models/text-orientation/model.onnx'));
+  for (const f of ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png']) copyFileSync(join(root, 'specs/samples/text', f), join(dir, 'samples/text', f));
+  return readFileSync(join(root, spec), 'utf8');
+}
+
 test('frames flow capture → scoring → routes → upstream; each message names the route that carried it', () => {
   const r = edgeml(['run', spec, '--frames', '6']);
   assert.is(r.code, 0, r.stderr);
@@ -150,6 +159,32 @@ routes:
   assert.match(r.stderr, /warning EML7104: Container module 'sensor' is not run locally: no Docker engine is reachable/);
 });
 
+test('a container module runs on the local Docker engine (createOptions applied, logs forwarded, removed at the end)', () => {
+  const image = 'node:20.20.2-bookworm-slim';
+  const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8', timeout: 30_000 });
+  if (docker('info').status !== 0) return console.log('NOTICE: no Docker engine is reachable; the container-module run is skipped.');
+  if (docker('image', 'inspect', image).status !== 0) return console.log(`NOTICE: image ${image} is not on this machine; the container-module run is skipped.`);
+  const dir = join(work, 'container-spec');
+  const withSensor = copyExample(dir).replace(
+      'routes:\n',
+      `  sensor:
+    type: container
+    image: ${image}
+    env: { GREETING: "sensor up" }
+    createOptions:
+      Cmd: ["node", "-e", "console.log(process.env.GREETING); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)"]
+routes:\n`,
+    );
+  writeFileSync(join(dir, 'spec.yaml'), withSensor);
+  const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], { env: { ...process.env, NO_COLOR: '1' } });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(lines(r.stdout).length, 2);
+  assert.match(r.stderr, /\[sensor\] container [0-9a-f]{12} started from node:20\.20\.2-bookworm-slim/);
+  assert.match(r.stderr, '[sensor] sensor up');
+  const left = docker('ps', '-a', '--filter', `name=edgeml-run-sensor-`, '--format', '{{.Names}}');
+  assert.is(left.stdout.trim(), '', 'the container is removed');
+});
+
 test('bad flags exit 2; a module that cannot start exits 1 with a one-line reason and no stack', () => {
   const bad = edgeml(['run', spec, '--frames', '0']);
   assert.is(bad.code, 2);
@@ -157,12 +192,9 @@ test('bad flags exit 2; a module that cannot start exits 1 with a one-line reaso
 
   // The checks only see that the video exists; ffmpeg finds out it is not a video, and the capture module exits.
   const dir = join(work, 'broken');
-  mkdirSync(join(dir, 'models/text-orientation'), { recursive: true });
-  mkdirSync(join(dir, 'samples/text'), { recursive: true });
-  copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'models/text-orientation/model.onnx'));
-  for (const f of ['text-rotated.jpg', 'text-upright.jpg']) copyFileSync(join(root, 'specs/samples/text', f), join(dir, 'samples/text', f));
+  const text = copyExample(dir);
   writeFileSync(join(dir, 'broken.mp4'), 'this is not a video');
-  writeFileSync(join(dir, 'spec.yaml'), readFileSync(join(root, spec), 'utf8').replace('folder: samples/text', 'video: broken.mp4'));
+  writeFileSync(join(dir, 'spec.yaml'), text.replace('folder: samples/text', 'video: broken.mp4'));
   const r = edgeml(['run', join(dir, 'spec.yaml'), '--duration', '30']);
   assert.is(r.code, 1, r.stderr);
   assert.match(r.stderr, /spec\.yaml:\d+:\d+ - error EML7103: Module 'scanner' stopped unexpectedly \(exit 1\): ffmpeg stopped reading video 'broken\.mp4'/);
