@@ -79,10 +79,29 @@ export function createCallbackSink(onMessage: (message: OutputMessage) => void |
   };
 }
 
-/** Opens a ModuleClient from the edge runtime's environment; the SDK is loaded only here, on first use. */
-export async function createIotEdgeSink(log: (line: string) => void = () => undefined): Promise<MessageSink> {
-  const [{ ModuleClient, Message }, { Mqtt }] = await Promise.all([import('azure-iot-device'), import('azure-iot-device-mqtt')]);
-  const client = await ModuleClient.fromEnvironment(Mqtt);
+/** The part of azure-iot-device's ModuleClient the sink uses. */
+export interface EdgeModuleClient {
+  open(): Promise<unknown>;
+  close(): Promise<unknown>;
+  sendOutputEvent(output: string, message: import('azure-iot-device').Message): Promise<unknown>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+async function moduleClientFromEnvironment(): Promise<EdgeModuleClient> {
+  const [{ ModuleClient }, { Mqtt }] = await Promise.all([import('azure-iot-device'), import('azure-iot-device-mqtt')]);
+  return (await ModuleClient.fromEnvironment(Mqtt)) as unknown as EdgeModuleClient;
+}
+
+/**
+ * Opens a ModuleClient from the edge runtime's environment (MQTT); the SDK is loaded only here, on first use.
+ * `openClient` replaces the client in tests.
+ */
+export async function createIotEdgeSink(
+  log: (line: string) => void = () => undefined,
+  openClient: () => Promise<EdgeModuleClient> = moduleClientFromEnvironment,
+): Promise<MessageSink> {
+  const { Message } = await import('azure-iot-device');
+  const client = await openClient();
   client.on('error', (error: Error) => log(`capture: IoT Edge client error: ${error.message}`));
   await client.open();
   return {

@@ -26,6 +26,9 @@ export function intraOpThreadsFor(concurrency: number, cores: number = available
 
 export async function loadSession(modelPath: string, providers: readonly ExecutionProvider[], intraOpThreads?: number): Promise<LoadedSession> {
   const ort = await import('onnxruntime-node');
+  // A missing CUDA library is expected on CPU-only hosts: our one-line note replaces onnxruntime's multi-line error
+  // dump. Real failures still arrive as exceptions. (Takes effect only before the first session of the process.)
+  if (providers.some((p) => p !== 'cpu')) ort.env.logLevel = 'fatal';
   let fallbackReason: string | undefined;
   for (const provider of providers) {
     try {
