@@ -4,21 +4,24 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixturesUnavailable } from '../fixtures/azure/tls.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeml-logs-'));
-const unavailable = await fixturesUnavailable(dir); // also writes cert.pem/key.pem into dir
+// The scenario deletes its certificate folder when it exits, so keep the certificate apart from secrets.json.
+const tlsDir = join(dir, 'tls');
+mkdirSync(tlsDir);
+const unavailable = await fixturesUnavailable(tlsDir); // also writes cert.pem/key.pem into tlsDir
 
 test('verbose SDK logging and printed errors/objects contain no secret', async () => {
   try {
-    const cert = join(dir, 'cert.pem');
+    const cert = join(tlsDir, 'cert.pem');
     const secretsFile = join(dir, 'secrets.json');
     const child = spawn(process.execPath, [fileURLToPath(new URL('./logs.scenario.mjs', import.meta.url))], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: cert, EDGEML_TEST_TLS_DIR: dir, EDGEML_SECRETS_OUT: secretsFile, AZURE_LOG_LEVEL: 'verbose', DEBUG: 'azure*' },
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: cert, EDGEML_TEST_TLS_DIR: tlsDir, EDGEML_SECRETS_OUT: secretsFile, AZURE_LOG_LEVEL: 'verbose', DEBUG: 'azure*' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const started = Date.now();
