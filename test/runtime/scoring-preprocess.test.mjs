@@ -136,6 +136,7 @@ test('bad images: empty, not an image, unsupported format, truncated BMP → Inp
     [await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).gif().toBuffer(), 415],
     [await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).tiff().toBuffer(), 415],
     [encodeBmp24(Buffer.alloc(12), 2, 2).subarray(0, 58), 400],
+    [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'), 415],
   ];
   for (const [bytes, status] of cases) {
     try {

@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
 
-  const sink = isIotEdgeEnvironment(process.env) ? await createIotEdgeSink(log) : createStdoutSink();
+  const sink = isIotEdgeEnvironment(process.env)
+    ? await createIotEdgeSink(log).catch((error: Error) => {
+        // edgeHub may not be up yet; exiting lets edgeAgent restart the module per its restart policy.
+        throw new StartupError(`Cannot connect to IoT Edge: ${error.message}`);
+      })
+    : createStdoutSink();
   const source = await createFrameSource(config.source, { baseDir: dirname(configPath), fps: config.fps, loop: config.loop, env: process.env, log });
   const client = createScoringClient(config.scoring);
   let view: ViewServer | undefined;

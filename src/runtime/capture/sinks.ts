@@ -87,8 +87,14 @@ export interface EdgeModuleClient {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
+/** The Azure IoT SDKs are CommonJS: Node's ESM import exposes most of their exports only on `default`. */
+async function loadCommonJs<T>(module: Promise<T>): Promise<T> {
+  const loaded = (await module) as T & { default?: T };
+  return loaded.default ?? loaded;
+}
+
 async function moduleClientFromEnvironment(): Promise<EdgeModuleClient> {
-  const [{ ModuleClient }, { Mqtt }] = await Promise.all([import('azure-iot-device'), import('azure-iot-device-mqtt')]);
+  const [{ ModuleClient }, { Mqtt }] = await Promise.all([loadCommonJs(import('azure-iot-device')), loadCommonJs(import('azure-iot-device-mqtt'))]);
   return (await ModuleClient.fromEnvironment(Mqtt)) as unknown as EdgeModuleClient;
 }
 
@@ -100,7 +106,7 @@ export async function createIotEdgeSink(
   log: (line: string) => void = () => undefined,
   openClient: () => Promise<EdgeModuleClient> = moduleClientFromEnvironment,
 ): Promise<MessageSink> {
-  const { Message } = await import('azure-iot-device');
+  const { Message } = await loadCommonJs(import('azure-iot-device'));
   const client = await openClient();
   client.on('error', (error: Error) => log(`capture: IoT Edge client error: ${error.message}`));
   await client.open();

@@ -71,6 +71,10 @@ async function openImage(bytes: Uint8Array): Promise<{ image: sharp.Sharp; width
       throw error;
     }
   }
+  // SVG / XML never reach sharp: rendering them is not scoring, and a renderer is more attack surface.
+  if (/^\s*</.test(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 64)).toString('latin1'))) {
+    throw new InputError(415, 'SVG and other XML images are not supported (use JPEG, PNG, BMP or WebP).');
+  }
   const image = sharp(bytes, { autoOrient: true, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
   // Common headers are read in JavaScript; sharp's metadata() (a thread-pool round trip) handles the rest.
   const header = readImageHeader(bytes) ?? (await sharpHeader(image));
