@@ -13,7 +13,7 @@ import { ffmpegArgs, redactCredentials, cameraDevicePath, describeRtsp } from '.
 import { createFolderSource } from '../../dist/runtime/capture/sources/folder.js';
 import { createPacer } from '../../dist/runtime/capture/pacer.js';
 import { overlaysFromAnswer, overlaySvg, annotateFrame, boxesInPixels } from '../../dist/runtime/capture/annotate.js';
-import { formatMessageLine, parseMessageLine, isIotEdgeEnvironment } from '../../dist/runtime/capture/sinks.js';
+import { formatMessageLine, parseMessageLine, isIotEdgeEnvironment, createIotEdgeSink } from '../../dist/runtime/capture/sinks.js';
 
 const jpeg = (w, h, color) => sharp({ create: { width: w, height: h, channels: 3, background: color } }).jpeg().toBuffer();
 
@@ -219,6 +219,28 @@ test('message lines round-trip and carry JSON content type and encoding', () => 
   assert.is(parseMessageLine('capture: log line'), undefined);
   assert.ok(isIotEdgeEnvironment({ IOTEDGE_WORKLOADURI: 'unix:///var/run/iotedge/workload.sock', IOTEDGE_MODULEID: 'cam' }));
   assert.not.ok(isIotEdgeEnvironment({ PATH: '/bin' }));
+});
+
+test('the IoT Edge sink sends a JSON-typed azure-iot-device Message on the output, with the properties', async () => {
+  const calls = [];
+  const fakeClient = {
+    open: async () => calls.push(['open']),
+    close: async () => calls.push(['close']),
+    on: () => undefined,
+    sendOutputEvent: async (output, message) => calls.push(['send', output, message]),
+  };
+  const sink = await createIotEdgeSink(undefined, async () => fakeClient);
+  assert.is(sink.kind, 'iotedge');
+  await sink.send({ output: 'detections', body: '{"predictions":[]}', properties: { frameIndex: '4', frameOrigin: 'a.jpg' } });
+  await sink.close();
+  assert.equal(calls.map((c) => c[0]), ['open', 'send', 'close']);
+  const [, output, message] = calls[1];
+  assert.is(output, 'detections');
+  assert.is(message.contentType, 'application/json');
+  assert.is(message.contentEncoding, 'utf-8');
+  assert.is(message.getData().toString(), '{"predictions":[]}');
+  assert.is(message.properties.getValue('frameIndex'), '4');
+  assert.is(message.properties.getValue('frameOrigin'), 'a.jpg');
 });
 
 test.run();
