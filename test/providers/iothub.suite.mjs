@@ -165,6 +165,8 @@ test('a base configuration targets tagged devices, reaches them and reports syst
   assert.is(agent.reported.lastDesiredStatus.code, 200);
   const config = await hub.getConfiguration('detector-base-aaa');
   assert.equal(config.systemMetrics, { targetedCount: 1, appliedCount: 1, reportedSuccessfulCount: 1, reportedFailedCount: 0 });
+  // The custom metric (edge agents reporting 200) is evaluated over all devices: edge-1 (last reported 200) and edge-2.
+  assert.equal(config.metricResults, { ok: 2 });
   // edge-1 has no tags: untouched by the configuration.
   assert.is(az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules.detector.settings.image, 'acr.example/detector:3');
 });
