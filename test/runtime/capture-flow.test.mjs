@@ -215,6 +215,27 @@ test('main.js: relative folder, JSON message lines on stdout, logs on stderr, ED
   assert.not.match(bad.stderr, '    at ', 'no stack for an expected problem');
 });
 
+test('main.js under IoT Edge (IOTEDGE_* set) talks to the edge runtime, not stdout; unreachable is one line, exit 1', async () => {
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 1, loop: true, scoring: { url: 'http://127.0.0.1:9/image', timeoutMs: 500, retries: 0, backoffMs: 0 }, output: 'o' };
+  const path = join(work, 'edge.json');
+  writeFileSync(path, JSON.stringify(config));
+  const edgeEnv = {
+    IOTEDGE_WORKLOADURI: `unix://${join(work, 'no-workload.sock')}`,
+    IOTEDGE_MODULEID: 'cam',
+    IOTEDGE_DEVICEID: 'dev1',
+    IOTEDGE_IOTHUBHOSTNAME: 'hub.example.net',
+    IOTEDGE_GATEWAYHOSTNAME: 'localhost',
+    IOTEDGE_APIVERSION: '2019-01-30',
+    IOTEDGE_MODULEGENERATIONID: '1',
+    IOTEDGE_AUTHSCHEME: 'sasToken',
+  };
+  const r = await runMain(path, edgeEnv);
+  assert.is(r.code, 1);
+  assert.is(r.stdout, '', 'no message lines on stdout under IoT Edge');
+  assert.match(r.stderr, /^capture: Cannot connect to IoT Edge: .*no-workload\.sock/m);
+  assert.not.match(r.stderr, '    at ');
+});
+
 test('main.js stops cleanly on SIGTERM with exit code 0', async () => {
   const scorer = await fakeScorer((n) => ({ status: 200, body: answerFor(n) }));
   const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 20, loop: true, scoring: { url: scorer.url, timeoutMs: 2000, retries: 0, backoffMs: 0 }, output: 'results' };
