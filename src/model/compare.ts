@@ -19,6 +19,7 @@ export type ModelMismatchId =
   | 'pixel-range'
   | 'output-missing'
   | 'output-not-tensor'
+  | 'output-element-type'
   | 'output-shape'
   | 'boxes-outputs-unknown'
   | 'label-count';
@@ -137,6 +138,8 @@ const metadataRules: Rule[] = [
   },
 ];
 
+const NUMERIC_TYPES = new Set(['float32', 'float64', 'float16', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64']);
+
 /** An output the decoder names (or the first output) that must exist and be a tensor. */
 function findOutput(info: ModelInfo, name: string | undefined, path: SpecPath): { output?: TensorInfo; problems: ModelMismatch[] } {
   const output = name ? info.outputs.find((o) => o.name === name) : info.outputs[0];
@@ -145,6 +148,9 @@ function findOutput(info: ModelInfo, name: string | undefined, path: SpecPath): 
   }
   if (!output.shape) {
     return { problems: [{ id: 'output-not-tensor', path, actual: output.name, message: `Model output '${output.name}' is not a tensor (e.g. a ZipMap of labels); decode a tensor output instead.` }] };
+  }
+  if (!NUMERIC_TYPES.has(output.elementType)) {
+    return { problems: [{ id: 'output-element-type', path, actual: output.elementType, message: `Model output '${output.name}' holds ${output.elementType} values, not numbers (e.g. label names); decode the scores output instead.` }] };
   }
   return { output, problems: [] };
 }

@@ -11,6 +11,7 @@ export const FLOAT = onnx.TensorProto.DataType.FLOAT;
 export const UINT8 = onnx.TensorProto.DataType.UINT8;
 export const INT64 = onnx.TensorProto.DataType.INT64;
 export const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
+export const STRING = onnx.TensorProto.DataType.STRING;
 
 /** A graph input or output: dims are numbers, or strings for symbolic dims (e.g. 'batch'). */
 export function valueInfo(name, elemType, dims) {
@@ -29,6 +30,7 @@ export function valueInfo(name, elemType, dims) {
 export function tensor(name, elemType, dims, values) {
   const count = dims.reduce((a, b) => a * b, 1);
   if (values.length !== count) throw new Error(`tensor ${name}: ${values.length} values for dims [${dims}]`);
+  if (elemType === STRING) return { name, dataType: elemType, dims, stringData: values.map((v) => Buffer.from(String(v))) };
   let raw;
   if (elemType === FLOAT) raw = new Uint8Array(Float32Array.from(values).buffer);
   else if (elemType === INT64) raw = new Uint8Array(BigInt64Array.from(values.map((v) => BigInt(v))).buffer);

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareModelWithSpec } from '../../dist/model/compare.js';
 import { introspectModel } from '../../dist/model/introspect.js';
-import { buildModel, valueInfo, node, constantOutputsModel, createModelDir, yoloGridValues, channelMeanModel, CUSTOM_VISION_ANCHORS, FLOAT, INT64, DOUBLE, UINT8 } from '../helpers/onnx-builder.mjs';
+import { buildModel, valueInfo, node, constantOutputsModel, createModelDir, yoloGridValues, channelMeanModel, CUSTOM_VISION_ANCHORS, FLOAT, INT64, DOUBLE, UINT8, STRING } from '../helpers/onnx-builder.mjs';
 import { ORIENTATION_MODEL, TEXT_DETECTION_MODEL } from '../helpers/onnx-configs.mjs';
 import { workflowIR } from '../helpers/onnx-ir.mjs';
 
@@ -119,6 +119,17 @@ test('Custom Vision metadata: Bgr8 pixels and the 0-255 range must match colorOr
     ['color-order', 'model.preprocess.colorOrder', 'BGR'],
     ['pixel-range', 'model.preprocess.scale', '0-255'],
   ]);
+});
+
+test('a classifier whose first output is label names (Custom Vision style classLabel + scores)', async () => {
+  const path = dir.write('labels-first.onnx', constantOutputsModel({
+    constants: { classLabel: { type: STRING, dims: [1], values: ['cat'] }, scores: { dims: [1, 2], values: [0.9, 0.1] } },
+  }));
+  const info = await introspectModel(path);
+  assert.is(info.outputs[0].elementType, 'string');
+  assert.equal(summary(compareModelWithSpec(workflowIR({ labels: ['cat', 'dog'] }), info)), [['output-element-type', 'model.decoder.output', 'string']]);
+  const named = workflowIR({ labels: ['cat', 'dog'], decoder: { kind: 'classification', output: 'scores', activation: 'none', topK: 1, threshold: 0 } });
+  assert.equal(compareModelWithSpec(named, info), []);
 });
 
 test.after(() => dir.cleanup());

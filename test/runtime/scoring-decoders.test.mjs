@@ -9,7 +9,7 @@ import { createBoxesDecoder, guessBoxesOutputs } from '../../dist/runtime/scorin
 import { nonMaxSuppression, iou } from '../../dist/runtime/scoring/decoders/nms.js';
 import { planResize } from '../../dist/runtime/scoring/geometry.js';
 import { createScorer } from '../../dist/runtime/scoring/scorer.js';
-import { constantOutputsModel, createModelDir, yoloGridValues, CUSTOM_VISION_ANCHORS, INT64, FLOAT } from '../helpers/onnx-builder.mjs';
+import { constantOutputsModel, createModelDir, yoloGridValues, CUSTOM_VISION_ANCHORS, INT64, FLOAT, STRING } from '../helpers/onnx-builder.mjs';
 import { testConfig } from '../helpers/onnx-configs.mjs';
 
 const near = (actual, expected, eps = 1e-6, what = '') =>
@@ -235,6 +235,24 @@ test('boxes through onnxruntime with letterbox: boxes map back to the original i
   } finally {
     await scorer.close();
   }
+});
+
+test('a classifier pointed at a string output fails at load with a clear message; naming the scores output works', async () => {
+  const path = models.write('labels-first.onnx', constantOutputsModel({
+    constants: { classLabel: { type: STRING, dims: [1], values: ['cat'] }, scores: { dims: [1, 2], values: [0.2, 0.8] } },
+  }));
+  try {
+    await createScorer(testConfig(path, { labels: ['cat', 'dog'] }));
+    assert.unreachable();
+  } catch (error) {
+    assert.is(error.name, 'ModelLoadError');
+    assert.match(error.message, /'classLabel' holds string values/);
+  }
+  const scorer = await createScorer(testConfig(path, { labels: ['cat', 'dog'], decoder: { kind: 'classification', output: 'scores', activation: 'none', topK: 1, threshold: 0 } }));
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toBuffer();
+  const { predictions } = await scorer.score(png);
+  await scorer.close();
+  assert.equal(predictions.map((p) => p.label), ['dog']);
 });
 
 test.after(() => models.cleanup());

@@ -65,6 +65,12 @@ export async function createScorer(config: ScoringConfig, options: CreateScorerO
     const decoder = createDecoder(config.decoder, session.outputNames);
     const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
     if (missing.length > 0) throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
+    for (const name of decoder.outputNames) {
+      const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
+      if (type === 'string' || type === 'bool' || type === 'non-tensor') {
+        throw new ModelLoadError(`Model output '${name}' holds ${type} values, not scores; name the scores output in the decoder settings.`);
+      }
+    }
     const summary: ModelSummary = {
       name: config.name,
       task: config.task,
