@@ -138,6 +138,24 @@ test('when the new deployment does not reach the devices in time the old one is 
   });
 });
 
+test('a swap stopped before the old deployment is removed finishes on the next run', async () => {
+  await withFleet(async (az, tmp) => {
+    const v1 = makeDesired({ fleet: true });
+    assert.ok((await applyFleet(az, tmp, v1)).outcome.ok);
+    const v2 = makeDesired({ fleet: true, detectorImage: 'edgemltestacr.azurecr.io/wf/detector:5.0-121212121212-amd64' });
+    az.faults.add({ server: 'hub', method: 'DELETE', path: /configurations/, kind: 'unavailable', times: 50 });
+    const stopped = await applyFleet(az, tmp, v2);
+    assert.is(stopped.outcome.ok, false);
+    assert.equal(ownIds(az), [v1.configurationId, v2.configurationId].sort());
+    assert.equal(readState(tmp.state, 'wf').configurations.sort(), [v1.configurationId, v2.configurationId].sort());
+    az.faults.clear();
+    const rerun = await applyFleet(az, tmp, v2);
+    assert.ok(rerun.outcome.ok, JSON.stringify(rerun.outcome.diagnostics));
+    assert.equal(ownIds(az), [v2.configurationId]);
+    assert.equal(readState(tmp.state, 'wf').configurations, [v2.configurationId]);
+  });
+});
+
 test('a failing device shows in the fleet metrics and apply fails', async () => {
   await withFleet(async (az, tmp) => {
     az.device.setBehavior('cam-2', { delayMs: 10, agentStatus: { code: 500, description: 'pull failed' } });
