@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,40 @@ test('ffmpeg video source loops and stops on close; a bad file is a one-line err
   await bad.next().then(() => assert.unreachable('should fail'), (e) => assert.match(e.message, "ffmpeg stopped reading video 'bogus.mp4'"));
   const missing = createFfmpegSource({ input: { kind: 'video', path: video, loop: false }, fps: 5, description: 'x', ffmpegPath: join(work, 'no-ffmpeg') });
   await missing.next().then(() => assert.unreachable('should fail'), (e) => assert.match(e.message, 'ffmpeg was not found'));
+});
+
+test('live sources keep only the newest frame, reconnect after ffmpeg exits, and never log the RTSP password', async () => {
+  const jpegPath = join(work, 'live.jpg');
+  writeFileSync(jpegPath, await sharp({ create: { width: 8, height: 8, channels: 3, background: 'blue' } }).jpeg().toBuffer());
+  const startsLog = join(work, 'fake-starts.log');
+  writeFileSync(startsLog, '');
+  const fakeEnv = { FAKE_FFMPEG_JPEG: jpegPath, FAKE_FFMPEG_FRAMES: '5', FAKE_FFMPEG_INTERVAL_MS: '10', FAKE_FFMPEG_LOG: startsLog };
+  Object.assign(process.env, fakeEnv); // the source's ffmpeg child inherits this process's environment
+  const logs = [];
+  const url = 'rtsp://admin:hunter2@cam.local:554/live';
+  const source = createFfmpegSource({
+    input: { kind: 'rtsp', url },
+    fps: 2,
+    description: "rtsp stream at 'cam.local:554'",
+    ffmpegPath: fileURLToPath(new URL('../fixtures/video/fake-ffmpeg.mjs', import.meta.url)),
+    log: (l) => logs.push(l),
+  });
+  try {
+    await sleep(300); // all 5 frames of the first connection have arrived; only the newest is kept
+    const first = await source.next();
+    assert.is(first.index, 4, 'stale frames were replaced by the newest');
+    const afterReconnect = await source.next(); // waits for the second ffmpeg run (reconnect after 1 s)
+    assert.ok(afterReconnect.index >= 5, `a frame from the reconnected stream: ${afterReconnect.index}`);
+    const starts = readFileSync(startsLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(starts.length >= 2, 'ffmpeg was started again');
+    assert.ok(starts[0].includes(url) && starts[0].includes('tcp'), 'the real URL reaches ffmpeg, over TCP');
+    assert.match(logs.join('\n'), 'reconnecting in 1 s');
+    assert.not.match(logs.join('\n'), 'hunter2');
+    assert.match(logs.join('\n'), '<redacted>: Server returned 401');
+  } finally {
+    await source.close();
+    for (const key of Object.keys(fakeEnv)) delete process.env[key];
+  }
 });
 
 test('scoring client retries 5xx and connection errors with backoff, but not a refusal', async () => {
