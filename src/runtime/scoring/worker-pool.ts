@@ -84,7 +84,11 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
         slots.push(slot);
         dispatch();
       },
-      (error: Error) => log?.(`error: could not replace a scoring worker: ${error.message}`),
+      (error: Error) => {
+        log?.(`error: could not replace a scoring worker: ${error.message}`);
+        // With no worker left, waiting jobs would wait forever: fail them now.
+        if (slots.length === 0) for (const job of waiting.splice(0)) job.reject(new Error('No scoring worker is running.'));
+      },
     );
   };
 
