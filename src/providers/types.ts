@@ -31,8 +31,10 @@ export class SecretValue {
 
 /**
  * The one error type providers throw. `code` is Azure's error code when Azure gave one (e.g. 'DeviceNotFound',
- * 'ConfigurationAlreadyExists', 'ResourceGroupNotFound', 'IotHubUnauthorizedAccess'), otherwise a local one
- * ('ConnectionReset', 'Timeout', 'RetriesExhausted', 'Unknown'). The message never contains keys, tokens or passwords.
+ * 'ConfigurationAlreadyExists', 'ResourceGroupNotFound', 'IotHubUnauthorizedAccess'), a sign-in failure's name
+ * ('AuthenticationError', 'CredentialUnavailableError'), or a local one: for socket errors 'ConnectionReset',
+ * 'ConnectionRefused', 'Timeout', 'HostNotFound', 'NetworkUnreachable', 'TlsCertificateInvalid'; for a bare HTTP
+ * status e.g. 'ServiceUnavailable'; else 'Unknown'. The message never contains keys, tokens or passwords.
  */
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';

@@ -28,7 +28,22 @@ test('ARM RestErrors give their error.code; status-only errors get a local code'
   assert.equal([pe.code, pe.retryable], ['ServiceUnavailable', true]);
   const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
   const net = toProviderError(reset, 'iothub.getDevice', createRedactor());
-  assert.equal([net.code, net.status, net.retryable], ['ECONNRESET', undefined, true]);
+  assert.equal([net.code, net.status, net.retryable], ['ConnectionReset', undefined, true]);
+});
+
+test('socket errors get local codes from a table, also when wrapped', () => {
+  const cases = [
+    [{ code: 'ECONNREFUSED' }, 'ConnectionRefused', true],
+    [{ code: 'AttemptTimeout' }, 'Timeout', true],
+    [{ name: 'AbortError', message: 'The operation was aborted.' }, 'Timeout', true],
+    [{ code: 'ENOTFOUND' }, 'HostNotFound', false],
+    [{ message: 'request failed', cause: { code: 'ETIMEDOUT' } }, 'Timeout', true],
+    [{ code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, 'TlsCertificateInvalid', false],
+  ];
+  for (const [fields, code, retryable] of cases) {
+    const pe = toProviderError(Object.assign(new Error(fields.message ?? 'x'), fields), 'arm.getIotHub', createRedactor());
+    assert.equal([pe.code, pe.retryable], [code, retryable], JSON.stringify(fields));
+  }
 });
 
 test('known secrets, SAS tokens, bearer tokens and key=value secrets are scrubbed', () => {

@@ -102,19 +102,53 @@ const localCodeByStatus: Record<number, string> = {
   504: 'GatewayTimeout',
 };
 
+/** Socket-level failures (no HTTP status) get a local code; the raw Node codes mean little to users. */
+const localCodeBySocketError: Record<string, string> = {
+  ECONNRESET: 'ConnectionReset',
+  ECONNABORTED: 'ConnectionReset',
+  EPIPE: 'ConnectionReset',
+  UND_ERR_SOCKET: 'ConnectionReset',
+  REQUEST_SEND_ERROR: 'ConnectionReset',
+  ECONNREFUSED: 'ConnectionRefused',
+  ETIMEDOUT: 'Timeout',
+  ESOCKETTIMEDOUT: 'Timeout',
+  AttemptTimeout: 'Timeout',
+  ENOTFOUND: 'HostNotFound',
+  EAI_AGAIN: 'HostNotFound',
+  ENETUNREACH: 'NetworkUnreachable',
+  EHOSTUNREACH: 'NetworkUnreachable',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'TlsCertificateInvalid',
+  SELF_SIGNED_CERT_IN_CHAIN: 'TlsCertificateInvalid',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TlsCertificateInvalid',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'TlsCertificateInvalid',
+  CERT_HAS_EXPIRED: 'TlsCertificateInvalid',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'TlsCertificateInvalid',
+};
+
+function socketErrorCode(error: unknown): string | undefined {
+  for (let e = error as (ErrorLike & { cause?: unknown }) | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && localCodeBySocketError[e.code]) return localCodeBySocketError[e.code];
+    if (e.name === 'AbortError') return 'Timeout'; // ours: a caller's own abort never reaches a provider error
+    if (typeof e.message === 'string' && /socket hang up/i.test(e.message)) return 'ConnectionReset';
+  }
+  return undefined;
+}
+
 /** Wraps any error as a ProviderError; the message is redacted and names the operation. */
 export function toProviderError(error: unknown, operation: string, redactor: Redactor): ProviderError {
   if (error instanceof ProviderError) return error;
   const e = (error ?? {}) as ErrorLike;
   const status = statusOf(error);
-  const network = status === undefined && isTransientNetworkError(error);
+  const socket = status === undefined ? socketErrorCode(error) : undefined;
+  const network = status === undefined && (isTransientNetworkError(error) || socket === 'Timeout');
   // Sign-in failures from @azure/identity carry the token endpoint's status; their name says more than it does.
   const signIn = e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError';
   const code =
     (signIn ? e.name : undefined) ??
+    socket ??
     azureErrorCode(error) ??
     (status !== undefined ? localCodeByStatus[status] : undefined) ??
-    (network ? 'ConnectionFailed' : 'Unknown');
+    'Unknown';
   const detail =
     parseIotHubErrorBody(e.responseBody).message ??
     parseArmErrorBody(e.response?.bodyAsText).message ??
