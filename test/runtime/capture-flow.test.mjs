@@ -103,7 +103,8 @@ test('live sources keep only the newest frame, reconnect after ffmpeg exits, and
     log: (l) => logs.push(l),
   });
   try {
-    await sleep(300); // all 5 frames of the first connection have arrived; only the newest is kept
+    // Once the first ffmpeg has exited, all 5 of its frames have arrived; only the newest is kept.
+    for (let waited = 0; !logs.some((l) => l.includes('reconnecting')) && waited < 10_000; waited += 20) await sleep(20);
     const first = await source.next();
     assert.is(first.index, 4, 'stale frames were replaced by the newest');
     const afterReconnect = await source.next(); // waits for the second ffmpeg run (reconnect after 1 s)
