@@ -34,6 +34,7 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
   const waiting: Job[] = [];
   let nextId = 1;
   let closing = false;
+  let restarting = 0;
 
   /** Starts a worker and resolves once its model is loaded. */
   const spawn = (): Promise<{ slot: Slot; ready: Extract<FromWorker, { type: 'ready' }> }> =>
@@ -79,18 +80,22 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
     });
 
   const replace = (): void => {
+    restarting++;
     spawn().then(
       ({ slot }) => {
+        restarting--;
         slots.push(slot);
         dispatch();
       },
       (error: Error) => {
+        restarting--;
         log?.(`error: could not replace a scoring worker: ${error.message}`);
         // With no worker left, waiting jobs would wait forever: fail them now.
-        if (slots.length === 0) for (const job of waiting.splice(0)) job.reject(new Error('No scoring worker is running.'));
+        if (noWorkers()) for (const job of waiting.splice(0)) job.reject(new Error('No scoring worker is running.'));
       },
     );
   };
+  const noWorkers = (): boolean => slots.length === 0 && restarting === 0;
 
   const dispatch = (): void => {
     for (const slot of slots) {
@@ -116,6 +121,7 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
   const scoreBatch = (images: readonly Uint8Array[]): Promise<ScoreResult[]> =>
     new Promise((resolve, reject) => {
       if (closing) return reject(new Error('The scorer is closed.'));
+      if (noWorkers()) return reject(new Error('No scoring worker is running.'));
       waiting.push({ id: nextId++, images: images.map(ownedCopy), resolve, reject });
       dispatch();
     });
