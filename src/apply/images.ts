@@ -1,11 +1,12 @@
-// Apply step "images": builds each module image edgeml builds for the target platform, refuses one whose
-// platform differs from the target, pushes it with the registry credentials and records its digest in the state.
-// An image whose build context is unchanged since the last push is skipped. Apply stage.
+// Apply step "images": builds each module image for the target platform, refuses a platform mismatch, pushes with
+// the registry credentials and records the digest in the state; skips contexts unchanged since their push, and with
+// --skip-build only checks the images are recorded or in the registry. Apply stage.
 import { createHash } from 'node:crypto';
 import type { DesiredImage } from '../plan/desired.js';
 import type { DockerProvider, RegistryAuth } from '../providers/docker/docker-provider.js';
 import { createTar, readFolderEntries, type TarEntry } from '../providers/docker/tar.js';
 import { isProviderError } from '../providers/types.js';
+import { manifestDigest } from '../providers/docker/registry-client.js';
 import { outsideDockerfileEntry, outsideDockerfileName } from './desired-from-render.js';
 import { applyError } from './errors.js';
 import type { Progress } from './progress.js';
@@ -22,6 +23,8 @@ export interface PublishOptions {
   progress: Progress;
   /** Called after each recorded push so a killed apply keeps what it pushed. */
   saveState(): void;
+  /** Registry lookup for --skip-build of images edgeml did not push (default: the registry's v2 API). */
+  registryDigest?: (ref: string, auth: RegistryAuth | undefined) => Promise<string | undefined>;
 }
 
 interface PreparedBuild {
@@ -57,8 +60,20 @@ export async function publishImages(options: PublishOptions): Promise<void> {
     const title = `image ${image.module}`;
     const previous = state.images[image.module];
     if (options.skipBuild) {
-      if (previous?.ref !== image.ref) throw applyError('imageMissing', { image: image.ref });
-      progress.skip(title, '--skip-build');
+      if (previous?.ref === image.ref) {
+        progress.skip(title, '--skip-build');
+        continue;
+      }
+      // Pushed by someone else (e.g. scripts/03-build-push.sh): deploy it only if the registry really has it.
+      if (!authLoaded) {
+        auth = await options.registryAuth();
+        authLoaded = true;
+      }
+      const digest = await (options.registryDigest ?? manifestDigest)(image.ref, auth);
+      if (!digest) throw applyError('imageMissing', { image: image.ref });
+      state.images[image.module] = { ref: image.ref, digest, contextHash: '' };
+      options.saveState();
+      progress.skip(title, `--skip-build, in the registry as ${digest.slice(0, 19)}`);
       continue;
     }
     const prepared = prepare(image);

@@ -271,9 +271,14 @@ if (!available) {
     await publishImages(options);
     assert.is(builds, 1, 'unchanged context: no rebuild');
     assert.match(log.join(''), /– image m \(unchanged, sha256:/);
+    // --skip-build with no record: the registry is asked (an image pushed by the build script is enough).
+    const fresh = emptyState('wf');
+    await publishImages({ ...options, state: fresh, skipBuild: true });
+    assert.is(builds, 1);
+    assert.equal(fresh.images.m, { ref, digest: state.images.m.digest, contextHash: '' });
     let refused;
     try {
-      await publishImages({ ...options, state: emptyState('wf'), skipBuild: true });
+      await publishImages({ ...options, images: [{ ...image, ref: `${ref}-never-pushed` }], state: emptyState('wf'), skipBuild: true });
     } catch (error) {
       refused = error;
     }
