@@ -32,11 +32,18 @@ function listFiles(dir: string, prefix = ''): string[] {
   return found.sort();
 }
 
-/** Runtime JavaScript by path relative to the runtime folder, e.g. 'scoring/server.js'. */
-export function loadRuntimeCode(runtimeDir: string): Map<string, string> {
+/**
+ * Runtime JavaScript by path relative to the runtime folder, e.g. 'scoring/server.js'. With `sourceDir` (src/runtime,
+ * shipped with the package), a .js file is kept only if its .ts source exists: tsc never deletes the output of a
+ * renamed or removed source, and such stale files must not end up in images or golden output.
+ */
+export function loadRuntimeCode(runtimeDir: string, sourceDir?: string): Map<string, string> {
   const code = new Map<string, string>();
+  const sources = sourceDir !== undefined && existsSync(sourceDir) ? new Set(listFiles(sourceDir)) : undefined;
   for (const path of listFiles(runtimeDir)) {
-    if (path.endsWith('.js')) code.set(path, readFileSync(join(runtimeDir, ...path.split('/')), 'utf8'));
+    if (!path.endsWith('.js')) continue;
+    if (sources && !sources.has(path.replace(/\.js$/, '.ts'))) continue;
+    code.set(path, readFileSync(join(runtimeDir, ...path.split('/')), 'utf8'));
   }
   return code;
 }
@@ -123,7 +130,9 @@ export function loadPackageVersions(packageRoot: string): Map<string, string> {
 export function loadRenderAssets(ir: WorkflowIR, locations: AssetLocations = {}): RenderAssets {
   const packageRoot = locations.packageRoot ?? PACKAGE_ROOT;
   return {
-    runtime: loadRuntimeCode(locations.runtimeDir ?? join(packageRoot, 'dist', 'runtime')),
+    runtime: locations.runtimeDir !== undefined
+      ? loadRuntimeCode(locations.runtimeDir)
+      : loadRuntimeCode(join(packageRoot, 'dist', 'runtime'), join(packageRoot, 'src', 'runtime')),
     files: loadSpecFiles(ir),
     packageVersions: loadPackageVersions(packageRoot),
   };

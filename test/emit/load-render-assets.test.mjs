@@ -57,5 +57,15 @@ test('loadRuntimeCode reads only .js files, with forward-slash relative paths', 
   assert.equal([...loadRuntimeCode(dir)], [['scoring/server.js', 'export {};\n'], ['shared/limiter.js', '// l\n']]);
 });
 
+test('loadRuntimeCode with a source folder skips stale output whose .ts source is gone', () => {
+  const dist = join(work, 'stale/dist');
+  const src = join(work, 'stale/src');
+  put(join(dist, 'scoring/server.js'), 'live\n');
+  put(join(dist, 'scoring/old-name.js'), 'stale\n');
+  put(join(src, 'scoring/server.ts'), 'live');
+  assert.equal([...loadRuntimeCode(dist, src).keys()], ['scoring/server.js']);
+  assert.equal([...loadRuntimeCode(dist, join(work, 'stale/no-src')).keys()], ['scoring/old-name.js', 'scoring/server.js']);
+});
+
 test.after(() => rmSync(work, { recursive: true, force: true }));
 test.run();
