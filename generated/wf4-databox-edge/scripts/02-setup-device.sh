@@ -1,7 +1,5 @@
 #!/usr/bin/env bash
-# Step 2 of 6: set up the IoT Edge device for workflow "wf4-databox-edge". Run ON the device, as root:
-#   sudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts/02-setup-device.sh   (or pipe the string on stdin)
-# Copy scripts/02-setup-device.sh and scripts/lib.sh to the device together.
+# Step 2 of 6: the Data Box Edge checklist for workflow "wf4-databox-edge". Changes nothing; run it anywhere.
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -5,6 +5,7 @@ import { createDecoder } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs } from './model-metadata.js';
 import { createInputData, inputDims, prepareImage } from './preprocess.js';
 import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
+import { InputError } from '../shared/input-error.js';
 export async function createScorer(config, options = {}) {
     const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
     const loaded = await loadSession(modelPath, config.executionProviders, intraOpThreadsFor(config.server.concurrency));
@@ -18,6 +19,12 @@ export async function createScorer(config, options = {}) {
         const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
         if (missing.length > 0)
             throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
+        for (const name of decoder.outputNames) {
+            const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
+            if (type === 'string' || type === 'bool' || type === 'non-tensor') {
+                throw new ModelLoadError(`Model output '${name}' holds ${type} values, not scores; name the scores output in the decoder settings.`);
+            }
+        }
         const summary = {
             name: config.name,
             task: config.task,
@@ -103,29 +110,36 @@ function buildScorer(session, input, decoder, labels, summary, description) {
             tensor.dispose?.();
         return results;
     };
-    const prepareTimed = async (bytes) => {
+    const prepareTimed = async (bytes, index = 0) => {
         const started = performance.now();
-        const prepared = await prepareImage(bytes, input);
-        return { prepared, started, ms: performance.now() - started };
+        try {
+            const prepared = await prepareImage(bytes, input);
+            return { prepared, started, ms: performance.now() - started };
+        }
+        catch (error) {
+            if (error instanceof InputError)
+                throw new InputError(error.status, error.message, index);
+            throw error;
+        }
     };
-    const score = async (bytes) => {
-        const p = await prepareTimed(bytes);
+    const scoreAt = async (bytes, index) => {
+        const p = await prepareTimed(bytes, index);
         return (await runPrepared([p.prepared], [p.started], [p.ms]))[0];
     };
     return {
         summary,
         description,
-        score,
+        score: (bytes) => scoreAt(bytes, 0),
         async scoreBatch(images) {
             if (images.length === 0)
                 return [];
             if (!(decoder.batchable && input.dynamicBatch) || images.length === 1) {
                 const results = [];
-                for (const image of images)
-                    results.push(await score(image));
+                for (const [index, image] of images.entries())
+                    results.push(await scoreAt(image, index));
                 return results;
             }
-            const prepared = await Promise.all(images.map(prepareTimed));
+            const prepared = await Promise.all(images.map((image, index) => prepareTimed(image, index)));
             return runPrepared(prepared.map((p) => p.prepared), prepared.map((p) => p.started), prepared.map((p) => p.ms));
         },
         async close() {

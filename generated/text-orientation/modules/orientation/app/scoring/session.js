@@ -11,6 +11,10 @@ export function intraOpThreadsFor(concurrency, cores = availableParallelism()) {
 }
 export async function loadSession(modelPath, providers, intraOpThreads) {
     const ort = await import('onnxruntime-node');
+    // A missing CUDA library is expected on CPU-only hosts: our one-line note replaces onnxruntime's multi-line error
+    // dump. Real failures still arrive as exceptions. (Takes effect only before the first session of the process.)
+    if (providers.some((p) => p !== 'cpu'))
+        ort.env.logLevel = 'fatal';
     let fallbackReason;
     for (const provider of providers) {
         try {

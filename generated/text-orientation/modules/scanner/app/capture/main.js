@@ -43,15 +43,21 @@ async function main() {
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
-    const sink = isIotEdgeEnvironment(process.env) ? await createIotEdgeSink(log) : createStdoutSink();
+    const sink = isIotEdgeEnvironment(process.env)
+        ? await createIotEdgeSink(log).catch((error) => {
+            // edgeHub may not be up yet; exiting lets edgeAgent restart the module per its restart policy.
+            throw new StartupError(`Cannot connect to IoT Edge: ${error.message}`);
+        })
+        : createStdoutSink();
     const source = await createFrameSource(config.source, { baseDir: dirname(configPath), fps: config.fps, loop: config.loop, env: process.env, log });
     const client = createScoringClient(config.scoring);
     let view;
     if (config.view) {
         view = createViewServer({ name: config.name, minScore: config.view.minScore, fps: config.fps, log });
         try {
-            const port = await view.listen(config.view.port);
-            log(`capture: live view on port ${port}`);
+            // EDGEML_VIEW_HOST lets a local run (`edgeml run`) keep the view on loopback; in a container it listens on all.
+            const port = await view.listen(config.view.port, process.env.EDGEML_VIEW_HOST || undefined);
+            log(`capture: live view on http://${process.env.EDGEML_VIEW_HOST || 'localhost'}:${port}/`);
         }
         catch (error) {
             // The view is a convenience: a taken port must not stop frames flowing.
@@ -64,10 +70,13 @@ async function main() {
     await Promise.allSettled([source.close(), view?.close(), sink.close()]);
     client.close();
     const { captured, sent, dropped, failed } = outcome.stats;
-    const why = outcome.reason instanceof Error ? outcome.reason.message : outcome.reason;
-    log(`capture: stopped (${why}): ${captured} frames captured, ${sent} sent, ${dropped} dropped while busy, ${failed} failed.`);
-    if (outcome.reason instanceof Error)
+    const failure = outcome.reason instanceof Error ? outcome.reason : undefined;
+    log(`capture: stopped (${failure ? 'error' : outcome.reason}): ${captured} frames captured, ${sent} sent, ${dropped} dropped while busy, ${failed} failed.`);
+    if (failure) {
+        // Last, so whoever reads the tail of the log (e.g. `edgeml run`) sees the cause.
+        log(`capture: ${failure.message}`);
         process.exitCode = 1;
+    }
 }
 main().catch((error) => {
     // Expected start-up problems get one line; anything else is a bug and keeps its stack.

@@ -48,10 +48,22 @@ export function createCallbackSink(onMessage) {
         async close() { },
     };
 }
-/** Opens a ModuleClient from the edge runtime's environment; the SDK is loaded only here, on first use. */
-export async function createIotEdgeSink(log = () => undefined) {
-    const [{ ModuleClient, Message }, { Mqtt }] = await Promise.all([import('azure-iot-device'), import('azure-iot-device-mqtt')]);
-    const client = await ModuleClient.fromEnvironment(Mqtt);
+/** The Azure IoT SDKs are CommonJS: Node's ESM import exposes most of their exports only on `default`. */
+async function loadCommonJs(module) {
+    const loaded = (await module);
+    return loaded.default ?? loaded;
+}
+async function moduleClientFromEnvironment() {
+    const [{ ModuleClient }, { Mqtt }] = await Promise.all([loadCommonJs(import('azure-iot-device')), loadCommonJs(import('azure-iot-device-mqtt'))]);
+    return (await ModuleClient.fromEnvironment(Mqtt));
+}
+/**
+ * Opens a ModuleClient from the edge runtime's environment (MQTT); the SDK is loaded only here, on first use.
+ * `openClient` replaces the client in tests.
+ */
+export async function createIotEdgeSink(log = () => undefined, openClient = moduleClientFromEnvironment) {
+    const { Message } = await loadCommonJs(import('azure-iot-device'));
+    const client = await openClient();
     client.on('error', (error) => log(`capture: IoT Edge client error: ${error.message}`));
     await client.open();
     return {

@@ -1,9 +1,10 @@
-// Image preprocessing: decode (JPEG/PNG/WebP via sharp, BMP via bmp.ts), fit to the network input (see geometry.ts)
-// and write the input tensor (NCHW/NHWC, float32 with scale/mean/std or raw uint8), one or many images per batch.
+// Image preprocessing: decode (JPEG/PNG/WebP via sharp, BMP via bmp.ts), fit to the network input (geometry.ts) and
+// write the input tensor (NCHW/NHWC, float32 with scale/mean/std or raw uint8), one or many images per batch.
 // Runtime stage, used by scorer.ts.
 import sharp from 'sharp';
 import { planResize } from './geometry.js';
 import { decodeBmp, isBmp, BmpError } from './bmp.js';
+import { readImageHeader } from './image-header.js';
 import { InputError } from '../shared/input-error.js';
 const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp']);
 const MAX_INPUT_PIXELS = 40_000_000;
@@ -42,12 +43,29 @@ async function openImage(bytes) {
         }
         catch (error) {
             if (error instanceof BmpError)
-                throw new InputError(error.message.includes('size') ? 413 : 400, error.message);
+                throw new InputError(error.tooLarge ? 413 : 400, error.message);
             throw error;
         }
     }
-    // One sharp instance reads the header and then runs the pipeline, so the input is wrapped only once.
+    // SVG / XML never reach sharp: rendering them is not scoring, and a renderer is more attack surface.
+    if (/^\s*</.test(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 64)).toString('latin1'))) {
+        throw new InputError(415, 'SVG and other XML images are not supported (use JPEG, PNG, BMP or WebP).');
+    }
     const image = sharp(bytes, { autoOrient: true, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+    // Common headers are read in JavaScript; sharp's metadata() (a thread-pool round trip) handles the rest.
+    const header = readImageHeader(bytes) ?? (await sharpHeader(image));
+    if (!ACCEPTED_FORMATS.has(header.format)) {
+        throw new InputError(415, `Image format '${header.format}' is not supported (use JPEG, PNG, BMP or WebP).`);
+    }
+    const { width, height } = header;
+    if (!width || !height)
+        throw new InputError(400, 'The image has no size.');
+    if (width * height > MAX_INPUT_PIXELS) {
+        throw new InputError(413, `The image is ${width}x${height} pixels; at most ${MAX_INPUT_PIXELS} pixels are accepted.`);
+    }
+    return { image, width, height };
+}
+async function sharpHeader(image) {
     let meta;
     try {
         meta = await image.metadata();
@@ -55,17 +73,7 @@ async function openImage(bytes) {
     catch {
         throw new InputError(400, 'The body is not an image (expected JPEG, PNG, BMP or WebP).');
     }
-    if (!meta.format || !ACCEPTED_FORMATS.has(meta.format)) {
-        throw new InputError(415, `Image format '${meta.format ?? 'unknown'}' is not supported (use JPEG, PNG, BMP or WebP).`);
-    }
-    const width = meta.autoOrient?.width ?? meta.width;
-    const height = meta.autoOrient?.height ?? meta.height;
-    if (!width || !height)
-        throw new InputError(400, 'The image has no size.');
-    if (width * height > MAX_INPUT_PIXELS) {
-        throw new InputError(413, `The image is ${width}x${height} pixels; at most ${MAX_INPUT_PIXELS} pixels are accepted.`);
-    }
-    return { image, width, height };
+    return { format: meta.format ?? 'unknown', width: meta.autoOrient?.width ?? meta.width, height: meta.autoOrient?.height ?? meta.height };
 }
 function toRgb(data, channels) {
     const pixels = data.length / channels;

@@ -32,8 +32,17 @@ export function createScoringServer(config, options = {}) {
         if (limiter.isFull())
             throw new QueueFullError();
         const images = await read(req);
-        const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data)));
-        return { fields: images.map((i) => i.field), results };
+        try {
+            const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data)));
+            return { fields: images.map((i) => i.field), results };
+        }
+        catch (error) {
+            // With several images, say which request field was the bad one.
+            if (isInputError(error) && images.length > 1 && error.imageIndex !== undefined) {
+                throw new InputError(error.status, `Field '${images[error.imageIndex]?.field}': ${error.message}`);
+            }
+            throw error;
+        }
     };
     const allRoutes = [
         {
@@ -75,7 +84,7 @@ export function createScoringServer(config, options = {}) {
         const route = matching.find((r) => r.method === req.method);
         if (!route) {
             const allowed = matching.map((r) => r.method).join(', ');
-            return { ...errorAnswer(new InputError(405, `Use ${allowed} for '${path}'.`)), headers: { allow: allowed } };
+            return { ...errorAnswer(new InputError(405, `Use ${allowed} for '${path.slice(0, 200)}'.`)), headers: { allow: allowed } };
         }
         if (closing && route.method === 'POST')
             return busy('The server is shutting down.');

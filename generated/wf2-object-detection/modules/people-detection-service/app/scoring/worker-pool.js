@@ -12,6 +12,7 @@ export async function createWorkerScorer(config, options = {}) {
     const waiting = [];
     let nextId = 1;
     let closing = false;
+    let restarting = 0;
     /** Starts a worker and resolves once its model is loaded. */
     const spawn = () => new Promise((resolve, reject) => {
         const worker = new Worker(WORKER_URL, { workerData: init });
@@ -60,11 +61,21 @@ export async function createWorkerScorer(config, options = {}) {
         });
     });
     const replace = () => {
+        restarting++;
         spawn().then(({ slot }) => {
+            restarting--;
             slots.push(slot);
             dispatch();
-        }, (error) => log?.(`error: could not replace a scoring worker: ${error.message}`));
+        }, (error) => {
+            restarting--;
+            log?.(`error: could not replace a scoring worker: ${error.message}`);
+            // With no worker left, waiting jobs would wait forever: fail them now.
+            if (noWorkers())
+                for (const job of waiting.splice(0))
+                    job.reject(new Error('No scoring worker is running.'));
+        });
     };
+    const noWorkers = () => slots.length === 0 && restarting === 0;
     const dispatch = () => {
         for (const slot of slots) {
             if (slot.job)
@@ -91,6 +102,8 @@ export async function createWorkerScorer(config, options = {}) {
     const scoreBatch = (images) => new Promise((resolve, reject) => {
         if (closing)
             return reject(new Error('The scorer is closed.'));
+        if (noWorkers())
+            return reject(new Error('No scoring worker is running.'));
         waiting.push({ id: nextId++, images: images.map(ownedCopy), resolve, reject });
         dispatch();
     });
@@ -116,7 +129,7 @@ function ownedCopy(bytes) {
 }
 function rebuild(error) {
     if (error.name === 'InputError' && error.status)
-        return new InputError(error.status, error.message);
+        return new InputError(error.status, error.message, error.imageIndex);
     if (error.name === 'ModelLoadError')
         return new ModelLoadError(error.message);
     const rebuilt = new Error(error.message);

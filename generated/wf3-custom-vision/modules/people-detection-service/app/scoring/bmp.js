@@ -1,7 +1,14 @@
 // A small BMP reader (sharp's prebuilt libvips cannot load BMP): uncompressed 24/32-bit, BI_BITFIELDS 32-bit and
 // 1/4/8-bit palette images, top-down or bottom-up, into packed RGB. Runtime stage, used by preprocess.ts.
 export class BmpError extends Error {
+    tooLarge;
     name = 'BmpError';
+    constructor(message, 
+    /** True when the file is refused for its size rather than for being broken. */
+    tooLarge = false) {
+        super(message);
+        this.tooLarge = tooLarge;
+    }
 }
 export function isBmp(bytes) {
     return bytes.length >= 26 && bytes[0] === 0x42 && bytes[1] === 0x4d;
@@ -25,8 +32,10 @@ export function decodeBmp(bytes) {
     const compression = view.getUint32(30, true);
     const topDown = rawHeight < 0;
     const height = Math.abs(rawHeight);
-    if (width <= 0 || height === 0 || width * height > MAX_PIXELS)
-        throw new BmpError(`Unsupported BMP size ${width}x${height}.`);
+    if (width <= 0 || height === 0)
+        throw new BmpError(`Invalid BMP size ${width}x${height}.`);
+    if (width * height > MAX_PIXELS)
+        throw new BmpError(`The BMP is ${width}x${height} pixels; at most ${MAX_PIXELS} pixels are accepted.`, true);
     const bitfields = compression === 3 && bitsPerPixel === 32;
     if (compression !== 0 && !bitfields)
         throw new BmpError('Compressed BMP files are not supported.');

@@ -1,6 +1,6 @@
 // Chooses the frame source for a capture config: folder reader, or ffmpeg for video, camera and RTSP.
 // Runtime stage (capture). Relative paths are resolved against the config file's folder.
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { FrameSourceError } from '../frame.js';
 import { describeRtsp } from './ffmpeg-args.js';
 import { createFfmpegSource } from './ffmpeg.js';
@@ -12,7 +12,7 @@ export async function createFrameSource(source, ctx) {
         case 'folder':
             return createFolderSource(at(source.path), ctx.loop);
         case 'video':
-            return createFfmpegSource({ ...ffmpeg, input: { kind: 'video', path: at(source.path), loop: ctx.loop }, description: `video '${source.path}'` });
+            return createFfmpegSource({ ...ffmpeg, input: { kind: 'video', path: at(source.path), loop: ctx.loop }, description: `video '${basename(source.path)}'` });
         case 'camera':
             return createFfmpegSource({ ...ffmpeg, input: { kind: 'camera', device: source.device }, description: `camera '${source.device}'` });
         case 'rtsp': {

@@ -51,7 +51,8 @@ export function createFfmpegSource(options) {
         child = proc;
         proc.stdout.on('data', (chunk) => {
             for (const data of splitter.push(chunk)) {
-                const frame = { data, index: index++, origin: `${options.description} frame ${index}` };
+                const frame = { data, index, origin: `${options.description} frame ${index}` };
+                index++;
                 if (live)
                     queue.splice(0, queue.length, frame); // newest only
                 else
@@ -115,11 +116,14 @@ export function createFfmpegSource(options) {
                 clearTimeout(reconnectTimer);
             const proc = child;
             settle();
-            if (!proc || proc.exitCode !== null)
+            if (!proc || proc.exitCode !== null || proc.signalCode !== null)
                 return;
+            // Drain what ffmpeg still writes: blocked on a full pipe, it would not act on SIGTERM.
+            proc.stdout?.removeAllListeners('data');
+            proc.stdout?.resume();
             await new Promise((resolve) => {
                 const kill = setTimeout(() => proc.kill('SIGKILL'), 2000);
-                proc.once('close', () => {
+                proc.once('exit', () => {
                     clearTimeout(kill);
                     resolve();
                 });
