@@ -71,9 +71,8 @@ async function ensureConfiguration(options: FleetOptions): Promise<{ current: Co
   });
 }
 
-async function pollMetrics(options: FleetOptions, done: (m: FleetMetrics) => boolean, onPoll: (m: FleetMetrics) => void): Promise<{ metrics: FleetMetrics; ok: boolean }> {
+async function pollMetrics(options: FleetOptions, deadline: number, done: (m: FleetMetrics) => boolean, onPoll: (m: FleetMetrics) => void): Promise<{ metrics: FleetMetrics; ok: boolean }> {
   const clock = options.clock ?? realClock;
-  const deadline = clock.now() + options.timeoutMs;
   for (;;) {
     const config = await options.hub.getConfiguration(options.configurationId);
     const metrics = config ? fleetMetrics(config) : { targeted: 0, applied: 0, succeeded: 0, failed: 0 };
@@ -93,11 +92,13 @@ export interface FleetResult {
 
 export async function deployToFleet(options: FleetOptions): Promise<FleetResult> {
   const { hub, progress, state } = options;
+  // One --timeout for the whole rollout: reaching the devices and their modules running.
+  const deadline = (options.clock ?? realClock).now() + options.timeoutMs;
   const { older, created } = await ensureConfiguration(options);
 
   // Wait until every targeted device has taken the new configuration before removing the old one.
   const applied = await progress.step(`deployment applied to targeted devices`, async (control) => {
-    const result = await pollMetrics(options, (m) => m.applied >= m.targeted, (m) => control.update(`${m.applied}/${m.targeted} devices`));
+    const result = await pollMetrics(options, deadline, (m) => m.applied >= m.targeted, (m) => control.update(`${m.applied}/${m.targeted} devices`));
     if (!result.ok) throw applyError('fleetNotApplied', { id: options.configurationId, applied: result.metrics.applied, targeted: result.metrics.targeted });
     control.done(`${result.metrics.applied}/${result.metrics.targeted} devices`);
     return result.metrics;
@@ -119,6 +120,7 @@ export async function deployToFleet(options: FleetOptions): Promise<FleetResult>
     await progress.step('modules running on targeted devices', async (control) => {
       const result = await pollMetrics(
         options,
+        deadline,
         (m) => m.failed === 0 && m.succeeded >= m.targeted,
         (m) => control.update(`${m.succeeded}/${m.targeted} reporting success, ${m.failed} failed`),
       );
