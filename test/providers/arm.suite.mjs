@@ -164,6 +164,20 @@ test('a slow answer hits the per-attempt timeout and is retried', async () => {
   assert.is(quick.stats.retries, 1);
 });
 
+test('a create whose answer was lost: the retry meets our own running operation (409) and the resource is adopted', async () => {
+  az.faults.add({ server: 'arm', method: 'PUT', path: /\/IotHubs\/hub-lost$/, kind: 'drop-after' });
+  az.faults.add({ server: 'arm', method: 'PUT', path: /\/registries\/acrlost01$/, kind: 'drop-after' });
+  const hub = await arm.ensureIotHub('rg-edge', 'hub-lost', { location: loc, sku: 'S1', units: 1 });
+  assert.is(hub.created, true);
+  assert.is(hub.hostName, az.hubHost);
+  assert.equal(az.requests.where({ method: 'PUT', path: /\/IotHubs\/hub-lost$/ }).map((r) => r.status), [0, 409]);
+  const acr = await arm.ensureRegistry('rg-edge', 'acrlost01', { location: loc, sku: 'Basic' });
+  assert.is(acr.created, true);
+  assert.is(acr.loginServer, 'acrlost01.azurecr.io');
+  await arm.deleteIotHub('rg-edge', 'hub-lost');
+  await arm.deleteRegistry('rg-edge', 'acrlost01');
+});
+
 test('retries are bounded: persistent 503 gives a retryable ProviderError after maxAttempts', async () => {
   az.faults.add({ server: 'arm', method: 'GET', path: /\/registries\/edgeacr01$/, kind: 'unavailable', times: 10 });
   const before = az.requests.length;

@@ -25,6 +25,9 @@ import { installRetryAndCounting, type PipelineLike } from './arm-pipeline.js';
 
 export const publicCloudEndpoint = 'https://management.azure.com';
 
+/** How long to wait for a resource whose create answer was lost to finish provisioning (hubs take minutes). */
+const adoptTimeoutMs = 15 * 60 * 1000;
+
 /** AAD hosts MSAL knows; any other authority (Azure Stack, ADFS, a test server) must skip instance discovery. */
 const knownAuthorityHosts = new Set(['login.microsoftonline.com', 'login.chinacloudapi.cn', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn']);
 
@@ -63,6 +66,28 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
   }
   const lro = options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {};
 
+  /**
+   * Runs a create. If the first PUT's answer was lost, the retried PUT meets our own operation still running and
+   * gets 409: then wait for that resource to finish provisioning and adopt it, instead of failing the apply.
+   */
+  async function createOrAdopt<T>(create: () => Promise<T>, get: () => Promise<T | undefined>, stateOf: (r: T) => string | undefined, operation: string): Promise<T> {
+    const retriesBefore = stats.retries;
+    try {
+      return await create();
+    } catch (error) {
+      const failure = toProviderError(error, operation, redactor);
+      if (failure.status !== 409 || stats.retries === retriesBefore) throw failure;
+      const deadline = Date.now() + adoptTimeoutMs;
+      for (;;) {
+        const found = await get();
+        const state = found && stateOf(found);
+        if (found && (state === undefined || state === 'Succeeded')) return found;
+        if (state === 'Failed' || state === 'Canceled' || Date.now() > deadline) throw failure;
+        await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 5000));
+      }
+    }
+  }
+
   return {
     stats,
 
@@ -96,10 +121,11 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
         tags: settings.tags ?? {},
         properties: {},
       };
-      const hub = await call(
+      const hub = await createOrAdopt(
         () => iothub.iotHubResource.beginCreateOrUpdateAndWait(resourceGroup, name, description, lro),
+        () => orUndefined(() => iothub.iotHubResource.get(resourceGroup, name), 'arm.getIotHub', redactor),
+        (found) => found.properties?.provisioningState,
         'arm.createIotHub',
-        redactor,
       );
       return toIotHubInfo(hub, true);
     },
@@ -133,7 +159,12 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
         adminUserEnabled: settings.adminUserEnabled ?? true,
         tags: settings.tags ?? {},
       };
-      const registry = await call(() => acr.registries.create(resourceGroup, name, body, lro).pollUntilDone(), 'arm.createRegistry', redactor);
+      const registry = await createOrAdopt(
+        () => acr.registries.create(resourceGroup, name, body, lro).pollUntilDone(),
+        () => orUndefined(() => acr.registries.get(resourceGroup, name), 'arm.getRegistry', redactor),
+        (found) => found.provisioningState,
+        'arm.createRegistry',
+      );
       return toRegistryInfo(registry, true);
     },
 
