@@ -1,0 +1,145 @@
+// scripts/02-setup-device.sh run for real against fake apt-get/dpkg/docker/systemctl/iotedge, in a private mount
+// namespace whose /etc/docker is a tmpfs (so the host's daemon.json is never touched). Needs root and unshare.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { renderScripts } from '../../dist/render/scripts/index.js';
+import { makeContext, makeIR } from '../helpers/ir-fixtures.mjs';
+
+const temps = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeml-device-'));
+  temps.push(dir);
+  return dir;
+};
+
+const FAKES = {
+  'apt-get': 'echo "apt-get $*" >>"$FAKE_DIR/calls"',
+  dpkg: `case "$1" in
+  --print-architecture) echo amd64 ;;
+  -s) exit 0 ;;
+  *) echo "dpkg $*" >>"$FAKE_DIR/calls" ;;
+esac`,
+  curl: 'echo "curl $*" >>"$FAKE_DIR/calls"',
+  systemctl: 'echo "systemctl $*" >>"$FAKE_DIR/calls"',
+  docker: `case "$1" in
+  version) echo "$FAKE_DOCKER_VERSION" ;;
+  info) echo ok ;;
+esac`,
+  iotedge: `echo "iotedge \${1:-} \${2:-}" >>"$FAKE_DIR/calls"
+case "\${1:-} \${2:-}" in
+  "config mp") [[ "$3" == --connection-string ]] && printf '%s' "$4" >"$FAKE_DIR/connection-string" ;;
+  "list "*)
+    n=$(( $(cat "$FAKE_DIR/list-count" 2>/dev/null || echo 0) + 1 )); echo "$n" >"$FAKE_DIR/list-count"
+    echo "NAME STATUS DESCRIPTION CONFIG"
+    if (( n >= 2 )); then echo "edgeAgent running Up 1 seconds mcr.microsoft.com/azureiotedge-agent:1.5"; fi ;;
+esac`,
+};
+
+function canUnshare() {
+  if (process.getuid?.() !== 0) return 'not root';
+  const probe = spawnSync('unshare', ['-m', 'bash', '-c', 'mount -t tmpfs tmpfs /etc && true'], { encoding: 'utf8' });
+  return probe.status === 0 ? undefined : (probe.stderr || probe.error?.message || 'unshare failed').trim();
+}
+
+function setup(ir) {
+  const dir = tempDir();
+  for (const f of renderScripts(makeContext(ir))) {
+    const path = join(dir, f.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, f.content, { mode: f.mode ?? 0o644 });
+  }
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const [name, body] of Object.entries(FAKES)) {
+    writeFileSync(join(bin, name), `#!/usr/bin/env bash\nset -euo pipefail\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  }
+  return { dir, bin };
+}
+
+/** Runs 02 with /etc/docker replaced by a tmpfs holding `daemonJson`; returns the result and the daemon.json left. */
+function runSetup({ dir, bin }, { env = {}, input = '', daemonJson = '{"data-root": "/srv/docker"}' } = {}) {
+  const inner = [
+    'set -u',
+    'mount -t tmpfs tmpfs /etc/docker',
+    'printf "%s" "$DAEMON_JSON" >/etc/docker/daemon.json',
+    'bash "$SCRIPT"; rc=$?',
+    'cp /etc/docker/daemon.json "$FAKE_DIR/daemon.json" 2>/dev/null || true',
+    'exit $rc',
+  ].join('\n');
+  const result = spawnSync('unshare', ['-m', 'bash', '-c', inner], {
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+    env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, FAKE_DIR: dir, SCRIPT: join(dir, 'scripts/02-setup-device.sh'), DAEMON_JSON: daemonJson, FAKE_DOCKER_VERSION: '26.1.3', ...env },
+  });
+  const read = (name) => {
+    try {
+      return readFileSync(join(dir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return { ...result, output: result.stdout + result.stderr, calls: (read('calls') ?? '').trim().split('\n').map((line) => line.trim()), daemon: read('daemon.json'), connectionString: read('connection-string') };
+}
+
+const debianIR = () => makeIR({ target: { platform: 'amd64', accelerator: 'none', device: 'generic', os: 'debian-12', runtime: '1.5' } });
+const CS = 'HostName=myiothub-test.azure-devices.net;DeviceId=myedgedevice;SharedAccessKey=c2VjcmV0LWtleS12YWx1ZQ==';
+
+const skip = canUnshare();
+if (skip) {
+  console.log(`NOTICE: cannot run 02-setup-device.sh in a private mount namespace (${skip}); skipping`);
+  test.skip('02 provisions from stdin, merges daemon.json, pins aziot-edge and polls until edgeAgent runs', () => {});
+} else {
+  test('02 provisions from stdin, merges daemon.json, pins aziot-edge and polls until edgeAgent runs', () => {
+    const r = runSetup(setup(debianIR()), { input: `${CS}\n` });
+    assert.is(r.status, 0, r.output);
+    assert.is(r.connectionString, CS, 'iotedge config mp received the string read from stdin');
+    assert.not.ok(r.output.includes('SharedAccessKey=c2Vj'), 'the connection string is never printed');
+    assert.equal(JSON.parse(r.daemon), { 'data-root': '/srv/docker', 'log-driver': 'local' });
+    assert.ok(r.calls.includes('apt-get install -y -q aziot-edge=1.5.*'), r.calls.join('\n'));
+    assert.ok(r.calls.includes('systemctl restart docker'));
+    const order = ['iotedge config mp', 'iotedge config apply', 'iotedge list'].map((c) => r.calls.indexOf(c));
+    assert.is(r.calls.filter((c) => c === 'iotedge list').length >= 2, true, 'polled until edgeAgent ran');
+    assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), r.calls.join('\n'));
+  });
+
+  test('02 refuses Docker 29 for IoT Edge 1.5 before installing aziot-edge', () => {
+    const r = runSetup(setup(debianIR()), { input: `${CS}\n`, env: { FAKE_DOCKER_VERSION: '29.0.1' } });
+    assert.is.not(r.status, 0);
+    assert.match(r.output, /Docker engine 29\.x is too new for IoT Edge 1\.5/);
+    assert.not.ok(r.calls.some((c) => c.startsWith('apt-get install -y -q aziot-edge')));
+  });
+
+  test('02 accepts Docker 29 for IoT Edge 1.6', () => {
+    const ir = debianIR();
+    ir.target.runtime = '1.6';
+    const r = runSetup(setup(ir), { input: `${CS}\n`, env: { FAKE_DOCKER_VERSION: '29.0.1' } });
+    assert.is(r.status, 0, r.output);
+    assert.ok(r.calls.includes('apt-get install -y -q aziot-edge=1.6.*'));
+  });
+
+  test('02 rejects something that is not a connection string without calling iotedge', () => {
+    const r = runSetup(setup(debianIR()), { input: 'not-a-connection-string\n' });
+    assert.is.not(r.status, 0);
+    assert.match(r.output, /must be the device's connection string/);
+    assert.not.ok(r.output.includes('not-a-connection-string'), 'the rejected input is not echoed');
+    assert.not.ok(r.calls.some((c) => c.startsWith('iotedge')));
+  });
+
+  test('02 takes the connection string from the environment too', () => {
+    const r = runSetup(setup(debianIR()), { env: { EDGE_DEVICE_CONNECTION_STRING: CS } });
+    assert.is(r.status, 0, r.output);
+    assert.is(r.connectionString, CS);
+  });
+}
+
+test.after(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+test.run();
