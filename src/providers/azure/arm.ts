@@ -82,13 +82,13 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
         const found = await get();
         const state = found && stateOf(found);
         if (found && (state === undefined || state === 'Succeeded')) return found;
-        if (state === 'Failed' || state === 'Canceled' || Date.now() > deadline) throw failure;
+        if (!found || state === 'Failed' || state === 'Canceled' || Date.now() > deadline) throw failure;
         await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 5000));
       }
     }
   }
 
-  return {
+  const provider: ArmProvider = {
     stats,
 
     async getResourceGroup(name) {
@@ -97,7 +97,7 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
     },
 
     async ensureResourceGroup(name, location, tags = {}) {
-      const existing = await this.getResourceGroup(name);
+      const existing = await provider.getResourceGroup(name);
       if (existing) return existing;
       const group = await call(() => resources.resourceGroups.createOrUpdate(name, { location, tags }), 'arm.createResourceGroup', redactor);
       return toResourceGroupInfo(group, true);
@@ -113,7 +113,7 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
     },
 
     async ensureIotHub(resourceGroup, name, settings: IotHubSettings) {
-      const existing = await this.getIotHub(resourceGroup, name);
+      const existing = await provider.getIotHub(resourceGroup, name);
       if (existing) return existing;
       const description = {
         location: settings.location,
@@ -136,7 +136,7 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
 
     async getIotHubOwnerConnectionString(resourceGroup, name) {
       const operation = 'arm.getIotHubOwnerConnectionString';
-      const hub = await this.getIotHub(resourceGroup, name);
+      const hub = await provider.getIotHub(resourceGroup, name);
       if (!hub) throw new ProviderError({ code: 'ResourceNotFound', status: 404, message: `${operation} failed: IoT hub '${name}' was not found in resource group '${resourceGroup}'.`, operation });
       const rule = await call(() => iothub.iotHubResource.getKeysForKeyName(resourceGroup, name, 'iothubowner'), operation, redactor);
       if (!rule.primaryKey) throw new ProviderError({ code: 'KeyNameNotFound', message: `${operation} failed: the 'iothubowner' policy of '${name}' has no key.`, operation });
@@ -151,7 +151,7 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
     },
 
     async ensureRegistry(resourceGroup, name, settings: RegistrySettings) {
-      const existing = await this.getRegistry(resourceGroup, name);
+      const existing = await provider.getRegistry(resourceGroup, name);
       if (existing) return existing;
       const body = {
         location: settings.location,
@@ -183,6 +183,7 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
       return { username: result.username, password: new SecretValue(password) };
     },
   };
+  return provider;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
