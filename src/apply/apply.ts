@@ -7,6 +7,7 @@ import type { DesiredDeployment } from '../plan/desired.js';
 import type { Providers } from '../plan/live.js';
 import { resolveContent, secretReferences } from '../plan/secrets.js';
 import { CREATED_REGISTRY_PASSWORD_ENV, CREATED_REGISTRY_USERNAME_ENV } from '../render/manifest/secrets.js';
+import { configurationId } from '../render/manifest/content-hash.js';
 import type { DockerProvider } from '../providers/docker/docker-provider.js';
 import type { ConvergenceReport, Clock } from './convergence.js';
 import { deployToDevice, waitForDevice } from './deploy-device.js';
@@ -117,7 +118,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
     const fleet = await deployToFleet({
       hub,
       target,
-      configurationId: desired.configurationId ?? target.id,
+      configurationId: desired.configurationId ?? configurationId(target.id, desired.content),
       resolved: resolved.content,
       state,
       saveState,

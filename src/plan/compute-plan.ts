@@ -18,9 +18,10 @@ async function registryEnv(desired: DesiredDeployment, providers: Providers, liv
   return { [CREATED_REGISTRY_USERNAME_ENV]: credentials.username, [CREATED_REGISTRY_PASSWORD_ENV]: credentials.password.reveal() };
 }
 
-export async function computePlan(desired: DesiredDeployment, providers: Providers, env: Env): Promise<PlanResult & { live: LiveState }> {
+/** `lastAppliedContentHash` (from the state) lets the plan tell drift from a changed spec. */
+export async function computePlan(desired: DesiredDeployment, providers: Providers, env: Env, lastAppliedContentHash?: string): Promise<PlanResult & { live: LiveState }> {
   const live = await readLive(desired, providers);
   // Secrets that cannot be resolved stay as references and show as "(known after apply)".
   const resolved = resolveContent(desired.content, { env: { ...env, ...(await registryEnv(desired, providers, live, env)) } });
-  return { ...createPlan(desired, resolved.content, live), live };
+  return { ...createPlan(desired, resolved.content, live, lastAppliedContentHash), live };
 }

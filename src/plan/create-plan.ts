@@ -1,6 +1,7 @@
 // Builds the typed Plan from the desired deployment and the live state: resources to create, the configuration
 // swap for fleets, and the module / route / settings diff. Plan stage; pure.
 import type { ConfigurationContent } from '../providers/types.js';
+import { configurationId } from '../render/manifest/content-hash.js';
 import { modelFromContent } from './deployment-model.js';
 import type { DesiredDeployment } from './desired.js';
 import { diffDeployment } from './diff.js';
@@ -37,7 +38,7 @@ function resourceChanges(desired: DesiredDeployment, live: LiveState, missing: M
     else missing.push({ kind: 'edge device', name: target.deviceId });
   }
   if (target.kind === 'fleet') {
-    const id = desired.configurationId ?? target.id;
+    const id = desired.configurationId ?? configurationId(target.id, desired.content);
     const current = live.configurations[0];
     const exists = live.configurations.some((c) => c.id === id);
     if (!exists) {
@@ -62,7 +63,7 @@ export function nextPriority(specPriority: number, live: LiveState): number {
  * `resolved` is the desired content with secrets resolved as far as possible: it is what gets compared, so a
  * rotated registry password shows as a (sensitive) change and unchanged secrets as no change.
  */
-export function createPlan(desired: DesiredDeployment, resolved: ConfigurationContent, live: LiveState): PlanResult {
+export function createPlan(desired: DesiredDeployment, resolved: ConfigurationContent, live: LiveState, lastAppliedContentHash?: string): PlanResult {
   const missing: MissingResource[] = [];
   const resources = resourceChanges(desired, live, missing);
   const diff = diffDeployment({ desired: modelFromContent(resolved), desiredRendered: modelFromContent(desired.content), live: live.model });
@@ -80,6 +81,7 @@ export function createPlan(desired: DesiredDeployment, resolved: ConfigurationCo
     modules: diff.modules,
     routes: diff.routes,
     summary: { add: count('create'), change: count('update'), destroy: count('delete') },
+    drift: lastAppliedContentHash === desired.contentHash && live.model !== undefined && diff.modules.length + diff.routes.length + (diff.settings ? 1 : 0) > 0,
   };
   if (diff.settings) plan.settings = diff.settings;
   return { plan, missing };

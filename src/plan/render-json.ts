@@ -11,6 +11,7 @@ export function renderPlanJson(plan: Plan): string {
     workflow: plan.workflow,
     target: { kind: plan.target, name: plan.targetName },
     changes: !isEmptyPlan(plan),
+    drift: plan.drift,
     summary: plan.summary,
     resources: plan.resources,
     settings: plan.settings ?? null,

@@ -105,7 +105,12 @@ const plain: Paint = (_kind, text) => text;
 export function renderPlanText(plan: Plan, paint: Paint = plain): string {
   const { add, change, destroy } = plan.summary;
   if (add + change + destroy === 0) return `${emptyPlanMessage}\n`;
-  const out: string[] = [...legend(plan, paint), '', paint('heading', 'edgeml will perform the following actions:'), ''];
+  const out: string[] = [];
+  if (plan.drift) {
+    // Terraform shows drift apart from proposed changes: here the spec is unchanged, the live side moved.
+    out.push(paint('heading', 'Note: the live deployment has changed outside of edgeml since the last apply.'), 'The changes below put it back to what the spec says.', '');
+  }
+  out.push(...legend(plan, paint), '', paint('heading', 'edgeml will perform the following actions:'), '');
   const resources = [...plan.resources].sort(
     (a, b) => resourceOrder.indexOf(a.kind) - resourceOrder.indexOf(b.kind) || a.name.localeCompare(b.name),
   );

@@ -69,6 +69,11 @@ export interface Plan {
   modules: ModuleChange[];
   routes: RouteChange[];
   settings?: SettingsChange;
+  /**
+   * True when the spec is what edgeml last applied but the live deployment differs: someone changed it outside
+   * edgeml, and apply would put it back.
+   */
+  drift: boolean;
   summary: { add: number; change: number; destroy: number };
 }
 

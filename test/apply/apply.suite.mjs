@@ -89,12 +89,13 @@ test('plan after apply is empty; a changed image shows as one module update and 
     const desired = makeDesired();
     assert.ok((await applyWith(az, tmp, desired)).outcome.ok);
     const env = { [apiKeyEnv]: apiKeyValue };
-    const same = await computePlan(desired, makeProviders(az, desired.azure), env);
+    const same = await computePlan(desired, makeProviders(az, desired.azure), env, desired.contentHash);
     assert.is(renderPlanText(same.plan), 'No changes. The live deployment matches the spec.\n');
 
     const changed = makeDesired({ detectorImage: 'edgemltestacr.azurecr.io/wf/detector:1.1-cccccccccccc-amd64' });
     az.requests.clear();
-    const planned = await computePlan(changed, makeProviders(az, changed.azure), env);
+    const planned = await computePlan(changed, makeProviders(az, changed.azure), env, desired.contentHash);
+    assert.is(planned.plan.drift, false, 'a changed spec is not drift');
     assert.equal(mutatingRequests(az.requests), [], 'plan never writes');
     assert.equal(planned.plan.modules.map((m) => [m.name, m.action, m.groups]), [['detector', 'update', ['image']]]);
     assert.equal(planned.plan.summary, { add: 0, change: 1, destroy: 0 });
@@ -111,6 +112,28 @@ test('plan after apply is empty; a changed image shows as one module update and 
     assert.equal(after.capture, before.capture);
     assert.is(after.detector.settings.image, 'edgemltestacr.azurecr.io/wf/detector:1.1-cccccccccccc-amd64');
     assert.is(az.device.moduleTwin('edge-1', '$edgeAgent').reported.modules.detector.settings.image, after.detector.settings.image);
+  });
+});
+
+test('a deployment changed outside edgeml shows as drift, and apply puts it back', async () => {
+  await withFixture(async (az, tmp) => {
+    const desired = makeDesired();
+    assert.ok((await applyWith(az, tmp, desired)).outcome.ok);
+    // Someone sets the device's modules by hand (az iot edge set-modules) with another image.
+    const hub = await makeProviders(az, desired.azure).iotHub();
+    const tampered = makeDesired({ detectorImage: 'someone/else:9' }).content;
+    const { resolveContent } = await import('../../dist/plan/secrets.js');
+    const registry = az.device.moduleTwin('edge-1', '$edgeAgent').desired.runtime.settings.registryCredentials.edgemltestacr;
+    await hub.applyContentOnDevice('edge-1', resolveContent(tampered, { env: { [apiKeyEnv]: apiKeyValue, EDGEML_REGISTRY_USERNAME: registry.username, EDGEML_REGISTRY_PASSWORD: registry.password } }).content);
+    const planned = await computePlan(desired, makeProviders(az, desired.azure), { [apiKeyEnv]: apiKeyValue }, readState(tmp.state, 'wf').lastAppliedContentHash);
+    assert.is(planned.plan.drift, true);
+    const text = renderPlanText(planned.plan);
+    assert.match(text, /^Note: the live deployment has changed outside of edgeml since the last apply\./);
+    assert.match(text, /~ image = "someone\/else:9" -> "edgemltestacr\.azurecr\.io\/wf\/detector:1\.0-aaaaaaaaaaaa-amd64"/);
+    const { outcome } = await applyWith(az, tmp, desired);
+    assert.ok(outcome.ok);
+    assert.is(outcome.deployed, true);
+    assert.is(az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules.detector.settings.image, 'edgemltestacr.azurecr.io/wf/detector:1.0-aaaaaaaaaaaa-amd64');
   });
 });
 

@@ -39,7 +39,11 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
 
   const { computePlan } = await import('../../plan/compute-plan.js');
   const { applyDiagnostic } = await import('../../apply/errors.js');
-  const result = await support.guarded(async () => computePlan(desired, await support.openProviders(ir, io), io.env));
+  const { loadState } = await import('../../apply/apply.js');
+  const state = loadState(support.stateFileFor(ir, specPath, options, io), ir.name);
+  if (!state.state) return fail([...loaded.diagnostics, state.diagnostic!]);
+  const lastApplied = state.state.lastAppliedContentHash;
+  const result = await support.guarded(async () => computePlan(desired, await support.openProviders(ir, io), io.env, lastApplied));
   if (!result.value) return fail([...loaded.diagnostics, result.diagnostic!]);
   const missing = result.value.missing.map((m) => applyDiagnostic('resourceMissing', { kind: m.kind, name: m.name }));
   if (missing.length > 0) return fail([...loaded.diagnostics, ...missing]);
