@@ -138,4 +138,29 @@ test('progress: one plain line per step with ✓/✗/– and the time; live line
   assert.equal(tty, ['… build', '\r\x1b[K… build: step 1/3', '\r\x1b[K✓ build (0.0s)\n']);
 });
 
+test('a corrupt or unknown-version state file stops apply before any call; no subscription is EML6005', async () => {
+  const { runApply } = await import('../../dist/apply/apply.js');
+  const { createAzureProviders } = await import('../../dist/apply/azure-providers.js');
+  const { makeDesired } = await import('./_scenario.mjs');
+  const tmp = tempDir('edgeml-state-bad-');
+  const untouchable = new Proxy({}, { get: (_t, name) => { if (name === 'then') return undefined; throw new Error(`provider used: ${String(name)}`); } });
+  try {
+    mkdirSync(dirname(tmp.state), { recursive: true });
+    for (const [text, code] of [['{ nope', 'EML6001'], ['{"version":7}', 'EML6002']]) {
+      writeFileSync(tmp.state, text);
+      const outcome = await runApply({ desired: makeDesired(), providers: { arm: untouchable, iotHub: async () => untouchable }, docker: async () => untouchable, statePath: tmp.state, env: {}, progress: createProgress({ write: () => true }), stdout: { write: () => true }, timeoutMs: 10, pollIntervalMs: 1 });
+      assert.equal(outcome.diagnostics.map((d) => d.code), [code]);
+    }
+  } finally {
+    tmp.cleanup();
+  }
+  let error;
+  try {
+    await createAzureProviders(makeDesired().azure, { env: {} });
+  } catch (e) {
+    error = e;
+  }
+  assert.is(error?.diagnostic?.code, 'EML6005');
+});
+
 test.run();
