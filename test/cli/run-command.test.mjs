@@ -38,6 +38,48 @@ function copyExample(dir) {
   return readFileSync(join(root, spec), 'utf8');
 }
 
+/** A spec in `dir` with the example model, a test video made by ffmpeg, and a container module; returns `dir`. */
+function writeVideoSpec(dir, { loop = false } = {}) {
+  mkdirSync(join(dir, 'models'), { recursive: true });
+  copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'models/model.onnx'));
+  makeTestVideo(dir, { name: 'clip.mp4', seconds: 2, rate: 10, size: '320x64' });
+  writeFileSync(
+    join(dir, 'spec.yaml'),
+    `edgeml: 1
+name: video-run
+task: image-classification
+model:
+  source: { file: models/model.onnx }
+  labels: ["0", "180"]
+  preprocess: { width: 192, height: 48, resize: pad-right, padValue: 0, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }
+  postprocess: { format: classification, activation: none, topK: 2 }
+target: { platform: amd64, device: generic, os: debian-12, runtime: "1.5" }
+azure:
+  resourceGroup: rg
+  location: westeurope
+  iotHub: { name: video-run-hub }
+  registry: { address: localhost:5000 }
+  device: { id: dev1 }
+modules:
+  scorer: { type: scoring, port: 8080 }
+  cam:
+    type: image-capture
+    source: { video: clip.mp4 }
+    fps: 5
+    loop: ${loop}
+    resize: { width: 160, height: 32 }
+    sendTo: scorer
+    output: results
+  sensor:
+    type: container
+    image: mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5
+routes:
+  - { name: toCloud, from: cam.results, to: upstream }
+`,
+  );
+  return dir;
+}
+
 test('frames flow capture → scoring → routes → upstream; each message names the route that carried it', () => {
   const r = edgeml(['run', spec, '--frames', '6']);
   assert.is(r.code, 0, r.stderr);
@@ -105,49 +147,42 @@ test('Ctrl-C (SIGINT) stops every module and exits 0', async () => {
   assert.equal(leftovers(), [], 'no module process outlives the run');
 });
 
+test('Ctrl-C in a terminal (SIGINT to the whole process group, ffmpeg included) still stops cleanly with exit 0', async () => {
+  if (!hasFfmpeg()) return console.log('NOTICE: ffmpeg is not installed; the process-group Ctrl-C test is skipped.');
+  const dir = writeVideoSpec(join(work, 'video-sigint'), { loop: true });
+  // detached: its own process group, like a shell job; the signal then goes to every process in it.
+  const child = spawn(process.execPath, [join(root, 'bin/edgeml.js'), 'run', join(dir, 'spec.yaml')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no upstream message within 60 s: ${stderr}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  process.kill(-child.pid, 'SIGINT');
+  const { code } = await exited;
+  assert.is(code, 0, stderr);
+  assert.match(stderr, 'stopped (signal)');
+  assert.not.match(stderr, /error EML/);
+  assert.not.match(stderr, 'ffmpeg stopped reading', 'ffmpeg is stopped by the capture module, not by the terminal');
+  assert.equal(leftovers(), []);
+  const ffmpegLeft = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes(join(dir, 'clip.mp4')));
+  assert.equal(ffmpegLeft, [], 'no ffmpeg left behind');
+});
+
 test('a video source through ffmpeg; a container module is skipped with the reason when no Docker engine answers', () => {
   if (!hasFfmpeg()) {
     console.log('NOTICE: ffmpeg is not installed; the video-source run is skipped (apt-get install ffmpeg).');
     return;
   }
-  const dir = join(work, 'video-spec');
-  mkdirSync(join(dir, 'models'), { recursive: true });
-  copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'models/model.onnx'));
-  makeTestVideo(dir, { name: 'clip.mp4', seconds: 2, rate: 10, size: '320x64' });
-  writeFileSync(
-    join(dir, 'spec.yaml'),
-    `edgeml: 1
-name: video-run
-task: image-classification
-model:
-  source: { file: models/model.onnx }
-  labels: ["0", "180"]
-  preprocess: { width: 192, height: 48, resize: pad-right, padValue: 0, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }
-  postprocess: { format: classification, activation: none, topK: 2 }
-target: { platform: amd64, device: generic, os: debian-12, runtime: "1.5" }
-azure:
-  resourceGroup: rg
-  location: westeurope
-  iotHub: { name: video-run-hub }
-  registry: { address: localhost:5000 }
-  device: { id: dev1 }
-modules:
-  scorer: { type: scoring, port: 8080 }
-  cam:
-    type: image-capture
-    source: { video: clip.mp4 }
-    fps: 5
-    loop: false
-    resize: { width: 160, height: 32 }
-    sendTo: scorer
-    output: results
-  sensor:
-    type: container
-    image: mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5
-routes:
-  - { name: toCloud, from: cam.results, to: upstream }
-`,
-  );
+  const dir = writeVideoSpec(join(work, 'video-spec'));
   const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '3']);
   assert.is(r.code, 0, r.stderr);
   const messages = lines(r.stdout);

@@ -53,7 +53,7 @@ export async function runCaptureLoop(options: CaptureLoopOptions): Promise<Captu
 
   const handle = async (frame: Frame): Promise<void> => {
     try {
-      const image = config.resize ? await resize(frame.data, config.resize) : frame.data;
+      const image = config.resize ? await resize(frame.data, config.resize).catch((error: Error) => Promise.reject(new Error(`cannot resize it: ${error.message}`))) : frame.data;
       const answer = await client.score(image, signal);
       await sink.send({ output: config.output, body: answer.text, properties: { frameIndex: String(frame.index), frameOrigin: frame.origin } });
       stats.sent++;
