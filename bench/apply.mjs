@@ -1,7 +1,7 @@
 // Benchmark of plan / apply / re-apply against the local Azure fixture servers (real SDK providers, simulated
 // device): REST calls (by method, as the providers count them and as the servers saw them) and wall time.
 // Usage: npm run build && node bench/apply.mjs [--runs N] [--write]   (--write updates bench/RESULTS-apply.md)
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { runTrusted } from '../test/fixtures/azure/tls.mjs';
 
@@ -17,6 +17,7 @@ if (!process.env.EDGEML_TEST_TLS_DIR) {
 }
 
 async function bench() {
+  const loadAtStart = loadavg()[0].toFixed(2);
   const { startAzureFixtures } = await import('../test/fixtures/azure/index.mjs');
   const { makeDesired, makeProviders, makeProgressLog, mutatingRequests, tempDir, apiKeyEnv, apiKeyValue } = await import('../test/apply/_scenario.mjs');
   const { runApply } = await import('../dist/apply/apply.js');
@@ -122,7 +123,7 @@ async function bench() {
 
 Command: \`npm run build && node bench/apply.mjs --runs ${runs} --write\`
 Date: ${new Date().toISOString()}
-Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}
+Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}; 1-minute load average at start ${loadAtStart} (the machine is shared: wall times vary with load, call counts do not)
 
 What runs: the real ARM and IoT Hub SDK providers against the local HTTPS fixture servers
 (\`test/fixtures/azure\`), with a simulated edge device that reports convergence 20 ms after a new desired
