@@ -123,7 +123,7 @@ async function bench() {
 
 Command: \`npm run build && node bench/apply.mjs --runs ${runs} --write\`
 Date: ${new Date().toISOString()}
-Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}; 1-minute load average at start ${loadAtStart} (the machine is shared: wall times vary with load, call counts do not)
+Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}; 1-minute load average at start ${loadAtStart} (the machine is shared: wall times vary with load; call counts vary only with the number of status polls a run needed)
 
 What runs: the real ARM and IoT Hub SDK providers against the local HTTPS fixture servers
 (\`test/fixtures/azure\`), with a simulated edge device that reports convergence 20 ms after a new desired
