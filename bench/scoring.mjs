@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -121,23 +121,28 @@ function startServer(modelPath, config) {
   mkdirSync(join(dir, 'model'));
   copyFileSync(modelPath, join(dir, 'model', 'model.onnx'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  // The request log goes to a file, as a container runtime would take it, not through this (client) process.
+  const logFile = join(dir, 'server.log');
+  const logFd = openSync(logFile, 'w');
   const child = spawn(process.execPath, [join(root, 'dist/runtime/scoring/main.js'), join(dir, 'config.json')], {
     env: { ...process.env, EDGEML_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', logFd, 'inherit'],
   });
-  let out = '';
+  closeSync(logFd);
+  const stop = () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))).then(() => rmSync(dir, { recursive: true, force: true }));
   return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
+    const timer = setInterval(() => {
+      const out = readFileSync(logFile, 'utf8');
       const port = /listening on port (\d+)/.exec(out)?.[1];
       if (port && /model ready/.test(out)) {
-        child.stdout.removeAllListeners('data');
-        child.stdout.resume(); // keep draining the per-request log lines
-        const stop = () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))).then(() => rmSync(dir, { recursive: true, force: true }));
+        clearInterval(timer);
         resolve({ port: Number(port), pid: child.pid, stop });
       }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`scoring server exited with ${code}: ${readFileSync(logFile, 'utf8')}`));
     });
-    child.once('exit', (code) => reject(new Error(`scoring server exited with ${code}: ${out}`)));
   });
 }
 
