@@ -128,6 +128,29 @@ if (reason) {
     assert.equal(config.config.Cmd, ['node', 'app/scoring/main.js', '/app/config.json']);
   });
 
+  test('docker build of the generated capture image: media bundled, runs as node', () => {
+    const registry = registryAddress();
+    const out = mkdtempSync(join(tmpdir(), 'edgeml-docker-'));
+    temps.push(out);
+    const compiled = sh(process.execPath, ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, '--set', 'target.platform=amd64', '--set', 'target.device=generic', '--set', 'target.os=debian-12'], {
+      cwd: root,
+      env: { ...process.env, REGISTRY_ADDRESS: registry, NO_COLOR: '1' },
+      timeout: 120_000,
+    });
+    assert.is(compiled.status, 0, compiled.stdout + compiled.stderr);
+    const image = /^build_and_push 'scanner' 'linux\/amd64' 'Dockerfile\.amd64' '([^']+)'$/m.exec(readFileSync(join(out, 'scripts/03-build-push.sh'), 'utf8'))[1];
+    const build = sh('docker', ['build', '--network', 'host', '--platform', 'linux/amd64', '--file', join(out, 'modules/scanner/Dockerfile.amd64'), '--tag', image, join(out, 'modules/scanner')], { timeout: 15 * 60_000 });
+    cleanups.push(() => sh('docker', ['rmi', '--force', image]));
+    assert.is(build.status, 0, `docker build failed:\n${(build.stdout + build.stderr).split('\n').slice(-30).join('\n')}`);
+    // The capture module needs IoT Edge to run, so look inside instead: the bundled folder and the installed packages.
+    const listing = sh('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', 'id -u; ls media/samples/text; ls node_modules | grep -c azure-iot-device']);
+    assert.is(listing.status, 0, listing.stderr);
+    const [uid, ...rest] = listing.stdout.trim().split('\n');
+    assert.is(uid, '1000');
+    assert.equal(rest.slice(0, -1).sort(), ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png']);
+    assert.is(rest[rest.length - 1], '2', 'azure-iot-device and azure-iot-device-mqtt installed');
+  });
+
   test.after(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     for (const dir of temps) rmSync(dir, { recursive: true, force: true });
