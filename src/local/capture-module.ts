@@ -9,7 +9,7 @@ import { parseMessageLine } from '../runtime/capture/sinks.js';
 import { startChild, type ManagedChild } from './child-process.js';
 import type { MessageBus } from './message-bus.js';
 import { moduleEnvironment } from './module-env.js';
-import { ModuleStartError } from './scoring-module.js';
+import { MissingEnvError } from './scoring-module.js';
 
 export interface RunningCaptureModule {
   name: string;
@@ -42,7 +42,7 @@ export async function startCaptureModule(options: StartCaptureOptions): Promise<
     if (value === undefined) missing.push(name);
     else env[name] = value;
   }
-  if (missing.length > 0) throw new ModuleStartError(`the environment variable '${missing[0]}' is not set.`);
+  if (missing.length > 0) throw new MissingEnvError(missing[0]!);
 
   const dir = join(options.workDir, module.name);
   await mkdir(dir, { recursive: true });

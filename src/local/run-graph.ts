@@ -12,7 +12,7 @@ import type { ModelInfo } from '../model/model-info.js';
 import { startCaptureModule, type RunningCaptureModule } from './capture-module.js';
 import { startContainerModule, type RunningContainerModule } from './container-module.js';
 import { createMessageBus, type BusStats, type Delivery, type MessageBus } from './message-bus.js';
-import { startScoringModule, type RunningScoringModule } from './scoring-module.js';
+import { MissingEnvError, startScoringModule, type RunningScoringModule } from './scoring-module.js';
 
 export type StopReason = 'signal' | 'duration' | 'frames' | 'sources-ended' | 'failed';
 
@@ -63,9 +63,11 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   const { bus, problems } = createMessageBus(ir.routes, { deviceId });
   for (const p of problems) m.routeNotRunnable({ route: p.route, reason: p.reason }, at(ir.routes.find((r) => r.name === p.route)?.path ?? ['routes']));
   const outcomes = new Map<string, ModuleOutcome>(ir.modules.map((mod) => [mod.name, { name: mod.name, kind: mod.kind, status: 'skipped' }]));
-  const fail = (mod: ModuleIR, reason: string): void => {
+  const fail = (mod: ModuleIR, problem: string | Error): void => {
+    const reason = typeof problem === 'string' ? problem : problem.message;
     outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'failed', reason });
-    m.moduleStartFailed({ module: mod.name, reason }, at(mod.path));
+    if (problem instanceof MissingEnvError) m.secretForRun({ module: mod.name, name: problem.variable }, at(mod.path));
+    else m.moduleStartFailed({ module: mod.name, reason }, at(mod.path));
   };
 
   // Stop conditions all resolve one promise; the first one wins.
@@ -98,7 +100,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
           scoring.push(await startScoringModule({ ir, module: mod, modelInfo: options.modelInfo, env: options.env, workDir, runtimeDir, log }));
           outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
         } catch (error) {
-          fail(mod, (error as Error).message);
+          fail(mod, error as Error);
         }
       }),
     );
@@ -124,7 +126,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
           captures.push(await startCaptureModule({ ir, module: mod, scoringBaseUrl: target.baseUrl, bus, env: options.env, workDir, runtimeDir, log }));
           outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
         } catch (error) {
-          fail(mod, (error as Error).message);
+          fail(mod, error as Error);
         }
       }
     }

@@ -15,6 +15,14 @@ export class ModuleStartError extends Error {
   override name = 'ModuleStartError';
 }
 
+/** The module's spec needs an environment variable (a secret) that is not set. */
+export class MissingEnvError extends ModuleStartError {
+  override name = 'MissingEnvError';
+  constructor(readonly variable: string) {
+    super(`the environment variable '${variable}' is not set.`);
+  }
+}
+
 export interface RunningScoringModule {
   name: string;
   port: number;
@@ -43,7 +51,7 @@ export async function startScoringModule(options: StartScoringOptions): Promise<
   const located = await locateSpecModel(ir);
   if ('deferred' in located) throw new ModuleStartError(located.deferred);
   const { env, missing } = moduleEnvironment(module, options.env);
-  if (missing.length > 0) throw new ModuleStartError(`the environment variable '${missing[0]}' is not set.`);
+  if (missing.length > 0) throw new MissingEnvError(missing[0]!);
 
   const port = await findFreePort();
   const config = createScoringConfig(ir, module, options.modelInfo);

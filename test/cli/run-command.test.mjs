@@ -220,6 +220,23 @@ routes:\n`,
   assert.is(left.stdout.trim(), '', 'the container is removed');
 });
 
+test('a module secret comes from the environment at run time: missing is EML7108, present is never printed', () => {
+  const dir = join(work, 'secret-spec');
+  writeFileSync(
+    join(dir, 'spec.yaml'),
+    copyExample(dir).replace('    output: lines\n', '    output: lines\n    env:\n      TOKEN:\n        secret: ${env:EDGEML_TEST_TOKEN}\n'),
+  );
+  const missing = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '1']);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /error EML7108: Module 'scanner' needs the environment variable 'EDGEML_TEST_TOKEN', which is not set\./);
+  assert.equal(leftovers(), [], 'the scoring module started first is stopped again');
+  const secret = 'tok-7f3a9c-do-not-print';
+  const present = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '1'], { env: { ...env, EDGEML_TEST_TOKEN: secret } });
+  assert.is(present.code, 0, present.stderr);
+  assert.is(lines(present.stdout).length, 1);
+  assert.not.match(present.stdout + present.stderr, secret);
+});
+
 test('bad flags exit 2; a module that cannot start exits 1 with a one-line reason and no stack', () => {
   const bad = edgeml(['run', spec, '--frames', '0']);
   assert.is(bad.code, 2);

@@ -2,6 +2,9 @@
 // (codes EML7000–7999). Messages name files, modules and routes; they never contain secret values or stacks.
 import { defineMessages } from '../types.js';
 
+/** Scores with 4 decimals; tolerant of placeholder text, since docs are generated from these functions. */
+const score = (n: number): string => (typeof n === 'number' ? n.toFixed(4) : String(n));
+
 export const runMessages = defineMessages({
   // 70xx: the model and images (`edgeml test`)
   modelUnavailable: {
@@ -38,14 +41,14 @@ export const runMessages = defineMessages({
     code: 'EML7006',
     category: 'error',
     text: (d: { file: string; expected: string; actual: string; score: number }) =>
-      `The top prediction for '${d.file}' is '${d.actual}' (${d.score.toFixed(4)}), but model.expect.label is '${d.expected}'.`,
+      `The top prediction for '${d.file}' is '${d.actual}' (${score(d.score)}), but model.expect.label is '${d.expected}'.`,
     hint: () => 'Check the labels order and the preprocessing (colour order, mean/std, resize), or fix model.expect.',
   },
   expectScore: {
     code: 'EML7007',
     category: 'error',
     text: (d: { file: string; label: string; score: number; minScore: number }) =>
-      `The top prediction for '${d.file}' is '${d.label}' with score ${d.score.toFixed(4)}, below model.expect.minScore ${d.minScore}.`,
+      `The top prediction for '${d.file}' is '${d.label}' with score ${score(d.score)}, below model.expect.minScore ${d.minScore}.`,
     hint: () => 'Check the preprocessing and postprocess.activation, or lower model.expect.minScore.',
   },
   expectDetections: {
