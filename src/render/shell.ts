@@ -39,7 +39,7 @@ interface SafePattern {
 
 /** The rule table. Patterns follow the services' own naming rules (Azure naming rules, Docker reference grammar). */
 export const SAFE_PATTERNS: Readonly<Record<ShellValueKind, SafePattern>> = {
-  resourceGroup: { pattern: /^[-\w.()]{1,89}[-\w()]$/, describe: '1-90 letters, digits, _ - . ( ), not ending in a period' },
+  resourceGroup: { pattern: /^[-\w.()]{0,89}[-\w()]$/, describe: '1-90 letters, digits, _ - . ( ), not ending in a period' },
   location: { pattern: /^[a-z][a-z0-9]{1,40}$/, describe: 'an Azure region name such as eastus' },
   iotHub: { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{1,48}[A-Za-z0-9])$/, describe: '3-50 letters, digits and hyphens' },
   // IoT Hub allows more characters in device ids than this; these are the ones a script can carry without surprises.

@@ -1,7 +1,6 @@
-// scripts/02-setup-device.sh (render stage, scripts): runs ON the device as root. Microsoft's package repository for
-// the target OS, a Docker engine IoT Edge can talk to, log rotation, the NVIDIA runtime when a GPU is targeted,
-// aziot-edge pinned to the chosen minor version, provisioning from a connection string, then polling until edgeAgent
-// runs. For Data Box Edge it prints the portal checklist instead (the appliance manages its own runtime).
+// scripts/02-setup-device.sh (render stage, scripts): runs ON the device as root: Microsoft's repository, a Docker
+// engine IoT Edge 1.5/1.6 can use, log rotation, the NVIDIA runtime for GPUs, aziot-edge pinned to the minor, provisioning
+// from a connection string and polling until edgeAgent runs. Data Box Edge: prints the portal checklist instead.
 import type { WorkflowIR } from '../../ir/types.js';
 import { compileTemplate } from '../docker/template.js';
 
