@@ -1,6 +1,6 @@
-// Entry point of the image-capture module container: `node main.js [config.json]` (or EDGEML_CONFIG). Sends results
-// through IoT Edge when the edge runtime started it, else as JSON lines on stdout; logs go to stderr.
-// Runtime stage (capture). Stops cleanly on SIGTERM / SIGINT; sets process.exitCode rather than exiting.
+// Entry point of the image-capture module container: `node main.js [config.json]` (or EDGEML_CONFIG). Results go through
+// IoT Edge when the edge runtime started it, else as JSON lines on stdout; logs go to stderr. Runtime stage (capture).
+// Stops cleanly on SIGTERM / SIGINT. Local runs may set EDGEML_MAX_FRAMES (stop after N results) and EDGEML_VIEW_HOST.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { runCaptureLoop } from './capture-loop.js';
