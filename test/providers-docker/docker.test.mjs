@@ -160,6 +160,20 @@ if (!available) {
     assert.is(response.headers.get('docker-content-digest'), digest);
   });
 
+  test('the platform option builds for the target: arm64v8 gives linux/arm64', async () => {
+    const ref = `edgeml-test/arm64build:${suffix}`;
+    cleanups.push(() => removeImage(ref));
+    await docker.build({ ref, context: [{ path: 'Dockerfile', content: 'FROM scratch\nCOPY a /a\n' }, { path: 'a', content: 'a' }], dockerfile: 'Dockerfile', platform: 'arm64v8' });
+    assert.is((await docker.checkPlatform(ref, 'arm64v8')).architecture, 'arm64');
+    let mismatch;
+    try {
+      await docker.checkPlatform(ref, 'amd64');
+    } catch (error) {
+      mismatch = error;
+    }
+    assert.is(mismatch?.code, 'PlatformMismatch');
+  });
+
   test('a failed build is detected from the progress events', async () => {
     let failure;
     try {
