@@ -316,6 +316,26 @@ test('05 waits for convergence, then scores the sample over HTTP and checks mode
   }
 });
 
+test('05 for a fleet also waits until IoT Hub reports the deployment Applied on the device', async () => {
+  const ir = variants().fleet;
+  ir.model.samples = [];
+  const ctx = makeContext(ir);
+  const manifest = renderManifest(ctx);
+  const dir = writeOut([...renderScripts(ctx), ...manifest.files]);
+  const twin = join(dir, 'twin.json');
+  const reported = { lastDesiredStatus: { code: 200 }, lastDesiredVersion: 2, systemModules: { edgeHub: { runtimeStatus: 'running' } }, modules: { 'people-detection-service': { runtimeStatus: 'running' }, 'image-capture-od': { runtimeStatus: 'running' } } };
+  const write = (status) => writeFileSync(twin, JSON.stringify({ configurations: { [manifest.fleetConfiguration.id]: { status } }, properties: { desired: { $version: 2 }, reported } }));
+  write('Targeted');
+  const env = { FAKE_TWIN: twin, EDGE_DEVICE_ID: 'dev-1', EDGEML_TEST_TIMEOUT: '1' };
+  const pending = await runAsync(join(dir, 'scripts/05-test.sh'), { bin: fakeBin(), env });
+  assert.is.not(pending.status, 0);
+  assert.match(pending.output, new RegExp(`deployment ${manifest.fleetConfiguration.id} is Targeted on dev-1`));
+  write('Applied');
+  const applied = await runAsync(join(dir, 'scripts/05-test.sh'), { bin: fakeBin(), env });
+  assert.is(applied.status, 0, applied.output);
+  assert.match(applied.output, /HTTP test is skipped/);
+});
+
 test('no secret value from the environment appears in any rendered script', () => {
   const ir = variants().existing;
   const values = { REG_USER: 'user-secret-value-1', REG_PASS: 'pass-secret-value-2' };

@@ -3,6 +3,7 @@
 // then POSTs the sample image to the scoring module and checks the answer against model.expect.
 import type { ModuleIR, WorkflowIR } from '../../ir/types.js';
 import { compileTemplate } from '../docker/template.js';
+import { FLEET_MANIFEST_FILE } from '../manifest/index.js';
 import { quoteChecked, shellQuote } from '../shell.js';
 
 /** The sample shipped next to the scripts for this test, relative to scripts/. */
@@ -25,6 +26,7 @@ az_extension azure-iot
 device="$DEVICE_ID"
 {{else}}
 device="\${EDGE_DEVICE_ID:?set EDGE_DEVICE_ID to a device the fleet deployment targets}"
+deployment_id="$(jq -r '.id' "$OUT_DIR/{{fleetFile}}")"
 {{/if}}
 # <module> <desired status>
 EXPECTED_MODULES=(
@@ -38,6 +40,15 @@ last_problem='no answer from IoT Hub yet'
 converged() {
   # shellcheck disable=SC2016  # $edgeAgent is the module's literal name
   twin="$(az iot hub module-twin show --hub-name "$IOT_HUB" --device-id "$device" --module-id '$edgeAgent' --output json 2>/dev/null)" || return 1
+{{#unless device}}
+  # IoT Hub marks the deployment Applied on the device's $edgeAgent twin once the device took it.
+  local applied
+  applied="$(jq -r --arg id "$deployment_id" '.configurations[$id].status // "absent"' <<<"$twin")"
+  if [[ "$applied" != Applied ]]; then
+    last_problem="deployment $deployment_id is $applied on $device (its tags may not match the target condition)"
+    return 1
+  fi
+{{/unless}}
   local code
   code="$(jq -r '.properties.reported.lastDesiredStatus.code // "none"' <<<"$twin")"
   if [[ "$code" != 200 ]]; then
@@ -111,6 +122,7 @@ log "Step 5 done."
 interface Step5View {
   workflowComment: string;
   device: boolean;
+  fleetFile: string;
   modules: string[];
   http: boolean;
   noHttpReason: string;
@@ -156,6 +168,7 @@ export function renderStep5(ir: WorkflowIR): string {
   return render({
     workflowComment: JSON.stringify(ir.name),
     device: ir.azure.deployment.kind === 'device',
+    fleetFile: FLEET_MANIFEST_FILE,
     modules: ir.modules.map((m) => `${quoteChecked('moduleName', m.name, `the name of module '${m.name}'`)} ${m.status === 'running' ? 'running' : 'stopped'}`),
     http: !!scoring && !!sample,
     noHttpReason: shellQuote(
