@@ -110,6 +110,12 @@ if (reason) {
       assert.is(best.label, '180');
       assert.ok(best.score >= 0.8, `score ${best.score}`);
       assert.is(sh('docker', ['exec', name, 'id', '-u']).stdout.trim(), '1000', 'runs as the non-root node user');
+      // The image's HEALTHCHECK command, pointed at the port used here: healthy when serving, unhealthy when not.
+      const probe = JSON.parse(sh('docker', ['image', 'inspect', image]).stdout)[0].Config.Healthcheck.Test;
+      assert.equal(probe.slice(0, 3), ['CMD', 'node', '-e']);
+      assert.ok(probe[3].includes(':8080/healthz'), probe[3]);
+      assert.is(sh('docker', ['exec', name, 'node', '-e', probe[3].replace(':8080/', `:${port}/`)]).status, 0, 'healthy');
+      assert.is(sh('docker', ['exec', name, 'node', '-e', probe[3].replace(':8080/', ':1/')]).status, 1, 'unhealthy when nothing answers');
     }
 
     // 4. Push and read the image back from the registry: platform, user, health check, port.
