@@ -3,8 +3,7 @@
 // to every targeted device the old ones are deleted, so no device is ever without a deployment. Apply stage.
 import type { DeploymentTargetIR } from '../ir/types.js';
 import { ownConfigurations } from '../plan/live.js';
-import { nextPriority } from '../plan/create-plan.js';
-import { stableJson } from '../plan/stable-json.js';
+import { configurationUpdate, nextPriority } from '../plan/create-plan.js';
 import type { ConfigurationContent, ConfigurationInfo, IotHubProvider } from '../providers/types.js';
 import { realClock, type Clock } from './convergence.js';
 import { applyError } from './errors.js';
@@ -55,12 +54,7 @@ async function ensureConfiguration(options: FleetOptions): Promise<{ current: Co
       return { current, older, created: true };
     }
     // Same content already there (a re-run, or a rollback to an older spec): fix what may change in place.
-    const outranked = older.some((c) => c.priority >= current!.priority);
-    const update: Parameters<IotHubProvider['updateConfiguration']>[2] = {};
-    if (outranked) update.priority = nextPriority(target.priority, { configurations: older });
-    if (current.targetCondition !== target.targetCondition) update.targetCondition = target.targetCondition;
-    if (stableJson(current.labels) !== stableJson(target.labels)) update.labels = target.labels;
-    if (stableJson(current.metricQueries) !== stableJson(target.metrics)) update.metrics = target.metrics;
+    const update = configurationUpdate(current, older, target);
     if (Object.keys(update).length > 0) {
       current = await hub.updateConfiguration(id, current.etag, update);
       control.done(`updated ${Object.keys(update).sort().join(', ')}`);

@@ -1,6 +1,8 @@
 // Builds the typed Plan from the desired deployment and the live state: resources to create, the configuration
 // swap for fleets, and the module / route / settings diff. Plan stage; pure.
-import type { ConfigurationContent } from '../providers/types.js';
+import type { DeploymentTargetIR } from '../ir/types.js';
+import type { ConfigurationContent, ConfigurationInfo, ConfigurationUpdate } from '../providers/types.js';
+import { stableJson } from './stable-json.js';
 import { configurationId } from '../render/manifest/content-hash.js';
 import { modelFromContent } from './deployment-model.js';
 import type { DesiredDeployment } from './desired.js';
@@ -40,8 +42,12 @@ function resourceChanges(desired: DesiredDeployment, live: LiveState, missing: M
   if (target.kind === 'fleet') {
     const id = desired.configurationId ?? configurationId(target.id, desired.content);
     const current = live.configurations[0];
-    const exists = live.configurations.some((c) => c.id === id);
-    if (!exists) {
+    const existing = live.configurations.find((c) => c.id === id);
+    if (existing) {
+      const update = configurationUpdate(existing, live.configurations.filter((c) => c.id !== id), target);
+      const fields = Object.keys(update).sort();
+      if (fields.length > 0) changes.push({ kind: 'configuration', name: id, action: 'update', reason: `updates ${fields.join(', ')}` });
+    } else {
       const priority = nextPriority(target.priority, live);
       const reason = current ? `replaces ${current.id}; priority ${priority}` : `priority ${priority}`;
       changes.push({ kind: 'configuration', name: id, action: 'create', reason });
@@ -53,8 +59,23 @@ function resourceChanges(desired: DesiredDeployment, live: LiveState, missing: M
   return changes;
 }
 
+type FleetTarget = Extract<DeploymentTargetIR, { kind: 'fleet' }>;
+
+/**
+ * What must change in place on an existing configuration with this content: its priority when an older one
+ * outranks it, and target condition, labels or metrics when the spec changed them (IoT Hub allows exactly these).
+ */
+export function configurationUpdate(current: ConfigurationInfo, older: readonly ConfigurationInfo[], target: FleetTarget): ConfigurationUpdate {
+  const update: ConfigurationUpdate = {};
+  if (older.some((c) => c.priority >= current.priority)) update.priority = nextPriority(target.priority, { configurations: [...older] });
+  if (current.targetCondition !== target.targetCondition) update.targetCondition = target.targetCondition;
+  if (stableJson(current.labels) !== stableJson(target.labels)) update.labels = target.labels;
+  if (stableJson(current.metricQueries) !== stableJson(target.metrics)) update.metrics = target.metrics;
+  return update;
+}
+
 /** A new configuration must outrank the ones it replaces so devices switch over without a gap. */
-export function nextPriority(specPriority: number, live: LiveState): number {
+export function nextPriority(specPriority: number, live: Pick<LiveState, 'configurations'>): number {
   const highest = Math.max(-1, ...live.configurations.map((c) => c.priority));
   return Math.max(specPriority, highest + 1);
 }

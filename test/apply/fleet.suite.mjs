@@ -156,6 +156,28 @@ test('a swap stopped before the old deployment is removed finishes on the next r
   });
 });
 
+test('a changed target condition or label updates the same configuration in place (plan shows it)', async () => {
+  await withFleet(async (az, tmp) => {
+    const v1 = makeDesired({ fleet: true });
+    assert.ok((await applyFleet(az, tmp, v1)).outcome.ok);
+    const retargeted = makeDesired({ fleet: true });
+    retargeted.azure.deployment = { ...retargeted.azure.deployment, targetCondition: "tags.role='camera' AND deviceId!='cam-3'", labels: { app: 'wf', stage: 'prod' } };
+    assert.is(retargeted.configurationId, v1.configurationId, 'same content, same id');
+    const plan = await computePlan(retargeted, makeProviders(az, retargeted.azure), { [apiKeyEnv]: apiKeyValue });
+    assert.equal(plan.plan.resources, [{ kind: 'configuration', name: v1.configurationId, action: 'update', reason: 'updates labels, targetCondition' }]);
+    assert.match(renderPlanText(plan.plan), /# deployment "wf-fleet-[0-9a-f]{12}" will be updated in-place\n  # \(updates labels, targetCondition\)/);
+    const { outcome } = await applyFleet(az, tmp, retargeted);
+    assert.ok(outcome.ok, JSON.stringify(outcome.diagnostics));
+    const stored = az.configurations.get(v1.configurationId);
+    assert.is(stored.targetCondition, "tags.role='camera' AND deviceId!='cam-3'");
+    assert.equal(stored.labels, { app: 'wf', stage: 'prod' });
+    assert.equal(outcome.fleet.metrics.targeted, 2);
+    az.requests.clear();
+    assert.ok((await applyFleet(az, tmp, retargeted)).outcome.ok);
+    assert.equal(mutatingRequests(az.requests), []);
+  });
+});
+
 test('a failing device shows in the fleet metrics and apply fails', async () => {
   await withFleet(async (az, tmp) => {
     az.device.setBehavior('cam-2', { delayMs: 10, agentStatus: { code: 500, description: 'pull failed' } });
