@@ -138,6 +138,14 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     const statusJson = JSON.parse((await run(['status', spec, '--json'])).stdout);
     assert.is(statusJson.status.report.converged, true);
 
+    const asJson = await run(['apply', spec, '--json']);
+    assert.is(asJson.code, 0, asJson.stderr);
+    const doc = JSON.parse(asJson.stdout);
+    assert.is(doc.ok, true);
+    assert.is(doc.deployed, false);
+    assert.ok(doc.requests.total > 0 && doc.requests.retries === 0);
+    assert.not.match(asJson.stdout, /✓/, 'no progress lines in --json output');
+
     const refused = await run(['destroy', spec]);
     assert.is(refused.code, 1);
     assert.match(refused.stderr, /EML6006/);
@@ -150,6 +158,11 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     assert.equal(order, ['edge device cli-edge', 'container registry cliacr12345', 'IoT hub cli-hub', 'resource group cli-rg']);
     assert.is(az.arm.groups.size, 0);
     assert.not.ok(existsSync(join(dir, '.edgeml/state/cli-wf.json')));
+    const gone = await run(['status', spec]);
+    assert.is(gone.stdout, "Not deployed: IoT hub 'cli-hub' does not exist.\n");
+    const nothing = await run(['destroy', spec, '--yes']);
+    assert.is(nothing.code, 0);
+    assert.match(nothing.stderr, /EML6008/);
 
     const all = outputs.join('\n');
     for (const secret of [sensorToken, az.hubOwnerKey, az.clientSecret, deviceKey]) assert.not.ok(all.includes(secret), 'a secret reached the output');
