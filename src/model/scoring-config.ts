@@ -80,8 +80,7 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
         kind: 'yolo-grid',
         ...(output ? { output } : {}),
         anchors: decoder.anchors.map(([w, h]) => [w, h] as [number, number]),
-        // Not in the IR yet; carried through when a later IR adds it (see runtime/scoring/config.ts).
-        ...xyActivationOf(decoder),
+        ...xyActivationOf(decoder, info),
         classActivation: decoder.classActivation,
         threshold: decoder.threshold,
         nmsIou: decoder.nmsIou,
@@ -104,7 +103,13 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
   }
 }
 
-function xyActivationOf(decoder: DecoderIR): { xyActivation?: 'sigmoid' | 'none' } {
+/**
+ * The IR does not carry xyActivation yet; a later IR field wins when present. Otherwise: Custom Vision exports that
+ * describe their input in metadata_props are the newer ONNX exports, whose official sample decoder uses the x/y
+ * offsets without a sigmoid; older exports and other models keep the sigmoid of object_detection.py.
+ */
+function xyActivationOf(decoder: DecoderIR, info: ModelInfo | undefined): { xyActivation?: 'sigmoid' | 'none' } {
   const value = (decoder as { xyActivation?: unknown }).xyActivation;
-  return value === 'sigmoid' || value === 'none' ? { xyActivation: value } : {};
+  if (value === 'sigmoid' || value === 'none') return { xyActivation: value };
+  return info?.metadata['Image.BitmapPixelFormat'] ? { xyActivation: 'none' } : {};
 }

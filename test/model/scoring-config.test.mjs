@@ -7,7 +7,7 @@ import { createScoringConfig, CONTAINER_MODEL_PATH, DEFAULT_SCORING_SETTINGS } f
 import { introspectModel } from '../../dist/model/introspect.js';
 import { validateScoringConfig } from '../../dist/runtime/scoring/config.js';
 import { createScorer } from '../../dist/runtime/scoring/scorer.js';
-import { constantOutputsModel, createModelDir, channelMeanModel, INT64, UINT8 } from '../helpers/onnx-builder.mjs';
+import { constantOutputsModel, createModelDir, channelMeanModel, yoloGridValues, CUSTOM_VISION_ANCHORS, INT64, UINT8 } from '../helpers/onnx-builder.mjs';
 import { ORIENTATION_MODEL, FIXTURE_IMAGES } from '../helpers/onnx-configs.mjs';
 import { workflowIR, scoringModule } from '../helpers/onnx-ir.mjs';
 
@@ -60,6 +60,18 @@ test('boxes decoder outputs are filled from the model output names', async () =>
   assert.equal(config.decoder.outputs, { boxes: 'detected_boxes', scores: 'detected_scores', labels: 'detected_classes' });
   assert.is(config.task, 'object-detection');
   validateScoringConfig(JSON.parse(JSON.stringify(config)));
+});
+
+test('yolo-grid: newer Custom Vision exports (input described in metadata) decode x/y without a sigmoid', async () => {
+  const grid = yoloGridValues({ anchors: 5, classes: 1, gridW: 13, gridH: 13, cells: [] });
+  const decoder = { kind: 'yolo-grid', anchors: CUSTOM_VISION_ANCHORS, classActivation: 'softmax', threshold: 0.1, nmsIou: 0.45, maxDetections: 20 };
+  const ir = workflowIR({ task: 'object-detection', labels: ['x'], preprocess: { colorOrder: 'BGR', scale: 1 }, decoder });
+  const model = (metadata) => dir.write(`grid-${Object.keys(metadata).length}.onnx`, constantOutputsModel({ input: { name: 'data', dims: [1, 3, 416, 416] }, constants: { model_outputs: grid }, metadata }));
+  const newer = createScoringConfig(ir, scoringModule(settings), await introspectModel(model({ 'Image.BitmapPixelFormat': 'Bgr8' })));
+  assert.is(newer.decoder.xyActivation, 'none');
+  const older = createScoringConfig(ir, scoringModule(settings), await introspectModel(model({})));
+  assert.is(older.decoder.xyActivation, undefined, 'the runtime default (sigmoid) applies');
+  validateScoringConfig(JSON.parse(JSON.stringify(newer)));
 });
 
 test('validateScoringConfig names every problem by path', () => {
