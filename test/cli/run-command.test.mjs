@@ -73,8 +73,10 @@ modules:
   sensor:
     type: container
     image: mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5
+    inputs: [in1]
 routes:
   - { name: toCloud, from: cam.results, to: upstream }
+  - { name: toSensor, from: cam.results, to: sensor.in1 }
 `,
   );
   return dir;
@@ -192,6 +194,9 @@ test('a video source through ffmpeg; a container module is skipped with the reas
   assert.ok(messages.every((m) => ['0', '180'].includes(m.body.predictions[0].tagName)));
   assert.is(messages[0].systemProperties.connectionDeviceId, 'dev1');
   assert.match(r.stderr, /warning EML7104: Container module 'sensor' is not run locally: no Docker engine is reachable/);
+  const [, , sent] = /by route: toCloud (\d+), toSensor (\d+)/.exec(r.stderr) ?? [];
+  assert.ok(Number(sent) >= 3, 'every result also went to the sensor route');
+  assert.match(r.stderr, new RegExp(`warning EML7106: ${sent} message\\(s\\) were routed to 'sensor' input 'in1'`));
 });
 
 test('a container module runs on the local Docker engine (createOptions applied, logs forwarded, removed at the end)', () => {
