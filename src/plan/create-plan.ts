@@ -2,7 +2,7 @@
 // swap for fleets, and the module / route / settings diff. Plan stage; pure.
 import type { DeploymentTargetIR } from '../ir/types.js';
 import type { ConfigurationContent, ConfigurationInfo, ConfigurationUpdate } from '../providers/types.js';
-import { stableJson } from './stable-json.js';
+import { stableJsonMinified as stableJson } from '../render/stable-json.js';
 import { configurationId } from '../render/manifest/content-hash.js';
 import { modelFromContent } from './deployment-model.js';
 import type { DesiredDeployment } from './desired.js';

@@ -1,6 +1,6 @@
 // Compares a desired deployment model with the live one: modules (added / removed / changed fields), routes and
 // settings. Plan stage; pure. Values of sensitive fields are dropped here so they can never reach a renderer.
-import { stableJson } from './stable-json.js';
+import { stableJsonMinified as stableJson } from '../render/stable-json.js';
 import type { DeploymentModel, ModuleModel } from './deployment-model.js';
 import type { FieldChange, ModuleChange, ModuleFieldGroup, RouteChange, RouteValue, SettingsChange } from './types.js';
 

@@ -1,7 +1,7 @@
 // Renders a Plan as text in Terraform's conventions: a legend of the symbols used, one block per resource, module
 // and route ("# module "x" will be updated in-place", `old -> new`, (sensitive)), sorted, then the summary line.
 // Plan stage; pure. Colour is applied by the optional `paint` callback so this stays testable as plain text.
-import { stableJson } from './stable-json.js';
+import { stableJsonMinified as stableJson } from '../render/stable-json.js';
 import type { ChangeAction, FieldChange, ModuleChange, Plan, ResourceChange, RouteChange, RouteValue } from './types.js';
 
 export type Paint = (kind: ChangeAction | 'heading' | 'dim', text: string) => string;
