@@ -11,7 +11,11 @@ export interface ImageVariant {
   dockerPlatform: string;
 }
 
-/** Node's official slim image on Debian 12. Node 20 is the version edgeml itself runs and tests on (see report notes). */
+/**
+ * Node's official slim image on Debian 12, pinned to the exact Node release edgeml itself runs and is tested on (the CI
+ * Docker build uses this machine's Node under this tag). Node 20 left upstream support in April 2026: moving to 22 LTS
+ * is this one line, once edgeml's own runtime moves.
+ */
 export const NODE_IMAGE_VERSION = '20.20.2-bookworm-slim';
 
 /**
