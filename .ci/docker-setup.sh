@@ -28,7 +28,7 @@ STANDIN_REVISION=2
 
 # --- packages -----------------------------------------------------------------------------------------------
 missing=()
-for pkg in docker.io docker-registry debootstrap shellcheck; do
+for pkg in docker.io docker-registry debootstrap shellcheck curl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if ((${#missing[@]} > 0)); then
