@@ -77,6 +77,14 @@ test('escapeMermaid escapes # first so entity codes are not double-escaped', () 
   assert.is(escapeMermaid('a\nb'), 'a b');
 });
 
+test('Data Box Edge: step 2 runs anywhere and needs no connection string', () => {
+  const ir = makeIR({ target: { ...makeIR().target, device: 'databox-edge' } });
+  const text = readme(makeContext(ir));
+  const step2 = text.slice(text.indexOf('\n### 2. '), text.indexOf('\n### 3. '));
+  assert.match(step2, /Runs anywhere \(it only prints the portal checklist\)\./);
+  assert.not.match(step2, /EDGE_DEVICE_CONNECTION_STRING/);
+});
+
 test('a scoring module that cannot run on the target shows no image', () => {
   const ir = makeIR({ target: { platform: 'arm32v7', accelerator: 'none', device: 'raspberry-pi', os: 'debian-12', runtime: '1.5' }, modules: [makeScoringModule()] });
   const text = readme(makeContext(ir));

@@ -125,11 +125,16 @@ function fileRows(ctx: RenderContext): { path: string; what: string }[] {
     });
   }
   rows.push({ path: 'scripts/lib.sh', what: 'Values and helpers shared by the step scripts.' });
-  for (const f of SCRIPT_FILES) rows.push({ path: f.path, what: `Step ${f.step}: ${f.title}; runs ${f.where}.` });
+  for (const f of SCRIPT_FILES) rows.push({ path: f.path, what: `Step ${f.step}: ${f.title}; runs ${whereFor(ir, f.step, f.where)}.` });
   rows.push({ path: 'scripts/.env.example', what: 'Names of the environment variables the scripts read.' });
   const sample = samplePath(ir);
   if (sample) rows.push({ path: `scripts/${sample}`, what: 'The sample image step 5 sends to the scoring module.' });
   return rows;
+}
+
+/** Where a step runs; Data Box Edge's step 2 only prints a checklist. */
+function whereFor(ir: WorkflowIR, step: number, where: string): string {
+  return step === 2 && ir.target.device === 'databox-edge' ? 'anywhere (it only prints the portal checklist)' : where;
 }
 
 function envFor(vars: readonly ScriptEnvVar[], step: number): string[] {
@@ -149,7 +154,7 @@ export function renderReadme(ctx: RenderContext): RenderedFile[] {
     targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}`),
     files: fileRows(ctx),
     images: ir.modules.map((m) => ({ module: cell(m.name), kind: m.kind, image: images.get(m.name) ?? '(none for this target)' })),
-    steps: SCRIPT_FILES.map((f) => ({ step: f.step, title: f.title, where: f.where, command: COMMANDS[f.step]!(ir), env: envFor(envVars, f.step) })),
+    steps: SCRIPT_FILES.map((f) => ({ step: f.step, title: f.title, where: whereFor(ir, f.step, f.where), command: COMMANDS[f.step]!(ir), env: envFor(envVars, f.step) })),
     envVars: envVars.map((v) => ({
       name: v.name,
       steps: v.steps.join(', '),
