@@ -269,6 +269,13 @@ test('main.js under IoT Edge (IOTEDGE_* set) talks to the edge runtime, not stdo
   assert.is(r.stdout, '', 'no message lines on stdout under IoT Edge');
   assert.match(r.stderr, /^capture: Cannot connect to IoT Edge: .*no-workload\.sock/m);
   assert.not.match(r.stderr, '    at ');
+
+  // A bad source is found before any connection to edgeHub is opened, so the module exits at once with that reason.
+  writeFileSync(path, JSON.stringify({ ...config, source: { kind: 'folder', path: join(work, 'gone') } }));
+  const bad = await runMain(path, edgeEnv);
+  assert.is(bad.code, 1);
+  assert.match(bad.stderr, /^capture: Cannot read the image folder '.*gone': ENOENT\.$/m);
+  assert.not.match(bad.stderr, 'IoT Edge');
 });
 
 test('main.js stops cleanly on SIGTERM with exit code 0', async () => {

@@ -76,6 +76,7 @@ export async function runCaptureLoop(options: CaptureLoopOptions): Promise<Captu
         if (!signal.aborted) reason = 'ended';
         break;
       }
+      if (signal.aborted) break;
       stats.captured++;
       if (inFlight) {
         stats.dropped++;

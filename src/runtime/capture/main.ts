@@ -7,7 +7,7 @@ import { runCaptureLoop } from './capture-loop.js';
 import { CaptureConfigError, validateCaptureConfig, type CaptureConfig } from './config.js';
 import { FrameSourceError } from './frame.js';
 import { createScoringClient } from './scoring-client.js';
-import { createIotEdgeSink, createStdoutSink, isIotEdgeEnvironment } from './sinks.js';
+import { createIotEdgeSink, createStdoutSink, isIotEdgeEnvironment, type MessageSink } from './sinks.js';
 import { createFrameSource } from './sources/index.js';
 import { createViewServer, type ViewServer } from './view-server.js';
 
@@ -44,13 +44,17 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
 
-  const sink = isIotEdgeEnvironment(process.env)
-    ? await createIotEdgeSink(log).catch((error: Error) => {
-        // edgeHub may not be up yet; exiting lets edgeAgent restart the module per its restart policy.
-        throw new StartupError(`Cannot connect to IoT Edge: ${error.message}`);
-      })
-    : createStdoutSink();
+  // The source first: it fails fast on a bad folder or video, before a connection to edgeHub exists that would keep
+  // the process alive; whatever did start is closed again if a later step fails.
   const source = await createFrameSource(config.source, { baseDir: dirname(configPath), fps: config.fps, loop: config.loop, env: process.env, log });
+  let sink: MessageSink;
+  try {
+    sink = isIotEdgeEnvironment(process.env) ? await createIotEdgeSink(log) : createStdoutSink();
+  } catch (error) {
+    await source.close();
+    // edgeHub may not be up yet; exiting lets edgeAgent restart the module per its restart policy.
+    throw new StartupError(`Cannot connect to IoT Edge: ${(error as Error).message}`);
+  }
   const client = createScoringClient(config.scoring);
   let view: ViewServer | undefined;
   if (config.view) {
