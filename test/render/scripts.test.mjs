@@ -278,6 +278,27 @@ test('03 downloads a url model, verifies its sha256, then builds every module wi
   assert.not.ok(existsSync(join(dir, 'modules/people-detection-service/model/model.onnx')));
 });
 
+test('03 logs in to an existing registry with the password on stdin and builds user images from EDGEML_SPEC_DIR', () => {
+  const ir = variants().existing;
+  ir.modules.push(makeScoringModule({ name: 'mine', kind: 'container', scoring: undefined, ports: [], image: { kind: 'user-build', repository: 'myreg.example.com:5000/wf-test/mine', tag: '', context: 'src/mine', dockerfile: 'src/mine/Dockerfile', platforms: ['amd64'] } }));
+  const dir = writeOut(renderScripts(makeContext(ir)));
+  const docker = `printf '%s\\n' "$(IFS='|'; echo "docker|$*")" >>"$FAKE_LOG"; if [[ $1 == login ]]; then cat >"$FAKE_LOG.stdin"; fi`;
+  const bin = fakeBin({ docker });
+  const missing = run(join(dir, 'scripts/03-build-push.sh'), { bin, env: { REG_USER: 'robot', REG_PASS: 's3cr3t-pass' } });
+  assert.is.not(missing.status, 0);
+  assert.match(missing.output, /EDGEML_SPEC_DIR/);
+
+  const bin2 = fakeBin({ docker });
+  const ok = run(join(dir, 'scripts/03-build-push.sh'), { bin: bin2, env: { REG_USER: 'robot', REG_PASS: 's3cr3t-pass', EDGEML_SPEC_DIR: '/specs here' } });
+  assert.is(ok.status, 0, ok.output);
+  assert.ok(ok.calls.includes('docker|login|myreg.example.com:5000|--username|robot|--password-stdin'), ok.calls.join('\n'));
+  assert.is(readFileSync(join(bin2, 'calls.log.stdin'), 'utf8'), 's3cr3t-pass');
+  assert.not.ok(ok.calls.join('\n').includes('s3cr3t-pass'), 'the password is not an argument');
+  assert.ok(ok.calls.includes('docker|build|--platform|linux/amd64|--file|/specs here/src/mine/Dockerfile|--tag|myreg.example.com:5000/wf-test/mine:1.0-amd64|/specs here/src/mine'), ok.calls.join('\n'));
+  assert.ok(ok.calls.includes('docker|push|myreg.example.com:5000/wf-test/mine:1.0-amd64'));
+  assert.is(ok.calls.filter((c) => c.startsWith('docker|push|')).length, 3, 'two generated images and the user image');
+});
+
 test('05 waits for convergence, then scores the sample over HTTP and checks model.expect', async () => {
   const server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
