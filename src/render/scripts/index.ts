@@ -22,6 +22,12 @@ export { SCRIPT_FILES };
 
 const BLOCK = 'render-scripts';
 
+/**
+ * Files the scripts write into the output folder at run time that a recompile must keep: step 1's record of what it
+ * created (step 6 deletes only that). The writer replaces the folder wholesale, so it has to carry these over.
+ */
+export const SCRIPT_STATE_FILES: readonly string[] = ['scripts/.edgeml-created'];
+
 /** The step scripts in order, with what each does (also used by the README). */
 const SCRIPT_FILES = [
   { step: 1, path: 'scripts/01-create-resources.sh', title: 'Create the Azure resources', where: 'on your workstation' },
