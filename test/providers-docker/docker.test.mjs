@@ -16,7 +16,7 @@ import { publishImages } from '../../dist/apply/images.js';
 import { runApply } from '../../dist/apply/apply.js';
 import { createProgress } from '../../dist/apply/progress.js';
 import { emptyState } from '../../dist/apply/state.js';
-import { createRequestStats } from '../../dist/providers/types.js';
+import { SecretValue, createRequestStats } from '../../dist/providers/types.js';
 import { makeContent } from '../apply/_scenario.mjs';
 
 const docker = createDockerProvider();
@@ -84,6 +84,37 @@ function arm64Archive(tag) {
   const configName = `${sha(config)}.json`;
   const manifest = JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: ['layer/layer.tar'] }]);
   return createTar([{ path: configName, content: config }, { path: 'layer/layer.tar', content: layer }, { path: 'manifest.json', content: manifest }]);
+}
+
+/** A private docker-registry with htpasswd (bcrypt) auth on a free port, or undefined when it cannot run here. */
+async function startSecuredRegistry() {
+  const binary = ['/usr/bin/docker-registry', '/usr/local/bin/docker-registry'].find(existsSync);
+  if (!binary) return undefined;
+  const password = `pw-${suffix}`;
+  let hash;
+  try {
+    hash = execFileSync('python3', ['-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))', password], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+  if (!hash.startsWith('$2')) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'edgeml-registry-auth-'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'htpasswd'), `edgeml:${hash}\n`);
+  writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\nauth:\n  htpasswd:\n    realm: edgeml-test\n    path: ${dir}/htpasswd\n`);
+  const child = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+  cleanups.push(async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const address = `127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    const status = await fetch(`http://${address}/v2/`).then((r) => r.status, () => 0);
+    if (status === 401) return { address, password };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
 }
 
 function removeImage(ref) {
@@ -267,6 +298,35 @@ if (!available) {
       const response = await fetch(`http://${registry}/v2/${repository.slice(registry.length + 1)}/manifests/${tag}`, { method: 'HEAD' });
       assert.is(response.status, 404, 'the refused image was not pushed');
     }
+  });
+
+  test('push with registry credentials: refused without or with wrong ones (error from the stream, no password in it), digest with the right ones', async () => {
+    const secured = await startSecuredRegistry();
+    if (!secured) {
+      console.log('NOTICE: cannot start a registry with htpasswd auth here (docker-registry or python3 crypt missing); the credentials test was skipped.');
+      return;
+    }
+    const ref = `${secured.address}/edgeml-test/secured:${suffix}`;
+    cleanups.push(() => removeImage(ref));
+    await docker.build({ ref, context: [{ path: 'Dockerfile', content: 'FROM scratch\nCOPY a /a\n' }, { path: 'a', content: suffix }], dockerfile: 'Dockerfile', platform: 'amd64' });
+    const attempt = async (auth) => {
+      try {
+        return await docker.push(ref, auth);
+      } catch (error) {
+        return error;
+      }
+    };
+    const anonymous = await attempt(undefined);
+    assert.is(anonymous.code, 'PushFailed');
+    const wrongPassword = 'wrong-Pw-77zz';
+    const wrong = await attempt({ address: secured.address, username: 'edgeml', password: new SecretValue(wrongPassword) });
+    assert.is(wrong.code, 'PushFailed');
+    assert.match(wrong.message, /auth|unauthori[sz]ed|denied/i);
+    assert.not.ok(wrong.message.includes(wrongPassword));
+    const right = await attempt({ address: secured.address, username: 'edgeml', password: new SecretValue(secured.password) });
+    assert.match(right.digest, /^sha256:[0-9a-f]{64}$/);
+    const { manifestDigest } = await import('../../dist/providers/docker/registry-client.js');
+    assert.is(await manifestDigest(ref, { address: secured.address, username: 'edgeml', password: new SecretValue(secured.password) }), right.digest);
   });
 
   test('publishImages skips an image whose context is unchanged since its push, and --skip-build needs a pushed image', async () => {
