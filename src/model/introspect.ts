@@ -1,13 +1,14 @@
 // Model introspection: opens an ONNX file with onnxruntime-node and reports its inputs and outputs (ModelInfo), with
 // one-line typed errors for missing, unreadable and non-ONNX files; finds a spec's model file when it is local.
 // Model stage (compiler side); onnxruntime-node is imported lazily so `edgeml validate` stays light.
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WorkflowIR } from '../ir/types.js';
 import type { ModelInfo, SpecModelIntrospection } from './model-info.js';
-import { readOnnxHeader } from './onnx-metadata.js';
+import { readOnnxHeader, readOnnxHeaderFromBytes, type OnnxHeader } from './onnx-metadata.js';
+import { findZipEntry, listZipEntries, readZipEntry, ZipError } from './zip.js';
 
 export type ModelIntrospectionErrorKind = 'missing' | 'unreadable' | 'not-onnx' | 'invalid';
 
@@ -27,23 +28,47 @@ export async function introspectModel(file: string): Promise<ModelInfo> {
   const path = resolve(file);
   const size = await checkReadableFile(path);
   await checkLooksLikeOnnx(path, size);
+  return describeModel(path, path, `Model file '${file}'`, size, () => readOnnxHeader(path));
+}
+
+/** Introspects an ONNX file inside a zip archive (a Custom Vision export), without extracting it to disk. */
+export async function introspectModelInZip(zipFile: string, entryName: string): Promise<ModelInfo> {
+  const path = resolve(zipFile);
+  await checkReadableFile(path);
+  const what = `Model '${entryName}' in '${zipFile}'`;
+  let bytes: Buffer;
+  try {
+    const zip = await readFile(path);
+    const entry = findZipEntry(listZipEntries(zip), entryName);
+    if (!entry) throw new ModelIntrospectionError('missing', path, `Archive '${zipFile}' holds no '${entryName}'.`);
+    bytes = readZipEntry(zip, entry);
+  } catch (error) {
+    if (error instanceof ZipError) throw new ModelIntrospectionError('unreadable', path, `Archive '${zipFile}' cannot be read: ${error.message}`);
+    throw error;
+  }
+  return describeModel(bytes, `${path}#${entryName}`, what, bytes.length, () => readOnnxHeaderFromBytes(bytes));
+}
+
+/** Loads the model with onnxruntime (CPU, no optimisation: only the interface is wanted) and reads its header. */
+async function describeModel(source: string | Buffer, file: string, what: string, size: number, readHeader: () => Promise<OnnxHeader>): Promise<ModelInfo> {
   const ort = await import('onnxruntime-node');
   const { describeSession } = await import('../runtime/scoring/model-metadata.js');
   let session: import('onnxruntime-node').InferenceSession;
   try {
-    session = await ort.InferenceSession.create(path, { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' });
+    const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' } as const;
+    session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
   } catch (error) {
     const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^Load model from \S+ failed:/, '').trim();
     const kind: ModelIntrospectionErrorKind = /protobuf parsing failed/i.test(detail) ? 'not-onnx' : 'invalid';
-    const what = kind === 'not-onnx' ? 'is not an ONNX model' : 'is an ONNX file onnxruntime cannot load';
-    throw new ModelIntrospectionError(kind, path, `Model file '${file}' ${what}: ${detail}`);
+    const problem = kind === 'not-onnx' ? 'is not an ONNX model' : 'is an ONNX file onnxruntime cannot load';
+    throw new ModelIntrospectionError(kind, file, `${what} ${problem}: ${detail}`);
   }
   try {
     const { inputs, outputs } = describeSession(session);
-    const header = await readOnnxHeader(path).catch(() => undefined); // onnxruntime accepted the file; the header is a bonus
+    const header = await readHeader().catch(() => undefined); // onnxruntime accepted the model; the header is a bonus
     const opset = header?.opsets[''] ?? header?.opsets['ai.onnx'];
     return {
-      file: path,
+      file,
       sizeBytes: size,
       inputs,
       outputs,
@@ -105,13 +130,30 @@ export interface LocateOptions {
  * The local path of the spec's model file, or why it is not available yet. Remote sources count as local only
  * when a copy sits in cacheDir (a url source's copy must also match its sha256).
  */
+/** Where the spec's model can be read now: a file, an entry of a local zip, or why it must wait. */
+export type ModelLocation = { file: string } | { zip: string; entry: string } | { deferred: string };
+
+/**
+ * The local path of the spec's model file, or why there is none yet (zipped Custom Vision exports included: they
+ * have no file of their own until extracted; introspectSpecModel reads them from the archive).
+ */
 export async function locateSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions = {}): Promise<{ file: string } | { deferred: string }> {
+  const found = await findSpecModel(ir, options);
+  if ('zip' in found) return { deferred: `Custom Vision archive '${ir.model.source.kind === 'customvision' ? ir.model.source.path : ''}' is extracted at compile time; score the extracted model.onnx.` };
+  return found;
+}
+
+/**
+ * Finds the spec's model. Remote sources count as local only when a copy sits in cacheDir (a url source's copy must
+ * also match its sha256).
+ */
+export async function findSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions = {}): Promise<ModelLocation> {
   const source = ir.model.source;
   switch (source.kind) {
     case 'file':
       return { file: join(ir.specDir, source.path) };
     case 'customvision':
-      if (/\.zip$/i.test(source.path)) return { deferred: `Custom Vision archive '${source.path}' is introspected after it is extracted at compile time.` };
+      if (/\.zip$/i.test(source.path)) return { zip: join(ir.specDir, source.path), entry: source.modelFile };
       return { file: join(ir.specDir, source.path, source.modelFile) };
     case 'azureml':
     case 'url': {
@@ -129,10 +171,11 @@ export async function locateSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>,
 
 /** Introspects the spec's model when it is available locally; never throws for model problems. */
 export async function introspectSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions = {}): Promise<SpecModelIntrospection> {
-  const located = await locateSpecModel(ir, options);
+  const located = await findSpecModel(ir, options);
   if ('deferred' in located) return { status: 'deferred', reason: located.deferred };
   try {
-    return { status: 'ok', info: await introspectModel(located.file) };
+    const info = 'zip' in located ? await introspectModelInZip(located.zip, located.entry) : await introspectModel(located.file);
+    return { status: 'ok', info };
   } catch (error) {
     if (error instanceof ModelIntrospectionError) return { status: 'error', error };
     throw error;

@@ -26,48 +26,58 @@ const METADATA_PROPS = 14;
 /** Largest header value read into memory; anything larger (the graph, training info) is skipped. */
 const MAX_SMALL_FIELD = 1 << 20;
 
+type ReadAt = (position: number, length: number) => Promise<Buffer>;
+
 export async function readOnnxHeader(path: string): Promise<OnnxHeader> {
   const handle = await open(path, 'r');
   try {
-    const size = (await handle.stat()).size;
-    const header: OnnxHeader = { opsets: {}, metadata: {} };
-    let offset = 0;
-    while (offset < size) {
-      const head = await readAt(handle, offset, Math.min(20, size - offset));
-      const tag = readVarint(head, 0);
-      const field = Number(tag.value >> 3n);
-      const wireType = Number(tag.value & 7n);
-      offset += tag.length;
-      if (wireType === 0) {
-        const value = readVarint(head, tag.length);
-        if (field === IR_VERSION) header.irVersion = Number(value.value);
-        offset += value.length;
-      } else if (wireType === 2) {
-        const length = readVarint(head, tag.length);
-        offset += length.length;
-        const n = Number(length.value);
-        if (offset + n > size) throw new OnnxHeaderError('field runs past the end of the file');
-        if (n <= MAX_SMALL_FIELD && [PRODUCER_NAME, PRODUCER_VERSION, OPSET_IMPORT, METADATA_PROPS].includes(field)) {
-          const bytes = await readAt(handle, offset, n);
-          if (field === PRODUCER_NAME) header.producerName = bytes.toString('utf8');
-          else if (field === PRODUCER_VERSION) header.producerVersion = bytes.toString('utf8');
-          else if (field === OPSET_IMPORT) {
-            const m = readMessage(bytes);
-            header.opsets[m.strings[1] ?? ''] = Number(m.varints[2] ?? 0n);
-          } else {
-            const m = readMessage(bytes);
-            if (m.strings[1] !== undefined) header.metadata[m.strings[1]] = m.strings[2] ?? '';
-          }
-        }
-        offset += n;
-      } else if (wireType === 5) offset += 4;
-      else if (wireType === 1) offset += 8;
-      else throw new OnnxHeaderError(`unexpected protobuf wire type ${wireType}`);
-    }
-    return header;
+    return await walkHeader((position, length) => readAt(handle, position, length), (await handle.stat()).size);
   } finally {
     await handle.close();
   }
+}
+
+/** The same from a model already in memory (e.g. inflated from a zip). */
+export function readOnnxHeaderFromBytes(bytes: Buffer): Promise<OnnxHeader> {
+  return walkHeader(async (position, length) => bytes.subarray(position, position + length), bytes.length);
+}
+
+async function walkHeader(read: ReadAt, size: number): Promise<OnnxHeader> {
+  const header: OnnxHeader = { opsets: {}, metadata: {} };
+  let offset = 0;
+  while (offset < size) {
+    const head = await read(offset, Math.min(20, size - offset));
+    const tag = readVarint(head, 0);
+    const field = Number(tag.value >> 3n);
+    const wireType = Number(tag.value & 7n);
+    offset += tag.length;
+    if (wireType === 0) {
+      const value = readVarint(head, tag.length);
+      if (field === IR_VERSION) header.irVersion = Number(value.value);
+      offset += value.length;
+    } else if (wireType === 2) {
+      const length = readVarint(head, tag.length);
+      offset += length.length;
+      const n = Number(length.value);
+      if (offset + n > size) throw new OnnxHeaderError('field runs past the end of the file');
+      if (n <= MAX_SMALL_FIELD && [PRODUCER_NAME, PRODUCER_VERSION, OPSET_IMPORT, METADATA_PROPS].includes(field)) {
+        const bytes = await read(offset, n);
+        if (field === PRODUCER_NAME) header.producerName = bytes.toString('utf8');
+        else if (field === PRODUCER_VERSION) header.producerVersion = bytes.toString('utf8');
+        else if (field === OPSET_IMPORT) {
+          const m = readMessage(bytes);
+          header.opsets[m.strings[1] ?? ''] = Number(m.varints[2] ?? 0n);
+        } else {
+          const m = readMessage(bytes);
+          if (m.strings[1] !== undefined) header.metadata[m.strings[1]] = m.strings[2] ?? '';
+        }
+      }
+      offset += n;
+    } else if (wireType === 5) offset += 4;
+    else if (wireType === 1) offset += 8;
+    else throw new OnnxHeaderError(`unexpected protobuf wire type ${wireType}`);
+  }
+  return header;
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {

@@ -64,7 +64,7 @@ test('missing, directory, empty, text, JSON, zip and truncated files fail with o
   await expectFailure(dir.write('cut.onnx', real.subarray(0, real.length - 20)), 'not-onnx', /not an ONNX model/);
 });
 
-test('spec sources: file and Custom Vision folders are local; zips, Azure ML and URLs are deferred', async () => {
+test('spec sources: file, Custom Vision folders and zips are local; Azure ML and URLs are deferred', async () => {
   copyFileSync(ORIENTATION_MODEL, join(dir.dir, 'model.onnx'));
   const ok = await introspectSpecModel(workflowIR({ specDir: dir.dir }));
   assert.is(ok.status, 'ok');
@@ -75,8 +75,8 @@ test('spec sources: file and Custom Vision folders are local; zips, Azure ML and
   const cv = await locateSpecModel(workflowIR({ specDir: dir.dir, source: { kind: 'customvision', path: 'cv', modelFile: 'model.onnx', labelsFile: 'labels.txt' } }));
   assert.equal(cv, { file: join(dir.dir, 'cv', 'model.onnx') });
 
-  const zip = await introspectSpecModel(workflowIR({ source: { kind: 'customvision', path: 'export.zip', modelFile: 'model.onnx', labelsFile: 'labels.txt' } }));
-  assert.is(zip.status, 'deferred');
+  const zip = await introspectSpecModel(workflowIR({ specDir: dir.dir, source: { kind: 'customvision', path: 'export.zip', modelFile: 'model.onnx', labelsFile: 'labels.txt' } }));
+  assert.equal([zip.status, zip.error?.kind], ['error', 'missing'], 'a zip is read in place (see zip.test.mjs); a missing one is an error');
   const aml = await introspectSpecModel(workflowIR({ source: { kind: 'azureml', name: 'resnet', version: 3, file: 'model.onnx' } }));
   assert.is(aml.status, 'deferred');
   assert.match(aml.reason, /resnet/);
