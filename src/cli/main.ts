@@ -75,12 +75,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--skip-build', 'use images already in the registry')
     .option('--timeout <seconds>', 'how long to wait for convergence', '900')
     .option('--connection-string-file <file>', 'write the device connection string to this file (mode 0600)')
-    .option('--show-connection-string', 'print the device connection string once')
-    .option('-y, --yes', 'do not ask for confirmation')).action(action('apply'));
+    .option('--show-connection-string', 'print the device connection string once')).action(action('apply'));
 
   specOptions(program.command('status').argument('<spec>', 'the workflow spec')
-    .description('Show live module status on the device or fleet.')
-    .option('--state <file>', 'state file')).action(action('status'));
+    .description('Show live module status on the device or fleet.')).action(action('status'));
 
   specOptions(program.command('destroy').argument('<spec>', 'the workflow spec')
     .description('Delete exactly what apply created, as recorded in the state file.')

@@ -16,8 +16,6 @@ export interface ApplyOptions {
   timeout?: string;
   connectionStringFile?: string;
   showConnectionString?: boolean;
-  /** Accepted for symmetry with destroy; apply never prompts. */
-  yes?: boolean;
 }
 
 const defaultTimeoutSeconds = 900;

@@ -14,6 +14,7 @@ import { Reporter, bindMessages } from '../../diagnostics/report.js';
 import { compileMessages } from '../../diagnostics/codes/render.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics/types.js';
 import { renderWorkflow } from '../../render/index.js';
+import { SCRIPT_STATE_FILES } from '../../render/scripts/index.js';
 import type { RenderedFile } from '../../render/types.js';
 import type { WorkflowIR } from '../../ir/types.js';
 import { loadRenderAssets, specInputPaths } from '../../emit/load-render-assets.js';
@@ -98,7 +99,7 @@ export default async function compile(args: string[], options: CompileOptions, i
   if (hasErrors(compiled.diagnostics) || out === undefined) return finish(ExitCode.failed, compiled.diagnostics);
 
   if (options.check) {
-    const differences = compareOutput(compiled.files, await readTree(resolve(io.cwd, out)));
+    const differences = compareOutput(compiled.files, await readTree(resolve(io.cwd, out)), SCRIPT_STATE_FILES);
     if (differences.length === 0) {
       return finish(ExitCode.ok, compiled.diagnostics, { differences: [] }, `${out} is up to date (${compiled.files.length} files).\n`);
     }
@@ -111,6 +112,8 @@ export default async function compile(args: string[], options: CompileOptions, i
   const inputs = compiled.ir ? specInputPaths(compiled.ir).map((p) => join(compiled.ir!.specDir, ...p.split('/'))) : [];
   const written = await writeOutput(out, compiled.files, io.cwd, {
     protectedPaths: [resolve(io.cwd, specPath), ...inputs],
+    // What step 1 recorded it created: step 6 needs it after any number of recompiles.
+    preservePaths: SCRIPT_STATE_FILES,
     ...pauseOptions(io, compiled.files.length),
   });
   const diagnostics = [...compiled.diagnostics, ...written.diagnostics];

@@ -7,7 +7,6 @@ export interface StatusOptions {
   set?: string[];
   json?: boolean;
   color?: boolean;
-  state?: string;
 }
 
 export default async function status(args: string[], options: StatusOptions, io: CliIO): Promise<number> {
