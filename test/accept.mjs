@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeOutput } from '../dist/emit/write-output.js';
+import { SCRIPT_STATE_FILES } from '../dist/render/scripts/index.js';
 import { compileGolden, describeDiagnostics, exampleSpecs, root } from './compile/_golden.mjs';
 
 let failed = 0;
@@ -15,7 +16,8 @@ for (const spec of exampleSpecs()) {
     continue;
   }
   names.add(compiled.name);
-  const result = await writeOutput(join('generated', compiled.name), compiled.files, root);
+  // Keeps run-time state of scripts run from generated/<name>/ (step 1's record of what it created).
+  const result = await writeOutput(join('generated', compiled.name), compiled.files, root, { preservePaths: SCRIPT_STATE_FILES });
   if (result.diagnostics.some((d) => d.category === 'error')) {
     failed++;
     process.stderr.write(result.diagnostics.map((d) => `${d.code}: ${d.message}`).join('\n') + '\n');

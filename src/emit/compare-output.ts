@@ -17,8 +17,15 @@ export function isExecutableMode(mode: number | undefined): boolean {
   return ((mode ?? 0o644) & 0o111) !== 0;
 }
 
-/** Differences between what should be there (`expected`) and what is (`actual`), sorted by path. */
-export function compareOutput(expected: readonly RenderedFile[], actual: ReadonlyMap<string, TreeEntry>): OutputDifference[] {
+/**
+ * Differences between what should be there (`expected`) and what is (`actual`), sorted by path. Files listed in
+ * `ignoreExtra` (state that tools write into the output at run time) are not reported when present on disk only.
+ */
+export function compareOutput(
+  expected: readonly RenderedFile[],
+  actual: ReadonlyMap<string, TreeEntry>,
+  ignoreExtra: readonly string[] = [],
+): OutputDifference[] {
   const differences: OutputDifference[] = [];
   const expectedPaths = new Set<string>();
   for (const file of expected) {
@@ -31,7 +38,9 @@ export function compareOutput(expected: readonly RenderedFile[], actual: Readonl
       differences.push({ kind: 'mode', path: file.path, expectedExecutable: isExecutableMode(file.mode) });
     }
   }
-  for (const path of actual.keys()) if (!expectedPaths.has(path)) differences.push({ kind: 'extra', path });
+  for (const path of actual.keys()) {
+    if (!expectedPaths.has(path) && !ignoreExtra.includes(path)) differences.push({ kind: 'extra', path });
+  }
   return differences.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -1,7 +1,7 @@
 // Atomic output writer (emit stage): writes every rendered file into a sibling temp folder, fsyncs, then swaps it
 // into place with renames, so readers see the old output or the new one, never a mix, even if compile is killed.
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { Reporter, bindMessages } from '../diagnostics/report.js';
@@ -13,6 +13,11 @@ import { getUnsafePathReason, isInside } from './safe-path.js';
 export interface WriteOutputOptions {
   /** Folders that must not be replaced: the output may not be one of them or contain one (e.g. the working directory). */
   protectedPaths?: readonly string[];
+  /**
+   * Relative paths of files that tools write into the output folder at run time (e.g. scripts/.edgeml-created):
+   * when the old output has one as a regular file and nothing rendered replaces it, it is carried over unchanged.
+   */
+  preservePaths?: readonly string[];
   /**
    * Test seam for the kill test: called once after `pauseAfterFiles` files are in the temp folder and before the
    * rest are written. `edgeml compile` wires it to EDGEML_TEST_EMIT_PAUSE (see src/cli/commands/compile.ts).
@@ -126,6 +131,25 @@ async function writeFileDurably(path: string, content: Uint8Array, mode: number)
   }
 }
 
+/**
+ * Copies `path` from the old output into the temp folder if it is a regular file there (never through a symlink).
+ * Returns the copy's absolute path, or undefined when there was nothing to carry over.
+ */
+async function carryOver(outDir: string, tempDir: string, path: string): Promise<string | undefined> {
+  const source = resolve(outDir, ...path.split('/'));
+  let stats;
+  try {
+    stats = await lstat(source);
+  } catch {
+    return undefined;
+  }
+  if (!stats.isFile() || (await realpath(dirname(source))) !== dirname(source)) return undefined;
+  const target = resolve(tempDir, ...path.split('/'));
+  await mkdir(dirname(target), { recursive: true });
+  await writeFileDurably(target, await readFile(source), stats.mode & 0o777);
+  return target;
+}
+
 /** Resolves the output folder through symlinks (its parent is created if needed) and refuses dangerous targets. */
 async function resolveOutDir(out: string, cwd: string, options: WriteOutputOptions, report: ReturnType<typeof bindMessages<typeof emitMessages>>): Promise<string | undefined> {
   const requested = resolve(cwd, out);
@@ -191,6 +215,11 @@ export async function writeOutput(out: string, files: readonly RenderedFile[], c
       await writeFileDurably(target, contentBytes(file.content), file.mode ?? 0o644);
       written++;
       if (options.pauseAfterFiles !== undefined && written === options.pauseAfterFiles) await options.onPause?.(tempDir);
+    }
+    for (const path of options.preservePaths ?? []) {
+      if (getUnsafePathReason(path) || files.some((f) => f.path === path)) continue;
+      const carried = await carryOver(outDir, tempDir, path);
+      if (carried) for (let dir = dirname(carried); isInside(tempDir, dir, sep) && dir !== tempDir; dir = dirname(dir)) folders.add(dir);
     }
     for (const folder of folders) await fsyncFolder(folder);
 

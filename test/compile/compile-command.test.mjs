@@ -63,6 +63,16 @@ test('--check passes on fresh output and fails naming the first difference after
   assert.equal(report.diagnostics.map((d) => d.code), ['EML4200']);
 });
 
+test("a recompile keeps step 1's record of created resources, and --check ignores it", async () => {
+  await compile(['spec.yaml'], { out: 'stateful' }, io().io);
+  writeFileSync(join(fixture.dir, 'stateful/scripts/.edgeml-created'), 'group rg-fixture\n');
+  const again = io();
+  assert.is(await compile(['spec.yaml'], { out: 'stateful' }, again.io), 0, again.out.stderr);
+  assert.is(readFileSync(join(fixture.dir, 'stateful/scripts/.edgeml-created'), 'utf8'), 'group rg-fixture\n');
+  const check = io();
+  assert.is(await compile(['spec.yaml'], { out: 'stateful', check: true }, check.io), 0, check.out.stdout + check.out.stderr);
+});
+
 test('--set overrides a spec value before compiling', async () => {
   const { io: cli, out } = io();
   assert.is(await compile(['spec.yaml'], { out: 'with-set', set: ['storeAndForward.ttl=60'] }, cli), 0, out.stderr);

@@ -42,6 +42,25 @@ test('writes exactly the rendered files, with modes, and replaces earlier output
   assert.equal(siblings(cwd), ['out'], 'no temp or set-aside folder remains');
 });
 
+test('preserved run-time files are carried over from the old output; rendered files, symlinks and unsafe paths are not', async () => {
+  const cwd = freshDir();
+  await writeOutput('out', files, cwd);
+  writeFileSync(join(cwd, 'out/scripts/.edgeml-created'), 'resource-group rg1\n', { mode: 0o600 });
+  writeFileSync(join(cwd, 'secret-elsewhere.txt'), 'not mine\n');
+  symlinkSync(join(cwd, 'secret-elsewhere.txt'), join(cwd, 'out/linked-state'));
+  writeFileSync(join(cwd, 'out/README.md'), 'edited by hand\n');
+  const preservePaths = ['scripts/.edgeml-created', 'linked-state', 'README.md', '../secret-elsewhere.txt', 'never-existed'];
+  const result = await writeOutput('out', files, cwd, { preservePaths });
+  assert.equal(result.diagnostics, []);
+  const tree = await readTree(join(cwd, 'out'));
+  assert.is(Buffer.from(tree.get('scripts/.edgeml-created').content).toString(), 'resource-group rg1\n');
+  assert.is(statSync(join(cwd, 'out/scripts/.edgeml-created')).mode & 0o777, 0o600);
+  assert.not.ok(tree.has('linked-state'), 'a symlink is never followed or carried over');
+  assert.is(Buffer.from(tree.get('README.md').content).toString(), '# hi\n', 'a rendered file wins over the old one');
+  assert.equal(compareOutput(files, tree, ['scripts/.edgeml-created']), []);
+  assert.equal(compareOutput(files, tree).map((d) => d.kind + ' ' + d.path), ['extra scripts/.edgeml-created']);
+});
+
 test('path traversal and absolute paths are refused before anything is written', async () => {
   const cwd = freshDir();
   await writeOutput('out', files, cwd);
