@@ -88,7 +88,10 @@ export async function startContainerModule(
       id: container.id,
       async stop() {
         stopping = true;
+        // AutoRemove happens after the stop returns; wait for it so nothing is left when the run ends.
+        const removed = container.wait({ condition: 'removed' }).catch(() => undefined);
         await container.stop({ t: 5 }).catch(() => undefined);
+        await Promise.race([removed, new Promise((r) => setTimeout(r, 10_000).unref())]);
         lines.end();
       },
     },

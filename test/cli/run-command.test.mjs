@@ -13,7 +13,11 @@ import { hasFfmpeg, makeTestVideo } from '../fixtures/video/make-video.mjs';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const spec = 'specs/text-orientation.yaml';
 const work = mkdtempSync(join(tmpdir(), 'edgeml-runcmd-'));
-const env = { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'tcp://127.0.0.1:9' };
+// Our runs put their work folders under this TMPDIR, so leftovers() sees only processes this file started, not those
+// of anybody else running `edgeml run` on the same machine.
+const runTmp = join(work, 'tmp');
+mkdirSync(runTmp);
+const env = { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'tcp://127.0.0.1:9', TMPDIR: runTmp };
 
 const edgeml = (args, options = {}) => {
   const r = spawnSync(process.execPath, ['bin/edgeml.js', ...args], { cwd: root, encoding: 'utf8', env, timeout: 120_000, ...options });
@@ -25,7 +29,7 @@ const lines = (text) => text.trim().split('\n').filter(Boolean).map((l) => JSON.
 const leftovers = () =>
   spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
     .stdout.split('\n')
-    .filter((l) => /edgeml-run-[^/\s]+\/[^/\s]+\/config\.json/.test(l));
+    .filter((l) => l.includes(`${runTmp}/edgeml-run-`));
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -216,12 +220,13 @@ test('a container module runs on the local Docker engine (createOptions applied,
 routes:\n`,
     );
   writeFileSync(join(dir, 'spec.yaml'), withSensor);
-  const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], { env: { ...process.env, NO_COLOR: '1' } });
+  const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], { env: { ...process.env, NO_COLOR: '1', TMPDIR: runTmp } });
   assert.is(r.code, 0, r.stderr);
   assert.is(lines(r.stdout).length, 2);
-  assert.match(r.stderr, /\[sensor\] container [0-9a-f]{12} started from node:20\.20\.2-bookworm-slim/);
+  const id = /\[sensor\] container ([0-9a-f]{12}) started from node:20\.20\.2-bookworm-slim/.exec(r.stderr)?.[1];
+  assert.ok(id, 'the container started');
   assert.match(r.stderr, '[sensor] sensor up');
-  const left = docker('ps', '-a', '--filter', `name=edgeml-run-sensor-`, '--format', '{{.Names}}');
+  const left = docker('ps', '-a', '--filter', `id=${id}`, '--format', '{{.Names}}');
   assert.is(left.stdout.trim(), '', 'the container is removed');
 });
 
