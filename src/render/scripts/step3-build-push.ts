@@ -2,7 +2,7 @@
 // verified), then docker build + push of every module image for the target platform, with the tags resolveImages chose.
 import type { ModuleIR, WorkflowIR } from '../../ir/types.js';
 import { compileTemplate } from '../docker/template.js';
-import { targetVariant } from '../docker/variants.js';
+import { targetVariant, VARIANTS } from '../docker/variants.js';
 import { quoteChecked, shellQuote } from '../shell.js';
 
 const STEP3 = `#!/usr/bin/env bash
@@ -145,7 +145,8 @@ interface Step3View {
 
 const render = compileTemplate<Step3View>(STEP3);
 
-const DOCKER_PLATFORM = { amd64: 'linux/amd64', arm64v8: 'linux/arm64', arm32v7: 'linux/arm/v7' } as const;
+/** `docker build --platform` for the target's CPU images (the one variant table knows it). */
+const dockerPlatform = (ir: WorkflowIR): string => VARIANTS[ir.target.platform].dockerPlatform;
 
 export function renderStep3(ir: WorkflowIR, images: ReadonlyMap<string, string>): string {
   const module = (m: ModuleIR): string => quoteChecked('moduleName', m.name, `the name of module '${m.name}'`);
@@ -161,7 +162,7 @@ export function renderStep3(ir: WorkflowIR, images: ReadonlyMap<string, string>)
     } else if (m.image.kind === 'user-build') {
       userBuilds.push({
         module: module(m),
-        platform: `'${DOCKER_PLATFORM[ir.target.platform]}'`,
+        platform: `'${dockerPlatform(ir)}'`,
         dockerfile: quoteChecked('relativePath', m.image.dockerfile, `modules.${m.name}.dockerfile`),
         context: quoteChecked('relativePath', m.image.context, `modules.${m.name}.context`),
         image: image(m),
@@ -174,7 +175,7 @@ export function renderStep3(ir: WorkflowIR, images: ReadonlyMap<string, string>)
   const registry = ir.azure.registry;
   return render({
     workflowComment: JSON.stringify(ir.name),
-    platform: DOCKER_PLATFORM[ir.target.platform],
+    platform: dockerPlatform(ir),
     registryCreate: registry.kind === 'create',
     registryExisting: registry.kind === 'existing',
     usernameEnv: registry.kind === 'existing' && typeof registry.username !== 'string',
