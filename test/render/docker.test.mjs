@@ -172,6 +172,14 @@ test('missing inputs are reported with codes, and rendering refuses with RenderP
   assert.throws(() => renderBuildContexts(ctx), (e) => e instanceof RenderProblem && /^EML45\d\d$/.test(e.diagnostic.code));
 });
 
+test('nvidia-gpu on arm64 warns (EML4504) and deploys the CPU image', () => {
+  const ir = makeIR({ target: { ...makeIR().target, platform: 'arm64v8', accelerator: 'nvidia-gpu' } });
+  const ctx = makeContext(ir);
+  const warnings = checkRenderBuildContexts(ctx);
+  assert.equal(warnings.map((d) => [d.code, d.category]), [['EML4504', 'warning']]);
+  assert.match(resolveImages(ctx).get('people-detection-service'), /-arm64v8$/);
+});
+
 test('scoring on arm32v7 is refused (EML4503)', () => {
   const ir = makeIR({ target: { ...makeIR().target, platform: 'arm32v7', os: 'debian-12', device: 'raspberry-pi' } });
   const ids = checkRenderBuildContexts(makeContext(ir)).map((d) => d.code);
