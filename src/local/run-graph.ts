@@ -161,7 +161,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
       ).then(() => stop('sources-ended'));
     }
     if (options.durationMs !== undefined) durationTimer = setTimeout(() => stop('duration'), options.durationMs);
-    options.onReady?.(bus);
+    if (![...outcomes.values()].some((o) => o.status === 'failed')) options.onReady?.(bus);
     const reason = await stopped;
     return { stopReason: reason, modules: [...outcomes.values()], stats: bus.stats, upstream };
   } finally {

@@ -49,7 +49,7 @@ const REQUEST_LOG = /^\d{4}-\d\d-\d\dT\S+ (GET|POST) /;
 export async function startScoringModule(options: StartScoringOptions): Promise<RunningScoringModule> {
   const { ir, module, log } = options;
   const located = await locateSpecModel(ir);
-  if ('deferred' in located) throw new ModuleStartError(located.deferred);
+  if ('deferred' in located) throw new ModuleStartError(`its model is not on this machine: ${located.deferred}`);
   const { env, missing } = moduleEnvironment(module, options.env);
   if (missing.length > 0) throw new MissingEnvError(missing[0]!);
 
