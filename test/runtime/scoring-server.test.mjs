@@ -269,7 +269,8 @@ test('an internal error answers 500 without details and the server keeps going',
   assert.not.match(text, /secret/);
   assert.ok(lines.some((l) => l.includes('secret internal detail')), 'the cause goes to the log');
   fail = false;
-  assert.is((await postRaw(`${url}/image`, upright)).status, 200);
+  assert.is((await postRaw(`${url}/image?Prediction-Key=s3cr3t`, upright)).status, 200);
+  assert.not.ok(lines.some((l) => l.includes('s3cr3t')), 'query strings stay out of the log');
   assert.ok(lines.some((l) => / POST \/image 500 /.test(l)) && lines.some((l) => / POST \/image 200 /.test(l)), 'one log line per request');
 });
 
