@@ -18,11 +18,10 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function specOptions(command: Commander): Commander {
-  return command
-    .option('--set <path=value>', 'override a spec field (repeatable), e.g. --set azure.location=westeurope', collect, [])
-    .option('--json', 'machine-readable output')
-    .option('--no-color', 'never colour the output');
+function specOptions(command: Commander, { json = true } = {}): Commander {
+  command.option('--set <path=value>', 'override a spec field (repeatable), e.g. --set azure.location=westeurope', collect, []);
+  if (json) command.option('--json', 'machine-readable output');
+  return command.option('--no-color', 'never colour the output');
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. Never calls process.exit. */
@@ -62,7 +61,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Run the module graph on this machine, routing messages as edgeHub would.')
     .option('--out <file>', 'append upstream messages to this file as JSON lines')
     .option('--duration <seconds>', 'stop after this many seconds')
-    .option('--frames <n>', 'stop after this many upstream messages')).action(action('run'));
+    .option('--frames <n>', 'stop after this many upstream messages'), { json: false }).action(action('run'));
 
   specOptions(program.command('plan').argument('<spec>', 'the workflow spec')
     .description('Show what apply would change on Azure, without changing anything.')

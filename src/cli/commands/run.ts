@@ -18,7 +18,6 @@ export interface RunOptions {
   duration?: string;
   frames?: string;
   set?: string[];
-  json?: boolean;
   color?: boolean;
 }
 
