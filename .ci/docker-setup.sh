@@ -3,7 +3,7 @@
 # Idempotent: reuses a running engine/registry and a cached base rootfs. The machine reaches only Debian's mirror and
 # the npm registry, so the base image (node:<version>-bookworm-slim, exactly as the generated Dockerfile's FROM) is
 # built offline: debootstrap minbase bookworm + this machine's Node binary and npm + a `node` user (uid 1000).
-# Writes the registry address to $EDGEML_CI_STATE/registry for the test. Needs root.
+# Writes the registry address to $EDGEML_CI_STATE/registry for the test. Needs root. --stop ends what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,23 @@ log() { printf '== docker-setup: %s\n' "$*"; }
 die() { printf 'docker-setup: error: %s\n' "$*" >&2; exit 1; }
 
 [[ $EUID -eq 0 ]] || die "run as root"
+
+# --stop: ends only the engine and registry this script started (their pids are recorded), nothing else.
+if [[ "${1:-}" == --stop ]]; then
+  declare -A program=([registry]=docker-registry [dockerd]=dockerd)
+  for name in registry dockerd; do
+    pid_file="$STATE_DIR/$name.pid"
+    [[ -s "$pid_file" ]] || continue
+    pid="$(<"$pid_file")"
+    # Only if that pid still runs the program we started (pids are reused).
+    if [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == "${program[$name]} "* ]]; then
+      log "stopping $name (pid $pid)"
+      kill "$pid"
+    fi
+    rm -f "$pid_file"
+  done
+  exit 0
+fi
 
 # The base image tag comes from the one table of base images, so the test builds exactly what users get.
 node_image_version="$(sed -n "s/^export const NODE_IMAGE_VERSION = '\([^']*\)';.*/\1/p" src/render/docker/variants.ts)"

@@ -1,8 +1,10 @@
 // .ci/docker-setup.sh: lint-clean, and the base image it builds is the one the generated Dockerfiles name.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_IMAGES, NODE_IMAGE_VERSION } from '../../dist/render/docker/variants.js';
 
@@ -27,6 +29,34 @@ test('reads the Node base image version the same way the Dockerfiles get it', ()
   assert.is(result.stdout.trim(), NODE_IMAGE_VERSION);
   assert.is(BASE_IMAGES.amd64.runtime, `node:${NODE_IMAGE_VERSION}`);
   assert.match(text, /NODE_IMAGE="node:\$node_image_version"/);
+});
+
+test('--stop ends only the recorded processes that still run the program it started', async () => {
+  if (process.getuid?.() !== 0) {
+    console.log('NOTICE: not root; skipping the --stop test of .ci/docker-setup.sh');
+    return;
+  }
+  const state = mkdtempSync(join(tmpdir(), 'edgeml-ci-state-'));
+  // A stand-in "registry" (argv[0] docker-registry) and an unrelated process whose pid sits in dockerd.pid.
+  const registry = spawn('bash', ['-c', 'exec -a docker-registry sleep 60'], { stdio: 'ignore' });
+  const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const exited = (child) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    writeFileSync(join(state, 'registry.pid'), `${registry.pid}\n`);
+    writeFileSync(join(state, 'dockerd.pid'), `${bystander.pid}\n`);
+    const result = spawnSync('bash', [script, '--stop'], { encoding: 'utf8', env: { ...process.env, EDGEML_CI_STATE: state } });
+    assert.is(result.status, 0, result.stderr);
+    await Promise.race([exited(registry), new Promise((r) => setTimeout(r, 5000))]);
+    assert.is(registry.signalCode, 'SIGTERM', 'the recorded registry was stopped');
+    assert.is(bystander.exitCode, null, 'a pid that is not dockerd is left alone');
+    assert.is(bystander.signalCode, null);
+    assert.not.ok(existsSync(join(state, 'registry.pid')) || existsSync(join(state, 'dockerd.pid')));
+  } finally {
+    registry.kill();
+    bystander.kill();
+    rmSync(state, { recursive: true, force: true });
+  }
 });
 
 test.run();
