@@ -1,6 +1,7 @@
 // A minimal zip reader for Custom Vision exports (model.onnx and labels.txt inside a .zip): reads the central
 // directory and inflates one entry with node:zlib. Stored and deflated entries; no zip64, no encryption.
 // Model stage (compiler side): used by introspect.ts, and by whoever packages a zipped model.
+import { readFile } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 
 export class ZipError extends Error {
@@ -82,4 +83,12 @@ export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
   }
   if (out.length !== entry.size) throw new ZipError(`the entry '${entry.name}' has the wrong size after inflating.`);
   return out;
+}
+
+/** Reads one file out of a zip on disk (by exact path, else by file name); ZipError when it is not there. */
+export async function extractZipEntry(zipFile: string, name: string): Promise<Buffer> {
+  const zip = await readFile(zipFile);
+  const entry = findZipEntry(listZipEntries(zip), name);
+  if (!entry) throw new ZipError(`the archive holds no '${name}'.`);
+  return readZipEntry(zip, entry);
 }

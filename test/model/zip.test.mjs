@@ -3,12 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { listZipEntries, findZipEntry, readZipEntry, isZip } from '../../dist/model/zip.js';
+import { listZipEntries, findZipEntry, readZipEntry, isZip, extractZipEntry } from '../../dist/model/zip.js';
+import { createScorer } from '../../dist/runtime/scoring/scorer.js';
+import { orientationConfig, FIXTURE_IMAGES, ORIENTATION_MODEL } from '../helpers/onnx-configs.mjs';
 import { introspectModelInZip, introspectSpecModel, locateSpecModel } from '../../dist/model/introspect.js';
 import { constantOutputsModel, createModelDir, yoloGridValues } from '../helpers/onnx-builder.mjs';
 import { createZip } from '../helpers/onnx-zip.mjs';
 import { workflowIR } from '../helpers/onnx-ir.mjs';
-import { ORIENTATION_MODEL } from '../helpers/onnx-configs.mjs';
 
 const dir = createModelDir();
 const grid = yoloGridValues({ anchors: 5, classes: 2, gridW: 13, gridH: 13, cells: [] });
@@ -69,6 +70,18 @@ test('introspectSpecModel reads a zipped Custom Vision source; locateSpecModel s
   assert.match(result.info.file, /cv\.zip#model\.onnx$/);
   const located = await locateSpecModel(ir);
   assert.ok('deferred' in located);
+});
+
+test('a zipped model scores in-process from memory (createScorer modelBytes)', async () => {
+  const path = dir.write('scorable.zip', createZip([{ name: 'export/model.onnx', data: readFileSync(ORIENTATION_MODEL) }]));
+  const scorer = await createScorer(orientationConfig(), { modelBytes: await extractZipEntry(path, 'model.onnx') });
+  const { predictions } = await scorer.score(readFileSync(FIXTURE_IMAGES + 'text-rotated.png'));
+  await scorer.close();
+  assert.is(predictions[0].label, '180');
+  await extractZipEntry(path, 'labels.txt').then(
+    () => assert.unreachable(),
+    (error) => assert.is(error.name, 'ZipError'),
+  );
 });
 
 test.after(() => dir.cleanup());

@@ -50,13 +50,16 @@ export interface CreateScorerOptions {
   baseDir?: string;
   /** Use this model file instead of config.model.path (e.g. `edgeml test` on the spec's local file). */
   modelPath?: string;
+  /** Use this model, already in memory (e.g. read from a zipped Custom Vision export), instead of any file. */
+  modelBytes?: Uint8Array;
   /** Receives start-up notes such as a provider fallback. */
   log?: (line: string) => void;
 }
 
 export async function createScorer(config: ScoringConfig, options: CreateScorerOptions = {}): Promise<Scorer> {
   const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
-  const loaded = await loadSession(modelPath, config.executionProviders, intraOpThreadsFor(config.server.concurrency));
+  const model = options.modelBytes ?? modelPath;
+  const loaded = await loadSession(model, config.executionProviders, intraOpThreadsFor(config.server.concurrency), options.modelBytes ? 'in-memory model' : undefined);
   if (loaded.fallbackReason) options.log?.(`note: ${loaded.fallbackReason}; using ${loaded.provider}.`);
   const { session } = loaded;
   try {

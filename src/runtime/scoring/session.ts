@@ -24,7 +24,9 @@ export function intraOpThreadsFor(concurrency: number, cores: number = available
   return Math.max(1, Math.floor(cores / Math.max(1, concurrency)));
 }
 
-export async function loadSession(modelPath: string, providers: readonly ExecutionProvider[], intraOpThreads?: number): Promise<LoadedSession> {
+/** Loads a model from a file path, or from bytes already in memory (then `name` labels it in messages). */
+export async function loadSession(model: string | Uint8Array, providers: readonly ExecutionProvider[], intraOpThreads?: number, name?: string): Promise<LoadedSession> {
+  const modelPath = typeof model === 'string' ? model : (name ?? 'model bytes');
   const ort = await import('onnxruntime-node');
   // A missing CUDA library is expected on CPU-only hosts: our one-line note replaces onnxruntime's multi-line error
   // dump. Real failures still arrive as exceptions. (Takes effect only before the first session of the process.)
@@ -32,11 +34,12 @@ export async function loadSession(modelPath: string, providers: readonly Executi
   let fallbackReason: string | undefined;
   for (const provider of providers) {
     try {
-      const session = await ort.InferenceSession.create(modelPath, {
+      const options: InferenceSession.SessionOptions = {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
         ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
-      });
+      };
+      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
       return { session, provider, ...(fallbackReason ? { fallbackReason } : {}) };
     } catch (error) {
       const message = firstLine(error);
