@@ -29,6 +29,10 @@ const WORKER_URL = new URL('./scoring-worker.js', import.meta.url);
 
 export async function createWorkerScorer(config: ScoringConfig, options: WorkerScorerOptions = {}): Promise<Scorer> {
   const { log, workers = config.server.concurrency, ...scorerOptions } = options;
+  // Load the native modules in this thread too: on glibc their shared libraries are unloaded when the last thread
+  // using them exits, and a replacement worker loading them again can crash the process (sharp's install notes,
+  // "worker threads"). Held here, they stay loaded for the life of the process.
+  await Promise.all([import('sharp'), import('onnxruntime-node')]);
   const init: WorkerInit = { config, options: scorerOptions };
   const slots: Slot[] = [];
   const waiting: Job[] = [];
