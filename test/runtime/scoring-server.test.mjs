@@ -316,6 +316,25 @@ test('main entry: reads the config file, loads model/model.onnx, serves, and sto
   assert.match(out, / POST \/image 200 /);
 });
 
+test('main entry: SIGTERM while the model is still loading exits cleanly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeml-scoring-early-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'model'));
+  copyFileSync(ORIENTATION_MODEL, join(dir, 'model', 'model.onnx'));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...orientationConfig({ server: { port: 5001 } }), model: { path: 'model/model.onnx' } }));
+  const mainJs = fileURLToPath(new URL('../../dist/runtime/scoring/main.js', import.meta.url));
+  const child = spawn(process.execPath, [mainJs, join(dir, 'config.json')], { env: { ...process.env, EDGEML_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanups.push(async () => child.exitCode === null && child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  await until(() => /listening on port/.test(out), 'the server to listen');
+  child.kill('SIGTERM');
+  assert.is(await exited, 0, out);
+  assert.match(out, /stopped\./);
+});
+
 test('main entry: a bad config exits 1 with one line naming the problem', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-scoring-bad-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
