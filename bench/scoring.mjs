@@ -285,22 +285,24 @@ Target: HTTP ≥ 0.9x raw throughput and ≤ 1 ms added at p50.
 
 ## Reading the numbers
 
-This machine is shared: other sessions compile and test on the same 2 cores while the benchmark runs (see the load
-average above), so rows move by ±30% between runs and p99 mostly measures the neighbours. Paths alternate in rounds
-so that the noise hits them alike; CPU ms per request is the steadier figure. Over six runs during development:
+This machine is shared: other sessions compile and test on the same 2 cores, so rows move by ±30% between runs
+when it is busy (see the load average above) and p99 then mostly measures the neighbours. Paths alternate in rounds
+so that noise hits them alike; CPU ms per request is the steadier figure. Over seven runs during development:
 
 - **Tiny model (orientation classifier, ~1 ms inference)**: the target is **not met**. HTTP reached 0.5–0.9x raw
   throughput and added 1.2–2 ms at p50 with one request in flight. An HTTP request costs about 1.2–1.5 ms more CPU
-  than scoring in-process: 0.5–0.7 ms in the client process and 0.7–1 ms extra in the server (a loopback round trip
-  between two processes, the hand-off to the inference worker thread and back, JSON). That is 40% of a 3 ms request,
-  and no amount of tuning fits it into 10%. A bare node:http echo between two processes on this VM already costs
-  about 0.3 ms CPU and 0.2 ms at p50.
-- **Synthetic CNN (~17 ms CPU per request)**: HTTP stayed within 0.84–1.22x of raw throughput, +1–3.5 ms at p50.
-  With 2 in flight the server often beats raw, because its two worker threads run two models at once, while
-  onnxruntime-node runs \`session.run\` synchronously on the calling JavaScript thread, so the raw loop serialises
-  inference.
-- **onnxruntime's default threading** (all cores per run, spinning) was 0.6–0.9x of the tuned setting under this
-  load; hence intra-op threads = cores / concurrency in the scoring module.
+  than scoring in-process: 0.4–0.7 ms in the client process and 0.7–1 ms extra in the server (a loopback round trip
+  between two processes, the hand-off to the inference worker thread and back, JSON). That is 40% of a 3–4 ms
+  request; a bare node:http echo between two processes on this VM alone costs about 0.3 ms CPU and 0.2 ms at p50.
+- **Synthetic CNN (~17 ms CPU per request)**: HTTP stayed within 0.84–1.27x of raw throughput, +1–3.5 ms at p50.
+  With 2 in flight it usually beats raw, because its two worker threads run two models at once, while
+  onnxruntime-node runs \`session.run\` synchronously on the calling JavaScript thread, so an in-process loop
+  serialises inference.
+- **Threads per run.** The scoring module gives each run cores / concurrency intra-op threads (1 here, with
+  concurrency 2) so parallel runs never oversubscribe the CPU. onnxruntime's default (all cores per run) was 0.6–0.9x
+  of that under load, but on a quiet machine it wins for a single heavier request (the CNN: 10.6 ms instead of
+  16.4 ms at p50), since one run may then use both cores. Setting concurrency 1 (the spec's default on CPU) gives a
+  run all cores.
 - The in-process scorer (what \`edgeml test\` runs) is within noise of raw (0.8–1.25x).
 `;
   writeFileSync(join(root, 'bench/RESULTS-scoring.md'), doc);
