@@ -337,9 +337,27 @@ test('05 waits for convergence, then scores the sample over HTTP and checks mode
   }
 });
 
+test('05 checks the capture module\'s annotated-frame view when it is mapped to a host port', async () => {
+  const view = createServer((req, res) => res.end('<html></html>'));
+  await new Promise((r) => view.listen(0, '127.0.0.1', r));
+  try {
+    const ir = makeIR({ modules: [makeCaptureModule({ ports: [{ container: 5012, protocol: 'tcp', host: view.address().port }] })] });
+    ir.model.samples = [];
+    const dir = writeOut(renderScripts(makeContext(ir)));
+    const twin = join(dir, 'twin.json');
+    writeFileSync(twin, JSON.stringify({ properties: { desired: { $version: 1 }, reported: { lastDesiredStatus: { code: 200 }, lastDesiredVersion: 1, systemModules: { edgeHub: { runtimeStatus: 'running' } }, modules: { 'image-capture-od': { runtimeStatus: 'running' } } } } }));
+    const result = await runAsync(join(dir, 'scripts/05-test.sh'), { bin: fakeBin(), env: { FAKE_TWIN: twin, EDGE_DEVICE_HOST: '127.0.0.1' } });
+    assert.is(result.status, 0, result.output);
+    assert.match(result.output, new RegExp(`ok: open http://127\\.0\\.0\\.1:${view.address().port}/ in a browser`));
+  } finally {
+    view.close();
+  }
+});
+
 test('05 for a fleet also waits until IoT Hub reports the deployment Applied on the device', async () => {
   const ir = variants().fleet;
   ir.model.samples = [];
+  ir.modules[1].ports = []; // no host port for the capture view: nothing to wait for here
   const ctx = makeContext(ir);
   const manifest = renderManifest(ctx);
   const dir = writeOut([...renderScripts(ctx), ...manifest.files]);

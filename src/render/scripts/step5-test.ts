@@ -116,6 +116,16 @@ if ((count >= {{expectMinDetections}})); then note "ok: $count >= {{expectMinDet
 {{else}}
 note {{noHttpReason}}
 {{/if}}
+{{#each views}}
+# The capture module's annotated-frame page (module {{module}}).
+view_url="http://\${EDGE_DEVICE_HOST:-localhost}:{{port}}/"
+view_up() { curl -fsS --max-time 5 --output /dev/null "$view_url"; }
+if wait_until 120 5 "the annotated-frame view at $view_url" view_up; then
+  note "ok: open $view_url in a browser to watch the annotated frames"
+else
+  warn "the view at $view_url does not answer; see the module's log: iotedge logs {{moduleName}}"
+fi
+{{/each}}
 log "Step 5 done."
 `;
 
@@ -133,6 +143,8 @@ interface Step5View {
   expectLabel: boolean;
   expectMinScore: string | false;
   expectMinDetections: string | false;
+  /** module and moduleName are checked against SAFE_PATTERNS.moduleName (no quotes, $ or spaces); port is a number. */
+  views: { module: string; moduleName: string; port: string }[];
 }
 
 const render = compileTemplate<Step5View>(STEP5);
@@ -181,5 +193,10 @@ export function renderStep5(ir: WorkflowIR): string {
     expectLabel: expect?.label !== undefined,
     expectMinScore: expect?.minScore !== undefined ? number(expect.minScore, 'model.expect.minScore') : false,
     expectMinDetections: expect?.minDetections !== undefined ? number(expect.minDetections, 'model.expect.minDetections') : false,
+    views: ir.modules.flatMap((m) => {
+      const view = m.capture?.view;
+      const mapping = view && m.ports.find((p) => p.container === view.port && p.host !== undefined);
+      return mapping ? [{ module: m.name, moduleName: (quoteChecked('moduleName', m.name, `the name of module '${m.name}'`), m.name), port: String(mapping.host) }] : [];
+    }),
   });
 }
