@@ -302,7 +302,10 @@ so that noise hits them alike; CPU ms per request is the steadier figure. Over s
   concurrency 2) so parallel runs never oversubscribe the CPU. onnxruntime's default (all cores per run) was 0.6–0.9x
   of that under load, but on a quiet machine it wins for a single heavier request (the CNN: 10.6 ms instead of
   16.4 ms at p50), since one run may then use both cores. Setting concurrency 1 (the spec's default on CPU) gives a
-  run all cores.
+  run all cores. Tried and not adopted: all cores per run for both workers with spinning off
+  (\`session.intra_op.allow_spinning = 0\`): better for the CNN (p50 11.7 instead of 16.6 ms, one in flight) but worse
+  for the tiny model (4.4 instead of 3.5 ms); with spinning on it halved throughput (two thread pools spinning
+  against each other).
 - The in-process scorer (what \`edgeml test\` runs) is within noise of raw (0.8–1.25x).
 `;
   writeFileSync(join(root, 'bench/RESULTS-scoring.md'), doc);
