@@ -8,19 +8,23 @@ const log = (line: string): void => void process.stdout.write(line + '\n');
 async function main(): Promise<void> {
   const configPath = process.argv[2] ?? process.env.EDGEML_CONFIG ?? 'config.json';
   const port = process.env.EDGEML_PORT ? Number(process.env.EDGEML_PORT) : undefined;
-  const service = await startScoringService(configPath, log, port);
+  // Handlers go in before anything starts, so a signal during start-up stops the service instead of killing it.
+  const starting = startScoringService(configPath, log, port);
   const onSignal = (signal: string): void => {
     log(`${signal}: finishing running requests, then stopping.`);
-    service.stop().then(
-      () => log('stopped.'),
-      (error: Error) => {
-        log(`error while stopping: ${error.message}`);
-        process.exitCode = 1;
-      },
-    );
+    starting
+      .then((service) => service.stop())
+      .then(
+        () => log('stopped.'),
+        (error: Error) => {
+          log(`error while stopping: ${error.message}`);
+          process.exitCode = 1;
+        },
+      );
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
+  await starting;
 }
 
 main().catch((error: unknown) => {
