@@ -149,7 +149,7 @@ const schema = {
         type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1,
         properties: {
           file: relPath('ONNX model file, relative to the spec.'),
-          customvision: relPath('Custom Vision ONNX export (folder with model.onnx and labels.txt, or the .zip), relative to the spec.'),
+          customvision: relPath('Custom Vision ONNX export, unzipped: the folder holding model.onnx and labels.txt, relative to the spec.'),
           azureml: obj('A model registered in the Azure ML workspace named in azure.ml.', {
             name: str('Registered model name.'), version: int('Registered model version.', { minimum: 1 }),
             file: str('ONNX file inside the registered model (default model.onnx).'),
@@ -187,6 +187,7 @@ const schema = {
         boxFormat: en('Box coordinates of the boxes format (default xyxy).', ['xyxy', 'xywh', 'cxcywh']),
         normalized: bool('Boxes are 0-1 relative to the input (default false: pixels of the network input).'),
         labelOffset: int('Added to class ids before looking up labels, e.g. -1 when id 0 is background.', { minimum: -1000, maximum: 1000 }),
+        xyActivation: en('How yolo-grid box offsets are read: sigmoid (the classic Custom Vision decoder) or none (newer exports). Default: from the model\'s metadata, else sigmoid.', ['sigmoid', 'none']),
         anchors: arr('Anchor sizes (in grid cells) of the yolo-grid format (default: Custom Vision\'s five anchors).', { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 2, maxItems: 2 }, { minItems: 1, maxItems: 20 }),
       }),
       samples: arr('Sample images (relative to the spec) used by edgeml test and the generated step-5 test.', relPath('Image file.')),

@@ -71,15 +71,17 @@ function lowerModel(m: Data, task: Task): ModelIR {
   const source = lowerModelSource(m.source ?? {});
   const p: Data = m.preprocess ?? {};
   const elementType = p.elementType;
+  // Custom Vision exports take BGR frames with raw 0-255 pixel values.
+  const customVision = source.kind === 'customvision';
   const preprocess: PreprocessIR = {
     ...(p.input !== undefined ? { inputName: p.input } : {}),
     ...(p.width !== undefined ? { width: p.width } : {}),
     ...(p.height !== undefined ? { height: p.height } : {}),
     ...(p.layout !== undefined ? { layout: p.layout } : {}),
     ...(elementType !== undefined ? { elementType } : {}),
-    colorOrder: p.colorOrder ?? 'RGB',
+    colorOrder: p.colorOrder ?? (customVision ? 'BGR' : 'RGB'),
     resize: p.resize ?? 'stretch',
-    scale: p.scale ?? (elementType === 'uint8' ? 1 : 1 / 255),
+    scale: p.scale ?? (elementType === 'uint8' || customVision ? 1 : 1 / 255),
     mean: p.mean ?? [0, 0, 0],
     std: p.std ?? [1, 1, 1],
     padValue: p.padValue ?? 114,
@@ -113,7 +115,7 @@ function lowerDecoder(d: Data, task: Task, source: ModelSource): DecoderIR {
     return { kind: 'classification', ...(d.output ? { output: d.output } : {}), activation: d.activation ?? 'softmax', topK: d.topK ?? 3, threshold: d.threshold ?? 0 };
   }
   if (format === 'yolo-grid') {
-    return { kind: 'yolo-grid', ...(d.output ? { output: d.output } : {}), anchors: d.anchors ?? CUSTOM_VISION_ANCHORS, classActivation: d.activation === 'sigmoid' ? 'sigmoid' : 'softmax', threshold: d.threshold ?? 0.1, nmsIou: d.iou ?? 0.45, maxDetections: d.maxDetections ?? 20 };
+    return { kind: 'yolo-grid', ...(d.output ? { output: d.output } : {}), anchors: d.anchors ?? CUSTOM_VISION_ANCHORS, ...(d.xyActivation ? { xyActivation: d.xyActivation } : {}), classActivation: d.activation === 'sigmoid' ? 'sigmoid' : 'softmax', threshold: d.threshold ?? 0.1, nmsIou: d.iou ?? 0.45, maxDetections: d.maxDetections ?? 20 };
   }
   return {
     kind: 'boxes',

@@ -101,6 +101,8 @@ export interface YoloGridDecoderIR {
   kind: 'yolo-grid';
   output?: string;
   anchors: [number, number][];
+  /** How box x/y offsets are read; undefined means "decide from the model's metadata" (newer exports: none). */
+  xyActivation?: 'sigmoid' | 'none';
   classActivation: 'softmax' | 'sigmoid';
   threshold: number;
   nmsIou: number;

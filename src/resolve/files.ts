@@ -51,11 +51,12 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
   const source = ir.model.source;
   let modelFile: string | undefined;
   if (source.kind === 'file') modelFile = need('model file', source.path, 'file', ['model', 'source', 'file']);
-  if (source.kind === 'customvision' && need('Custom Vision export folder', source.path, 'folder', ['model', 'source', 'customvision'])) {
+  if (source.kind === 'customvision' && /\.zip$/i.test(source.path)) m.zippedExport({ path: source.path }, spec.locate(['model', 'source', 'customvision']));
+  else if (source.kind === 'customvision' && need('Custom Vision export folder', source.path, 'folder', ['model', 'source', 'customvision'])) {
     modelFile = need('model file', `${source.path}/${source.modelFile}`, 'file', ['model', 'source', 'customvision']);
   }
 
-  if (ir.model.labelsFile && !ir.model.labels) {
+  if (ir.model.labelsFile && !ir.model.labels && !(source.kind === 'customvision' && modelFile === undefined)) {
     const at: SpecPath = source.kind === 'customvision' && !(spec.value as { model?: { labelsFile?: string } }).model?.labelsFile ? ['model', 'source', 'customvision'] : ['model', 'labelsFile'];
     const file = need('labels file', ir.model.labelsFile, 'file', at);
     if (file) {
