@@ -9,6 +9,7 @@ az_ready
 az_extension azure-iot
 
 device="${EDGE_DEVICE_ID:?set EDGE_DEVICE_ID to a device the fleet deployment targets}"
+deployment_id="$(jq -r '.id' "$OUT_DIR/deployment.fleet.json")"
 # <module> <desired status>
 EXPECTED_MODULES=(
   'orientation' running
@@ -20,6 +21,13 @@ last_problem='no answer from IoT Hub yet'
 converged() {
   # shellcheck disable=SC2016  # $edgeAgent is the module's literal name
   twin="$(az iot hub module-twin show --hub-name "$IOT_HUB" --device-id "$device" --module-id '$edgeAgent' --output json 2>/dev/null)" || return 1
+  # IoT Hub marks the deployment Applied on the device's $edgeAgent twin once the device took it.
+  local applied
+  applied="$(jq -r --arg id "$deployment_id" '.configurations[$id].status // "absent"' <<<"$twin")"
+  if [[ "$applied" != Applied ]]; then
+    last_problem="deployment $deployment_id is $applied on $device (its tags may not match the target condition)"
+    return 1
+  fi
   local code
   code="$(jq -r '.properties.reported.lastDesiredStatus.code // "none"' <<<"$twin")"
   if [[ "$code" != 200 ]]; then

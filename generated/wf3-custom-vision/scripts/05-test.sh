@@ -75,4 +75,12 @@ log "$count prediction(s); best: ${top_label:-none} ($top_score)"
 failures=0
 if ((count >= 1)); then note "ok: $count >= 1 detections"; else warn "expected at least 1 detections, got $count"; failures=$((failures + 1)); fi
 ((failures == 0)) || die "the sample's answer did not meet model.expect"
+# The capture module's annotated-frame page (module image-capture-od).
+view_url="http://${EDGE_DEVICE_HOST:-localhost}:5012/"
+view_up() { curl -fsS --max-time 5 --output /dev/null "$view_url"; }
+if wait_until 120 5 "the annotated-frame view at $view_url" view_up; then
+  note "ok: open $view_url in a browser to watch the annotated frames"
+else
+  warn "the view at $view_url does not answer; see the module's log: iotedge logs image-capture-od"
+fi
 log "Step 5 done."

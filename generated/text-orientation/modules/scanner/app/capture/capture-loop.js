@@ -12,7 +12,7 @@ export async function runCaptureLoop(options) {
     signal.addEventListener('abort', onAbort, { once: true });
     const handle = async (frame) => {
         try {
-            const image = config.resize ? await resize(frame.data, config.resize) : frame.data;
+            const image = config.resize ? await resize(frame.data, config.resize).catch((error) => Promise.reject(new Error(`cannot resize it: ${error.message}`))) : frame.data;
             const answer = await client.score(image, signal);
             await sink.send({ output: config.output, body: answer.text, properties: { frameIndex: String(frame.index), frameOrigin: frame.origin } });
             stats.sent++;
@@ -38,6 +38,8 @@ export async function runCaptureLoop(options) {
                     reason = 'ended';
                 break;
             }
+            if (signal.aborted)
+                break;
             stats.captured++;
             if (inFlight) {
                 stats.dropped++;

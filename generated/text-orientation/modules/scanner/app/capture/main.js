@@ -1,6 +1,6 @@
-// Entry point of the image-capture module container: `node main.js [config.json]` (or EDGEML_CONFIG). Sends results
-// through IoT Edge when the edge runtime started it, else as JSON lines on stdout; logs go to stderr.
-// Runtime stage (capture). Stops cleanly on SIGTERM / SIGINT; sets process.exitCode rather than exiting.
+// Entry point of the image-capture module container: `node main.js [config.json]` (or EDGEML_CONFIG). Results go through
+// IoT Edge when the edge runtime started it, else as JSON lines on stdout; logs go to stderr. Runtime stage (capture).
+// Stops cleanly on SIGTERM / SIGINT. Local runs may set EDGEML_MAX_FRAMES (stop after N results) and EDGEML_VIEW_HOST.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { runCaptureLoop } from './capture-loop.js';
@@ -43,13 +43,18 @@ async function main() {
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
-    const sink = isIotEdgeEnvironment(process.env)
-        ? await createIotEdgeSink(log).catch((error) => {
-            // edgeHub may not be up yet; exiting lets edgeAgent restart the module per its restart policy.
-            throw new StartupError(`Cannot connect to IoT Edge: ${error.message}`);
-        })
-        : createStdoutSink();
+    // The source first: it fails fast on a bad folder or video, before a connection to edgeHub exists that would keep
+    // the process alive; whatever did start is closed again if a later step fails.
     const source = await createFrameSource(config.source, { baseDir: dirname(configPath), fps: config.fps, loop: config.loop, env: process.env, log });
+    let sink;
+    try {
+        sink = isIotEdgeEnvironment(process.env) ? await createIotEdgeSink(log) : createStdoutSink();
+    }
+    catch (error) {
+        await source.close();
+        // edgeHub may not be up yet; exiting lets edgeAgent restart the module per its restart policy.
+        throw new StartupError(`Cannot connect to IoT Edge: ${error.message}`);
+    }
     const client = createScoringClient(config.scoring);
     let view;
     if (config.view) {

@@ -6,16 +6,20 @@ const log = (line) => void process.stdout.write(line + '\n');
 async function main() {
     const configPath = process.argv[2] ?? process.env.EDGEML_CONFIG ?? 'config.json';
     const port = process.env.EDGEML_PORT ? Number(process.env.EDGEML_PORT) : undefined;
-    const service = await startScoringService(configPath, log, port);
+    // Handlers go in before anything starts, so a signal during start-up stops the service instead of killing it.
+    const starting = startScoringService(configPath, log, port);
     const onSignal = (signal) => {
         log(`${signal}: finishing running requests, then stopping.`);
-        service.stop().then(() => log('stopped.'), (error) => {
+        starting
+            .then((service) => service.stop())
+            .then(() => log('stopped.'), (error) => {
             log(`error while stopping: ${error.message}`);
             process.exitCode = 1;
         });
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
     process.once('SIGINT', () => onSignal('SIGINT'));
+    await starting;
 }
 main().catch((error) => {
     // Expected start-up problems get one line; anything else is a bug and keeps its stack.

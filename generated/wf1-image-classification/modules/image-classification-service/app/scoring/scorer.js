@@ -8,7 +8,8 @@ import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
 export async function createScorer(config, options = {}) {
     const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
-    const loaded = await loadSession(modelPath, config.executionProviders, intraOpThreadsFor(config.server.concurrency));
+    const model = options.modelBytes ?? modelPath;
+    const loaded = await loadSession(model, config.executionProviders, intraOpThreadsFor(config.server.concurrency), options.modelBytes ? 'in-memory model' : undefined);
     if (loaded.fallbackReason)
         options.log?.(`note: ${loaded.fallbackReason}; using ${loaded.provider}.`);
     const { session } = loaded;

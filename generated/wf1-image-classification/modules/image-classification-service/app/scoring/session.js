@@ -9,7 +9,9 @@ export class ModelLoadError extends Error {
 export function intraOpThreadsFor(concurrency, cores = availableParallelism()) {
     return Math.max(1, Math.floor(cores / Math.max(1, concurrency)));
 }
-export async function loadSession(modelPath, providers, intraOpThreads) {
+/** Loads a model from a file path, or from bytes already in memory (then `name` labels it in messages). */
+export async function loadSession(model, providers, intraOpThreads, name) {
+    const modelPath = typeof model === 'string' ? model : (name ?? 'model bytes');
     const ort = await import('onnxruntime-node');
     // A missing CUDA library is expected on CPU-only hosts: our one-line note replaces onnxruntime's multi-line error
     // dump. Real failures still arrive as exceptions. (Takes effect only before the first session of the process.)
@@ -18,11 +20,12 @@ export async function loadSession(modelPath, providers, intraOpThreads) {
     let fallbackReason;
     for (const provider of providers) {
         try {
-            const session = await ort.InferenceSession.create(modelPath, {
+            const options = {
                 executionProviders: [provider],
                 graphOptimizationLevel: 'all',
                 ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
-            });
+            };
+            const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
             return { session, provider, ...(fallbackReason ? { fallbackReason } : {}) };
         }
         catch (error) {

@@ -31,8 +31,12 @@ export async function startScoringService(configPath, log, portOverride) {
     const port = await server.listen(portOverride ?? config.server.port);
     log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
     const started = performance.now();
+    let stopping;
     // Inference runs in worker threads (one session per allowed concurrent run) so this thread stays responsive.
-    const loaded = createWorkerScorer(config, { baseDir: dirname(resolve(configPath)), log }).then((scorer) => {
+    const loaded = createWorkerScorer(config, { baseDir: dirname(resolve(configPath)), log }).then(async (scorer) => {
+        // A stop that came while the model was loading: release it at once instead of serving.
+        if (stopping)
+            return scorer.close();
         server.setScorer(scorer);
         const s = scorer.summary;
         log(`${config.name}: model ready in ${Math.round(performance.now() - started)} ms on ${s.provider}: input ${s.input.name} ${s.input.layout} ${s.input.width}x${s.input.height} ${s.input.elementType}, outputs ${s.outputs.join(', ')}`);
@@ -40,7 +44,7 @@ export async function startScoringService(configPath, log, portOverride) {
         server.setLoadError(error);
         log(`${config.name}: ${error.message}`);
     });
-    let stopping;
-    const stop = () => (stopping ??= loaded.then(() => server.close()));
+    // Stopping does not wait for a model still loading (a container stop grants only seconds).
+    const stop = () => (stopping ??= server.close());
     return { server, port, loaded, stop };
 }

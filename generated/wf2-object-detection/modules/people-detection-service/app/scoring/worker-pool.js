@@ -7,6 +7,10 @@ import { InputError } from '../shared/input-error.js';
 const WORKER_URL = new URL('./scoring-worker.js', import.meta.url);
 export async function createWorkerScorer(config, options = {}) {
     const { log, workers = config.server.concurrency, ...scorerOptions } = options;
+    // Load the native modules in this thread too: on glibc their shared libraries are unloaded when the last thread
+    // using them exits, and a replacement worker loading them again can crash the process (sharp's install notes,
+    // "worker threads"). Held here, they stay loaded for the life of the process.
+    await Promise.all([import('sharp'), import('onnxruntime-node')]);
     const init = { config, options: scorerOptions };
     const slots = [];
     const waiting = [];

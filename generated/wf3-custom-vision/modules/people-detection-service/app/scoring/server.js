@@ -232,7 +232,9 @@ function send(req, res, answer, started, log, closing) {
     res.end(body);
     if (unread)
         req.resume();
-    log(`${new Date().toISOString()} ${req.method} ${(req.url ?? '').slice(0, 200)} ${answer.status} ${totalMs.toFixed(1)}ms inference=${inference.toFixed(1)}ms`);
+    // The query string is left out of the log: clients sometimes put keys there.
+    const path = (req.url ?? '').split('?')[0].slice(0, 200);
+    log(`${new Date().toISOString()} ${req.method} ${path} ${answer.status} ${totalMs.toFixed(1)}ms inference=${inference.toFixed(1)}ms`);
 }
 const isPlainObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const round = (ms) => Math.round(ms * 1000) / 1000;

@@ -47,7 +47,9 @@ export function createFfmpegSource(options) {
     const start = () => {
         const splitter = new JpegSplitter();
         let stderrTail = '';
-        const proc = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        // Its own process group: Ctrl-C in a terminal must reach this module (which then stops ffmpeg), not ffmpeg
+        // directly, or a clean stop would look like a failed stream. If this process dies, ffmpeg's next write fails.
+        const proc = spawn(executable, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         child = proc;
         proc.stdout.on('data', (chunk) => {
             for (const data of splitter.push(chunk)) {
