@@ -1,13 +1,53 @@
 // Handlebars for text artifacts (render stage): Dockerfiles, scripts and the README are templates held as string
-// constants, compiled once. HTML escaping is off (none of these outputs is HTML); shell values are quoted in
-// TypeScript before they reach a script template, never by the template itself.
-import Handlebars from 'handlebars';
+// constants. HTML escaping is off (none of these outputs is HTML); shell values are quoted in TypeScript before they
+// reach a script template, never by the template itself. The build precompiles every registered template
+// (scripts/precompile-templates.mjs) so a compile loads only Handlebars' small runtime; the full compiler is the
+// fallback when dist/ was built without that step.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 
-const engine = Handlebars.create();
+type Template = (view: unknown) => string;
+interface HandlebarsRuntime {
+  create(): { template(spec: unknown): Template; compile(source: string, options: object): Template };
+}
 
-/** Compiles a template held in a string constant; the result is a pure function of its view object. */
+export const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
+
+const require = createRequire(import.meta.url);
+const registered = new Set<string>();
+let precompiled: Record<string, unknown> = {};
+try {
+  precompiled = ((await import(new URL('./templates.precompiled.js', import.meta.url).href)) as { default: Record<string, unknown> }).default;
+} catch {
+  precompiled = {};
+}
+
+export function templateKey(source: string): string {
+  return createHash('sha256').update(source).digest('hex').slice(0, 16);
+}
+
+/** Every template source compiled so far: the build step precompiles them. */
+export function registeredTemplates(): readonly string[] {
+  return [...registered];
+}
+
+let runtime: ReturnType<HandlebarsRuntime['create']> | undefined;
+let compiler: ReturnType<HandlebarsRuntime['create']> | undefined;
+
+function load(source: string): Template {
+  const spec = precompiled[templateKey(source)];
+  if (spec !== undefined) {
+    runtime ??= (require('handlebars/runtime') as { default: HandlebarsRuntime }).default.create();
+    return runtime.template(spec);
+  }
+  compiler ??= (require('handlebars') as HandlebarsRuntime).create();
+  return compiler.compile(source, TEMPLATE_OPTIONS);
+}
+
+/** Compiles a template held in a string constant (on first use); the result is a pure function of its view. */
 export function compileTemplate<V>(source: string): (view: V) => string {
-  const template = engine.compile(source, { noEscape: true, strict: true });
+  registered.add(source);
+  let template: Template | undefined;
   // Sections left out by {{#if}} leave blank lines behind; keep at most one.
-  return (view: V) => template(view).replace(/\n{3,}/g, '\n\n');
+  return (view: V) => (template ??= load(source))(view).replace(/\n{3,}/g, '\n\n');
 }
