@@ -354,3 +354,53 @@ export interface IotHubProvider {
   /** Deletes a configuration (with If-Match when etag is given); succeeds if it is already gone. */
   deleteConfiguration(id: string, etag?: string): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Azure ML model registry (download of registered model versions; implemented in providers/azure/ml.ts)
+
+/** The workspace a model is registered in. */
+export interface MlWorkspaceRef {
+  resourceGroup: string;
+  workspace: string;
+}
+
+export interface MlModelVersionInfo {
+  /** ARM id of the model version. */
+  id: string;
+  name: string;
+  version: string;
+  /** Where the model's files are, e.g. `azureml://subscriptions/…/datastores/workspaceblobstore/paths/LocalUpload/…/model.onnx`. */
+  modelUri: string;
+  /** e.g. 'custom_model', 'mlflow_model'. */
+  modelType?: string;
+}
+
+export interface MlDownloadResult {
+  sizeBytes: number;
+  sha256: string;
+  /** The blob that was read, as `<account>/<container>/<path>` (no query string, no key). */
+  blob: string;
+}
+
+export interface MlProviderOptions extends AzureArmOptions {
+  /**
+   * Base URL for the storage account instead of `https://<account>.blob.<endpoint suffix>`, e.g. a test server or a
+   * private endpoint. The account name is appended as the first path segment (path-style, as Azurite does).
+   */
+  storageEndpoint?: string;
+}
+
+/**
+ * Azure ML model versions through Azure Resource Manager, and their files through the workspace datastore.
+ * Throws ProviderError with Azure's code, or 'ModelNotFound' (404 on the version), 'ModelFileNotFound' (the version
+ * has no such file), 'DatastoreNotSupported' (not an Azure Blob datastore, or credentials edgeml cannot use).
+ */
+export interface MlModelProvider {
+  readonly stats: RequestStats;
+  getModelVersion(workspace: MlWorkspaceRef, name: string, version: string | number): Promise<MlModelVersionInfo>;
+  /**
+   * Streams `file` of the model version (the blob itself when the model is one file with that name, else
+   * `<folder>/<file>`) into `destination`, creating or replacing it. The caller moves it into place.
+   */
+  download(workspace: MlWorkspaceRef, model: MlModelVersionInfo, file: string, destination: string): Promise<MlDownloadResult>;
+}
