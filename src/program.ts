@@ -22,6 +22,8 @@ export interface LoadOptions {
   introspect?: boolean;
   /** Folder where remote models are cached once downloaded (for introspection of azureml/url sources). */
   modelCacheDir?: string;
+  /** How the ONNX model is read: with onnxruntime (default; proves it loads) or from its protobuf (fast). */
+  modelReader?: 'onnxruntime' | 'header';
   /** Working folder for relative spec paths (default process.cwd()). */
   cwd?: string;
 }
@@ -72,7 +74,7 @@ export async function loadWorkflow(specPath: string, options: LoadOptions = {}):
   reporter.add(...runChecks(checkInput, undefined, { tolerant: !schemaValid }));
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec });
 
-  const resolved = await resolveSpecFiles(ir, spec, reporter, { introspect: options.introspect ?? true, modelCacheDir: options.modelCacheDir });
+  const resolved = await resolveSpecFiles(ir, spec, reporter, { introspect: options.introspect ?? true, modelCacheDir: options.modelCacheDir, modelReader: options.modelReader });
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec, modelInfo: resolved.modelInfo });
   return finish(reporter.diagnostics, { ir, spec, modelInfo: resolved.modelInfo });
 }

@@ -24,15 +24,21 @@ export class ModelIntrospectionError extends Error {
   }
 }
 
-export async function introspectModel(file: string): Promise<ModelInfo> {
+/**
+ * How a model is read: 'onnxruntime' loads it for real (which also proves onnxruntime can run it); 'header' reads
+ * the signature from the protobuf without onnxruntime (src/model/onnx-signature.ts), for commands that only need it.
+ */
+export type ModelReader = 'onnxruntime' | 'header';
+
+export async function introspectModel(file: string, reader: ModelReader = 'onnxruntime'): Promise<ModelInfo> {
   const path = resolve(file);
   const size = await checkReadableFile(path);
   await checkLooksLikeOnnx(path, size);
-  return describeModel(path, path, `Model file '${file}'`, size, () => readOnnxHeader(path));
+  return describeModel(path, path, `Model file '${file}'`, size, () => readOnnxHeader(path), reader);
 }
 
 /** Introspects an ONNX file inside a zip archive (a Custom Vision export), without extracting it to disk. */
-export async function introspectModelInZip(zipFile: string, entryName: string): Promise<ModelInfo> {
+export async function introspectModelInZip(zipFile: string, entryName: string, reader: ModelReader = 'onnxruntime'): Promise<ModelInfo> {
   const path = resolve(zipFile);
   await checkReadableFile(path);
   const what = `Model '${entryName}' in '${zipFile}'`;
@@ -46,11 +52,12 @@ export async function introspectModelInZip(zipFile: string, entryName: string): 
     if (error instanceof ZipError) throw new ModelIntrospectionError('unreadable', path, `Archive '${zipFile}' cannot be read: ${error.message}`);
     throw error;
   }
-  return describeModel(bytes, `${path}#${entryName}`, what, bytes.length, () => readOnnxHeaderFromBytes(bytes));
+  return describeModel(bytes, `${path}#${entryName}`, what, bytes.length, () => readOnnxHeaderFromBytes(bytes), reader);
 }
 
 /** Loads the model with onnxruntime (CPU, no optimisation: only the interface is wanted) and reads its header. */
-async function describeModel(source: string | Buffer, file: string, what: string, size: number, readHeader: () => Promise<OnnxHeader>): Promise<ModelInfo> {
+async function describeModel(source: string | Buffer, file: string, what: string, size: number, readHeader: () => Promise<OnnxHeader>, reader: ModelReader): Promise<ModelInfo> {
+  if (reader === 'header') return describeFromProtobuf(source, file, what, size, readHeader);
   const ort = await import('onnxruntime-node');
   const { describeSession } = await import('../runtime/scoring/model-metadata.js');
   let session: import('onnxruntime-node').InferenceSession;
@@ -79,6 +86,27 @@ async function describeModel(source: string | Buffer, file: string, what: string
   } finally {
     await session.release().catch(() => undefined);
   }
+}
+
+async function describeFromProtobuf(source: string | Buffer, file: string, what: string, size: number, readHeader: () => Promise<OnnxHeader>): Promise<ModelInfo> {
+  const { readOnnxSignature, readOnnxSignatureFromBytes } = await import('./onnx-signature.js');
+  let signature;
+  try {
+    signature = typeof source === 'string' ? await readOnnxSignature(source) : readOnnxSignatureFromBytes(source);
+  } catch (error) {
+    throw new ModelIntrospectionError('not-onnx', file, `${what} is not an ONNX model: ${(error as Error).message}.`);
+  }
+  const header = await readHeader().catch(() => undefined);
+  const opset = header?.opsets[''] ?? header?.opsets['ai.onnx'];
+  return {
+    file,
+    sizeBytes: size,
+    inputs: signature.inputs,
+    outputs: signature.outputs,
+    ...(header?.producerName ? { producer: header.producerName } : {}),
+    ...(opset ? { opset } : {}),
+    metadata: header?.metadata ?? {},
+  };
 }
 
 async function checkReadableFile(path: string): Promise<number> {
@@ -124,6 +152,8 @@ async function checkLooksLikeOnnx(path: string, size: number): Promise<void> {
 export interface LocateOptions {
   /** Folder where remote models (azureml, url) are cached by name once downloaded. */
   cacheDir?: string;
+  /** How the model is read (default onnxruntime). */
+  reader?: ModelReader;
 }
 
 /**
@@ -174,7 +204,7 @@ export async function introspectSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDi
   const located = await findSpecModel(ir, options);
   if ('deferred' in located) return { status: 'deferred', reason: located.deferred };
   try {
-    const info = 'zip' in located ? await introspectModelInZip(located.zip, located.entry) : await introspectModel(located.file);
+    const info = 'zip' in located ? await introspectModelInZip(located.zip, located.entry, options.reader) : await introspectModel(located.file, options.reader);
     return { status: 'ok', info };
   } catch (error) {
     if (error instanceof ModelIntrospectionError) return { status: 'error', error };

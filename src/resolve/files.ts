@@ -14,6 +14,7 @@ const MAX_LABELS_BYTES = 4 * 1024 * 1024;
 export interface ResolveOptions {
   introspect: boolean;
   modelCacheDir?: string;
+  modelReader?: 'onnxruntime' | 'header';
 }
 
 type Kind = 'file' | 'folder';
@@ -101,7 +102,7 @@ async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Re
   const { compareModelWithSpec } = await import('../model/compare.js');
   const sourcePath: SpecPath = ['model', 'source'];
   if (modelFile === undefined && (ir.model.source.kind === 'file' || ir.model.source.kind === 'customvision')) return {};
-  const result = await introspectSpecModel(ir, { cacheDir: options.modelCacheDir });
+  const result = await introspectSpecModel(ir, { cacheDir: options.modelCacheDir, reader: options.modelReader });
   if (result.status === 'deferred') {
     m.modelDeferred({ reason: result.reason }, spec.locate(sourcePath, { key: true }));
     return {};

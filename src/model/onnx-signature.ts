@@ -1,0 +1,126 @@
+// Reads an ONNX model's graph inputs and outputs (names, element types, shapes) straight from its protobuf,
+// without onnxruntime: `edgeml compile` needs only the signature, and starting onnxruntime costs more than the
+// rest of a compile. Model stage. `edgeml validate` and `edgeml test` still load the model with onnxruntime; a
+// test keeps the two readers in agreement on real models.
+import { readFile } from 'node:fs/promises';
+import type { Dim, TensorInfo } from './model-info.js';
+
+export class OnnxSignatureError extends Error {
+  override name = 'OnnxSignatureError';
+}
+
+export interface OnnxSignature {
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
+// Field numbers from onnx.proto.
+const MODEL_GRAPH = 7;
+const GRAPH_INITIALIZER = 5;
+const GRAPH_INPUT = 11;
+const GRAPH_OUTPUT = 12;
+const TENSOR_NAME = 8;
+const VALUE_INFO_NAME = 1;
+const VALUE_INFO_TYPE = 2;
+const TYPE_TENSOR = 1;
+const TENSOR_TYPE_ELEM = 1;
+const TENSOR_TYPE_SHAPE = 2;
+const SHAPE_DIM = 1;
+const DIM_VALUE = 1;
+const DIM_PARAM = 2;
+
+/** onnx.TensorProto.DataType → the element type names onnxruntime-node reports. */
+const ELEMENT_TYPES: Record<number, string> = {
+  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
+  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+};
+
+export async function readOnnxSignature(path: string): Promise<OnnxSignature> {
+  return readOnnxSignatureFromBytes(await readFile(path));
+}
+
+export function readOnnxSignatureFromBytes(bytes: Uint8Array): OnnxSignature {
+  const graph = fields(bytes).find((f) => f.number === MODEL_GRAPH && f.bytes);
+  if (!graph?.bytes) throw new OnnxSignatureError('the file has no graph');
+  const graphFields = fields(graph.bytes);
+  // Old models (IR < 4) list their weights among the inputs too; those are not inputs a caller feeds.
+  const initializers = new Set(graphFields.filter((f) => f.number === GRAPH_INITIALIZER && f.bytes).map((f) => stringField(f.bytes!, TENSOR_NAME)));
+  const inputs = graphFields.filter((f) => f.number === GRAPH_INPUT && f.bytes).map((f) => valueInfo(f.bytes!)).filter((i) => !initializers.has(i.name));
+  const outputs = graphFields.filter((f) => f.number === GRAPH_OUTPUT && f.bytes).map((f) => valueInfo(f.bytes!));
+  if (inputs.length === 0 || outputs.length === 0) throw new OnnxSignatureError('the graph declares no inputs or no outputs');
+  return { inputs, outputs };
+}
+
+function valueInfo(bytes: Uint8Array): TensorInfo {
+  const name = stringField(bytes, VALUE_INFO_NAME);
+  const type = fields(bytes).find((f) => f.number === VALUE_INFO_TYPE && f.bytes)?.bytes;
+  const tensor = type ? fields(type).find((f) => f.number === TYPE_TENSOR && f.bytes)?.bytes : undefined;
+  if (!tensor) return { name, elementType: 'non-tensor' };
+  const tensorFields = fields(tensor);
+  const elem = tensorFields.find((f) => f.number === TENSOR_TYPE_ELEM && f.value !== undefined)?.value ?? 0;
+  const shape = tensorFields.find((f) => f.number === TENSOR_TYPE_SHAPE && f.bytes)?.bytes;
+  const dims: Dim[] = shape ? fields(shape).filter((f) => f.number === SHAPE_DIM && f.bytes).map((f) => dimension(f.bytes!)) : [];
+  return { name, elementType: ELEMENT_TYPES[elem] ?? `type-${elem}`, shape: dims };
+}
+
+/** A dimension: its value when fixed and positive, its parameter name when symbolic, '?' otherwise (as onnxruntime). */
+function dimension(bytes: Uint8Array): Dim {
+  for (const f of fields(bytes)) {
+    if (f.number === DIM_VALUE && f.value !== undefined && f.value > 0 && f.value < 2 ** 53) return f.value;
+    if (f.number === DIM_PARAM && f.bytes && f.bytes.length > 0) return new TextDecoder().decode(f.bytes);
+  }
+  return '?';
+}
+
+function stringField(bytes: Uint8Array, number: number): string {
+  const f = fields(bytes).find((x) => x.number === number && x.bytes);
+  return f?.bytes ? new TextDecoder().decode(f.bytes) : '';
+}
+
+interface Field {
+  number: number;
+  /** Varint value (wire type 0). */
+  value?: number;
+  /** Length-delimited payload (wire type 2), a view into the input. */
+  bytes?: Uint8Array;
+}
+
+/** The top-level fields of one protobuf message. Fixed-width fields are skipped; payloads are views, not copies. */
+function fields(bytes: Uint8Array): Field[] {
+  const out: Field[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    const tag = varint(bytes, offset);
+    offset = tag.next;
+    const number = tag.value >>> 3;
+    const wireType = tag.value & 7;
+    if (wireType === 0) {
+      const v = varint(bytes, offset);
+      out.push({ number, value: v.value });
+      offset = v.next;
+    } else if (wireType === 2) {
+      const length = varint(bytes, offset);
+      const end = length.next + length.value;
+      if (end > bytes.length) throw new OnnxSignatureError('a field runs past the end of the file');
+      out.push({ number, bytes: bytes.subarray(length.next, end) });
+      offset = end;
+    } else if (wireType === 5) offset += 4;
+    else if (wireType === 1) offset += 8;
+    else throw new OnnxSignatureError(`unexpected protobuf wire type ${wireType}`);
+  }
+  return out;
+}
+
+/** A varint as a JS number (exact up to 2^53, which every length and dimension here stays below). */
+function varint(bytes: Uint8Array, start: number): { value: number; next: number } {
+  let value = 0;
+  let scale = 1;
+  for (let i = start; i < start + 10; i++) {
+    const byte = bytes[i];
+    if (byte === undefined) throw new OnnxSignatureError('truncated varint');
+    value += (byte & 0x7f) * scale;
+    scale *= 128;
+    if ((byte & 0x80) === 0) return { value, next: i + 1 };
+  }
+  throw new OnnxSignatureError('varint too long');
+}
