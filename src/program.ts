@@ -20,7 +20,10 @@ export interface LoadOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Read the ONNX model and compare it with the spec (default true). */
   introspect?: boolean;
-  /** Folder where remote models are cached once downloaded (for introspection of azureml/url sources). */
+  /**
+   * Folder holding the remote model's file (for introspection of azureml/url sources). Default: the spec's entry in
+   * the model cache (model/cache.ts), when it is there and verified.
+   */
   modelCacheDir?: string;
   /** How the ONNX model is read: with onnxruntime (default; proves it loads) or from its protobuf (fast). */
   modelReader?: 'onnxruntime' | 'header';
@@ -77,4 +80,11 @@ export async function loadWorkflow(specPath: string, options: LoadOptions = {}):
   const resolved = await resolveSpecFiles(ir, spec, reporter, { introspect: options.introspect ?? true, modelCacheDir: options.modelCacheDir, modelReader: options.modelReader });
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec, modelInfo: resolved.modelInfo });
   return finish(reporter.diagnostics, { ir, spec, modelInfo: resolved.modelInfo });
+}
+
+/** The verified cache entry of a remote model (`edgeml fetch` puts it there); undefined for local models. */
+async function defaultModelCacheDir(ir: WorkflowIR, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<string | undefined> {
+  const { isRemoteSource, modelCacheRoot, verifiedCacheDir } = await import('./model/cache.js');
+  if (!isRemoteSource(ir.model.source)) return undefined;
+  return verifiedCacheDir(ir, modelCacheRoot(ir.specDir, env, cwd));
 }

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   apply: () => import('./commands/apply.js'),
   status: () => import('./commands/status.js'),
   destroy: () => import('./commands/destroy.js'),
+  fetch: () => import('./commands/fetch.js'),
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -62,6 +63,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--out <file>', 'append upstream messages to this file as JSON lines')
     .option('--duration <seconds>', 'stop after this many seconds')
     .option('--frames <n>', 'stop after this many upstream messages'), { json: false }).action(action('run'));
+
+  specOptions(program.command('fetch').argument('<spec>', 'the workflow spec')
+    .description('Download the spec\'s Azure ML or URL model into the model cache and check it against the spec.')).action(action('fetch'));
 
   specOptions(program.command('plan').argument('<spec>', 'the workflow spec')
     .description('Show what apply would change on Azure, without changing anything.')
