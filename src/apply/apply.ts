@@ -36,6 +36,8 @@ export interface ApplyRunOptions {
   clock?: Clock;
   connectionStringFile?: string;
   showConnectionString?: boolean;
+  /** The remote model's cached file, fetched on first use (see images.ts); undefined for local models. */
+  remoteModel?: () => Promise<string>;
 }
 
 export interface ApplyOutcome {
@@ -94,6 +96,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
       skipBuild: options.skipBuild === true,
       progress,
       saveState,
+      remoteModel: options.remoteModel,
     });
 
     // Secrets are resolved only now, right before they are sent, and only in memory.

@@ -2,13 +2,14 @@
 // the registry credentials and records the digest in the state; skips contexts unchanged since their push, and with
 // --skip-build only checks the images are recorded or in the registry. Apply stage.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { DesiredImage } from '../plan/desired.js';
 import type { DockerProvider, RegistryAuth } from '../providers/docker/docker-provider.js';
 import { createTar, readFolderEntries, type TarEntry } from '../providers/docker/tar.js';
 import { isProviderError } from '../providers/types.js';
 import { manifestDigest } from '../providers/docker/registry-client.js';
 import { outsideDockerfileEntry, outsideDockerfileName } from './desired-from-render.js';
-import { applyError } from './errors.js';
+import { ApplyError, applyError } from './errors.js';
 import type { Progress } from './progress.js';
 import type { ApplyState } from './state.js';
 
@@ -25,6 +26,32 @@ export interface PublishOptions {
   saveState(): void;
   /** Registry lookup for --skip-build of images edgeml did not push (default: the registry's v2 API). */
   registryDigest?: (ref: string, auth: RegistryAuth | undefined) => Promise<string | undefined>;
+  /**
+   * For a remote model (azureml/url): returns the path of the cached, verified and spec-checked model file, fetching
+   * it on first use (model/fetch-remote.ts createRemoteModelLoader). Throws ModelCacheError.
+   */
+  remoteModel?: () => Promise<string>;
+}
+
+/** Rendered contexts of remote models hold model/source.json; the model bytes are added only for the build. */
+const REMOTE_MODEL_SOURCE = 'model/source.json';
+const MODEL_FILE = 'model/model.onnx';
+
+/**
+ * Adds the remote model to a context about to be built. Called after the context hash was taken, so the hash (and
+ * the skip-if-unchanged decision) stays a function of the rendered files, which name the model in source.json.
+ */
+async function withRemoteModel(entries: TarEntry[], remoteModel: PublishOptions['remoteModel']): Promise<TarEntry[]> {
+  if (!remoteModel || !entries.some((e) => e.path === REMOTE_MODEL_SOURCE) || entries.some((e) => e.path === MODEL_FILE)) return entries;
+  let file: string;
+  try {
+    file = await remoteModel();
+  } catch (error) {
+    const diagnostic = (error as { diagnostic?: ApplyError['diagnostic'] }).diagnostic;
+    if ((error as Error)?.name === 'ModelCacheError' && diagnostic) throw new ApplyError(diagnostic);
+    throw error;
+  }
+  return [...entries, { path: MODEL_FILE, content: await readFile(file) }];
 }
 
 interface PreparedBuild {
@@ -82,6 +109,9 @@ export async function publishImages(options: PublishOptions): Promise<void> {
       continue;
     }
     await progress.step(`${title}: build, check platform, push`, async (control) => {
+      // The model is fetched and checked against the spec before Docker is even asked: a wrong pairing costs no build.
+      control.update('model');
+      const context = await withRemoteModel(prepared.entries, options.remoteModel);
       if (!docker) {
         docker = await options.docker();
         try {
@@ -92,7 +122,7 @@ export async function publishImages(options: PublishOptions): Promise<void> {
       }
       try {
         control.update('building');
-        await docker.build({ ref: image.ref, context: prepared.entries, dockerfile: prepared.dockerfile, platform: image.platform, onOutput: (line) => control.update(line.slice(0, 60)) });
+        await docker.build({ ref: image.ref, context, dockerfile: prepared.dockerfile, platform: image.platform, onOutput: (line) => control.update(line.slice(0, 60)) });
       } catch (error) {
         if (isProviderError(error, 'BuildFailed')) throw applyError('buildFailed', { module: image.module, reason: error.message });
         throw error;

@@ -154,3 +154,23 @@ export async function openMlProvider(azure: AzureIR, settings: MlProviderSetting
     ...(settings.stats ? { stats: settings.stats } : {}),
   });
 }
+
+export interface RemoteModelLoaderSettings extends MlProviderSettings {
+  cwd: string;
+}
+
+/**
+ * For apply: a function that returns the path of the spec's verified, spec-checked remote model, fetching it on the
+ * first call only (several scoring images share one download). Undefined when the spec's model is local.
+ */
+export function createRemoteModelLoader(ir: WorkflowIR, settings: RemoteModelLoaderSettings): (() => Promise<string>) | undefined {
+  if (!isRemoteSource(ir.model.source)) return undefined;
+  let pending: Promise<string> | undefined;
+  const load = async (): Promise<string> => {
+    const { modelCacheRoot } = await import('./cache.js');
+    const cached = await ensureCachedModel(ir, { cacheRoot: modelCacheRoot(ir.specDir, settings.env, settings.cwd), mlProvider: () => openMlProvider(ir.azure, settings) });
+    await checkCachedModel(ir, cached.file);
+    return cached.file;
+  };
+  return () => (pending ??= load());
+}

@@ -47,6 +47,7 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   const opened = await support.guarded(() => support.openProviders(ir, io));
   if (!opened.value) return finish(false, [...loaded.diagnostics, opened.diagnostic!]);
   const { runApply } = await import('../../apply/apply.js');
+  const { createRemoteModelLoader } = await import('../../model/fetch-remote.js');
   const { createProgress } = await import('../../apply/progress.js');
   const silent = { write: () => true, isTTY: false };
   const outcome = await runApply({
@@ -62,6 +63,7 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
     pollIntervalMs: support.pollIntervalMs(io, defaultPollMs),
     connectionStringFile: options.connectionStringFile === undefined ? undefined : resolve(io.cwd, options.connectionStringFile),
     showConnectionString: options.showConnectionString,
+    remoteModel: createRemoteModelLoader(ir, { env: io.env, cwd: io.cwd, stats: opened.value.stats }),
   });
   const stats = opened.value.stats;
   if (outcome.ok && !options.json) {
