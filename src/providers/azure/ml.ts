@@ -15,6 +15,7 @@ import {
   type HttpClient,
   type HttpMethods,
   type Pipeline,
+  type PipelinePolicy,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/core-auth';
@@ -78,6 +79,19 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
   // Storage gets its own pipelines: ARM's bearer token must never be sent to a storage account.
   const storage = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'edgeml' } });
   installRetryAndCounting(storage as unknown as PipelineLike, settings);
+  /** Shared Key requests are signed last (Sign phase), so every header the pipeline adds is signed, on every retry. */
+  const sharedKeyPipelines = new Map<string, Pipeline>();
+  const sharedKeyPipeline = (auth: Extract<BlobAuth, { kind: 'sharedKey' }>): Pipeline => {
+    const id = `${auth.account}\0${auth.key.toString('base64')}`;
+    let pipe = sharedKeyPipelines.get(id);
+    if (!pipe) {
+      pipe = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'edgeml' } });
+      pipe.addPolicy(sharedKeyPolicy(auth), { phase: 'Sign' });
+      installRetryAndCounting(pipe as unknown as PipelineLike, settings);
+      sharedKeyPipelines.set(id, pipe);
+    }
+    return pipe;
+  };
   const storageWithToken = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'edgeml' } });
   storageWithToken.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: storageScope }));
   installRetryAndCounting(storageWithToken as unknown as PipelineLike, settings);
@@ -148,11 +162,12 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
     const base = new URL(location.accountUrl);
     const fullPath = `${base.pathname.replace(/\/+$/, '')}${encodedPath}`;
     const params = new URLSearchParams(query);
-    const headers: Record<string, string> = { 'x-ms-version': STORAGE_API_VERSION, 'x-ms-date': new Date().toUTCString(), accept: '*/*' };
-    if (location.auth.kind === 'sharedKey') headers.authorization = sharedKeyAuthorization(location.auth, 'GET', fullPath, query, headers);
+    const headers: Record<string, string> = { 'x-ms-version': STORAGE_API_VERSION, accept: '*/*' };
     const queryText = [params.toString(), location.auth.kind === 'sas' ? location.auth.query : ''].filter(Boolean).join('&');
     const url = `${base.origin}${fullPath}${queryText ? `?${queryText}` : ''}`;
-    return send(location.auth.kind === 'bearer' ? storageWithToken : storage, 'GET', url, operation, { headers, stream });
+    const auth = location.auth;
+    const pipe = auth.kind === 'bearer' ? storageWithToken : auth.kind === 'sharedKey' ? sharedKeyPipeline(auth) : storage;
+    return send(pipe, 'GET', url, operation, { headers, stream });
   }
 
   /** Blob names under `prefix` (for a model registered as a folder), at most a few thousand. */
@@ -305,6 +320,23 @@ export function parseDatastoreUri(uri: string): { datastore: string; path: strin
   const match = /^azureml:\/\/(?:.*\/)?datastores\/([^/]+)\/paths\/(.+)$/i.exec(uri.trim());
   if (!match) return undefined;
   return { datastore: decodeURIComponent(match[1]!), path: match[2]!.split('/').map((p) => decodeURIComponent(p)).join('/') };
+}
+
+/** Signs a storage request with Shared Key: a fresh x-ms-date, then the Authorization header over all x-ms-* headers. */
+function sharedKeyPolicy(auth: { account: string; key: Buffer }): PipelinePolicy {
+  return {
+    name: 'edgemlStorageSharedKey',
+    sendRequest(request, next) {
+      request.headers.set('x-ms-date', new Date().toUTCString());
+      const url = new URL(request.url);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
+      const query: Record<string, string> = {};
+      for (const [name, value] of url.searchParams) query[name] = value;
+      request.headers.set('authorization', sharedKeyAuthorization(auth, request.method, url.pathname, query, headers));
+      return next(request);
+    },
+  };
 }
 
 /**
