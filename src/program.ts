@@ -77,7 +77,9 @@ export async function loadWorkflow(specPath: string, options: LoadOptions = {}):
   reporter.add(...runChecks(checkInput, undefined, { tolerant: !schemaValid }));
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec });
 
-  const resolved = await resolveSpecFiles(ir, spec, reporter, { introspect: options.introspect ?? true, modelCacheDir: options.modelCacheDir, modelReader: options.modelReader });
+  const introspect = options.introspect ?? true;
+  const modelCacheDir = options.modelCacheDir ?? (introspect ? await defaultModelCacheDir(ir, env, cwd) : undefined);
+  const resolved = await resolveSpecFiles(ir, spec, reporter, { introspect, modelCacheDir, modelReader: options.modelReader });
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec, modelInfo: resolved.modelInfo });
   return finish(reporter.diagnostics, { ir, spec, modelInfo: resolved.modelInfo });
 }

@@ -1,0 +1,4 @@
+// Runs fetch-command.suite.mjs in a child process that trusts the Azure fixtures' certificate (see fixtures/azure/tls.mjs).
+import { runTrusted } from '../fixtures/azure/tls.mjs';
+
+await runTrusted(new URL('./fetch-command.suite.mjs', import.meta.url));
