@@ -1,0 +1,179 @@
+// Apply's image step with a model registered in Azure ML (the fixtures): the spec is rendered exactly as apply does,
+// the model is fetched into the cache and added to the scoring build context as model/model.onnx without changing
+// the context hash, and a model that does not fit the spec stops the step before Docker is asked for anything.
+// The Docker engine is replaced by a recorder here (the real build is covered by images-e2e with a local model).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAzureFixtures } from '../fixtures/azure/index.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const model = readFileSync(join(root, 'specs/models/text-orientation/model.onnx'));
+const az = await startAzureFixtures();
+Object.assign(process.env, az.env);
+az.ml.registerModel({ resourceGroup: 'ml-rg', workspace: 'edgeml-ws', name: 'text-orientation', version: 1, files: { 'model.onnx': model }, layout: 'folder' });
+
+const { loadSpec } = await import('../../dist/apply/command-support.js');
+const { publishImages } = await import('../../dist/apply/images.js');
+const { ApplyError } = await import('../../dist/apply/errors.js');
+const { emptyState } = await import('../../dist/apply/state.js');
+const { createProgress } = await import('../../dist/apply/progress.js');
+const { createRemoteModelLoader } = await import('../../dist/model/fetch-remote.js');
+const { createRequestStats } = await import('../../dist/providers/types.js');
+
+const dir = mkdtempSync(join(tmpdir(), 'edgeml-remote-apply-'));
+writeFileSync(
+  join(dir, 'spec.yaml'),
+  `edgeml: 1
+name: remote-wf
+description: A scoring module whose model is registered in Azure ML.
+task: image-classification
+model:
+  source:
+    azureml:
+      name: text-orientation
+      version: 1
+  labels: ["0", "180"]
+  preprocess:
+    width: 192
+    height: 48
+    resize: pad-right
+    padValue: 0
+    mean: [0.5, 0.5, 0.5]
+    std: [0.5, 0.5, 0.5]
+  postprocess:
+    format: classification
+    activation: none
+target:
+  platform: amd64
+  device: ubuntu-vm
+  os: ubuntu-22.04
+  runtime: "1.5"
+azure:
+  resourceGroup: remote-rg
+  location: westeurope
+  iotHub:
+    name: remote-hub
+  registry:
+    address: localhost:5000
+  ml:
+    workspace: edgeml-ws
+    resourceGroup: ml-rg
+  device:
+    id: remote-edge
+  endpoints:
+    resourceManager: ${az.armUrl}
+modules:
+  orientation:
+    type: scoring
+    port: 5001
+`,
+);
+const env = { ...process.env, ...az.env, EDGEML_STORAGE_ENDPOINT: az.storageEndpoint };
+const io = { stdout: { write: () => true }, stderr: { write: () => true }, env, cwd: dir };
+const silent = createProgress({ write: () => true, isTTY: false });
+
+/** A DockerProvider stand-in that records what it was asked to build. */
+function recordingDocker() {
+  const builds = [];
+  let opened = 0;
+  return {
+    builds,
+    get opened() {
+      return opened;
+    },
+    factory: async () => {
+      opened += 1;
+      return {
+        ping: async () => undefined,
+        build: async (request) => void builds.push(request),
+        checkPlatform: async () => undefined,
+        push: async () => ({ digest: `sha256:${'1'.repeat(64)}` }),
+      };
+    },
+  };
+}
+
+async function publish(desired, ir, { remote = true } = {}) {
+  const docker = recordingDocker();
+  const state = emptyState(desired.workflow);
+  let error;
+  try {
+    await publishImages({
+      images: desired.images,
+      state,
+      docker: docker.factory,
+      registryAuth: async () => undefined,
+      skipBuild: false,
+      progress: silent,
+      saveState: () => undefined,
+      remoteModel: remote ? createRemoteModelLoader(ir, { env, cwd: dir, stats: createRequestStats() }) : undefined,
+    });
+  } catch (e) {
+    error = e;
+  }
+  return { docker, state, error };
+}
+
+test('the scoring build context gets the Azure ML model; the context hash is that of the rendered files', async () => {
+  const loaded = await loadSpec('spec.yaml', {}, io, true);
+  assert.ok(loaded.desired, JSON.stringify(loaded.diagnostics));
+  const image = loaded.desired.images.find((i) => i.module === 'orientation');
+  assert.ok(image.build.context.files.has('model/source.json'));
+  assert.not.ok(image.build.context.files.has('model/model.onnx'), 'the rendered context names the model, it does not hold it');
+
+  const withModel = await publish(loaded.desired, loaded.ir);
+  assert.is(withModel.error, undefined, withModel.error?.message);
+  const built = withModel.docker.builds[0];
+  const entry = built.context.find((e) => e.path === 'model/model.onnx');
+  assert.ok(entry, 'model/model.onnx is in the build context');
+  assert.is(createHash('sha256').update(entry.content).digest('hex'), createHash('sha256').update(model).digest('hex'));
+  assert.ok(built.context.some((e) => e.path === 'model/source.json'));
+  assert.ok(existsSync(join(dir, '.edgeml/models/azureml/edgeml-ws/text-orientation/1/model.onnx')), 'cached next to the spec');
+
+  // The same rendered context without the model bytes hashes the same: the model does not change the image identity.
+  const withoutModel = await publish(loaded.desired, loaded.ir, { remote: false });
+  assert.is(withModel.state.images.orientation.contextHash, withoutModel.state.images.orientation.contextHash);
+  assert.is(withModel.state.images.orientation.ref, image.ref);
+});
+
+test('a second apply uses the cached model without asking Azure', async () => {
+  const loaded = await loadSpec('spec.yaml', {}, io, true);
+  az.requests.clear();
+  const again = await publish(loaded.desired, loaded.ir);
+  assert.is(again.error, undefined);
+  assert.is(az.requests.length, 0);
+  assert.ok(again.docker.builds[0].context.some((e) => e.path === 'model/model.onnx'));
+});
+
+test('a model that does not fit the spec stops before Docker is opened', async () => {
+  // The spec/model check in loadSpec already sees the cached model; build the desired deployment without it, as a
+  // first apply (nothing cached yet) would, to exercise the check in the image step itself.
+  rmSync(join(dir, '.edgeml/models'), { recursive: true, force: true });
+  const loaded = await loadSpec('spec.yaml', { set: ['model.preprocess.layout=NHWC'] }, io, true);
+  assert.ok(loaded.desired, JSON.stringify(loaded.diagnostics));
+  const wrong = await publish(loaded.desired, loaded.ir);
+  assert.instance(wrong.error, ApplyError);
+  assert.is(wrong.error.diagnostic.code, 'EML6506');
+  assert.is(wrong.docker.opened, 0, 'Docker was never opened');
+  assert.is(wrong.docker.builds.length, 0);
+});
+
+test('a model version that does not exist is an apply diagnostic, not a crash', async () => {
+  const loaded = await loadSpec('spec.yaml', { set: ['model.source.azureml.version=5'] }, io, true);
+  const missing = await publish(loaded.desired, loaded.ir);
+  assert.instance(missing.error, ApplyError);
+  assert.is(missing.error.diagnostic.code, 'EML6503');
+  assert.match(missing.error.diagnostic.message, /ModelNotFound/);
+  assert.is(missing.docker.opened, 0);
+});
+
+test.after(async () => {
+  await az.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+test.run();
