@@ -174,3 +174,20 @@ export function createRemoteModelLoader(ir: WorkflowIR, settings: RemoteModelLoa
   };
   return () => (pending ??= load());
 }
+
+/**
+ * For apply: puts the spec's remote model in the cache before the spec is rendered, so the rendered scoring config
+ * (and with it the image tag) is the one a later run with the cached model renders too. Returns the problem as a
+ * diagnostic, or undefined when the model is cached (or local).
+ */
+export async function prefetchSpecModel(ir: WorkflowIR, settings: RemoteModelLoaderSettings): Promise<Diagnostic | undefined> {
+  if (!isRemoteSource(ir.model.source)) return undefined;
+  const { modelCacheRoot } = await import('./cache.js');
+  try {
+    await ensureCachedModel(ir, { cacheRoot: modelCacheRoot(ir.specDir, settings.env, settings.cwd), mlProvider: () => openMlProvider(ir.azure, settings) });
+    return undefined;
+  } catch (error) {
+    if (error instanceof ModelCacheError) return error.diagnostic;
+    throw error;
+  }
+}
