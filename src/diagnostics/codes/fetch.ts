@@ -21,7 +21,9 @@ export const fetchMessages = defineMessages({
     hint: (d: { code: string }) =>
       d.code === 'ModelNotFound'
         ? 'Check model.source.azureml name and version, and azure.ml workspace and resource group (`az ml model list`).'
-        : /Authori[sz]ation|Authentication|Unauthorized|Forbidden/i.test(d.code)
+        : d.code === 'SubscriptionMissing'
+          ? 'Set azure.subscription in the spec or export AZURE_SUBSCRIPTION_ID.'
+          : /Authori[sz]ation|Authentication|Unauthorized|Forbidden|Credential/i.test(d.code)
           ? 'Sign in with an identity that may read the workspace and list its datastore secrets (e.g. AzureML Data Scientist).'
           : 'Run `edgeml fetch` again; transient failures are retried, others name what to fix.',
   },
