@@ -149,6 +149,23 @@ test('model not found and workspace not found are clear ProviderErrors', async (
   assert.match(noWs.message, /other-ws/);
 });
 
+test('a caller who may not list datastore secrets gets AuthorizationFailed', async () => {
+  const ds = az.ml.state.workspaces.get('ml-rg/edgeml-ws').datastores.get('workspaceblobstore');
+  ds.denySecrets = true;
+  try {
+    const provider = newProvider();
+    const version = await provider.getModelVersion(ws, 'text-orientation', 1);
+    const error = await rejects(provider.download(ws, version, 'model.onnx', join(dir, 'denied.onnx')));
+    assert.instance(error, ProviderError);
+    assert.is(error.code, 'AuthorizationFailed');
+    assert.is(error.status, 403);
+    assert.is(error.operation, 'ml.listDatastoreSecrets');
+    assert.not.ok(error.retryable);
+  } finally {
+    ds.denySecrets = false;
+  }
+});
+
 test('429 with Retry-After, 503, dropped connections and a broken-off body are retried', async () => {
   const provider = newProvider();
   az.faults.add({ server: 'arm', method: 'GET', path: /\/models\//, kind: 'throttle', retryAfterSeconds: 0 });
