@@ -110,8 +110,12 @@ export async function verifiedCacheDir(ir: Pick<WorkflowIR, 'model' | 'azure'>, 
     return undefined; // an unusable name is reported by `edgeml fetch`; here the model simply is not cached
   }
   if (!location || !isRemoteSource(ir.model.source)) return undefined;
-  const check = await verifyCacheEntry(location, ir.model.source);
-  return check.ok ? location.dir : undefined;
+  try {
+    const check = await verifyCacheEntry(location, ir.model.source);
+    return check.ok ? location.dir : undefined;
+  } catch {
+    return undefined; // an unreadable entry counts as not cached; `edgeml fetch` says why
+  }
 }
 
 async function readRecord(dir: string): Promise<CacheRecord | undefined> {
