@@ -24,6 +24,7 @@ const { emptyState } = await import('../../dist/apply/state.js');
 const { createProgress } = await import('../../dist/apply/progress.js');
 const { createRemoteModelLoader } = await import('../../dist/model/fetch-remote.js');
 const { createRequestStats } = await import('../../dist/providers/types.js');
+const { main } = await import('../../dist/cli/main.js');
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeml-remote-apply-'));
 writeFileSync(
@@ -170,6 +171,20 @@ test('a model version that does not exist is an apply diagnostic, not a crash', 
   assert.is(missing.error.diagnostic.code, 'EML6503');
   assert.match(missing.error.diagnostic.message, /ModelNotFound/);
   assert.is(missing.docker.opened, 0);
+});
+
+test('edgeml apply stops before touching Azure resources when the model cannot be fetched', async () => {
+  let stdout = '';
+  let stderr = '';
+  const cli = { stdout: { write: (t) => (stdout += t), isTTY: false }, stderr: { write: (t) => (stderr += t), isTTY: false }, env: { ...env, NO_COLOR: '1' }, cwd: dir };
+  az.requests.clear();
+  const code = await main(['apply', 'spec.yaml', '--set', 'model.source.azureml.version=8'], cli);
+  assert.is(code, 1);
+  assert.match(stderr, /EML6503/);
+  assert.match(stderr, /ModelNotFound/);
+  assert.is(az.requests.count({ server: 'arm', method: (m) => m !== 'GET' && m !== 'POST' }), 0, 'nothing created');
+  assert.is(az.arm.groups.size, 0);
+  assert.not.ok(stdout.includes(az.clientSecret) || stderr.includes(az.clientSecret));
 });
 
 test.after(async () => {

@@ -36,8 +36,13 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   }
   const support = await import('../../apply/command-support.js');
   // A remote model is fetched before rendering: the scoring config, and so the image tag, depend on what it holds.
-  const prefetched = await prefetchRemoteModel(specPath, options, io);
-  if (prefetched) return prefetched(support);
+  const prefetchProblem = await prefetchRemoteModel(specPath, options, io);
+  if (prefetchProblem) {
+    const { diagnostic, sources } = prefetchProblem;
+    if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics([diagnostic], sources) }, null, 2) + '\n');
+    else support.printDiagnostics(io, options, [diagnostic], sources);
+    return ExitCode.failed;
+  }
   const loaded = await support.loadSpec(specPath, options, io, true);
   const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
     if (options.json) io.stdout.write(JSON.stringify({ ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
@@ -81,19 +86,12 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   return finish(outcome.ok, [...loaded.diagnostics, ...outcome.diagnostics], extra);
 }
 
-type Support = typeof import('../../apply/command-support.js');
-
-/** Fetches the spec's remote model into the cache; on failure returns how to report it (else undefined). */
-async function prefetchRemoteModel(specPath: string, options: ApplyOptions, io: CliIO): Promise<((support: Support) => number) | undefined> {
+/** Fetches the spec's remote model into the cache; returns the problem when that failed. */
+async function prefetchRemoteModel(specPath: string, options: ApplyOptions, io: CliIO): Promise<{ diagnostic: Diagnostic; sources: ReadonlyMap<string, string> } | undefined> {
   const { loadWorkflow } = await import('../../program.js');
   const plain = await loadWorkflow(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: false });
   if (!plain.ir) return undefined; // loadSpec reports the spec's problems
   const { prefetchSpecModel } = await import('../../model/fetch-remote.js');
-  const problem = await prefetchSpecModel(plain.ir, { env: io.env, cwd: io.cwd });
-  if (!problem) return undefined;
-  return (support) => {
-    if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics([problem], plain.sources) }, null, 2) + '\n');
-    else support.printDiagnostics(io, options, [problem], plain.sources);
-    return ExitCode.failed;
-  };
+  const diagnostic = await prefetchSpecModel(plain.ir, { env: io.env, cwd: io.cwd });
+  return diagnostic ? { diagnostic, sources: plain.sources } : undefined;
 }
