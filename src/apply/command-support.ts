@@ -76,3 +76,16 @@ export async function guarded<T>(fn: () => Promise<T>): Promise<{ value?: T; dia
     return { diagnostic: toDiagnostic(error) };
   }
 }
+
+/**
+ * Fetches the spec's remote model into the local cache (no Azure writes); returns the problem when that failed.
+ * plan and apply both do it before rendering, because the scoring config, and so the image tag, depend on the model.
+ */
+export async function prefetchRemoteModel(specPath: string, options: { set?: string[] }, io: CliIO): Promise<{ diagnostic: Diagnostic; sources: ReadonlyMap<string, string> } | undefined> {
+  const { loadWorkflow } = await import('../program.js');
+  const plain = await loadWorkflow(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: false });
+  if (!plain.ir) return undefined; // loadSpec reports the spec's problems
+  const { prefetchSpecModel } = await import('../model/fetch-remote.js');
+  const diagnostic = await prefetchSpecModel(plain.ir, { env: io.env, cwd: io.cwd });
+  return diagnostic ? { diagnostic, sources: plain.sources } : undefined;
+}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ModuleIR, WorkflowIR } from '../ir/types.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { locateSpecModel } from '../model/introspect.js';
+import { modelCacheRoot, verifiedCacheDir } from '../model/cache.js';
 import { createScoringConfig } from '../model/scoring-config.js';
 import { startChild, type ManagedChild } from './child-process.js';
 import { findFreePort } from './free-port.js';
@@ -48,7 +49,8 @@ const REQUEST_LOG = /^\d{4}-\d\d-\d\dT\S+ (GET|POST) /;
 
 export async function startScoringModule(options: StartScoringOptions): Promise<RunningScoringModule> {
   const { ir, module, log } = options;
-  const located = await locateSpecModel(ir);
+  // A remote model is served from the verified cache that `edgeml fetch` fills.
+  const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, options.env)) });
   if ('deferred' in located) throw new ModuleStartError(`its model is not on this machine: ${located.deferred}`);
   const { env, missing } = moduleEnvironment(module, options.env);
   if (missing.length > 0) throw new MissingEnvError(missing[0]!);

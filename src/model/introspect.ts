@@ -188,9 +188,9 @@ export async function findSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, o
     case 'azureml':
     case 'url': {
       const where = source.kind === 'azureml' ? `Azure ML model '${source.name}' version ${source.version}` : `model at ${new URL(source.url).host}`;
-      if (!options.cacheDir) return { deferred: `The ${where} is downloaded at build time; it is checked then.` };
+      if (!options.cacheDir) return { deferred: `The ${where} is not downloaded yet: run \`edgeml fetch <spec>\` to check it now, or it is checked when apply builds the image.` };
       const file = join(options.cacheDir, source.file);
-      if (!(await isFile(file))) return { deferred: `The ${where} is not downloaded yet; it is checked at build time.` };
+      if (!(await isFile(file))) return { deferred: `The ${where} is not downloaded yet: run \`edgeml fetch <spec>\` to check it now, or it is checked when apply builds the image.` };
       if (source.kind === 'url' && (await sha256(file)) !== source.sha256.toLowerCase()) {
         return { deferred: `The cached copy of the ${where} does not match its sha256; it is downloaded again at build time.` };
       }

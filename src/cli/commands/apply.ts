@@ -36,7 +36,7 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   }
   const support = await import('../../apply/command-support.js');
   // A remote model is fetched before rendering: the scoring config, and so the image tag, depend on what it holds.
-  const prefetchProblem = await prefetchRemoteModel(specPath, options, io);
+  const prefetchProblem = await support.prefetchRemoteModel(specPath, options, io);
   if (prefetchProblem) {
     const { diagnostic, sources } = prefetchProblem;
     if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics([diagnostic], sources) }, null, 2) + '\n');
@@ -84,14 +84,4 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
     fleet: outcome.fleet?.metrics,
   };
   return finish(outcome.ok, [...loaded.diagnostics, ...outcome.diagnostics], extra);
-}
-
-/** Fetches the spec's remote model into the cache; returns the problem when that failed. */
-async function prefetchRemoteModel(specPath: string, options: ApplyOptions, io: CliIO): Promise<{ diagnostic: Diagnostic; sources: ReadonlyMap<string, string> } | undefined> {
-  const { loadWorkflow } = await import('../../program.js');
-  const plain = await loadWorkflow(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: false });
-  if (!plain.ir) return undefined; // loadSpec reports the spec's problems
-  const { prefetchSpecModel } = await import('../../model/fetch-remote.js');
-  const diagnostic = await prefetchSpecModel(plain.ir, { env: io.env, cwd: io.cwd });
-  return diagnostic ? { diagnostic, sources: plain.sources } : undefined;
 }

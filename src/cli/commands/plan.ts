@@ -28,6 +28,11 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
     return ExitCode.usage;
   }
   const support = await import('../../apply/command-support.js');
+  const prefetchProblem = await support.prefetchRemoteModel(specPath, options, io);
+  if (prefetchProblem) {
+    support.printDiagnostics(io, options, [prefetchProblem.diagnostic], prefetchProblem.sources);
+    return ExitCode.failed;
+  }
   const loaded = await support.loadSpec(specPath, options, io, true);
   const fail = (diagnostics: Diagnostic[]): number => {
     if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');

@@ -58,7 +58,9 @@ export default async function test(args: string[], options: TestOptions, io: Cli
     return finish(ExitCode.failed);
   }
 
-  const located = await locateSpecModel(ir);
+  // A remote model is scored from the verified cache that `edgeml fetch` fills.
+  const { modelCacheRoot, verifiedCacheDir } = await import('../../model/cache.js');
+  const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, io.env, io.cwd)) });
   if ('deferred' in located) {
     m.modelUnavailable({ reason: located.deferred }, at(loaded, ['model', 'source']));
     return finish(ExitCode.failed);

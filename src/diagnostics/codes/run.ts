@@ -11,7 +11,7 @@ export const runMessages = defineMessages({
     code: 'EML7001',
     category: 'error',
     text: (d: { reason: string }) => `The model is not available on this machine: ${d.reason}`,
-    hint: () => 'Use a local model file (model.source.file) or run `edgeml compile` first so the model is downloaded.',
+    hint: () => 'Download it with `edgeml fetch <spec>` (Azure ML and URL models are cached next to the spec), or use a local model file.',
   },
   modelLoadFailed: {
     code: 'EML7002',
