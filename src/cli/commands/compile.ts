@@ -50,7 +50,9 @@ export interface CompiledWorkflow {
 
 /** Loads, checks and renders a spec in memory; `files` is empty when there are errors. Used by the golden tests too. */
 export async function compileInMemory(specPath: string, options: { sets?: readonly string[]; env?: CliIO['env']; cwd: string }): Promise<CompiledWorkflow> {
-  const loaded = await loadWorkflow(specPath, { sets: options.sets, env: options.env, cwd: options.cwd });
+  // Compile needs only the model's signature: read it from the protobuf instead of starting onnxruntime
+  // (validate and test load the model with onnxruntime; test/model/onnx-signature.test.mjs keeps both in agreement).
+  const loaded = await loadWorkflow(specPath, { sets: options.sets, env: options.env, cwd: options.cwd, modelReader: 'header' });
   if (!loaded.ir) return { files: [], diagnostics: loaded.diagnostics, sources: loaded.sources };
   const ir = loaded.ir;
   const spec = loaded.spec;
