@@ -20,10 +20,19 @@ export type ManifestProblem =
   | { kind: 'twin-array'; module: string; key: string }
   | { kind: 'twin-rule'; module: string; key: string; rule: string };
 
-const SCHEMA_FILES = {
+export const MANIFEST_SCHEMA_FILES = {
   agent: 'azure-iot-edgeagent-deployment-1.1.json',
   hub: 'azure-iot-edgehub-deployment-1.1.json',
 } as const;
+
+// The build precompiles both schemas (schemas/src/build-validator.mjs): compiling them costs ~50 ms per command.
+let precompiled: { agent: ValidateFunction; hub: ValidateFunction } | undefined;
+try {
+  const load = async (name: string) => ((await import(new URL(`./${name}-schema.generated.js`, import.meta.url).href)) as { default: ValidateFunction }).default;
+  precompiled = { agent: await load('agent'), hub: await load('hub') };
+} catch {
+  precompiled = undefined;
+}
 
 /**
  * Removes commas that directly precede `]` or `}` outside strings. The vendored edgeAgent schema has one such
@@ -54,6 +63,12 @@ let validators: { agent: ValidateFunction; hub: ValidateFunction } | undefined;
 
 /** Compiles the two vendored schemas once per process. They ship with edgeml, so reading them is not user I/O. */
 function getValidators(): { agent: ValidateFunction; hub: ValidateFunction } {
+  if (precompiled) return precompiled;
+  return compileManifestValidators();
+}
+
+/** Compiles the vendored schemas at run time (the fallback, and what tests compare the build against). */
+export function compileManifestValidators(): { agent: ValidateFunction; hub: ValidateFunction } {
   if (validators) return validators;
   const require = createRequire(import.meta.url);
   // ajv-draft-04 is CommonJS; its default export is the Ajv class.
@@ -62,7 +77,7 @@ function getValidators(): { agent: ValidateFunction; hub: ValidateFunction } {
   const ajv = new Ajv04({ allErrors: true, strict: false });
   const load = (file: string) =>
     ajv.compile(JSON.parse(stripTrailingCommas(readFileSync(new URL(`../../../schemas/vendor/${file}`, import.meta.url), 'utf8'))));
-  validators = { agent: load(SCHEMA_FILES.agent), hub: load(SCHEMA_FILES.hub) };
+  validators = { agent: load(MANIFEST_SCHEMA_FILES.agent), hub: load(MANIFEST_SCHEMA_FILES.hub) };
   return validators;
 }
 
@@ -125,8 +140,8 @@ export function validateModulesContent(modulesContent: Record<string, Record<str
   const { agent, hub } = getValidators();
   const problems: ManifestProblem[] = [];
   const { $edgeHub, ...agentPart } = modulesContent;
-  if (!agent(agentPart)) problems.push(...schemaProblems(SCHEMA_FILES.agent, agent.errors));
-  if (!hub({ $edgeHub })) problems.push(...schemaProblems(SCHEMA_FILES.hub, hub.errors));
+  if (!agent(agentPart)) problems.push(...schemaProblems(MANIFEST_SCHEMA_FILES.agent, agent.errors));
+  if (!hub({ $edgeHub })) problems.push(...schemaProblems(MANIFEST_SCHEMA_FILES.hub, hub.errors));
 
   for (const [twin, section] of Object.entries(modulesContent)) {
     const desired = section['properties.desired'];
