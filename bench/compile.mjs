@@ -31,7 +31,8 @@ function syntheticSpec(containers, routes) {
     const from = r % containers;
     const to = (r * 7 + 1) % containers;
     lines.push(`  - from: m${from}.out${(r % 2) + 1}`, `    to: m${to}.in${((r >> 1) % 2) + 1}`);
-    if (r % 3 === 0) lines.push(`    when: "$body.score > ${(r % 10) / 10} AND $body.stage = ${from}"`);
+    // Container modules are not known to send JSON, so conditions use message properties rather than $body.
+    if (r % 3 === 0) lines.push(`    when: "as_number(score) > ${(r % 10) / 10} AND $outputName = 'out${(r % 2) + 1}'"`);
     if (r % 5 === 0) lines.push(`    priority: ${r % 10}`);
   }
   return lines.join('\n') + '\n';
