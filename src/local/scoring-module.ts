@@ -52,7 +52,8 @@ export async function startScoringModule(options: StartScoringOptions): Promise<
   // A remote model is served from the verified cache that `edgeml fetch` fills.
   const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, options.env)) });
   if ('deferred' in located) throw new ModuleStartError(`its model is not on this machine: ${located.deferred}`);
-  const { env, missing } = moduleEnvironment(module, options.env);
+  // Locally the scoring server answers only on loopback, never on this machine's network.
+  const { env, missing } = moduleEnvironment(module, options.env, { EDGEML_HOST: '127.0.0.1' });
   if (missing.length > 0) throw new MissingEnvError(missing[0]!);
 
   const port = await findFreePort();

@@ -34,10 +34,10 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startScoringService(configPath: string, log: (line: string) => void, portOverride?: number): Promise<RunningService> {
+export async function startScoringService(configPath: string, log: (line: string) => void, portOverride?: number, host?: string): Promise<RunningService> {
   const config = await readScoringConfig(configPath);
   const server = createScoringServer(config, { log });
-  const port = await server.listen(portOverride ?? config.server.port);
+  const port = await server.listen(portOverride ?? config.server.port, host);
   log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
   const started = performance.now();
   let stopping: Promise<void> | undefined;

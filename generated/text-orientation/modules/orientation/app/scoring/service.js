@@ -25,10 +25,10 @@ export async function readScoringConfig(path) {
     }
     return validateScoringConfig(json);
 }
-export async function startScoringService(configPath, log, portOverride) {
+export async function startScoringService(configPath, log, portOverride, host) {
     const config = await readScoringConfig(configPath);
     const server = createScoringServer(config, { log });
-    const port = await server.listen(portOverride ?? config.server.port);
+    const port = await server.listen(portOverride ?? config.server.port, host);
     log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
     const started = performance.now();
     let stopping;

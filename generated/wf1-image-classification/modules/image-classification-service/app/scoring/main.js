@@ -6,8 +6,10 @@ const log = (line) => void process.stdout.write(line + '\n');
 async function main() {
     const configPath = process.argv[2] ?? process.env.EDGEML_CONFIG ?? 'config.json';
     const port = process.env.EDGEML_PORT ? Number(process.env.EDGEML_PORT) : undefined;
+    // On the device the module must answer on the edge network (all interfaces); `edgeml run` sets loopback.
+    const host = process.env.EDGEML_HOST || undefined;
     // Handlers go in before anything starts, so a signal during start-up stops the service instead of killing it.
-    const starting = startScoringService(configPath, log, port);
+    const starting = startScoringService(configPath, log, port, host);
     const onSignal = (signal) => {
         log(`${signal}: finishing running requests, then stopping.`);
         starting
