@@ -2,10 +2,9 @@
 // one-line typed errors for missing, unreadable and non-ONNX files; finds a spec's model file when it is local.
 // Model stage (compiler side); onnxruntime-node is imported lazily so `edgeml validate` stays light.
 import { open, readFile, stat } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { WorkflowIR } from '../ir/types.js';
+import { sha256File } from './cache.js';
 import type { ModelInfo, SpecModelIntrospection } from './model-info.js';
 import { readOnnxHeader, readOnnxHeaderFromBytes, type OnnxHeader } from './onnx-metadata.js';
 import { findZipEntry, listZipEntries, readZipEntry, ZipError } from './zip.js';
@@ -191,7 +190,7 @@ export async function findSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, o
       if (!options.cacheDir) return { deferred: `The ${where} is not downloaded yet: run \`edgeml fetch <spec>\` to check it now, or it is checked when apply builds the image.` };
       const file = join(options.cacheDir, source.file);
       if (!(await isFile(file))) return { deferred: `The ${where} is not downloaded yet: run \`edgeml fetch <spec>\` to check it now, or it is checked when apply builds the image.` };
-      if (source.kind === 'url' && (await sha256(file)) !== source.sha256.toLowerCase()) {
+      if (source.kind === 'url' && (await sha256File(file)) !== source.sha256.toLowerCase()) {
         return { deferred: `The cached copy of the ${where} does not match its sha256; it is downloaded again at build time.` };
       }
       return { file };
@@ -218,14 +217,4 @@ async function isFile(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function sha256(path: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolvePromise(hash.digest('hex')))
-      .on('error', reject);
-  });
 }
