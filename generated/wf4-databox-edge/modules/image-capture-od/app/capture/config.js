@@ -1,6 +1,7 @@
 // The image-capture module's JSON config file: its type and a validator with one-line, path-naming errors.
 // Runtime stage (capture): written by the compiler (runtime/capture/from-ir.ts) into the build context, read by main.ts.
 // Self-contained on purpose: this file is copied into Docker images and may not import from the compiler.
+import { boolean, describe, isObject, number, object, text } from '../shared/config-checks.js';
 export class CaptureConfigError extends Error {
     problems;
     constructor(problems) {
@@ -9,28 +10,7 @@ export class CaptureConfigError extends Error {
         this.name = 'CaptureConfigError';
     }
 }
-const describe = (value) => value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `'${value.slice(0, 80)}'` : typeof value;
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-function number(opts = {}) {
-    return (value, path, problems) => {
-        if (typeof value !== 'number' || !Number.isFinite(value))
-            problems.push(`${path} must be a number, not ${describe(value)}.`);
-        else if (opts.integer && !Number.isInteger(value))
-            problems.push(`${path} must be a whole number, not ${value}.`);
-        else if (opts.min !== undefined && value < opts.min)
-            problems.push(`${path} must be at least ${opts.min}, not ${value}.`);
-        else if (opts.max !== undefined && value > opts.max)
-            problems.push(`${path} must be at most ${opts.max}, not ${value}.`);
-    };
-}
-const text = (value, path, problems) => {
-    if (typeof value !== 'string' || value.length === 0)
-        problems.push(`${path} must be a non-empty string, not ${describe(value)}.`);
-};
-const boolean = (value, path, problems) => {
-    if (typeof value !== 'boolean')
-        problems.push(`${path} must be true or false, not ${describe(value)}.`);
-};
+// Validation: the shared walker in ../shared/config-checks.ts (no ajv inside the module images).
 const httpUrl = (value, path, problems) => {
     text(value, path, problems);
     if (typeof value !== 'string' || value.length === 0)
@@ -45,26 +25,6 @@ const httpUrl = (value, path, problems) => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
         problems.push(`${path} must be an http:// or https:// URL.`);
 };
-/** An object with known keys; keys marked optional may be absent. Unknown keys are errors (typos must not pass). */
-function object(fields, optional = []) {
-    return (value, path, problems) => {
-        if (!isObject(value))
-            return void problems.push(`${path} must be an object, not ${describe(value)}.`);
-        for (const [key, check] of Object.entries(fields)) {
-            if (value[key] === undefined) {
-                if (!optional.includes(key))
-                    problems.push(`${path}.${key} is required.`);
-            }
-            else {
-                check(value[key], `${path}.${key}`, problems);
-            }
-        }
-        for (const key of Object.keys(value)) {
-            if (!(key in fields))
-                problems.push(`${path}.${key} is not a known setting.`);
-        }
-    };
-}
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** One checker per source kind: a table, since each kind is one shape. */
 const sourceChecks = {

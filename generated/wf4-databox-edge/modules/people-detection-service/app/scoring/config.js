@@ -1,6 +1,7 @@
 // The scoring server's JSON config file: its type and a validator with one-line, path-naming errors.
 // Runtime stage: written by the compiler (model/scoring-config.ts) into the build context, read by main.ts at start.
 // Self-contained on purpose: this file is copied into Docker images and may not import from the compiler.
+import { boolean, describe, isObject, list, number, object, oneOf, text } from '../shared/config-checks.js';
 export class ScoringConfigError extends Error {
     problems;
     constructor(problems) {
@@ -9,72 +10,7 @@ export class ScoringConfigError extends Error {
         this.name = 'ScoringConfigError';
     }
 }
-const describe = (value) => value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? `'${value}'` : typeof value;
-const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-function number(opts = {}) {
-    return (value, path, problems) => {
-        if (typeof value !== 'number' || !Number.isFinite(value)) {
-            problems.push(`${path} must be a number, not ${describe(value)}.`);
-        }
-        else if (opts.integer && !Number.isInteger(value)) {
-            problems.push(`${path} must be a whole number, not ${value}.`);
-        }
-        else if (opts.min !== undefined && value < opts.min) {
-            problems.push(`${path} must be at least ${opts.min}, not ${value}.`);
-        }
-        else if (opts.max !== undefined && value > opts.max) {
-            problems.push(`${path} must be at most ${opts.max}, not ${value}.`);
-        }
-    };
-}
-function oneOf(...allowed) {
-    return (value, path, problems) => {
-        if (!allowed.includes(value)) {
-            problems.push(`${path} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, not ${describe(value)}.`);
-        }
-    };
-}
-const text = (value, path, problems) => {
-    if (typeof value !== 'string' || value.length === 0)
-        problems.push(`${path} must be a non-empty string, not ${describe(value)}.`);
-};
-const boolean = (value, path, problems) => {
-    if (typeof value !== 'boolean')
-        problems.push(`${path} must be true or false, not ${describe(value)}.`);
-};
-function list(item, opts = {}) {
-    return (value, path, problems) => {
-        if (!Array.isArray(value))
-            return void problems.push(`${path} must be a list, not ${describe(value)}.`);
-        if (opts.length !== undefined && value.length !== opts.length) {
-            return void problems.push(`${path} must have exactly ${opts.length} items, not ${value.length}.`);
-        }
-        if (opts.min !== undefined && value.length < opts.min) {
-            return void problems.push(`${path} must have at least ${opts.min} item(s).`);
-        }
-        value.forEach((v, i) => item(v, `${path}[${i}]`, problems));
-    };
-}
-/** An object with known keys; keys marked optional may be absent. Unknown keys are errors (typos must not pass). */
-function object(fields, optional = []) {
-    return (value, path, problems) => {
-        if (!isObject(value))
-            return void problems.push(`${path} must be an object, not ${describe(value)}.`);
-        for (const [key, check] of Object.entries(fields)) {
-            if (value[key] === undefined) {
-                if (!optional.includes(key))
-                    problems.push(`${path}.${key} is required.`);
-            }
-            else {
-                check(value[key], `${path}.${key}`, problems);
-            }
-        }
-        for (const key of Object.keys(value)) {
-            if (!(key in fields))
-                problems.push(`${path}.${key} is not a known setting.`);
-        }
-    };
-}
+// Validation: the shared walker in ../shared/config-checks.ts (no ajv inside the module images).
 const probability = number({ min: 0, max: 1 });
 const count = number({ min: 1, integer: true });
 const decoderChecks = {
