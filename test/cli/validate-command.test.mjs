@@ -43,7 +43,7 @@ test('--json prints machine-readable diagnostics with line and column', () => {
   assert.is(r.status, 1);
   const report = JSON.parse(r.stdout);
   assert.is(report.valid, false);
-  const d = report.diagnostics[0];
+  const d = report.diagnostics.find((x) => x.category === 'error');
   assert.equal([d.code, d.id, d.line, d.column, d.category], ['EML2003', 'schema/badEnum', 9, 13, 'error']);
 });
 

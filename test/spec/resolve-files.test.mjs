@@ -23,7 +23,7 @@ azure:
   iotHub: { name: hub-1 }
   registry: { create: { name: demoregistry } }
   device: { id: dev1 }
-target: { platform: amd64 }
+target: { platform: amd64, runtime: "1.6" }
 modules:
   scorer: { type: scoring }
   cam:

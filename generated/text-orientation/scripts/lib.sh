@@ -10,7 +10,7 @@ IOT_HUB='ocr-edge-hub-unique'
 IOT_HUB_SKU='S1'
 IOT_HUB_UNITS='1'
 REGISTRY_ADDRESS='localhost:5000'
-IOTEDGE_VERSION='1.5'
+IOTEDGE_VERSION='1.6'
 FLEET_TARGET_CONDITION='tags.role='\''scanner'\'''
 EXPECT_LABEL='180'
 

@@ -10,7 +10,7 @@ EXPECTED_OS_IDS=('ubuntu')
 EXPECTED_OS_VERSION='22.04'
 EXPECTED_ARCH='amd64'
 MICROSOFT_REPO='https://packages.microsoft.com/config/ubuntu/22.04/packages-microsoft-prod.deb'
-MAX_DOCKER_MAJOR=28
+MAX_DOCKER_MAJOR=99
 
 [[ $EUID -eq 0 ]] || die "run this as root on the device: sudo bash $0"
 require_cmd apt-get dpkg curl

@@ -19,6 +19,7 @@ export default defineCheck({
       arm32Os: { code: 'EML3503', text: (d: { os: string }) => `IoT Edge publishes arm32v7 packages for Debian only, not ${d.os}.`, hint: () => 'Use os: debian-12 or raspberry-pi-os-12, or a 64-bit OS with platform arm64v8.' },
       gpuPlatform: { code: 'EML3504', text: (d: { platform: string }) => `accelerator nvidia-gpu is supported on amd64 and arm64v8 (Jetson), not ${d.platform}.`, hint: () => 'Use platform amd64 or arm64v8.' },
       piPlatform: { code: 'EML3505', text: (d: { platform: string }) => `A Raspberry Pi is an ARM board; platform ${d.platform} cannot run on it.`, hint: () => 'Use platform arm64v8 (64-bit OS) or arm32v7.' },
+      runtimeSupportEnded: { code: 'EML3507', category: 'suggestion', text: () => 'IoT Edge 1.5 LTS reached the end of its support on 2026-11-10; 1.6 LTS is supported until 2028-11-14.', hint: () => 'Set target.runtime: "1.6" (no breaking changes are planned between 1.5 and 1.6; on Docker 29+ hosts it is required).' },
       userBuildPlatform: { code: 'EML3506', text: (d: { module: string; platform: string }) => `Module '${d.module}' builds only for ${d.platform}, which does not include the target platform.`, hint: (d: { target: string }) => `Add ${d.target} to build.platforms, or build an image for it.` },
     },
   },
@@ -32,6 +33,8 @@ export default defineCheck({
       const supported = RUNTIME_OSES[target.runtime] ?? [];
       if (!supported.includes(target.os)) ctx.report('osNotSupported', { os: target.os, runtime: target.runtime, supported: supported.join(', ') } as never, ['target', 'os']);
     }
+    // Data Box Edge manages its own runtime; elsewhere the spec picks it (iotedge-facts §0: 1.5 LTS serviced until 2026-11-10).
+    if (target.runtime === '1.5' && target.device !== 'databox-edge') ctx.report('runtimeSupportEnded', undefined, ['target', 'runtime']);
     if (target.accelerator === 'nvidia-gpu' && target.platform === 'arm32v7') ctx.report('gpuPlatform', { platform: target.platform }, ['target', 'accelerator']);
     if (target.device === 'raspberry-pi' && target.platform === 'amd64') ctx.report('piPlatform', { platform: target.platform }, ['target', 'platform']);
     for (const module of ctx.ir.modules) {
