@@ -8,7 +8,8 @@
 // Dockerfile needs a base image this machine does not have offline (the CUDA runtime, arm64 Node) gets a clearly
 // named NOTICE: its build is skipped, a stand-in image is pushed under the exact ref compile names, and apply runs
 // with --skip-build. Without an engine or registry, the spec is skipped with a NOTICE.
-// Run through examples.test.mjs (trusted fixture certificate).
+// Run through examples.test.mjs (trusted fixture certificate). EDGEML_EXAMPLE=<text> runs only the matching specs;
+// EDGEML_EXAMPLE_DEBUG=1 prints the first apply's output.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -186,7 +187,7 @@ for (const name of specNames) {
       cpSync(join(root, 'specs'), join(dir, 'specs'), { recursive: true });
       const spec = join('specs', name);
       const doc = rewriteSpec(join(dir, spec), az.armUrl);
-      const fleet = (await prepare[name]?.({ az, doc })) ?? undefined;
+      const fleet = await prepare[name]?.({ az, doc }); // { targeted, untouched } for the fleet example
       const env = {
         ...process.env,
         EDGEML_STORAGE_ENDPOINT: az.storageEndpoint,
@@ -274,8 +275,16 @@ for (const name of specNames) {
       assert.equal(mutatingRequests(az.requests), [], 'the second apply made no mutating request');
 
       // destroy removes exactly what apply created.
+      const applied = snapshot(az);
+      const created = Object.keys(applied).flatMap((kind) => applied[kind].filter((x) => !before[kind].includes(x)).map((x) => `${kind}:${x}`));
       const destroyed = await run(['destroy', spec, '--yes']);
       assert.is(destroyed.code, 0, `destroy: ${destroyed.stdout}${destroyed.stderr}`);
+      if (created.length === 0) {
+        // wf4: the hub and device existed before, so edgeml owns nothing there (the deployment stays on the device).
+        assert.match(destroyed.stderr, /EML6008/, 'destroy: nothing recorded as created');
+      } else {
+        assert.match(destroyed.stdout, `Destroy complete: ${created.length} deleted.`, `destroy deletes ${created.join(', ')}`);
+      }
       const after = snapshot(az);
       const createdDevice = deviceId && !before.devices.includes(deviceId);
       assert.equal(after, { ...before, devices: before.devices.filter((d) => d !== deviceId || !createdDevice) }, 'destroy left exactly what existed before apply');
