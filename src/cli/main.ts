@@ -102,6 +102,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 async function readVersion(): Promise<string> {
   const { readFileSync } = await import('node:fs');
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const { packagePath } = await import('../package-root.js');
+  const pkg = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -2,12 +2,10 @@
 // edgeml's runtime module code (dist/runtime/), the files the spec names, and pinned versions of npm dependencies.
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { WorkflowIR } from '../ir/types.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type { RenderAssets } from '../render/types.js';
 
-/** edgeml's install folder: dist/emit/ → package root (the same from src/emit/ when run from sources). */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface AssetLocations {
   /** Folder of compiled runtime code; default <package>/dist/runtime. */

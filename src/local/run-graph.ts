@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 import { bindMessages, type Reporter } from '../diagnostics/report.js';
 import { runMessages } from '../diagnostics/codes/run.js';
 import type { ModuleIR, WorkflowIR } from '../ir/types.js';
@@ -52,7 +52,7 @@ export interface RunGraphResult {
   upstream: number;
 }
 
-const DEFAULT_RUNTIME_DIR = fileURLToPath(new URL('../runtime/', import.meta.url));
+const DEFAULT_RUNTIME_DIR = packagePath('dist', 'runtime');
 
 export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult> {
   const { ir, log, reporter } = options;

@@ -2,9 +2,11 @@
 // constants. HTML escaping is off (none of these outputs is HTML); shell values are quoted in TypeScript before they
 // reach a script template, never by the template itself. The build precompiles every registered template
 // (scripts/precompile-templates.mjs) so a compile loads only Handlebars' small runtime; the full compiler is the
-// fallback when dist/ was built without that step.
+// fallback for a template missing from that table (the precompile step itself starts from an empty one).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import HandlebarsRuntimeModule from 'handlebars/runtime.js';
+import precompiled from './templates.precompiled.js';
 
 type Template = (view: unknown) => string;
 interface HandlebarsRuntime {
@@ -13,14 +15,7 @@ interface HandlebarsRuntime {
 
 export const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
 
-const require = createRequire(import.meta.url);
 const registered = new Set<string>();
-let precompiled: Record<string, unknown> = {};
-try {
-  precompiled = ((await import(new URL('./templates.precompiled.js', import.meta.url).href)) as { default: Record<string, unknown> }).default;
-} catch {
-  precompiled = {};
-}
 
 export function templateKey(source: string): string {
   return createHash('sha256').update(source).digest('hex').slice(0, 16);
@@ -37,10 +32,10 @@ let compiler: ReturnType<HandlebarsRuntime['create']> | undefined;
 function load(source: string): Template {
   const spec = precompiled[templateKey(source)];
   if (spec !== undefined) {
-    runtime ??= (require('handlebars/runtime') as { default: HandlebarsRuntime }).default.create();
+    runtime ??= (HandlebarsRuntimeModule as unknown as HandlebarsRuntime).create();
     return runtime.template(spec);
   }
-  compiler ??= (require('handlebars') as HandlebarsRuntime).create();
+  compiler ??= (createRequire(import.meta.url)('handlebars') as HandlebarsRuntime).create();
   return compiler.compile(source, TEMPLATE_OPTIONS);
 }
 

@@ -3,6 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { packagePath } from '../../package-root.js';
+import agentValidator from './agent-schema.generated.js';
+import hubValidator from './hub-schema.generated.js';
+import { MANIFEST_SCHEMA_FILES, stripTrailingCommas } from './manifest-schema-files.js';
+
+export { MANIFEST_SCHEMA_FILES, stripTrailingCommas };
 
 /** IoT Hub: desired properties of one module twin, as serialized JSON. */
 export const MAX_DESIRED_PROPERTIES_BYTES = 32 * 1024;
@@ -20,54 +26,12 @@ export type ManifestProblem =
   | { kind: 'twin-array'; module: string; key: string }
   | { kind: 'twin-rule'; module: string; key: string; rule: string };
 
-export const MANIFEST_SCHEMA_FILES = {
-  agent: 'azure-iot-edgeagent-deployment-1.1.json',
-  hub: 'azure-iot-edgehub-deployment-1.1.json',
-} as const;
-
 // The build precompiles both schemas (schemas/src/build-validator.mjs): compiling them costs ~50 ms per command.
-let precompiled: { agent: ValidateFunction; hub: ValidateFunction } | undefined;
-try {
-  const load = async (name: string) => ((await import(new URL(`./${name}-schema.generated.js`, import.meta.url).href)) as { default: ValidateFunction }).default;
-  precompiled = { agent: await load('agent'), hub: await load('hub') };
-} catch {
-  precompiled = undefined;
-}
-
-/**
- * Removes commas that directly precede `]` or `}` outside strings. The vendored edgeAgent schema has one such
- * trailing comma upstream; the file stays verbatim, so the loader tolerates it.
- */
-export function stripTrailingCommas(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      out += ch;
-      if (ch === '\\') out += text[++i] ?? '';
-      else if (ch === '"') inString = false;
-      continue;
-    }
-    if (ch === '"') inString = true;
-    if (ch === ',') {
-      const next = /\S/.exec(text.slice(i + 1));
-      if (next && (next[0] === ']' || next[0] === '}')) continue;
-    }
-    out += ch;
-  }
-  return out;
-}
+const precompiled = { agent: agentValidator, hub: hubValidator };
 
 let validators: { agent: ValidateFunction; hub: ValidateFunction } | undefined;
 
-/** Compiles the two vendored schemas once per process. They ship with edgeml, so reading them is not user I/O. */
-function getValidators(): { agent: ValidateFunction; hub: ValidateFunction } {
-  if (precompiled) return precompiled;
-  return compileManifestValidators();
-}
-
-/** Compiles the vendored schemas at run time (the fallback, and what tests compare the build against). */
+/** Compiles the vendored schemas at run time (what tests compare the build against). They ship with edgeml. */
 export function compileManifestValidators(): { agent: ValidateFunction; hub: ValidateFunction } {
   if (validators) return validators;
   const require = createRequire(import.meta.url);
@@ -76,7 +40,7 @@ export function compileManifestValidators(): { agent: ValidateFunction; hub: Val
   // strict: false because the files use later annotation keywords (examples, contentMediaType).
   const ajv = new Ajv04({ allErrors: true, strict: false });
   const load = (file: string) =>
-    ajv.compile(JSON.parse(stripTrailingCommas(readFileSync(new URL(`../../../schemas/vendor/${file}`, import.meta.url), 'utf8'))));
+    ajv.compile(JSON.parse(stripTrailingCommas(readFileSync(packagePath('schemas', 'vendor', file), 'utf8'))));
   validators = { agent: load(MANIFEST_SCHEMA_FILES.agent), hub: load(MANIFEST_SCHEMA_FILES.hub) };
   return validators;
 }
@@ -137,7 +101,7 @@ function checkTwin(module: string, desired: unknown): ManifestProblem[] {
  * to the hub schema, because each schema rejects the other's system module.
  */
 export function validateModulesContent(modulesContent: Record<string, Record<string, unknown>>): ManifestProblem[] {
-  const { agent, hub } = getValidators();
+  const { agent, hub } = precompiled;
   const problems: ManifestProblem[] = [];
   const { $edgeHub, ...agentPart } = modulesContent;
   if (!agent(agentPart)) problems.push(...schemaProblems(MANIFEST_SCHEMA_FILES.agent, agent.errors));
