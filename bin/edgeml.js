@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// edgeml's executable: loads the compiled CLI and sets the exit code. Kept tiny so start-up stays fast.
-import { main } from '../dist/cli/main.js';
-import { processIO } from '../dist/cli/io.js';
+// edgeml's executable: loads the CLI (the code-cached bundle when the build made one, see load-cli.cjs) and sets the
+// exit code. Kept tiny so start-up stays fast.
+import { createRequire } from 'node:module';
+
+const { loadCli } = createRequire(import.meta.url)('./load-cli.cjs');
 
 try {
+  const { main, processIO } = loadCli()?.cli ?? { ...(await import('../dist/cli/main.js')), ...(await import('../dist/cli/io.js')) };
   process.exitCode = await main(process.argv.slice(2), processIO());
 } catch (error) {
   // Only bugs reach here: user mistakes are diagnostics. Show the stack so the bug can be reported.
