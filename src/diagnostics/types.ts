@@ -56,10 +56,10 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       unique.push(d);
     }
   }
-  return unique.sort(
-    (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
-      (a.start ?? -1) - (b.start ?? -1) ||
-      a.code.localeCompare(b.code),
-  );
+  // Code-unit order, not localeCompare: the same on every machine, and no ICU collator to start (~7 ms).
+  return unique.sort((a, b) => compareText(a.file ?? '', b.file ?? '') || (a.start ?? -1) - (b.start ?? -1) || compareText(a.code, b.code));
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

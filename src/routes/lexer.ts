@@ -28,9 +28,10 @@ export interface Token {
 const ID_STOP = new Set([...'()<>@,;:\\"/[]?={} \t\n\r']);
 const QUERY_PATH_STOP = new Set([...'()<>@,;:\\"/?={} \t\n\r']);
 const HEX_DIGIT = /[0-9a-fA-F]/;
-const DIGIT = /[0-9]/;
 
 type Matcher = (text: string, pos: number) => number;
+
+const isDigitChar = (c: string) => c >= '0' && c <= '9';
 
 const exact = (literal: string): Matcher => (text, pos) => (text.startsWith(literal, pos) ? literal.length : 0);
 
@@ -42,6 +43,21 @@ function runOf(text: string, pos: number, accepts: (c: string) => boolean): numb
   while (i < text.length && accepts(text[i]!)) i++;
   return i - pos;
 }
+
+/** Length of the run of characters from `pos` that are not in `stop` (a table of ASCII codes; others never stop). */
+function runUntil(text: string, pos: number, stop: Uint8Array): number {
+  let i = pos;
+  for (let code = text.charCodeAt(i); i < text.length && (code >= 128 || stop[code] === 0); code = text.charCodeAt(++i));
+  return i - pos;
+}
+
+function asciiTable(chars: Iterable<string>): Uint8Array {
+  const table = new Uint8Array(128);
+  for (const c of chars) table[c.charCodeAt(0)] = 1;
+  return table;
+}
+const ID_STOP_TABLE = asciiTable(ID_STOP);
+const QUERY_PATH_STOP_TABLE = asciiTable(QUERY_PATH_STOP);
 
 /** Scans a quoted string body; returns where it stopped and whether it reached the closing quote. */
 function scanString(text: string, pos: number): { end: number; closed: boolean } {
@@ -81,7 +97,7 @@ const matchUnterminatedString: Matcher = (text, pos) => (isQuote(text[pos]) ? sc
 
 const matchInteger: Matcher = (text, pos) => {
   const sign = text[pos] === '-' ? 1 : 0;
-  const digits = runOf(text, pos + sign, (c) => DIGIT.test(c));
+  const digits = runOf(text, pos + sign, isDigitChar);
   return digits > 0 ? sign + digits : 0;
 };
 
@@ -94,18 +110,18 @@ const matchHex: Matcher = (text, pos) => {
 function exponentLength(text: string, pos: number): number {
   if (text[pos] !== 'e' && text[pos] !== 'E') return 0;
   const sign = text[pos + 1] === '+' || text[pos + 1] === '-' ? 1 : 0;
-  const digits = runOf(text, pos + 1 + sign, (c) => DIGIT.test(c));
+  const digits = runOf(text, pos + 1 + sign, isDigitChar);
   return digits > 0 ? 1 + sign + digits : 0;
 }
 
 // REAL: '-'? [0-9]* '.' [0-9]+ EXP?  |  '-'? [0-9]* EXP
 const matchReal: Matcher = (text, pos) => {
   const sign = text[pos] === '-' ? 1 : 0;
-  const whole = runOf(text, pos + sign, (c) => DIGIT.test(c));
+  const whole = runOf(text, pos + sign, isDigitChar);
   let best = 0;
   const afterWhole = pos + sign + whole;
   if (text[afterWhole] === '.') {
-    const fraction = runOf(text, afterWhole + 1, (c) => DIGIT.test(c));
+    const fraction = runOf(text, afterWhole + 1, isDigitChar);
     if (fraction > 0) {
       const end = afterWhole + 1 + fraction;
       best = end + exponentLength(text, end) - pos;
@@ -118,12 +134,12 @@ const matchReal: Matcher = (text, pos) => {
 
 const matchSysProp: Matcher = (text, pos) => {
   if (text[pos] !== '$') return 0;
-  const path = runOf(text, pos + 1, (c) => !QUERY_PATH_STOP.has(c));
+  const path = runUntil(text, pos + 1, QUERY_PATH_STOP_TABLE);
   return path > 0 ? 1 + path : 0;
 };
 
-const matchId: Matcher = (text, pos) => runOf(text, pos, (c) => !ID_STOP.has(c));
-const matchQueryPath: Matcher = (text, pos) => runOf(text, pos, (c) => !QUERY_PATH_STOP.has(c));
+const matchId: Matcher = (text, pos) => runUntil(text, pos, ID_STOP_TABLE);
+const matchQueryPath: Matcher = (text, pos) => runUntil(text, pos, QUERY_PATH_STOP_TABLE);
 const matchWhitespace: Matcher = (text, pos) => runOf(text, pos, (c) => c === ' ' || c === '\t' || c === '\n' || c === '\r');
 
 const matchComment: Matcher = (text, pos) => {
@@ -132,49 +148,78 @@ const matchComment: Matcher = (text, pos) => {
   return close < 0 ? 0 : close + 2 - pos;
 };
 
+/** A lexer rule: its matcher, and which characters a match can start with (so most rules are skipped quickly). */
+interface Rule {
+  kind: TokenKind;
+  match: Matcher;
+  canStart: (c: string) => boolean;
+}
+
+const rule = (kind: TokenKind, match: Matcher, canStart: (c: string) => boolean): Rule => ({ kind, match, canStart });
+const literal = (kind: TokenKind, text: string): Rule => rule(kind, exact(text), (c) => c === text[0]);
+const word = (kind: TokenKind, text: string): Rule => rule(kind, keyword(text), (c) => c.toLowerCase() === text[0]);
+
 // Rule order is the lexer's definition order (implicit '{' '}' tokens first): it breaks ties between equal lengths.
-const RULES: readonly [TokenKind, Matcher][] = [
-  ['LBRACE', exact('{')],
-  ['RBRACE', exact('}')],
-  ['SELECT', keyword('select')],
-  ['FROM', keyword('from')],
-  ['WHERE', keyword('where')],
-  ['INTO', keyword('into')],
-  ['STRING', matchString],
-  ['UNTERMINATED_STRING', matchUnterminatedString],
-  ['INTEGER', matchInteger],
-  ['HEX', matchHex],
-  ['REAL', matchReal],
-  ['TRUE', exact('true')],
-  ['FALSE', exact('false')],
-  ['NULL', exact('null')],
-  ['UNDEFINED', exact('undefined')],
-  ['LPAREN', exact('(')],
-  ['RPAREN', exact(')')],
-  ['COMMA', exact(',')],
-  ['PLUS', exact('+')],
-  ['MINUS', exact('-')],
-  ['MUL', exact('*')],
-  ['DIV', exact('/')],
-  ['MOD', exact('%')],
-  ['AND', keyword('and')],
-  ['OR', keyword('or')],
-  ['NOT', keyword('not')],
-  ['EQ', exact('=')],
-  ['NE1', exact('!=')],
-  ['NE2', exact('<>')],
-  ['LE', exact('<=')],
-  ['GE', exact('>=')],
-  ['GT', exact('>')],
-  ['LT', exact('<')],
-  ['CONCAT', exact('||')],
-  ['COALESCE', exact('??')],
-  ['SYS_PROP', matchSysProp],
-  ['ID', matchId],
-  ['QUERY_PATH', matchQueryPath],
-  ['WS', matchWhitespace],
-  ['COMMENT', matchComment],
+const RULES: readonly Rule[] = [
+  literal('LBRACE', '{'),
+  literal('RBRACE', '}'),
+  word('SELECT', 'select'),
+  word('FROM', 'from'),
+  word('WHERE', 'where'),
+  word('INTO', 'into'),
+  rule('STRING', matchString, isQuote),
+  rule('UNTERMINATED_STRING', matchUnterminatedString, isQuote),
+  rule('INTEGER', matchInteger, (c) => c === '-' || isDigitChar(c)),
+  rule('HEX', matchHex, (c) => c === '0'),
+  rule('REAL', matchReal, (c) => c === '-' || c === '.' || c === 'e' || c === 'E' || isDigitChar(c)),
+  literal('TRUE', 'true'),
+  literal('FALSE', 'false'),
+  literal('NULL', 'null'),
+  literal('UNDEFINED', 'undefined'),
+  literal('LPAREN', '('),
+  literal('RPAREN', ')'),
+  literal('COMMA', ','),
+  literal('PLUS', '+'),
+  literal('MINUS', '-'),
+  literal('MUL', '*'),
+  literal('DIV', '/'),
+  literal('MOD', '%'),
+  word('AND', 'and'),
+  word('OR', 'or'),
+  word('NOT', 'not'),
+  literal('EQ', '='),
+  literal('NE1', '!='),
+  literal('NE2', '<>'),
+  literal('LE', '<='),
+  literal('GE', '>='),
+  literal('GT', '>'),
+  literal('LT', '<'),
+  literal('CONCAT', '||'),
+  literal('COALESCE', '??'),
+  rule('SYS_PROP', matchSysProp, (c) => c === '$'),
+  rule('ID', matchId, (c) => !ID_STOP.has(c)),
+  rule('QUERY_PATH', matchQueryPath, (c) => !QUERY_PATH_STOP.has(c)),
+  rule('WS', matchWhitespace, (c) => c === ' ' || c === '\t' || c === '\n' || c === '\r'),
+  rule('COMMENT', matchComment, (c) => c === '/'),
 ];
+
+/** The rules that can match at a character, in definition order; computed once per distinct character. */
+const candidatesByAscii: (readonly Rule[] | undefined)[] = new Array(128);
+const candidatesByChar = new Map<string, readonly Rule[]>();
+function candidatesFor(text: string, pos: number): readonly Rule[] {
+  const code = text.charCodeAt(pos);
+  if (code < 128) return (candidatesByAscii[code] ??= RULES.filter((r) => r.canStart(text[pos]!)));
+  const c = text[pos]!;
+  let found = candidatesByChar.get(c);
+  if (found === undefined) {
+    found = RULES.filter((r) => r.canStart(c));
+    candidatesByChar.set(c, found);
+  }
+  return found;
+}
+
+/** Every rule in definition order: tests use it to prove that the first-character filter drops no match. */
+export const LEXER_RULES: readonly { kind: TokenKind; match: Matcher; canStart: (c: string) => boolean }[] = RULES;
 
 export interface LexResult {
   /** Tokens without whitespace and comments, ending with one EOF token. */
@@ -191,7 +236,7 @@ export function tokenize(text: string): LexResult {
     let kind: TokenKind = 'UNKNOWN';
     let length = 1;
     let best = 0;
-    for (const [ruleKind, match] of RULES) {
+    for (const { kind: ruleKind, match } of candidatesFor(text, pos)) {
       const n = match(text, pos);
       if (n > best) {
         best = n;

@@ -44,7 +44,7 @@ test('edgeml validate and the CLI table load no heavy dependency statically', ()
 });
 
 test('the executable loads the bundled CLI; its code cache is used and a compile loads no heavy dependency', () => {
-  assert.equal(staticImports(join(process.cwd(), 'bin', 'edgeml.js')), ['node:module']);
+  assert.match(readFileSync(join(process.cwd(), 'bin', 'edgeml.js'), 'utf8'), /require\('\.\/load-cli\.cjs'\)/);
   const out = mkdtempSync(join(tmpdir(), 'edgeml-lazy-'));
   try {
     // In a fresh process: load the bundle as bin/edgeml.js does, compile an example spec, list the CommonJS modules loaded.

@@ -1,7 +1,7 @@
 // Tokenizer: longest match with edgeHub's rule order, string escapes, comments and keyword case.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tokenize, unescapeString } from '../../dist/routes/lexer.js';
+import { LEXER_RULES, tokenize, unescapeString } from '../../dist/routes/lexer.js';
 
 const kinds = (text) => tokenize(text).tokens.map((t) => `${t.kind}:${t.text}`);
 
@@ -58,6 +58,20 @@ test('unterminated strings and bad escapes are one problem each, with offsets', 
   result = tokenize("x = 'a\\nb' AND y");
   assert.equal(result.problems.map((p) => [p.id, p.start, p.length]), [['invalid-escape', 6, 2]]);
   assert.equal(result.tokens.map((t) => t.kind), ['ID', 'EQ', 'UNTERMINATED_STRING', 'AND', 'ID', 'EOF']);
+});
+
+test('the first-character filter never drops a rule that matches (every BMP character, many continuations)', () => {
+  const suffixes = ['', 'elect', 'rom', 'here', 'nto', 'nd', 'r', 'ot', 'rue', 'alse', 'ull', 'ndefined', 'x', '0', '9', '.5', 'e3', '1.5e-3', 'x1F',
+    '"', "'", 'a"', '*', '* x */', '=', '>', '|', '?', '$', ' ', 'body.a[0]', '\u0041'];
+  const missed = [];
+  for (let code = 0; code <= 0xffff; code++) {
+    const c = String.fromCharCode(code);
+    for (const rule of LEXER_RULES) {
+      if (rule.canStart(c)) continue;
+      for (const suffix of suffixes) if (rule.match(c + suffix, 0) > 0) missed.push(`${rule.kind} at U+${code.toString(16)} before ${JSON.stringify(suffix)}`);
+    }
+  }
+  assert.equal(missed.slice(0, 5), []);
 });
 
 test.run();
