@@ -140,7 +140,12 @@ const matchSysProp: Matcher = (text, pos) => {
 
 const matchId: Matcher = (text, pos) => runUntil(text, pos, ID_STOP_TABLE);
 const matchQueryPath: Matcher = (text, pos) => runUntil(text, pos, QUERY_PATH_STOP_TABLE);
-const matchWhitespace: Matcher = (text, pos) => runOf(text, pos, (c) => c === ' ' || c === '\t' || c === '\n' || c === '\r');
+const WHITESPACE_TABLE = asciiTable(' \t\n\r');
+const matchWhitespace: Matcher = (text, pos) => {
+  let i = pos;
+  for (let code = text.charCodeAt(i); code < 128 && WHITESPACE_TABLE[code] === 1; code = text.charCodeAt(++i));
+  return i - pos;
+};
 
 const matchComment: Matcher = (text, pos) => {
   if (!text.startsWith('/*', pos)) return 0;

@@ -31,9 +31,24 @@ export default defineCheck({
   },
 });
 
+/** Visits every string in the spec; `path` is one stack reused along the walk (copied only when reporting). */
 function walk(value: unknown, path: (string | number)[], found: (path: (string | number)[]) => void): void {
   if (typeof value === 'string') {
-    if (SECRET_VALUE.test(value)) found(path);
-  } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i], found));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k], found);
+    if (SECRET_VALUE.test(value)) found([...path]);
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, found);
+      path.pop();
+    }
+    return;
+  }
+  for (const key in value) {
+    path.push(key);
+    walk((value as Record<string, unknown>)[key], path, found);
+    path.pop();
+  }
 }
