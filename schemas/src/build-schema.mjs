@@ -149,7 +149,7 @@ const schema = {
         type: 'object', additionalProperties: false, minProperties: 1, maxProperties: 1,
         properties: {
           file: relPath('ONNX model file, relative to the spec.'),
-          customvision: relPath('Custom Vision ONNX export, unzipped: the folder holding model.onnx and labels.txt, relative to the spec.'),
+          customvision: relPath('Custom Vision ONNX export, relative to the spec: the downloaded .zip, or the folder it unzips to (model.onnx and labels.txt).'),
           azureml: obj('A model registered in the Azure ML workspace named in azure.ml.', {
             name: str('Registered model name.'), version: int('Registered model version.', { minimum: 1 }),
             file: str('ONNX file inside the registered model (default model.onnx).'),

@@ -3,6 +3,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { WorkflowIR } from '../ir/types.js';
+import { isArchivePath, readArchiveFiles } from '../model/custom-vision-archive.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { RenderAssets } from '../render/types.js';
 
@@ -51,7 +52,8 @@ export function specInputPaths(ir: WorkflowIR): string[] {
   const paths = new Set<string>();
   const source = ir.model.source;
   if (source.kind === 'file') paths.add(source.path);
-  if (source.kind === 'customvision') {
+  if (source.kind === 'customvision' && isArchivePath(source.path)) paths.add(source.path);
+  else if (source.kind === 'customvision') {
     paths.add(`${source.path}/${source.modelFile}`);
     paths.add(`${source.path}/${source.labelsFile}`);
   }
@@ -93,6 +95,18 @@ export function loadSpecFiles(ir: WorkflowIR): Map<string, Uint8Array> {
       for (const child of listFiles(absolute)) files.set(`${path}/${child}`, readFileSync(join(absolute, ...child.split('/'))));
     } else {
       files.set(path, readFileSync(absolute));
+    }
+  }
+  const source = ir.model.source;
+  if (source.kind === 'customvision' && isArchivePath(source.path) && files.has(source.path)) {
+    // A zipped export stands for its folder: build contexts take model.onnx and labels.txt, never the archive.
+    files.delete(source.path);
+    try {
+      for (const [name, bytes] of readArchiveFiles(join(root, ...source.path.split('/')), [source.modelFile, source.labelsFile])) {
+        if (bytes) files.set(`${source.path}/${name}`, bytes);
+      }
+    } catch {
+      // unreadable: the resolve stage has reported it
     }
   }
   return files;

@@ -49,8 +49,11 @@ const REQUEST_LOG = /^\d{4}-\d\d-\d\dT\S+ (GET|POST) /;
 
 export async function startScoringModule(options: StartScoringOptions): Promise<RunningScoringModule> {
   const { ir, module, log } = options;
-  // A remote model is served from the verified cache that `edgeml fetch` fills.
-  const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, options.env)) });
+  const dir = join(options.workDir, module.name);
+  await mkdir(dir, { recursive: true });
+  // A remote model is served from the verified cache that `edgeml fetch` fills; a zipped export's model is extracted
+  // into this module's folder of the run's work folder.
+  const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, options.env)), extractTo: dir });
   if ('deferred' in located) throw new ModuleStartError(`its model is not on this machine: ${located.deferred}`);
   // Locally the scoring server answers only on loopback, never on this machine's network.
   const { env, missing } = moduleEnvironment(module, options.env, { EDGEML_HOST: '127.0.0.1' });
@@ -60,8 +63,6 @@ export async function startScoringModule(options: StartScoringOptions): Promise<
   const config = createScoringConfig(ir, module, options.modelInfo);
   config.model.path = located.file;
   config.server.port = port;
-  const dir = join(options.workDir, module.name);
-  await mkdir(dir, { recursive: true });
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify(config, null, 2));
 

@@ -158,7 +158,10 @@ function findOutput(info: ModelInfo, name: string | undefined, path: SpecPath): 
 function labelCount(ir: Context['ir'], classes: number, what: string): ModelMismatch[] {
   const labels = ir.model.labels;
   if (!labels || labels.length === classes) return [];
-  const path: SpecPath = ir.model.labelsFile ? ['model', 'labelsFile'] : ['model', 'labels'];
+  const source = ir.model.source;
+  // Labels that come with a Custom Vision export are reported where the spec names the export.
+  const fromExport = source.kind === 'customvision' && ir.model.labelsFile === `${source.path}/${source.labelsFile}`;
+  const path: SpecPath = fromExport ? ['model', 'source', 'customvision'] : ir.model.labelsFile ? ['model', 'labelsFile'] : ['model', 'labels'];
   return [{ id: 'label-count', path, actual: classes, expected: labels.length, message: `The spec lists ${labels.length} label(s) but ${what} has ${classes} classes.` }];
 }
 

@@ -1,13 +1,13 @@
 // Model introspection: opens an ONNX file with onnxruntime-node and reports its inputs and outputs (ModelInfo), with
 // one-line typed errors for missing, unreadable and non-ONNX files; finds a spec's model file when it is local.
 // Model stage (compiler side); onnxruntime-node is imported lazily so `edgeml validate` stays light.
-import { open, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { WorkflowIR } from '../ir/types.js';
 import { sha256File } from './cache.js';
 import type { ModelInfo, SpecModelIntrospection } from './model-info.js';
 import { readOnnxHeader, readOnnxHeaderFromBytes, type OnnxHeader } from './onnx-metadata.js';
-import { findZipEntry, listZipEntries, readZipEntry, ZipError } from './zip.js';
+import { extractZipEntry, findZipEntry, listZipEntries, readZipEntry, ZipError } from './zip.js';
 
 export type ModelIntrospectionErrorKind = 'missing' | 'unreadable' | 'not-onnx' | 'invalid';
 
@@ -163,13 +163,21 @@ export interface LocateOptions {
 export type ModelLocation = { file: string } | { zip: string; entry: string } | { deferred: string };
 
 /**
- * The local path of the spec's model file, or why there is none yet (zipped Custom Vision exports included: they
- * have no file of their own until extracted; introspectSpecModel reads them from the archive).
+ * The local path of the spec's model file, or why there is none yet. A zipped Custom Vision export has no file of its
+ * own: with `extractTo` (a folder the caller owns and removes) its model is extracted there, else it is deferred.
  */
-export async function locateSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions = {}): Promise<{ file: string } | { deferred: string }> {
+export async function locateSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions & { extractTo?: string } = {}): Promise<{ file: string } | { deferred: string }> {
   const found = await findSpecModel(ir, options);
-  if ('zip' in found) return { deferred: `Custom Vision archive '${ir.model.source.kind === 'customvision' ? ir.model.source.path : ''}' is extracted at compile time; score the extracted model.onnx.` };
-  return found;
+  if (!('zip' in found)) return found;
+  const archive = ir.model.source.kind === 'customvision' ? ir.model.source.path : found.zip;
+  if (options.extractTo === undefined) return { deferred: `The model is inside the Custom Vision archive '${archive}'.` };
+  try {
+    const file = join(options.extractTo, basename(found.entry));
+    await writeFile(file, await extractZipEntry(found.zip, found.entry));
+    return { file };
+  } catch (error) {
+    return { deferred: `The model cannot be extracted from the Custom Vision archive '${archive}': ${(error as Error).message}` };
+  }
 }
 
 /**

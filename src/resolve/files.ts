@@ -5,7 +5,9 @@ import { join, relative, sep } from 'node:path';
 import { resolveMessages } from '../diagnostics/codes/resolve.js';
 import { bindMessages, type Reporter } from '../diagnostics/report.js';
 import type { SpecPath, WorkflowIR } from '../ir/types.js';
+import { isArchivePath, readArchiveFiles } from '../model/custom-vision-archive.js';
 import type { ModelInfo } from '../model/model-info.js';
+import { ZipError } from '../model/zip.js';
 import type { SpecDocument } from '../parse/load-spec.js';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp'];
@@ -50,24 +52,51 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
   };
 
   const source = ir.model.source;
+  const sourceAt: SpecPath = ['model', 'source', source.kind];
+  /** The model on disk (file sources, export folders); a zipped export's model is read from the archive. */
   let modelFile: string | undefined;
-  if (source.kind === 'file') modelFile = need('model file', source.path, 'file', ['model', 'source', 'file']);
-  if (source.kind === 'customvision' && /\.zip$/i.test(source.path)) m.zippedExport({ path: source.path }, spec.locate(['model', 'source', 'customvision']));
-  else if (source.kind === 'customvision' && need('Custom Vision export folder', source.path, 'folder', ['model', 'source', 'customvision'])) {
-    modelFile = need('model file', `${source.path}/${source.modelFile}`, 'file', ['model', 'source', 'customvision']);
+  let modelInArchive = false;
+  /** The labels text, when it comes out of a Custom Vision archive. */
+  let archivedLabels: Buffer | undefined;
+  const labelsInArchive = source.kind === 'customvision' && isArchivePath(source.path) && ir.model.labelsFile === `${source.path}/${source.labelsFile}`;
+  if (source.kind === 'file') modelFile = need('model file', source.path, 'file', sourceAt);
+  if (source.kind === 'customvision' && isArchivePath(source.path)) {
+    const archive = need('Custom Vision export', source.path, 'file', sourceAt);
+    if (archive) {
+      try {
+        const found = readArchiveFiles(archive, labelsInArchive ? [source.modelFile, source.labelsFile] : [source.modelFile]);
+        if (found.get(source.modelFile)) modelInArchive = true;
+        else m.archiveEntryMissing({ path: source.path, entry: source.modelFile }, spec.locate(sourceAt));
+        if (labelsInArchive && !ir.model.labels) {
+          archivedLabels = found.get(source.labelsFile);
+          if (!archivedLabels) m.archiveEntryMissing({ path: source.path, entry: source.labelsFile }, spec.locate(sourceAt));
+        }
+      } catch (error) {
+        if (!(error instanceof ZipError)) throw error;
+        m.archiveUnreadable({ path: source.path, reason: error.message }, spec.locate(sourceAt));
+      }
+    }
+  } else if (source.kind === 'customvision' && need('Custom Vision export folder', source.path, 'folder', sourceAt)) {
+    modelFile = need('model file', `${source.path}/${source.modelFile}`, 'file', sourceAt);
   }
 
-  if (ir.model.labelsFile && !ir.model.labels && !(source.kind === 'customvision' && modelFile === undefined)) {
-    const at: SpecPath = source.kind === 'customvision' && !(spec.value as { model?: { labelsFile?: string } }).model?.labelsFile ? ['model', 'source', 'customvision'] : ['model', 'labelsFile'];
-    const file = need('labels file', ir.model.labelsFile, 'file', at);
-    if (file) {
-      const size = statSync(file).size;
-      if (size > MAX_LABELS_BYTES) m.fileTooLarge({ what: 'labels file', path: ir.model.labelsFile, size, limit: MAX_LABELS_BYTES }, spec.locate(at));
-      else {
-        const labels = readFileSync(file, 'utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
-        if (labels.length === 0) m.labelsEmpty({ path: ir.model.labelsFile }, spec.locate(at));
-        else ir.model.labels = labels;
-      }
+  const labelsFile = ir.model.labelsFile;
+  if (labelsFile && !ir.model.labels && !(source.kind === 'customvision' && modelFile === undefined && !modelInArchive)) {
+    const at: SpecPath = source.kind === 'customvision' && !(spec.value as { model?: { labelsFile?: string } }).model?.labelsFile ? sourceAt : ['model', 'labelsFile'];
+    let bytes: Buffer | undefined = archivedLabels;
+    if (!labelsInArchive) {
+      const file = need('labels file', labelsFile, 'file', at);
+      const size = file ? statSync(file).size : 0;
+      if (size > MAX_LABELS_BYTES) m.fileTooLarge({ what: 'labels file', path: labelsFile, size, limit: MAX_LABELS_BYTES }, spec.locate(at));
+      else if (file) bytes = readFileSync(file);
+    } else if (bytes && bytes.length > MAX_LABELS_BYTES) {
+      m.fileTooLarge({ what: 'labels file', path: labelsFile, size: bytes.length, limit: MAX_LABELS_BYTES }, spec.locate(at));
+      bytes = undefined;
+    }
+    if (bytes) {
+      const labels = bytes.toString('utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+      if (labels.length === 0) m.labelsEmpty({ path: labelsFile }, spec.locate(at));
+      else ir.model.labels = labels;
     }
   }
 
@@ -92,16 +121,16 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
   }
 
   if (!options.introspect || reporter.errorCount > 0) return {};
-  return compareWithModel(ir, spec, reporter, options, modelFile);
+  return compareWithModel(ir, spec, reporter, options, modelFile !== undefined || modelInArchive);
 }
 
-async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Reporter, options: ResolveOptions, modelFile: string | undefined): Promise<{ modelInfo?: ModelInfo }> {
+async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Reporter, options: ResolveOptions, modelIsLocal: boolean): Promise<{ modelInfo?: ModelInfo }> {
   const m = bindMessages(reporter, 'resolve', resolveMessages);
   // Lazy: onnxruntime is only loaded when a spec names a local model.
   const { introspectSpecModel } = await import('../model/introspect.js');
   const { compareModelWithSpec } = await import('../model/compare.js');
   const sourcePath: SpecPath = ['model', 'source'];
-  if (modelFile === undefined && (ir.model.source.kind === 'file' || ir.model.source.kind === 'customvision')) return {};
+  if (!modelIsLocal && (ir.model.source.kind === 'file' || ir.model.source.kind === 'customvision')) return {};
   const result = await introspectSpecModel(ir, { cacheDir: options.modelCacheDir, reader: options.modelReader });
   if (result.status === 'deferred') {
     m.modelDeferred({ reason: result.reason }, spec.locate(sourcePath, { key: true }));

@@ -2,7 +2,8 @@
 // introspection of model.onnx straight from the archive, through introspectSpecModel too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { listZipEntries, findZipEntry, readZipEntry, isZip, extractZipEntry } from '../../dist/model/zip.js';
 import { createScorer } from '../../dist/runtime/scoring/scorer.js';
 import { orientationConfig, FIXTURE_IMAGES, ORIENTATION_MODEL } from '../helpers/onnx-configs.mjs';
@@ -61,7 +62,7 @@ test('a model inside a zip is introspected without extracting it', async () => {
   }
 });
 
-test('introspectSpecModel reads a zipped Custom Vision source; locateSpecModel still has no file for it', async () => {
+test('introspectSpecModel reads a zipped Custom Vision source; locateSpecModel extracts its model only when asked', async () => {
   dir.write('cv.zip', createZip([{ name: 'model.onnx', data: readFileSync(ORIENTATION_MODEL) }, { name: 'labels.txt', data: '0\n180\n' }]));
   const ir = workflowIR({ specDir: dir.dir, source: { kind: 'customvision', path: 'cv.zip', modelFile: 'model.onnx', labelsFile: 'labels.txt' } });
   const result = await introspectSpecModel(ir);
@@ -70,6 +71,11 @@ test('introspectSpecModel reads a zipped Custom Vision source; locateSpecModel s
   assert.match(result.info.file, /cv\.zip#model\.onnx$/);
   const located = await locateSpecModel(ir);
   assert.ok('deferred' in located);
+  const extractTo = join(dir.dir, 'extracted');
+  mkdirSync(extractTo);
+  const extracted = await locateSpecModel(ir, { extractTo });
+  assert.is(extracted.file, join(extractTo, 'model.onnx'));
+  assert.ok(readFileSync(extracted.file).equals(readFileSync(ORIENTATION_MODEL)));
 });
 
 test('a zipped model scores in-process from memory (createScorer modelBytes)', async () => {

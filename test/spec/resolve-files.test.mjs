@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadWorkflow } from '../../dist/program.js';
 import { LineIndex } from '../../dist/diagnostics/line-index.js';
+import { createZip } from '../helpers/onnx-zip.mjs';
 
 const model = readFileSync('specs/models/text-orientation/model.onnx');
 const SPEC = `edgeml: 1
@@ -76,9 +77,26 @@ test('a symbolic link that leaves the spec folder is refused', async () => {
   assert.ok(r.found.some((d) => d.id === 'resolve/escapesFolder' && d.line === 9), JSON.stringify(r.found));
 });
 
-test('a zipped Custom Vision export gets a clear error', async () => {
-  const r = await load({ 'export.zip': 'PK' }, SPEC.replace('source: { file: models/cls.onnx }', 'source: { customvision: export.zip }').replace('  labelsFile: labels.txt\n', ''));
-  assert.ok(r.found.some((d) => d.id === 'resolve/zippedExport' && d.line === 5), JSON.stringify(r.found));
+const CV_SPEC = SPEC.replace('source: { file: models/cls.onnx }', 'source: { customvision: export.zip }').replace('  labelsFile: labels.txt\n', '');
+
+test('a zipped Custom Vision export is read in place: labels from the archive, the model compared with the spec', async () => {
+  const zip = createZip([{ name: 'model.onnx', data: model }, { name: 'labels.txt', data: '0\n180\n' }, { name: 'python/predict.py', data: '' }]);
+  const r = await load({ ...complete(), 'export.zip': zip }, CV_SPEC);
+  assert.equal(r.found, []);
+  assert.equal(r.ir.model.labels, ['0', '180']);
+  assert.is(r.modelInfo.inputs[0].name, 'x');
+  // The same archive with three labels: the model's two classes are reported at the spec line.
+  const three = await load({ ...complete(), 'export.zip': createZip([{ name: 'model.onnx', data: model }, { name: 'labels.txt', data: 'a\nb\nc\n' }]) }, CV_SPEC);
+  assert.ok(three.found.some((d) => d.id === 'resolve/modelLabelCount' && d.line === 5), JSON.stringify(three.found));
+});
+
+test('a damaged export, or one without model.onnx or labels.txt, is reported at model.source', async () => {
+  const notZip = await load({ ...complete(), 'export.zip': 'PK' }, CV_SPEC);
+  assert.ok(notZip.found.some((d) => d.id === 'resolve/archiveUnreadable' && d.line === 5 && /not a zip/.test(d.message)), JSON.stringify(notZip.found));
+  const empty = await load({ ...complete(), 'export.zip': createZip([{ name: 'readme.txt', data: 'x' }]) }, CV_SPEC);
+  assert.equal(empty.found.filter((d) => d.id === 'resolve/archiveEntryMissing').map((d) => [d.line, /'(\S+)'\.$/.exec(d.message)[1]]), [[5, 'model.onnx'], [5, 'labels.txt']]);
+  const missing = await load(complete(), CV_SPEC);
+  assert.ok(missing.found.some((d) => d.id === 'resolve/fileMissing' && d.line === 5), JSON.stringify(missing.found));
 });
 
 test('a wrong model/spec pairing is reported at the spec line with the model\'s values', async () => {

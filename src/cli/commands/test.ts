@@ -1,7 +1,8 @@
 // `edgeml test <spec> [--image FILE...] [--json]`: scores the spec's sample images (or the given ones) with the
 // real scoring code in-process, prints predictions and latency, and checks model.expect. Exit 0 ok, 1 any failure.
-import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { bindMessages, Reporter } from '../../diagnostics/report.js';
 import { formatDiagnostics, toJsonDiagnostics } from '../../diagnostics/render.js';
 import { runMessages } from '../../diagnostics/codes/run.js';
@@ -60,21 +61,27 @@ export default async function test(args: string[], options: TestOptions, io: Cli
 
   // A remote model is scored from the verified cache that `edgeml fetch` fills.
   const { modelCacheRoot, verifiedCacheDir } = await import('../../model/cache.js');
-  const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, io.env, io.cwd)) });
-  if ('deferred' in located) {
-    m.modelUnavailable({ reason: located.deferred }, at(loaded, ['model', 'source']));
-    return finish(ExitCode.failed);
-  }
-  const module = ir.modules.find((mod) => mod.kind === 'scoring') ?? standInScoringModule(ir);
-  const config = createScoringConfig(ir, module, loaded.modelInfo);
-  // onnxruntime and sharp load only here, so other commands stay fast.
-  const { createScorer } = await import('../../runtime/scoring/scorer.js');
+  // A zipped Custom Vision export's model is extracted into a temporary folder, removed once the session holds it.
+  const extractTo = await mkdtemp(join(tmpdir(), 'edgeml-model-'));
   let scorer: Scorer;
   try {
-    scorer = await createScorer(config, { modelPath: located.file, log: (line) => void io.stderr.write(line + '\n') });
-  } catch (error) {
-    m.modelLoadFailed({ reason: oneLine(error) }, at(loaded, ['model']));
-    return finish(ExitCode.failed);
+    const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, io.env, io.cwd)), extractTo });
+    if ('deferred' in located) {
+      m.modelUnavailable({ reason: located.deferred }, at(loaded, ['model', 'source']));
+      return finish(ExitCode.failed);
+    }
+    const module = ir.modules.find((mod) => mod.kind === 'scoring') ?? standInScoringModule(ir);
+    const config = createScoringConfig(ir, module, loaded.modelInfo);
+    // onnxruntime and sharp load only here, so other commands stay fast.
+    const { createScorer } = await import('../../runtime/scoring/scorer.js');
+    try {
+      scorer = await createScorer(config, { modelPath: located.file, log: (line) => void io.stderr.write(line + '\n') });
+    } catch (error) {
+      m.modelLoadFailed({ reason: oneLine(error) }, at(loaded, ['model']));
+      return finish(ExitCode.failed);
+    }
+  } finally {
+    await rm(extractTo, { recursive: true, force: true });
   }
 
   const scored: ScoredImage[] = [];

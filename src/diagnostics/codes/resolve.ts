@@ -9,7 +9,8 @@ export const resolveMessages = defineMessages({
   labelsEmpty: { code: 'EML2504', category: 'error', text: (d: { path: string }) => `The labels file '${d.path}' has no labels.`, hint: () => 'Write one label per line, in the order of the model outputs.' },
   fileTooLarge: { code: 'EML2505', category: 'error', text: (d: { what: string; path: string; size: number; limit: number }) => `The ${d.what} '${d.path}' is ${d.size} bytes, more than the ${d.limit} bytes edgeml bundles.` },
   folderEmpty: { code: 'EML2506', category: 'error', text: (d: { path: string }) => `The image folder '${d.path}' holds no .jpg, .jpeg, .png, .bmp or .webp images.` },
-  zippedExport: { code: 'EML2508', category: 'error', text: (d: { path: string }) => `The Custom Vision export '${d.path}' is still zipped.`, hint: (d: { path: string }) => `Unzip it next to the spec and point model.source.customvision at the folder, e.g. ${d.path.replace(/\.zip$/i, '')}.` },
+  archiveUnreadable: { code: 'EML2509', category: 'error', text: (d: { path: string; reason: string }) => `The Custom Vision export '${d.path}' cannot be read: ${d.reason}`, hint: () => 'Download the export again (Custom Vision: Export, ONNX), or unzip it and point model.source.customvision at the folder.' },
+  archiveEntryMissing: { code: 'EML2510', category: 'error', text: (d: { path: string; entry: string }) => `The Custom Vision export '${d.path}' holds no '${d.entry}'.`, hint: () => 'Export the ONNX model from Custom Vision again: its zip holds model.onnx and labels.txt.' },
   escapesFolder: { code: 'EML2507', category: 'error', text: (d: { path: string }) => `'${d.path}' leads outside the spec's folder (through a symbolic link).`, hint: () => 'Copy the file into the spec folder instead of linking to it.' },
 
   modelUnreadable: { code: 'EML2601', category: 'error', text: (d: { message: string }) => d.message, hint: () => 'Point model.source at an ONNX file (.onnx) exported from your framework.' },
