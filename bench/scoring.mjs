@@ -6,7 +6,7 @@
 // on the frames; 1 and 2 requests in flight.
 // Usage: npm run build && node bench/scoring.mjs [--requests N] [--write]
 import { spawn } from 'node:child_process';
-import http from 'node:http';
+import net from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -146,21 +146,83 @@ function startServer(modelPath, config) {
   });
 }
 
-function httpPoster(port, agent) {
-  return (body) =>
+/**
+ * A lean HTTP/1.1 load client, as wrk does it: each request is serialised once (head + body, reused for every post
+ * of that image) and written on a kept-alive loopback socket, one socket per request in flight. Each response is
+ * parsed just enough to check it: status line, Content-Length framing, status 200 and the JSON answer's first label.
+ * Keeps the client's share of the two cores small, so the comparison measures the server.
+ */
+function createLoadClient(port, path) {
+  const serialised = new Map();
+  const idle = [];
+  const sockets = new Set();
+  const requestBytes = (body) => {
+    let bytes = serialised.get(body);
+    if (!bytes) {
+      const head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`;
+      bytes = Buffer.concat([Buffer.from(head, 'latin1'), body]);
+      serialised.set(body, bytes);
+    }
+    return bytes;
+  };
+  const connect = () =>
     new Promise((resolve, reject) => {
-      const headers = { 'content-type': 'application/octet-stream', 'content-length': body.length };
-      const req = http.request({ host: '127.0.0.1', port, path: '/image', method: 'POST', agent, headers }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${Buffer.concat(chunks)}`));
-          resolve(JSON.parse(Buffer.concat(chunks)).predictions[0].tagName);
-        });
+      const socket = net.connect({ host: '127.0.0.1', port, noDelay: true }, () => {
+        socket.off('error', reject);
+        resolve(socket);
       });
-      req.on('error', reject);
-      req.end(body);
+      socket.once('error', reject);
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
     });
+  /** Resolves with the status, the headers we need and the body of the next response on the socket. */
+  const readResponse = (socket) =>
+    new Promise((resolve, reject) => {
+      let buffered = Buffer.alloc(0);
+      let head;
+      const done = (error, value) => {
+        socket.off('data', onData);
+        socket.off('error', onError);
+        socket.off('close', onClose);
+        error ? reject(error) : resolve(value);
+      };
+      const onError = (error) => done(error);
+      const onClose = () => done(new Error('the server closed the connection before answering'));
+      const onData = (chunk) => {
+        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+        if (!head) {
+          const end = buffered.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const lines = buffered.toString('latin1', 0, end).split('\r\n');
+          const status = /^HTTP\/1\.1 (\d{3}) /.exec(lines[0])?.[1];
+          const headers = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+          const length = Number(headers['content-length']);
+          if (!status || !Number.isInteger(length)) return done(new Error(`unexpected response head: ${lines[0]} (content-length ${headers['content-length']})`));
+          head = { status: Number(status), length, close: headers.connection === 'close', bodyStart: end + 4 };
+        }
+        if (buffered.length < head.bodyStart + head.length) return;
+        if (buffered.length > head.bodyStart + head.length) return done(new Error('bytes after the response: the server answered a request not sent'));
+        done(undefined, { ...head, body: buffered.subarray(head.bodyStart) });
+      };
+      socket.on('data', onData);
+      socket.on('error', onError);
+      socket.on('close', onClose);
+    });
+  return {
+    async post(body) {
+      const socket = idle.pop() ?? (await connect());
+      const answer = readResponse(socket);
+      socket.write(requestBytes(body));
+      const res = await answer;
+      if (res.close) socket.destroy();
+      else idle.push(socket);
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body}`);
+      return JSON.parse(res.body).predictions[0].tagName;
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
 }
 
 const loadBefore = loadavg()[0];
@@ -181,13 +243,12 @@ for (const scenario of scenarios) {
   const rawDefault = await createRaw(scenario.model, scenario.config);
   const scorer = await createScorer({ ...scenario.config, model: { path: scenario.model } });
   const child = await startServer(scenario.model, scenario.config);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  const post = httpPoster(child.port, agent);
+  const client = createLoadClient(child.port, '/image');
   const paths = {
     'raw, onnxruntime default threads': (b) => rawDefault.score(b),
     raw: (b) => raw.score(b),
     'in-process scorer': async (b) => (await scorer.score(b)).predictions[0].label,
-    'HTTP POST /image': (b) => post(b),
+    'HTTP POST /image': (b) => client.post(b),
   };
   // CPU is counted in the bench process, plus the server process for the HTTP path (client + server work).
   const serverPid = { 'HTTP POST /image': child.pid };
@@ -227,7 +288,7 @@ for (const scenario of scenarios) {
   await scorer.close();
   await raw.close();
   await rawDefault.close();
-  agent.destroy();
+  client.close();
 }
 rmSync(modelDir, { recursive: true, force: true });
 

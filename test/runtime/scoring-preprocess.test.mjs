@@ -59,6 +59,58 @@ test('tensor values: scale/mean/std per channel, BGR swap, NCHW vs NHWC, padding
   assert.equal(Array.from(u8.slice(0, 8)), [114, 114, 114, 114, 114, 10, 40, 114], 'uint8 inputs get raw pixels');
 });
 
+/** The tensor writer's contract, pixel by pixel: model channel c of pixel (x, y) is a*pixel+b, stored as the element type. */
+function referenceInput(img, cfg) {
+  const { width: W, height: H } = cfg;
+  const isFloat = cfg.elementType === 'float32';
+  const out = isFloat ? new Float32Array(3 * W * H) : new Uint8Array(3 * W * H);
+  const at = (c, x, y) => (cfg.layout === 'NCHW' ? c * W * H + y * W + x : (y * W + x) * 3 + c);
+  const source = cfg.colorOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
+  for (let c = 0; c < 3; c++) {
+    const a = isFloat ? cfg.scale / cfg.std[c] : 1;
+    const b = isFloat ? -cfg.mean[c] / cfg.std[c] : 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const ix = x - img.placeX;
+        const iy = y - img.placeY;
+        const inside = ix >= 0 && iy >= 0 && ix < img.rgbWidth && iy < img.rgbHeight;
+        out[at(c, x, y)] = inside ? a * img.rgb[(iy * img.rgbWidth + ix) * 3 + source[c]] + b : isFloat ? a * cfg.padValue + b : Math.round(cfg.padValue);
+      }
+    }
+  }
+  return out;
+}
+
+test('tensor values match the per-pixel formula exactly for all 256 levels, every layout, order and type; a reused buffer is overwritten', () => {
+  // 16x16 pixels whose channels run through every level, placed with padding around them.
+  const rgb = Buffer.alloc(16 * 16 * 3);
+  for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 7 + (i % 3) * 85) % 256;
+  const img = { rgb, rgbWidth: 16, rgbHeight: 16, placeX: 2, placeY: 1, geometry: planResize('stretch', 16, 16, 16, 16) };
+  const cover = { ...img, placeX: 0, placeY: 0 };
+  for (const layout of ['NCHW', 'NHWC']) {
+    for (const colorOrder of ['RGB', 'BGR']) {
+      for (const elementType of ['float32', 'uint8']) {
+        const cfg = input({ width: 19, height: 18, layout, colorOrder, elementType, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], padValue: 114 });
+        const what = `${layout} ${colorOrder} ${elementType}`;
+        const fresh = createInputData([img], cfg);
+        assert.equal(Array.from(fresh), Array.from(referenceInput(img, cfg)), what);
+        // A reused buffer full of other values comes back overwritten with the same tensor, padding included.
+        const other = createInputData([cover], cfg);
+        const again = createInputData([img], cfg, other);
+        assert.is(again, other, `${what}: a buffer of the right type and size is reused`);
+        assert.equal(Array.from(again), Array.from(fresh), `${what}, reused`);
+        const wrongSize = elementType === 'float32' ? new Float32Array(5) : new Uint8Array(5);
+        const wrongType = elementType === 'float32' ? new Uint8Array(fresh.length) : new Float32Array(fresh.length);
+        for (const unfit of [wrongSize, wrongType]) {
+          const made = createInputData([img], cfg, unfit);
+          assert.is.not(made, unfit, `${what}: a buffer of another size or type is not reused`);
+          assert.equal(Array.from(made), Array.from(fresh));
+        }
+      }
+    }
+  }
+});
+
 test('a pure red PNG reaches the model as (1, 0, 0) in RGB and (0, 0, 1) in BGR, NCHW and NHWC', async () => {
   const png = await solid(20, 10, [255, 0, 0]);
   for (const [layout, colorOrder, expected] of [['NCHW', 'RGB', [1, 0, 0]], ['NCHW', 'BGR', [0, 0, 1]], ['NHWC', 'RGB', [1, 0, 0]]]) {
@@ -170,6 +222,17 @@ test('batching: a dynamic-batch model scores several images in one run, each dec
   await scorer.close();
   assert.equal(results.map((r) => r.predictions[0].label), ['r', 'b', 'g']);
   assert.equal(results.map((r) => r.timings.batchSize), [3, 3, 3]);
+});
+
+test('concurrent score() calls on one scorer each get their own answer, equal to scoring one at a time', async () => {
+  const path = models.write('mean-concurrent.onnx', channelMeanModel());
+  const scorer = await createScorer(testConfig(path, { labels: ['r', 'g', 'b'], decoder: { kind: 'classification', activation: 'none', topK: 3, threshold: 0 } }));
+  const images = [await solid(8, 8, [255, 0, 0]), await solid(8, 8, [0, 0, 255]), await solid(8, 8, [0, 255, 0]), await solid(8, 8, [200, 100, 50])];
+  const oneByOne = [];
+  for (const image of images) oneByOne.push((await scorer.score(image)).predictions);
+  const together = await Promise.all(Array.from({ length: 12 }, (_, i) => scorer.score(images[i % 4])));
+  await scorer.close();
+  assert.equal(together.map((r) => r.predictions), Array.from({ length: 12 }, (_, i) => oneByOne[i % 4]));
 });
 
 test.after(() => models.cleanup());

@@ -1,5 +1,6 @@
 // Worker-thread scorer tests: the same answers as the in-thread scorer, parallel jobs across workers, input errors
-// keep their HTTP status across the thread boundary, the caller's bytes are not detached, load failures and close.
+// keep their HTTP status across the thread boundary, the caller's bytes are not detached unless handed over, load
+// failures and close.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,23 @@ test("the caller's buffer is copied, not detached", async () => {
   await scorer.score(bytes);
   assert.is(bytes.length, upright.length);
   assert.ok(bytes.equals(upright));
+});
+
+test('with transfer, bytes that own their ArrayBuffer are moved to the worker, other views are copied; answers are the same', async () => {
+  const owned = new Uint8Array(new ArrayBuffer(rotated.length));
+  owned.set(rotated);
+  const [moved] = await scorer.scoreBatch([owned], { transfer: true });
+  assert.is(owned.byteLength, 0, 'moved, not copied');
+  assert.is(moved.predictions[0].label, '180');
+  // A view into a larger buffer (e.g. Node's pool) cannot be moved without taking its neighbours: it is copied.
+  const backing = Buffer.alloc(rotated.length + 16);
+  rotated.copy(backing, 8);
+  const slice = backing.subarray(8, 8 + rotated.length);
+  const [copied] = await scorer.scoreBatch([slice], { transfer: true });
+  assert.is(slice.length, rotated.length, 'left in place');
+  assert.ok(slice.equals(rotated));
+  assert.equal(copied.predictions, moved.predictions);
+  assert.equal((await scorer.score(rotated)).predictions, moved.predictions);
 });
 
 test('input errors keep their name and status across the thread boundary', async () => {

@@ -5,7 +5,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ExecutionProvider, ScoringConfig } from './config.js';
 import { createDecoder, type Decoder, type OutputTensor, type Prediction } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
-import { createInputData, inputDims, prepareImage, type PreparedImage, type ResolvedInput } from './preprocess.js';
+import { createInputData, inputDims, inputLength, prepareImage, type InputData, type PreparedImage, type ResolvedInput } from './preprocess.js';
 import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
 
@@ -41,8 +41,16 @@ export interface Scorer {
   readonly description: SessionDescription;
   score(image: Uint8Array): Promise<ScoreResult>;
   /** Scores several images, sharing one model run when the model and decoder allow it. */
-  scoreBatch(images: readonly Uint8Array[]): Promise<ScoreResult[]>;
+  scoreBatch(images: readonly Uint8Array[], options?: ScoreOptions): Promise<ScoreResult[]>;
   close(): Promise<void>;
+}
+
+export interface ScoreOptions {
+  /**
+   * The caller hands the image bytes over and will not read them again: a worker-thread scorer may then move a
+   * buffer that owns its whole ArrayBuffer to the worker instead of copying it (it is left empty). Default false.
+   */
+  transfer?: boolean;
 }
 
 export interface CreateScorerOptions {
@@ -129,18 +137,29 @@ function buildScorer(
   description: SessionDescription,
 ): Scorer {
   let ortModule: typeof import('onnxruntime-node') | undefined;
-  const tensorFor = async (prepared: readonly PreparedImage[]): Promise<Tensor> => {
+  // Single-image input buffers are reused once a run has finished with them: allocating and zeroing a fresh one per
+  // request (0.1-0.6 MB) costs more than filling it. Runs may overlap (score() called concurrently), hence a list.
+  const spareInputs: InputData[] = [];
+  const tensorFor = async (prepared: readonly PreparedImage[]): Promise<{ tensor: Tensor; data: InputData }> => {
     ortModule ??= await import('onnxruntime-node');
-    const data = createInputData(prepared, input);
-    return new ortModule.Tensor(input.elementType, data, inputDims(input, prepared.length));
+    const data = createInputData(prepared, input, prepared.length === 1 ? spareInputs.pop() : undefined);
+    return { tensor: new ortModule.Tensor(input.elementType, data, inputDims(input, prepared.length)), data };
+  };
+  const giveBack = (data: InputData): void => {
+    if (data.length === inputLength(input, 1) && spareInputs.length < MAX_SPARE_INPUTS) spareInputs.push(data);
   };
 
   /** Runs one model call over already prepared images and decodes each. */
   const runPrepared = async (prepared: readonly PreparedImage[], started: number[], preprocessMs: number[]): Promise<ScoreResult[]> => {
     const t0 = performance.now();
-    const feeds = { [input.name]: await tensorFor(prepared) };
+    const { tensor, data } = await tensorFor(prepared);
     const tensorMs = performance.now() - t0;
-    const outputs = (await session.run(feeds, decoder.outputNames)) as Record<string, Tensor>;
+    let outputs: Record<string, Tensor>;
+    try {
+      outputs = (await session.run({ [input.name]: tensor }, decoder.outputNames)) as Record<string, Tensor>;
+    } finally {
+      giveBack(data);
+    }
     const t1 = performance.now();
     const inferenceMs = t1 - t0 - tensorMs;
     const results = prepared.map((img, batchIndex) => {
@@ -198,5 +217,8 @@ function buildScorer(
     },
   };
 }
+
+/** Spare input buffers kept per scorer: enough for the runs that overlap in practice. */
+const MAX_SPARE_INPUTS = 4;
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;

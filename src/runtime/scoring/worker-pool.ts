@@ -3,7 +3,7 @@
 // and is replaced. Runtime stage (scoring).
 import { Worker } from 'node:worker_threads';
 import type { ScoringConfig } from './config.js';
-import type { CreateScorerOptions, Scorer, ScoreResult } from './scorer.js';
+import type { CreateScorerOptions, ScoreOptions, Scorer, ScoreResult } from './scorer.js';
 import { ModelLoadError } from './session.js';
 import { InputError, type InputErrorStatus } from '../shared/input-error.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerInit } from './worker-protocol.js';
@@ -122,11 +122,11 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
   }
   const { summary, description } = (started[0] as PromiseFulfilledResult<{ ready: Extract<FromWorker, { type: 'ready' }> }>).value.ready;
 
-  const scoreBatch = (images: readonly Uint8Array[]): Promise<ScoreResult[]> =>
+  const scoreBatch = (images: readonly Uint8Array[], options: ScoreOptions = {}): Promise<ScoreResult[]> =>
     new Promise((resolve, reject) => {
       if (closing) return reject(new Error('The scorer is closed.'));
       if (noWorkers()) return reject(new Error('No scoring worker is running.'));
-      waiting.push({ id: nextId++, images: images.map(ownedCopy), resolve, reject });
+      waiting.push({ id: nextId++, images: images.map((i) => (options.transfer && ownsItsBuffer(i) ? i : ownedCopy(i))), resolve, reject });
       dispatch();
     });
 
@@ -154,6 +154,11 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
 /** A private copy in a fresh ArrayBuffer, which can then be transferred: the caller's bytes stay untouched. */
 function ownedCopy(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
+}
+
+/** Whether transferring these bytes moves nothing else: a view of a whole, ordinary ArrayBuffer (not a pool slice). */
+function ownsItsBuffer(bytes: Uint8Array): boolean {
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0;
 }
 
 function rebuild(error: SerializedError): Error {

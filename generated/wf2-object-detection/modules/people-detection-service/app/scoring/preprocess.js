@@ -91,20 +91,37 @@ const oneLine = (error) => (error instanceof Error ? error.message : String(erro
 export function inputDims(input, n) {
     return input.layout === 'NCHW' ? [n, 3, input.height, input.width] : [n, input.height, input.width, 3];
 }
+/** Element count of the input tensor for a batch of n images. */
+export function inputLength(input, n) {
+    return n * 3 * input.width * input.height;
+}
 /**
  * Writes prepared images into one input buffer. Each channel value is a*pixel+b with a = scale/std and
  * b = -mean/std, in the model's channel order (colorOrder decides which RGB channel feeds model channel 0).
+ * `reuse`, when it has the right type and length, is overwritten instead of allocating a new buffer.
  */
-export function createInputData(images, input) {
+export function createInputData(images, input, reuse) {
     const { width: W, height: H } = input;
     const plane = W * H;
     const perImage = plane * 3;
     const isFloat = input.elementType === 'float32';
-    const out = isFloat ? new Float32Array(perImage * images.length) : new Uint8Array(perImage * images.length);
+    const length = perImage * images.length;
+    const fits = reuse !== undefined && reuse.length === length && (isFloat ? reuse instanceof Float32Array : reuse instanceof Uint8Array);
+    const out = fits ? reuse : isFloat ? new Float32Array(length) : new Uint8Array(length);
     const source = input.colorOrder === 'RGB' ? [0, 1, 2] : [2, 1, 0];
     const a = [0, 1, 2].map((c) => (isFloat ? input.scale / input.std[c] : 1));
     const b = [0, 1, 2].map((c) => (isFloat ? -input.mean[c] / input.std[c] : 0));
     const pad = [0, 1, 2].map((c) => (isFloat ? a[c] * input.padValue + b[c] : Math.round(input.padValue)));
+    // One lookup table per model channel: the value of each of the 256 pixel levels, computed as a*pixel+b exactly as
+    // a per-pixel computation would, then stored with the output's element type.
+    const tables = [0, 1, 2].map((c) => {
+        const table = isFloat ? new Float32Array(256) : new Uint8Array(256);
+        for (let v = 0; v < 256; v++)
+            table[v] = a[c] * v + b[c];
+        return table;
+    });
+    const [t0, t1, t2] = tables;
+    const [s0, s1, s2] = source;
     // NCHW: channel c of pixel p at c*plane+p; NHWC: at p*3+c.
     const channelStride = input.layout === 'NCHW' ? plane : 1;
     const pixelStride = input.layout === 'NCHW' ? 1 : 3;
@@ -119,16 +136,16 @@ export function createInputData(images, input) {
         }
         const rows = Math.min(img.rgbHeight, H - img.placeY);
         const cols = Math.min(img.rgbWidth, W - img.placeX);
-        for (let c = 0; c < 3; c++) {
-            const src = source[c];
-            const ac = a[c];
-            const bc = b[c];
-            const channelBase = base + c * channelStride;
-            for (let y = 0; y < rows; y++) {
-                let s = y * img.rgbWidth * 3 + src;
-                let p = (y + img.placeY) * W + img.placeX;
-                for (let x = 0; x < cols; x++, s += 3, p++)
-                    out[channelBase + p * pixelStride] = ac * img.rgb[s] + bc;
+        const rgb = img.rgb;
+        const o1 = channelStride;
+        const o2 = 2 * channelStride;
+        for (let y = 0; y < rows; y++) {
+            let s = y * img.rgbWidth * 3;
+            let o = base + ((y + img.placeY) * W + img.placeX) * pixelStride;
+            for (let x = 0; x < cols; x++, s += 3, o += pixelStride) {
+                out[o] = t0[rgb[s + s0]];
+                out[o + o1] = t1[rgb[s + s1]];
+                out[o + o2] = t2[rgb[s + s2]];
             }
         }
     });

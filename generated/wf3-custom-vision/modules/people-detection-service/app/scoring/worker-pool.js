@@ -103,12 +103,12 @@ export async function createWorkerScorer(config, options = {}) {
         throw failure.reason;
     }
     const { summary, description } = started[0].value.ready;
-    const scoreBatch = (images) => new Promise((resolve, reject) => {
+    const scoreBatch = (images, options = {}) => new Promise((resolve, reject) => {
         if (closing)
             return reject(new Error('The scorer is closed.'));
         if (noWorkers())
             return reject(new Error('No scoring worker is running.'));
-        waiting.push({ id: nextId++, images: images.map(ownedCopy), resolve, reject });
+        waiting.push({ id: nextId++, images: images.map((i) => (options.transfer && ownsItsBuffer(i) ? i : ownedCopy(i))), resolve, reject });
         dispatch();
     });
     return {
@@ -130,6 +130,10 @@ export async function createWorkerScorer(config, options = {}) {
 /** A private copy in a fresh ArrayBuffer, which can then be transferred: the caller's bytes stay untouched. */
 function ownedCopy(bytes) {
     return new Uint8Array(bytes);
+}
+/** Whether transferring these bytes moves nothing else: a view of a whole, ordinary ArrayBuffer (not a pool slice). */
+function ownsItsBuffer(bytes) {
+    return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0;
 }
 function rebuild(error) {
     if (error.name === 'InputError' && error.status)

@@ -13,9 +13,15 @@ export function checkDeclaredLength(req, limit) {
     if (Number.isFinite(declared) && declared > limit)
         throw tooLarge(limit);
 }
-/** Reads the whole body, failing with 413 as soon as it passes `limit` bytes. */
+/**
+ * Reads the whole body, failing with 413 as soon as it passes `limit` bytes. With a Content-Length the bytes are
+ * copied once, into a buffer of that size that owns its whole ArrayBuffer (so it can be transferred to a worker
+ * thread without another copy); without one (chunked), the chunks are joined at the end.
+ */
 export function readBody(req, limit) {
     checkDeclaredLength(req, limit);
+    const declared = Number(req.headers['content-length']);
+    let whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
     return new Promise((resolve, reject) => {
         const chunks = [];
         let size = 0;
@@ -23,16 +29,24 @@ export function readBody(req, limit) {
         req.on('data', (chunk) => {
             if (failed)
                 return;
-            size += chunk.length;
-            if (size > limit) {
+            if (size + chunk.length > limit) {
                 failed = true;
                 chunks.length = 0;
                 reject(tooLarge(limit));
                 return;
             }
-            chunks.push(chunk);
+            // Node's HTTP parser delivers at most Content-Length bytes; should more ever come, fall back to joining chunks.
+            if (whole && size + chunk.length > whole.length) {
+                chunks.push(whole.subarray(0, size));
+                whole = undefined;
+            }
+            if (whole)
+                chunk.copy(whole, size);
+            else
+                chunks.push(chunk);
+            size += chunk.length;
         });
-        req.on('end', () => failed || resolve(Buffer.concat(chunks, size)));
+        req.on('end', () => failed || resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size)));
         req.on('error', (error) => failed || ((failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`))));
     });
 }
