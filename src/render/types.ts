@@ -24,6 +24,9 @@ export interface RenderAssets {
 export interface RenderContext {
   ir: WorkflowIR;
   assets: RenderAssets;
-  /** Metadata read from the ONNX model when it is available locally (see src/model/introspect.ts). */
+  /**
+   * Metadata read from the ONNX model when it is available locally (see src/model/introspect.ts). Used for models in
+   * the spec's folder only; a remote model's cached copy never changes the output.
+   */
   model?: unknown;
 }

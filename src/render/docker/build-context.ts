@@ -186,7 +186,10 @@ function mediaFiles(ctx: RenderContext, module: GeneratedModule): Map<string, Ui
 }
 
 function moduleConfig(ctx: RenderContext, module: GeneratedModule): unknown {
-  if (module.kind === 'scoring') return createScoringConfig(ctx.ir, module, asModelInfo(ctx.model));
+  // A remote model's copy in the local model cache is this machine's state, not the spec's: the output must be the
+  // same with or without it (the scoring module reads what the config leaves open from the model when it starts).
+  const model = localModelPath(ctx.ir.model.source) === undefined ? undefined : asModelInfo(ctx.model);
+  if (module.kind === 'scoring') return createScoringConfig(ctx.ir, module, model);
   return createCaptureConfig(ctx.ir, module, { mapPath: (p) => `${MEDIA_DIR}/${p}` });
 }
 
