@@ -4,6 +4,7 @@
 // test keeps the two readers in agreement on real models.
 import { readFile } from 'node:fs/promises';
 import type { Dim, TensorInfo } from './model-info.js';
+import { decodeFields as fields, stringField } from './protobuf.js';
 
 export class OnnxSignatureError extends Error {
   override name = 'OnnxSignatureError';
@@ -44,7 +45,7 @@ export function readOnnxSignatureFromBytes(bytes: Uint8Array): OnnxSignature {
   if (!graph?.bytes) throw new OnnxSignatureError('the file has no graph');
   const graphFields = fields(graph.bytes);
   // Old models (IR < 4) list their weights among the inputs too; those are not inputs a caller feeds.
-  const initializers = new Set(graphFields.filter((f) => f.number === GRAPH_INITIALIZER && f.bytes).map((f) => stringField(f.bytes!, TENSOR_NAME)));
+  const initializers = new Set(graphFields.filter((f) => f.number === GRAPH_INITIALIZER && f.bytes).map((f) => stringField(fields(f.bytes!), TENSOR_NAME)));
   const inputs = graphFields.filter((f) => f.number === GRAPH_INPUT && f.bytes).map((f) => valueInfo(f.bytes!)).filter((i) => !initializers.has(i.name));
   const outputs = graphFields.filter((f) => f.number === GRAPH_OUTPUT && f.bytes).map((f) => valueInfo(f.bytes!));
   if (inputs.length === 0 || outputs.length === 0) throw new OnnxSignatureError('the graph declares no inputs or no outputs');
@@ -52,7 +53,7 @@ export function readOnnxSignatureFromBytes(bytes: Uint8Array): OnnxSignature {
 }
 
 function valueInfo(bytes: Uint8Array): TensorInfo {
-  const name = stringField(bytes, VALUE_INFO_NAME);
+  const name = stringField(fields(bytes), VALUE_INFO_NAME);
   const type = fields(bytes).find((f) => f.number === VALUE_INFO_TYPE && f.bytes)?.bytes;
   const tensor = type ? fields(type).find((f) => f.number === TYPE_TENSOR && f.bytes)?.bytes : undefined;
   if (!tensor) return { name, elementType: 'non-tensor' };
@@ -70,57 +71,4 @@ function dimension(bytes: Uint8Array): Dim {
     if (f.number === DIM_PARAM && f.bytes && f.bytes.length > 0) return new TextDecoder().decode(f.bytes);
   }
   return '?';
-}
-
-function stringField(bytes: Uint8Array, number: number): string {
-  const f = fields(bytes).find((x) => x.number === number && x.bytes);
-  return f?.bytes ? new TextDecoder().decode(f.bytes) : '';
-}
-
-interface Field {
-  number: number;
-  /** Varint value (wire type 0). */
-  value?: number;
-  /** Length-delimited payload (wire type 2), a view into the input. */
-  bytes?: Uint8Array;
-}
-
-/** The top-level fields of one protobuf message. Fixed-width fields are skipped; payloads are views, not copies. */
-function fields(bytes: Uint8Array): Field[] {
-  const out: Field[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const tag = varint(bytes, offset);
-    offset = tag.next;
-    const number = tag.value >>> 3;
-    const wireType = tag.value & 7;
-    if (wireType === 0) {
-      const v = varint(bytes, offset);
-      out.push({ number, value: v.value });
-      offset = v.next;
-    } else if (wireType === 2) {
-      const length = varint(bytes, offset);
-      const end = length.next + length.value;
-      if (end > bytes.length) throw new OnnxSignatureError('a field runs past the end of the file');
-      out.push({ number, bytes: bytes.subarray(length.next, end) });
-      offset = end;
-    } else if (wireType === 5) offset += 4;
-    else if (wireType === 1) offset += 8;
-    else throw new OnnxSignatureError(`unexpected protobuf wire type ${wireType}`);
-  }
-  return out;
-}
-
-/** A varint as a JS number (exact up to 2^53, which every length and dimension here stays below). */
-function varint(bytes: Uint8Array, start: number): { value: number; next: number } {
-  let value = 0;
-  let scale = 1;
-  for (let i = start; i < start + 10; i++) {
-    const byte = bytes[i];
-    if (byte === undefined) throw new OnnxSignatureError('truncated varint');
-    value += (byte & 0x7f) * scale;
-    scale *= 128;
-    if ((byte & 0x80) === 0) return { value, next: i + 1 };
-  }
-  throw new OnnxSignatureError('varint too long');
 }
