@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
 import { main } from '../../dist/cli/main.js';
+import { GENERIC_DEBIAN, orientationSpec } from '../helpers/orientation-spec.mjs';
 import { mutatingRequests } from './_scenario.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,46 +33,10 @@ async function why() {
 }
 
 function spec(armUrl, registry) {
-  return `edgeml: 1
-name: e2e-wf
-description: One generated scoring module, built and pushed by apply.
-task: image-classification
-model:
-  source:
-    file: model.onnx
-  labels: ["0", "180"]
-  preprocess:
-    width: 192
-    height: 48
-    resize: pad-right
-    padValue: 0
-    mean: [0.5, 0.5, 0.5]
-    std: [0.5, 0.5, 0.5]
-  postprocess:
-    format: classification
-    activation: none
-    topK: 2
-target:
-  platform: amd64
-  device: generic
-  os: debian-12
-  runtime: "1.5"
-azure:
-  resourceGroup: e2e-rg
-  location: westeurope
-  iotHub:
-    name: e2e-hub
-  registry:
-    address: ${registry}
-  device:
-    id: e2e-edge
-  endpoints:
-    resourceManager: ${armUrl}
-modules:
-  scorer:
-    type: scoring
-    port: 8080
-`;
+  return orientationSpec({
+    name: 'e2e-wf', prefix: 'e2e', description: 'One generated scoring module, built and pushed by apply.',
+    source: '    file: model.onnx', topK: 2, target: GENERIC_DEBIAN, registry, armUrl, module: { name: 'scorer', port: 8080 },
+  });
 }
 
 const reason = await why();

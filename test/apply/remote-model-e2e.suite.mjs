@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
 import { main } from '../../dist/cli/main.js';
+import { GENERIC_DEBIAN, orientationSpec } from '../helpers/orientation-spec.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const model = readFileSync(join(root, 'specs/models/text-orientation/model.onnx'));
@@ -32,51 +33,11 @@ async function why() {
 }
 
 function spec(armUrl, registry) {
-  return `edgeml: 1
-name: aml-e2e
-description: A generated scoring module whose model comes from Azure ML.
-task: image-classification
-model:
-  source:
-    azureml:
-      name: text-orientation
-      version: 1
-  labels: ["0", "180"]
-  preprocess:
-    width: 192
-    height: 48
-    resize: pad-right
-    padValue: 0
-    mean: [0.5, 0.5, 0.5]
-    std: [0.5, 0.5, 0.5]
-  postprocess:
-    format: classification
-    activation: none
-    topK: 2
-target:
-  platform: amd64
-  device: generic
-  os: debian-12
-  runtime: "1.5"
-azure:
-  resourceGroup: aml-e2e-rg
-  location: westeurope
-  iotHub:
-    name: aml-e2e-hub
-  registry:
-    address: ${registry}
-  ml:
-    workspace: edgeml-ws
-    resourceGroup: ml-rg
-  device:
-    id: aml-e2e-edge
-  endpoints:
-    resourceManager: ${armUrl}
-modules:
-  scorer:
-    type: scoring
-    port: 8080
-`;
+  return orientationSpec({
+    name: 'aml-e2e', prefix: 'aml-e2e', description: 'A generated scoring module whose model comes from Azure ML.',
+    source: '    azureml:\n      name: text-orientation\n      version: 1', topK: 2, target: GENERIC_DEBIAN, registry, ml: true, armUrl,
+    module: { name: 'scorer', port: 8080 },
+  });
 }
 
 const reason = await why();

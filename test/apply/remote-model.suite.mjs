@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
+import { orientationSpec, UBUNTU_VM } from '../helpers/orientation-spec.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const model = readFileSync(join(root, 'specs/models/text-orientation/model.onnx'));
@@ -29,50 +30,11 @@ const { main } = await import('../../dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'edgeml-remote-apply-'));
 writeFileSync(
   join(dir, 'spec.yaml'),
-  `edgeml: 1
-name: remote-wf
-description: A scoring module whose model is registered in Azure ML.
-task: image-classification
-model:
-  source:
-    azureml:
-      name: text-orientation
-      version: 1
-  labels: ["0", "180"]
-  preprocess:
-    width: 192
-    height: 48
-    resize: pad-right
-    padValue: 0
-    mean: [0.5, 0.5, 0.5]
-    std: [0.5, 0.5, 0.5]
-  postprocess:
-    format: classification
-    activation: none
-target:
-  platform: amd64
-  device: ubuntu-vm
-  os: ubuntu-22.04
-  runtime: "1.5"
-azure:
-  resourceGroup: remote-rg
-  location: westeurope
-  iotHub:
-    name: remote-hub
-  registry:
-    address: localhost:5000
-  ml:
-    workspace: edgeml-ws
-    resourceGroup: ml-rg
-  device:
-    id: remote-edge
-  endpoints:
-    resourceManager: ${az.armUrl}
-modules:
-  orientation:
-    type: scoring
-    port: 5001
-`,
+  orientationSpec({
+    name: 'remote-wf', prefix: 'remote', description: 'A scoring module whose model is registered in Azure ML.',
+    source: '    azureml:\n      name: text-orientation\n      version: 1', target: UBUNTU_VM, registry: 'localhost:5000', ml: true,
+    armUrl: az.armUrl, module: { name: 'orientation', port: 5001 },
+  }),
 );
 const env = { ...process.env, ...az.env, EDGEML_STORAGE_ENDPOINT: az.storageEndpoint };
 const io = { stdout: { write: () => true }, stderr: { write: () => true }, env, cwd: dir };

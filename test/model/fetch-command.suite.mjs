@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
 import { loadTestCertificate } from '../fixtures/azure/tls.mjs';
 import { main } from '../../dist/cli/main.js';
+import { orientationSpec, UBUNTU_VM } from '../helpers/orientation-spec.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const model = readFileSync(join(root, 'specs/models/text-orientation/model.onnx'));
@@ -35,50 +36,11 @@ mkdirSync(join(dir, 'samples'));
 copyFileSync(join(root, 'specs/samples/text/text-rotated.jpg'), join(dir, 'samples/rotated.jpg'));
 
 function specText(source) {
-  return `edgeml: 1
-name: fetch-wf
-description: A classifier whose model is not in the spec folder.
-task: image-classification
-model:
-  source:
-${source}
-  labels: ["0", "180"]
-  preprocess:
-    width: 192
-    height: 48
-    resize: pad-right
-    padValue: 0
-    mean: [0.5, 0.5, 0.5]
-    std: [0.5, 0.5, 0.5]
-  postprocess:
-    format: classification
-    activation: none
-  samples:
-    - samples/rotated.jpg
-target:
-  platform: amd64
-  device: ubuntu-vm
-  os: ubuntu-22.04
-  runtime: "1.5"
-azure:
-  resourceGroup: fetch-rg
-  location: westeurope
-  iotHub:
-    name: fetch-hub
-  registry:
-    address: localhost:5000
-  ml:
-    workspace: edgeml-ws
-    resourceGroup: ml-rg
-  device:
-    id: fetch-edge
-  endpoints:
-    resourceManager: ${az.armUrl}
-modules:
-  orientation:
-    type: scoring
-    port: 5001
-`;
+  return orientationSpec({
+    name: 'fetch-wf', prefix: 'fetch', description: 'A classifier whose model is not in the spec folder.', source,
+    samples: ['samples/rotated.jpg'], target: UBUNTU_VM, registry: 'localhost:5000', ml: true, armUrl: az.armUrl,
+    module: { name: 'orientation', port: 5001 },
+  });
 }
 writeFileSync(join(dir, 'aml.yaml'), specText('    azureml:\n      name: text-orientation\n      version: 1'));
 writeFileSync(join(dir, 'url.yaml'), specText(`    url:\n      href: ${modelUrl}\n      sha256: ${modelSha}`));
