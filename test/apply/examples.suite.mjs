@@ -24,6 +24,7 @@ import { createArmProvider } from '../../dist/providers/azure/arm.js';
 import { createIotHubProvider } from '../../dist/providers/azure/iothub.js';
 import { mutatingRequests } from './_scenario.mjs';
 import { FLOAT, INT64, constantOutputsModel } from '../helpers/onnx-builder.mjs';
+import { ciRegistryAddress, whyImagesCannotBeBuilt } from '../helpers/docker-ci.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // EDGEML_EXAMPLE=wf3 runs only the examples whose file name contains that text.
@@ -31,21 +32,10 @@ const specNames = readdirSync(join(root, 'specs'))
   .filter((f) => f.endsWith('.yaml') && f.includes(process.env.EDGEML_EXAMPLE ?? ''))
   .sort();
 
-function registryAddress() {
-  if (process.env.EDGEML_TEST_REGISTRY) return process.env.EDGEML_TEST_REGISTRY;
-  const file = join(process.env.EDGEML_CI_STATE ?? '/var/lib/edgeml-ci', 'registry');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'localhost:5000';
-}
-const registry = registryAddress();
+const registry = ciRegistryAddress();
 
-/** Why no image can be built or pushed at all on this machine (undefined: engine and registry are there). */
-async function noDocker() {
-  if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 }).status !== 0) return 'no Docker engine';
-  const ping = await fetch(`http://${registry}/v2/`).catch(() => undefined);
-  if (!ping?.ok) return `no anonymous registry at ${registry}`;
-  return undefined;
-}
-const dockerMissing = await noDocker();
+// Why no image can be built or pushed at all on this machine (undefined: engine and registry are there).
+const dockerMissing = await whyImagesCannotBeBuilt({ needBaseImage: false });
 const hostPlatform = { x64: 'linux/amd64', arm64: 'linux/arm64' }[process.arch];
 
 // ------------------------------------------------------------------ what the fixtures must hold before apply

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,24 +13,11 @@ import { startAzureFixtures } from '../fixtures/azure/index.mjs';
 import { main } from '../../dist/cli/main.js';
 import { GENERIC_DEBIAN, orientationSpec } from '../helpers/orientation-spec.mjs';
 import { mutatingRequests } from './_scenario.mjs';
+import { ciRegistryAddress as registryAddress, whyImagesCannotBeBuilt } from '../helpers/docker-ci.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function registryAddress() {
-  if (process.env.EDGEML_TEST_REGISTRY) return process.env.EDGEML_TEST_REGISTRY;
-  const file = join(process.env.EDGEML_CI_STATE ?? '/var/lib/edgeml-ci', 'registry');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'localhost:5000';
-}
 
-async function why() {
-  if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 }).status !== 0) return 'no Docker engine';
-  const registry = registryAddress();
-  const ping = await fetch(`http://${registry}/v2/`).catch(() => undefined);
-  if (!ping?.ok) return `no anonymous registry at ${registry}`;
-  const base = /^FROM (\S+) AS build$/m.exec(readFileSync(join(root, 'generated/text-orientation/modules/orientation/Dockerfile.amd64'), 'utf8'))?.[1];
-  if (base && spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0) return `base image ${base} not available offline`;
-  return undefined;
-}
 
 function spec(armUrl, registry) {
   return orientationSpec({
@@ -39,7 +26,7 @@ function spec(armUrl, registry) {
   });
 }
 
-const reason = await why();
+const reason = await whyImagesCannotBeBuilt();
 if (reason) {
   console.log(`NOTICE: ${reason}; the apply-with-a-real-image test was skipped (run .ci/docker-setup.sh).`);
   test.skip('apply builds, checks, pushes and deploys a generated image', () => {});

@@ -12,25 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
 import { main } from '../../dist/cli/main.js';
 import { GENERIC_DEBIAN, orientationSpec } from '../helpers/orientation-spec.mjs';
+import { ciRegistryAddress as registryAddress, whyImagesCannotBeBuilt } from '../helpers/docker-ci.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const model = readFileSync(join(root, 'specs/models/text-orientation/model.onnx'));
 const modelSha = createHash('sha256').update(model).digest('hex');
 
-function registryAddress() {
-  if (process.env.EDGEML_TEST_REGISTRY) return process.env.EDGEML_TEST_REGISTRY;
-  const file = join(process.env.EDGEML_CI_STATE ?? '/var/lib/edgeml-ci', 'registry');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'localhost:5000';
-}
 
-async function why() {
-  if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 }).status !== 0) return 'no Docker engine';
-  const ping = await fetch(`http://${registryAddress()}/v2/`).catch(() => undefined);
-  if (!ping?.ok) return `no anonymous registry at ${registryAddress()}`;
-  const base = /^FROM (\S+) AS build$/m.exec(readFileSync(join(root, 'generated/text-orientation/modules/orientation/Dockerfile.amd64'), 'utf8'))?.[1];
-  if (base && spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0) return `base image ${base} not available offline`;
-  return undefined;
-}
 
 function spec(armUrl, registry) {
   return orientationSpec({
@@ -40,7 +28,7 @@ function spec(armUrl, registry) {
   });
 }
 
-const reason = await why();
+const reason = await whyImagesCannotBeBuilt();
 if (reason) {
   console.log(`NOTICE: ${reason}; the apply-with-an-Azure-ML-model image test was skipped (run .ci/docker-setup.sh).`);
   test.skip('apply of an azureml-sourced spec builds the model into the image', () => {});

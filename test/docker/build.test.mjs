@@ -4,11 +4,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ciRegistryAddress as registryAddress } from '../helpers/docker-ci.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const STATE_DIR = process.env.EDGEML_CI_STATE ?? '/var/lib/edgeml-ci';
@@ -23,11 +24,6 @@ function unavailable() {
   return undefined;
 }
 
-function registryAddress() {
-  if (process.env.EDGEML_TEST_REGISTRY) return process.env.EDGEML_TEST_REGISTRY;
-  const file = join(STATE_DIR, 'registry');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'localhost:5000';
-}
 
 async function registryJson(registry, path, accept) {
   const response = await fetch(`http://${registry}${path}`, { headers: accept ? { accept } : {} });
