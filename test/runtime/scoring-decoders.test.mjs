@@ -48,6 +48,20 @@ test('classification sigmoid, threshold and top-k', () => {
   assert.equal(two.map((x) => x.label), ['bird', 'dog']);
 });
 
+test('classification ranks 1000 classes like a full sort: best first, equal scores by label id, threshold inclusive', () => {
+  // Scores repeat every 7 classes, so each value is shared by many label ids.
+  const data = Array.from({ length: 1000 }, (_, i) => ((i * 37) % 7) / 10);
+  const p = classify({ topK: 5, threshold: 0.3 }, [1, 1000], data, []);
+  const expected = data
+    .map((score, labelId) => ({ label: String(labelId), labelId, score: Math.round(Math.fround(score) * 1e8) / 1e8 }))
+    .filter((x) => x.score >= 0.3)
+    .sort((a, b) => b.score - a.score || a.labelId - b.labelId)
+    .slice(0, 5);
+  assert.equal(p, expected);
+  assert.equal(p.map((x) => x.labelId), [3, 10, 17, 24, 31]);
+  assert.equal(classify({ topK: 1000, threshold: 0.6 }, [1, 1000], data, []).length, data.filter((v) => Math.fround(v) >= 0.6).length, 'scores equal to the threshold count');
+});
+
 test('classification reads the right batch row, [N, C, 1, 1] shapes and unlabelled classes', () => {
   const decoder = createClassificationDecoder({ kind: 'classification', activation: 'none', topK: 1, threshold: 0 }, ['out']);
   const outputs = { out: { dims: [2, 4, 1, 1], data: Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.9, 0.05, 0.03, 0.02]) } };
