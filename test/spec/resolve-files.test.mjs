@@ -31,6 +31,9 @@ modules:
     type: image-capture
     source: { folder: frames }
     sendTo: scorer
+routes:
+  - from: cam
+    to: upstream
 `;
 
 async function load(files, text = SPEC) {
