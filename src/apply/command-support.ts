@@ -4,7 +4,7 @@ import type { CliIO } from '../cli/io.js';
 import { painter, useColor } from '../cli/output.js';
 import { formatDiagnostics, toJsonDiagnostics } from '../diagnostics/render.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/types.js';
-import type { WorkflowIR } from '../ir/types.js';
+import type { SpecPath, Span, WorkflowIR } from '../ir/types.js';
 import type { DesiredDeployment } from '../plan/desired.js';
 import { createRequestStats, type RequestStats } from '../providers/types.js';
 import { createAzureProviders, type AzureProviders } from './azure-providers.js';
@@ -26,6 +26,8 @@ export interface LoadedSpec {
   desired?: DesiredDeployment;
   diagnostics: Diagnostic[];
   sources: ReadonlyMap<string, string>;
+  /** Where a path of the spec is written, for diagnostics found while talking to Azure. */
+  locate?: (path: SpecPath) => Span;
 }
 
 /**
@@ -35,12 +37,14 @@ export interface LoadedSpec {
 export async function loadSpec(specPath: string, options: CommonOptions, io: CliIO, render: boolean): Promise<LoadedSpec> {
   const { loadWorkflow } = await import('../program.js');
   const loaded = await loadWorkflow(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: render });
-  if (!loaded.ir || !render) return { ir: loaded.ir, diagnostics: loaded.diagnostics, sources: loaded.sources };
+  const spec = loaded.spec;
+  const locate = spec ? (path: SpecPath) => spec.locate(path) : undefined;
+  if (!loaded.ir || !render) return { ir: loaded.ir, diagnostics: loaded.diagnostics, sources: loaded.sources, locate };
   const { loadRenderAssets } = await import('../emit/load-render-assets.js');
   const { desiredFromRender } = await import('./desired-from-render.js');
   const result = desiredFromRender({ ir: loaded.ir, assets: loadRenderAssets(loaded.ir), model: loaded.modelInfo });
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...result.diagnostics]);
-  return { ir: loaded.ir, desired: hasErrors(diagnostics) ? undefined : result.desired, diagnostics, sources: loaded.sources };
+  return { ir: loaded.ir, desired: hasErrors(diagnostics) ? undefined : result.desired, diagnostics, sources: loaded.sources, locate };
 }
 
 export function stateFileFor(ir: WorkflowIR, specPath: string, options: CommonOptions, io: CliIO): string {

@@ -5,6 +5,7 @@ import { createPlan, type PlanResult } from './create-plan.js';
 import type { DesiredDeployment } from './desired.js';
 import { readLive, type LiveState, type Providers } from './live.js';
 import { resolveContent, secretReferences } from './secrets.js';
+import type { Plan } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,5 +24,17 @@ export async function computePlan(desired: DesiredDeployment, providers: Provide
   const live = await readLive(desired, providers);
   // Secrets that cannot be resolved stay as references and show as "(known after apply)".
   const resolved = resolveContent(desired.content, { env: { ...env, ...(await registryEnv(desired, providers, live, env)) } });
-  return { ...createPlan(desired, resolved.content, live, lastAppliedContentHash), live };
+  const result = createPlan(desired, resolved.content, live, lastAppliedContentHash);
+  const reach = await fleetReach(desired, providers, live);
+  return { ...result, plan: reach ? { ...result.plan, reach } : result.plan, live };
+}
+
+/** For a fleet: how many IoT Edge devices its target condition selects now (asked only when the hub exists). */
+async function fleetReach(desired: DesiredDeployment, providers: Providers, live: LiveState): Promise<Plan['reach']> {
+  const target = desired.azure.deployment;
+  if (target.kind !== 'fleet') return undefined;
+  const condition = target.targetCondition;
+  if (!live.hub) return { condition };
+  if (condition.trim() === '') return { condition, edgeDevices: 0 };
+  return { condition, edgeDevices: await (await providers.iotHub()).countEdgeDevices(condition) };
 }

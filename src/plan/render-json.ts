@@ -12,6 +12,7 @@ export function renderPlanJson(plan: Plan): string {
     target: { kind: plan.target, name: plan.targetName },
     changes: !isEmptyPlan(plan),
     drift: plan.drift,
+    reach: plan.reach ?? null,
     summary: plan.summary,
     resources: plan.resources,
     settings: plan.settings ?? null,

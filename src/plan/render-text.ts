@@ -104,7 +104,8 @@ const plain: Paint = (_kind, text) => text;
 /** The plan as text, ending with a newline. An empty plan is one sentence. */
 export function renderPlanText(plan: Plan, paint: Paint = plain): string {
   const { add, change, destroy } = plan.summary;
-  if (add + change + destroy === 0) return `${emptyPlanMessage}\n`;
+  const reach = plan.reach ? [reachLine(plan.reach)] : [];
+  if (add + change + destroy === 0) return [emptyPlanMessage, ...reach].join('\n') + '\n';
   const out: string[] = [];
   if (plan.drift) {
     // Terraform shows drift apart from proposed changes: here the spec is unchanged, the live side moved.
@@ -125,6 +126,13 @@ export function renderPlanText(plan: Plan, paint: Paint = plain): string {
   const modules = [...plan.modules].sort((a, b) => Number(a.system) - Number(b.system) || a.name.localeCompare(b.name));
   for (const m of modules) out.push(...moduleBlock(m, paint), '');
   for (const r of [...plan.routes].sort((a, b) => a.name.localeCompare(b.name))) out.push(...routeBlock(r, paint), '');
-  out.push(paint('heading', `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`));
+  out.push(paint('heading', `Plan: ${add} to add, ${change} to change, ${destroy} to destroy.`), ...reach);
   return out.join('\n') + '\n';
+}
+
+/** Who the fleet deployment reaches: the count of IoT Edge devices its target condition matches now. */
+function reachLine(reach: NonNullable<Plan['reach']>): string {
+  if (reach.edgeDevices === undefined) return `Target: the IoT Edge devices where ${reach.condition} (counted once the hub exists).`;
+  const devices = `${reach.edgeDevices} IoT Edge device${reach.edgeDevices === 1 ? '' : 's'}`;
+  return `Target: ${reach.condition} matches ${devices} now.`;
 }

@@ -74,6 +74,11 @@ export interface Plan {
    * edgeml, and apply would put it back.
    */
   drift: boolean;
+  /**
+   * Fleet target: the target condition and how many IoT Edge devices it matches now (undefined while the hub does
+   * not exist). Zero means the deployment would reach no device, which IoT Hub accepts without complaint.
+   */
+  reach?: { condition: string; edgeDevices?: number };
   summary: { add: number; change: number; destroy: number };
 }
 

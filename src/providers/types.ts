@@ -342,6 +342,12 @@ export interface IotHubProvider {
    */
   queryTwins(query: string, pageSize?: number): Promise<QueriedTwin[]>;
 
+  /**
+   * How many IoT Edge devices a deployment's target condition matches now (what the hub reports as targeted once
+   * the deployment exists): `SELECT COUNT() FROM devices WHERE capabilities.iotEdge = true AND (<condition>)`.
+   */
+  countEdgeDevices(targetCondition: string): Promise<number>;
+
   /** Sets the whole deployment of one edge device (what `az iot edge set-modules` does). */
   applyContentOnDevice(deviceId: string, content: ConfigurationContent): Promise<void>;
 

@@ -120,6 +120,15 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     assert.is(again.stdout, 'No changes. The live deployment matches the spec.\n');
     assert.equal(mutatingRequests(az.requests), []);
 
+    // The same workflow as a fleet whose target condition matches no device of the (now existing) hub.
+    const fleetText = readFileSync(spec, 'utf8').replace('  device:\n    id: cli-edge\n', `  fleet:\n    id: cli-fleet\n    targetCondition: "tags.role='kiosk'"\n`);
+    writeFileSync(join(dir, 'fleet.yaml'), fleetText);
+    const fleetPlan = await run(['plan', 'fleet.yaml']);
+    assert.is(fleetPlan.code, 0, fleetPlan.stderr);
+    assert.match(fleetPlan.stdout, /Target: tags\.role='kiosk' matches 0 IoT Edge devices now\./);
+    const conditionLine = fleetText.split('\n').findIndex((line) => line.includes('targetCondition')) + 1;
+    assert.match(fleetPlan.stderr, new RegExp(`fleet\\.yaml:${conditionLine}:\\d+ - warning EML6009: The target condition tags\\.role='kiosk' matches no IoT Edge device in hub 'cli-hub'`));
+
     const changedPlan = await run(['plan', spec, '--detailed-exitcode'], { SENSOR_IMAGE: 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5.1' });
     assert.is(changedPlan.code, 2);
     assert.match(changedPlan.stdout, /~ image = "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5" -> "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\.1"/);

@@ -94,6 +94,8 @@ test('a changed spec swaps deployments with no moment where a device has none ap
     assert.match(text, new RegExp(`# deployment "${v1.configurationId}" will be destroyed`));
     assert.match(text, /# module "detector" will be updated in-place/);
     assert.match(text, /Plan: 1 to add, 1 to change, 1 to destroy\./);
+    assert.equal(plan.plan.reach, { condition: "tags.role='camera'", edgeDevices: devices.length }, 'the untagged device is not counted');
+    assert.match(text, new RegExp(`Target: tags\\.role='camera' matches ${devices.length} IoT Edge devices now\\.`));
 
     // Watch every device's applied configuration while the swap runs.
     const gaps = [];
@@ -153,6 +155,16 @@ test('a swap stopped before the old deployment is removed finishes on the next r
     assert.ok(rerun.outcome.ok, JSON.stringify(rerun.outcome.diagnostics));
     assert.equal(ownIds(az), [v2.configurationId]);
     assert.equal(readState(tmp.state, 'wf').configurations, [v2.configurationId]);
+  });
+});
+
+test('plan says when the target condition matches no IoT Edge device', async () => {
+  await withFleet(async (az) => {
+    const desired = makeDesired({ fleet: true });
+    desired.azure.deployment.targetCondition = "tags.role='kiosk'";
+    const plan = await computePlan(desired, makeProviders(az, desired.azure), { [apiKeyEnv]: apiKeyValue });
+    assert.equal(plan.plan.reach, { condition: "tags.role='kiosk'", edgeDevices: 0 });
+    assert.match(renderPlanText(plan.plan), /Target: tags\.role='kiosk' matches 0 IoT Edge devices now\./);
   });
 });
 

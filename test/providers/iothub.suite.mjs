@@ -191,6 +191,20 @@ test('queryTwins pages through the $edgeAgent twins a configuration was applied 
   await hub.deleteDevice('edge-6');
 });
 
+test('countEdgeDevices counts the IoT Edge devices a target condition selects, in one query', async () => {
+  await hub.createEdgeDevice('edge-7');
+  await hub.updateDeviceTags('edge-7', { env: 'prod', ring: 'canary' });
+  const before = az.requests.count({ method: 'POST', path: '/devices/query' });
+  assert.is(await hub.countEdgeDevices("tags.ring = 'canary'"), 1);
+  assert.is(az.requests.count({ method: 'POST', path: '/devices/query' }) - before, 1, 'a count is one request, whatever the fleet size');
+  const prod = await hub.queryTwins("SELECT * FROM devices WHERE tags.env = 'prod'");
+  assert.ok(prod.length > 1);
+  assert.is(await hub.countEdgeDevices("tags.env = 'prod'"), prod.length);
+  assert.is(await hub.countEdgeDevices("tags.env = 'prod' AND tags.ring = 'canary'"), 1);
+  assert.is(await hub.countEdgeDevices("tags.env = 'nowhere'"), 0);
+  await hub.deleteDevice('edge-7');
+});
+
 test('configuration content is immutable: same id again → ConfigurationAlreadyExists; changed content via the SDK → refused', async () => {
   const error = await rejects(
     hub.createConfiguration({ id: 'detector-base-aaa', content: manifest('acr.example/detector:11'), targetCondition: "tags.env='prod'", priority: 10 }),

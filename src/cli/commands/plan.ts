@@ -55,11 +55,16 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
 
   const { plan: thePlan } = result.value;
   const { isEmptyPlan } = await import('../../plan/types.js');
+  const warnings = [...loaded.diagnostics];
+  if (thePlan.reach?.edgeDevices === 0) {
+    const at = loaded.locate?.(['azure', 'fleet', 'targetCondition']);
+    warnings.push({ ...applyDiagnostic('noTargetedDevices', { condition: thePlan.reach.condition, hub: ir.azure.iotHub.name }), ...at });
+  }
   if (options.json) {
     const { renderPlanJson } = await import('../../plan/render-json.js');
     io.stdout.write(renderPlanJson(thePlan));
   } else {
-    support.printDiagnostics(io, options, loaded.diagnostics, loaded.sources);
+    support.printDiagnostics(io, options, warnings, loaded.sources);
     const { renderPlanText } = await import('../../plan/render-text.js');
     io.stdout.write(renderPlanText(thePlan, planPaint(useColor(io, 'stdout', options.color === false))));
   }

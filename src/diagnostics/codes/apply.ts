@@ -50,6 +50,12 @@ export const applyMessages = defineMessages({
     category: 'warning',
     text: (d: { file: string }) => `The state file '${d.file}' records nothing that edgeml created; nothing to destroy.`,
   },
+  noTargetedDevices: {
+    code: 'EML6009',
+    category: 'warning',
+    text: (d: { condition: string; hub: string }) => `The target condition ${d.condition} matches no IoT Edge device in hub '${d.hub}'; the deployment would reach no device.`,
+    hint: () => 'Tag the devices the deployment is for (their twin tags), or correct azure.fleet.targetCondition.',
+  },
 
   // 61xx: Azure resources and identities
   providerFailed: {

@@ -155,6 +155,13 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
       }
     },
 
+    async countEdgeDevices(targetCondition) {
+      const query = registry.createQuery(edgeDeviceCountQuery(targetCondition), 1);
+      const page = await send('iothub.countEdgeDevices', 'POST', () => query.next());
+      const row = ((page.result ?? []) as { devices?: unknown }[])[0];
+      return typeof row?.devices === 'number' ? row.devices : 0;
+    },
+
     async applyContentOnDevice(deviceId, content) {
       await send('iothub.applyContentOnDevice', 'POST', () => registry.applyConfigurationContentOnDevice(deviceId, content as never));
     },
@@ -364,3 +371,7 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The IoT Hub query counting the IoT Edge devices a target condition selects (an empty condition selects none). */
+export function edgeDeviceCountQuery(targetCondition: string): string {
+  return `SELECT COUNT() AS devices FROM devices WHERE capabilities.iotEdge = true AND (${targetCondition})`;
+}
