@@ -11,6 +11,7 @@ import { configurationId } from '../render/manifest/content-hash.js';
 import type { DockerProvider } from '../providers/docker/docker-provider.js';
 import type { ConvergenceReport, Clock } from './convergence.js';
 import { deployToDevice, waitForDevice } from './deploy-device.js';
+import { deployedModuleNames } from './device-modules.js';
 import { deployToFleet, type FleetResult } from './deploy-fleet.js';
 import { ensureEdgeDevice, ensureResources, type EnsureContext } from './ensure-resources.js';
 import { applyDiagnostic, toDiagnostic } from './errors.js';
@@ -107,6 +108,8 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
 
     if (target.kind === 'device') {
       const deployed = await deployToDevice({ hub, deviceId: target.deviceId, rendered: desired.content, resolved: resolved.content, progress });
+      // On a device edgeml did not create, destroy cannot delete the device: it removes these modules instead.
+      if (state.device?.created !== true) state.deviceModules = { device: target.deviceId, modules: deployedModuleNames(desired.content) };
       const convergence = await waitForDevice({ hub, deviceId: target.deviceId, timeoutMs: options.timeoutMs, intervalMs: options.pollIntervalMs, clock: options.clock, progress });
       state.lastAppliedContentHash = desired.contentHash;
       saveState();
@@ -160,4 +163,3 @@ export function convergenceReportText(report: ConvergenceReport): string {
   for (const problem of report.problems) lines.push(`  - ${problem}`);
   return lines.join('\n');
 }
-

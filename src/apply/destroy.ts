@@ -1,16 +1,18 @@
 // `edgeml destroy` without the CLI: deletes exactly what the state says edgeml created, in reverse order of creation
-// (configurations, device identity, registry, hub, resource group), updating the state after each deletion so an
-// interrupted destroy resumes; clears the state at the end. Anything not recorded as created is never touched.
-// Apply stage.
+// (configurations, the modules it deployed to an existing device, device identity, registry, hub, resource group),
+// updating the state after each deletion so an interrupted destroy resumes; clears the state at the end. Anything not
+// recorded as created is never touched. Apply stage.
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { AzureIR } from '../ir/types.js';
 import type { Providers } from '../plan/live.js';
-import { toDiagnostic } from './errors.js';
+import type { IotHubProvider } from '../providers/types.js';
+import { liveModuleNames, systemOnlyContent } from './device-modules.js';
+import { applyDiagnostic, toDiagnostic } from './errors.js';
 import type { Progress } from './progress.js';
 import { deleteState, writeState, type ApplyState, type ResourceRecord } from './state.js';
 
 export interface DestroyItem {
-  kind: 'deployment' | 'edge device' | 'container registry' | 'IoT hub' | 'resource group';
+  kind: 'deployment' | 'modules on edge device' | 'edge device' | 'container registry' | 'IoT hub' | 'resource group';
   name: string;
 }
 
@@ -19,6 +21,8 @@ const isOurs = (record: ResourceRecord | undefined): record is ResourceRecord =>
 /** What destroy would delete, in the order it deletes. */
 export function destroyList(state: ApplyState): DestroyItem[] {
   const items: DestroyItem[] = state.configurations.map((id) => ({ kind: 'deployment' as const, name: id }));
+  const removal = modulesToRemove(state);
+  if (removal) items.push({ kind: 'modules on edge device', name: `${removal.device} (${removal.modules.join(', ')})` });
   if (isOurs(state.device)) items.push({ kind: 'edge device', name: state.device.name });
   if (isOurs(state.registry)) items.push({ kind: 'container registry', name: state.registry.name });
   if (isOurs(state.iotHub)) items.push({ kind: 'IoT hub', name: state.iotHub.name });
@@ -34,13 +38,35 @@ export interface DestroyOptions {
   progress: Progress;
 }
 
+/** The modules edgeml deployed to a device it did not create (a device it created is deleted instead). */
+function modulesToRemove(state: ApplyState): ApplyState['deviceModules'] {
+  return state.deviceModules && !isOurs(state.device) && state.deviceModules.modules.length > 0 ? state.deviceModules : undefined;
+}
+
+/**
+ * Replaces the device's deployment with its system modules only, if it still runs exactly the modules edgeml
+ * deployed; a deployment someone changed since is left alone ('changed').
+ */
+async function removeDeployedModules(hub: IotHubProvider, removal: NonNullable<ApplyState['deviceModules']>): Promise<'removed' | 'changed' | 'gone'> {
+  const agent = await hub.getModuleTwin(removal.device, '$edgeAgent');
+  if (!agent) return 'gone';
+  const live = liveModuleNames(agent.desired);
+  if (live.length === 0) return 'gone';
+  if (live.join('\n') !== [...removal.modules].sort().join('\n')) return 'changed';
+  const edgeHub = await hub.getModuleTwin(removal.device, '$edgeHub');
+  await hub.applyContentOnDevice(removal.device, systemOnlyContent(agent.desired, edgeHub?.desired));
+  return 'removed';
+}
+
 export async function runDestroy(options: DestroyOptions): Promise<{ ok: boolean; deleted: DestroyItem[]; diagnostics: Diagnostic[] }> {
   const { azure, state, providers, progress } = options;
   const save = () => writeState(options.statePath, state);
   const deleted: DestroyItem[] = [];
+  const warnings: Diagnostic[] = [];
   const resourceGroup = state.resourceGroup?.name ?? azure.resourceGroup;
   try {
-    const needsHub = state.configurations.length > 0 || isOurs(state.device);
+    const removal = modulesToRemove(state);
+    const needsHub = state.configurations.length > 0 || isOurs(state.device) || removal !== undefined;
     const hubName = state.iotHub?.name ?? azure.iotHub.name;
     // Device and configurations live in the hub: if the hub is gone, so are they.
     const hubExists = needsHub && (await providers.arm.getIotHub(resourceGroup, hubName)) !== undefined;
@@ -53,6 +79,17 @@ export async function runDestroy(options: DestroyOptions): Promise<{ ok: boolean
       state.configurations = state.configurations.filter((c) => c !== id);
       save();
       deleted.push({ kind: 'deployment', name: id });
+    }
+    if (removal) {
+      const outcome = await progress.step(`remove modules from edge device ${removal.device}`, async (control) => {
+        const result = hub ? await removeDeployedModules(hub, removal) : 'gone';
+        control.done({ removed: 'removed', changed: 'left in place: changed since apply', gone: 'nothing deployed' }[result]);
+        return result;
+      });
+      if (outcome === 'changed') warnings.push(applyDiagnostic('deviceDeploymentChanged', { device: removal.device, modules: removal.modules.join(', ') }));
+      state.deviceModules = undefined;
+      save();
+      if (outcome === 'removed') deleted.push({ kind: 'modules on edge device', name: `${removal.device} (${removal.modules.join(', ')})` });
     }
     if (isOurs(state.device)) {
       const name = state.device.name;
@@ -77,8 +114,8 @@ export async function runDestroy(options: DestroyOptions): Promise<{ ok: boolean
       deleted.push({ kind, name: record.name });
     }
     deleteState(options.statePath);
-    return { ok: true, deleted, diagnostics: [] };
+    return { ok: true, deleted, diagnostics: warnings };
   } catch (error) {
-    return { ok: false, deleted, diagnostics: [toDiagnostic(error)] };
+    return { ok: false, deleted, diagnostics: [...warnings, toDiagnostic(error)] };
   }
 }

@@ -36,6 +36,11 @@ export interface ApplyState {
   device?: ResourceRecord;
   /** Fleet configurations edgeml created that may still exist. */
   configurations: string[];
+  /**
+   * The modules edgeml deployed to a device it did not create (an existing device, e.g. Data Box Edge): destroy
+   * removes them again, unless the device's deployment has changed since.
+   */
+  deviceModules?: { device: string; modules: string[] };
   images: Record<string, ImageRecord>;
   lastAppliedContentHash?: string;
   updatedAt?: string;

@@ -84,7 +84,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Show live module status on the device or fleet.')).action(action('status'));
 
   specOptions(program.command('destroy').argument('<spec>', 'the workflow spec')
-    .description('Delete exactly what apply created, as recorded in the state file.')
+    .description('Delete exactly what apply created, as recorded in the state file; take its modules off a device it did not create.')
     .option('--state <file>', 'state file')
     .addOption(new Option('-y, --yes', 'do not ask for confirmation'))).action(action('destroy'));
 

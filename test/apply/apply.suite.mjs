@@ -227,6 +227,46 @@ test('destroy deletes exactly what edgeml created, in reverse order, and clears 
   });
 });
 
+test('on a device edgeml did not create, destroy removes the modules it deployed and keeps the runtime', async () => {
+  await withFixture(async (az, tmp) => {
+    const desired = makeDesired();
+    assert.ok((await applyWith(az, tmp, desired)).outcome.ok);
+    // As if the device had existed before apply (e.g. a Data Box Edge): apply records the modules, not the device.
+    const state = readState(tmp.state, 'wf');
+    const modules = Object.keys(az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules).sort();
+    assert.ok(modules.length > 0);
+    Object.assign(state, { device: { ...state.device, created: false }, iotHub: { ...state.iotHub, created: false }, resourceGroup: { ...state.resourceGroup, created: false }, registry: { ...state.registry, created: false } });
+    assert.equal(state.deviceModules, undefined, 'apply recorded none: it created this device');
+    state.deviceModules = { device: 'edge-1', modules };
+    const before = az.device.moduleTwin('edge-1', '$edgeAgent').desired;
+    const result = await runDestroy({ azure: desired.azure, state, statePath: tmp.state, providers: makeProviders(az, desired.azure), progress: createProgress(makeProgressLog().stream) });
+    assert.ok(result.ok, JSON.stringify(result.diagnostics));
+    assert.equal(result.deleted.map((d) => d.kind), ['modules on edge device']);
+    assert.ok(az.device.exists('edge-1'), 'the device stays');
+    const agent = az.device.moduleTwin('edge-1', '$edgeAgent').desired;
+    assert.equal(agent.modules, {});
+    assert.equal(agent.systemModules, before.systemModules, 'edgeAgent and edgeHub keep their live settings');
+    assert.is(agent.runtime.settings.registryCredentials, undefined, 'no registry secret stays on the device');
+    assert.equal(az.device.moduleTwin('edge-1', '$edgeHub').desired.routes, {});
+  });
+});
+
+test('destroy leaves an existing device alone when its deployment changed since apply, and says so', async () => {
+  await withFixture(async (az, tmp) => {
+    const desired = makeDesired();
+    assert.ok((await applyWith(az, tmp, desired)).outcome.ok);
+    const state = readState(tmp.state, 'wf');
+    Object.assign(state, { device: { ...state.device, created: false }, iotHub: { ...state.iotHub, created: false }, resourceGroup: { ...state.resourceGroup, created: false }, registry: { ...state.registry, created: false } });
+    state.deviceModules = { device: 'edge-1', modules: ['a-module-someone-removed'] };
+    const before = az.device.moduleTwin('edge-1', '$edgeAgent').desired;
+    const result = await runDestroy({ azure: desired.azure, state, statePath: tmp.state, providers: makeProviders(az, desired.azure), progress: createProgress(makeProgressLog().stream) });
+    assert.ok(result.ok);
+    assert.equal(result.deleted, []);
+    assert.equal(result.diagnostics.map((d) => d.code), ['EML6010']);
+    assert.equal(az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules, before.modules);
+  });
+});
+
 test('no secret appears in progress output, diagnostics, plan text or the state file', async () => {
   await withFixture(async (az, tmp) => {
     const desired = makeDesired();

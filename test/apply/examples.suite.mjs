@@ -270,8 +270,9 @@ for (const name of specNames) {
       const destroyed = await run(['destroy', spec, '--yes']);
       assert.is(destroyed.code, 0, `destroy: ${destroyed.stdout}${destroyed.stderr}`);
       if (created.length === 0) {
-        // wf4: the hub and device existed before, so edgeml owns nothing there (the deployment stays on the device).
-        assert.match(destroyed.stderr, /EML6008/, 'destroy: nothing recorded as created');
+        // wf4: the hub and device existed before: edgeml deletes neither, and takes its modules off the device again.
+        assert.match(destroyed.stdout, /Destroy complete: 1 deleted\./);
+        assert.equal(az.device.moduleTwin(deviceId, '$edgeAgent').desired.modules, {}, 'no edgeml module stays on the existing device');
       } else {
         assert.match(destroyed.stdout, `Destroy complete: ${created.length} deleted.`, `destroy deletes ${created.join(', ')}`);
       }

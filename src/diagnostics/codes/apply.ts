@@ -50,6 +50,12 @@ export const applyMessages = defineMessages({
     category: 'warning',
     text: (d: { file: string }) => `The state file '${d.file}' records nothing that edgeml created; nothing to destroy.`,
   },
+  deviceDeploymentChanged: {
+    code: 'EML6010',
+    category: 'warning',
+    text: (d: { device: string; modules: string }) => `The deployment on edge device '${d.device}' has changed since edgeml applied it, so its modules were left in place (edgeml deployed: ${d.modules}).`,
+    hint: () => 'Remove the modules with the tool that changed the deployment, or with `az iot edge set-modules`.',
+  },
   noTargetedDevices: {
     code: 'EML6009',
     category: 'warning',
