@@ -229,6 +229,39 @@ test('04 for a fleet creates a deployment with the baked-in id, condition, prior
   assert.not.match(JSON.stringify(content), /\$\{EDGEML_REGISTRY_PASSWORD\}/);
 });
 
+test('06 takes the deployed modules off a device step 1 did not create, keeping the runtime; a changed deployment stays', () => {
+  const ir = variants().dbe;
+  const dir = writeOut(renderScripts(makeContext(ir)));
+  const names = ir.modules.map((m) => m.name).sort();
+  const twins = tempDir();
+  const agent = {
+    schemaVersion: '1.1',
+    runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25', registryCredentials: { acr: { address: 'a.azurecr.io', username: 'u', password: 'secret-pass' } } } },
+    systemModules: { edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } }, edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' } } },
+    modules: Object.fromEntries(names.map((n) => [n, { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: `x/${n}:1` } }])),
+    $version: 4,
+  };
+  const hub = { schemaVersion: '1.1', routes: { up: 'FROM /messages/* INTO $upstream' }, storeAndForwardConfiguration: { timeToLiveSecs: 7200 }, $version: 3 };
+  writeFileSync(join(twins, '$edgeAgent.json'), JSON.stringify(agent));
+  writeFileSync(join(twins, '$edgeHub.json'), JSON.stringify(hub));
+  const capture = join(tempDir(), 'content.json');
+  const removed = run(join(dir, 'scripts/06-teardown.sh'), { bin: fakeBin(), args: ['--yes'], env: { FAKE_TWIN_DIR: twins, FAKE_CAPTURE: capture } });
+  assert.is(removed.status, 0, removed.output);
+  assert.equal(removed.calls.filter((c) => c.includes('delete')), [], 'nothing is deleted: step 1 created nothing');
+  assert.ok(removed.calls.some((c) => c.startsWith('iot|edge|set-modules|')), removed.calls.join('\n'));
+  const content = JSON.parse(readFileSync(capture, 'utf8')).modulesContent;
+  assert.equal(content.$edgeAgent['properties.desired'], { schemaVersion: '1.1', runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25' } }, systemModules: agent.systemModules, modules: {} });
+  assert.equal(content.$edgeHub['properties.desired'], { schemaVersion: '1.1', routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } });
+  assert.match(removed.output, /Data Box Edge keeps its IoT Edge runtime/);
+
+  agent.modules['someone-elses-module'] = agent.modules[names[0]];
+  writeFileSync(join(twins, '$edgeAgent.json'), JSON.stringify(agent));
+  const changed = run(join(dir, 'scripts/06-teardown.sh'), { bin: fakeBin(), args: ['--yes'], env: { FAKE_TWIN_DIR: twins, FAKE_CAPTURE: capture } });
+  assert.is(changed.status, 0, changed.output);
+  assert.not.ok(changed.calls.some((c) => c.includes('set-modules')));
+  assert.match(changed.output, /changed since step 4 .*left in place/);
+});
+
 test('06 deletes only what .edgeml-created lists, and nothing without it', () => {
   const dir = writeOut(renderScripts(makeContext()));
   const bin = fakeBin();

@@ -20,8 +20,44 @@ device_cleanup() {
   note "(moby-engine and the NVIDIA toolkit stay installed; remove them with apt-get if nothing else needs them)"
 }
 
+# The modules step 4 deploys, in the order jq lists keys.
+DEPLOYED_MODULES="image-capture-od people-detection-service"
+
+# Replaces the device's deployment by its own edgeAgent and edgeHub settings with no modules, no routes and no
+# registry credentials, if it still runs exactly DEPLOYED_MODULES (a deployment someone changed is left alone).
+remove_deployed_modules() {
+  local agent hub live content
+  require_cmd jq
+  if ! agent="$(az iot hub module-twin show --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --module-id "\$edgeAgent" --query properties.desired --output json 2>/dev/null)"; then
+    log "Device $DEVICE_ID has no deployment: no modules to take off."
+    return 0
+  fi
+  live="$(jq -r '(.modules // {}) | keys | join(" ")' <<<"$agent")"
+  if [[ -z "$live" ]]; then
+    log "Device $DEVICE_ID runs no modules besides edgeAgent and edgeHub."
+    return 0
+  fi
+  if [[ "$live" != "$DEPLOYED_MODULES" ]]; then
+    warn "the deployment on $DEVICE_ID changed since step 4 (it runs: $live); its modules are left in place"
+    return 0
+  fi
+  hub="$(az iot hub module-twin show --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --module-id "\$edgeHub" --query properties.desired --output json)"
+  content="$(mktemp)"
+  jq -n --argjson agent "$agent" --argjson hub "$hub" '{modulesContent: {
+    "$edgeAgent": {"properties.desired": {schemaVersion: $agent.schemaVersion, runtime: ($agent.runtime | del(.settings.registryCredentials)), systemModules: $agent.systemModules, modules: {}}},
+    "$edgeHub": {"properties.desired": (($hub | with_entries(select(.key | startswith("$") | not))) + {routes: {}})}}}' >"$content"
+  log "Taking $DEPLOYED_MODULES off device $DEVICE_ID (edgeAgent and edgeHub stay)"
+  az iot edge set-modules --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --content "$content" --output none
+  rm -f "$content"
+}
+
 if [[ ! -s "$CREATED_FILE" ]]; then
   log "scripts/.edgeml-created lists nothing: step 1 created no Azure resources, so none are deleted."
+  if confirm "Take the modules step 4 deployed off device $DEVICE_ID?"; then
+    az_ready
+    az_extension azure-iot
+    remove_deployed_modules
+  fi
   device_cleanup
   exit 0
 fi
@@ -37,6 +73,8 @@ if was_created device "$DEVICE_ID"; then
   log "Deleting device identity $DEVICE_ID"
   az iot hub device-identity delete --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --output none
   forget_created device "$DEVICE_ID"
+else
+  remove_deployed_modules
 fi
 if was_created registry "$REGISTRY_NAME"; then
   log "Deleting container registry $REGISTRY_NAME"

@@ -1,5 +1,7 @@
 // scripts/06-teardown.sh (render stage, scripts): deletes only what step 1 recorded in scripts/.edgeml-created
 // (device identity, registry, IoT Hub, resource group), after asking unless --yes, and prints how to clean the device.
+// On a device step 1 did not create (an existing one, a Data Box Edge) it takes off the modules step 4 deployed,
+// as `edgeml destroy` does: only while the device still runs exactly those, and keeping edgeAgent and edgeHub.
 import type { WorkflowIR } from '../../ir/types.js';
 import { compileTemplate } from '../docker/template.js';
 import { quoteChecked } from '../shell.js';
@@ -19,15 +21,59 @@ for arg in "$@"; do
 done
 
 device_cleanup() {
+{{#if databox}}
+  log "Data Box Edge keeps its IoT Edge runtime: nothing to clean on the device itself."
+{{else}}
   log "On the device (if step 2 set it up), as root:"
   note "iotedge system stop"
   note "docker rm -f edgeAgent edgeHub {{moduleNames}}"
   note "apt-get remove --purge -y aziot-edge aziot-identity-service"
   note "(moby-engine and the NVIDIA toolkit stay installed; remove them with apt-get if nothing else needs them)"
+{{/if}}
 }
+{{#if device}}
+
+# The modules step 4 deploys, in the order jq lists keys.
+DEPLOYED_MODULES="{{sortedModuleNames}}"
+
+# Replaces the device's deployment by its own edgeAgent and edgeHub settings with no modules, no routes and no
+# registry credentials, if it still runs exactly DEPLOYED_MODULES (a deployment someone changed is left alone).
+remove_deployed_modules() {
+  local agent hub live content
+  require_cmd jq
+  if ! agent="$(az iot hub module-twin show --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --module-id "\\$edgeAgent" --query properties.desired --output json 2>/dev/null)"; then
+    log "Device $DEVICE_ID has no deployment: no modules to take off."
+    return 0
+  fi
+  live="$(jq -r '(.modules // {}) | keys | join(" ")' <<<"$agent")"
+  if [[ -z "$live" ]]; then
+    log "Device $DEVICE_ID runs no modules besides edgeAgent and edgeHub."
+    return 0
+  fi
+  if [[ "$live" != "$DEPLOYED_MODULES" ]]; then
+    warn "the deployment on $DEVICE_ID changed since step 4 (it runs: $live); its modules are left in place"
+    return 0
+  fi
+  hub="$(az iot hub module-twin show --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --module-id "\\$edgeHub" --query properties.desired --output json)"
+  content="$(mktemp)"
+  jq -n --argjson agent "$agent" --argjson hub "$hub" '{modulesContent: {
+    "$edgeAgent": {"properties.desired": {schemaVersion: $agent.schemaVersion, runtime: ($agent.runtime | del(.settings.registryCredentials)), systemModules: $agent.systemModules, modules: {}}},
+    "$edgeHub": {"properties.desired": (($hub | with_entries(select(.key | startswith("$") | not))) + {routes: {}})}}}' >"$content"
+  log "Taking $DEPLOYED_MODULES off device $DEVICE_ID (edgeAgent and edgeHub stay)"
+  az iot edge set-modules --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --content "$content" --output none
+  rm -f "$content"
+}
+{{/if}}
 
 if [[ ! -s "$CREATED_FILE" ]]; then
   log "scripts/.edgeml-created lists nothing: step 1 created no Azure resources, so none are deleted."
+{{#if device}}
+  if confirm "Take the modules step 4 deployed off device $DEVICE_ID?"; then
+    az_ready
+    az_extension azure-iot
+    remove_deployed_modules
+  fi
+{{/if}}
   device_cleanup
   exit 0
 fi
@@ -44,6 +90,8 @@ if was_created device "$DEVICE_ID"; then
   log "Deleting device identity $DEVICE_ID"
   az iot hub device-identity delete --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --output none
   forget_created device "$DEVICE_ID"
+else
+  remove_deployed_modules
 fi
 {{/if}}
 {{#if registry}}
@@ -75,8 +123,10 @@ log "Step 6 done."
 interface Step6View {
   workflowComment: string;
   device: boolean;
+  databox: boolean;
   registry: boolean;
   moduleNames: string;
+  sortedModuleNames: string;
 }
 
 const render = compileTemplate<Step6View>(STEP6);
@@ -86,7 +136,14 @@ export function renderStep6(ir: WorkflowIR): string {
     workflowComment: JSON.stringify(ir.name),
     device: ir.azure.deployment.kind === 'device',
     registry: ir.azure.registry.kind === 'create',
-    // Inside a double-quoted note: module names are checked against SAFE_PATTERNS.moduleName, which has no quotes or $.
-    moduleNames: ir.modules.map((m) => (quoteChecked('moduleName', m.name, `the name of module '${m.name}'`), m.name)).join(' '),
+    moduleNames: checkedNames(ir).join(' '),
+    // Code-unit order, as jq's keys and LC_ALL=C sort produce.
+    sortedModuleNames: checkedNames(ir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(' '),
+    databox: ir.target.device === 'databox-edge',
   });
+}
+
+/** Module names for double-quoted script text: checked against SAFE_PATTERNS.moduleName, which has no quotes or $. */
+function checkedNames(ir: WorkflowIR): string[] {
+  return ir.modules.map((m) => (quoteChecked('moduleName', m.name, `the name of module '${m.name}'`), m.name));
 }
