@@ -6,6 +6,7 @@ import type { DesiredDeployment } from './desired.js';
 import { readLive, type LiveState, type Providers } from './live.js';
 import { resolveContent, secretReferences } from './secrets.js';
 import type { Plan } from './types.js';
+import { ProviderError } from '../providers/types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -36,5 +37,11 @@ async function fleetReach(desired: DesiredDeployment, providers: Providers, live
   const condition = target.targetCondition;
   if (!live.hub) return { condition };
   if (condition.trim() === '') return { condition, edgeDevices: 0 };
-  return { condition, edgeDevices: await (await providers.iotHub()).countEdgeDevices(condition) };
+  try {
+    return { condition, edgeDevices: await (await providers.iotHub()).countEdgeDevices(condition) };
+  } catch (error) {
+    // The hub answers 400 for a condition its query language cannot parse: a spec mistake, not an outage.
+    if (error instanceof ProviderError && error.status === 400) return { condition, rejected: error.message };
+    throw error;
+  }
 }

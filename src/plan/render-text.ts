@@ -132,6 +132,7 @@ export function renderPlanText(plan: Plan, paint: Paint = plain): string {
 
 /** Who the fleet deployment reaches: the count of IoT Edge devices its target condition matches now. */
 function reachLine(reach: NonNullable<Plan['reach']>): string {
+  if (reach.rejected !== undefined) return `Target: IoT Hub rejects ${reach.condition}.`;
   if (reach.edgeDevices === undefined) return `Target: the IoT Edge devices where ${reach.condition} (counted once the hub exists).`;
   const devices = `${reach.edgeDevices} IoT Edge device${reach.edgeDevices === 1 ? '' : 's'}`;
   return `Target: ${reach.condition} matches ${devices} now.`;

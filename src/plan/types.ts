@@ -76,9 +76,10 @@ export interface Plan {
   drift: boolean;
   /**
    * Fleet target: the target condition and how many IoT Edge devices it matches now (undefined while the hub does
-   * not exist). Zero means the deployment would reach no device, which IoT Hub accepts without complaint.
+   * not exist). Zero means the deployment would reach no device, which IoT Hub accepts without complaint;
+   * `rejected` holds IoT Hub's reason when it cannot evaluate the condition (create would fail the same way).
    */
-  reach?: { condition: string; edgeDevices?: number };
+  reach?: { condition: string; edgeDevices?: number; rejected?: string };
   summary: { add: number; change: number; destroy: number };
 }
 

@@ -129,6 +129,11 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     const conditionLine = fleetText.split('\n').findIndex((line) => line.includes('targetCondition')) + 1;
     assert.match(fleetPlan.stderr, new RegExp(`fleet\\.yaml:${conditionLine}:\\d+ - warning EML6009: The target condition tags\\.role='kiosk' matches no IoT Edge device in hub 'cli-hub'`));
 
+    writeFileSync(join(dir, 'badfleet.yaml'), fleetText.replace(`tags.role='kiosk'`, `tags.role == 'kiosk'`));
+    const badPlan = await run(['plan', 'badfleet.yaml']);
+    assert.is(badPlan.code, 1);
+    assert.match(badPlan.stderr, new RegExp(`badfleet\\.yaml:${conditionLine}:\\d+ - error EML6011: IoT Hub rejects the target condition tags\\.role == 'kiosk'`));
+
     const changedPlan = await run(['plan', spec, '--detailed-exitcode'], { SENSOR_IMAGE: 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5.1' });
     assert.is(changedPlan.code, 2);
     assert.match(changedPlan.stdout, /~ image = "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5" -> "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\.1"/);

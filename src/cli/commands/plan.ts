@@ -56,6 +56,10 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
   const { plan: thePlan } = result.value;
   const { isEmptyPlan } = await import('../../plan/types.js');
   const warnings = [...loaded.diagnostics];
+  if (thePlan.reach?.rejected !== undefined) {
+    const at = loaded.locate?.(['azure', 'fleet', 'targetCondition']);
+    return fail([...loaded.diagnostics, { ...applyDiagnostic('targetConditionRejected', { condition: thePlan.reach.condition, reason: thePlan.reach.rejected }), ...at }]);
+  }
   if (thePlan.reach?.edgeDevices === 0) {
     const at = loaded.locate?.(['azure', 'fleet', 'targetCondition']);
     warnings.push({ ...applyDiagnostic('noTargetedDevices', { condition: thePlan.reach.condition, hub: ir.azure.iotHub.name }), ...at });

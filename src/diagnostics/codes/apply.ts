@@ -56,6 +56,12 @@ export const applyMessages = defineMessages({
     text: (d: { device: string; modules: string }) => `The deployment on edge device '${d.device}' has changed since edgeml applied it, so its modules were left in place (edgeml deployed: ${d.modules}).`,
     hint: () => 'Remove the modules with the tool that changed the deployment, or with `az iot edge set-modules`.',
   },
+  targetConditionRejected: {
+    code: 'EML6011',
+    category: 'error',
+    text: (d: { condition: string; reason: string }) => `IoT Hub rejects the target condition ${d.condition}: ${d.reason}`,
+    hint: () => "Write it in IoT Hub's query language, e.g. tags.environment='prod' AND tags.site='plant-1' (single quotes).",
+  },
   noTargetedDevices: {
     code: 'EML6009',
     category: 'warning',
