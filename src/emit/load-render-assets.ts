@@ -112,8 +112,22 @@ export function loadSpecFiles(ir: WorkflowIR): Map<string, Uint8Array> {
   return files;
 }
 
-/** Exact versions of edgeml's dependencies: from package-lock.json, else from the installed packages. */
-export function loadPackageVersions(packageRoot: string): Map<string, string> {
+/** Where the build records the dependency versions (scripts/pin-package-versions.mjs), relative to the package. */
+export const PACKAGE_VERSIONS_FILE = ['dist', 'package-versions.json'] as const;
+
+/**
+ * Exact versions of edgeml's dependencies: those the build recorded, else from package-lock.json, else from the
+ * installed packages. `pinned: false` skips the recorded file (the build step that writes it).
+ */
+export function loadPackageVersions(packageRoot: string, options: { pinned?: boolean } = {}): Map<string, string> {
+  if (options.pinned !== false) {
+    try {
+      const pinned = JSON.parse(readFileSync(join(packageRoot, ...PACKAGE_VERSIONS_FILE), 'utf8')) as Record<string, string>;
+      return new Map(Object.entries(pinned));
+    } catch {
+      // not built with that step: read the lock file
+    }
+  }
   const versions = new Map<string, string>();
   const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   const names = Object.keys(manifest.dependencies ?? {}).sort();

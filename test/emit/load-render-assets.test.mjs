@@ -49,6 +49,15 @@ test('loadPackageVersions prefers package-lock.json and falls back to node_modul
   assert.equal(loadPackageVersions(root).get('sharp'), '0.34.5');
 });
 
+test('loadPackageVersions takes the versions the build recorded in dist/package-versions.json first', () => {
+  const root = join(work, 'pinned');
+  put(join(root, 'package.json'), JSON.stringify({ dependencies: { sharp: '^0.34.0' } }));
+  put(join(root, 'package-lock.json'), JSON.stringify({ packages: { 'node_modules/sharp': { version: '0.34.5' } } }));
+  put(join(root, 'dist/package-versions.json'), JSON.stringify({ sharp: '0.34.7' }));
+  assert.equal([...loadPackageVersions(root)], [['sharp', '0.34.7']]);
+  assert.equal([...loadPackageVersions(root, { pinned: false })], [['sharp', '0.34.5']], 'what the build step reads');
+});
+
 test('loadRuntimeCode reads only .js files, with forward-slash relative paths', () => {
   const dir = join(work, 'runtime');
   put(join(dir, 'scoring/server.js'), 'export {};\n');
