@@ -27,10 +27,14 @@ export default defineCheck({
   check(ctx) {
     const { routes } = ctx.ir;
     for (const module of ctx.ir.modules) {
-      module.outputs.forEach((output, index) => {
+      // A route naming an output or input the module lacks is already an error (route-endpoints-exist), most often
+      // a typo of the one this check would call unused: saying both would be noise.
+      const misnamedSource = routes.some((r) => r.from.kind === 'module' && r.from.module === module.name && r.from.output !== '*' && !module.outputs.includes(r.from.output));
+      const misnamedSink = routes.some((r) => r.to.kind === 'module' && r.to.module === module.name && !module.inputs.includes(r.to.input));
+      if (!misnamedSource) module.outputs.forEach((output, index) => {
         if (!routes.some((route) => reads(route, module.name, output))) ctx.report('unroutedOutput', { module: module.name, output }, outputPath(ctx.data, module, index));
       });
-      module.inputs.forEach((input, index) => {
+      if (!misnamedSink) module.inputs.forEach((input, index) => {
         if (!routes.some((route) => route.to.kind === 'module' && route.to.module === module.name && route.to.input === input)) {
           ctx.report('unfedInput', { module: module.name, input }, [...module.path, 'inputs', index]);
         }
