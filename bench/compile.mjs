@@ -71,7 +71,9 @@ for (let i = 0; i < runs; i++) {
   }
 }
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
-console.log(`edgeml compile benchmark: ${runs} alternating runs, median wall time; ${cpus().length} cores, Node ${process.version}`);
+// Whether the runs above started from the build's V8 code cache (bin/load-cli.cjs), as an installed edgeml does.
+const cacheProbe = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('./bin/load-cli.cjs').loadCli()?.cacheUsed))"], { cwd: root, encoding: 'utf8' });
+console.log(`edgeml compile benchmark: ${runs} alternating runs, median wall time; ${cpus().length} cores, Node ${process.version}; code cache used: ${cacheProbe.stdout || 'no bundle'}`);
 for (const [name, ms] of Object.entries(m)) console.log(`  ${name.padEnd(34)} ${ms.toFixed(1).padStart(8)} ms   (exit ${statuses[name]})`);
 console.log(`  cold compile wf3 / node -e 0          ${(m['compile wf3'] / m['node -e 0']).toFixed(2)}x   (target <= 2.5x)`);
 console.log(`  50 modules + 1000 routes / 2 modules   ${(m['compile 50 modules, 1000 routes'] / m['compile 2 modules']).toFixed(2)}x   (target <= 1.5x)`);
