@@ -352,27 +352,50 @@ Target: HTTP ≥ 0.9x raw throughput and ≤ 1 ms added at p50.
 ## Reading the numbers
 
 This machine is shared: other sessions compile and test on the same 2 cores, so rows move by ±30% between runs
-when it is busy (see the load average above) and p99 then mostly measures the neighbours. Paths alternate in rounds
-so that noise hits them alike; CPU ms per request is the steadier figure. Over seven runs during development:
+when it is busy (see the load average above) and p99 then mostly measures the neighbours. Paths alternate in short
+blocks so that noise hits them alike; CPU ms per request is the steadier figure. The HTTP path suffers most from
+load: a request hands over between threads eight times (client → server → inference worker → sharp's threads → worker
+→ server → client) where raw does it four times, and on a busy machine each hand-over may wait for a core.
 
-- **Tiny model (orientation classifier, ~1 ms inference)**: the target is **not met**. HTTP reached 0.5–0.9x raw
-  throughput and added 1.2–2 ms at p50 with one request in flight. An HTTP request costs about 1.2–1.5 ms more CPU
-  than scoring in-process: 0.4–0.7 ms in the client process and 0.7–1 ms extra in the server (a loopback round trip
-  between two processes, the hand-off to the inference worker thread and back, JSON). That is 40% of a 3–4 ms
-  request; a bare node:http echo between two processes on this VM alone costs about 0.3 ms CPU and 0.2 ms at p50.
-- **Synthetic CNN (~17 ms CPU per request)**: HTTP stayed within 0.84–1.27x of raw throughput, +1–3.5 ms at p50.
-  With 2 in flight it usually beats raw, because its two worker threads run two models at once, while
-  onnxruntime-node runs \`session.run\` synchronously on the calling JavaScript thread, so an in-process loop
-  serialises inference.
+- **Where an HTTP request's time goes** (orientation classifier, 1280x720 frames, one in flight, medians from marks
+  in the server and its worker): headers to body read 0.1 ms, hand-over to the worker 0.09, decode + resize (sharp)
+  2.3, tensor 0.09, \`session.run\` 1.25, back to the main thread 0.11, answer and socket write 0.2; the client and
+  loopback add about 0.3 ms (a bare node:http echo between two processes on this VM: 0.15 ms). Per-thread CPU
+  (/proc) put the server's fixed cost at about 0.4 ms on the main thread plus about 0.3 ms in the worker beyond
+  what the in-process scorer spends.
+- **What changed** (CPU per request over the in-process scorer, client + server: 1.65 → about 0.95 ms on frames,
+  1.9 → 1.25 ms on text lines, 1.75 → 1.15 ms on the CNN): the client is a lean HTTP/1.1 load generator (0.45–0.7 →
+  0.2–0.4 ms); the tensor is written through per-channel lookup tables into a reused buffer (0.11 → 0.07 ms for
+  192x48, 0.6 → 0.35 ms for 224x224, the same values element for element); the body is copied once into a buffer that is moved, not
+  copied, to the worker; the classifier ranks label ids and builds only the top-k predictions.
+- **Tiny model (orientation classifier, ~1 ms inference)**: on 1280x720 frames (a 3–4 ms request) HTTP reached
+  0.87–0.94x raw throughput and +0.65–0.75 ms at p50 with one request in flight when the machine was quiet
+  (load below 1), 0.67–0.8x and +1.1–1.5 ms when it was busy. On the small text-line images (a 2.3–2.8 ms request)
+  the target is **not met**: 0.52–0.70x and +1.1–1.25 ms. The ~0.5 ms the second process and the worker hand-over
+  still cost, plus a few percent slower decode and inference in the worker (cold caches after the other threads
+  ran), is more than 10% of such a short request.
+- **Synthetic CNN (~17 ms CPU per request)**: 0.93–1.0x raw throughput and +0.25–0.99 ms at p50 with one request in
+  flight (0.82x and +1.15 ms under load); with 2 in flight 0.95–1.23x, because its two worker threads run two
+  models at once, while onnxruntime-node runs \`session.run\` synchronously on the calling JavaScript thread, so an
+  in-process loop serialises inference.
+- **Tried and not adopted.** Scoring on the HTTP thread when nothing else runs (saves the two worker hand-overs):
+  0.1–0.15 ms better at p50 on a quiet machine and within noise under load, while it would block the HTTP thread
+  for every model run and need a second model session. sharp already runs one libvips thread per image here
+  (\`sharp.concurrency()\` is 1 on glibc without jemalloc); sharp options (no colourspace step, no EXIF orientation,
+  sequential read) were within noise. onnxruntime options for the 1 ms model, each against 0.86 ms at p50 with
+  one intra-op thread and full graph optimisation: no CPU arena 0.86, no memory pattern 0.89, extended optimisation
+  1.42, 2 threads without spinning 1.17, 2 threads spinning 0.91 ms at twice the CPU. Faster V8 tier-up
+  (\`--interrupt-budget\`) changed nothing; garbage collection is not a factor (about 36 scavenges and no full
+  collection per 1000 requests).
 - **Threads per run.** The scoring module gives each run cores / concurrency intra-op threads (1 here, with
   concurrency 2) so parallel runs never oversubscribe the CPU. onnxruntime's default (all cores per run) was 0.6–0.9x
-  of that under load, but on a quiet machine it wins for a single heavier request (the CNN: 10.6 ms instead of
-  16.4 ms at p50), since one run may then use both cores. Setting concurrency 1 (the spec's default on CPU) gives a
-  run all cores. Tried and not adopted: all cores per run for both workers with spinning off
+  of that under load, but on a quiet machine it wins for a single heavier request (the CNN: 10.3 ms instead of
+  16 ms at p50), since one run may then use both cores. Setting concurrency 1 (the spec's default on CPU) gives a
+  run all cores. Also tried earlier: all cores per run for both workers with spinning off
   (\`session.intra_op.allow_spinning = 0\`): better for the CNN (p50 11.7 instead of 16.6 ms, one in flight) but worse
   for the tiny model (4.4 instead of 3.5 ms); with spinning on it halved throughput (two thread pools spinning
   against each other).
-- The in-process scorer (what \`edgeml test\` runs) is within noise of raw (0.8–1.25x).
+- The in-process scorer (what \`edgeml test\` runs) is within noise of raw or faster (0.85–1.22x).
 `;
   writeFileSync(join(root, 'bench/RESULTS-scoring.md'), doc);
   console.log('\nwrote bench/RESULTS-scoring.md');
