@@ -46,7 +46,8 @@ interface Context {
 type Rule = (ctx: Context) => ModelMismatch[];
 
 const PRE = ['model', 'preprocess'] as const;
-const DEC = ['model', 'decoder'] as const;
+// The decoder is written under model.postprocess in the spec.
+const DEC = ['model', 'postprocess'] as const;
 const shapeText = (shape: readonly Dim[] | undefined): string => `[${(shape ?? []).join(', ')}]`;
 const names = (list: readonly TensorInfo[]): string => list.map((t) => `'${t.name}'`).join(', ');
 

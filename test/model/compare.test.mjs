@@ -48,7 +48,7 @@ test('wrong labels count, layout, element type and input name on the real classi
 test('a text detector paired with a classification spec: the output is a map, not a score vector', async () => {
   const info = await introspectModel(TEXT_DETECTION_MODEL);
   const ir = workflowIR({ labels: ['text'], preprocess: { width: 640, height: 640 } });
-  assert.equal(summary(compareModelWithSpec(ir, info)).map((m) => m.slice(0, 2)), [['output-shape', 'model.decoder.output']]);
+  assert.equal(summary(compareModelWithSpec(ir, info)).map((m) => m.slice(0, 2)), [['output-shape', 'model.postprocess.output']]);
 });
 
 test('fixed-size model vs spec size, and one-channel input vs RGB', async () => {
@@ -76,8 +76,8 @@ test('yolo-grid: classes from the grid vs labels, anchors that do not divide the
   const spec = (labels, d = decoder) => workflowIR({ task: 'object-detection', labels, preprocess: { colorOrder: 'BGR' }, decoder: d });
   assert.equal(compareModelWithSpec(spec(['a', 'b']), info), []);
   assert.equal(summary(compareModelWithSpec(spec(['a', 'b', 'c']), info)), [['label-count', 'model.labels', 2]]);
-  assert.equal(summary(compareModelWithSpec(spec(['a', 'b'], { ...decoder, anchors: CUSTOM_VISION_ANCHORS.slice(0, 4) }), info)), [['output-shape', 'model.decoder.anchors', '[1, 35, 13, 13]']]);
-  assert.equal(summary(compareModelWithSpec(spec(['a', 'b'], { ...decoder, output: 'grid' }), info)), [['output-missing', 'model.decoder.output', 'model_outputs']]);
+  assert.equal(summary(compareModelWithSpec(spec(['a', 'b'], { ...decoder, anchors: CUSTOM_VISION_ANCHORS.slice(0, 4) }), info)), [['output-shape', 'model.postprocess.anchors', '[1, 35, 13, 13]']]);
+  assert.equal(summary(compareModelWithSpec(spec(['a', 'b'], { ...decoder, output: 'grid' }), info)), [['output-missing', 'model.postprocess.output', 'model_outputs']]);
 });
 
 test('boxes: named outputs that do not exist, boxes without 4 coordinates, unguessable outputs', async () => {
@@ -92,9 +92,9 @@ test('boxes: named outputs that do not exist, boxes without 4 coordinates, ungue
   const decoder = { kind: 'boxes', outputs: {}, boxFormat: 'xyxy', normalized: true, labelOffset: 0, threshold: 0.5, nmsIou: 1, maxDetections: 10 };
   const spec = (d) => workflowIR({ task: 'object-detection', decoder: { ...decoder, ...d } });
   assert.equal(compareModelWithSpec(spec({}), good), []);
-  assert.equal(summary(compareModelWithSpec(spec({ outputs: { scores: 'scores' } }), good)), [['output-missing', 'model.decoder.outputs.scores', 'detected_boxes, detected_scores, detected_classes']]);
+  assert.equal(summary(compareModelWithSpec(spec({ outputs: { scores: 'scores' } }), good)), [['output-missing', 'model.postprocess.outputs.scores', 'detected_boxes, detected_scores, detected_classes']]);
   const five = await introspectModel(dir.write('boxes5.onnx', model([2, 5])));
-  assert.equal(summary(compareModelWithSpec(spec({}), five)), [['output-shape', 'model.decoder.outputs.boxes', '[2, 5]']]);
+  assert.equal(summary(compareModelWithSpec(spec({}), five)), [['output-shape', 'model.postprocess.outputs.boxes', '[2, 5]']]);
   const anonymous = await introspectModel(dir.write('anon.onnx', constantOutputsModel({ constants: { a: { dims: [1], values: [0] }, b: { dims: [1], values: [0] } } })));
   assert.equal(summary(compareModelWithSpec(spec({}), anonymous)).map((m) => m[0]), ['boxes-outputs-unknown']);
 });
@@ -127,7 +127,7 @@ test('a classifier whose first output is label names (Custom Vision style classL
   }));
   const info = await introspectModel(path);
   assert.is(info.outputs[0].elementType, 'string');
-  assert.equal(summary(compareModelWithSpec(workflowIR({ labels: ['cat', 'dog'] }), info)), [['output-element-type', 'model.decoder.output', 'string']]);
+  assert.equal(summary(compareModelWithSpec(workflowIR({ labels: ['cat', 'dog'] }), info)), [['output-element-type', 'model.postprocess.output', 'string']]);
   const named = workflowIR({ labels: ['cat', 'dog'], decoder: { kind: 'classification', output: 'scores', activation: 'none', topK: 1, threshold: 0 } });
   assert.equal(compareModelWithSpec(named, info), []);
 });

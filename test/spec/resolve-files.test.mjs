@@ -116,6 +116,13 @@ test('a wrong model/spec pairing is reported at the spec line with the model\'s 
   assert.match(labels.message, '2');
 });
 
+test('a decoder that does not fit the model is reported where model.postprocess says it', async () => {
+  const r = await load(complete(), SPEC.replace('postprocess: { activation: none }', 'postprocess: { activation: none, output: probs }'));
+  const found = r.found.filter((d) => d.id === 'resolve/modelMismatch');
+  assert.equal(found.map((d) => [d.line, d.column]), [[8, 44]], JSON.stringify(r.found)); // at 'probs'
+  assert.match(found[0].message, /no output 'probs'/);
+});
+
 test('a file that is not ONNX is reported at model.source', async () => {
   const files = complete();
   files['models/cls.onnx'] = '{"not": "onnx"}';
