@@ -22,7 +22,8 @@ export type ModelMismatchId =
   | 'output-element-type'
   | 'output-shape'
   | 'boxes-outputs-unknown'
-  | 'label-count';
+  | 'label-count'
+  | 'activation-twice';
 
 export interface ModelMismatch {
   /** Stable id of the kind of mismatch; the checker maps it to a diagnostic code. */
@@ -166,6 +167,19 @@ function labelCount(ir: Context['ir'], classes: number, what: string): ModelMism
   return [{ id: 'label-count', path, actual: classes, expected: labels.length, message: `The spec lists ${labels.length} label(s) but ${what} has ${classes} classes.` }];
 }
 
+/** The graph op that already applies each decoder activation. */
+const ACTIVATION_OPS: Record<string, string> = { softmax: 'Softmax', sigmoid: 'Sigmoid' };
+
+/**
+ * The decoder applies softmax (the default) or sigmoid to an output the model already computed with that op: the
+ * scores come out flattened (two classes at 1.0 and 0.0 become 0.73 and 0.27), and thresholds stop meaning much.
+ */
+function activationTwice(activation: string, output: string, info: ModelInfo): ModelMismatch[] {
+  const op = info.outputOps?.[output];
+  if (!op || op !== ACTIVATION_OPS[activation]) return [];
+  return [{ id: 'activation-twice', path: [...DEC, 'activation'], actual: op, expected: 'none', message: `Model output '${output}' is computed by ${op} already, and postprocess.activation ${activation} would apply it a second time.` }];
+}
+
 const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
   classification({ ir, info }) {
     const decoder = ir.model.decoder;
@@ -179,7 +193,7 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
       return [{ id: 'output-shape', path: [...DEC, 'output'], actual: shapeText(output.shape), message: `Model output '${output.name}' ${shapeText(output.shape)} is not one score vector per image.` }];
     }
     const classes = classDims.length === 0 ? 1 : classDims[0];
-    return isFixed(classes) ? labelCount(ir, classes, `output '${output.name}'`) : [];
+    return [...activationTwice(decoder.activation, output.name, info), ...(isFixed(classes) ? labelCount(ir, classes, `output '${output.name}'`) : [])];
   },
   boxes({ ir, info }) {
     const decoder = ir.model.decoder;

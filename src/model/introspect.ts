@@ -71,7 +71,9 @@ async function describeModel(source: string | Buffer, file: string, what: string
   }
   try {
     const { inputs, outputs } = describeSession(session);
-    const header = await readHeader().catch(() => undefined); // onnxruntime accepted the model; the header is a bonus
+    // onnxruntime accepted the model; the header and the output operators (read from the protobuf) are a bonus.
+    const header = await readHeader().catch(() => undefined);
+    const outputOps = size <= MAX_GRAPH_READ_BYTES ? await readOutputOps(source) : undefined;
     const opset = header?.opsets[''] ?? header?.opsets['ai.onnx'];
     return {
       file,
@@ -81,6 +83,7 @@ async function describeModel(source: string | Buffer, file: string, what: string
       ...(header?.producerName ? { producer: header.producerName } : {}),
       ...(opset ? { opset } : {}),
       metadata: header?.metadata ?? {},
+      ...(outputOps ? { outputOps } : {}),
     };
   } finally {
     await session.release().catch(() => undefined);
@@ -105,7 +108,20 @@ async function describeFromProtobuf(source: string | Buffer, file: string, what:
     ...(header?.producerName ? { producer: header.producerName } : {}),
     ...(opset ? { opset } : {}),
     metadata: header?.metadata ?? {},
+    outputOps: signature.outputOps,
   };
+}
+
+/** Models larger than this are not read a second time just to learn their output operators. */
+const MAX_GRAPH_READ_BYTES = 256 * 1024 * 1024;
+
+async function readOutputOps(source: string | Buffer): Promise<Record<string, string> | undefined> {
+  try {
+    const { readOnnxSignature, readOnnxSignatureFromBytes } = await import('./onnx-signature.js');
+    return (typeof source === 'string' ? await readOnnxSignature(source) : readOnnxSignatureFromBytes(source)).outputOps;
+  } catch {
+    return undefined;
+  }
 }
 
 async function checkReadableFile(path: string): Promise<number> {

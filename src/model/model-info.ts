@@ -16,6 +16,8 @@ export interface ModelInfo {
   opset?: number;
   /** The model's metadata_props (Custom Vision exports describe their expected input here). */
   metadata: Record<string, string>;
+  /** The operator computing each output (e.g. 'Softmax'), when the graph could be read; see onnx-signature.ts. */
+  outputOps?: Record<string, string>;
 }
 
 /** The model of a spec, introspected, deferred (not available locally yet), or unreadable. */

@@ -4,7 +4,7 @@
 // test keeps the two readers in agreement on real models.
 import { readFile } from 'node:fs/promises';
 import type { Dim, TensorInfo } from './model-info.js';
-import { decodeFields as fields, stringField } from './protobuf.js';
+import { decodeFields as fields, stringField, type Field } from './protobuf.js';
 
 export class OnnxSignatureError extends Error {
   override name = 'OnnxSignatureError';
@@ -13,10 +13,16 @@ export class OnnxSignatureError extends Error {
 export interface OnnxSignature {
   inputs: TensorInfo[];
   outputs: TensorInfo[];
+  /** The operator that computes each graph output, looking through value-preserving ops such as Identity. */
+  outputOps: Record<string, string>;
 }
 
 // Field numbers from onnx.proto.
 const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
+const NODE_INPUT = 1;
+const NODE_OUTPUT = 2;
+const NODE_OP_TYPE = 4;
 const GRAPH_INITIALIZER = 5;
 const GRAPH_INPUT = 11;
 const GRAPH_OUTPUT = 12;
@@ -49,7 +55,32 @@ export function readOnnxSignatureFromBytes(bytes: Uint8Array): OnnxSignature {
   const inputs = graphFields.filter((f) => f.number === GRAPH_INPUT && f.bytes).map((f) => valueInfo(f.bytes!)).filter((i) => !initializers.has(i.name));
   const outputs = graphFields.filter((f) => f.number === GRAPH_OUTPUT && f.bytes).map((f) => valueInfo(f.bytes!));
   if (inputs.length === 0 || outputs.length === 0) throw new OnnxSignatureError('the graph declares no inputs or no outputs');
-  return { inputs, outputs };
+  return { inputs, outputs, outputOps: outputOperators(graphFields, outputs) };
+}
+
+/** Ops that pass values through unchanged (shape aside): the op before them is the one that computed the values. */
+const PASS_THROUGH = new Set(['Identity', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten']);
+
+/** For each graph output, the op type of the node computing it (through pass-through ops, a few steps deep). */
+function outputOperators(graphFields: readonly Field[], outputs: readonly TensorInfo[]): Record<string, string> {
+  const producers = new Map<string, { op: string; firstInput?: string }>();
+  for (const node of graphFields) {
+    if (node.number !== GRAPH_NODE || !node.bytes) continue;
+    const nodeFields = fields(node.bytes);
+    const op = stringField(nodeFields, NODE_OP_TYPE);
+    const firstInput = nodeFields.find((f) => f.number === NODE_INPUT && f.bytes);
+    const producer = { op, firstInput: firstInput?.bytes ? new TextDecoder().decode(firstInput.bytes) : undefined };
+    for (const out of nodeFields) if (out.number === NODE_OUTPUT && out.bytes) producers.set(new TextDecoder().decode(out.bytes), producer);
+  }
+  const ops: Record<string, string> = {};
+  for (const output of outputs) {
+    let producer = producers.get(output.name);
+    for (let hops = 0; producer && PASS_THROUGH.has(producer.op) && producer.firstInput !== undefined && hops < 8; hops++) {
+      producer = producers.get(producer.firstInput);
+    }
+    if (producer) ops[output.name] = producer.op;
+  }
+  return ops;
 }
 
 function valueInfo(bytes: Uint8Array): TensorInfo {

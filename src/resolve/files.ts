@@ -144,6 +144,7 @@ async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Re
     const at = spec.locate(mismatch.path);
     const data = { message: mismatch.message, actual: String(mismatch.actual) };
     if (mismatch.id === 'label-count') m.modelLabelCount(data, at);
+    else if (mismatch.id === 'activation-twice') m.modelActivationTwice(data, at);
     else m.modelMismatch(data, at);
   }
   return { modelInfo: { ...result.info, file: relative(ir.specDir, result.info.file) } };

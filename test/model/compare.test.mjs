@@ -45,6 +45,13 @@ test('wrong labels count, layout, element type and input name on the real classi
   assert.match(missing.message, /'images'.*'x'/);
 });
 
+test('softmax (the default activation) on an output the model already computes with Softmax is flagged', () => {
+  const withActivation = (activation) => ({ ...orientationSpec(), model: { ...orientationSpec().model, decoder: { ...orientationSpec().model.decoder, activation } } });
+  assert.equal(summary(compareModelWithSpec(withActivation('softmax'), orientation)), [['activation-twice', 'model.postprocess.activation', 'Softmax']]);
+  assert.equal(compareModelWithSpec(withActivation('sigmoid'), orientation), []);
+  assert.equal(compareModelWithSpec(withActivation('none'), orientation), []);
+});
+
 test('a text detector paired with a classification spec: the output is a map, not a score vector', async () => {
   const info = await introspectModel(TEXT_DETECTION_MODEL);
   const ir = workflowIR({ labels: ['text'], preprocess: { width: 640, height: 640 } });

@@ -20,9 +20,20 @@ for (const file of REAL_MODELS) {
     const session = await ort.InferenceSession.create(file);
     const expected = describeSession(session);
     await session.release();
-    assert.equal(await readOnnxSignature(file), expected);
+    const { inputs, outputs } = await readOnnxSignature(file);
+    assert.equal({ inputs, outputs }, expected);
   });
 }
+
+test('the operator computing each output is found, through Identity and reshaping ops', async () => {
+  assert.equal((await readOnnxSignature(REAL_MODELS[0])).outputOps, { 'softmax_0.tmp_0': 'Softmax' });
+  const bytes = buildModel({
+    inputs: [valueInfo('x', FLOAT, [1, 4])],
+    outputs: [valueInfo('probs', FLOAT, [1, 4]), valueInfo('raw', FLOAT, [1, 4])],
+    nodes: [node('Softmax', ['x'], ['s']), node('Reshape', ['s', 'shape'], ['r']), node('Identity', ['r'], ['probs']), node('Relu', ['x'], ['raw'])],
+  });
+  assert.equal(readOnnxSignatureFromBytes(bytes).outputOps, { probs: 'Softmax', raw: 'Relu' });
+});
 
 test('weights listed as graph inputs (old IR) are not inputs; symbolic and unknown dims are kept', async () => {
   const bytes = buildModel({

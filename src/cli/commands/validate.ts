@@ -26,8 +26,16 @@ export default async function validate(specs: string[], options: ValidateOptions
     const paint = painter(useColor(io, 'stderr', options.color === false));
     for (const r of results) {
       if (r.diagnostics.length > 0) io.stderr.write(formatDiagnostics(r.diagnostics, r.sources, paint));
-      if (r.valid) io.stdout.write(`${r.spec}: valid${r.diagnostics.length ? ` (${r.diagnostics.length} note${r.diagnostics.length === 1 ? '' : 's'})` : ''}\n`);
+      if (r.valid) io.stdout.write(`${r.spec}: valid${countsText(r.diagnostics)}\n`);
     }
   }
   return results.every((r) => r.valid) ? ExitCode.ok : ExitCode.failed;
+}
+
+/** ' (1 warning, 2 notes)' for what a valid spec still got; '' when nothing. */
+function countsText(diagnostics: readonly Diagnostic[]): string {
+  const warnings = diagnostics.filter((d) => d.category === 'warning').length;
+  const notes = diagnostics.length - warnings;
+  const parts = [[warnings, 'warning'], [notes, 'note']].filter(([n]) => n).map(([n, word]) => `${n} ${word}${n === 1 ? '' : 's'}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }

@@ -17,5 +17,5 @@ export const resolveMessages = defineMessages({
   modelDeferred: { code: 'EML2602', category: 'suggestion', text: (d: { reason: string }) => d.reason },
   modelMismatch: { code: 'EML2603', category: 'error', text: (d: { message: string }) => d.message, hint: (d: { actual: string }) => `The model says: ${d.actual}.` },
   modelLabelCount: { code: 'EML2604', category: 'error', text: (d: { message: string }) => d.message, hint: () => 'Give one label per model class, in output order.' },
-  modelAmbiguous: { code: 'EML2605', category: 'warning', text: (d: { message: string }) => d.message, hint: (d: { actual: string }) => `The model says: ${d.actual}.` },
+  modelActivationTwice: { code: 'EML2606', category: 'warning', text: (d: { message: string }) => d.message, hint: () => 'Set postprocess.activation: none, so the scores are the probabilities the model computes.' },
 });
