@@ -361,25 +361,29 @@ load: a request hands over between threads eight times (client → server → in
   in the server and its worker): headers to body read 0.1 ms, hand-over to the worker 0.09, decode + resize (sharp)
   2.3, tensor 0.09, \`session.run\` 1.25, back to the main thread 0.11, answer and socket write 0.2; the client and
   loopback add about 0.3 ms (a bare node:http echo between two processes on this VM: 0.15 ms). Per-thread CPU
-  (/proc) put the server's fixed cost at about 0.4 ms on the main thread plus about 0.3 ms in the worker beyond
-  what the in-process scorer spends.
-- **What changed** (CPU per request over the in-process scorer, client + server: 1.65 → about 0.95 ms on frames,
-  1.9 → 1.25 ms on text lines, 1.75 → 1.15 ms on the CNN): the client is a lean HTTP/1.1 load generator (0.45–0.7 →
-  0.2–0.4 ms); the tensor is written through per-channel lookup tables into a reused buffer (0.11 → 0.07 ms for
-  192x48, 0.6 → 0.35 ms for 224x224, the same values element for element); the body is copied once into a buffer that is moved, not
-  copied, to the worker; the classifier ranks label ids and builds only the top-k predictions.
-- **Tiny model (orientation classifier, ~1 ms inference)**: on 1280x720 frames (a 3–4 ms request) HTTP reached
-  0.87–0.94x raw throughput and +0.65–0.75 ms at p50 with one request in flight when the machine was quiet
-  (load below 1), 0.67–0.8x and +1.1–1.5 ms when it was busy. On the small text-line images (a 2.3–2.8 ms request)
-  the target is **not met**: 0.52–0.70x and +1.1–1.25 ms. The ~0.5 ms the second process and the worker hand-over
-  still cost, plus a few percent slower decode and inference in the worker (cold caches after the other threads
-  ran), is more than 10% of such a short request.
-- **Synthetic CNN (~17 ms CPU per request)**: 0.93–1.0x raw throughput and +0.25–0.99 ms at p50 with one request in
-  flight (0.82x and +1.15 ms under load); with 2 in flight 0.95–1.23x, because its two worker threads run two
-  models at once, while onnxruntime-node runs \`session.run\` synchronously on the calling JavaScript thread, so an
-  in-process loop serialises inference.
+  (/proc/<pid>/task) puts the server's main thread at 0.35–0.5 ms per request; the worker's decode and inference
+  cost the same as in the in-process scorer.
+- **What changed** (CPU per request over the in-process scorer, client + server, in the first run of this benchmark
+  and in three quiet runs after the change: 1.65 → 0.95–1.25 ms on frames, 1.9 → 1.25 ms on text lines, 1.75 →
+  1.15–1.25 ms on the CNN): the client is a lean HTTP/1.1 load generator (0.45–0.7 → 0.2–0.4 ms); the tensor is
+  written through per-channel lookup tables into a reused buffer (0.11 → 0.07 ms for 192x48, 0.6 → 0.35 ms for
+  224x224, the same values element for element); the body is copied once into a buffer that is moved, not copied,
+  to the worker; the classifier ranks label ids and builds only the top-k predictions.
+- **Six runs during development after the change**, one request in flight, three quiet (load below 1 before the
+  run) and three busy (load 1.8–3.3): frames with the tiny model 0.80–0.94x raw throughput and +0.74–1.10 ms at p50
+  when quiet, 0.67–0.87x and +0.65–1.46 ms when busy; text lines 0.68–0.74x and +0.94–1.30 ms (quiet), 0.52–0.67x
+  and +1.08–1.25 ms (busy); the CNN 0.93–0.95x and +0.92–1.14 ms (quiet), 0.82–1.0x and +0.24–1.15 ms (busy). Two
+  in flight: text lines 0.77–0.99x, frames 0.86–0.97x, CNN 1.18–1.36x when quiet.
+- **Tiny model (orientation classifier, ~1 ms inference)**: the targets are **not met** reliably. The fixed cost
+  of the HTTP path (about 0.4 ms in the server: two thread hand-overs, the main thread's HTTP work, the socket
+  write; about 0.3 ms in the client and loopback) is 10–25% of a 2.5–4 ms request, so the throughput ratio stays
+  at 0.7–0.95x and the p50 difference around 1 ms.
+- **Synthetic CNN (~17 ms CPU per request)**: the throughput target is met (0.93–1.0x with one request in flight);
+  the p50 target is met only in some runs (+0.24 to +1.15 ms). With 2 in flight HTTP beats raw, because its two
+  worker threads run two models at once, while onnxruntime-node runs \`session.run\` synchronously on the calling
+  JavaScript thread, so an in-process loop serialises inference.
 - **Tried and not adopted.** Scoring on the HTTP thread when nothing else runs (saves the two worker hand-overs):
-  0.1–0.15 ms better at p50 on a quiet machine and within noise under load, while it would block the HTTP thread
+  0.1–0.15 ms better at p50 in some A/B pairs and within noise in others, while it would block the HTTP thread
   for every model run and need a second model session. sharp already runs one libvips thread per image here
   (\`sharp.concurrency()\` is 1 on glibc without jemalloc); sharp options (no colourspace step, no EXIF orientation,
   sequential read) were within noise. onnxruntime options for the 1 ms model, each against 0.86 ms at p50 with
