@@ -364,16 +364,16 @@ load: a request hands over between threads eight times (client → server → in
   (/proc/<pid>/task) puts the server's main thread at 0.35–0.5 ms per request; the worker's decode and inference
   cost the same as in the in-process scorer.
 - **What changed** (CPU per request over the in-process scorer, client + server, in the first run of this benchmark
-  and in three quiet runs after the change: 1.65 → 0.95–1.25 ms on frames, 1.9 → 1.25 ms on text lines, 1.75 →
-  1.15–1.25 ms on the CNN): the client is a lean HTTP/1.1 load generator (0.45–0.7 → 0.2–0.4 ms); the tensor is
+  and in four quiet runs after the change: 1.65 → 0.95–1.25 ms on frames, 1.9 → 1.1–1.25 ms on text lines, 1.75 →
+  1.15–1.6 ms on the CNN): the client is a lean HTTP/1.1 load generator (0.45–0.7 → 0.2–0.4 ms); the tensor is
   written through per-channel lookup tables into a reused buffer (0.11 → 0.07 ms for 192x48, 0.6 → 0.35 ms for
   224x224, the same values element for element); the body is copied once into a buffer that is moved, not copied,
   to the worker; the classifier ranks label ids and builds only the top-k predictions.
-- **Six runs during development after the change**, one request in flight, three quiet (load below 1 before the
-  run) and three busy (load 1.8–3.3): frames with the tiny model 0.80–0.94x raw throughput and +0.74–1.10 ms at p50
-  when quiet, 0.67–0.87x and +0.65–1.46 ms when busy; text lines 0.68–0.74x and +0.94–1.30 ms (quiet), 0.52–0.67x
-  and +1.08–1.25 ms (busy); the CNN 0.93–0.95x and +0.92–1.14 ms (quiet), 0.82–1.0x and +0.24–1.15 ms (busy). Two
-  in flight: text lines 0.77–0.99x, frames 0.86–0.97x, CNN 1.18–1.36x when quiet.
+- **Seven runs after the change** (the last is the table above), one request in flight, four quiet (load below 1
+  before the run) and three busy (load 1.8–3.3): frames with the tiny model 0.76–0.94x raw throughput and
+  +0.74–1.20 ms at p50 when quiet, 0.67–0.87x and +0.65–1.46 ms when busy; text lines 0.68–0.74x and +0.90–1.30 ms
+  (quiet), 0.52–0.67x and +1.08–1.25 ms (busy); the CNN 0.93–0.95x and +0.92–1.14 ms (quiet), 0.82–1.0x and
+  +0.24–1.15 ms (busy). Two in flight: text lines 0.77–0.99x, frames 0.86–0.97x, CNN 1.18–1.36x when quiet.
 - **Tiny model (orientation classifier, ~1 ms inference)**: the targets are **not met** reliably. The fixed cost
   of the HTTP path (about 0.4 ms in the server: two thread hand-overs, the main thread's HTTP work, the socket
   write; about 0.3 ms in the client and loopback) is 10–25% of a 2.5–4 ms request, so the throughput ratio stays
