@@ -7,7 +7,8 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { Reporter, bindMessages } from '../diagnostics/report.js';
 import { emitMessages } from '../diagnostics/codes/render.js';
 import type { RenderedFile } from '../render/types.js';
-import { contentBytes } from './compare-output.js';
+import { compareOutput, contentBytes } from './compare-output.js';
+import { readTree } from './read-tree.js';
 import { getUnsafePathReason, isInside } from './safe-path.js';
 
 export interface WriteOutputOptions {
@@ -24,6 +25,11 @@ export interface WriteOutputOptions {
    */
   pauseAfterFiles?: number;
   onPause?: (tempDir: string) => Promise<void>;
+  /**
+   * When the folder already holds exactly `files` (bytes and executable bits; preservePaths aside), write nothing:
+   * an unchanged recompile keeps every file and its modification time.
+   */
+  skipUnchanged?: boolean;
 }
 
 export interface WriteOutputResult {
@@ -31,6 +37,8 @@ export interface WriteOutputResult {
   /** Absolute output folder written, when the write succeeded. */
   outDir?: string;
   written: number;
+  /** True when the folder was already up to date and nothing was written (skipUnchanged). */
+  unchanged?: boolean;
 }
 
 const TEMP_MARK = '.edgeml-tmp-';
@@ -212,6 +220,9 @@ export async function writeOutput(out: string, files: readonly RenderedFile[], c
     const outDir = await resolveOutDir(out, cwd, options, report);
     if (!outDir) return { diagnostics: reporter.diagnostics, written: 0 };
     await cleanStaleFolders(outDir);
+    if (options.skipUnchanged && (await exists(outDir)) && compareOutput(files, await readTree(outDir), options.preservePaths ?? []).length === 0) {
+      return { diagnostics: reporter.diagnostics, outDir, written: 0, unchanged: true };
+    }
 
     tempDir = `${outDir}${TEMP_MARK}${process.pid}`;
     rmSync(tempDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // --json, default output folder, and errors that stop before anything is written.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import compile from '../../dist/cli/commands/compile.js';
 import { readTree } from '../../dist/emit/read-tree.js';
@@ -71,6 +71,25 @@ test("a recompile keeps step 1's record of created resources, and --check ignore
   assert.is(readFileSync(join(fixture.dir, 'stateful/scripts/.edgeml-created'), 'utf8'), 'group rg-fixture\n');
   const check = io();
   assert.is(await compile(['spec.yaml'], { out: 'stateful', check: true }, check.io), 0, check.out.stdout + check.out.stderr);
+});
+
+test('an unchanged recompile writes nothing and keeps modification times; a change rewrites the folder', async () => {
+  await compile(['spec.yaml'], { out: 'steady' }, io().io);
+  const manifest = join(fixture.dir, 'steady/deployment.json');
+  const past = new Date('2020-01-01T00:00:00Z');
+  utimesSync(manifest, past, past);
+  const again = io();
+  assert.is(await compile(['spec.yaml'], { out: 'steady' }, again.io), 0, again.out.stderr);
+  assert.is(again.out.stdout, 'steady is up to date (' + (await readTree(join(fixture.dir, 'steady'))).size + ' files); nothing written.\n');
+  assert.is(statSync(manifest).mtime.getTime(), past.getTime(), 'the file was not rewritten');
+
+  // A file edited by hand is not "up to date": the whole folder is replaced, atomically, as on a first compile.
+  writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"timeToLiveSecs": 7200', '"timeToLiveSecs": 1'));
+  const repaired = io();
+  assert.is(await compile(['spec.yaml'], { out: 'steady' }, repaired.io), 0, repaired.out.stderr);
+  assert.match(repaired.out.stdout, /^Wrote \d+ files to steady\.\n$/);
+  assert.match(readFileSync(manifest, 'utf8'), /"timeToLiveSecs": 7200/);
+  assert.is.not(statSync(manifest).mtime.getTime(), past.getTime());
 });
 
 test('--set overrides a spec value before compiling', async () => {

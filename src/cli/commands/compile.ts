@@ -116,11 +116,13 @@ export default async function compile(args: string[], options: CompileOptions, i
     protectedPaths: [resolve(io.cwd, specPath), ...inputs],
     // What step 1 recorded it created: step 6 needs it after any number of recompiles.
     preservePaths: SCRIPT_STATE_FILES,
+    skipUnchanged: true,
     ...pauseOptions(io, compiled.files.length),
   });
   const diagnostics = [...compiled.diagnostics, ...written.diagnostics];
   if (hasErrors(written.diagnostics)) return finish(ExitCode.failed, diagnostics);
-  return finish(ExitCode.ok, diagnostics, { files: compiled.files.map((f) => f.path) }, `Wrote ${written.written} files to ${out}.\n`);
+  const summary = written.unchanged ? `${out} is up to date (${compiled.files.length} files); nothing written.\n` : `Wrote ${written.written} files to ${out}.\n`;
+  return finish(ExitCode.ok, diagnostics, { files: compiled.files.map((f) => f.path), written: written.written }, summary);
 }
 
 function listDifferences(differences: readonly OutputDifference[]): string {
