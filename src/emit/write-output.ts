@@ -1,14 +1,13 @@
 // Atomic output writer (emit stage): writes every rendered file into a sibling temp folder, fsyncs, then swaps it
 // into place with renames, so readers see the old output or the new one, never a mix, even if compile is killed.
-import { closeSync, constants, fchmodSync, fsync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { Reporter, bindMessages } from '../diagnostics/report.js';
 import { emitMessages } from '../diagnostics/codes/render.js';
 import type { RenderedFile } from '../render/types.js';
-import { compareOutput, contentBytes } from './compare-output.js';
-import { readTree } from './read-tree.js';
+import { contentBytes, isExecutableMode } from './compare-output.js';
 import { getUnsafePathReason, isInside } from './safe-path.js';
 
 export interface WriteOutputOptions {
@@ -112,6 +111,38 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Whether `dir` holds exactly `files` (same paths, bytes and executable bits; `ignore` aside, no symlinks). Stops at
+ * the first difference, checking names and sizes before reading any content, so a changed output costs little.
+ */
+function holdsExactly(dir: string, files: readonly RenderedFile[], ignore: readonly string[]): boolean {
+  const onDisk = new Map<string, { size: number; mode: number }>();
+  const walk = (folder: string, prefix: string): boolean => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = prefix + entry.name;
+      if (entry.isDirectory()) {
+        if (!walk(join(folder, entry.name), `${path}/`)) return false;
+      } else if (!entry.isFile()) return false;
+      else if (!ignore.includes(path)) {
+        const stats = lstatSync(join(folder, entry.name));
+        onDisk.set(path, { size: stats.size, mode: stats.mode });
+      }
+    }
+    return true;
+  };
+  try {
+    if (!lstatSync(dir).isDirectory() || !walk(dir, '') || onDisk.size !== files.length) return false;
+    const contents = files.map((file) => ({ file, bytes: contentBytes(file.content) }));
+    for (const { file, bytes } of contents) {
+      const found = onDisk.get(file.path);
+      if (!found || found.size !== bytes.length || isExecutableMode(found.mode) !== isExecutableMode(file.mode)) return false;
+    }
+    return contents.every(({ file, bytes }) => Buffer.from(bytes).equals(readFileSync(join(dir, ...file.path.split('/')))));
+  } catch {
+    return false; // unreadable or vanished: write it anew
   }
 }
 
@@ -220,7 +251,7 @@ export async function writeOutput(out: string, files: readonly RenderedFile[], c
     const outDir = await resolveOutDir(out, cwd, options, report);
     if (!outDir) return { diagnostics: reporter.diagnostics, written: 0 };
     await cleanStaleFolders(outDir);
-    if (options.skipUnchanged && (await exists(outDir)) && compareOutput(files, await readTree(outDir), options.preservePaths ?? []).length === 0) {
+    if (options.skipUnchanged && holdsExactly(outDir, files, options.preservePaths ?? [])) {
       return { diagnostics: reporter.diagnostics, outDir, written: 0, unchanged: true };
     }
 

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,33 @@ test('writes exactly the rendered files, with modes, and replaces earlier output
   assert.equal(second.diagnostics, []);
   assert.equal([...(await readTree(join(cwd, 'out'))).keys()], ['README.md']);
   assert.equal(siblings(cwd), ['out'], 'no temp or set-aside folder remains');
+});
+
+test('skipUnchanged writes nothing only when the folder holds exactly the files: names, bytes, modes, nothing else', async () => {
+  const cwd = freshDir();
+  const options = { skipUnchanged: true, preservePaths: ['scripts/.edgeml-created'] };
+  assert.is((await writeOutput('out', files, cwd, options)).unchanged, undefined, 'first write');
+  writeFileSync(join(cwd, 'out/scripts/.edgeml-created'), 'device d1\n');
+  const same = await writeOutput('out', files, cwd, options);
+  assert.equal([same.unchanged, same.written], [true, 0], 'a preserved run-time file does not count as a change');
+  const out = join(cwd, 'out');
+  const changes = {
+    'an extra file': () => writeFileSync(join(out, 'extra.txt'), 'x'),
+    'a missing file': () => rmSync(join(out, 'README.md')),
+    'different bytes, same size': () => writeFileSync(join(out, 'README.md'), '# ho\n'),
+    'a lost executable bit': () => chmodSync(join(out, 'scripts/01-create-resources.sh'), 0o644),
+    'a symlink in place of a file': () => {
+      rmSync(join(out, 'README.md'));
+      symlinkSync('/etc/hostname', join(out, 'README.md'));
+    },
+  };
+  for (const [name, change] of Object.entries(changes)) {
+    change();
+    const result = await writeOutput('out', files, cwd, options);
+    assert.is(result.unchanged, undefined, name);
+    assert.is(result.written, files.length, name);
+    assert.equal(compareOutput(files, await readTree(out), ['scripts/.edgeml-created']), [], `${name}: repaired`);
+  }
 });
 
 test('preserved run-time files are carried over from the old output; rendered files, symlinks and unsafe paths are not', async () => {
