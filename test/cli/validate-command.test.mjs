@@ -30,6 +30,16 @@ test('an invalid spec exits 1 with file:line:column, a code frame and a hint, an
   assert.not.match(r.stderr, '\u001b[', 'no colour when not a terminal');
 });
 
+test('a folder stands for the YAML specs directly inside it', () => {
+  const folder = mkdtempSync(join(dir, 'specs-'));
+  writeFileSync(join(folder, 'b.yml'), BASE_SPEC);
+  writeFileSync(join(folder, 'a.yaml'), BASE_SPEC);
+  writeFileSync(join(folder, 'notes.txt'), 'not a spec');
+  const r = run(['validate', folder]);
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').map((line) => line.replace(/ \(.*\)$/, '')), [`${join(folder, 'a.yaml')}: valid`, `${join(folder, 'b.yml')}: valid`]);
+});
+
 test('several specs: every one is checked, exit 1 if any is invalid', () => {
   const r = run(['validate', 'ok.yaml', 'bad.yaml', 'missing.yaml']);
   assert.is(r.status, 1);
