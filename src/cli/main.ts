@@ -44,7 +44,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     exitCode = await module.default(args, options, io);
   };
 
-  specOptions(program.command('validate').argument('<spec...>', 'spec files to check')
+  specOptions(program.command('validate').argument('<spec...>', 'spec files to check, or folders of them')
     .description('Check specs and report every problem at file:line:column.')
     .option('--strict', 'treat warnings as errors')
     .option('--no-model', 'do not read the ONNX model')).action(action('validate'));
