@@ -44,27 +44,27 @@ export function validateSpecSchema(spec: SpecDocument, value: unknown, reporter:
       }
       case 'enum': {
         const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).filter((v) => typeof v === 'string') as string[];
-        const data = String(error.data);
+        const data = shownValue(error.data);
         m.badEnum({ value: data, where, allowed: allowed.join(', '), suggestion: closest(data, allowed) }, spec.locate(path));
         break;
       }
       case 'const':
-        if (path.length === 1 && path[0] === 'edgeml') m.wrongVersion({ value: String(error.data) }, spec.locate(path));
-        else m.badEnum({ value: String(error.data), where, allowed: String((error.params as { allowedValue: unknown }).allowedValue), suggestion: undefined }, spec.locate(path));
+        if (path.length === 1 && path[0] === 'edgeml') m.wrongVersion({ value: shownValue(error.data) }, spec.locate(path));
+        else m.badEnum({ value: shownValue(error.data), where, allowed: String((error.params as { allowedValue: unknown }).allowedValue), suggestion: undefined }, spec.locate(path));
         break;
       case 'type':
         m.wrongType({ where, expected: describeType((error.params as { type: string | string[] }).type), actual: describeValue(error.data) }, spec.locate(path));
         break;
       case 'pattern':
       case 'format':
-        m.badFormat({ where, value: String(error.data), description: parent.description } as never, spec.locate(path));
+        m.badFormat({ where, value: shownValue(error.data), description: parent.description } as never, spec.locate(path));
         break;
       case 'minimum':
       case 'maximum':
       case 'exclusiveMinimum':
       case 'exclusiveMaximum': {
         const params = error.params as { comparison: string; limit: number };
-        m.outOfRange({ where, value: String(error.data), limit: `${params.comparison} ${params.limit}` }, spec.locate(path));
+        m.outOfRange({ where, value: shownValue(error.data), limit: `${params.comparison} ${params.limit}` }, spec.locate(path));
         break;
       }
       case 'minProperties':
@@ -163,6 +163,15 @@ function describeType(type: string | string[]): string {
   const names: Record<string, string> = { string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', object: 'a map (key: value)', array: 'a list', null: 'empty' };
   const list = Array.isArray(type) ? type : String(type).split(',');
   return list.map((t) => names[t] ?? t).join(' or ');
+}
+
+/**
+ * A value as it appears in "'…' is not a valid value" messages. Maps and lists are named, not printed: the loader
+ * makes maps without a prototype, which String() cannot convert, and their text would not help anyway.
+ */
+function shownValue(value: unknown): string {
+  if (value !== null && typeof value === 'object') return Array.isArray(value) ? 'a list' : 'a map';
+  return String(value);
 }
 
 function describeValue(value: unknown): string {

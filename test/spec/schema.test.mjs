@@ -31,6 +31,13 @@ test('the spec version and required top-level keys', async () => {
   assert.ok(ids.filter((id) => id === 'schema/missingKey').length >= 4, ids.join());
 });
 
+test('a map or list where an enum or version is expected is named, not printed (found by fuzzing: it threw)', async () => {
+  const r = await loadText(editSpec(['  platform: amd64', '  platform: { arch: amd64 }'], ['edgeml: 1', 'edgeml: [1]']));
+  const messages = r.diagnostics.filter((d) => d.category === 'error').map((d) => d.message);
+  assert.ok(messages.some((m) => m.includes("'a map' is not a valid value for target.platform")), messages.join('\n'));
+  assert.ok(messages.some((m) => /a list/.test(m) && /edgeml/.test(m)), messages.join('\n'));
+});
+
 test('one-of fields report the branch the user meant', async () => {
   const ports = await loadText(editSpec(['    port: 8080', '    port: 8080\n    ports: ["80:80:80:80", { container: 99999 }]']));
   const ids = ports.diagnostics.map((d) => d.id);
