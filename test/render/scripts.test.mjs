@@ -229,6 +229,22 @@ test('04 for a fleet creates a deployment with the baked-in id, condition, prior
   assert.not.match(JSON.stringify(content), /\$\{EDGEML_REGISTRY_PASSWORD\}/);
 });
 
+test('06 deletes the deployment step 4 created for a fleet, and only that', () => {
+  const ctx = makeContext(variants().fleet);
+  const manifest = renderManifest(ctx);
+  const dir = writeOut([...renderScripts(ctx), ...manifest.files]);
+  const id = manifest.fleetConfiguration.id;
+  const deployed = run(join(dir, 'scripts/04-deploy.sh'), { bin: fakeBin(), env: { FAKE_CAPTURE: join(tempDir(), 'c.json') } });
+  assert.is(deployed.status, 0, deployed.output);
+  assert.is(readFileSync(join(dir, 'scripts/.edgeml-created'), 'utf8'), `deployment ${id}\n`);
+  const teardown = run(join(dir, 'scripts/06-teardown.sh'), { bin: fakeBin(), args: ['--yes'] });
+  assert.is(teardown.status, 0, teardown.output);
+  const deletes = teardown.calls.filter((c) => c.includes('|delete|'));
+  assert.equal(deletes.map((c) => c.split('|').slice(0, 4).join(' ')), ['iot edge deployment delete']);
+  assert.ok(deletes[0].includes(`|--deployment-id|${id}|`));
+  assert.not.ok(existsSync(join(dir, 'scripts/.edgeml-created')), 'nothing left recorded');
+});
+
 test('06 takes the deployed modules off a device step 1 did not create, keeping the runtime; a changed deployment stays', () => {
   const ir = variants().dbe;
   const dir = writeOut(renderScripts(makeContext(ir)));

@@ -44,5 +44,7 @@ else
   az iot edge deployment create --hub-name "$IOT_HUB" --deployment-id "$deployment_id" --content "$filled" \
     --target-condition "$(jq -r '.targetCondition' "$manifest")" --priority "$(jq -r '.priority' "$manifest")" \
     --labels "$(jq -c '.labels' "$manifest")" --metrics "$metrics" --output none
+  # Step 6 deletes the deployments recorded here.
+  record_created deployment "$deployment_id"
 fi
 log "Step 4 done. Next: scripts/05-test.sh"

@@ -52,7 +52,7 @@ remove_deployed_modules() {
 }
 
 if [[ ! -s "$CREATED_FILE" ]]; then
-  log "scripts/.edgeml-created lists nothing: step 1 created no Azure resources, so none are deleted."
+  log "scripts/.edgeml-created lists nothing: steps 1 and 4 created no Azure resources, so none are deleted."
   if confirm "Take the modules step 4 deployed off device $DEVICE_ID?"; then
     az_ready
     az_extension azure-iot
@@ -62,12 +62,22 @@ if [[ ! -s "$CREATED_FILE" ]]; then
   exit 0
 fi
 
-log "Step 1 created these Azure resources:"
+log "Steps 1 and 4 created these Azure resources:"
 while IFS= read -r line; do note "$line"; done <"$CREATED_FILE"
 confirm "Delete them?" || die "cancelled; nothing was deleted"
 
 az_ready
 az_extension azure-iot
+
+# The at-scale deployments step 4 created (one per content hash), first: devices then fall back to any other.
+# (A while-read loop rather than mapfile: macOS still ships bash 3.2.)
+recorded_deployments="$(sed -n 's/^deployment //p' "$CREATED_FILE")"
+while IFS= read -r deployment_id; do
+  [[ -n "$deployment_id" ]] || continue
+  log "Deleting deployment $deployment_id"
+  az iot edge deployment delete --hub-name "$IOT_HUB" --deployment-id "$deployment_id" --output none || warn "deployment $deployment_id could not be deleted (already gone?)"
+  forget_created deployment "$deployment_id"
+done <<<"$recorded_deployments"
 
 if was_created device "$DEVICE_ID"; then
   log "Deleting device identity $DEVICE_ID"

@@ -23,8 +23,8 @@ export { SCRIPT_FILES };
 const BLOCK = 'render-scripts';
 
 /**
- * Files the scripts write into the output folder at run time that a recompile must keep: step 1's record of what it
- * created (step 6 deletes only that). The writer replaces the folder wholesale, so it has to carry these over.
+ * Files the scripts write into the output folder at run time that a recompile must keep: the record of what steps 1
+ * and 4 created (step 6 deletes only that). The writer replaces the folder wholesale, so it has to carry these over.
  */
 export const SCRIPT_STATE_FILES: readonly string[] = ['scripts/.edgeml-created'];
 
@@ -35,7 +35,7 @@ const SCRIPT_FILES = [
   { step: 3, path: 'scripts/03-build-push.sh', title: 'Build and push the module images', where: 'on your workstation' },
   { step: 4, path: 'scripts/04-deploy.sh', title: 'Deploy the modules', where: 'on your workstation' },
   { step: 5, path: 'scripts/05-test.sh', title: 'Check the deployment and score the sample', where: 'on your workstation' },
-  { step: 6, path: 'scripts/06-teardown.sh', title: 'Delete what step 1 created', where: 'on your workstation' },
+  { step: 6, path: 'scripts/06-teardown.sh', title: 'Delete what steps 1 and 4 created (from a device they did not create, only the deployed modules)', where: 'on your workstation' },
 ] as const;
 
 /** Spec values the scripts cannot carry, and other problems that stop the scripts from rendering. */

@@ -1,5 +1,6 @@
-// scripts/06-teardown.sh (render stage, scripts): deletes only what step 1 recorded in scripts/.edgeml-created
-// (device identity, registry, IoT Hub, resource group), after asking unless --yes, and prints how to clean the device.
+// scripts/06-teardown.sh (render stage, scripts): deletes only what steps 1 and 4 recorded in scripts/.edgeml-created
+// (at-scale deployments, device identity, registry, IoT Hub, resource group), after asking unless --yes, and prints
+// how to clean the device.
 // On a device step 1 did not create (an existing one, a Data Box Edge) it takes off the modules step 4 deployed,
 // as `edgeml destroy` does: only while the device still runs exactly those, and keeping edgeAgent and edgeHub.
 import type { WorkflowIR } from '../../ir/types.js';
@@ -66,7 +67,7 @@ remove_deployed_modules() {
 {{/if}}
 
 if [[ ! -s "$CREATED_FILE" ]]; then
-  log "scripts/.edgeml-created lists nothing: step 1 created no Azure resources, so none are deleted."
+  log "scripts/.edgeml-created lists nothing: steps 1 and 4 created no Azure resources, so none are deleted."
 {{#if device}}
   if confirm "Take the modules step 4 deployed off device $DEVICE_ID?"; then
     az_ready
@@ -78,12 +79,22 @@ if [[ ! -s "$CREATED_FILE" ]]; then
   exit 0
 fi
 
-log "Step 1 created these Azure resources:"
+log "Steps 1 and 4 created these Azure resources:"
 while IFS= read -r line; do note "$line"; done <"$CREATED_FILE"
 confirm "Delete them?" || die "cancelled; nothing was deleted"
 
 az_ready
 az_extension azure-iot
+
+# The at-scale deployments step 4 created (one per content hash), first: devices then fall back to any other.
+# (A while-read loop rather than mapfile: macOS still ships bash 3.2.)
+recorded_deployments="$(sed -n 's/^deployment //p' "$CREATED_FILE")"
+while IFS= read -r deployment_id; do
+  [[ -n "$deployment_id" ]] || continue
+  log "Deleting deployment $deployment_id"
+  az iot edge deployment delete --hub-name "$IOT_HUB" --deployment-id "$deployment_id" --output none || warn "deployment $deployment_id could not be deleted (already gone?)"
+  forget_created deployment "$deployment_id"
+done <<<"$recorded_deployments"
 
 {{#if device}}
 if was_created device "$DEVICE_ID"; then
