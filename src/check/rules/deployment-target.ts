@@ -9,6 +9,7 @@ export default defineCheck({
       noTarget: { code: 'EML3701', text: () => 'azure names neither a device nor a fleet, so nothing would be deployed.', hint: () => 'Add azure.device.id for one device, or azure.fleet with a targetCondition for many.' },
       bothTargets: { code: 'EML3702', text: () => 'azure names both a device and a fleet.', hint: () => 'Keep one: device for a single device, fleet for an automatic deployment.' },
       fleetWithoutCondition: { code: 'EML3703', text: () => 'The fleet has no targetCondition, so the deployment would target no device.', hint: () => "Add a targetCondition such as tags.environment='prod'." },
+      conditionUnbalanced: { code: 'EML3711', text: (d: { problem: string }) => `The target condition ${d.problem}, so IoT Hub would reject it.`, hint: () => "Close every quote and parenthesis; write a quote inside a string as two: 'O''Brien'." },
       conditionDoubleQuotes: { code: 'EML3704', text: () => 'Target conditions use single quotes; IoT Hub rejects double quotes.', hint: () => "Write tags.site='plant-1'." },
       registryMissing: { code: 'EML3705', text: () => 'azure.registry needs either create: { name } or the address of an existing registry.', hint: () => 'Add registry.create.name, or registry.address with username and password references.' },
       registryBoth: { code: 'EML3706', text: () => 'azure.registry has both create and address.', hint: () => 'Keep create for a new registry, or address for an existing one.' },
@@ -26,6 +27,10 @@ export default defineCheck({
     if (deployment.kind === 'fleet') {
       if (!deployment.targetCondition.trim()) ctx.report('fleetWithoutCondition', undefined, ['azure', 'fleet'], { key: true });
       else if (deployment.targetCondition.includes('"')) ctx.report('conditionDoubleQuotes', undefined, ['azure', 'fleet', 'targetCondition']);
+      else {
+        const problem = unbalanced(deployment.targetCondition);
+        if (problem) ctx.report('conditionUnbalanced', { problem }, ['azure', 'fleet', 'targetCondition']);
+      }
       if (deployment.layered && deployment.priority === 0) ctx.report('layeredPriority', undefined, ['azure', 'fleet', 'priority']);
     }
     const registry = (azure.registry ?? {}) as Record<string, unknown>;
@@ -38,3 +43,22 @@ export default defineCheck({
     }
   },
 });
+
+/**
+ * The mistakes in an IoT Hub query condition that are certain without its full grammar: a string left open (a quote
+ * inside a string is written twice) or parentheses that do not pair up. IoT Hub checks the rest at plan time.
+ */
+function unbalanced(condition: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < condition.length; i++) {
+    const c = condition[i];
+    if (c === "'") {
+      let j = i + 1;
+      while (j < condition.length && !(condition[j] === "'" && condition[j + 1] !== "'")) j += condition[j] === "'" ? 2 : 1;
+      if (j >= condition.length) return `leaves the string opened at character ${i + 1} unclosed`;
+      i = j;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return `closes a parenthesis at character ${i + 1} that was never opened`;
+  }
+  return depth > 0 ? `leaves ${depth === 1 ? 'a parenthesis' : `${depth} parentheses`} open` : undefined;
+}
