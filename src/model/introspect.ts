@@ -33,7 +33,12 @@ export async function introspectModel(file: string, reader: ModelReader = 'onnxr
   const path = resolve(file);
   const size = await checkReadableFile(path);
   await checkLooksLikeOnnx(path, size);
-  return describeModel(path, path, `Model file '${file}'`, size, () => readOnnxHeader(path), reader);
+  const what = `Model file '${file}'`;
+  // Read once: onnxruntime, the header and the graph's output operators all take the same bytes. Only a very large
+  // model is left on disk for onnxruntime to read itself (its output operators are then not looked up).
+  if (size > MAX_GRAPH_READ_BYTES) return describeModel(path, path, what, size, () => readOnnxHeader(path), reader);
+  const bytes = await readFile(path);
+  return describeModel(bytes, path, what, size, () => readOnnxHeaderFromBytes(bytes), reader);
 }
 
 /** Introspects an ONNX file inside a zip archive (a Custom Vision export), without extracting it to disk. */
@@ -73,7 +78,7 @@ async function describeModel(source: string | Buffer, file: string, what: string
     const { inputs, outputs } = describeSession(session);
     // onnxruntime accepted the model; the header and the output operators (read from the protobuf) are a bonus.
     const header = await readHeader().catch(() => undefined);
-    const outputOps = size <= MAX_GRAPH_READ_BYTES ? await readOutputOps(source) : undefined;
+    const outputOps = typeof source === 'string' ? undefined : await readOutputOps(source);
     const opset = header?.opsets[''] ?? header?.opsets['ai.onnx'];
     return {
       file,
@@ -112,13 +117,13 @@ async function describeFromProtobuf(source: string | Buffer, file: string, what:
   };
 }
 
-/** Models larger than this are not read a second time just to learn their output operators. */
+/** Models larger than this are not read into memory: onnxruntime reads them from disk, without output operators. */
 const MAX_GRAPH_READ_BYTES = 256 * 1024 * 1024;
 
-async function readOutputOps(source: string | Buffer): Promise<Record<string, string> | undefined> {
+async function readOutputOps(bytes: Buffer): Promise<Record<string, string> | undefined> {
   try {
-    const { readOnnxSignature, readOnnxSignatureFromBytes } = await import('./onnx-signature.js');
-    return (typeof source === 'string' ? await readOnnxSignature(source) : readOnnxSignatureFromBytes(source)).outputOps;
+    const { readOnnxSignatureFromBytes } = await import('./onnx-signature.js');
+    return readOnnxSignatureFromBytes(bytes).outputOps;
   } catch {
     return undefined;
   }
