@@ -1,13 +1,14 @@
 // Atomic output writer (emit stage): writes every rendered file into a sibling temp folder, fsyncs, then swaps it
 // into place with renames, so readers see the old output or the new one, never a mix, even if compile is killed.
-import { closeSync, constants, fchmodSync, fsync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { Reporter, bindMessages } from '../diagnostics/report.js';
 import { emitMessages } from '../diagnostics/codes/render.js';
 import type { RenderedFile } from '../render/types.js';
-import { contentBytes, isExecutableMode } from './compare-output.js';
+import { compareOutput, contentBytes, isExecutableMode } from './compare-output.js';
+import { readTree } from './read-tree.js';
 import { getUnsafePathReason, isInside } from './safe-path.js';
 
 export interface WriteOutputOptions {
@@ -115,10 +116,11 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Whether `dir` holds exactly `files` (same paths, bytes and executable bits; `ignore` aside, no symlinks). Stops at
- * the first difference, checking names and sizes before reading any content, so a changed output costs little.
+ * A cheap first look for skipUnchanged: false when `dir` cannot hold exactly `files` (other names, sizes or executable
+ * bits, or anything but folders and files), without reading any content. compareOutput, the rule `--check` uses,
+ * makes the final call.
  */
-function holdsExactly(dir: string, files: readonly RenderedFile[], ignore: readonly string[]): boolean {
+function mayHoldExactly(dir: string, files: readonly RenderedFile[], ignore: readonly string[]): boolean {
   const onDisk = new Map<string, { size: number; mode: number }>();
   const walk = (folder: string, prefix: string): boolean => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -135,12 +137,10 @@ function holdsExactly(dir: string, files: readonly RenderedFile[], ignore: reado
   };
   try {
     if (!lstatSync(dir).isDirectory() || !walk(dir, '') || onDisk.size !== files.length) return false;
-    const contents = files.map((file) => ({ file, bytes: contentBytes(file.content) }));
-    for (const { file, bytes } of contents) {
+    return files.every((file) => {
       const found = onDisk.get(file.path);
-      if (!found || found.size !== bytes.length || isExecutableMode(found.mode) !== isExecutableMode(file.mode)) return false;
-    }
-    return contents.every(({ file, bytes }) => Buffer.from(bytes).equals(readFileSync(join(dir, ...file.path.split('/')))));
+      return found !== undefined && found.size === contentBytes(file.content).length && isExecutableMode(found.mode) === isExecutableMode(file.mode);
+    });
   } catch {
     return false; // unreadable or vanished: write it anew
   }
@@ -251,7 +251,8 @@ export async function writeOutput(out: string, files: readonly RenderedFile[], c
     const outDir = await resolveOutDir(out, cwd, options, report);
     if (!outDir) return { diagnostics: reporter.diagnostics, written: 0 };
     await cleanStaleFolders(outDir);
-    if (options.skipUnchanged && holdsExactly(outDir, files, options.preservePaths ?? [])) {
+    const preserved = options.preservePaths ?? [];
+    if (options.skipUnchanged && mayHoldExactly(outDir, files, preserved) && compareOutput(files, await readTree(outDir), preserved).length === 0) {
       return { diagnostics: reporter.diagnostics, outDir, written: 0, unchanged: true };
     }
 
