@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
-import { main } from '../../dist/cli/main.js';
 import { mutatingRequests } from './_scenario.mjs';
+import { cliRunner } from '../helpers/cli-runner.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sensorToken = 'sensor-token-Hq2Lw9Xe4';
@@ -71,20 +71,7 @@ async function withCli(fn) {
   const spec = writeSpec(dir, az.armUrl);
   const env = { ...process.env, ...az.env, SENSOR_TOKEN: sensorToken, EDGEML_APPLY_POLL_MS: '10', NO_COLOR: '1' };
   const outputs = [];
-  const run = async (args, extraEnv = {}, stdin) => {
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: { write: (t) => (stdout += t), isTTY: false },
-      stderr: { write: (t) => (stderr += t), isTTY: false },
-      stdin: stdin ?? { isTTY: false },
-      env: { ...env, ...extraEnv },
-      cwd: dir,
-    };
-    const code = await main(args, io);
-    outputs.push(stdout, stderr);
-    return { code, stdout, stderr };
-  };
+  const run = cliRunner({ cwd: dir, env, outputs });
   try {
     await fn({ az, dir, spec, env, run, outputs });
   } finally {

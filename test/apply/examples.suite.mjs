@@ -19,12 +19,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
-import { main } from '../../dist/cli/main.js';
 import { createArmProvider } from '../../dist/providers/azure/arm.js';
 import { createIotHubProvider } from '../../dist/providers/azure/iothub.js';
 import { mutatingRequests } from './_scenario.mjs';
 import { FLOAT, INT64, constantOutputsModel } from '../helpers/onnx-builder.mjs';
 import { ciRegistryAddress, whyImagesCannotBeBuilt } from '../helpers/docker-ci.mjs';
+import { cliRunner } from '../helpers/cli-runner.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // EDGEML_EXAMPLE=wf3 runs only the examples whose file name contains that text.
@@ -186,12 +186,7 @@ for (const name of specNames) {
         REGISTRY_ADDRESS: registry,
         NO_COLOR: '1',
       };
-      const run = async (args) => {
-        let stdout = '';
-        let stderr = '';
-        const io = { stdout: { write: (t) => (stdout += t), isTTY: false }, stderr: { write: (t) => (stderr += t), isTTY: false }, stdin: { isTTY: false }, env, cwd: dir };
-        return { code: await main(args, io), stdout, stderr };
-      };
+      const run = cliRunner({ cwd: dir, env });
 
       // A remote model is fetched first (as apply would), so compile names the images apply pushes.
       if (doc.getIn(['model', 'source', 'azureml'])) {

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
-import { main } from '../../dist/cli/main.js';
 import { GENERIC_DEBIAN, orientationSpec } from '../helpers/orientation-spec.mjs';
 import { mutatingRequests } from './_scenario.mjs';
 import { ciRegistryAddress as registryAddress, whyImagesCannotBeBuilt } from '../helpers/docker-ci.mjs';
+import { cliRunner } from '../helpers/cli-runner.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -40,17 +40,7 @@ if (reason) {
     try {
       copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'model.onnx'));
       writeFileSync(join(dir, 'spec.yaml'), spec(az.armUrl, registry));
-      const run = async (args) => {
-        let stdout = '';
-        let stderr = '';
-        const io = {
-          stdout: { write: (t) => (stdout += t), isTTY: false },
-          stderr: { write: (t) => (stderr += t), isTTY: false },
-          env: { ...process.env, EDGEML_APPLY_POLL_MS: '10', EDGEML_DOCKER_BUILD_NETWORK: 'host', NO_COLOR: '1' },
-          cwd: dir,
-        };
-        return { code: await main(args, io), stdout, stderr };
-      };
+      const run = cliRunner({ cwd: dir, env: { ...process.env, EDGEML_APPLY_POLL_MS: '10', EDGEML_DOCKER_BUILD_NETWORK: 'host', NO_COLOR: '1' } });
       const compiledImage = async (out) => {
         const compiled = await run(['compile', 'spec.yaml', '--out', out]);
         assert.is(compiled.code, 0, compiled.stderr);

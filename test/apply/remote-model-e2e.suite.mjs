@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
-import { main } from '../../dist/cli/main.js';
 import { GENERIC_DEBIAN, orientationSpec } from '../helpers/orientation-spec.mjs';
 import { ciRegistryAddress as registryAddress, whyImagesCannotBeBuilt } from '../helpers/docker-ci.mjs';
+import { cliRunner } from '../helpers/cli-runner.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const model = readFileSync(join(root, 'specs/models/text-orientation/model.onnx'));
@@ -41,17 +41,7 @@ if (reason) {
     let image;
     try {
       writeFileSync(join(dir, 'spec.yaml'), spec(az.armUrl, registryAddress()));
-      const run = async (args) => {
-        let stdout = '';
-        let stderr = '';
-        const io = {
-          stdout: { write: (t) => (stdout += t), isTTY: false },
-          stderr: { write: (t) => (stderr += t), isTTY: false },
-          env: { ...process.env, EDGEML_STORAGE_ENDPOINT: az.storageEndpoint, EDGEML_APPLY_POLL_MS: '10', EDGEML_DOCKER_BUILD_NETWORK: 'host', NO_COLOR: '1' },
-          cwd: dir,
-        };
-        return { code: await main(args, io), stdout, stderr };
-      };
+      const run = cliRunner({ cwd: dir, env: { ...process.env, EDGEML_STORAGE_ENDPOINT: az.storageEndpoint, EDGEML_APPLY_POLL_MS: '10', EDGEML_DOCKER_BUILD_NETWORK: 'host', NO_COLOR: '1' } });
       const first = await run(['apply', 'spec.yaml', '--timeout', '60']);
       assert.is(first.code, 0, first.stdout + first.stderr);
       assert.match(first.stdout, /✓ image scorer: build, check platform, push/);

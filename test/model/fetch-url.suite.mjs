@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadTestCertificate } from '../fixtures/azure/tls.mjs';
 import { fetchUrlModel, ModelFetchError } from '../../dist/model/fetch-url.js';
 import { specModelCacheLocation } from '../../dist/model/cache.js';
+import { rejects } from '../helpers/rejects.mjs';
 
 const tls = loadTestCertificate();
 const model = readFileSync(new URL('../../specs/models/text-orientation/model.onnx', import.meta.url));
@@ -42,14 +43,6 @@ const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5 } };
 let n = 0;
 const location = () => specModelCacheLocation({ model: { source: { kind: 'url', url: base, sha256: sha, file: 'model.onnx' } }, azure: {} }, join(dir, `root${++n}`));
 
-async function rejects(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-}
 const onlyModel = (loc) => assert.equal(readdirSync(loc.dir).sort(), ['.edgeml-model.json', 'model.onnx']);
 
 test('a good sha256: the model is cached with its record', async () => {

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inspect } from 'node:util';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
+import { rejects } from '../helpers/rejects.mjs';
 
 const az = await startAzureFixtures({ lroPolls: 2 });
 Object.assign(process.env, az.env);
@@ -26,15 +27,6 @@ function knownSecrets() {
 
 function assertNoSecrets(text, what) {
   for (const s of knownSecrets()) assert.not.ok(text.includes(s), `${what} contains a secret`);
-}
-
-async function rejects(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
 }
 
 test('ensure creates resource group, IoT hub and registry, polling the long-running operations', async () => {

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { inspect } from 'node:util';
 import iothub from 'azure-iothub';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
+import { rejects } from '../helpers/rejects.mjs';
 
 const az = await startAzureFixtures({ deviceBehavior: { delayMs: 30 } });
 const { createIotHubProvider } = await import('../../dist/providers/azure/iothub.js');
@@ -55,15 +56,6 @@ const caughtUp = (agent, edgeHub) =>
 
 /** Requests made with the raw SDK (not the provider), excluded when comparing the provider's stats with the log. */
 const rawSdkRequests = [];
-
-async function rejects(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
-}
 
 test('create an edge device; creating it again fails with DeviceAlreadyExists', async () => {
   assert.is(await hub.getDevice('edge-1'), undefined);

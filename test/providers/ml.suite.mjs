@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
+import { rejects } from '../helpers/rejects.mjs';
 
 const az = await startAzureFixtures();
 Object.assign(process.env, az.env);
@@ -33,14 +34,6 @@ function knownSecrets() {
 }
 function assertNoSecrets(text, what) {
   for (const s of knownSecrets()) assert.not.ok(text.includes(s), `${what} contains a secret`);
-}
-async function rejects(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.unreachable('expected a rejection');
 }
 async function readAll(stream) {
   const chunks = [];
