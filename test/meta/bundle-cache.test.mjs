@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBundledCli } from '../helpers/bundled-cli.mjs';
 
 const root = process.cwd();
 
@@ -21,15 +22,8 @@ function packageCopy() {
 
 /** Loads the CLI from `dir` in a fresh process: whether V8 took the cache, and what `--version` printed. */
 function load(dir) {
-  const program = `
-    const { loadCli } = require(${JSON.stringify(join(dir, 'bin', 'load-cli.cjs'))});
-    const loaded = loadCli();
-    let out = '';
-    loaded.cli.main(['--version'], { stdout: { write: (t) => (out += t) }, stderr: { write: () => true }, env: {}, cwd: process.cwd() })
-      .then((code) => process.stdout.write(JSON.stringify({ code, cacheUsed: loaded.cacheUsed, out })));`;
-  const result = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8' });
-  assert.is(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout);
+  const { code, cacheUsed, stdout } = runBundledCli(dir, ['--version']);
+  return { code, cacheUsed, out: stdout };
 }
 
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;

@@ -2,10 +2,10 @@
 // Commands, onnxruntime, sharp, the Azure SDKs and dockerode are reached only through `await import()`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { runBundledCli } from '../helpers/bundled-cli.mjs';
 
 const HEAVY = ['onnxruntime-node', 'sharp', 'dockerode', 'azure-iothub', 'azure-iot-device', 'handlebars', 'busboy'];
 const heavy = (specifier) => HEAVY.includes(specifier) || specifier.startsWith('@azure/');
@@ -48,15 +48,7 @@ test('the executable loads the bundled CLI; its code cache is used and a compile
   const out = mkdtempSync(join(tmpdir(), 'edgeml-lazy-'));
   try {
     // In a fresh process: load the bundle as bin/edgeml.js does, compile an example spec, list the CommonJS modules loaded.
-    const program = `
-      const { loadCli } = require('./bin/load-cli.cjs');
-      const loaded = loadCli();
-      const quiet = { write() { return true; } };
-      loaded.cli.main(['compile', 'specs/wf3-custom-vision.yaml', '--out', process.argv[1]], { stdout: quiet, stderr: quiet, env: {}, cwd: process.cwd() })
-        .then((code) => process.stdout.write(JSON.stringify({ code, cacheUsed: loaded.cacheUsed, modules: Object.keys(require.cache) })));`;
-    const result = spawnSync(process.execPath, ['-e', program, join(out, 'wf3')], { encoding: 'utf8' });
-    assert.is(result.status, 0, result.stderr);
-    const { code, cacheUsed, modules } = JSON.parse(result.stdout);
+    const { code, cacheUsed, modules } = runBundledCli(process.cwd(), ['compile', 'specs/wf3-custom-vision.yaml', '--out', join(out, 'wf3')]);
     assert.is(code, 0);
     assert.ok(cacheUsed, 'dist/edgeml.cjs.cache was made by the build for this Node and accepted by V8');
     const offenders = modules.filter((path) => HEAVY.some((name) => path.includes(`/node_modules/${name}/`)) || path.includes('/node_modules/@azure/'));
