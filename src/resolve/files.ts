@@ -53,45 +53,35 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
 
   const source = ir.model.source;
   const sourceAt: SpecPath = ['model', 'source', source.kind];
+  const zipped = source.kind === 'customvision' && isArchivePath(source.path);
+  /** Labels that come inside a zipped Custom Vision export, rather than from a file of their own. */
+  const labelsInArchive = zipped && ir.model.labelsFile === `${source.path}/${source.labelsFile}`;
   /** The model on disk (file sources, export folders); a zipped export's model is read from the archive. */
   let modelFile: string | undefined;
-  let modelInArchive = false;
-  /** The labels text, when it comes out of a Custom Vision archive. */
-  let archivedLabels: Buffer | undefined;
-  const labelsInArchive = source.kind === 'customvision' && isArchivePath(source.path) && ir.model.labelsFile === `${source.path}/${source.labelsFile}`;
+  let archive: { hasModel: boolean; labels?: Buffer } | undefined;
   if (source.kind === 'file') modelFile = need('model file', source.path, 'file', sourceAt);
-  if (source.kind === 'customvision' && isArchivePath(source.path)) {
-    const archive = need('Custom Vision export', source.path, 'file', sourceAt);
-    if (archive) {
-      try {
-        const found = readArchiveFiles(archive, labelsInArchive ? [source.modelFile, source.labelsFile] : [source.modelFile]);
-        if (found.get(source.modelFile)) modelInArchive = true;
-        else m.archiveEntryMissing({ path: source.path, entry: source.modelFile }, spec.locate(sourceAt));
-        if (labelsInArchive && !ir.model.labels) {
-          archivedLabels = found.get(source.labelsFile);
-          if (!archivedLabels) m.archiveEntryMissing({ path: source.path, entry: source.labelsFile }, spec.locate(sourceAt));
-        }
-      } catch (error) {
-        if (!(error instanceof ZipError)) throw error;
-        m.archiveUnreadable({ path: source.path, reason: error.message }, spec.locate(sourceAt));
-      }
-    }
+  if (source.kind === 'customvision' && zipped) {
+    const file = need('Custom Vision export', source.path, 'file', sourceAt);
+    if (file) archive = readExportArchive(file, source, labelsInArchive && !ir.model.labels, (entry) => m.archiveEntryMissing({ path: source.path, entry }, spec.locate(sourceAt)), (reason) => m.archiveUnreadable({ path: source.path, reason }, spec.locate(sourceAt)));
   } else if (source.kind === 'customvision' && need('Custom Vision export folder', source.path, 'folder', sourceAt)) {
     modelFile = need('model file', `${source.path}/${source.modelFile}`, 'file', sourceAt);
   }
+  const modelIsLocal = modelFile !== undefined || archive?.hasModel === true;
 
   const labelsFile = ir.model.labelsFile;
-  if (labelsFile && !ir.model.labels && !(source.kind === 'customvision' && modelFile === undefined && !modelInArchive)) {
+  if (labelsFile && !ir.model.labels && (source.kind !== 'customvision' || modelIsLocal)) {
     const at: SpecPath = source.kind === 'customvision' && !(spec.value as { model?: { labelsFile?: string } }).model?.labelsFile ? sourceAt : ['model', 'labelsFile'];
-    let bytes: Buffer | undefined = archivedLabels;
-    if (!labelsInArchive) {
+    /** Reports a labels file over the limit; true when it is. */
+    const tooLarge = (size: number): boolean => {
+      if (size <= MAX_LABELS_BYTES) return false;
+      m.fileTooLarge({ what: 'labels file', path: labelsFile, size, limit: MAX_LABELS_BYTES }, spec.locate(at));
+      return true;
+    };
+    let bytes: Buffer | undefined;
+    if (labelsInArchive) bytes = archive?.labels && !tooLarge(archive.labels.length) ? archive.labels : undefined;
+    else {
       const file = need('labels file', labelsFile, 'file', at);
-      const size = file ? statSync(file).size : 0;
-      if (size > MAX_LABELS_BYTES) m.fileTooLarge({ what: 'labels file', path: labelsFile, size, limit: MAX_LABELS_BYTES }, spec.locate(at));
-      else if (file) bytes = readFileSync(file);
-    } else if (bytes && bytes.length > MAX_LABELS_BYTES) {
-      m.fileTooLarge({ what: 'labels file', path: labelsFile, size: bytes.length, limit: MAX_LABELS_BYTES }, spec.locate(at));
-      bytes = undefined;
+      if (file && !tooLarge(statSync(file).size)) bytes = readFileSync(file);
     }
     if (bytes) {
       const labels = bytes.toString('utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
@@ -121,7 +111,7 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
   }
 
   if (!options.introspect || reporter.errorCount > 0) return {};
-  return compareWithModel(ir, spec, reporter, options, modelFile !== undefined || modelInArchive);
+  return compareWithModel(ir, spec, reporter, options, modelIsLocal);
 }
 
 async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Reporter, options: ResolveOptions, modelIsLocal: boolean): Promise<{ modelInfo?: ModelInfo }> {
@@ -148,6 +138,31 @@ async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Re
     else m.modelMismatch(data, at);
   }
   return { modelInfo: { ...result.info, file: relative(ir.specDir, result.info.file) } };
+}
+
+/**
+ * Reads a zipped Custom Vision export's model entry (and labels entry, when `wantLabels`), reporting an entry it
+ * lacks or an archive it cannot read.
+ */
+function readExportArchive(
+  file: string,
+  source: { modelFile: string; labelsFile: string },
+  wantLabels: boolean,
+  missing: (entry: string) => void,
+  unreadable: (reason: string) => void,
+): { hasModel: boolean; labels?: Buffer } {
+  try {
+    const found = readArchiveFiles(file, wantLabels ? [source.modelFile, source.labelsFile] : [source.modelFile]);
+    const hasModel = found.get(source.modelFile) !== undefined;
+    if (!hasModel) missing(source.modelFile);
+    const labels = wantLabels ? found.get(source.labelsFile) : undefined;
+    if (wantLabels && !labels) missing(source.labelsFile);
+    return { hasModel, ...(labels ? { labels } : {}) };
+  } catch (error) {
+    if (!(error instanceof ZipError)) throw error;
+    unreadable(error.message);
+    return { hasModel: false };
+  }
 }
 
 function safeRealpath(path: string): string | undefined {
