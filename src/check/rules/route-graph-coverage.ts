@@ -25,29 +25,42 @@ export default defineCheck({
     },
   },
   check(ctx) {
-    const { routes } = ctx.ir;
+    const graph = routedEndpoints(ctx.ir.routes);
     for (const module of ctx.ir.modules) {
       // A route naming an output or input the module lacks is already an error (route-endpoints-exist), most often
       // a typo of the one this check would call unused: saying both would be noise.
-      const misnamedSource = routes.some((r) => r.from.kind === 'module' && r.from.module === module.name && r.from.output !== '*' && !module.outputs.includes(r.from.output));
-      const misnamedSink = routes.some((r) => r.to.kind === 'module' && r.to.module === module.name && !module.inputs.includes(r.to.input));
-      if (!misnamedSource) module.outputs.forEach((output, index) => {
-        if (!routes.some((route) => reads(route, module.name, output))) ctx.report('unroutedOutput', { module: module.name, output }, outputPath(ctx.data, module, index));
-      });
-      if (!misnamedSink) module.inputs.forEach((input, index) => {
-        if (!routes.some((route) => route.to.kind === 'module' && route.to.module === module.name && route.to.input === input)) {
-          ctx.report('unfedInput', { module: module.name, input }, [...module.path, 'inputs', index]);
-        }
-      });
+      const named = graph.sourcesNamed.get(module.name) ?? [];
+      if (!named.some((output) => output !== '*' && !module.outputs.includes(output))) {
+        module.outputs.forEach((output, index) => {
+          if (!graph.allMessages && !named.includes('*') && !named.includes(output)) ctx.report('unroutedOutput', { module: module.name, output }, outputPath(ctx.data, module, index));
+        });
+      }
+      const fed = graph.inputsNamed.get(module.name) ?? [];
+      if (!fed.some((input) => !module.inputs.includes(input))) {
+        module.inputs.forEach((input, index) => {
+          if (!fed.includes(input)) ctx.report('unfedInput', { module: module.name, input }, [...module.path, 'inputs', index]);
+        });
+      }
     }
   },
 });
 
-/** Whether `route` takes the messages a module sends on `output`. */
-function reads(route: RouteIR, module: string, output: string): boolean {
-  const from = route.from;
-  if (from.kind === 'all-messages') return true;
-  return from.kind === 'module' && from.module === module && (from.output === '*' || from.output === output);
+/** In one pass over the routes: the outputs ('*' for any) they read and the inputs they feed, per module. */
+function routedEndpoints(routes: readonly RouteIR[]): { allMessages: boolean; sourcesNamed: Map<string, string[]>; inputsNamed: Map<string, string[]> } {
+  const sourcesNamed = new Map<string, string[]>();
+  const inputsNamed = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, module: string, name: string) => {
+    const names = map.get(module);
+    if (names) names.push(name);
+    else map.set(module, [name]);
+  };
+  let allMessages = false;
+  for (const { from, to } of routes) {
+    if (from.kind === 'all-messages') allMessages = true;
+    if (from.kind === 'module') add(sourcesNamed, from.module, from.output);
+    if (to.kind === 'module') add(inputsNamed, to.module, to.input);
+  }
+  return { allMessages, sourcesNamed, inputsNamed };
 }
 
 /** Where the spec declares the output: in `outputs`, or an image-capture module's `output` (default when absent). */
