@@ -128,8 +128,8 @@ test('--out appends upstream messages to a file instead of stdout; --duration st
   assert.ok(Date.now() - started < 60_000);
 });
 
-test('Ctrl-C (SIGINT) stops every module and exits 0', async () => {
-  const child = spawn(process.execPath, ['bin/edgeml.js', 'run', spec], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Waits until a running `edgeml run` prints its first upstream message; `stderr()` is what it has printed there. */
+async function untilFirstMessage(child) {
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -144,12 +144,18 @@ test('Ctrl-C (SIGINT) stops every module and exits 0', async () => {
       }
     });
   });
+  return { exited, stderr: () => stderr };
+}
+
+test('Ctrl-C (SIGINT) stops every module and exits 0', async () => {
+  const child = spawn(process.execPath, ['bin/edgeml.js', 'run', spec], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { exited, stderr } = await untilFirstMessage(child);
   assert.ok(leftovers().length >= 2, 'scoring and capture children are running');
   child.kill('SIGINT');
   const { code, signal } = await exited;
   assert.is(signal, null);
-  assert.is(code, 0, stderr);
-  assert.match(stderr, 'stopped (signal)');
+  assert.is(code, 0, stderr());
+  assert.match(stderr(), 'stopped (signal)');
   assert.equal(leftovers(), [], 'no module process outlives the run');
 });
 
@@ -158,26 +164,13 @@ test('Ctrl-C in a terminal (SIGINT to the whole process group, ffmpeg included) 
   const dir = writeVideoSpec(join(work, 'video-sigint'), { loop: true });
   // detached: its own process group, like a shell job; the signal then goes to every process in it.
   const child = spawn(process.execPath, [join(root, 'bin/edgeml.js'), 'run', join(dir, 'spec.yaml')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no upstream message within 60 s: ${stderr}`)), 60_000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.includes('\n')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  const { exited, stderr } = await untilFirstMessage(child);
   process.kill(-child.pid, 'SIGINT');
   const { code } = await exited;
-  assert.is(code, 0, stderr);
-  assert.match(stderr, 'stopped (signal)');
-  assert.not.match(stderr, /error EML/);
-  assert.not.match(stderr, 'ffmpeg stopped reading', 'ffmpeg is stopped by the capture module, not by the terminal');
+  assert.is(code, 0, stderr());
+  assert.match(stderr(), 'stopped (signal)');
+  assert.not.match(stderr(), /error EML/);
+  assert.not.match(stderr(), 'ffmpeg stopped reading', 'ffmpeg is stopped by the capture module, not by the terminal');
   assert.equal(leftovers(), []);
   const ffmpegLeft = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes(join(dir, 'clip.mp4')));
   assert.equal(ffmpegLeft, [], 'no ffmpeg left behind');

@@ -14,6 +14,19 @@ import { ciRegistryAddress as registryAddress } from '../helpers/docker-ci.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const STATE_DIR = process.env.EDGEML_CI_STATE ?? '/var/lib/edgeml-ci';
 
+/** Compiles the runnable example for amd64 into a new temp folder (added to `temps`), with `registry` as the image registry. */
+function compileForAmd64(registry, temps) {
+  const out = mkdtempSync(join(tmpdir(), 'edgeml-docker-'));
+  temps.push(out);
+  const compiled = sh(process.execPath, ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, '--set', 'target.platform=amd64', '--set', 'target.device=generic', '--set', 'target.os=debian-12'], {
+    cwd: root,
+    env: { ...process.env, REGISTRY_ADDRESS: registry, NO_COLOR: '1' },
+    timeout: 120_000,
+  });
+  assert.is(compiled.status, 0, compiled.stdout + compiled.stderr);
+  return out;
+}
+
 const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 const why = (result) => (result.error?.message ?? (result.stderr || result.stdout || '').trim().split('\n').pop() ?? 'unknown error').slice(0, 300);
 
@@ -56,14 +69,7 @@ if (reason) {
     assert.ok(ping.ok, `local registry ${registry} answers /v2/ (run .ci/docker-setup.sh): ${ping.status}`);
 
     // 1. Compile the spec for amd64 into a temp folder, with the local registry as the image registry.
-    const out = mkdtempSync(join(tmpdir(), 'edgeml-docker-'));
-    temps.push(out);
-    const compiled = sh(process.execPath, ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, '--set', 'target.platform=amd64', '--set', 'target.device=generic', '--set', 'target.os=debian-12'], {
-      cwd: root,
-      env: { ...process.env, REGISTRY_ADDRESS: registry, NO_COLOR: '1' },
-      timeout: 120_000,
-    });
-    assert.is(compiled.status, 0, compiled.stdout + compiled.stderr);
+    const out = compileForAmd64(registry, temps);
 
     // The tag the build script would use (resolveImages), and the manifest must reference the same.
     const script = readFileSync(join(out, 'scripts/03-build-push.sh'), 'utf8');
@@ -132,14 +138,7 @@ if (reason) {
 
   test('docker build of the generated capture image: media bundled, runs as node', () => {
     const registry = registryAddress();
-    const out = mkdtempSync(join(tmpdir(), 'edgeml-docker-'));
-    temps.push(out);
-    const compiled = sh(process.execPath, ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, '--set', 'target.platform=amd64', '--set', 'target.device=generic', '--set', 'target.os=debian-12'], {
-      cwd: root,
-      env: { ...process.env, REGISTRY_ADDRESS: registry, NO_COLOR: '1' },
-      timeout: 120_000,
-    });
-    assert.is(compiled.status, 0, compiled.stdout + compiled.stderr);
+    const out = compileForAmd64(registry, temps);
     const image = /^build_and_push 'scanner' 'linux\/amd64' 'Dockerfile\.amd64' '([^']+)'$/m.exec(readFileSync(join(out, 'scripts/03-build-push.sh'), 'utf8'))[1];
     const build = sh('docker', ['build', '--network', 'host', '--platform', 'linux/amd64', '--file', join(out, 'modules/scanner/Dockerfile.amd64'), '--tag', image, join(out, 'modules/scanner')], { timeout: 15 * 60_000 });
     cleanups.push(() => sh('docker', ['rmi', '--force', image]));
