@@ -36,12 +36,13 @@ export function ringSelector(ring: RolloutRingIR): string | undefined {
 
 /** The target condition of the new deployment while ring `index` (0-based) is the widest reached. */
 export function ringTargetCondition(fleetCondition: string, rings: readonly RolloutRingIR[], index: number): string {
-  const selectors: string[] = [];
-  for (const ring of rings.slice(0, index + 1)) {
-    const selector = ringSelector(ring);
-    if (selector === undefined) return fleetCondition;
-    selectors.push(selector);
-  }
+  const reached = rings.slice(0, index + 1);
+  if (reached.some((ring) => ringSelector(ring) === undefined)) return fleetCondition;
+  // Rings that are only a share merge into the widest share (bucket < 50 covers bucket < 10).
+  const shares = reached.filter((ring) => ring.condition === undefined || ring.condition.trim() === '');
+  const widest = shares.reduce<RolloutRingIR | undefined>((w, ring) => (w === undefined || ring.percent! > w.percent! ? ring : w), undefined);
+  const selectors = reached.filter((ring) => !shares.includes(ring)).map((ring) => ringSelector(ring)!);
+  if (widest) selectors.push(ringSelector(widest)!);
   const union = selectors.length === 1 ? selectors[0] : selectors.map((s) => `(${s})`).join(' OR ');
   return `(${fleetCondition}) AND (${union})`;
 }

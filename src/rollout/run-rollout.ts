@@ -69,6 +69,16 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutResult
   let current = own.find((c) => c.id === id);
   const previous = own.filter((c) => c.id !== id);
   let revision = activeRevision(history);
+  const latest = history.revisions.at(-1);
+  if (!revision && latest?.outcome === 'halted' && latest.configurationId === id && current) {
+    // Applying the spec of a halted rollout again re-judges the ring it stopped at, with a fresh wait.
+    revision = latest;
+    revision.outcome = 'in-progress';
+    revision.reason = undefined;
+    revision.endedAt = undefined;
+    revision.ringStartedAt = undefined;
+    saveHistory();
+  }
   if (revision && revision.configurationId !== id) throw rolloutError('otherRolloutInProgress', { revision: revision.revision, configuration: revision.configurationId });
 
   // Already everywhere: nothing to roll out (an interrupted retire of the older ones is finished below).
