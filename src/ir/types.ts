@@ -12,7 +12,7 @@ export interface Span {
 /** A path into the spec document, e.g. ['modules', 'detector', 'ports', 0]. Used to locate diagnostics. */
 export type SpecPath = readonly (string | number)[];
 
-export type Task = 'image-classification' | 'object-detection';
+export type Task = 'image-classification' | 'object-detection' | 'telemetry';
 export type Platform = 'amd64' | 'arm64v8' | 'arm32v7';
 export type Accelerator = 'none' | 'nvidia-gpu';
 export type DeviceProfile = 'ubuntu-vm' | 'databox-edge' | 'raspberry-pi' | 'generic';
@@ -109,7 +109,40 @@ export interface YoloGridDecoderIR {
   maxDetections: number;
 }
 
-export type DecoderIR = ClassificationDecoderIR | BoxesDecoderIR | YoloGridDecoderIR;
+/** task telemetry: one number per message (a regression model's first output value). */
+export interface RegressionDecoderIR {
+  kind: 'regression';
+  output?: string;
+  unit?: string;
+}
+
+/** task telemetry: an anomaly score; a message at or above the threshold is an anomaly. */
+export interface AnomalyDecoderIR {
+  kind: 'anomaly';
+  output?: string;
+  threshold: number;
+}
+
+export type DecoderIR = ClassificationDecoderIR | BoxesDecoderIR | YoloGridDecoderIR | RegressionDecoderIR | AnomalyDecoderIR;
+
+/** One input number of a telemetry model: a field of the message body. */
+export interface TelemetryFeatureIR {
+  name: string;
+  /** As written in the spec, e.g. '$body.machine.temperature'. */
+  path: string;
+  /** The path below $body, e.g. ['machine', 'temperature'] or ['readings', 0]. */
+  segments: (string | number)[];
+  default?: number;
+  unit?: string;
+}
+
+/** task telemetry: how messages become the model's input. */
+export interface TelemetryIR {
+  features: TelemetryFeatureIR[];
+  /** Messages per sender in one input (1: each message alone). */
+  window: number;
+  windowKey: 'device' | 'module';
+}
 
 export interface ModelIR {
   source: ModelSource;
@@ -121,8 +154,10 @@ export interface ModelIR {
   decoder: DecoderIR;
   /** Sample images (relative to the spec folder) for `edgeml test` and the generated step-5 test. */
   samples: string[];
+  /** task telemetry: the message fields the model reads. */
+  telemetry?: TelemetryIR;
   /** What a correct prediction on the first sample looks like, for `05-test.sh` and `edgeml test`. */
-  expect?: { label?: string; minScore?: number; minDetections?: number };
+  expect?: { label?: string; minScore?: number; minDetections?: number; anomalies?: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
