@@ -1,0 +1,3 @@
+export function v2Routes(_ctx) {
+    return [];
+}
