@@ -150,7 +150,7 @@ test('address classes and allow entries', () => {
 test('spec urlFetch → module config: allow list, size (default maxBodySize), time and hops; a bad entry is a schema error', async () => {
   const spec = (fetchYaml) => editSpec(['    type: scoring\n    port: 8080\n', `    type: scoring\n    port: 8080\n    maxBodySize: 2MB\n    urlFetch: ${fetchYaml}\n`]);
   const { ir, diagnostics } = await loadText(spec('{ allow: [camera.local, 192.168.1.0/24], timeoutSeconds: 2.5 }'));
-  assert.equal(diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.equal(diagnostics.filter((d) => d.category === 'error'), []);
   const module = ir.modules.find((m) => m.name === 'scorer');
   const config = createScoringConfig(ir, module);
   assert.equal(config.server.urlFetch, { allow: ['camera.local', '192.168.1.0/24'], maxBytes: 2 * 1024 * 1024, timeoutMs: 2500, maxRedirects: 3 });
@@ -159,7 +159,7 @@ test('spec urlFetch → module config: allow list, size (default maxBodySize), t
   const defaults = createScoringConfig(second, second.modules.find((m) => m.name === 'scorer'));
   assert.equal(defaults.server.urlFetch, { allow: ['a.example.com'], maxBytes: 1024 * 1024, timeoutMs: 10_000, maxRedirects: 0 });
   const bad = await loadText(spec('{ allow: ["http://camera/x"] }'));
-  assert.ok(bad.diagnostics.some((d) => d.severity === 'error' && /allow/.test(JSON.stringify(d))), JSON.stringify(bad.diagnostics));
+  assert.ok(bad.diagnostics.some((d) => d.category === 'error' && d.code === 'EML2005' && /urlFetch\.allow\[0\]/.test(d.message)), JSON.stringify(bad.diagnostics));
 });
 
 test.run();
