@@ -99,6 +99,7 @@ test('model metadata comes from the real ONNX model: names, datatypes, shapes wi
   assert.equal(body.inputs, [{ name: 'x', datatype: 'FP32', shape: [-1, 3, -1, -1] }]);
   assert.equal(body.outputs, [{ name: 'softmax_0.tmp_0', datatype: 'FP32', shape: [-1, 2] }]);
   await expectV2Error(await fetch(`${base}/v2/models/nope`), 404, /Unknown model/);
+  await expectV2Error(await fetch(`${base}/v2/models/%E0%A4%A`), 400, /not a valid URL path segment/);
 });
 
 test('infer with JSON tensors (flat or nested) matches a direct onnxruntime run; id is echoed; outputs by name', async () => {

@@ -33,9 +33,9 @@ export function v2Routes(ctx: ApiContext): Route[] {
 
   /** The model named in the path, or 404 in the protocol's shape. */
   const checkModel = (match: RegExpExecArray): void => {
-    const name = decodeURIComponent(match[1]!);
+    const name = decodePart(match[1]!);
     if (name !== config.name) throw new HttpError(404, `Unknown model '${name.slice(0, 100)}'; this server serves '${config.name}'.`, 'not-found');
-    if (match[2] !== undefined && decodeURIComponent(match[2]) !== MODEL_VERSION) throw new HttpError(404, `Unknown version '${match[2].slice(0, 20)}' of model '${config.name}'; it has version ${MODEL_VERSION}.`, 'not-found');
+    if (match[2] !== undefined && decodePart(match[2]) !== MODEL_VERSION) throw new HttpError(404, `Unknown version '${match[2].slice(0, 20)}' of model '${config.name}'; it has version ${MODEL_VERSION}.`, 'not-found');
   };
 
   const metadata = (): unknown => {
@@ -187,6 +187,14 @@ function parseRequest(body: Buffer, headerLength: string | undefined, maxElement
     }),
     binaryOutputs: parameters.binary_data_output === true,
   };
+}
+
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, `'${part.slice(0, 100)}' is not a valid URL path segment.`);
+  }
 }
 
 function record(value: unknown, what: string): Record<string, unknown> {

@@ -16,10 +16,10 @@ export function v2Routes(ctx) {
     const maxElements = config.server.maxBodyBytes;
     /** The model named in the path, or 404 in the protocol's shape. */
     const checkModel = (match) => {
-        const name = decodeURIComponent(match[1]);
+        const name = decodePart(match[1]);
         if (name !== config.name)
             throw new HttpError(404, `Unknown model '${name.slice(0, 100)}'; this server serves '${config.name}'.`, 'not-found');
-        if (match[2] !== undefined && decodeURIComponent(match[2]) !== MODEL_VERSION)
+        if (match[2] !== undefined && decodePart(match[2]) !== MODEL_VERSION)
             throw new HttpError(404, `Unknown version '${match[2].slice(0, 20)}' of model '${config.name}'; it has version ${MODEL_VERSION}.`, 'not-found');
     };
     const metadata = () => {
@@ -171,6 +171,14 @@ function parseRequest(body, headerLength, maxElements) {
         }),
         binaryOutputs: parameters.binary_data_output === true,
     };
+}
+function decodePart(part) {
+    try {
+        return decodeURIComponent(part);
+    }
+    catch {
+        throw new HttpError(400, `'${part.slice(0, 100)}' is not a valid URL path segment.`);
+    }
 }
 function record(value, what) {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
