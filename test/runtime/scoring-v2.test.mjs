@@ -10,6 +10,7 @@ import { createScoringServer } from '../../dist/runtime/scoring/server.js';
 import { createScorer } from '../../dist/runtime/scoring/scorer.js';
 import { createWorkerScorer } from '../../dist/runtime/scoring/worker-pool.js';
 import { orientationConfig, FIXTURE_IMAGES, ORIENTATION_MODEL } from '../helpers/onnx-configs.mjs';
+import { startGeneratedModule, REPO_ROOT } from '../helpers/generated-module.mjs';
 
 const upright = readFileSync(FIXTURE_IMAGES + 'text-upright.png');
 const rotated = readFileSync(FIXTURE_IMAGES + 'text-rotated.jpg');
@@ -62,9 +63,14 @@ async function expectV2Error(res, status, pattern) {
 
 test('health: live at once, ready only once the model can score; model readiness by name and version', async () => {
   const { url, server } = await start(orientationConfig());
-  assert.is((await fetch(`${url}/v2/health/live`)).status, 200);
-  assert.is((await fetch(`${url}/v2/health/ready`)).status, 503);
-  assert.is((await fetch(`${url}/v2/models/orientation/ready`)).status, 503);
+  const live = await fetch(`${url}/v2/health/live`);
+  assert.is(live.status, 200);
+  assert.is(await live.text(), '');
+  // "A 200 status code indicates true and a 4xx status code indicates false. The HTTP response body should be empty."
+  const notReady = await fetch(`${url}/v2/health/ready`);
+  assert.ok(notReady.status >= 400 && notReady.status < 500, String(notReady.status));
+  assert.is(await notReady.text(), '');
+  assert.ok((await fetch(`${url}/v2/models/orientation/ready`)).status >= 400);
   server.setScorer(await createScorer(orientationConfig()));
   assert.is((await fetch(`${url}/v2/health/ready`)).status, 200);
   assert.is((await fetch(`${url}/v2/models/orientation/ready`)).status, 200);
@@ -204,6 +210,19 @@ test('infer runs in the worker threads of the production scorer too', async () =
   const text = await res.text();
   assert.is(res.status, 200, text);
   JSON.parse(text).outputs[0].data.forEach((v, i) => assert.ok(Math.abs(v - expected.data[i]) < 1e-6));
+});
+
+test('the generated text-orientation module speaks the protocol: metadata from its ONNX file, image infer', async () => {
+  const module = await startGeneratedModule({ specPath: `${REPO_ROOT}/specs/text-orientation.yaml`, module: 'orientation' });
+  cleanups.push(() => module.stop());
+  const toV2 = (m) => ({ name: m.name, datatype: 'FP32', shape: m.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)) });
+  const metadata = await (await fetch(`${module.url}/v2/models/orientation`)).json();
+  assert.equal([metadata.inputs, metadata.outputs], [direct.inputMetadata.map(toV2), direct.outputMetadata.map(toV2)]);
+  assert.is((await fetch(`${module.url}/v2/health/ready`)).status, 200);
+  const res = await fetch(`${module.url}/v2/models/orientation/infer`, { method: 'POST', body: JSON.stringify({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [rotated.toString('base64')] }], outputs: [{ name: 'label' }, { name: 'score' }] }) });
+  const body = await res.json();
+  assert.equal(body.outputs.map((o) => o.name), ['label', 'score']);
+  assert.is(body.outputs[0].data[0], '180');
 });
 
 test.run();

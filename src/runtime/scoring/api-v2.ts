@@ -22,6 +22,9 @@ const HEADER_LENGTH = 'inference-header-content-length';
 /** The protocol's error body: `{"error": "<message>"}` (no other fields). */
 const v2Error: ErrorShape = (_status, _code, message) => json({ error: message });
 
+/** Health answers are a status and an empty body: 200 for true, a 4xx for false (KServe v2 required_api, Health). */
+const NOT_READY = 400;
+
 const json = (value: unknown): { raw: string; contentType: string } => ({ raw: JSON.stringify(value), contentType: 'application/json' });
 const empty = (status: number): Answer => ({ status, body: { raw: '', contentType: 'text/plain' } });
 
@@ -54,7 +57,7 @@ export function v2Routes(ctx: ApiContext): Route[] {
         ctx.readyScorer();
         return empty(200);
       } catch {
-        return empty(503);
+        return empty(NOT_READY);
       }
     }),
     route('GET', MODEL_PATH, async (_req, match) => {
@@ -65,7 +68,7 @@ export function v2Routes(ctx: ApiContext): Route[] {
           ctx.readyScorer();
           return empty(200);
         } catch {
-          return empty(503);
+          return empty(NOT_READY);
         }
       }
       return { status: 200, body: json(metadata()) };

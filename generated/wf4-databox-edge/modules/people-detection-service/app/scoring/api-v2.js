@@ -8,6 +8,8 @@ const IMAGE_INPUT = 'image';
 const HEADER_LENGTH = 'inference-header-content-length';
 /** The protocol's error body: `{"error": "<message>"}` (no other fields). */
 const v2Error = (_status, _code, message) => json({ error: message });
+/** Health answers are a status and an empty body: 200 for true, a 4xx for false (KServe v2 required_api, Health). */
+const NOT_READY = 400;
 const json = (value) => ({ raw: JSON.stringify(value), contentType: 'application/json' });
 const empty = (status) => ({ status, body: { raw: '', contentType: 'text/plain' } });
 const MODEL_PATH = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/;
@@ -37,7 +39,7 @@ export function v2Routes(ctx) {
                 return empty(200);
             }
             catch {
-                return empty(503);
+                return empty(NOT_READY);
             }
         }),
         route('GET', MODEL_PATH, async (_req, match) => {
@@ -50,7 +52,7 @@ export function v2Routes(ctx) {
                     return empty(200);
                 }
                 catch {
-                    return empty(503);
+                    return empty(NOT_READY);
                 }
             }
             return { status: 200, body: json(metadata()) };
