@@ -9,7 +9,9 @@ import * as ort from 'onnxruntime-node';
 import { createScoringServer } from '../../dist/runtime/scoring/server.js';
 import { createScorer } from '../../dist/runtime/scoring/scorer.js';
 import { createWorkerScorer } from '../../dist/runtime/scoring/worker-pool.js';
-import { orientationConfig, FIXTURE_IMAGES, ORIENTATION_MODEL } from '../helpers/onnx-configs.mjs';
+import { orientationConfig, testConfig, FIXTURE_IMAGES, ORIENTATION_MODEL } from '../helpers/onnx-configs.mjs';
+import { constantOutputsModel, createModelDir, yoloGridValues, CUSTOM_VISION_ANCHORS } from '../helpers/onnx-builder.mjs';
+import sharp from 'sharp';
 import { startGeneratedModule, REPO_ROOT } from '../helpers/generated-module.mjs';
 
 const upright = readFileSync(FIXTURE_IMAGES + 'text-upright.png');
@@ -168,6 +170,31 @@ test('image input: BYTES of encoded images (base64 in JSON, raw in binary) runs 
   const binary = await fetch(`${base}/v2/models/orientation/infer`, { method: 'POST', headers: { 'inference-header-content-length': String(head.length) }, body: Buffer.concat([head, element]) });
   const answer = await binary.json();
   assert.equal(answer.outputs.map((o) => [o.name, o.data[0]]), [['label', '180']]);
+});
+
+test('image input on a detector adds box [N, K, 4] (x1 y1 x2 y2 in 0..1), rows padded for images with fewer detections', async () => {
+  const models = createModelDir();
+  cleanups.push(async () => models.cleanup());
+  const grid = yoloGridValues({ anchors: 5, classes: 1, gridW: 13, gridH: 13, cells: [{ anchor: 1, gx: 3, gy: 9, objectness: 6, classLogits: [1] }] });
+  const path = models.write('od.onnx', constantOutputsModel({ input: { name: 'data', dims: [1, 3, 416, 416] }, constants: { model_outputs: { dims: grid.dims, values: grid.values } } }));
+  const config = testConfig(path, { task: 'object-detection', input: { colorOrder: 'BGR', scale: 1 }, labels: ['person'], decoder: { kind: 'yolo-grid', anchors: CUSTOM_VISION_ANCHORS, classActivation: 'softmax', threshold: 0.1, nmsIou: 0.45, maxDetections: 20 } });
+  const { url } = await start(config, await createScorer(config));
+  const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#334455' } }).jpeg().toBuffer();
+  const res = await fetch(`${url}/v2/models/test/infer`, { method: 'POST', body: JSON.stringify({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [jpeg.toString('base64')] }] }) });
+  const text = await res.text();
+  assert.is(res.status, 200, text);
+  const outputs = Object.fromEntries(JSON.parse(text).outputs.map((o) => [o.name, o]));
+  assert.equal(outputs.box.shape, [1, 1, 4]);
+  assert.is(outputs.box.datatype, 'FP32');
+  const [x1, y1, x2, y2] = outputs.box.data;
+  const w = 1.87 / 13;
+  assert.ok(Math.abs(x1 - (3.5 / 13 - w / 2)) < 1e-5 && Math.abs(x2 - x1 - w) < 1e-5, String(outputs.box.data));
+  assert.ok(y1 < y2 && y2 <= 1);
+  assert.equal([outputs.label.data, outputs.label_id.data], [['person'], [0]]);
+  // The model's own input and outputs are what metadata lists.
+  const metadata = await (await fetch(`${url}/v2/models/test`)).json();
+  assert.equal(metadata.inputs, [{ name: 'data', datatype: 'FP32', shape: [1, 3, 416, 416] }]);
+  assert.equal(metadata.outputs, [{ name: 'model_outputs', datatype: 'FP32', shape: grid.dims }]);
 });
 
 test('errors: protocol shape and status for bad JSON, unknown input/output, datatype, shape/data mismatch, FP16 JSON, oversized shape', async () => {
