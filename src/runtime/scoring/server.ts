@@ -77,7 +77,7 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     }
   };
 
-  const allRoutes: Route[] = [
+  const routes: Route[] = [
     {
       method: 'GET',
       path: /^\/healthz$/,
@@ -88,8 +88,7 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     },
   ];
   const context: ApiContext = { config, log, limiter, readyScorer, scoreImages };
-  for (const api of config.server.apis) allRoutes.push(...API_ROUTES[api](context));
-  const routes = allRoutes;
+  for (const api of config.server.apis) routes.push(...API_ROUTES[api](context));
 
   const handle = async (req: IncomingMessage): Promise<Answer> => {
     const path = (req.url ?? '/').split('?')[0]!;

@@ -52,7 +52,7 @@ export function createScoringServer(config, options = {}) {
             throw error;
         }
     };
-    const allRoutes = [
+    const routes = [
         {
             method: 'GET',
             path: /^\/healthz$/,
@@ -65,8 +65,7 @@ export function createScoringServer(config, options = {}) {
     ];
     const context = { config, log, limiter, readyScorer, scoreImages };
     for (const api of config.server.apis)
-        allRoutes.push(...API_ROUTES[api](context));
-    const routes = allRoutes;
+        routes.push(...API_ROUTES[api](context));
     const handle = async (req) => {
         const path = (req.url ?? '/').split('?')[0];
         const matching = routes.filter((r) => r.path.test(path));
