@@ -215,6 +215,7 @@ test('errors: protocol shape and status for bad JSON, unknown input/output, data
   await expectV2Error(await infer({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [Buffer.from('not an image').toString('base64')] }] }), 400, /not an image/);
   await expectV2Error(await fetch(`${base}/v2/models/nope/infer`, { method: 'POST', body: '{}' }), 404, /Unknown model/);
   await expectV2Error(await fetch(`${base}/v2/models/orientation/infer`), 405, /POST/);
+  await expectV2Error(await fetch(`${base}/v2/repository/index`, { method: 'POST', body: '{}' }), 404, /No such endpoint/);
   // The server still answers after all that.
   assert.is((await infer({ inputs: [x()] })).status, 200);
 });

@@ -63,6 +63,11 @@ export function v2Routes(ctx) {
                 throw new InputError(405, 'Use GET here; POST is for …/infer.');
             return infer(ctx, req, maxElements);
         }),
+        // Last: any other path under /v2 is a 404 in the protocol's error shape.
+        ...['GET', 'POST'].map((method) => route(method, /^\/v2\//, async (req) => {
+            req.resume();
+            throw new HttpError(404, `No such endpoint '${(req.url ?? '').split('?')[0].slice(0, 200)}' in the Open Inference Protocol.`, 'not-found');
+        })),
     ];
 }
 async function infer(ctx, req, maxElements) {
