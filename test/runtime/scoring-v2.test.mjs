@@ -211,6 +211,7 @@ test('errors: protocol shape and status for bad JSON, unknown input/output, data
   await expectV2Error(await infer({ inputs: [x({ shape: [1, 3, 100000, 100000] })] }), 413, /more than/);
   await expectV2Error(await infer({ inputs: [x()], outputs: [{ name: 'logits' }] }), 400, /no output 'logits'/);
   await expectV2Error(await infer({ inputs: [x({ data: undefined })] }), 400, /'data' is missing/);
+  await expectV2Error(await infer('{"inputs": [{"name": "x", "shape": [1, 3, 48, 8], "datatype": "FP32", "data": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}]}'), 400, /nested deeper|not valid JSON/);
   await expectV2Error(await infer('{"inputs": []}', { 'inference-header-content-length': '999' }), 400, /does not fit/);
   await expectV2Error(await infer({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [Buffer.from('not an image').toString('base64')] }] }), 400, /not an image/);
   await expectV2Error(await fetch(`${base}/v2/models/nope/infer`, { method: 'POST', body: '{}' }), 404, /Unknown model/);

@@ -181,7 +181,7 @@ function parseRequest(body: Buffer, headerLength: string | undefined, maxElement
       return { name: input.name, datatype: input.datatype as string, shape: input.shape as number[], data: fromBinary(bytes, type, count, what) };
     }
     if (input.data === undefined) throw new HttpError(400, `${what}: 'data' is missing (or give binary_data_size).`);
-    return { name: input.name, datatype: input.datatype as string, shape: input.shape as number[], data: fromJson(input.data, type, count, what) };
+    return { name: input.name, datatype: input.datatype as string, shape: input.shape as number[], data: fromJson(input.data, type, count, (input.shape as number[]).length, what) };
   });
   if (offset !== binary.length) throw new HttpError(400, `${binary.length - offset} binary byte(s) after the JSON header belong to no input.`);
   const outputs = request.outputs === undefined ? [] : Array.isArray(request.outputs) ? request.outputs : undefined;

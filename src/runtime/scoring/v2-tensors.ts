@@ -55,24 +55,29 @@ export function elementCount(shape: unknown, max: number, what: string): number 
   return count;
 }
 
-/** Flattens JSON tensor data (flat, or nested row-major) into a list, refusing more than `count` elements on the way. */
-function flatten(data: unknown, count: number, what: string): unknown[] {
+/**
+ * Flattens JSON tensor data (flat, or nested row-major) into a list, refusing more than `count` elements and nesting
+ * deeper than the shape's rank on the way (so a hostile body cannot exhaust the stack).
+ */
+function flatten(data: unknown, count: number, rank: number, what: string): unknown[] {
   if (!Array.isArray(data)) return [data];
   const out: unknown[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) for (const v of value) walk(v);
-    else {
+  const walk = (value: unknown, depth: number): void => {
+    if (Array.isArray(value)) {
+      if (depth > Math.max(1, rank)) throw bad(`${what}: 'data' is nested deeper than its ${rank}-dimensional shape.`);
+      for (const v of value) walk(v, depth + 1);
+    } else {
       if (out.length >= count) throw bad(`${what}: 'data' holds more elements than its shape (${count}).`);
       out.push(value);
     }
   };
-  walk(data);
+  walk(data, 1);
   return out;
 }
 
 /** A JSON input's data as a typed array (BYTES: strings, or decoded bytes when `bytesAsBuffers`). */
-export function fromJson(data: unknown, type: TensorElementType, count: number, what: string): TensorData {
-  const values = flatten(data, count, what);
+export function fromJson(data: unknown, type: TensorElementType, count: number, rank: number, what: string): TensorData {
+  const values = flatten(data, count, rank, what);
   if (values.length !== count) throw bad(`${what}: 'data' holds ${values.length} element(s), its shape ${count}.`);
   if (type === 'string') {
     if (!values.every((v) => typeof v === 'string')) throw bad(`${what}: BYTES data must be strings.`);

@@ -47,27 +47,33 @@ export function elementCount(shape, max, what) {
     }
     return count;
 }
-/** Flattens JSON tensor data (flat, or nested row-major) into a list, refusing more than `count` elements on the way. */
-function flatten(data, count, what) {
+/**
+ * Flattens JSON tensor data (flat, or nested row-major) into a list, refusing more than `count` elements and nesting
+ * deeper than the shape's rank on the way (so a hostile body cannot exhaust the stack).
+ */
+function flatten(data, count, rank, what) {
     if (!Array.isArray(data))
         return [data];
     const out = [];
-    const walk = (value) => {
-        if (Array.isArray(value))
+    const walk = (value, depth) => {
+        if (Array.isArray(value)) {
+            if (depth > Math.max(1, rank))
+                throw bad(`${what}: 'data' is nested deeper than its ${rank}-dimensional shape.`);
             for (const v of value)
-                walk(v);
+                walk(v, depth + 1);
+        }
         else {
             if (out.length >= count)
                 throw bad(`${what}: 'data' holds more elements than its shape (${count}).`);
             out.push(value);
         }
     };
-    walk(data);
+    walk(data, 1);
     return out;
 }
 /** A JSON input's data as a typed array (BYTES: strings, or decoded bytes when `bytesAsBuffers`). */
-export function fromJson(data, type, count, what) {
-    const values = flatten(data, count, what);
+export function fromJson(data, type, count, rank, what) {
+    const values = flatten(data, count, rank, what);
     if (values.length !== count)
         throw bad(`${what}: 'data' holds ${values.length} element(s), its shape ${count}.`);
     if (type === 'string') {

@@ -159,7 +159,7 @@ function parseRequest(body, headerLength, maxElements) {
         }
         if (input.data === undefined)
             throw new HttpError(400, `${what}: 'data' is missing (or give binary_data_size).`);
-        return { name: input.name, datatype: input.datatype, shape: input.shape, data: fromJson(input.data, type, count, what) };
+        return { name: input.name, datatype: input.datatype, shape: input.shape, data: fromJson(input.data, type, count, input.shape.length, what) };
     });
     if (offset !== binary.length)
         throw new HttpError(400, `${binary.length - offset} binary byte(s) after the JSON header belong to no input.`);
