@@ -17,12 +17,13 @@ import platformSupport from './rules/platform-support.js';
 import routeConditionValid from './rules/route-condition-valid.js';
 import routeEndpointsExist from './rules/route-endpoints-exist.js';
 import routeGraphCoverage from './rules/route-graph-coverage.js';
+import scoringUrlFetch from './rules/scoring-url-fetch.js';
 import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
   modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
-  routeGraphCoverage, telemetryModel,
+  routeGraphCoverage, scoringUrlFetch, telemetryModel,
 ] as unknown as Check[];
 
 export interface CheckInput {

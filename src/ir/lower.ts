@@ -18,6 +18,9 @@ export const CUSTOM_VISION_ANCHORS: [number, number][] = [
 export const DEFAULTS = {
   scoringPort: 5001,
   maxBodyBytes: 8 * 1024 * 1024,
+  scoringApis: ['edgeml', 'azureml', 'customvision', 'v2'],
+  urlFetchTimeoutSeconds: 10,
+  urlFetchMaxRedirects: 3,
   queueLimit: 16,
   storeAndForwardTtl: 7200,
   fleetPriority: 10,
@@ -263,10 +266,21 @@ function lowerImage(name: string, m: Data, kind: ModuleKind, version: string, ir
 }
 
 function lowerScoring(m: Data, ir: WorkflowIR, usesGpu: boolean): ScoringSettingsIR {
+  const maxBodyBytes = m.maxBodySize ? parseSize(m.maxBodySize) : DEFAULTS.maxBodyBytes;
   return {
     port: m.port ?? DEFAULTS.scoringPort,
-    apis: m.apis ?? ['azureml', 'customvision'],
-    maxBodyBytes: m.maxBodySize ? parseSize(m.maxBodySize) : DEFAULTS.maxBodyBytes,
+    apis: m.apis ?? [...DEFAULTS.scoringApis],
+    maxBodyBytes,
+    ...(m.urlFetch
+      ? {
+          urlFetch: {
+            allow: [...m.urlFetch.allow],
+            maxBytes: m.urlFetch.maxSize ? parseSize(m.urlFetch.maxSize) : maxBodyBytes,
+            timeoutMs: Math.round((m.urlFetch.timeoutSeconds ?? DEFAULTS.urlFetchTimeoutSeconds) * 1000),
+            maxRedirects: m.urlFetch.maxRedirects ?? DEFAULTS.urlFetchMaxRedirects,
+          },
+        }
+      : {}),
     concurrency: m.concurrency ?? 1,
     queueLimit: m.queueLimit ?? DEFAULTS.queueLimit,
     executionProviders: usesGpu && ir.target.accelerator === 'nvidia-gpu' ? ['cuda', 'cpu'] : ['cpu'],

@@ -286,8 +286,10 @@ export interface EnvVarIR {
 export interface ScoringSettingsIR {
   /** Port the scoring server listens on inside the container. */
   port: number;
-  /** HTTP APIs served: Azure ML style POST /score and Custom Vision style POST /image. */
-  apis: ('azureml' | 'customvision')[];
+  /** HTTP APIs served: edgeml POST /predict, the seed's Azure ML POST /score, Custom Vision POST /image and /url, Open Inference Protocol /v2. */
+  apis: ('edgeml' | 'azureml' | 'customvision' | 'v2')[];
+  /** Custom Vision's /url fetching; absent means off. */
+  urlFetch?: { allow: string[]; maxBytes: number; timeoutMs: number; maxRedirects: number };
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
   /** Inference requests run at once; more wait in a bounded queue. */
