@@ -13,14 +13,17 @@ import moduleFields from './rules/module-fields.js';
 import moduleNameValid from './rules/module-name-valid.js';
 import noLiteralSecrets from './rules/no-literal-secrets.js';
 import platformSupport from './rules/platform-support.js';
+import routeBodyMissingField from './rules/route-body-missing-field.js';
+import routeBodyPathExists from './rules/route-body-path-exists.js';
 import routeConditionValid from './rules/route-condition-valid.js';
 import routeEndpointsExist from './rules/route-endpoints-exist.js';
 import routeGraphCoverage from './rules/route-graph-coverage.js';
+import routeLiteralType from './rules/route-literal-type.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
-  routeGraphCoverage,
+  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
+  routeGraphCoverage, routeLiteralType,
 ] as unknown as Check[];
 
 export interface CheckInput {

@@ -1,0 +1,107 @@
+// Check: a `$body` path that some messages lack (an optional field, an index into a possibly shorter array, a
+// nullable value), compared where edgeHub's null ordering decides the verdict. edgeHub reads a missing field as null,
+// and orders values of different types by type with null above booleans, numbers and strings
+// (Azure/iotedge edge-hub/core/src/Microsoft.Azure.Devices.Routing.Core/query/types/QueryValue.cs and
+// ComparisonOperators.cs), so `$body.predictions[0].probability >= 0.5` is true for a frame without detections.
+// Whether a comparison is true for such a message is decided by the local evaluator (src/routes/evaluate-condition.ts)
+// on a message without the field; the rewrite adds a type guard (is_number/is_string/is_bool, which are false for
+// null: query/builtins/IsNumber.cs) so the message is not routed. Also: is_defined on such a path is always true
+// (query/builtins/IsDefined.cs: null is defined).
+import type { BinaryExpr, CallExpr, Expr, LiteralExpr, SysPropertyExpr } from '../../routes/ast.js';
+import { evaluateConditionResult, parseCondition } from '../../routes/index.js';
+import { describeMissing, queryTypes } from '../../routes/contract-paths.js';
+import { defineCheck } from '../define-check.js';
+import { allContracted, conditionalRoutes, lookupAcross, parseBodyReads, sourceContracts, spanIn, type PathVerdict } from '../route-contracts.js';
+
+const COMPARISONS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
+const GUARDS = { number: 'is_number', string: 'is_string', bool: 'is_bool' } as const;
+const TYPE_ORDER_WORDS = { number: 'every number', string: 'every string', bool: 'true and false' } as const;
+
+export default defineCheck({
+  meta: {
+    id: 'route-body-missing-field',
+    description: "A $body path that some messages lack is not compared where edgeHub's null ordering routes those messages.",
+    messages: {
+      nullOrdering: {
+        code: 'EML3212',
+        category: 'warning',
+        text: (d: { path: string; when: string; comparison: string; above: string; sources: string; value: boolean }) =>
+          `When ${d.when} (in messages from ${d.sources}), edgeHub reads $body.${d.path} as null, which sorts above ${d.above}, so '${d.comparison}' is ${d.value}${d.value ? '' : ' under NOT'} and the message is routed.`,
+        hint: (d: { rewrite: string }) => `Guard the comparison with the field's type: ${d.rewrite}`,
+      },
+      definedAlwaysTrue: {
+        code: 'EML3213',
+        category: 'warning',
+        text: (d: { path: string; when: string }) => `is_defined($body.${d.path}) is true even when ${d.when}: edgeHub reads a missing field as null, and null is defined.`,
+        hint: (d: { rewrite: string }) => `Test the field's type instead: ${d.rewrite}`,
+      },
+    },
+  },
+  check(ctx) {
+    for (const { route, base } of conditionalRoutes(ctx.ir, ctx.text, (p) => ctx.locate(p))) {
+      const contracts = sourceContracts(ctx.ir, route.from);
+      if (!allContracted(contracts)) continue;
+      const parsed = parseBodyReads(route.when);
+      if (!parsed) continue;
+      for (const read of parsed.reads) {
+        const verdict = lookupAcross(contracts, read.segments, read.path);
+        if (verdict.kind !== 'found' || verdict.missing.length === 0) continue;
+        const first = verdict.missing[0]!;
+        const when = describeMissing(first.reason);
+        const parent = parsed.parents.get(read.node);
+        if (parent?.kind === 'call' && parent.name.toLowerCase() === 'is_defined') {
+          const guard = guardFor(verdict, undefined);
+          ctx.report('definedAlwaysTrue', { path: read.path, when, rewrite: replace(route.when, parent, `${guard}(${read.node.name})`) }, spanIn(base, parent));
+          continue;
+        }
+        if (parent?.kind !== 'binary' || !COMPARISONS.has(parent.op)) continue;
+        const other = parent.left === read.node ? parent.right : parent.left;
+        const literal = unwrapLiteral(other);
+        if (!literal || (literal.type !== 'number' && literal.type !== 'string' && literal.type !== 'bool')) continue;
+        const comparison = route.when.slice(parent.start, parent.start + parent.length);
+        // Whether the comparison routes a message without the field, decided by edgeHub's semantics (the evaluator).
+        const negations = countNegations(parent, parsed.parents);
+        const missingValue = trueWithoutField(comparison);
+        if (missingValue === undefined || missingValue === (negations % 2 === 1)) continue;
+        const guard = guardFor(verdict, literal.type);
+        const guarded = negations % 2 === 0 ? `${guard}(${read.node.name}) AND ${comparison}` : `NOT ${guard}(${read.node.name}) OR ${comparison}`;
+        const needsParens = parent !== parsed.expr && parsed.parents.get(parent)?.kind !== 'group';
+        const rewrite = replace(route.when, parent, needsParens ? `(${guarded})` : guarded);
+        ctx.report('nullOrdering', { path: read.path, when, comparison, above: TYPE_ORDER_WORDS[literal.type], sources: first.source, value: missingValue, rewrite }, spanIn(base, read.node));
+      }
+    }
+  },
+});
+
+/** The literal a comparison's other side is, looking through parentheses and a unary minus on a number. */
+function unwrapLiteral(node: Expr): LiteralExpr | undefined {
+  if (node.kind === 'group') return unwrapLiteral(node.expr);
+  if (node.kind === 'unary' && node.op === '-') return unwrapLiteral(node.operand);
+  return node.kind === 'literal' ? node : undefined;
+}
+
+function countNegations(node: Expr, parents: Map<Expr, Expr>): number {
+  let count = 0;
+  for (let at = parents.get(node); at; at = parents.get(at)) if (at.kind === 'unary' && at.op === 'NOT') count++;
+  return count;
+}
+
+/** edgeHub's verdict on `comparison` for a JSON message whose body lacks the field (the local evaluator). */
+function trueWithoutField(comparison: string): boolean | undefined {
+  const expr = parseCondition(comparison).expr;
+  if (!expr) return undefined;
+  const message = { systemProperties: { contentType: 'application/json', contentEncoding: 'utf-8' }, properties: {}, body: '{}' };
+  return evaluateConditionResult(expr, message);
+}
+
+/** is_number / is_string / is_bool: from the literal compared with, else from the contract's type. */
+function guardFor(verdict: PathVerdict & { kind: 'found' }, literalType: 'number' | 'string' | 'bool' | undefined): string {
+  if (literalType) return GUARDS[literalType];
+  const types = verdict.schemas.flatMap((s) => queryTypes(s) ?? []).filter((t): t is 'number' | 'string' | 'bool' => t !== 'null');
+  return GUARDS[types[0] ?? 'number'];
+}
+
+function replace(text: string, node: BinaryExpr | CallExpr | SysPropertyExpr, by: string): string {
+  return text.slice(0, node.start) + by + text.slice(node.start + node.length);
+}
+
