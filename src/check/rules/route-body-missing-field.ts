@@ -8,13 +8,14 @@
 // null: query/builtins/IsNumber.cs) so the message is not routed. Also: is_defined on such a path is always true
 // (query/builtins/IsDefined.cs: null is defined).
 import type { BinaryExpr, CallExpr, Expr, LiteralExpr, SysPropertyExpr } from '../../routes/ast.js';
-import { evaluateConditionResult, parseCondition } from '../../routes/index.js';
+import { evaluateConditionResult, parseCondition, walkExpr } from '../../routes/index.js';
 import { describeMissing, queryTypes } from '../../routes/contract-paths.js';
 import { defineCheck } from '../define-check.js';
 import { allContracted, conditionalRoutes, lookupAcross, parseBodyReads, sourceContracts, spanIn, type PathVerdict } from '../route-contracts.js';
 
 const COMPARISONS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 const GUARDS = { number: 'is_number', string: 'is_string', bool: 'is_bool' } as const;
+const TYPE_TESTS = new Set<string>(Object.values(GUARDS));
 const TYPE_ORDER_WORDS = { number: 'every number', string: 'every string', bool: 'true and false' } as const;
 
 export default defineCheck({
@@ -55,6 +56,7 @@ export default defineCheck({
           continue;
         }
         if (parent?.kind !== 'binary' || !COMPARISONS.has(parent.op)) continue;
+        if (hasTypeTest(parsed.expr, read.node.name)) continue; // guarded already, e.g. is_number(x) AND x >= 0.5
         const other = parent.left === read.node ? parent.right : parent.left;
         const literal = unwrapLiteral(other);
         if (!literal || (literal.type !== 'number' && literal.type !== 'string' && literal.type !== 'bool')) continue;
@@ -72,6 +74,18 @@ export default defineCheck({
     }
   },
 });
+
+/** True when the condition tests the type of `path` somewhere (is_number/is_string/is_bool of it). */
+function hasTypeTest(expr: Expr, path: string): boolean {
+  let found = false;
+  walkExpr(expr, (node) => {
+    if (node.kind === 'call' && TYPE_TESTS.has(node.name.toLowerCase()) && node.args.length === 1) {
+      const arg = node.args[0]!;
+      if (arg.kind === 'sysProperty' && arg.name.toLowerCase() === path.toLowerCase()) found = true;
+    }
+  });
+  return found;
+}
 
 /** The literal a comparison's other side is, looking through parentheses and a unary minus on a number. */
 function unwrapLiteral(node: Expr): LiteralExpr | undefined {

@@ -1,0 +1,30 @@
+import { runCheckCases } from '../helpers/check-tester.mjs';
+import { BASE_SPEC, editSpec } from '../helpers/spec-fixtures.mjs';
+
+const when = (condition) => editSpec(['    to: upstream\n', `    to: upstream\n    when: ${condition}\n`]);
+const container = (outputs, condition) =>
+  editSpec(['routes:\n', `  filter:\n    type: container\n    image: contoso/filter:1.0\n    outputs:\n${outputs}routes:\n`], ['from: camera.frames', 'from: filter.out1'], ['    to: upstream\n', `    to: upstream\n    when: ${condition}\n`]);
+const telemetry = '      out1:\n        schema:\n          type: object\n          required: [temperature]\n          properties:\n            temperature: { type: number }\n            alarm: { type: string }\n            level: { type: [number, "null"] }\n';
+
+runCheckCases('route-body-missing-field', {
+  valid: [
+    BASE_SPEC,
+    { name: 'the summary is in every message', text: when('"$body.summary.topProbability >= 0.5"') },
+    { name: 'guarded as suggested', text: when('"is_number($body.predictions[0].probability) AND $body.predictions[0].probability >= 0.5"') },
+    { name: 'as_number is undefined for null, so it never routes a missing field', text: when('"as_number($body.predictions[0].probability) >= 0.5"') },
+    { name: 'null sorts above: < is false for a missing field', text: when('"$body.predictions[0].probability < 0.2"') },
+    { name: 'equality with a string is false for a missing field', text: when('"$body.predictions[0].tagName = \'cat\'"') },
+    { name: 'required field of a container contract', text: container(telemetry, '"$body.temperature > 30"') },
+    { name: 'negated: NOT of a true comparison does not route', text: when('"NOT ($body.predictions[0].probability >= 0.5)"') },
+  ],
+  invalid: [
+    { name: 'the wf3 route: frames without detections go upstream', text: when('"$body.predictions[0].probability >= 0.5"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
+    { name: 'literal on the left', text: when('"0.5 <= $body.predictions[0].probability"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
+    { name: 'inside OR: the comparison is parenthesised in the rewrite', text: when('"$body.summary.count > 3 OR $body.predictions[0].probability > 0.9"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
+    { name: 'not equal to a string', text: when('"$body.predictions[0].tagName != \'background\'"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
+    { name: 'negated less-than', text: when('"NOT ($body.predictions[0].probability < 0.5)"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
+    { name: 'optional field of a container contract', text: container(telemetry, '"$body.alarm > \'b\'"'), errors: [{ messageId: 'nullOrdering', at: '$body.alarm' }] },
+    { name: 'nullable field', text: container(telemetry, '"$body.level >= 3"'), errors: [{ messageId: 'nullOrdering', at: '$body.level' }] },
+    { name: 'is_defined is true for a missing field', text: when('"is_defined($body.predictions[0].tagName)"'), errors: [{ messageId: 'definedAlwaysTrue', at: 'is_defined' }] },
+  ],
+});
