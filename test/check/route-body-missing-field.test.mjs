@@ -16,11 +16,13 @@ runCheckCases('route-body-missing-field', {
     { name: 'equality with a string is false for a missing field', text: when('"$body.predictions[0].tagName = \'cat\'"') },
     { name: 'required field of a container contract', text: container(telemetry, '"$body.temperature > 30"') },
     { name: 'negated: NOT of a true comparison does not route', text: when('"NOT ($body.predictions[0].probability >= 0.5)"') },
+    { name: 'an AND side that is false for the same missing element (text-orientation.yaml)', text: when('"$body.predictions[0].tagName = \'180\' AND $body.predictions[0].probability > 0.5"') },
   ],
   invalid: [
     { name: 'the wf3 route: frames without detections go upstream', text: when('"$body.predictions[0].probability >= 0.5"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
     { name: 'literal on the left', text: when('"0.5 <= $body.predictions[0].probability"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
     { name: 'inside OR: the comparison is parenthesised in the rewrite', text: when('"$body.summary.count > 3 OR $body.predictions[0].probability > 0.9"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
+    { name: 'an AND side on another field does not stop it', text: when('"$body.summary.count < 5 AND $body.predictions[0].probability > 0.5"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
     { name: 'not equal to a string', text: when('"$body.predictions[0].tagName != \'background\'"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
     { name: 'negated less-than', text: when('"NOT ($body.predictions[0].probability < 0.5)"'), errors: [{ messageId: 'nullOrdering', at: '$body.predictions' }] },
     { name: 'optional field of a container contract', text: container(telemetry, '"$body.alarm > \'b\'"'), errors: [{ messageId: 'nullOrdering', at: '$body.alarm' }] },

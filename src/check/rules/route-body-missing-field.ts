@@ -11,7 +11,7 @@ import type { BinaryExpr, CallExpr, Expr, LiteralExpr, SysPropertyExpr } from '.
 import { evaluateConditionResult, parseCondition, walkExpr } from '../../routes/index.js';
 import { describeMissing, queryTypes } from '../../routes/contract-paths.js';
 import { defineCheck } from '../define-check.js';
-import { allContracted, conditionalRoutes, lookupAcross, parseBodyReads, sourceContracts, spanIn, type PathVerdict } from '../route-contracts.js';
+import { allContracted, conditionalRoutes, lookupAcross, parseBodyReads, sourceContracts, spanIn, type BodyRead, type ParsedCondition, type PathVerdict } from '../route-contracts.js';
 
 const COMPARISONS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 const GUARDS = { number: 'is_number', string: 'is_string', bool: 'is_bool' } as const;
@@ -27,7 +27,7 @@ export default defineCheck({
         code: 'EML3212',
         category: 'warning',
         text: (d: { path: string; when: string; comparison: string; above: string; sources: string; value: boolean }) =>
-          `When ${d.when} (in messages from ${d.sources}), edgeHub reads $body.${d.path} as null, which sorts above ${d.above}, so '${d.comparison}' is ${d.value}${d.value ? '' : ' under NOT'} and the message is routed.`,
+          `When ${d.when} (in messages from ${d.sources}), edgeHub reads $body.${d.path} as null, which sorts above ${d.above}, so '${d.comparison}' is ${d.value}${d.value ? '' : ' and the NOT around it true'}: the route sends such messages unless another part of the condition is false.`,
         hint: (d: { rewrite: string }) => `Guard the comparison with the field's type: ${d.rewrite}`,
       },
       definedAlwaysTrue: {
@@ -65,6 +65,7 @@ export default defineCheck({
         const negations = countNegations(parent, parsed.parents);
         const missingValue = trueWithoutField(comparison);
         if (missingValue === undefined || missingValue === (negations % 2 === 1)) continue;
+        if (negations === 0 && stoppedBySibling(parent, parsed, route.when, (read) => missingKey(lookupAcross(contracts, read.segments, read.path)), missingKey(verdict))) continue;
         const guard = guardFor(verdict, literal.type);
         const guarded = negations % 2 === 0 ? `${guard}(${read.node.name}) AND ${comparison}` : `NOT ${guard}(${read.node.name}) OR ${comparison}`;
         const needsParens = parent !== parsed.expr && parsed.parents.get(parent)?.kind !== 'group';
@@ -74,6 +75,28 @@ export default defineCheck({
     }
   },
 });
+
+/** Identifies why a path may be missing (the first reason), so reads that go missing together can be matched. */
+function missingKey(verdict: PathVerdict): string | undefined {
+  if (verdict.kind !== 'found' || verdict.missing.length === 0) return undefined;
+  const { reason } = verdict.missing[0]!;
+  return reason.kind === 'index' ? `index:${reason.array}[${reason.index}]` : `${reason.kind}:${reason.field}`;
+}
+
+/**
+ * True when an AND around the comparison has a side that is not true when the same field is missing, e.g.
+ * `$body.p[0].tag = 'x' AND $body.p[0].score > 0.5` with an empty `p`: the condition is false for such messages.
+ */
+function stoppedBySibling(comparison: Expr, parsed: ParsedCondition, text: string, keyOf: (read: BodyRead) => string | undefined, key: string | undefined): boolean {
+  for (let child: Expr = comparison, at = parsed.parents.get(comparison); at; child = at, at = parsed.parents.get(at)) {
+    if (at.kind === 'group') continue;
+    if (at.kind !== 'binary' || at.op !== 'AND') return false;
+    const sibling = at.left === child ? at.right : at.left;
+    const reads = parsed.reads.filter((r) => r.node.start >= sibling.start && r.node.start + r.node.length <= sibling.start + sibling.length);
+    if (reads.length > 0 && reads.every((r) => keyOf(r) === key) && trueWithoutField(text.slice(sibling.start, sibling.start + sibling.length)) !== true) return true;
+  }
+  return false;
+}
 
 /** True when the condition tests the type of `path` somewhere (is_number/is_string/is_bool of it). */
 function hasTypeTest(expr: Expr, path: string): boolean {
