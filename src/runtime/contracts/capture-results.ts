@@ -68,7 +68,7 @@ export function captureResultsContract(task: ContractTask): JsonSchema {
       id: { type: 'string', description: 'A new UUID for every answer.' },
       project: { type: 'string', description: 'The model name.' },
       iteration: { type: 'string', description: "Always '' (Custom Vision's iteration name)." },
-      created: { type: 'string', format: 'date-time', description: 'When the frame was scored (ISO 8601).' },
+      created: { type: 'string', format: 'date-time', description: 'When the frame was scored (ISO 8601; edgeHub reads such strings as dates, which conditions cannot compare).' },
       predictions: {
         type: 'array',
         description: detection ? 'Detections above the threshold, best first; empty when nothing was found.' : 'Top classes, best first; empty when none passed the threshold.',
