@@ -46,6 +46,30 @@ const volumeSpec = {
   ],
 };
 
+const rolloutGate = obj('When a ring counts as healthy. The gate passes once enough devices report and the failures stay under the limit; it fails as soon as the failures pass the limit after minDevices have reported, or when waitSeconds run out.', {
+  minDevices: int('Devices that must report (success or failure) before the gate can pass and before the failure limit applies (default 1).', { minimum: 0, maximum: 1000000 }),
+  maxFailedPercent: num('Largest share of the ring\'s devices that may report a failed deployment, 0-100 (default 0). Devices still silent when waitSeconds run out count as failed.', { minimum: 0, maximum: 100 }),
+  waitSeconds: int('How long to wait for the ring to converge before judging it (default 900).', { minimum: 1, maximum: 604800 }),
+  metrics: {
+    type: 'object',
+    description: 'Limits on custom metrics of azure.fleet.metrics, by name: the metric counts devices (e.g. modules reporting errors).',
+    additionalProperties: obj('A limit on one custom metric.', {
+      maxDevices: int('Most devices the metric may count.', { minimum: 0 }),
+      maxPercent: num('Largest share of the ring\'s devices the metric may count, 0-100.', { minimum: 0, maximum: 100 }),
+    }),
+  },
+});
+
+const rolloutSpec = obj('Roll a new deployment out ring by ring: each ring widens the devices that get it, a health gate decides whether to go on, and a failed gate halts or rolls back (the previous deployment stays in place, at a lower priority, until the last ring passes).', {
+  rings: arr('Rings in order, each wider than the one before; the last one must reach the whole fleet.', obj('A ring of devices.', {
+    name: str('Ring name, e.g. canary.', { pattern: '^[a-z][a-z0-9-]{0,31}$' }),
+    percent: num('Share of the fleet, 0-100, picked by a stable hash of the device id that edgeml writes into the device tag edgeml.rolloutBucket. Rings are cumulative: 25 after 5 adds 20%.', { exclusiveMinimum: 0, maximum: 100 }),
+    condition: str('Extra target condition for this ring, e.g. tags.site=\'lab\' (joined with the fleet\'s targetCondition by AND).'),
+    gate: rolloutGate,
+  }, { required: ['name'] }), { minItems: 1, maxItems: 10 }),
+  onFailure: en('What a failed gate does: rollback (default) removes the new deployment so every device returns to the previous one; halt leaves the rings reached as they are.', ['rollback', 'halt']),
+}, { required: ['rings'] });
+
 const deviceSpec = {
   description: 'A host device made available to the module, e.g. "/dev/video0" or "/dev/ttyUSB0:/dev/ttyS0".',
   oneOf: [
@@ -253,6 +277,7 @@ const schema = {
         layered: bool('A layered deployment adds modules on top of a base deployment (default false).'),
         labels: { type: 'object', description: 'Labels attached to the deployment.', additionalProperties: { type: 'string' } },
         metrics: { type: 'object', description: 'Custom metric queries (at most 5).', additionalProperties: { type: 'string' }, maxProperties: 5 },
+        rollout: rolloutSpec,
       }, { required: ['id'] }),
       endpoints: obj('Endpoint overrides for sovereign clouds (or test servers).', {
         resourceManager: str('Azure Resource Manager endpoint, e.g. https://management.chinacloudapi.cn.', { pattern: '^https://' }),

@@ -5,6 +5,7 @@ import type { Check, CheckContext } from './define-check.js';
 import createOptionsShape from './rules/create-options-shape.js';
 import databoxEdgeFeatures from './rules/databox-edge-features.js';
 import deploymentTarget from './rules/deployment-target.js';
+import fleetRollout from './rules/fleet-rollout.js';
 import gpuNeedsAccelerator from './rules/gpu-needs-accelerator.js';
 import hostPortCollision from './rules/host-port-collision.js';
 import iotEdgeLimits from './rules/iot-edge-limits.js';
@@ -21,7 +22,7 @@ import routeGraphCoverage from './rules/route-graph-coverage.js';
 import routeLiteralType from './rules/route-literal-type.js';
 
 export const CHECKS: readonly Check[] = [
-  createOptionsShape, databoxEdgeFeatures, deploymentTarget, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
+  createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
   modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
   routeGraphCoverage, routeLiteralType,
 ] as unknown as Check[];

@@ -1,7 +1,7 @@
 // Lowering: turns schema-valid spec data into the typed IR, filling every default in one place.
 // Pure and total: it never reports; anything it cannot make sense of is left for the semantic checks to flag.
 import type {
-  AzureIR, CaptureSettingsIR, DecoderIR, DeploymentTargetIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
+  AzureIR, CaptureSettingsIR, DecoderIR, DeploymentTargetIR, RolloutIR, RolloutMetricLimitIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
   MessageContractIR, ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
   RouteSourceIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
 } from './types.js';
@@ -22,6 +22,8 @@ export const DEFAULTS = {
   queueLimit: 16,
   storeAndForwardTtl: 7200,
   fleetPriority: 10,
+  gateMinDevices: 1,
+  gateWaitSeconds: 900,
   captureOutput: 'results',
   captureFps: 1,
   viewMinScore: 0.4,
@@ -130,6 +132,26 @@ function lowerDecoder(d: Data, task: Task, source: ModelSource): DecoderIR {
   };
 }
 
+function lowerRollout(r: Data): RolloutIR {
+  const rings: Data[] = Array.isArray(r.rings) ? r.rings : [];
+  return {
+    onFailure: r.onFailure ?? 'rollback',
+    rings: rings.map((ring: Data) => {
+      const gate: Data = ring.gate ?? {};
+      const metrics: Record<string, RolloutMetricLimitIR> = {};
+      for (const [name, limit] of Object.entries((gate.metrics ?? {}) as Record<string, Data>)) {
+        metrics[name] = { ...(limit.maxDevices !== undefined ? { maxDevices: limit.maxDevices } : {}), ...(limit.maxPercent !== undefined ? { maxPercent: limit.maxPercent } : {}) };
+      }
+      return {
+        name: ring.name ?? '',
+        ...(ring.percent !== undefined ? { percent: ring.percent } : {}),
+        ...(ring.condition !== undefined ? { condition: ring.condition } : {}),
+        gate: { minDevices: gate.minDevices ?? DEFAULTS.gateMinDevices, maxFailedPercent: gate.maxFailedPercent ?? 0, waitSeconds: gate.waitSeconds ?? DEFAULTS.gateWaitSeconds, metrics },
+      };
+    }),
+  };
+}
+
 function lowerAzure(a: Data): AzureIR {
   const rg = typeof a.resourceGroup === 'string' ? { name: a.resourceGroup, create: true } : { name: a.resourceGroup?.name ?? '', create: a.resourceGroup?.create ?? true };
   const hub: Data = a.iotHub ?? {};
@@ -137,6 +159,7 @@ function lowerAzure(a: Data): AzureIR {
   if (a.fleet) {
     const f: Data = a.fleet;
     deployment = { kind: 'fleet', id: String(f.id ?? '').toLowerCase(), targetCondition: f.targetCondition ?? '', priority: f.priority ?? DEFAULTS.fleetPriority, layered: f.layered ?? false, labels: { ...(f.labels ?? {}) }, metrics: { ...(f.metrics ?? {}) } };
+    if (f.rollout) deployment.rollout = lowerRollout(f.rollout);
   } else {
     deployment = { kind: 'device', deviceId: a.device?.id ?? '', create: a.device?.create ?? true };
   }

@@ -159,7 +159,37 @@ export type DeploymentTargetIR =
       labels: Record<string, string>;
       /** Custom metric queries (at most 5). */
       metrics: Record<string, string>;
+      /** Ring-by-ring rollout with health gates; absent: every targeted device at once. */
+      rollout?: RolloutIR;
     };
+
+/** A limit on one custom metric of the fleet, checked by a ring's gate. */
+export interface RolloutMetricLimitIR {
+  maxDevices?: number;
+  maxPercent?: number;
+}
+
+export interface RolloutGateIR {
+  /** Devices that must report before the gate can pass and before the failure limit applies. */
+  minDevices: number;
+  maxFailedPercent: number;
+  waitSeconds: number;
+  metrics: Record<string, RolloutMetricLimitIR>;
+}
+
+export interface RolloutRingIR {
+  name: string;
+  /** Share of the fleet by device-id hash (cumulative); undefined: no share limit. */
+  percent?: number;
+  /** Extra target condition joined to the fleet's by AND; undefined: none. */
+  condition?: string;
+  gate: RolloutGateIR;
+}
+
+export interface RolloutIR {
+  rings: RolloutRingIR[];
+  onFailure: 'rollback' | 'halt';
+}
 
 export interface AzureIR {
   /** Subscription id; undefined means "the signed-in account's default" (AZURE_SUBSCRIPTION_ID at apply). */
