@@ -1,10 +1,18 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
 import { runCheckCases } from '../helpers/check-tester.mjs';
-import { BASE_SPEC, editSpec } from '../helpers/spec-fixtures.mjs';
+import { BASE_SPEC, editSpec, loadText } from '../helpers/spec-fixtures.mjs';
 
 const when = (condition) => editSpec(['    to: upstream\n', `    to: upstream\n    when: ${condition}\n`]);
 const container = (outputs, condition) =>
   editSpec(['routes:\n', `  filter:\n    type: container\n    image: contoso/filter:1.0\n    outputs:\n${outputs}routes:\n`], ['from: camera.frames', 'from: filter.out1'], ['    to: upstream\n', `    to: upstream\n    when: ${condition}\n`]);
 const telemetry = '      out1:\n        schema:\n          type: object\n          required: [temperature]\n          properties:\n            temperature: { type: number }\n            alarm: { type: string }\n            level: { type: [number, "null"] }\n';
+
+test('the warning says what edgeHub does with such a message and gives the whole rewritten condition', async () => {
+  const [d] = (await loadText(when('"$body.summary.count > 3 OR $body.predictions[0].probability > 0.9"'))).diagnostics.filter((x) => x.id.startsWith('route-body-missing-field/'));
+  assert.match(d.message, "When 'predictions' is empty (in messages from camera.frames), edgeHub reads $body.predictions[0].probability as null, which sorts above every number");
+  assert.is(d.hint, "Guard the comparison with the field's type: $body.summary.count > 3 OR (is_number($body.predictions[0].probability) AND $body.predictions[0].probability > 0.9)");
+});
 
 runCheckCases('route-body-missing-field', {
   valid: [
