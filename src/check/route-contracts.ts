@@ -34,7 +34,7 @@ export function sourceContracts(ir: WorkflowIR, from: RouteSourceIR): OutputCont
 }
 
 function schemaOf(module: ModuleIR, output: string): { schema?: JsonSchema } {
-  const schema = module.contracts[output]?.schema;
+  const schema = module.contracts?.[output]?.schema;
   return schema ? { schema } : {};
 }
 

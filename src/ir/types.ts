@@ -309,8 +309,11 @@ export interface ModuleIR {
   /** Declared IoT Edge inputs and outputs (routes are checked against them). */
   inputs: string[];
   outputs: string[];
-  /** Message contracts by output name: generated modules have one per output; container modules where declared. */
-  contracts: Record<string, MessageContractIR>;
+  /**
+   * Message contracts by output name: generated modules have one per output; container modules where declared.
+   * Lowering always sets it; optional so hand-built IRs (tests, stand-ins) need not.
+   */
+  contracts?: Record<string, MessageContractIR>;
   scoring?: ScoringSettingsIR;
   capture?: CaptureSettingsIR;
 }

@@ -20,7 +20,7 @@ export function createContractChecker(ir: WorkflowIR): ContractChecker {
   const validatorFor = (module: string, output: string) => {
     const key = `${module}.${output}`;
     if (!validators.has(key)) {
-      const contract = ir.modules.find((m) => m.name === module)?.contracts[output];
+      const contract = ir.modules.find((m) => m.name === module)?.contracts?.[output];
       // The resolve stage compiled every contract already, so this does not throw for a loaded spec.
       validators.set(key, contract?.schema ? { validate: compileContract(contract.schema), generated: contract.origin === 'generated' } : undefined);
     }

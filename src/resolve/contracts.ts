@@ -17,7 +17,7 @@ export function resolveMessageContracts(ir: WorkflowIR, spec: SpecDocument, repo
   const m = bindMessages(reporter, 'resolve', resolveMessages);
   const specRoot = realpath(ir.specDir) ?? ir.specDir;
   for (const module of ir.modules) {
-    for (const [output, contract] of Object.entries(module.contracts)) {
+    for (const [output, contract] of Object.entries(module.contracts ?? {})) {
       if (contract.origin === 'generated' || !contract.path) continue;
       const at = spec.locate(contract.path);
       const where = `${module.name}.${output}`;
@@ -43,7 +43,7 @@ export function resolveMessageContracts(ir: WorkflowIR, spec: SpecDocument, repo
         continue;
       }
       const resolved: MessageContractIR = { ...contract, schema };
-      module.contracts[output] = resolved;
+      module.contracts = { ...module.contracts, [output]: resolved };
     }
   }
 }

@@ -32,7 +32,7 @@ export function scoringModule(scoring) {
   return {
     name: 'scorer', kind: 'scoring', path: ['modules', 'scorer'], image: { kind: 'generated', repository: 'scorer', tag: '1' },
     version: '1', status: 'running', restartPolicy: 'always', env: [], ports: [], volumes: [], devices: [],
-    createOptions: {}, inputs: [], outputs: [], contracts: {},
+    createOptions: {}, inputs: [], outputs: [],
     ...(scoring ? { scoring } : {}),
   };
 }

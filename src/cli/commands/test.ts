@@ -150,7 +150,7 @@ const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** A scoring module for specs that declare none: `edgeml test` needs only the model settings from it. */
 function standInScoringModule(ir: WorkflowIR): ModuleIR {
-  return { name: ir.name, kind: 'scoring', path: ['model'], image: { kind: 'generated', repository: ir.name, tag: 'test' }, version: '1', status: 'running', restartPolicy: 'never', env: [], ports: [], volumes: [], devices: [], createOptions: {}, inputs: [], outputs: [], contracts: {} };
+  return { name: ir.name, kind: 'scoring', path: ['model'], image: { kind: 'generated', repository: ir.name, tag: 'test' }, version: '1', status: 'running', restartPolicy: 'never', env: [], ports: [], volumes: [], devices: [], createOptions: {}, inputs: [], outputs: [] };
 }
 
 /** The error's message on one line, never its stack. */

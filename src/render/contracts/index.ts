@@ -1,6 +1,6 @@
 // Message contracts in the output folder (render stage, contracts): one JSON Schema file per module output that has
 // a contract, so users and their cloud-side consumers can read (and validate) what each message looks like.
-import type { ModuleIR, WorkflowIR } from '../../ir/types.js';
+import type { MessageContractIR, WorkflowIR } from '../../ir/types.js';
 import { schemaFields, type JsonSchema, type SchemaField } from '../../runtime/contracts/index.js';
 import { stableJson } from '../stable-json.js';
 import type { RenderContext, RenderedFile } from '../types.js';
@@ -21,8 +21,8 @@ export interface OutputContractView {
 /** Every output with a known contract, in module then output order. */
 export function outputContracts(ir: WorkflowIR): (OutputContractView & { schema: JsonSchema })[] {
   return ir.modules.flatMap((module) =>
-    Object.entries(module.contracts)
-      .filter((entry): entry is [string, ModuleIR['contracts'][string] & { schema: JsonSchema }] => entry[1].schema !== undefined)
+    Object.entries(module.contracts ?? {})
+      .filter((entry): entry is [string, MessageContractIR & { schema: JsonSchema }] => entry[1].schema !== undefined)
       .map(([output, contract]) => ({
         module: module.name,
         output,
