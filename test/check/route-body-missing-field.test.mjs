@@ -11,7 +11,7 @@ const telemetry = '      out1:\n        schema:\n          type: object\n       
 test('the warning says what edgeHub does with such a message and gives the whole rewritten condition', async () => {
   const [d] = (await loadText(when('"$body.summary.count > 3 OR $body.predictions[0].probability > 0.9"'))).diagnostics.filter((x) => x.id.startsWith('route-body-missing-field/'));
   assert.match(d.message, "When 'predictions' is empty (in messages from camera.frames), edgeHub reads $body.predictions[0].probability as null, which sorts above every number");
-  assert.is(d.hint, "Guard the comparison with the field's type: $body.summary.count > 3 OR (is_number($body.predictions[0].probability) AND $body.predictions[0].probability > 0.9)");
+  assert.is(d.hint, "Guard the comparison with the field's type: $body.summary.count > 3 OR (is_number($body.predictions[0].probability) AND $body.predictions[0].probability > 0.9) (or compare $body.summary.topProbability, which every message has)");
 });
 
 runCheckCases('route-body-missing-field', {

@@ -14,7 +14,7 @@ async function suggestedRewrite(condition) {
   const result = await loadText(detector(condition));
   const warning = result.diagnostics.find((d) => d.id.startsWith('route-body-missing-field/'));
   assert.ok(warning, `a warning for ${condition}`);
-  return warning.hint.replace(/^[^:]*: /, '');
+  return warning.hint.replace(/^[^:]*: /, '').replace(/ \(or compare .*\)$/, '');
 }
 
 const json = (body) => ({ systemProperties: { contentType: 'application/json', contentEncoding: 'utf-8' }, properties: {}, body: JSON.stringify(body) });

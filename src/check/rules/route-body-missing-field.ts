@@ -10,6 +10,7 @@
 import type { BinaryExpr, CallExpr, Expr, LiteralExpr, SysPropertyExpr } from '../../routes/ast.js';
 import { evaluateConditionResult, parseCondition, walkExpr } from '../../routes/index.js';
 import { describeMissing, queryTypes } from '../../routes/contract-paths.js';
+import { schemaFields, type JsonSchema } from '../../runtime/contracts/index.js';
 import { defineCheck } from '../define-check.js';
 import { allContracted, conditionalRoutes, lookupAcross, parseBodyReads, sourceContracts, spanIn, type BodyRead, type ParsedCondition, type PathVerdict } from '../route-contracts.js';
 
@@ -28,7 +29,8 @@ export default defineCheck({
         category: 'warning',
         text: (d: { path: string; when: string; comparison: string; above: string; sources: string; value: boolean }) =>
           `When ${d.when} (in messages from ${d.sources}), edgeHub reads $body.${d.path} as null, which sorts above ${d.above}, so '${d.comparison}' is ${d.value}${d.value ? '' : ' and the NOT around it true'}: the route sends such messages unless another part of the condition is false.`,
-        hint: (d: { rewrite: string }) => `Guard the comparison with the field's type: ${d.rewrite}`,
+        hint: (d: { rewrite: string; always?: string }) =>
+          `Guard the comparison with the field's type: ${d.rewrite}${d.always ? ` (or compare $body.${d.always}, which every message has)` : ''}`,
       },
       definedAlwaysTrue: {
         code: 'EML3213',
@@ -70,11 +72,24 @@ export default defineCheck({
         const guarded = negations % 2 === 0 ? `${guard}(${read.node.name}) AND ${comparison}` : `NOT ${guard}(${read.node.name}) OR ${comparison}`;
         const needsParens = parent !== parsed.expr && parsed.parents.get(parent)?.kind !== 'group';
         const rewrite = replace(route.when, parent, needsParens ? `(${guarded})` : guarded);
-        ctx.report('nullOrdering', { path: read.path, when, comparison, above: TYPE_ORDER_WORDS[literal.type], sources: first.source, value: missingValue, rewrite }, spanIn(base, read.node));
+        const always = alwaysPresentTop(read.path, contracts.map((c) => c.schema));
+        ctx.report('nullOrdering', { path: read.path, when, comparison, above: TYPE_ORDER_WORDS[literal.type], sources: first.source, value: missingValue, rewrite, ...(always ? { always } : {}) }, spanIn(base, read.node));
       }
     }
   },
 });
+
+/**
+ * For `list[0].name` (the best item: generated modules sort predictions best first), a field every message has that
+ * the contract names top<Name>, e.g. summary.topProbability for predictions[0].probability. Every contract must have it.
+ */
+function alwaysPresentTop(path: string, schemas: readonly JsonSchema[]): string | undefined {
+  const match = /^[^.[\]]+\[0\]\.([^.[\]]+)$/.exec(path);
+  if (!match) return undefined;
+  const wanted = `top${match[1]![0]!.toUpperCase()}${match[1]!.slice(1)}`;
+  const candidates = schemas.map((schema) => schemaFields(schema).find((f) => f.always && f.path.split('.').pop() === wanted)?.path);
+  return candidates.every((c) => c !== undefined && c === candidates[0]) ? candidates[0] : undefined;
+}
 
 /** Identifies why a path may be missing (the first reason), so reads that go missing together can be matched. */
 function missingKey(verdict: PathVerdict): string | undefined {
