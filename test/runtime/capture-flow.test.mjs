@@ -121,7 +121,7 @@ test('live sources keep only the newest frame, reconnect after ffmpeg exits, and
 
 test('scoring client retries 5xx and connection errors with backoff, but not a refusal', async () => {
   const scorer = await fakeScorer((n) => (n === 1 ? { status: 503, body: { error: { message: 'busy' } } } : { status: 200, body: answerFor(n) }));
-  const client = createScoringClient({ url: scorer.url, timeoutMs: 2000, retries: 2, backoffMs: 5 });
+  const client = createScoringClient({ url: scorer.url, timeoutMs: 30_000, retries: 2, backoffMs: 5 });
   const answer = await client.score(Buffer.from('img'));
   assert.is(answer.attempts, 2);
   assert.equal(answer.json, answerFor(2));
@@ -132,7 +132,7 @@ test('scoring client retries 5xx and connection errors with backoff, but not a r
   await scorer.close();
 
   const refusing = await fakeScorer(() => ({ status: 415, body: { error: { message: 'not an image' } } }));
-  const c2 = createScoringClient({ url: refusing.url, timeoutMs: 2000, retries: 3, backoffMs: 5 });
+  const c2 = createScoringClient({ url: refusing.url, timeoutMs: 30_000, retries: 3, backoffMs: 5 });
   await c2.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => {
     assert.instance(e, ScoringRejectedError);
     assert.match(e.message, 'not an image');
@@ -225,10 +225,12 @@ test('capture loop resizes frames before sending and keeps going after a refused
   const folder = join(work, 'resize');
   mkdirSync(folder);
   for (const f of ['text-upright.jpg', 'text-rotated.jpg', 'text-upright.png', 'text2-rotated.png']) copyFileSync(join(images, f), join(folder, f));
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: folder }, fps: 50, loop: false, resize: { width: 64, height: 48 }, scoring: { url: scorer.url, timeoutMs: 2000, retries: 0, backoffMs: 0 }, output: 'o' };
+  // Looping, so the two answers arrive however many frames a loaded machine drops while resizing and scoring.
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: folder }, fps: 50, loop: true, resize: { width: 64, height: 48 }, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 }, output: 'o' };
   const lines = [];
   const client = createScoringClient(config.scoring);
-  const outcome = await runCaptureLoop({ config, source: await createFolderSource(folder, false), client, sink: createCallbackSink(() => {}), maxMessages: 2, log: (l) => lines.push(l) });
+  const outcome = await runCaptureLoop({ config, source: await createFolderSource(folder, true), client, sink: createCallbackSink(() => {}), maxMessages: 2, log: (l) => lines.push(l) });
+  assert.is(outcome.reason, 'limit');
   assert.is(outcome.stats.failed, 1);
   assert.is(outcome.stats.sent, 2);
   assert.match(lines.join('\n'), 'refused the frame (400): bad');
@@ -256,14 +258,16 @@ test('main.js: relative folder, JSON message lines on stdout, logs on stderr, ED
   const dir = join(work, 'module');
   mkdirSync(join(dir, 'media'), { recursive: true });
   for (const f of ['text-upright.jpg', 'text-rotated.jpg']) copyFileSync(join(images, f), join(dir, 'media', f));
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: 'media' }, fps: 10, loop: true, scoring: { url: scorer.url, timeoutMs: 2000, retries: 1, backoffMs: 10 }, output: 'results' };
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: 'media' }, fps: 10, loop: true, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 1, backoffMs: 10 }, output: 'results' };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const r = await runMain(join(dir, 'config.json'), { EDGEML_MAX_FRAMES: '3' });
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.is(lines.length, 3);
   assert.equal(lines.map((l) => [l.type, l.output, l.contentType, l.contentEncoding]), Array(3).fill(['message', 'results', 'application/json', 'utf-8']));
-  assert.equal(lines.map((l) => l.properties.frameOrigin), ['text-rotated.jpg', 'text-upright.jpg', 'text-rotated.jpg']);
+  // The first frame is always sent; which later ones are depends on how many a loaded machine drops while busy.
+  assert.is(lines[0].properties.frameOrigin, 'text-rotated.jpg');
+  assert.ok(lines.every((l) => ['text-rotated.jpg', 'text-upright.jpg'].includes(l.properties.frameOrigin)), 'frames come from the relative folder');
   assert.match(r.stderr, 'stopped (limit): ');
   await scorer.close();
 
@@ -303,7 +307,7 @@ test('main.js under IoT Edge (IOTEDGE_* set) talks to the edge runtime, not stdo
 
 test('main.js stops cleanly on SIGTERM with exit code 0', async () => {
   const scorer = await fakeScorer((n) => ({ status: 200, body: answerFor(n) }));
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 20, loop: true, scoring: { url: scorer.url, timeoutMs: 2000, retries: 0, backoffMs: 0 }, output: 'results' };
+  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 20, loop: true, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 }, output: 'results' };
   const path = join(work, 'sig.json');
   writeFileSync(path, JSON.stringify(config));
   const started = performance.now();
