@@ -104,13 +104,13 @@ test('frames flow capture → scoring → routes → upstream; each message name
     assert.is(m.systemProperties.contentEncoding, 'utf-8');
   }
   assert.equal(messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6]);
-  assert.equal(
-    messages.slice(0, 4).map((m) => m.properties.frameOrigin),
-    ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'],
-    'folder order, then it loops',
-  );
+  // Folder order, then it loops: frame i is file i mod 4 (a loaded machine may drop frames, so not every i is sent).
+  const folder = ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'];
+  assert.is(messages[0].properties.frameOrigin, folder[0], 'the first frame is always sent');
+  for (const m of messages) assert.is(m.properties.frameOrigin, folder[Number(m.properties.frameIndex) % folder.length], `frame ${m.properties.frameIndex}`);
   assert.match(r.stderr, 'stopped (frames)');
-  assert.match(r.stderr, /by route: upsideDown 3, allLines 3/);
+  const carried = (route) => messages.filter((m) => m.route === route).length;
+  assert.match(r.stderr, `by route: upsideDown ${carried('upsideDown')}, allLines ${carried('allLines')}`);
   assert.equal(leftovers(), []);
 });
 
