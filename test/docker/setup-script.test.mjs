@@ -16,8 +16,9 @@ test('passes bash -n', () => {
   assert.is(result.status, 0, result.stderr);
 });
 
-requires(test, 'shellcheck')('passes shellcheck', () => {
-  const result = spawnSync('shellcheck', ['--severity=style', script], { encoding: 'utf8' });
+requires(test, 'shellcheck')('passes shellcheck, as does .ci/run', () => {
+  const ciRun = fileURLToPath(new URL('../../.ci/run', import.meta.url));
+  const result = spawnSync('shellcheck', ['--severity=style', script, ciRun], { encoding: 'utf8' });
   assert.is(result.status, 0, result.stdout + result.stderr);
 });
 
