@@ -18,7 +18,7 @@ import { createProgress } from '../../dist/apply/progress.js';
 import { emptyState } from '../../dist/apply/state.js';
 import { SecretValue, createRequestStats } from '../../dist/providers/types.js';
 import { makeContent } from '../apply/_scenario.mjs';
-import { testUnless } from '../helpers/requires.mjs';
+import { testUnless, whyMissing } from '../helpers/requires.mjs';
 
 const docker = createDockerProvider();
 const suffix = `${process.pid}-${Date.now().toString(36)}`;
@@ -164,6 +164,8 @@ test('tar: deterministic ustar with long paths split into prefix and name', () =
 const engineMissing = (await engineAvailable()) ? undefined : 'no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)';
 const registry = engineMissing ? undefined : await findRegistry();
 const withEngine = testUnless(test, engineMissing);
+// `docker load` needs the docker command as well as an engine the provider reaches through its socket.
+const withEngineAndCli = testUnless(test, engineMissing ?? whyMissing('docker'));
 const withRegistry = testUnless(test, engineMissing ?? (registry ? undefined : 'no local registry (docker-registry) is available'));
 const withSecuredRegistry = testUnless(test, engineMissing ?? securedRegistryMissing());
 
@@ -238,7 +240,7 @@ withEngine('a failed push is detected from the progress events', async () => {
   assert.match(failure.message, /connect|refused|dial/i);
 });
 
-withEngine('an image built for the wrong architecture is refused before anything is deployed', async () => {
+withEngineAndCli('an image built for the wrong architecture is refused before anything is deployed', async () => {
   // A one-file arm64 image loaded offline (a `docker save` archive written here: `docker import --platform`
   // is ignored by some engines); a Dockerfile FROM it cannot give an amd64 image.
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-arm64-'));
