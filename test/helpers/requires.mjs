@@ -75,11 +75,12 @@ export function skipWholeFile(suite, name, reason) {
 }
 
 function mountNamespaceProblem() {
-  // Root mounts in a plain private namespace; anybody else needs an unprivileged user namespace (-r maps us to root).
-  const args = process.getuid?.() === 0 ? ['-m'] : ['-r', '-m'];
+  // What the sandboxes do: bind a folder onto itself and make / read-only, in a namespace of its own (unshare's
+  // default propagation is private, so nothing reaches the host's mounts).
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-ns-probe-'));
   try {
-    const r = spawnSync('unshare', [...args, 'mount', '-t', 'tmpfs', 'tmpfs', dir], { encoding: 'utf8', timeout: 30_000 });
+    const script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro /';
+    const r = spawnSync('unshare', [...unshareArgs(), 'sh', '-c', script, 'probe', dir], { encoding: 'utf8', timeout: 30_000 });
     if (r.error) return `unshare is not available (${r.error.code ?? r.error.message})`;
     return r.status === 0 ? undefined : `cannot mount in a private mount namespace (${(r.stderr || `exit ${r.status}`).trim().split('\n').pop()})`;
   } finally {
@@ -87,5 +88,10 @@ function mountNamespaceProblem() {
   }
 }
 
-/** The `unshare` arguments that give this process a private mount namespace in which it is root. */
-export const unshareArgs = () => (process.getuid?.() === 0 ? ['-m'] : ['-r', '-m']);
+/**
+ * The `unshare` arguments that give this process a private mount namespace in which it is root: root needs only -m;
+ * anybody else an unprivileged user namespace too (-r maps us to root in it).
+ */
+export function unshareArgs() {
+  return process.getuid?.() === 0 ? ['-m'] : ['-r', '-m'];
+}
