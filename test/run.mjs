@@ -3,7 +3,8 @@
 // "N passed, N failed, N skipped". A file that runs past its limit is killed with everything it started and counted
 // as a failure; a test skipped for a missing tool (test/helpers/requires.mjs) is counted as skipped, with its reason.
 // Usage: node test/run.mjs [substring ...]   (only files whose path contains one of the substrings)
-// Environment: EDGEML_TEST_TIMEOUT_MS (per file, default 15 min), EDGEML_TEST_CONCURRENCY, EDGEML_TEST_VERBOSE.
+// Environment: EDGEML_TEST_TIMEOUT_MS (per file, default 15 min), EDGEML_TEST_CONCURRENCY, EDGEML_TEST_VERBOSE,
+// EDGEML_TEST_WITHOUT=ffmpeg,docker (pretend those tools are missing; see test/helpers/requires.mjs).
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -29,7 +30,8 @@ function findTests(dir) {
   return found;
 }
 
-const files = findTests(join(root, 'test')).filter(
+// EDGEML_TEST_DIR: another folder of test files (the runner's own test uses it); paths are still shown from the root.
+const files = findTests(process.env.EDGEML_TEST_DIR ?? join(root, 'test')).filter(
   (file) => filters.length === 0 || filters.some((f) => relative(root, file).includes(f)),
 );
 
