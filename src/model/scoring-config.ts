@@ -22,10 +22,12 @@ export const DEFAULT_SCORING_SETTINGS: ScoringSettingsIR = {
 
 export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspection?: ModelInfo): ScoringConfig {
   const settings = module.scoring ?? DEFAULT_SCORING_SETTINGS;
+  const task = ir.task;
+  if (task === 'telemetry') throw new Error('internal error: a telemetry task has no image scoring config (see model/telemetry-config.ts)');
   return {
     version: 1,
     name: module.name,
-    task: ir.task,
+    task,
     model: { path: CONTAINER_MODEL_PATH },
     input: createInputConfig(ir, introspection),
     decoder: createDecoderConfig(ir.model.decoder, introspection),
@@ -87,6 +89,9 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
         maxDetections: decoder.maxDetections,
       };
     }
+    case 'regression':
+    case 'anomaly':
+      throw new Error(`internal error: the ${decoder.kind} decoder belongs to telemetry tasks`);
     case 'boxes': {
       const outputs = (info && guessBoxesOutputs(decoder.outputs, outputNames)) ?? decoder.outputs;
       return {
