@@ -88,10 +88,13 @@ function nextCommands(ir: WorkflowIR, specArg: string, out: string): NextCommand
   if (ir.model.source.kind === 'azureml' || ir.model.source.kind === 'url') {
     next.push({ command: `edgeml fetch ${spec}`, why: 'download the model once, so test and run can read it' });
   }
+  const telemetry = ir.task === 'telemetry';
   next.push(
     ir.model.samples.length > 0
-      ? { command: `edgeml test ${spec}`, why: "score the spec's sample images with the model on this machine" }
-      : { command: `edgeml test ${spec} --image FILE`, why: 'score an image of yours with the model on this machine' },
+      ? { command: `edgeml test ${spec}`, why: `score the spec's sample ${telemetry ? 'readings' : 'images'} with the model on this machine` }
+      : telemetry
+        ? { command: `edgeml test ${spec} --messages FILE`, why: 'score messages of yours (JSON lines) with the model on this machine' }
+        : { command: `edgeml test ${spec} --image FILE`, why: 'score an image of yours with the model on this machine' },
   );
   if (ir.modules.some((m) => m.kind === 'image-capture')) next.push({ command: `edgeml run ${spec}`, why: 'run the module graph locally and print its upstream messages' });
   next.push({ command: `edgeml plan ${spec}`, why: `see what apply would create on Azure (or follow ${out}/README.md)` });

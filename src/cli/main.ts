@@ -50,7 +50,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
   program.command('init').argument('[dir]', 'folder to write the starter into (default: the current folder)')
     .description('Write a commented starter spec for one of the seed workflows, with the model and samples it names.')
-    .option('-w, --workflow <name>', 'text-orientation (runnable offline), wf1, wf2, wf3 or wf4', 'text-orientation')
+    .option('-w, --workflow <name>', 'text-orientation (runnable offline), wf1, wf2, wf3, wf4 or machine-anomaly (telemetry)', 'text-orientation')
     .option('--no-color', 'never colour the output').action(action('init'));
 
   specOptions(program.command('validate').argument('<spec...>', 'spec files to check, or folders of them')

@@ -65,7 +65,7 @@ test('init with an unknown workflow is a usage error naming the choices; the def
   const r = await edgeml(['init', 'nope', '--workflow', 'wf9']);
   assert.is(r.code, 2);
   assert.match(r.stderr, "error EML4300: There is no starter workflow named 'wf9'.");
-  assert.match(r.stderr, 'text-orientation, wf1, wf2, wf3, wf4');
+  assert.match(r.stderr, 'text-orientation, wf1, wf2, wf3, wf4, machine-anomaly');
   assert.not.ok(existsSync(join(work, 'nope')));
 
   const byFile = await edgeml(['init', 'by-file', '-w', 'wf2-object-detection.yaml']);

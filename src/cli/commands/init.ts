@@ -26,6 +26,7 @@ export const STARTERS: Readonly<Record<string, { file: string; what: string }>> 
   wf2: { file: 'wf2-object-detection.yaml', what: 'object detection with an Azure ML model on a GPU VM' },
   wf3: { file: 'wf3-custom-vision.yaml', what: 'a Custom Vision detector fed by an image-capture module on an Ubuntu VM' },
   wf4: { file: 'wf4-databox-edge.yaml', what: 'the Custom Vision workflow on Azure Stack Edge / Data Box Edge' },
+  'machine-anomaly': { file: 'machine-anomaly.yaml', what: "an anomaly model scoring a sensor's telemetry on the device (model and sample readings included)" },
 };
 export const DEFAULT_STARTER = 'text-orientation';
 
