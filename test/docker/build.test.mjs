@@ -3,7 +3,7 @@
 // the local registry and check the pushed image's platform and config. Without an engine: skipped, with the reason.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testUnless } from '../helpers/requires.mjs';
+import { testUnless, whyMissing } from '../helpers/requires.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,11 +32,7 @@ const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8',
 const why = (result) => (result.error?.message ?? (result.stderr || result.stdout || '').trim().split('\n').pop() ?? 'unknown error').slice(0, 300);
 
 /** Why the Docker part cannot run here, or undefined when it can. */
-function unavailable() {
-  const info = sh('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 30_000 });
-  if (info.status !== 0) return `docker engine unavailable: ${why(info)}`;
-  return undefined;
-}
+const unavailable = () => whyMissing('docker');
 
 
 async function registryJson(registry, path, accept) {

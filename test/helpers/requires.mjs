@@ -35,11 +35,17 @@ const PROBES = {
 
 const known = new Map();
 
+/** The reason when EDGEML_TEST_WITHOUT names `tool`, else undefined (for tests that probe a tool their own way). */
+export function switchedOff(tool) {
+  const names = (process.env.EDGEML_TEST_WITHOUT ?? '').split(',').map((s) => s.trim());
+  return names.includes(tool) ? `${tool} is switched off (EDGEML_TEST_WITHOUT)` : undefined;
+}
+
 /** Why `tool` (a key of PROBES) is not usable here, or undefined when it is. */
 export function whyMissing(tool) {
   if (!(tool in PROBES)) throw new Error(`requires.mjs: unknown tool '${tool}' (known: ${Object.keys(PROBES).join(', ')})`);
-  const pretendMissing = (process.env.EDGEML_TEST_WITHOUT ?? '').split(',').map((s) => s.trim());
-  if (pretendMissing.includes(tool)) return `${tool} is switched off (EDGEML_TEST_WITHOUT)`;
+  const off = switchedOff(tool);
+  if (off) return off;
   if (!known.has(tool)) known.set(tool, PROBES[tool]());
   return known.get(tool);
 }

@@ -18,7 +18,7 @@ import { createProgress } from '../../dist/apply/progress.js';
 import { emptyState } from '../../dist/apply/state.js';
 import { SecretValue, createRequestStats } from '../../dist/providers/types.js';
 import { makeContent } from '../apply/_scenario.mjs';
-import { testUnless, whyMissing } from '../helpers/requires.mjs';
+import { switchedOff, testUnless, whyMissing } from '../helpers/requires.mjs';
 
 const docker = createDockerProvider();
 const suffix = `${process.pid}-${Date.now().toString(36)}`;
@@ -161,7 +161,7 @@ test('tar: deterministic ustar with long paths split into prefix and name', () =
   }
 });
 
-const engineMissing = (await engineAvailable()) ? undefined : 'no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)';
+const engineMissing = switchedOff('docker') ?? ((await engineAvailable()) ? undefined : 'no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)');
 const registry = engineMissing ? undefined : await findRegistry();
 const withEngine = testUnless(test, engineMissing);
 // `docker load` needs the docker command as well as an engine the provider reaches through its socket.

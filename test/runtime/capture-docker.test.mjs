@@ -4,7 +4,7 @@
 // clean stop. Without a Docker engine: skipped, with the reason. Builds reuse the engine's layer cache.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { testUnless } from '../helpers/requires.mjs';
+import { testUnless, whyMissing } from '../helpers/requires.mjs';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,9 +16,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 const lastLine = (r) => (r.error?.message ?? (r.stderr || r.stdout || '').trim().split('\n').pop() ?? '').slice(0, 300);
 
-const info = sh('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 30_000 });
-if (info.status !== 0) {
-  testUnless(test, `no Docker engine is reachable (${lastLine(info)})`)('the capture container sends frames to the scoring container and prints its results', () => {});
+const engineMissing = whyMissing('docker');
+if (engineMissing) {
+  testUnless(test, engineMissing)('the capture container sends frames to the scoring container and prints its results', () => {});
 } else {
   const out = mkdtempSync(join(tmpdir(), 'edgeml-capture-image-'));
   const tag = (module) => `edgeml-capture-test-${module}:${process.pid}`;
