@@ -8,6 +8,7 @@ import deploymentTarget from './rules/deployment-target.js';
 import gpuNeedsAccelerator from './rules/gpu-needs-accelerator.js';
 import hostPortCollision from './rules/host-port-collision.js';
 import iotEdgeLimits from './rules/iot-edge-limits.js';
+import modelCascade from './rules/model-cascade.js';
 import modelDecoderTask from './rules/model-decoder-task.js';
 import moduleFields from './rules/module-fields.js';
 import moduleNameValid from './rules/module-name-valid.js';
@@ -19,7 +20,7 @@ import routeGraphCoverage from './rules/route-graph-coverage.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
+  modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
   routeGraphCoverage,
 ] as unknown as Check[];
 

@@ -58,6 +58,7 @@ export function specInputPaths(ir: WorkflowIR): string[] {
     paths.add(`${source.path}/${source.labelsFile}`);
   }
   if (ir.model.labelsFile) paths.add(ir.model.labelsFile);
+  for (const stage of ir.model.cascade?.stages ?? []) paths.add(stage.source.path);
   for (const sample of ir.model.samples) paths.add(sample);
   for (const module of ir.modules) {
     const capture = module.capture;

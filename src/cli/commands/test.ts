@@ -11,7 +11,7 @@ import type { ModuleIR, WorkflowIR } from '../../ir/types.js';
 import { checkExpectations, describeExpectation } from '../../local/expectations.js';
 import { formatTestTable, type ScoredImage } from '../../local/test-table.js';
 import { locateSpecModel } from '../../model/introspect.js';
-import { createScoringConfig } from '../../model/scoring-config.js';
+import { createScoringConfig, withLocalStageModels } from '../../model/scoring-config.js';
 import { loadWorkflow } from '../../program.js';
 import type { Scorer } from '../../runtime/scoring/scorer.js';
 import { ExitCode, type CliIO } from '../io.js';
@@ -71,7 +71,7 @@ export default async function test(args: string[], options: TestOptions, io: Cli
       return finish(ExitCode.failed);
     }
     const module = ir.modules.find((mod) => mod.kind === 'scoring') ?? standInScoringModule(ir);
-    const config = createScoringConfig(ir, module, loaded.modelInfo);
+    const config = withLocalStageModels(createScoringConfig(ir, module, loaded.modelInfo), ir);
     // onnxruntime and sharp load only here, so other commands stay fast.
     const { createScorer } = await import('../../runtime/scoring/scorer.js');
     try {

