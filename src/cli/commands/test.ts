@@ -22,6 +22,8 @@ export interface TestOptions {
   set?: string[];
   json?: boolean;
   color?: boolean;
+  /** Folder to write annotated copies of the images into. */
+  annotate?: string;
 }
 
 /** The spec key each expectation failure points at. */
@@ -86,7 +88,7 @@ export default async function test(args: string[], options: TestOptions, io: Cli
 
   const scored: ScoredImage[] = [];
   try {
-    for (const image of images) scored.push(await scoreOne(scorer, image, m));
+    for (const image of images) scored.push(await scoreOne(scorer, image, m, options.annotate === undefined ? undefined : resolve(io.cwd, options.annotate)));
   } finally {
     await scorer.close();
   }
@@ -120,6 +122,7 @@ async function scoreOne(
   scorer: Scorer,
   image: ImageToScore,
   m: ReturnType<typeof bindMessages<typeof runMessages>>,
+  annotateDir?: string,
 ): Promise<ScoredImage> {
   const t0 = performance.now();
   let bytes: Buffer;
@@ -133,9 +136,13 @@ async function scoreOne(
   const readMs = performance.now() - t0;
   try {
     const result = await scorer.score(bytes);
+    if (annotateDir !== undefined) {
+      const { writeAnnotatedImage } = await import('../../local/annotate-image.js');
+      await writeAnnotatedImage(annotateDir, image.path, bytes, result.predictions);
+    }
     return {
       file: image.shown,
-      predictions: result.predictions.map((p) => ({ label: p.label, score: p.score, ...(p.box ? { box: p.box } : {}) })),
+      predictions: result.predictions.map((p) => ({ label: p.label, score: p.score, ...(p.box ? { box: p.box } : {}), ...(p.quad ? { quad: p.quad } : {}), ...(p.stages ? { stages: p.stages } : {}) })),
       size: result.image,
       timings: { readMs: round(readMs), ...pick(result.timings), totalMs: round(readMs + result.timings.totalMs) },
     };
