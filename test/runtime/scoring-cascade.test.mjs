@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { createScorer } from '../../dist/runtime/scoring/scorer.js';
 import { createWorkerScorer } from '../../dist/runtime/scoring/worker-pool.js';
 import { validateScoringConfig } from '../../dist/runtime/scoring/config.js';
@@ -47,6 +48,20 @@ test('the answer nests each stage under the region: orientation label and turn, 
   assert.is(answers['invoice.png'].image.width, 760);
   assert.ok(answers['invoice.png'].timings.inferenceMs > 0);
   assert.equal(scorer.summary.stages.map((s) => [s.name, s.decoder, s.input.width]), [['orientation', 'classification', 192], ['text', 'text-recognition', 320]]);
+});
+
+test('a page without text gives no regions (and no crops); a broken image is a 400 naming its index', async () => {
+  const blank = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  const result = await scorer.score(blank);
+  assert.equal(result.predictions, []);
+  assert.equal(result.image, { width: 400, height: 200 });
+  try {
+    await scorer.scoreBatch([blank, Buffer.from('not an image at all')]);
+    assert.unreachable();
+  } catch (error) {
+    assert.is(error.status, 400);
+    assert.is(error.imageIndex, 1);
+  }
 });
 
 test('maxRegions crops only the best regions; minSize leaves small regions uncropped; the others keep their detection', async () => {

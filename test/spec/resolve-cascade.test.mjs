@@ -38,4 +38,14 @@ test('introspection: the recogniser has 6625 classes, so a 3-character list is r
   assert.equal(located(right).filter((d) => d.category === 'error'), []);
 });
 
+test('introspection: a text-detection format on a classifier (scores, not a map) is reported at postprocess.format', async () => {
+  const text = spec(reader).replace('  preprocess: { width: 224, height: 224, layout: NCHW }', '  preprocess: { width: 192, height: 48 }');
+  const files = { 'det.onnx': readFileSync(OCR_MODELS + 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), 'rec.onnx': readFileSync(OCR_MODELS + 'ch_PP-OCRv4_rec_infer.onnx'), 'keys.txt': readFileSync(OCR_MODELS + 'ppocr_keys_v1.txt') };
+  const result = await loadText(text, { introspect: true, files });
+  const mismatch = located(result).filter((d) => d.code === 'EML2603');
+  assert.is(mismatch.length, 1, JSON.stringify(located(result)));
+  assert.match(mismatch[0].message, /\[\?, 2\]|is not a text-probability map/);
+  assert.is(mismatch[0].line, position(text, 'text-detection').line);
+});
+
 test.run();

@@ -152,28 +152,35 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
   const scoreOne = async (bytes: Uint8Array, index: number): Promise<ScoreResult> => {
     const started = performance.now();
     const clock: Clock = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
+    const asRequestError = (error: unknown): unknown => (error instanceof InputError ? new InputError(error.status, error.message, index) : error);
     let prepared: PreparedImage;
-    let original: RgbImage;
     try {
       prepared = await prepareImage(bytes, first.input);
-      const { originalWidth: width, originalHeight: height } = prepared.geometry;
-      if (width * height > cascade.maxPixels) {
-        throw new InputError(413, `The image is ${width}x${height} pixels; this cascade accepts at most ${cascade.maxPixels} pixels per image.`);
-      }
-      // The crops come from the full-resolution image, decoded once more at its own size.
-      const full = await prepareImage(bytes, { ...first.input, resize: 'stretch', width, height });
-      original = { data: full.rgb, width, height };
     } catch (error) {
-      if (error instanceof InputError) throw new InputError(error.status, error.message, index);
-      throw error;
+      throw asRequestError(error);
+    }
+    const { originalWidth: width, originalHeight: height } = prepared.geometry;
+    if (width * height > cascade.maxPixels) {
+      throw new InputError(413, `The image is ${width}x${height} pixels; this cascade accepts at most ${cascade.maxPixels} pixels per image.`, index);
     }
     clock.preprocessMs += performance.now() - started;
     const [predictions] = await runStage(first, [prepared], clock);
-    const budget = new PixelBudget(cascade.maxPixels - original.width * original.height);
-    await runOn(original, predictions!, 1, budget, clock);
+    if (predictions!.length > 0) {
+      // The crops come from the full-resolution image, decoded once more at its own size (only when there is a region).
+      const t0 = performance.now();
+      let full: PreparedImage;
+      try {
+        full = await prepareImage(bytes, { ...first.input, resize: 'stretch', width, height });
+      } catch (error) {
+        throw asRequestError(error);
+      }
+      clock.preprocessMs += performance.now() - t0;
+      const budget = new PixelBudget(cascade.maxPixels - width * height);
+      await runOn({ data: full.rgb, width, height }, predictions!, 1, budget, clock);
+    }
     return {
       predictions: predictions!,
-      image: { width: original.width, height: original.height },
+      image: { width, height },
       timings: {
         preprocessMs: round(clock.preprocessMs),
         inferenceMs: round(clock.inferenceMs),

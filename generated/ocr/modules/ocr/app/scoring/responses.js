@@ -7,18 +7,29 @@ export function toAzureMlAnswer(fields, results, totalMs) {
     fields.forEach((field, i) => (byField[field] = results[i]));
     return { results: byField, timings: { inferenceMs: sumInference(results), totalMs: round(totalMs) } };
 }
+/** One prediction in Custom Vision's shape, keeping the text and the nested stage results a cascade adds. */
+function toCustomVisionPrediction(p) {
+    return {
+        probability: p.score,
+        tagId: p.labelId,
+        tagName: p.label,
+        ...(p.box ? { boundingBox: p.box } : {}),
+        ...(p.quad ? { quad: p.quad } : {}),
+        ...(p.text !== undefined ? { text: p.text } : {}),
+        ...(p.stages
+            ? {
+                stages: Object.fromEntries(Object.entries(p.stages).map(([name, stage]) => [name, { predictions: stage.predictions.map(toCustomVisionPrediction), ...(stage.rotated !== undefined ? { rotated: stage.rotated } : {}) }])),
+            }
+            : {}),
+    };
+}
 export function toCustomVisionAnswer(project, result, now = new Date()) {
     return {
         id: randomUUID(),
         project,
         iteration: '',
         created: now.toISOString(),
-        predictions: result.predictions.map((p) => ({
-            probability: p.score,
-            tagId: p.labelId,
-            tagName: p.label,
-            ...(p.box ? { boundingBox: p.box } : {}),
-        })),
+        predictions: result.predictions.map(toCustomVisionPrediction),
         timings: result.timings,
     };
 }
