@@ -108,6 +108,18 @@ test('the pixel budget: an image over it is refused (413); crops that do not fit
   }
 });
 
+test('a stage model that cannot load fails the start with its path (the models loaded before it are released)', async () => {
+  const config = ocrCascadeConfig();
+  config.cascade.stages[1].model.path = '/nonexistent/text.onnx';
+  try {
+    await createScorer(config);
+    assert.unreachable();
+  } catch (error) {
+    assert.is(error.name, 'ModelLoadError');
+    assert.match(error.message, '/nonexistent/text.onnx');
+  }
+});
+
 test('the worker pool runs the whole cascade in its worker threads', async () => {
   const pooled = await createWorkerScorer(ocrCascadeConfig());
   try {

@@ -38,6 +38,7 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
   const modelPathOf = (path: string): string => (isAbsolute(path) ? path : resolve(baseDir, path));
   const threads = intraOpThreadsFor(config.server.concurrency);
   const stages: Stage[] = [];
+  const sessions: InferenceSession[] = [];
   let provider: ModelSummary['provider'] = 'cpu';
   let description: SessionDescription | undefined;
   try {
@@ -45,25 +46,28 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
     for (const [index, spec] of specs.entries()) {
       const model = index === 0 ? (options.modelBytes ?? options.modelPath ?? modelPathOf(spec.model.path)) : modelPathOf(spec.model.path);
       const loaded = await loadSession(model, config.executionProviders, threads, typeof model === 'string' ? undefined : 'in-memory model');
+      // Tracked at once, so a failure below still releases it.
+      sessions.push(loaded.session);
       if (loaded.fallbackReason) options.log?.(`note: ${spec.name}: ${loaded.fallbackReason}; using ${loaded.provider}.`);
       const stageDescription = describeSession(loaded.session);
-      // The session joins the list first, so a failure below still releases it.
-      const stage = { name: spec.name, session: loaded.session } as Stage;
-      stages.push(stage);
-      stage.input = resolveInput(spec, stageDescription);
-      stage.decoder = createCheckedDecoder(spec.decoder, loaded.session, stageDescription);
-      stage.labels = spec.labels;
-      stage.findsRegions = REGION_DECODERS.includes(spec.decoder.kind);
-      const later = spec as Partial<CascadeStageConfig>;
-      if (later.crop) stage.crop = later.crop;
-      if (later.rotate) stage.rotate = later.rotate;
+      const later: Partial<CascadeStageConfig> = index === 0 ? {} : spec;
+      stages.push({
+        name: spec.name,
+        session: loaded.session,
+        input: resolveInput(spec, stageDescription),
+        decoder: createCheckedDecoder(spec.decoder, loaded.session, stageDescription),
+        labels: spec.labels,
+        findsRegions: REGION_DECODERS.includes(spec.decoder.kind),
+        ...(later.crop ? { crop: later.crop } : {}),
+        ...(later.rotate ? { rotate: later.rotate } : {}),
+      });
       if (index === 0) {
         provider = loaded.provider;
         description = stageDescription;
       }
     }
   } catch (error) {
-    await Promise.all(stages.map((s) => s.session?.release().catch(() => undefined)));
+    await Promise.all(sessions.map((s) => s.release().catch(() => undefined)));
     throw error;
   }
 

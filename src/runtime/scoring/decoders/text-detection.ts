@@ -48,8 +48,8 @@ function probabilityMap(tensor: OutputTensor, batchIndex: number, name: string):
   const plane = width * height;
   const data = tensor.data as ArrayLike<number>;
   const start = batchIndex * plane;
-  // A view of this image's plane without copying (typed arrays), else a copy.
-  const view = ArrayBuffer.isView(data) ? (data as unknown as Float32Array).subarray(start, start + plane) : Array.from({ length: plane }, (_, i) => data[start + i]!);
+  // A view of this image's plane without copying (float outputs), else a copy.
+  const view = data instanceof Float32Array || data instanceof Float64Array ? data.subarray(start, start + plane) : Array.from({ length: plane }, (_, i) => data[start + i]!);
   return { data: view, width, height };
 }
 

@@ -21,6 +21,7 @@ export async function createCascadeScorer(config, options = {}) {
     const modelPathOf = (path) => (isAbsolute(path) ? path : resolve(baseDir, path));
     const threads = intraOpThreadsFor(config.server.concurrency);
     const stages = [];
+    const sessions = [];
     let provider = 'cpu';
     let description;
     try {
@@ -28,21 +29,22 @@ export async function createCascadeScorer(config, options = {}) {
         for (const [index, spec] of specs.entries()) {
             const model = index === 0 ? (options.modelBytes ?? options.modelPath ?? modelPathOf(spec.model.path)) : modelPathOf(spec.model.path);
             const loaded = await loadSession(model, config.executionProviders, threads, typeof model === 'string' ? undefined : 'in-memory model');
+            // Tracked at once, so a failure below still releases it.
+            sessions.push(loaded.session);
             if (loaded.fallbackReason)
                 options.log?.(`note: ${spec.name}: ${loaded.fallbackReason}; using ${loaded.provider}.`);
             const stageDescription = describeSession(loaded.session);
-            // The session joins the list first, so a failure below still releases it.
-            const stage = { name: spec.name, session: loaded.session };
-            stages.push(stage);
-            stage.input = resolveInput(spec, stageDescription);
-            stage.decoder = createCheckedDecoder(spec.decoder, loaded.session, stageDescription);
-            stage.labels = spec.labels;
-            stage.findsRegions = REGION_DECODERS.includes(spec.decoder.kind);
-            const later = spec;
-            if (later.crop)
-                stage.crop = later.crop;
-            if (later.rotate)
-                stage.rotate = later.rotate;
+            const later = index === 0 ? {} : spec;
+            stages.push({
+                name: spec.name,
+                session: loaded.session,
+                input: resolveInput(spec, stageDescription),
+                decoder: createCheckedDecoder(spec.decoder, loaded.session, stageDescription),
+                labels: spec.labels,
+                findsRegions: REGION_DECODERS.includes(spec.decoder.kind),
+                ...(later.crop ? { crop: later.crop } : {}),
+                ...(later.rotate ? { rotate: later.rotate } : {}),
+            });
             if (index === 0) {
                 provider = loaded.provider;
                 description = stageDescription;
@@ -50,7 +52,7 @@ export async function createCascadeScorer(config, options = {}) {
         }
     }
     catch (error) {
-        await Promise.all(stages.map((s) => s.session?.release().catch(() => undefined)));
+        await Promise.all(sessions.map((s) => s.release().catch(() => undefined)));
         throw error;
     }
     const summaryOf = (stage) => {

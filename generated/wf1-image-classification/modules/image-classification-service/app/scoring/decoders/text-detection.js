@@ -37,8 +37,8 @@ function probabilityMap(tensor, batchIndex, name) {
     const plane = width * height;
     const data = tensor.data;
     const start = batchIndex * plane;
-    // A view of this image's plane without copying (typed arrays), else a copy.
-    const view = ArrayBuffer.isView(data) ? data.subarray(start, start + plane) : Array.from({ length: plane }, (_, i) => data[start + i]);
+    // A view of this image's plane without copying (float outputs), else a copy.
+    const view = data instanceof Float32Array || data instanceof Float64Array ? data.subarray(start, start + plane) : Array.from({ length: plane }, (_, i) => data[start + i]);
     return { data: view, width, height };
 }
 /**
