@@ -38,6 +38,19 @@ test('introspection: the recogniser has 6625 classes, so a 3-character list is r
   assert.equal(located(right).filter((d) => d.category === 'error'), []);
 });
 
+test('lowering: the stage after the detector gets the default crop, later stages none; rotate and text defaults', async () => {
+  const stages = `      - name: orientation\n        source: { file: cls.onnx }\n        labels: ["0", "180"]\n        postprocess: { format: classification }\n        rotate: { label: "180" }\n${reader}`;
+  const result = await loadText(spec(stages), { files: { 'det.onnx': 'x', 'cls.onnx': 'x', 'rec.onnx': 'x', 'keys.txt': 'a\n' } });
+  const [orientation, text] = result.ir.model.cascade.stages;
+  assert.equal(orientation.crop, { padding: 0.1, maxRegions: 50, minSize: 4 });
+  assert.equal(orientation.rotate, { label: '180', degrees: 180, minScore: 0.9 });
+  assert.is(text.crop, undefined);
+  assert.equal([text.decoder.blank, text.decoder.space, text.decoder.threshold], ['first', true, 0]);
+  assert.is(result.ir.model.cascade.maxPixels, 16_000_000);
+  const detector = result.ir.model.decoder;
+  assert.equal([detector.threshold, detector.boxThreshold, detector.unclipRatio, detector.minSize, detector.maxCandidates, detector.shape], [0.3, 0.6, 1.5, 3, 1000, 'quad']);
+});
+
 test('introspection: a text-detection format on a classifier (scores, not a map) is reported at postprocess.format', async () => {
   const text = spec(reader).replace('  preprocess: { width: 224, height: 224, layout: NCHW }', '  preprocess: { width: 192, height: 48 }');
   const files = { 'det.onnx': readFileSync(OCR_MODELS + 'ch_ppocr_mobile_v2.0_cls_infer.onnx'), 'rec.onnx': readFileSync(OCR_MODELS + 'ch_PP-OCRv4_rec_infer.onnx'), 'keys.txt': readFileSync(OCR_MODELS + 'ppocr_keys_v1.txt') };
