@@ -129,6 +129,7 @@ const preprocessSpec = obj('How an image becomes the model input. Anything the O
   mean: arr('Per-channel mean subtracted after scaling.', { type: 'number' }, { minItems: 3, maxItems: 3 }),
   std: arr('Per-channel standard deviation divided after subtracting the mean.', { type: 'number', exclusiveMinimum: 0 }, { minItems: 3, maxItems: 3 }),
   padValue: int('Pixel value (0-255) used for letterbox padding (default 114).', { minimum: 0, maximum: 255 }),
+  maxWidth: int('Cascade stages with resize pad-right whose model takes any width (text recognisers): a line wider than width keeps its aspect ratio up to this width, each batch as wide as its widest line, as PaddleOCR does (default: width, so long lines are squashed).', { minimum: 1, maximum: 16384 }),
 });
 
 const postprocessSpec = obj('How the model outputs become predictions.', {

@@ -99,6 +99,7 @@ function lowerPreprocess(p: Data, source: ModelSource): PreprocessIR {
     mean: p.mean ?? [0, 0, 0],
     std: p.std ?? [1, 1, 1],
     padValue: p.padValue ?? 114,
+    ...(p.maxWidth !== undefined ? { maxWidth: p.maxWidth } : {}),
   };
 }
 

@@ -67,6 +67,8 @@ export interface PreprocessIR {
   std: [number, number, number];
   /** Letterbox fill, 0..255. */
   padValue: number;
+  /** Cascade stages with pad-right: widest input a long line may keep its aspect ratio up to (runtime cascade.ts). */
+  maxWidth?: number;
 }
 
 export type ScoreActivation = 'softmax' | 'sigmoid' | 'none';

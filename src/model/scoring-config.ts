@@ -77,6 +77,7 @@ function createCascadeConfig(cascade: CascadeIR, stageInfo: Readonly<Record<stri
         labels: [...(stage.labels ?? [])],
         ...(stage.crop ? { crop: { ...stage.crop } } : {}),
         ...(stage.rotate ? { rotate: { ...stage.rotate } } : {}),
+        ...(stage.preprocess.maxWidth !== undefined ? { maxWidth: stage.preprocess.maxWidth } : {}),
       };
     }),
   };

@@ -22,6 +22,8 @@ runCheckCases('model-cascade', {
     { name: 'rotate label not among the labels', text: cascade(classifier('orientation', '\n        rotate: { label: "90" }')), errors: [{ messageId: 'rotateUnknownLabel', at: '"90"' }] },
     { name: 'a region stage ends the cascade', text: cascade(`${classifier()}\n      - name: words\n        source: { file: det.onnx }\n        postprocess: { format: text-detection }`), errors: [{ messageId: 'regionsUnread', at: 'words' }] },
     { name: 'text-recognition without characters', text: cascade(`      - name: text\n        source: { file: rec.onnx }\n        postprocess: { format: text-recognition }`), errors: [{ messageId: 'charactersMissing', at: 'text-recognition' }] },
+    { name: 'maxWidth on the first model', text: cascade(classifier()).replace('preprocess: { width: 224, height: 224, layout: NCHW }', 'preprocess: { width: 224, height: 224, layout: NCHW, maxWidth: 900 }'), errors: [{ messageId: 'maxWidthNotStage', at: 'maxWidth' }] },
+    { name: 'maxWidth without pad-right, and below the width', text: cascade(`${reader('a', '\n        preprocess: { width: 320, height: 48, maxWidth: 900 }')}\n${reader('b', '\n        preprocess: { width: 320, height: 48, resize: pad-right, maxWidth: 100 }')}`), errors: [{ messageId: 'maxWidthMisfit', at: '900' }, { messageId: 'maxWidthMisfit', at: '100' }] },
     { name: 'stage files outside the folder', text: cascade(`      - name: text\n        source: { file: ../rec.onnx }\n        postprocess: { format: text-recognition, characters: /etc/keys.txt }`), errors: [{ messageId: 'unsafeStagePath', at: '../rec.onnx' }, { messageId: 'unsafeStagePath', at: '/etc/keys.txt' }] },
   ],
 });

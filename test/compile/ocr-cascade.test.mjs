@@ -24,6 +24,7 @@ for (const platform of ['arm64v8', 'amd64']) {
     assert.equal(config.cascade.stages.map((s) => [s.name, s.model.path]), [['orientation', 'model/stages/orientation.onnx'], ['text', 'model/stages/text.onnx']]);
     assert.equal(config.cascade.stages[0].crop, { padding: 0.15, maxRegions: 50, minSize: 4 });
     assert.equal(config.cascade.stages[0].rotate, { label: '180', degrees: 180, minScore: 0.9 });
+    assert.is(config.cascade.stages[1].maxWidth, 1280);
     const { alphabet, blank } = config.cascade.stages[1].decoder;
     assert.equal([alphabet.length, blank, alphabet[0], alphabet[alphabet.length - 1]], [6625, 0, '', ' ']);
     assert.ok(alphabet.includes('\u3000'), 'the full-width space entry of the keys file survives');

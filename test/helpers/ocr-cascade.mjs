@@ -12,7 +12,7 @@ export const OCR_TRUTH = JSON.parse(readFileSync(OCR_SAMPLES + '../ocr-truth.jso
 const keys = () => readFileSync(OCR_MODELS + 'ppocr_keys_v1.txt', 'utf8').split(/\r?\n/);
 const paddle = { colorOrder: 'BGR', scale: 1 / 255, padValue: 0, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
 
-export function ocrCascadeConfig({ crop = {}, maxPixels = 16_000_000, concurrency = 1 } = {}) {
+export function ocrCascadeConfig({ crop = {}, maxPixels = 16_000_000, concurrency = 1, maxWidth = 1280 } = {}) {
   return {
     version: 1,
     name: 'ocr',
@@ -40,6 +40,7 @@ export function ocrCascadeConfig({ crop = {}, maxPixels = 16_000_000, concurrenc
           model: { path: OCR_MODELS + 'ch_PP-OCRv4_rec_infer.onnx' },
           input: { ...paddle, width: 320, height: 48, resize: 'pad-right' },
           decoder: { kind: 'text-recognition', alphabet: ['', ...keys(), ' '], blank: 0, threshold: 0 },
+          ...(maxWidth ? { maxWidth } : {}),
           labels: [],
         },
       ],

@@ -34,6 +34,11 @@ for (const file of Object.keys(OCR_TRUTH)) {
   });
 }
 
+test('long lines keep their aspect ratio (maxWidth): the upside-down page is read exactly, spaces included', async () => {
+  const read = regionsOf(answers['scanned-upside-down.png'].predictions).map((r) => r.text).sort();
+  assert.equal(read, OCR_TRUTH['scanned-upside-down.png'].map((l) => l.text).sort());
+});
+
 test('the answer nests each stage under the region: orientation label and turn, text with character confidences', () => {
   const [region] = answers['invoice.png'].predictions;
   assert.is(region.label, 'text');
@@ -151,6 +156,8 @@ test('config validation: crops after a region stage, unique names, rotate on cla
   assert.match(problems((c) => (c.cascade.stages[1].decoder = { kind: 'boxes', outputs: {}, boxFormat: 'xyxy', normalized: false, labelOffset: 0, threshold: 0.5, nmsIou: 0.5, maxDetections: 5 })).join(' '), /ends with a region stage/);
   assert.match(problems((c) => (c.decoder = { kind: 'classification', activation: 'none', topK: 1, threshold: 0 })).join(' '), /does not fit task|finds no regions/);
   assert.match(problems((c) => (c.cascade.stages[0].rotate.degrees = 45)).join(' '), /degrees must be one of/);
+  assert.match(problems((c) => (c.cascade.stages[1].input.resize = 'stretch')).join(' '), /stages\[1\]\.maxWidth needs input.resize 'pad-right'/);
+  assert.match(problems((c) => (c.cascade.stages[1].maxWidth = 100)).join(' '), /maxWidth must be at least input.width/);
 });
 
 // ---------------------------------------------------------------------------------------------------------------

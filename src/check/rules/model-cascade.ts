@@ -21,6 +21,8 @@ export default defineCheck({
       rotateUnknownLabel: { code: 'EML3985', text: (d: { stage: string; label: string }) => `rotate.label '${d.label}' is not one of stage '${d.stage}''s labels.`, hint: (d: { labels: string }) => `Use one of: ${d.labels}.` },
       regionsUnread: { code: 'EML3986', category: 'warning', text: (d: { stage: string }) => `Stage '${d.stage}' finds regions, but no stage after it reads them.`, hint: () => 'Add a stage after it, or remove it.' },
       charactersMissing: { code: 'EML3987', text: () => 'format text-recognition needs postprocess.characters, the character list file of the model.', hint: () => "Name it, e.g. characters: models/ocr/ppocr_keys_v1.txt (PaddleOCR's keys)." },
+      maxWidthNotStage: { code: 'EML3989', text: () => 'preprocess.maxWidth applies to cascade stages (the crops of text lines), not to the first model.', hint: () => 'Remove it here; set it on the recogniser stage.' },
+      maxWidthMisfit: { code: 'EML3990', text: (d: { stage: string; reason: string }) => `preprocess.maxWidth of stage '${d.stage}' ${d.reason}.`, hint: () => 'Use resize: pad-right with maxWidth at least width, or remove maxWidth.' },
       unsafeStagePath: { code: 'EML3988', text: (d: { path: string }) => `'${d.path}' must be a path inside the spec's folder (relative, without '..').`, hint: () => 'Move the file next to the spec, or into a folder below it.' },
     },
   },
@@ -32,6 +34,7 @@ export default defineCheck({
       else if (!isSafeRelative(decoder.charactersFile)) ctx.report('unsafeStagePath', { path: decoder.charactersFile }, [...at, 'characters']);
     };
     characters(model.decoder, ['model', 'postprocess']);
+    if (model.preprocess.maxWidth !== undefined) ctx.report('maxWidthNotStage', undefined, ['model', 'preprocess', 'maxWidth'], { key: true });
     const cascade = model.cascade;
     if (!cascade) return;
     if (!REGION_FORMATS.includes(model.decoder.kind)) ctx.report('firstFindsNoRegions', { format: model.decoder.kind }, ['model', 'cascade'], { key: true });
@@ -51,6 +54,9 @@ export default defineCheck({
         if (path !== undefined && !isSafeRelative(path)) ctx.report('unsafeStagePath', { path }, where);
       }
       characters(stage.decoder, [...at, 'postprocess']);
+      const { maxWidth, resize, width } = stage.preprocess;
+      const misfit = maxWidth === undefined ? undefined : resize !== 'pad-right' ? `needs resize pad-right, not ${resize}` : width !== undefined && maxWidth < width ? `(${maxWidth}) is below its width (${width})` : undefined;
+      if (misfit) ctx.report('maxWidthMisfit', { stage: stage.name, reason: misfit }, [...at, 'preprocess', 'maxWidth']);
       afterRegions = REGION_FORMATS.includes(stage.decoder.kind);
       if (afterRegions && index === cascade.stages.length - 1) ctx.report('regionsUnread', { stage: stage.name }, [...at, 'name']);
     });

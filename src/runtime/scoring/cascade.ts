@@ -10,7 +10,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { CascadeStageConfig, CropConfig, ScoringConfig } from './config.js';
 import { cropQuad, cropSize, prepareRgb, turn, type RgbImage } from './cascade-image.js';
 import { REGION_DECODERS, type Decoder, type OutputTensor, type Prediction, type Quad } from './decoders/index.js';
-import { describeSession, type SessionDescription } from './model-metadata.js';
+import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
 import { createInputData, inputDims, prepareImage, type PreparedImage, type ResolvedInput } from './preprocess.js';
 import { createCheckedDecoder, resolveInput, type CreateScorerOptions, type ModelSummary, type Scorer, type ScoreResult } from './scorer.js';
 import { intraOpThreadsFor, loadSession } from './session.js';
@@ -27,6 +27,8 @@ interface Stage {
   findsRegions: boolean;
   crop?: CropConfig;
   rotate?: CascadeStageConfig['rotate'];
+  /** Set when batches may be widened to their widest crop (pad-right, a model of any width, maxWidth given). */
+  maxWidth?: number;
 }
 
 /** Images one model run takes at most: bounds the input tensor of a stage that sees many crops. */
@@ -60,6 +62,7 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
         findsRegions: REGION_DECODERS.includes(spec.decoder.kind),
         ...(later.crop ? { crop: later.crop } : {}),
         ...(later.rotate ? { rotate: later.rotate } : {}),
+        ...(later.maxWidth && takesAnyWidth(spec.input, stageDescription) ? { maxWidth: later.maxWidth } : {}),
       });
       if (index === 0) {
         provider = loaded.provider;
@@ -89,14 +92,14 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
 
   let ort: typeof import('onnxruntime-node') | undefined;
   /** Runs one stage over prepared images (in runs of at most MAX_RUN_BATCH when the model takes batches). */
-  const runStage = async (stage: Stage, prepared: readonly PreparedImage[], clock: { inferenceMs: number; postprocessMs: number }): Promise<Prediction[][]> => {
+  const runStage = async (stage: Stage, prepared: readonly PreparedImage[], clock: { inferenceMs: number; postprocessMs: number }, input: ResolvedInput = stage.input): Promise<Prediction[][]> => {
     ort ??= await import('onnxruntime-node');
     const perRun = stage.decoder.batchable && stage.input.dynamicBatch ? MAX_RUN_BATCH : 1;
     const results: Prediction[][] = [];
     for (let start = 0; start < prepared.length; start += perRun) {
       const batch = prepared.slice(start, start + perRun);
       const t0 = performance.now();
-      const tensor = new ort.Tensor(stage.input.elementType, createInputData(batch, stage.input), inputDims(stage.input, batch.length));
+      const tensor = new ort.Tensor(input.elementType, createInputData(batch, input), inputDims(input, batch.length));
       const outputs = (await stage.session.run({ [stage.input.name]: tensor }, stage.decoder.outputNames)) as Record<string, Tensor>;
       const t1 = performance.now();
       batch.forEach((image, batchIndex) => {
@@ -105,6 +108,37 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
       for (const output of Object.values(outputs)) output.dispose?.();
       clock.inferenceMs += t1 - t0;
       clock.postprocessMs += performance.now() - t1;
+    }
+    return results;
+  };
+
+  /**
+   * Runs one stage over crops. A stage with maxWidth sorts its crops by aspect ratio and makes each batch as wide as
+   * its widest crop (at least input.width), as PaddleOCR batches its recogniser; otherwise every crop is fitted to
+   * the input size. Results come back in the order of the crops.
+   */
+  const runOnCrops = async (stage: Stage, images: readonly RgbImage[], clock: Clock): Promise<Prediction[][]> => {
+    if (!stage.maxWidth) {
+      const t0 = performance.now();
+      const prepared = await Promise.all(images.map((image) => prepareRgb(image, stage.input)));
+      clock.preprocessMs += performance.now() - t0;
+      return runStage(stage, prepared, clock);
+    }
+    const { height, width: minWidth } = stage.input;
+    const wanted = images.map((image) => Math.ceil((height * image.width) / image.height));
+    const order = images.map((_, i) => i).sort((a, b) => wanted[a]! - wanted[b]! || a - b);
+    const perRun = stage.decoder.batchable && stage.input.dynamicBatch ? MAX_RUN_BATCH : 1;
+    const results = new Array<Prediction[]>(images.length);
+    for (let start = 0; start < order.length; start += perRun) {
+      const batch = order.slice(start, start + perRun);
+      // A multiple of 8: recognisers downsample the width by 8 into CTC steps.
+      const width = Math.min(stage.maxWidth, Math.max(minWidth, Math.ceil(Math.max(...batch.map((i) => wanted[i]!)) / 8) * 8));
+      const input = { ...stage.input, width };
+      const t0 = performance.now();
+      const prepared = await Promise.all(batch.map((i) => prepareRgb(images[i]!, input)));
+      clock.preprocessMs += performance.now() - t0;
+      const found = await runStage(stage, prepared, clock, input);
+      batch.forEach((i, k) => (results[i] = found[k]!));
     }
     return results;
   };
@@ -131,10 +165,7 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
     }
     for (let index = from; index < stages.length && work.length > 0; index++) {
       const stage = stages[index]!;
-      const t0 = performance.now();
-      const prepared = await Promise.all(work.map((w) => prepareRgb(w.image, stage.input)));
-      clock.preprocessMs += performance.now() - t0;
-      const found = await runStage(stage, prepared, clock);
+      const found = await runOnCrops(stage, work.map((w) => w.image), clock);
       work.forEach((w, i) => {
         const predictions = found[i]!;
         const result: NonNullable<Prediction['stages']>[string] = { predictions };
@@ -208,6 +239,13 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
       await Promise.all(stages.map((s) => s.session.release()));
     },
   };
+}
+
+/** Whether the model's image input leaves its width open (a symbolic dimension), so batches may differ in width. */
+function takesAnyWidth(input: ScoringConfig['input'], description: SessionDescription): boolean {
+  const meta = description.inputs.find((i) => i.name === (input.name ?? description.inputs[0]?.name));
+  const layout = input.layout ?? readImageInputShape(meta?.shape).layout;
+  return layout !== undefined && !isFixed(readShapeAs(meta?.shape, layout).width);
 }
 
 interface Clock {

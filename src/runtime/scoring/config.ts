@@ -131,6 +131,11 @@ export interface CascadeStageConfig {
   crop?: CropConfig;
   /** Orientation stages: turn the crop by `degrees` when the top label is `label` with at least `minScore`. */
   rotate?: { label: string; degrees: 90 | 180 | 270; minScore: number };
+  /**
+   * pad-right stages whose model takes any width (text recognisers): a batch is as wide as its widest crop at the
+   * input height, from input.width up to maxWidth, instead of squashing long lines into input.width (PaddleOCR).
+   */
+  maxWidth?: number;
 }
 
 export interface CascadeConfig {
@@ -274,8 +279,9 @@ const stageCheck: Check = object(
     labels: list(text),
     crop: object({ padding: number({ min: 0, max: 2 }), maxRegions: count, minSize: number({ min: 0 }) }),
     rotate: object({ label: text, degrees: oneOf(90, 180, 270), minScore: probability }),
+    maxWidth: pixelSize,
   },
-  ['crop', 'rotate'],
+  ['crop', 'rotate', 'maxWidth'],
 );
 
 const configCheck: Check = object({
@@ -312,6 +318,8 @@ function checkCascade(config: ScoringConfig, problems: string[]): void {
     if (afterRegions && !stage.crop) problems.push(`${at}.crop is required: the stage crops the regions found before it.`);
     if (!afterRegions && stage.crop) problems.push(`${at}.crop is only for the stage right after a region stage.`);
     if (stage.rotate && stage.decoder.kind !== 'classification') problems.push(`${at}.rotate needs a classification decoder.`);
+    if (stage.maxWidth !== undefined && stage.input.resize !== 'pad-right') problems.push(`${at}.maxWidth needs input.resize 'pad-right'.`);
+    if (stage.maxWidth !== undefined && stage.input.width !== undefined && stage.maxWidth < stage.input.width) problems.push(`${at}.maxWidth must be at least input.width.`);
     if (stage.decoder.kind === 'text-recognition' && stage.decoder.blank >= stage.decoder.alphabet.length) problems.push(`${at}.decoder.blank is outside the alphabet.`);
     afterRegions = REGION_KINDS.includes(stage.decoder.kind);
   });

@@ -89,7 +89,8 @@ const stageCheck = object({
     labels: list(text),
     crop: object({ padding: number({ min: 0, max: 2 }), maxRegions: count, minSize: number({ min: 0 }) }),
     rotate: object({ label: text, degrees: oneOf(90, 180, 270), minScore: probability }),
-}, ['crop', 'rotate']);
+    maxWidth: pixelSize,
+}, ['crop', 'rotate', 'maxWidth']);
 const configCheck = object({
     version: oneOf(1),
     name: text,
@@ -127,6 +128,10 @@ function checkCascade(config, problems) {
             problems.push(`${at}.crop is only for the stage right after a region stage.`);
         if (stage.rotate && stage.decoder.kind !== 'classification')
             problems.push(`${at}.rotate needs a classification decoder.`);
+        if (stage.maxWidth !== undefined && stage.input.resize !== 'pad-right')
+            problems.push(`${at}.maxWidth needs input.resize 'pad-right'.`);
+        if (stage.maxWidth !== undefined && stage.input.width !== undefined && stage.maxWidth < stage.input.width)
+            problems.push(`${at}.maxWidth must be at least input.width.`);
         if (stage.decoder.kind === 'text-recognition' && stage.decoder.blank >= stage.decoder.alphabet.length)
             problems.push(`${at}.decoder.blank is outside the alphabet.`);
         afterRegions = REGION_KINDS.includes(stage.decoder.kind);

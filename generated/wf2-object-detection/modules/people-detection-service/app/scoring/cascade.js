@@ -8,7 +8,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { cropQuad, cropSize, prepareRgb, turn } from './cascade-image.js';
 import { REGION_DECODERS } from './decoders/index.js';
-import { describeSession } from './model-metadata.js';
+import { describeSession, isFixed, readImageInputShape, readShapeAs } from './model-metadata.js';
 import { createInputData, inputDims, prepareImage } from './preprocess.js';
 import { createCheckedDecoder, resolveInput } from './scorer.js';
 import { intraOpThreadsFor, loadSession } from './session.js';
@@ -44,6 +44,7 @@ export async function createCascadeScorer(config, options = {}) {
                 findsRegions: REGION_DECODERS.includes(spec.decoder.kind),
                 ...(later.crop ? { crop: later.crop } : {}),
                 ...(later.rotate ? { rotate: later.rotate } : {}),
+                ...(later.maxWidth && takesAnyWidth(spec.input, stageDescription) ? { maxWidth: later.maxWidth } : {}),
             });
             if (index === 0) {
                 provider = loaded.provider;
@@ -72,14 +73,14 @@ export async function createCascadeScorer(config, options = {}) {
     };
     let ort;
     /** Runs one stage over prepared images (in runs of at most MAX_RUN_BATCH when the model takes batches). */
-    const runStage = async (stage, prepared, clock) => {
+    const runStage = async (stage, prepared, clock, input = stage.input) => {
         ort ??= await import('onnxruntime-node');
         const perRun = stage.decoder.batchable && stage.input.dynamicBatch ? MAX_RUN_BATCH : 1;
         const results = [];
         for (let start = 0; start < prepared.length; start += perRun) {
             const batch = prepared.slice(start, start + perRun);
             const t0 = performance.now();
-            const tensor = new ort.Tensor(stage.input.elementType, createInputData(batch, stage.input), inputDims(stage.input, batch.length));
+            const tensor = new ort.Tensor(input.elementType, createInputData(batch, input), inputDims(input, batch.length));
             const outputs = (await stage.session.run({ [stage.input.name]: tensor }, stage.decoder.outputNames));
             const t1 = performance.now();
             batch.forEach((image, batchIndex) => {
@@ -89,6 +90,36 @@ export async function createCascadeScorer(config, options = {}) {
                 output.dispose?.();
             clock.inferenceMs += t1 - t0;
             clock.postprocessMs += performance.now() - t1;
+        }
+        return results;
+    };
+    /**
+     * Runs one stage over crops. A stage with maxWidth sorts its crops by aspect ratio and makes each batch as wide as
+     * its widest crop (at least input.width), as PaddleOCR batches its recogniser; otherwise every crop is fitted to
+     * the input size. Results come back in the order of the crops.
+     */
+    const runOnCrops = async (stage, images, clock) => {
+        if (!stage.maxWidth) {
+            const t0 = performance.now();
+            const prepared = await Promise.all(images.map((image) => prepareRgb(image, stage.input)));
+            clock.preprocessMs += performance.now() - t0;
+            return runStage(stage, prepared, clock);
+        }
+        const { height, width: minWidth } = stage.input;
+        const wanted = images.map((image) => Math.ceil((height * image.width) / image.height));
+        const order = images.map((_, i) => i).sort((a, b) => wanted[a] - wanted[b] || a - b);
+        const perRun = stage.decoder.batchable && stage.input.dynamicBatch ? MAX_RUN_BATCH : 1;
+        const results = new Array(images.length);
+        for (let start = 0; start < order.length; start += perRun) {
+            const batch = order.slice(start, start + perRun);
+            // A multiple of 8: recognisers downsample the width by 8 into CTC steps.
+            const width = Math.min(stage.maxWidth, Math.max(minWidth, Math.ceil(Math.max(...batch.map((i) => wanted[i])) / 8) * 8));
+            const input = { ...stage.input, width };
+            const t0 = performance.now();
+            const prepared = await Promise.all(batch.map((i) => prepareRgb(images[i], input)));
+            clock.preprocessMs += performance.now() - t0;
+            const found = await runStage(stage, prepared, clock, input);
+            batch.forEach((i, k) => (results[i] = found[k]));
         }
         return results;
     };
@@ -118,10 +149,7 @@ export async function createCascadeScorer(config, options = {}) {
         }
         for (let index = from; index < stages.length && work.length > 0; index++) {
             const stage = stages[index];
-            const t0 = performance.now();
-            const prepared = await Promise.all(work.map((w) => prepareRgb(w.image, stage.input)));
-            clock.preprocessMs += performance.now() - t0;
-            const found = await runStage(stage, prepared, clock);
+            const found = await runOnCrops(stage, work.map((w) => w.image), clock);
             work.forEach((w, i) => {
                 const predictions = found[i];
                 const result = { predictions };
@@ -198,6 +226,12 @@ export async function createCascadeScorer(config, options = {}) {
             await Promise.all(stages.map((s) => s.session.release()));
         },
     };
+}
+/** Whether the model's image input leaves its width open (a symbolic dimension), so batches may differ in width. */
+function takesAnyWidth(input, description) {
+    const meta = description.inputs.find((i) => i.name === (input.name ?? description.inputs[0]?.name));
+    const layout = input.layout ?? readImageInputShape(meta?.shape).layout;
+    return layout !== undefined && !isFixed(readShapeAs(meta?.shape, layout).width);
 }
 /** Pixels one request may still allocate for crops; a region whose crop does not fit is left without stage results. */
 class PixelBudget {
