@@ -3,10 +3,11 @@
 // Paths:
 // - raw: onnxruntime sessions and sharp, written here without edgeml's scoring code except two pure functions
 //   (findTextRegions for the DBNet map, readCtc for the CTC output): letterbox → detect → regions → axis-aligned
-//   crops cut by sharp → orientation batch → sharp turns the upside-down crops → recognition batch;
+//   crops cut by sharp → orientation batch → sharp turns the upside-down crops → recognition batch as wide as its
+//   widest line (the spec's maxWidth);
 // - cascade: createScorer() on the config `edgeml compile` writes for specs/ocr.yaml (in-process, the `edgeml test` path);
 // - pool: createWorkerScorer() on the same config (one worker thread, the scoring module's path, without HTTP).
-// Paths alternate in short rounds so bursts of load from other processes on this shared machine hit every path
+// Paths alternate in short rounds (in a rotating order) so bursts of load from other processes on this shared machine hit every path
 // alike; each round scores every page once. Also prints whether each path read every line right.
 // Usage: npm run build && node bench/ocr.mjs [--rounds N]
 import { loadavg, cpus } from 'node:os';
@@ -58,11 +59,17 @@ async function createRaw() {
   const detCfg = config.decoder;
   const alphabet = config.cascade.stages[1].decoder.alphabet;
   const half = [0.5, 0.5, 0.5];
+  /** A crop at height 48, its width kept up to W (pad-right happens in tensorOf). */
   const lineInput = async (png, W) => {
     const meta = await sharp(png).metadata();
     const width = Math.min(W, Math.ceil((meta.width * 48) / meta.height));
     const { data, info } = await sharp(png).resize(width, 48, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };
+  };
+  /** The recogniser batch as wide as its widest line (320 to 1280, a multiple of 8), as the spec's maxWidth does. */
+  const recWidth = async (pngs) => {
+    const widths = await Promise.all(pngs.map(async (png) => sharp(png).metadata().then((m) => Math.ceil((m.width * 48) / m.height))));
+    return Math.min(1280, Math.max(320, Math.ceil(Math.max(...widths) / 8) * 8));
   };
   return {
     async score(bytes) {
@@ -95,7 +102,8 @@ async function createRaw() {
       const clsOut = await cls.run({ [cls.inputNames[0]]: tensorOf(await Promise.all(crops.map((c) => lineInput(c, 192))), 192, 48, half, half) });
       const probs = clsOut[cls.outputNames[0]].data;
       const turned = await Promise.all(crops.map((c, i) => (probs[i * 2 + 1] >= 0.9 ? sharp(c).rotate(180).png({ compressionLevel: 0 }).toBuffer() : c)));
-      const recOut = await rec.run({ [rec.inputNames[0]]: tensorOf(await Promise.all(turned.map((c) => lineInput(c, 320))), 320, 48, half, half) });
+      const W = await recWidth(turned);
+      const recOut = await rec.run({ [rec.inputNames[0]]: tensorOf(await Promise.all(turned.map((c) => lineInput(c, W))), W, 48, half, half) });
       const ctc = recOut[rec.outputNames[0]];
       return crops.map((_, i) => ({ text: readCtc(ctc, i, alphabet, 0).text, turned: probs[i * 2 + 1] >= 0.9 ? 180 : 0 }));
     },
@@ -120,13 +128,21 @@ const correct = (file, lines) => {
 };
 const times = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 const right = Object.fromEntries(Object.keys(paths).map((k) => [k, 0]));
+// CPU time of the whole process (every thread) per page: less sensitive than wall time to other processes' load.
+const cpuTimes = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 for (const [name, run] of Object.entries(paths)) for (const page of pages) await run(page.bytes); // warm-up
 const load = loadavg()[0];
 for (let round = 0; round < rounds; round++) {
-  for (const [name, run] of Object.entries(paths)) {
+  // The order rotates each round, so no path always follows the same one.
+  const names = Object.keys(paths);
+  for (const name of [...names.slice(round % names.length), ...names.slice(0, round % names.length)]) {
+    const run = paths[name];
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (const page of pages) if (correct(page.file, await run(page.bytes))) right[name]++;
     times[name].push((performance.now() - t0) / pages.length);
+    const cpu = process.cpuUsage(c0);
+    cpuTimes[name].push((cpu.user + cpu.system) / 1000 / pages.length);
   }
 }
 await Promise.all([cascade.close(), pool.close(), raw.close()]);
@@ -134,9 +150,11 @@ await Promise.all([cascade.close(), pool.close(), raw.close()]);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(times.raw);
 console.log(`${cpus().length} cores (${cpus()[0].model}), node ${process.version}, load average at start ${load.toFixed(2)}, ${rounds} rounds x ${pages.length} pages`);
-console.log('| path | median ms / page | pages / s | vs raw | pages read exactly |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
+const cpuBase = median(cpuTimes.raw);
+console.log('| path | median ms / page | pages / s | vs raw | median CPU ms / page | CPU vs raw | pages read exactly |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const name of Object.keys(paths)) {
   const m = median(times[name]);
-  console.log(`| ${name} | ${m.toFixed(0)} | ${(1000 / m).toFixed(2)} | ${(m / base).toFixed(2)}x | ${right[name]} of ${rounds * pages.length} |`);
+  const c = median(cpuTimes[name]);
+  console.log(`| ${name} | ${m.toFixed(0)} | ${(1000 / m).toFixed(2)} | ${(m / base).toFixed(2)}x | ${c.toFixed(0)} | ${(c / cpuBase).toFixed(2)}x | ${right[name]} of ${rounds * pages.length} |`);
 }
