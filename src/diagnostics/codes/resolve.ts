@@ -11,7 +11,7 @@ export const resolveMessages = defineMessages({
   folderEmpty: { code: 'EML2506', category: 'error', text: (d: { path: string }) => `The image folder '${d.path}' holds no .jpg, .jpeg, .png, .bmp or .webp images.` },
   archiveUnreadable: { code: 'EML2509', category: 'error', text: (d: { path: string; reason: string }) => `The Custom Vision export '${d.path}' cannot be read: ${d.reason}`, hint: () => 'Download the export again (Custom Vision: Export, ONNX), or unzip it and point model.source.customvision at the folder.' },
   archiveEntryMissing: { code: 'EML2510', category: 'error', text: (d: { path: string; entry: string }) => `The Custom Vision export '${d.path}' holds no '${d.entry}'.`, hint: () => 'Export the ONNX model from Custom Vision again: its zip holds model.onnx and labels.txt.' },
-  charactersEmpty: { code: 'EML2511', category: 'error', text: (d: { path: string }) => `The character list '${d.path}' has no characters.`, hint: () => 'Write one character (or token) per line, in the order of the model classes after the blank.' },
+  charactersEmpty: { code: 'EML2520', category: 'error', text: (d: { path: string }) => `The character list '${d.path}' has no characters.`, hint: () => 'Write one character (or token) per line, in the order of the model classes after the blank.' },
   escapesFolder: { code: 'EML2507', category: 'error', text: (d: { path: string }) => `'${d.path}' leads outside the spec's folder (through a symbolic link).`, hint: () => 'Copy the file into the spec folder instead of linking to it.' },
 
   modelUnreadable: { code: 'EML2601', category: 'error', text: (d: { message: string }) => d.message, hint: () => 'Point model.source at an ONNX file (.onnx) exported from your framework.' },
