@@ -5,6 +5,7 @@ import type { Check, CheckContext } from './define-check.js';
 import createOptionsShape from './rules/create-options-shape.js';
 import databoxEdgeFeatures from './rules/databox-edge-features.js';
 import deploymentTarget from './rules/deployment-target.js';
+import fleetRollout from './rules/fleet-rollout.js';
 import gpuNeedsAccelerator from './rules/gpu-needs-accelerator.js';
 import hostPortCollision from './rules/host-port-collision.js';
 import iotEdgeLimits from './rules/iot-edge-limits.js';
@@ -17,11 +18,13 @@ import platformSupport from './rules/platform-support.js';
 import routeConditionValid from './rules/route-condition-valid.js';
 import routeEndpointsExist from './rules/route-endpoints-exist.js';
 import routeGraphCoverage from './rules/route-graph-coverage.js';
+import scoringUrlFetch from './rules/scoring-url-fetch.js';
+import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
-  createOptionsShape, databoxEdgeFeatures, deploymentTarget, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
+  createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
   modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
-  routeGraphCoverage,
+  routeGraphCoverage, scoringUrlFetch, telemetryModel,
 ] as unknown as Check[];
 
 export interface CheckInput {

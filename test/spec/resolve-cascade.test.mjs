@@ -23,7 +23,7 @@ test('the character list is read verbatim into the IR; an empty one is an error'
   const result = await loadText(text, { files: { 'det.onnx': 'x', 'rec.onnx': 'x', 'keys.txt': 'a\r\n\u3000\n b\n' } });
   assert.equal(result.ir.model.cascade.stages[0].decoder.characters, ['a', '\u3000', ' b']);
   const empty = await loadText(text, { files: { 'det.onnx': 'x', 'rec.onnx': 'x', 'keys.txt': '' } });
-  assert.equal(located(empty).filter((d) => d.code === 'EML2511').map((d) => d.line), [position(text, 'keys.txt').line]);
+  assert.equal(located(empty).filter((d) => d.code === 'EML2520').map((d) => d.line), [position(text, 'keys.txt').line]);
 });
 
 test('introspection: the recogniser has 6625 classes, so a 3-character list is reported at the stage; the real list fits', async () => {

@@ -20,9 +20,10 @@ export default defineCheck({
     const { model, task } = ctx.ir;
     const decoder = model.decoder;
     const format = decoder.kind === 'classification' ? 'classification' : decoder.kind;
-    // What each task's first model may output: classifiers (and line readers) for classification, region finders for detection.
+    // What each task's first model may output: classifiers (and line readers) for classification, region finders for
+    // detection (telemetry formats have their own check, telemetry-model).
     const fits = TASK_FORMATS[task];
-    if (!fits.includes(decoder.kind)) ctx.report('decoderTask', { format, task, expected: fits.join(' or ') } as never, ['model', 'postprocess', 'format']);
+    if (fits && !fits.includes(decoder.kind)) ctx.report('decoderTask', { format, task, expected: fits.join(' or ') } as never, ['model', 'postprocess', 'format']);
     const raw = (ctx.data.model ?? {}) as Record<string, unknown>;
     if (raw.labels !== undefined && raw.labelsFile !== undefined) ctx.report('labelsBoth', undefined, ['model', 'labelsFile'], { key: true });
     const seen = new Set<string>();

@@ -10,6 +10,7 @@ import { listScriptEnv, SCRIPT_FILES, type ScriptEnvVar } from '../scripts/index
 import { samplePath } from '../scripts/step5-test.js';
 import type { RenderContext, RenderedFile } from '../types.js';
 import { renderFlowchart } from './mermaid.js';
+import { scoringEndpointRows, type EndpointRow } from './scoring-endpoints.js';
 
 export { escapeMermaid } from './mermaid.js';
 
@@ -46,6 +47,18 @@ Target: {{targetText}}.
 
 Generated images are tagged \`<version>-<hash>-<variant>\`; the hash covers the module's whole build context (code,
 model, config, Dockerfiles), so a change anywhere gives a new tag and only that module is redeployed.
+{{#if endpoints.length}}
+
+## Scoring endpoints
+
+| Module | Address | API | Requests | Answer |
+| --- | --- | --- | --- | --- |
+{{#each endpoints}}
+| {{module}} | {{address}} | {{api}} | {{requests}} | {{answer}} |
+{{/each}}
+
+\`GET /healthz\` answers 200 once the model is loaded (503 before).
+{{/if}}
 
 ## Steps
 
@@ -86,6 +99,7 @@ interface ReadmeView {
   targetText: string;
   files: { path: string; what: string }[];
   images: { module: string; kind: string; image: string }[];
+  endpoints: EndpointRow[];
   steps: { step: number; title: string; where: string; command: string; env: string[] }[];
   envVars: { name: string; steps: string; required: string; secret: string; description: string }[];
 }
@@ -154,6 +168,7 @@ export function renderReadme(ctx: RenderContext): RenderedFile[] {
     targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}`),
     files: fileRows(ctx),
     images: ir.modules.map((m) => ({ module: cell(m.name), kind: m.kind, image: images.get(m.name) ?? '(none for this target)' })),
+    endpoints: scoringEndpointRows(ir).map((r) => ({ module: cell(r.module), address: cell(r.address), api: r.api, requests: cell(r.requests), answer: cell(r.answer) })),
     steps: SCRIPT_FILES.map((f) => ({ step: f.step, title: f.title, where: whereFor(ir, f.step, f.where), command: COMMANDS[f.step]!(ir), env: envFor(envVars, f.step) })),
     envVars: envVars.map((v) => ({
       name: v.name,

@@ -14,6 +14,7 @@ import { describeSession, isFixed, readImageInputShape, readShapeAs, type Sessio
 import { createInputData, inputDims, prepareImage, type PreparedImage, type ResolvedInput } from './preprocess.js';
 import { createCheckedDecoder, resolveInput, type CreateScorerOptions, type ModelSummary, type Scorer, type ScoreResult } from './scorer.js';
 import { intraOpThreadsFor, loadSession } from './session.js';
+import { runTensors } from './tensor-run.js';
 import { InputError } from '../shared/input-error.js';
 
 /** One loaded model of the cascade. */
@@ -235,6 +236,8 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
       for (const [index, image] of images.entries()) results.push(await scoreOne(image, index));
       return results;
     },
+    // Raw tensors (Open Inference Protocol) address the cascade's first model: a tensor has no regions to crop.
+    infer: (request) => runTensors(first.session, description!, request),
     async close() {
       await Promise.all(stages.map((s) => s.session.release()));
     },

@@ -12,6 +12,7 @@ import { describeSession, isFixed, readImageInputShape, readShapeAs } from './mo
 import { createInputData, inputDims, prepareImage } from './preprocess.js';
 import { createCheckedDecoder, resolveInput } from './scorer.js';
 import { intraOpThreadsFor, loadSession } from './session.js';
+import { runTensors } from './tensor-run.js';
 import { InputError } from '../shared/input-error.js';
 /** Images one model run takes at most: bounds the input tensor of a stage that sees many crops. */
 const MAX_RUN_BATCH = 16;
@@ -222,6 +223,8 @@ export async function createCascadeScorer(config, options = {}) {
                 results.push(await scoreOne(image, index));
             return results;
         },
+        // Raw tensors (Open Inference Protocol) address the cascade's first model: a tensor has no regions to crop.
+        infer: (request) => runTensors(first.session, description, request),
         async close() {
             await Promise.all(stages.map((s) => s.session.release()));
         },
