@@ -1,4 +1,4 @@
-// The OCR cascade behind the scoring server over loopback HTTP: /healthz describes the stages, /score answers the
+// The OCR cascade behind the scoring server over loopback HTTP: /healthz describes the stages, /predict (edgeml's own API) answers the
 // nested regions as the scorer returns them, and /image (Custom Vision, what the capture module calls) keeps the
 // same nesting in its own vocabulary (tagName, probability, stages.<name>.predictions, rotated, text, quad).
 import { test } from 'uvu';
@@ -14,7 +14,7 @@ let url;
 
 test.before(async () => {
   const config = ocrCascadeConfig();
-  server = createScoringServer({ ...config, server: { ...config.server, apis: ['azureml', 'customvision'] } });
+  server = createScoringServer({ ...config, server: { ...config.server, apis: ['edgeml', 'customvision'] } });
   server.setScorer(await createScorer(config));
   url = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
 });
@@ -26,10 +26,10 @@ test('/healthz lists the cascade stages', async () => {
   assert.equal(health.model.stages.map((s) => [s.name, s.decoder]), [['orientation', 'classification'], ['text', 'text-recognition']]);
 });
 
-test('/score: each region nests its orientation and text', async () => {
+test('/predict: each region nests its orientation and text', async () => {
   const form = new FormData();
   form.append('image', new Blob([page]), 'page.png');
-  const answer = await (await fetch(`${url}/score`, { method: 'POST', body: form })).json();
+  const answer = await (await fetch(`${url}/predict`, { method: 'POST', body: form })).json();
   const regions = answer.results.image.predictions;
   assert.is(regions.length, 3);
   const read = regions.map((r) => ({ text: r.stages.text.predictions[0].text, turned: r.stages.orientation.rotated }));
