@@ -1,10 +1,10 @@
 // `edgeml test specs/ocr.yaml` as a user runs it: the OCR cascade compiled from the example spec reads the project's
 // rendered samples (every line found, upside-down lines turned, ≥ 95% of characters right, checked on --json), the
-// table shows each line's text, and --annotate writes one PNG per image the size of the original.
+// table shows each line's text, and --annotate writes one PNG per image the size of the original (or one error).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,21 @@ test('the table shows each line with its orientation and text; --annotate writes
     const original = await sharp(join(root, 'specs/samples/ocr/shipping-label.png')).raw().toBuffer();
     const drawn = await sharp(join(dir, 'out', 'shipping-label.png')).removeAlpha().raw().toBuffer();
     assert.not.equal(Buffer.compare(original, drawn), 0, 'something was drawn');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an --annotate folder that cannot be made is one EML7010 error (the images are still scored), exit 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeml-annotate-'));
+  try {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const r = edgeml('test', 'specs/text-orientation.yaml', '--annotate', join(blocker, 'out'));
+    assert.is(r.code, 1);
+    assert.is(r.stderr.match(/EML7010/g)?.length, 1, r.stderr);
+    assert.match(r.stderr, /cannot be written to '.*a-file\/out': ENOTDIR/);
+    assert.match(r.stdout, '2 of 2 image(s) scored');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

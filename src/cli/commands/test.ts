@@ -91,7 +91,8 @@ export default async function test(args: string[], options: TestOptions, io: Cli
 
   const scored: ScoredImage[] = [];
   try {
-    for (const image of images) scored.push(await scoreOne(scorer, image, m, options.annotate === undefined ? undefined : resolve(io.cwd, options.annotate)));
+    const annotate = options.annotate === undefined ? undefined : { dir: resolve(io.cwd, options.annotate), shown: options.annotate, failed: false };
+    for (const image of images) scored.push(await scoreOne(scorer, image, m, annotate));
   } finally {
     await scorer.close();
   }
@@ -125,7 +126,7 @@ async function scoreOne(
   scorer: Scorer,
   image: ImageToScore,
   m: ReturnType<typeof bindMessages<typeof runMessages>>,
-  annotateDir?: string,
+  annotate?: { dir: string; shown: string; failed: boolean },
 ): Promise<ScoredImage> {
   const t0 = performance.now();
   let bytes: Buffer;
@@ -139,9 +140,15 @@ async function scoreOne(
   const readMs = performance.now() - t0;
   try {
     const result = await scorer.score(bytes);
-    if (annotateDir !== undefined) {
+    if (annotate && !annotate.failed) {
       const { writeAnnotatedImage } = await import('../../local/annotate-image.js');
-      await writeAnnotatedImage(annotateDir, image.path, bytes, result.predictions);
+      try {
+        await writeAnnotatedImage(annotate.dir, image.path, bytes, result.predictions);
+      } catch (error) {
+        // Reported once: the next images would fail the same way.
+        annotate.failed = true;
+        m.annotateUnwritable({ dir: annotate.shown, reason: (error as NodeJS.ErrnoException).code ?? oneLine(error) });
+      }
     }
     return {
       file: image.shown,
