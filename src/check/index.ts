@@ -9,6 +9,7 @@ import fleetRollout from './rules/fleet-rollout.js';
 import gpuNeedsAccelerator from './rules/gpu-needs-accelerator.js';
 import hostPortCollision from './rules/host-port-collision.js';
 import iotEdgeLimits from './rules/iot-edge-limits.js';
+import modelCascade from './rules/model-cascade.js';
 import modelDecoderTask from './rules/model-decoder-task.js';
 import moduleFields from './rules/module-fields.js';
 import moduleNameValid from './rules/module-name-valid.js';
@@ -25,7 +26,7 @@ import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
+  modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
   routeGraphCoverage, routeLiteralType, scoringUrlFetch, telemetryModel,
 ] as unknown as Check[];
 

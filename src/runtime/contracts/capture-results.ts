@@ -23,8 +23,50 @@ const boundingBox: JsonSchema = {
   },
 };
 
-function prediction(task: ContractTask): JsonSchema {
-  const detection = task === 'object-detection';
+/**
+ * What a model pipeline adds to each prediction: region models (text detectors) give a quadrilateral, recognisers a
+ * text, and a cascade nests the results of its later stages under `stages.<name>` (runtime/scoring/cascade.ts).
+ */
+export interface PredictionShape {
+  /** The model finds text regions: predictions may carry `quad`. */
+  regions?: boolean;
+  /** Names of the cascade stages after the top-level model, in order. */
+  stages?: readonly string[];
+}
+
+const quad: JsonSchema = {
+  type: 'array',
+  description: 'The region as four [x, y] corners (pixels of the image or crop it was found in), clockwise from top left.',
+  minItems: 4,
+  maxItems: 4,
+  items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number' } },
+};
+
+function prediction(task: ContractTask, shape: PredictionShape = {}, nested = false): JsonSchema {
+  const detection = task === 'object-detection' && !nested;
+  const later = shape.stages ?? [];
+  const stages: JsonSchema | undefined = later.length
+    ? {
+        type: 'object',
+        description: "Results of the cascade's later stages for this region; absent when the region was not cropped.",
+        additionalProperties: false,
+        properties: Object.fromEntries(
+          later.map((name, i) => [
+            name,
+            {
+              type: 'object',
+              description: `What stage '${name}' found in this region's crop.`,
+              required: ['predictions'],
+              additionalProperties: false,
+              properties: {
+                predictions: { type: 'array', description: 'Its predictions, best first.', items: prediction(task, { regions: shape.regions, stages: later.slice(i + 1) }, true) },
+                rotated: { type: 'number', description: 'Degrees this stage turned the crop before the next stage (0 when not).' },
+              },
+            },
+          ]),
+        ),
+      }
+    : undefined;
   return {
     type: 'object',
     description: detection ? 'One detected object.' : 'One class, best first.',
@@ -34,7 +76,9 @@ function prediction(task: ContractTask): JsonSchema {
       probability: probability('Model score, 0..1.'),
       tagId: { type: 'integer', minimum: 0, description: 'Index of the label.' },
       tagName: { type: 'string', description: 'The label.' },
-      ...(detection ? { boundingBox } : {}),
+      ...(detection || nested ? { boundingBox } : {}),
+      ...(shape.regions || later.length ? { quad, text: { type: 'string', description: 'The text read, for a recogniser.' } } : {}),
+      ...(stages ? { stages } : {}),
     },
   };
 }
@@ -53,7 +97,7 @@ export const SUMMARY_SCHEMA: JsonSchema = {
 };
 
 /** JSON Schema of one message the capture module sends for a model of `task`. */
-export function captureResultsContract(task: ContractTask): JsonSchema {
+export function captureResultsContract(task: ContractTask, shape: PredictionShape = {}): JsonSchema {
   const detection = task === 'object-detection';
   return {
     $schema: JSON_SCHEMA_DRAFT_07,
@@ -72,7 +116,7 @@ export function captureResultsContract(task: ContractTask): JsonSchema {
       predictions: {
         type: 'array',
         description: detection ? 'Detections above the threshold, best first; empty when nothing was found.' : 'Top classes, best first; empty when none passed the threshold.',
-        items: prediction(task),
+        items: prediction(task, shape),
       },
       summary: SUMMARY_SCHEMA,
       timings: {

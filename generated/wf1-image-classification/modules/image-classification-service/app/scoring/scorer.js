@@ -8,6 +8,9 @@ import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
 import { runTensors } from './tensor-run.js';
 export async function createScorer(config, options = {}) {
+    // A cascade (several models, later ones reading crops of earlier regions) has its own runner.
+    if (config.cascade)
+        return (await import('./cascade.js')).createCascadeScorer(config, options);
     const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
     const model = options.modelBytes ?? modelPath;
     const loaded = await loadSession(model, config.executionProviders, intraOpThreadsFor(config.server.concurrency), options.modelBytes ? 'in-memory model' : undefined);
@@ -17,16 +20,7 @@ export async function createScorer(config, options = {}) {
     try {
         const description = describeSession(session);
         const input = resolveInput(config, description);
-        const decoder = createDecoder(config.decoder, session.outputNames);
-        const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
-        if (missing.length > 0)
-            throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
-        for (const name of decoder.outputNames) {
-            const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
-            if (type === 'string' || type === 'bool' || type === 'non-tensor') {
-                throw new ModelLoadError(`Model output '${name}' holds ${type} values, not scores; name the scores output in the decoder settings.`);
-            }
-        }
+        const decoder = createCheckedDecoder(config.decoder, session, description);
         const summary = {
             name: config.name,
             task: config.task,
@@ -43,8 +37,22 @@ export async function createScorer(config, options = {}) {
         throw error;
     }
 }
+/** The decoder for a loaded model, after checking that the outputs it reads exist and hold numbers. */
+export function createCheckedDecoder(config, session, description) {
+    const decoder = createDecoder(config, session.outputNames);
+    const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
+    if (missing.length > 0)
+        throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
+    for (const name of decoder.outputNames) {
+        const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
+        if (type === 'string' || type === 'bool' || type === 'non-tensor') {
+            throw new ModelLoadError(`Model output '${name}' holds ${type} values, not scores; name the scores output in the decoder settings.`);
+        }
+    }
+    return decoder;
+}
 /** Fills input settings the config left open from the model, and rejects contradictions with the model. */
-function resolveInput(config, description) {
+export function resolveInput(config, description) {
     const wanted = config.input.name ?? description.inputs[0]?.name;
     const meta = description.inputs.find((i) => i.name === wanted);
     if (!meta)
