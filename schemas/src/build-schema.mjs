@@ -102,7 +102,17 @@ const commonModuleProps = {
 const scoringModule = obj('A generated scoring server for the spec\'s model (HTTP, Azure ML and Custom Vision compatible).', {
   type: { const: 'scoring', description: 'A generated scoring server for the model.' },
   port: int('Port the server listens on inside the container (default 5001, as Azure ML images did).', { minimum: 1, maximum: 65535 }),
-  apis: arr('HTTP APIs to serve (default both): azureml is POST /score (multipart), customvision is POST /image.', en('API.', ['azureml', 'customvision']), { minItems: 1, uniqueItems: true }),
+  apis: arr(
+    'HTTP APIs to serve (default all four): edgeml is POST /predict (detailed JSON: boxes, image sizes, timings); azureml is POST /score answered as the seed\'s Azure ML drivers did ([{field: [[id, label, probability], ...]}, "Computed in N ms"]); customvision is POST /image and /url with Custom Vision\'s routes and JSON, and GET /; v2 is the Open Inference Protocol (KServe v2, Triton) under /v2.',
+    en('API.', ['edgeml', 'azureml', 'customvision', 'v2']),
+    { minItems: 1, uniqueItems: true },
+  ),
+  urlFetch: obj('Lets Custom Vision\'s POST /url fetch images, only over http(s) from these hosts (off when absent: a device that fetches any URL is a request-forgery hole).', {
+    allow: arr('Host names (exact, or *.example.com for subdomains), IP addresses or CIDR ranges. Loopback, private and link-local addresses are refused unless an entry names the address or its range (e.g. 192.168.1.0/24), whatever name resolves to them.', str('Host name, IP address or CIDR range.', { pattern: '^[^\\s/]+(/[0-9]{1,3})?$' }), { minItems: 1, uniqueItems: true }),
+    maxSize: str('Largest image fetched, e.g. "4MB" (default: maxBodySize).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
+    timeoutSeconds: num('Time for the whole fetch, redirects included (default 10).', { exclusiveMinimum: 0, maximum: 300 }),
+    maxRedirects: int('Redirects followed, each checked like the first URL (default 3).', { minimum: 0, maximum: 20 }),
+  }, { required: ['allow'] }),
   maxBodySize: str('Largest accepted request body, e.g. "4MB" (default 8MB).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
   concurrency: int('Inference requests run at once (default 1 on CPU).', { minimum: 1, maximum: 64 }),
   queueLimit: int('Requests allowed to wait for inference; more are answered 503 (default 16).', { minimum: 0, maximum: 10000 }),
@@ -139,6 +149,24 @@ const containerModule = obj('Any container: a ready image, or your own build con
     platforms: arr('Platforms the Dockerfile can build for (default: the target platform).', en('Platform.', ['amd64', 'arm64v8', 'arm32v7']), { uniqueItems: true }),
   }, { required: ['context'] }),
   ...commonModuleProps,
+  outputs: {
+    description: 'IoT Edge output names the module sends messages on: a list of names, or a map from name to its message contract (a JSON Schema of the message body), which route conditions from that output are checked against.',
+    oneOf: [
+      commonModuleProps.outputs,
+      {
+        type: 'object',
+        description: 'Outputs by name, each with an optional message contract.',
+        maxProperties: 100,
+        additionalProperties: obj('One output.', {
+          schema: {
+            description: 'The message contract: a JSON Schema (draft-07) file relative to the spec (e.g. schemas/telemetry.json), or the schema written inline.',
+            oneOf: [relPath('JSON Schema file, relative to the spec.'), { type: 'object', description: 'Inline JSON Schema (draft-07).' }],
+          },
+          description: str('What the output carries (shown in the generated README).'),
+        }),
+      },
+    ],
+  },
 }, { required: ['type'] });
 
 const moduleDef = {

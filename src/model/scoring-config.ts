@@ -13,7 +13,7 @@ export const CONTAINER_MODEL_PATH = 'model/model.onnx';
 /** Used when the IR carries no scoring settings for the module (the schema's documented defaults). */
 export const DEFAULT_SCORING_SETTINGS: ScoringSettingsIR = {
   port: 5001,
-  apis: ['azureml', 'customvision'],
+  apis: ['edgeml', 'azureml', 'customvision', 'v2'],
   maxBodyBytes: 8 * 1024 * 1024,
   concurrency: 1,
   queueLimit: 16,
@@ -38,6 +38,7 @@ export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspect
       maxBodyBytes: settings.maxBodyBytes,
       concurrency: settings.concurrency,
       queueLimit: settings.queueLimit,
+      ...(settings.urlFetch ? { urlFetch: { ...settings.urlFetch, allow: [...settings.urlFetch.allow] } } : {}),
     },
     executionProviders: [...settings.executionProviders],
   };

@@ -105,7 +105,7 @@ if (reason) {
       }
       assert.ok(health?.ok, `the container's /healthz answers 200 within 120 s; logs:\n${sh('docker', ['logs', name]).stdout}`);
       const body = readFileSync(join(root, 'specs/samples/text/text-rotated.jpg'));
-      const answer = await (await fetch(`http://127.0.0.1:${port}/score`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })).json();
+      const answer = await (await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })).json();
       const best = [...answer.results.image.predictions].sort((a, b) => b.score - a.score)[0];
       assert.is(best.label, '180');
       assert.ok(best.score >= 0.8, `score ${best.score}`);

@@ -346,7 +346,13 @@ test('05 waits for convergence, then scores the sample over HTTP and checks mode
     if (req.url === '/healthz') return res.end('{"status":"ready"}');
     let size = 0;
     req.on('data', (d) => (size += d.length));
-    req.on('end', () => res.end(JSON.stringify({ results: { image: { predictions: size > 0 ? [{ label: 'person', score: 0.91 }, { label: 'person', score: 0.3 }] : [] } } })));
+    // Each API's answer shape (the module serves customvision here, so step 5 posts to /image).
+    const found = (size) => (size > 0 ? [{ label: 'person', score: 0.91 }, { label: 'person', score: 0.3 }] : []);
+    const answers = {
+      '/image': (p) => ({ predictions: p.map((x) => ({ tagName: x.label, probability: x.score })) }),
+      '/predict': (p) => ({ results: { image: { predictions: p } } }),
+    };
+    req.on('end', () => res.end(JSON.stringify((answers[req.url] ?? (() => ({})))(found(size)))));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   try {

@@ -16,6 +16,9 @@ import { createScoringClient, ScoringRejectedError, ScoringUnavailableError } fr
 import { runCaptureLoop } from '../../dist/runtime/capture/capture-loop.js';
 import { createCallbackSink } from '../../dist/runtime/capture/sinks.js';
 import { createViewServer } from '../../dist/runtime/capture/view-server.js';
+import { toCustomVisionAnswer } from '../../dist/runtime/scoring/responses.js';
+import { captureResultsContract } from '../../dist/runtime/contracts/index.js';
+import { compileContract } from '../../dist/contracts/validate.js';
 import { makeTestVideo } from '../fixtures/video/make-video.mjs';
 import { requires } from '../helpers/requires.mjs';
 
@@ -50,7 +53,21 @@ async function fakeScorer(behave) {
   return { state, url, close };
 }
 
-const answerFor = (n) => ({ id: `a${n}`, predictions: [{ probability: 0.9, tagId: 0, tagName: 'thing', boundingBox: { left: 0.1, top: 0.1, width: 0.5, height: 0.5 } }] });
+/** The scoring module's real answer (responses.ts) for answer n: odd answers find one object, even ones none. */
+const answerFor = (n) => {
+  const predictions = n % 2 === 1 ? [{ label: 'thing', labelId: 0, score: 0.9, box: { left: 0.1, top: 0.1, width: 0.5, height: 0.5 } }] : [];
+  const timings = { preprocessMs: 1, inferenceMs: 2, postprocessMs: 0.5, totalMs: 3.5, batchSize: 1 };
+  return { ...toCustomVisionAnswer('detector', { predictions, image: { width: 64, height: 48 }, timings }, new Date(Date.UTC(2026, 0, 1))), id: `a${n}` };
+};
+/** What the capture module sends for answer n: the answer plus its summary. */
+const messageFor = (n) => {
+  const answer = answerFor(n);
+  const top = answer.predictions[0];
+  return { ...answer, summary: { count: answer.predictions.length, topProbability: top?.probability ?? 0, topTagName: top?.tagName ?? '' } };
+};
+const detectionsContract = compileContract(captureResultsContract('object-detection'));
+/** Every message the module sends must validate against its contract. */
+const assertContract = (body) => assert.equal(detectionsContract(body), [], `message matches its contract: ${JSON.stringify(body)}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
@@ -220,7 +237,8 @@ test('capture loop drops frames while a request is in flight and sends each answ
   assert.is(outcome.stats.captured, outcome.stats.sent + outcome.stats.dropped + outcome.stats.failed);
   messages.forEach((m, i) => {
     assert.is(m.output, 'results');
-    assert.equal(JSON.parse(m.body), answerFor(i + 1));
+    assert.equal(JSON.parse(m.body), messageFor(i + 1));
+    assertContract(JSON.parse(m.body));
     assert.ok(/^\d+$/.test(m.properties.frameIndex));
   });
 
@@ -289,6 +307,9 @@ test('main.js: relative folder, JSON message lines on stdout, logs on stderr, ED
   assert.is(lines[0].properties.frameOrigin, 'text-rotated.jpg');
   assert.ok(lines.every((l) => ['text-rotated.jpg', 'text-upright.jpg'].includes(l.properties.frameOrigin)), 'frames come from the relative folder');
   assert.match(r.stderr, 'stopped (limit): ');
+  lines.forEach((l) => assertContract(l.body));
+  const detections = (origin) => (origin === 'text-rotated.jpg' ? 1 : 0);
+  assert.equal(lines.map((l) => l.body.summary.count), lines.map((l) => detections(l.properties.frameOrigin)), 'frames without detections still carry a summary');
   await scorer.close();
 
   const bad = await runMain(join(work, 'nope.json'));
