@@ -2,7 +2,8 @@
 // → run → decode outputs), alone or as a batch. Used by server.ts and by `edgeml test`. Runtime stage (scoring).
 import { isAbsolute, resolve } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { ExecutionProvider, ScoringConfig } from './config.js';
+import { serverLimits, type ExecutionProvider, type ScoringConfig } from './config.js';
+import { checkDecodeBudget } from './decode-budget.js';
 import { createDecoder, type Decoder, type OutputTensor, type Prediction } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
 import { createInputData, inputDims, inputLength, prepareImage, type InputData, type PreparedImage, type ResolvedInput } from './preprocess.js';
@@ -91,7 +92,7 @@ export async function createScorer(config: ScoringConfig, options: CreateScorerO
       labels: config.labels.length,
       decoder: config.decoder.kind,
     };
-    return buildScorer(session, input, decoder, config.labels, summary, description);
+    return buildScorer(session, input, decoder, config.labels, summary, description, serverLimits(config.server).decodeBytes);
   } catch (error) {
     await session.release().catch(() => undefined);
     throw error;
@@ -135,6 +136,7 @@ function buildScorer(
   labels: readonly string[],
   summary: ModelSummary,
   description: SessionDescription,
+  decodeBudget: number,
 ): Scorer {
   let ortModule: typeof import('onnxruntime-node') | undefined;
   // Single-image input buffers are reused once a run has finished with them: allocating and zeroing a fresh one per
@@ -201,9 +203,14 @@ function buildScorer(
   return {
     summary,
     description,
-    score: (bytes) => scoreAt(bytes, 0),
+    score: async (bytes) => {
+      checkDecodeBudget([bytes], decodeBudget);
+      return scoreAt(bytes, 0);
+    },
     async scoreBatch(images) {
       if (images.length === 0) return [];
+      // Before anything is decoded: a batch whose headers promise more pixels than the budget never reaches sharp.
+      checkDecodeBudget(images, decodeBudget);
       if (!(decoder.batchable && input.dynamicBatch) || images.length === 1) {
         const results: ScoreResult[] = [];
         for (const [index, image] of images.entries()) results.push(await scoreAt(image, index));

@@ -3,11 +3,14 @@
 // graceful close. Runtime stage (scoring); main.ts starts it, tests start it in-process.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ScoringApi, ScoringConfig } from './config.js';
+import { serverLimits, type ScoringApi, type ScoringConfig } from './config.js';
+import { checkDecodeBudget } from './decode-budget.js';
 import type { ScoreResult, Scorer } from './scorer.js';
 import { toAzureMlAnswer, toCustomVisionAnswer, sumInference } from './responses.js';
 import { InputError, isInputError } from '../shared/input-error.js';
-import { createLimiter, QueueFullError } from '../shared/limiter.js';
+import { BusyError, createLimiter, QueueFullError } from '../shared/limiter.js';
+import { attachReservation, ByteBudgetError, createByteBudget, type Reservation } from '../shared/byte-budget.js';
+import { lingerAfterAnswer } from '../shared/linger.js';
 import { mediaType, readBody, readMultipart, type BodyPart } from '../shared/request-body.js';
 
 export interface ScoringServerOptions {
@@ -55,6 +58,9 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
   const retryAfter = String(options.retryAfterSeconds ?? 1);
   const limiter = createLimiter(config.server.concurrency, config.server.queueLimit);
   const limit = config.server.maxBodyBytes;
+  const limits = serverLimits(config.server);
+  // Bytes of request bodies held across all connections, each upload from its first byte (README "Limits").
+  const bodyBudget = createByteBudget(limits.bytesInFlight);
   let scorer: Scorer | undefined;
   let loadError: Error | undefined;
   let closing = false;
@@ -75,8 +81,10 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     if (limiter.isFull()) throw new QueueFullError();
     const images = await read(req);
     try {
+      // Refused from the headers before the request takes a slot: decode bombs and forged sizes never queue.
+      checkDecodeBudget(images.map((i) => i.data), limits.decodeBytes);
       // The bytes were read for this request alone: a worker scorer may take them over instead of copying.
-      const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }));
+      const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }), { deadlineMs: limits.processingTimeoutMs });
       return { fields: images.map((i) => i.field), results };
     } catch (error) {
       // With several images, say which request field was the bad one.
@@ -102,7 +110,7 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
       api: 'azureml',
       handler: async (req) => {
         const started = performance.now();
-        const { fields, results } = await scoreImages(req, readScoreImages(limit));
+        const { fields, results } = await scoreImages(req, readScoreImages(limit, limits.imagesPerRequest));
         const answer = toAzureMlAnswer(fields, results, performance.now() - started);
         return { status: 200, body: answer, inferenceMs: answer.timings.inferenceMs };
       },
@@ -132,7 +140,7 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     try {
       return await route.handler(req);
     } catch (error) {
-      if (error instanceof QueueFullError) return busy(error.message);
+      if (error instanceof BusyError) return busy(error.message);
       if (error instanceof NotReady) return { status: 503, body: { error: { code: 'not-ready', message: error.message } }, headers: { 'retry-after': retryAfter } };
       if (isInputError(error)) return errorAnswer(error);
       log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -140,10 +148,22 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     }
   };
 
+  /** The body's share of the byte budget, taken as the headers arrive: the declared length at once, else chunk by chunk. */
+  const reserveBody = (req: IncomingMessage): Reservation | undefined => {
+    const declared = Number(req.headers['content-length']);
+    // Over the size limit: reserve nothing, the handler answers 413 without reading.
+    const bytes = Number.isSafeInteger(declared) && declared > 0 && declared <= limit ? declared : 0;
+    const reservation = bodyBudget.reserve(bytes);
+    if (reservation) attachReservation(req, bodyBudget, reservation);
+    return reservation;
+  };
+
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const started = performance.now();
     inFlight++;
-    handle(req)
+    const reservation = reserveBody(req);
+    res.once('close', () => reservation?.release());
+    (reservation ? handle(req) : Promise.resolve(busy(new ByteBudgetError(limits.bytesInFlight).message)))
       .then((answer) => send(req, res, answer, started, log, closing))
       .catch((error: unknown) => {
         log(`error: ${error instanceof Error ? error.message : String(error)}`);
@@ -154,9 +174,9 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
         if (inFlight === 0) onDrained?.();
       });
   });
-  // Refuse headers slower than this, so idle sockets cannot pin connections forever.
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 120_000;
+  // Refuse requests slower than this (Node answers 408 and closes), so slow clients cannot pin connections forever.
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.headersTimeout = Math.min(30_000, limits.requestTimeoutMs);
 
   return {
     server,
@@ -203,11 +223,11 @@ function errorAnswer(error: InputError): Answer {
 const codeFor: Record<number, string> = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 413: 'too-large', 415: 'unsupported-media-type' };
 
 /** /score: multipart with any image field names (each scored, keyed by name), or one raw image body keyed 'image'. */
-function readScoreImages(limit: number) {
+function readScoreImages(limit: number, maxImages: number) {
   return async (req: IncomingMessage): Promise<{ field: string; data: Buffer }[]> => {
     const type = mediaType(req);
     if (type === 'multipart/form-data') {
-      const all = await readMultipart(req, limit);
+      const all = await readMultipart(req, limit, maxImages);
       // File parts are the images; plain fields count only when there are no files (some clients send images as fields).
       const files = all.filter((p) => p.filename !== undefined);
       const parts = files.length > 0 ? files : all.filter((p) => p.data.length > 0);
@@ -266,8 +286,8 @@ function send(req: IncomingMessage, res: ServerResponse, answer: Answer, started
     'x-total-ms': totalMs.toFixed(3),
     ...answer.headers,
   });
+  if (unread) lingerAfterAnswer(req);
   res.end(body);
-  if (unread) req.resume();
   // The query string is left out of the log: clients sometimes put keys there.
   const path = (req.url ?? '').split('?')[0]!.slice(0, 200);
   log(`${new Date().toISOString()} ${req.method} ${path} ${answer.status} ${totalMs.toFixed(1)}ms inference=${inference.toFixed(1)}ms`);
