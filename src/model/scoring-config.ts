@@ -2,7 +2,7 @@
 // spec left open (input name, size, layout, element type, decoder outputs) from the model's introspection.
 // Model stage, pure: the compiler writes the result as JSON into the module's build context; `edgeml test` uses it.
 import type { DecoderIR, ModuleIR, ScoringSettingsIR, WorkflowIR } from '../ir/types.js';
-import type { DecoderConfig, InputConfig, ScoringConfig } from '../runtime/scoring/config.js';
+import { defaultServerLimits, type DecoderConfig, type InputConfig, type ScoringConfig } from '../runtime/scoring/config.js';
 import { guessBoxesOutputs } from '../runtime/scoring/decoders/boxes.js';
 import { isFixed, readImageInputShape, readShapeAs } from '../runtime/scoring/model-metadata.js';
 import type { ModelInfo } from './model-info.js';
@@ -36,6 +36,8 @@ export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspect
       maxBodyBytes: settings.maxBodyBytes,
       concurrency: settings.concurrency,
       queueLimit: settings.queueLimit,
+      // Every limit is written out, so the compiled config shows what the module enforces.
+      limits: { ...defaultServerLimits(settings.maxBodyBytes), ...settings.limits },
     },
     executionProviders: [...settings.executionProviders],
   };

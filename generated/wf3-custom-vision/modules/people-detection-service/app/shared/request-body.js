@@ -1,6 +1,8 @@
 import busboy from 'busboy';
 import { InputError } from './input-error.js';
-const MAX_PARTS = 32;
+import { accountBodyBytes, ByteBudgetError } from './byte-budget.js';
+/** Parts a multipart request may have when the caller gives no limit. */
+export const DEFAULT_MAX_PARTS = 32;
 export function mediaType(req) {
     return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
@@ -35,6 +37,14 @@ export function readBody(req, limit) {
                 reject(tooLarge(limit));
                 return;
             }
+            const refused = overBudget(req, size + chunk.length);
+            if (refused) {
+                failed = true;
+                chunks.length = 0;
+                whole = undefined;
+                reject(refused);
+                return;
+            }
             // Node's HTTP parser delivers at most Content-Length bytes; should more ever come, fall back to joining chunks.
             if (whole && size + chunk.length > whole.length) {
                 chunks.push(whole.subarray(0, size));
@@ -50,8 +60,23 @@ export function readBody(req, limit) {
         req.on('error', (error) => failed || ((failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`))));
     });
 }
-/** Parses multipart/form-data; file parts and plain fields both come back as parts, in request order. */
-export function readMultipart(req, limit) {
+/** The request's share of the global byte budget cannot cover `total` bytes: the error to answer, else undefined. */
+function overBudget(req, total) {
+    try {
+        accountBodyBytes(req, total);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof ByteBudgetError)
+            return error;
+        throw error;
+    }
+}
+/**
+ * Parses multipart/form-data; file parts and plain fields both come back as parts, in request order. At most
+ * `maxParts` parts (files and fields together) are accepted; one more fails with 413.
+ */
+export function readMultipart(req, limit, maxParts = DEFAULT_MAX_PARTS) {
     checkDeclaredLength(req, limit);
     return new Promise((resolve, reject) => {
         let parser;
@@ -60,7 +85,9 @@ export function readMultipart(req, limit) {
             parser = busboy({
                 headers: req.headers,
                 defCharset: 'latin1',
-                limits: { fileSize: limit, fieldSize: limit, files: MAX_PARTS, fields: MAX_PARTS, parts: MAX_PARTS },
+                // busboy reports 'partsLimit' once the limit is reached (after the last allowed part), but 'filesLimit' and
+                // 'fieldsLimit' only when one more arrives: parts gets one extra so that exactly maxParts parts pass.
+                limits: { fileSize: limit, fieldSize: limit, files: maxParts, fields: maxParts, parts: maxParts + 1 },
             });
         }
         catch (error) {
@@ -81,7 +108,10 @@ export function readMultipart(req, limit) {
         req.on('data', (chunk) => {
             total += chunk.length;
             if (total > limit)
-                fail(tooLarge(limit));
+                return fail(tooLarge(limit));
+            const refused = overBudget(req, total);
+            if (refused)
+                fail(refused);
         });
         parser.on('file', (field, stream, info) => {
             const chunks = [];
@@ -97,9 +127,10 @@ export function readMultipart(req, limit) {
         parser.on('field', (field, value, info) => {
             parts.push({ field, contentType: info.mimeType, data: Buffer.from(value, 'latin1') });
         });
-        parser.on('partsLimit', () => fail(new InputError(400, `Too many parts in the multipart request (at most ${MAX_PARTS}).`)));
-        parser.on('filesLimit', () => fail(new InputError(400, `Too many files in the multipart request (at most ${MAX_PARTS}).`)));
-        parser.on('fieldsLimit', () => fail(new InputError(400, `Too many fields in the multipart request (at most ${MAX_PARTS}).`)));
+        const tooMany = () => fail(new InputError(413, `Too many parts in the multipart request: at most ${maxParts} images or fields are accepted per request.`));
+        parser.on('partsLimit', tooMany);
+        parser.on('filesLimit', tooMany);
+        parser.on('fieldsLimit', tooMany);
         parser.on('error', (error) => fail(new InputError(400, `Malformed multipart request: ${error.message}.`)));
         parser.on('close', () => {
             void Promise.all(pending).then(() => failed || resolve(parts));

@@ -2,6 +2,23 @@
 // Runtime stage: written by the compiler (model/scoring-config.ts) into the build context, read by main.ts at start.
 // Self-contained on purpose: this file is copied into Docker images and may not import from the compiler.
 import { boolean, describe, isObject, list, number, object, oneOf, text } from '../shared/config-checks.js';
+/**
+ * Safe defaults: four largest bodies (at least 64 MiB) in flight; 256 MiB decoded per request (a 40-megapixel RGB
+ * photo takes 120 MB, 32 full-HD RGB frames 200 MB); 32 images; 30 s to answer; 120 s to upload (8 MB at ~0.6 Mbit/s).
+ */
+export function defaultServerLimits(maxBodyBytes) {
+    return {
+        bytesInFlight: Math.max(64 * 1024 * 1024, 4 * maxBodyBytes),
+        decodeBytes: 256 * 1024 * 1024,
+        imagesPerRequest: 32,
+        processingTimeoutMs: 30_000,
+        requestTimeoutMs: 120_000,
+    };
+}
+/** The limits in force: the config's, else the defaults. */
+export function serverLimits(server) {
+    return server.limits ?? defaultServerLimits(server.maxBodyBytes);
+}
 export class ScoringConfigError extends Error {
     problems;
     constructor(problems) {
@@ -77,7 +94,14 @@ const configCheck = object({
         maxBodyBytes: count,
         concurrency: count,
         queueLimit: number({ min: 0, integer: true }),
-    }),
+        limits: object({
+            bytesInFlight: count,
+            decodeBytes: count,
+            imagesPerRequest: count,
+            processingTimeoutMs: count,
+            requestTimeoutMs: number({ min: 1000, integer: true }),
+        }),
+    }, ['limits']),
     executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),
 });
 /** Checks parsed JSON against ScoringConfig; throws ScoringConfigError listing every problem, else returns it typed. */
@@ -93,6 +117,10 @@ export function validateScoringConfig(json) {
         const expected = config.task === 'image-classification' ? ['classification'] : ['boxes', 'yolo-grid'];
         if (!expected.includes(config.decoder.kind)) {
             problems.push(`config.decoder.kind '${config.decoder.kind}' does not fit task '${config.task}'.`);
+        }
+        const limits = config.server.limits;
+        if (limits && limits.bytesInFlight < config.server.maxBodyBytes) {
+            problems.push(`config.server.limits.bytesInFlight (${limits.bytesInFlight}) must be at least maxBodyBytes (${config.server.maxBodyBytes}), or no full-size request could ever be read.`);
         }
     }
     if (problems.length > 0)

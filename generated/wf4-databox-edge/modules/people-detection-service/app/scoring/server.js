@@ -2,9 +2,13 @@
 // or multipart imageData), GET /healthz; bounded concurrency and queue, JSON errors, one log line per request,
 // graceful close. Runtime stage (scoring); main.ts starts it, tests start it in-process.
 import { createServer } from 'node:http';
+import { serverLimits } from './config.js';
+import { checkDecodeBudget } from './decode-budget.js';
 import { toAzureMlAnswer, toCustomVisionAnswer, sumInference } from './responses.js';
 import { InputError, isInputError } from '../shared/input-error.js';
-import { createLimiter, QueueFullError } from '../shared/limiter.js';
+import { BusyError, createLimiter, QueueFullError } from '../shared/limiter.js';
+import { attachReservation, ByteBudgetError, createByteBudget } from '../shared/byte-budget.js';
+import { lingerAfterAnswer } from '../shared/linger.js';
 import { mediaType, readBody, readMultipart } from '../shared/request-body.js';
 /** Custom Vision's route variants: /image, /<project>/image, /<project>/(classify|detect)/iterations/<name>/image, each optionally /nostore. */
 const CUSTOM_VISION_IMAGE = /^\/(?:[^/]+\/)?(?:(?:classify|detect)\/iterations\/[^/]+\/)?image(?:\/nostore)?$/;
@@ -14,6 +18,9 @@ export function createScoringServer(config, options = {}) {
     const retryAfter = String(options.retryAfterSeconds ?? 1);
     const limiter = createLimiter(config.server.concurrency, config.server.queueLimit);
     const limit = config.server.maxBodyBytes;
+    const limits = serverLimits(config.server);
+    // Bytes of request bodies held across all connections, each upload from its first byte (README "Limits").
+    const bodyBudget = createByteBudget(limits.bytesInFlight);
     let scorer;
     let loadError;
     let closing = false;
@@ -33,8 +40,10 @@ export function createScoringServer(config, options = {}) {
             throw new QueueFullError();
         const images = await read(req);
         try {
+            // Refused from the headers before the request takes a slot: decode bombs and forged sizes never queue.
+            checkDecodeBudget(images.map((i) => i.data), limits.decodeBytes);
             // The bytes were read for this request alone: a worker scorer may take them over instead of copying.
-            const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }));
+            const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }), { deadlineMs: limits.processingTimeoutMs });
             return { fields: images.map((i) => i.field), results };
         }
         catch (error) {
@@ -61,7 +70,7 @@ export function createScoringServer(config, options = {}) {
             api: 'azureml',
             handler: async (req) => {
                 const started = performance.now();
-                const { fields, results } = await scoreImages(req, readScoreImages(limit));
+                const { fields, results } = await scoreImages(req, readScoreImages(limit, limits.imagesPerRequest));
                 const answer = toAzureMlAnswer(fields, results, performance.now() - started);
                 return { status: 200, body: answer, inferenceMs: answer.timings.inferenceMs };
             },
@@ -93,7 +102,7 @@ export function createScoringServer(config, options = {}) {
             return await route.handler(req);
         }
         catch (error) {
-            if (error instanceof QueueFullError)
+            if (error instanceof BusyError)
                 return busy(error.message);
             if (error instanceof NotReady)
                 return { status: 503, body: { error: { code: 'not-ready', message: error.message } }, headers: { 'retry-after': retryAfter } };
@@ -103,10 +112,22 @@ export function createScoringServer(config, options = {}) {
             return { status: 500, body: { error: { code: 'internal', message: 'Scoring failed because of an internal error; see the module log.' } } };
         }
     };
+    /** The body's share of the byte budget, taken as the headers arrive: the declared length at once, else chunk by chunk. */
+    const reserveBody = (req) => {
+        const declared = Number(req.headers['content-length']);
+        // Over the size limit: reserve nothing, the handler answers 413 without reading.
+        const bytes = Number.isSafeInteger(declared) && declared > 0 && declared <= limit ? declared : 0;
+        const reservation = bodyBudget.reserve(bytes);
+        if (reservation)
+            attachReservation(req, bodyBudget, reservation);
+        return reservation;
+    };
     const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
         const started = performance.now();
         inFlight++;
-        handle(req)
+        const reservation = reserveBody(req);
+        res.once('close', () => reservation?.release());
+        (reservation ? handle(req) : Promise.resolve(busy(new ByteBudgetError(limits.bytesInFlight).message)))
             .then((answer) => send(req, res, answer, started, log, closing))
             .catch((error) => {
             log(`error: ${error instanceof Error ? error.message : String(error)}`);
@@ -119,9 +140,9 @@ export function createScoringServer(config, options = {}) {
                 onDrained?.();
         });
     });
-    // Refuse headers slower than this, so idle sockets cannot pin connections forever.
-    server.headersTimeout = 30_000;
-    server.requestTimeout = 120_000;
+    // Refuse requests slower than this (Node answers 408 and closes), so slow clients cannot pin connections forever.
+    server.requestTimeout = limits.requestTimeoutMs;
+    server.headersTimeout = Math.min(30_000, limits.requestTimeoutMs);
     return {
         server,
         listen(port = config.server.port, host) {
@@ -164,11 +185,11 @@ function errorAnswer(error) {
 }
 const codeFor = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 413: 'too-large', 415: 'unsupported-media-type' };
 /** /score: multipart with any image field names (each scored, keyed by name), or one raw image body keyed 'image'. */
-function readScoreImages(limit) {
+function readScoreImages(limit, maxImages) {
     return async (req) => {
         const type = mediaType(req);
         if (type === 'multipart/form-data') {
-            const all = await readMultipart(req, limit);
+            const all = await readMultipart(req, limit, maxImages);
             // File parts are the images; plain fields count only when there are no files (some clients send images as fields).
             const files = all.filter((p) => p.filename !== undefined);
             const parts = files.length > 0 ? files : all.filter((p) => p.data.length > 0);
@@ -230,9 +251,9 @@ function send(req, res, answer, started, log, closing) {
         'x-total-ms': totalMs.toFixed(3),
         ...answer.headers,
     });
-    res.end(body);
     if (unread)
-        req.resume();
+        lingerAfterAnswer(req);
+    res.end(body);
     // The query string is left out of the log: clients sometimes put keys there.
     const path = (req.url ?? '').split('?')[0].slice(0, 200);
     log(`${new Date().toISOString()} ${req.method} ${path} ${answer.status} ${totalMs.toFixed(1)}ms inference=${inference.toFixed(1)}ms`);
