@@ -5,6 +5,7 @@ import type { ModuleIR } from '../../ir/types.js';
 import { compileTemplate } from './template.js';
 import { BASE_IMAGES, type ImageVariant } from './variants.js';
 import { GENERATED_KINDS, healthCheck, needsFfmpeg } from './module-kinds.js';
+import { nativePrune } from './native-binaries.js';
 
 interface DockerfileView {
   module: string;
@@ -16,6 +17,8 @@ interface DockerfileView {
   /** onnxruntime-node's postinstall: 'skip' (CPU binaries ship in the npm package) or 'cuda12' (fetch the CUDA provider). */
   ortInstall: string;
   ffmpeg: boolean;
+  /** Build-stage removal of other platforms' native binaries (native-binaries.ts), or false. */
+  prune: { keeps: string; command: string } | false;
   camera: boolean;
   hasModel: boolean;
   hasMedia: boolean;
@@ -34,6 +37,11 @@ COPY package.json ./
 # Exact versions are pinned in package.json, so the install is reproducible without a lock file.
 RUN npm install --omit=dev --no-audit --no-fund --no-update-notifier \\
  && npm cache clean --force
+{{#if prune}}
+# Native binaries for this platform only ({{prune.keeps}}): the packages may ship other OSes and
+# CPUs. Loading them afterwards fails the build if the prune removed anything needed; du prints what stays.
+RUN {{prune.command}}
+{{/if}}
 
 {{#if cuda}}
 FROM {{buildImage}} AS node
@@ -103,6 +111,7 @@ export function renderDockerfile({ module, variant, hasModel, hasMedia }: Docker
     cuda,
     ortInstall: cuda ? 'cuda12' : 'skip',
     ffmpeg: needsFfmpeg(module),
+    prune: pruneView(GENERATED_KINDS[module.kind].packages, variant),
     camera: module.capture?.source.kind === 'camera',
     hasModel,
     hasMedia,
@@ -110,4 +119,9 @@ export function renderDockerfile({ module, variant, hasModel, hasMedia }: Docker
     health: probe ? `http://127.0.0.1:${probe.port}${probe.path}` : false,
     entry: GENERATED_KINDS[module.kind].entry,
   }).replace(/\n{3,}/g, '\n\n');
+}
+
+function pruneView(packages: readonly string[], variant: ImageVariant): DockerfileView['prune'] {
+  const prune = nativePrune(packages, variant);
+  return prune ? { keeps: prune.keeps, command: prune.commands.join(' \\\n && ') } : false;
 }
