@@ -131,17 +131,16 @@ if (reason) {
       // non-native package file), and their size is the one the compiled README states.
       const sizes = sh('docker', ['exec', name, 'sh', '-c', [
         'du -sb /app/node_modules | cut -f1',
-        'find /app/node_modules \( -name "*.so*" -o -name "*.node" \) -type f -printf "%s %p\n" | sort -k2',
+        'find /app/node_modules \\( -name "*.so*" -o -name "*.node" \\) -type f -printf "%s %p\\n" | sort -k2',
         'echo mapped',
         'grep -o "/app/node_modules/[^ ]*" /proc/1/maps | sort -u',
       ].join('; ')]);
       assert.is(sizes.status, 0, sizes.stderr);
-      const [totalLine, ...rest] = sizes.stdout.trim().split('
-');
+      const [totalLine, ...rest] = sizes.stdout.trim().split('\n');
       const natives = rest.slice(0, rest.indexOf('mapped')).map((l) => ({ bytes: Number(l.split(' ')[0]), path: l.slice(l.indexOf(' ') + 1) }));
       const mapped = new Set(rest.slice(rest.indexOf('mapped') + 1));
       const total = Number(totalLine);
-      assert.ok(natives.every((n) => /\/linux[-/]x64\//.test(n.path)), `only linux x64 binaries: ${natives.map((n) => n.path).join(', ')}`);
+      assert.ok(natives.every((n) => /linux[-/]x64\//.test(n.path)), `only linux x64 binaries: ${natives.map((n) => n.path).join(', ')}`);
       const unused = natives.filter((n) => !mapped.has(n.path)).reduce((sum, n) => sum + n.bytes, 0);
       const needed = total - unused;
       console.log(`pruned image dependencies: ${total} bytes (README states ${readmeBytes(out)}); needed ${needed}; ratio ${(total / needed).toFixed(3)}`);

@@ -26,6 +26,8 @@ export interface WorkerScorerOptions extends CreateScorerOptions {
 }
 
 const WORKER_URL = new URL('./scoring-worker.js', import.meta.url);
+/** How long after start-up this thread loads the native modules itself (see holdNativeModules). */
+const HOLD_NATIVE_DELAY_MS = 3_000;
 
 /** A worker-thread Scorer; it answers once its first worker is ready, the others join as they start. */
 export interface WorkerScorer extends Scorer {
@@ -46,7 +48,13 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
   /** A worker of the staggered start still loading, which close() must wait for. */
   let starting: Promise<unknown> | undefined;
 
-  /** Starts a worker and resolves once its model is loaded. */
+  // Load the native modules in this thread too before any worker is replaced: on glibc their shared libraries are
+  // unloaded when the last thread using them exits, and a replacement worker loading them again can crash the
+  // process (sharp's install notes, "worker threads"). Held here, they stay loaded for the life of the process.
+  let nativeModules: Promise<unknown> | undefined;
+  const holdNativeModules = (): Promise<unknown> => (nativeModules ??= Promise.all([import('sharp'), import('onnxruntime-node')]));
+
+  /** Starts a worker and resolves once its model is loaded and it has scored a warm-up image. */
   const spawn = (): Promise<{ slot: Slot; ready: Extract<FromWorker, { type: 'ready' }> }> =>
     new Promise((resolve, reject) => {
       const worker = new Worker(WORKER_URL, { workerData: init });
@@ -91,7 +99,7 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
 
   const replace = (): void => {
     restarting++;
-    spawn().then(
+    holdNativeModules().then(spawn).then(
       ({ slot }) => {
         restarting--;
         slots.push(slot);
@@ -125,10 +133,6 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
   slots.push(first.slot);
   const { summary, description } = first.ready;
   const allStarted = (async () => {
-    // Load the native modules in this thread too: on glibc their shared libraries are unloaded when the last thread
-    // using them exits, and a replacement worker loading them again can crash the process (sharp's install notes,
-    // "worker threads"). Held here, they stay loaded for the life of the process.
-    await Promise.all([import('sharp'), import('onnxruntime-node')]);
     for (let i = 1; i < Math.max(1, workers) && !closing; i++) {
       const next = spawn();
       starting = next;
@@ -145,6 +149,9 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
         starting = undefined;
       }
     }
+    // Later, so that loading them (their JavaScript runs on this, the HTTP thread: ~50 ms of CPU) does not compete
+    // with the first answers; a replacement worker waits for it anyway.
+    if (!closing) setTimeout(() => void holdNativeModules().catch(() => undefined), HOLD_NATIVE_DELAY_MS).unref();
   })();
 
   const scoreBatch = (images: readonly Uint8Array[], options: ScoreOptions = {}): Promise<ScoreResult[]> =>

@@ -2,7 +2,7 @@
 // sends. onnxruntime-node runs a model synchronously on the calling thread, so running it here keeps the HTTP
 // thread free for requests, health checks and 503s. Runtime stage (scoring), started by worker-pool.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createScorer } from './scorer.js';
+import { createScorer, warmUp } from './scorer.js';
 import { serializeError } from './worker-protocol.js';
 const port = parentPort;
 if (!port)
@@ -12,6 +12,10 @@ const init = workerData;
 let scorer;
 try {
     scorer = await createScorer(init.config, { ...init.options, log: (line) => post({ type: 'log', line }) });
+    // Ready means this session has scored: a model that loads but cannot run fails here, not on a client's request.
+    await warmUp(scorer).catch((error) => {
+        throw new Error(`The model loaded but could not score a warm-up image: ${error instanceof Error ? error.message : String(error)}`);
+    });
     post({ type: 'ready', summary: scorer.summary, description: scorer.description });
 }
 catch (error) {

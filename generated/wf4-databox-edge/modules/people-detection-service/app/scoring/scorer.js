@@ -168,6 +168,17 @@ function buildScorer(session, input, decoder, labels, summary, description, deco
         },
     };
 }
+/**
+ * Scores one blank image of the network's input size through the whole pipeline (JPEG decode, resize, tensor, model
+ * run, decoder), so that the first client request does not pay the first-run costs (onnxruntime plans and allocates
+ * its memory on the first run; libvips sets up its decoder) and readiness means "this session has scored".
+ */
+export async function warmUp(scorer) {
+    const sharp = (await import('sharp')).default;
+    const { width, height } = scorer.summary.input;
+    const image = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
+    await scorer.score(image);
+}
 /** Spare input buffers kept per scorer: enough for the runs that overlap in practice. */
 const MAX_SPARE_INPUTS = 4;
 const round = (ms) => Math.round(ms * 1000) / 1000;
