@@ -10,6 +10,7 @@ import { createScorer } from '../../dist/runtime/scoring/scorer.js';
 import { constantOutputsModel, createModelDir, channelMeanModel, yoloGridValues, CUSTOM_VISION_ANCHORS, INT64, UINT8 } from '../helpers/onnx-builder.mjs';
 import { ORIENTATION_MODEL, FIXTURE_IMAGES } from '../helpers/onnx-configs.mjs';
 import { workflowIR, scoringModule } from '../helpers/onnx-ir.mjs';
+import { editSpec, loadText } from '../helpers/spec-fixtures.mjs';
 
 const dir = createModelDir();
 const settings = { port: 80, apis: ['customvision'], maxBodyBytes: 4 * 1024 * 1024, concurrency: 2, queueLimit: 8, executionProviders: ['cuda', 'cpu'] };
@@ -107,4 +108,11 @@ test('validateScoringConfig names every problem by path', () => {
 });
 
 test.after(() => dir.cleanup());
+test('limits set in the spec reach the compiled config; the others keep their defaults', async () => {
+  const { ir } = await loadText(editSpec(['    port: 8080\n', '    port: 8080\n    limits: { uploadsInFlight: 32MB, imagesPerRequest: 4, processingTimeout: 2.5 }\n']));
+  const config = createScoringConfig(ir, ir.modules.find((m) => m.name === 'scorer'));
+  assert.equal(config.server.limits, { bytesInFlight: 32 * 1024 * 1024, decodeBytes: 256 * 1024 * 1024, imagesPerRequest: 4, processingTimeoutMs: 2500, requestTimeoutMs: 120_000 });
+  assert.is(validateScoringConfig(config), config);
+});
+
 test.run();
