@@ -5,7 +5,7 @@
 // server (main.js in a child process; a lean HTTP/1.1 client on kept-alive loopback sockets, like wrk). Scenarios:
 // the real PaddleOCR orientation classifier on text-line crops and on 1280x720 frames, and a synthetic CNN
 // (scoring-cnn.mjs) on the frames; 1, 2 and 4 requests in flight.
-// Usage: npm run build && node bench/scoring.mjs [--requests N] [--startup-runs N] [--server-dist DIR] [--write]
+// Usage: npm run build && node bench/scoring.mjs [--requests N] [--startup-runs N] [--startup-only] [--server-dist DIR] [--write]
 //   --server-dist: the dist/ folder whose runtime/scoring/main.js is started (to measure another build: before/after).
 import { fork, spawn } from 'node:child_process';
 import net from 'node:net';
@@ -74,8 +74,12 @@ async function startRaw(modelPath, config, images, threads) {
   const child = fork(join(root, 'bench/scoring-raw.mjs'), ['serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = () =>
     new Promise((resolveMessage, reject) => {
-      child.once('message', (m) => (m.type === 'error' ? reject(new Error(m.message)) : resolveMessage(m)));
-      child.once('exit', (code) => reject(new Error(`raw baseline exited with ${code}`)));
+      const onExit = (code) => reject(new Error(`raw baseline exited with ${code}`));
+      child.once('exit', onExit);
+      child.once('message', (m) => {
+        child.off('exit', onExit);
+        m.type === 'error' ? reject(new Error(m.message)) : resolveMessage(m);
+      });
     });
   child.send({ type: 'setup', model: modelPath, config, threads, images: images.map((b) => b.toString('base64')) });
   const { labels } = await next();
@@ -246,7 +250,7 @@ async function startup(runs) {
     new Promise((resolveTime, reject) => {
       const t0 = performance.now();
       const child = spawn(process.execPath, [join(root, 'bench/scoring-raw.mjs'), 'startup', ORIENTATION_MODEL, JSON.stringify(orientationConfig), image, String(intraOpThreadsFor(server.concurrency))], { stdio: ['ignore', 'pipe', 'inherit'] });
-      child.stdout.once('data', () => resolveTime(performance.now() - t0));
+      child.stdout.once('data', (line) => resolveTime({ ms: performance.now() - t0, cpu: Number(/CPU ([\d.]+) ms/.exec(String(line))[1]) }));
       child.once('exit', (code) => code && reject(new Error(`raw start-up exited with ${code}`)));
     });
   const timeModule = async () => {
@@ -260,7 +264,7 @@ async function startup(runs) {
       for (;;) {
         const res = await fetch(url, { method: 'POST', body: fixtures[0], headers: { 'content-type': 'application/octet-stream' } });
         await res.arrayBuffer();
-        if (res.status === 200) return performance.now() - t0;
+        if (res.status === 200) return { ms: performance.now() - t0, cpu: cpuMs(child.pid) };
         if (res.status !== 503) throw new Error(`start-up: HTTP ${res.status}`);
         await new Promise((r) => setTimeout(r, 10));
       }
@@ -274,9 +278,15 @@ async function startup(runs) {
   }
   rmSync(dir, { recursive: true, force: true });
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { raw: median(raw), module: median(module), rawAll: raw, moduleAll: module };
+  const summary = (runs) => ({ ms: median(runs.map((r) => r.ms)), cpu: median(runs.map((r) => r.cpu)), all: runs.map((r) => r.ms.toFixed(0)).join(' ') });
+  return { raw: summary(raw), module: summary(module) };
 }
 
+if (args.includes('--startup-only')) {
+  const start = await startup(startupRuns);
+  console.log(`server: ${serverDist}; load ${loadavg()[0].toFixed(1)}\nlaunch to first answer: module ${start.module.ms.toFixed(0)} ms, raw ${start.raw.ms.toFixed(0)} ms, ratio ${(start.module.ms / start.raw.ms).toFixed(2)}x; CPU module ${start.module.cpu.toFixed(0)} ms, raw ${start.raw.cpu.toFixed(0)} ms, ratio ${(start.module.cpu / start.raw.cpu).toFixed(2)}x (module ${start.module.all}; raw ${start.raw.all})`);
+  process.exit(0);
+}
 const loadBefore = loadavg()[0];
 const frames = await cameraFrames();
 const modelDir = mkdtempSync(join(tmpdir(), 'edgeml-bench-cnn-'));
@@ -358,7 +368,7 @@ for (const r of rows) {
   );
 }
 const table = lines.join('\n');
-const startLine = `launch to first answer: module ${start.module.toFixed(0)} ms, raw floor ${start.raw.toFixed(0)} ms, ratio ${(start.module / start.raw).toFixed(2)}x (medians of ${startupRuns}; module ${start.moduleAll.map((t) => t.toFixed(0)).join(' ')}; raw ${start.rawAll.map((t) => t.toFixed(0)).join(' ')})`;
+const startLine = `launch to first answer: module ${start.module.ms.toFixed(0)} ms, raw floor ${start.raw.ms.toFixed(0)} ms, ratio ${(start.module.ms / start.raw.ms).toFixed(2)}x; CPU until then: module ${start.module.cpu.toFixed(0)} ms, raw ${start.raw.cpu.toFixed(0)} ms, ratio ${(start.module.cpu / start.raw.cpu).toFixed(2)}x (medians of ${startupRuns}; module ${start.module.all}; raw ${start.raw.all})`;
 const load = `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (other work shared the cores)`;
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, onnxruntime-node ${ort.env.versions?.common ?? ''}`;
 console.log(`\n${requests} requests per row after ${warmup} warm-up; server: ${serverDist}\nmachine: ${machine}\n${load}\n`);
