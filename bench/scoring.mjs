@@ -378,7 +378,7 @@ console.log(`\n${startLine}`);
 if (write) {
   const doc = `# Scoring module benchmark
 
-Command: \`npm run build && nice -n -10 node bench/scoring.mjs --requests ${requests} --write\` (nice only gives the benchmark priority over the other sessions on the machine)
+Command: \`npm run build && nice -n -10 node bench/scoring.mjs --requests ${requests} --startup-runs ${startupRuns} --write\` (nice only gives the benchmark priority over the other sessions on the machine)
 Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
 Machine: ${machine}
 Load: ${load}
