@@ -290,4 +290,20 @@ test('the processing deadline answers 503 with Retry-After, for the running requ
   assert.ok(performance.now() - started < 1200, 'answered at the deadline, not when the work ended');
 });
 
+test('a request not received within requestTimeoutMs gets 408 and its connection is closed', async () => {
+  const scorer = await createScorer(orientationConfig());
+  const server = createScoringServer(orientationConfig({ server: { limits: { ...limits, requestTimeoutMs: 1000 } } }));
+  server.setScorer(scorer);
+  const port = await server.listen(0, '127.0.0.1');
+  cleanups.push(() => server.close(1000));
+  const started = performance.now();
+  const upload = stalledUpload(port, { declared: 10_000, sent: 5_000 });
+  const head = await upload.answer;
+  assert.is(statusOf(head), 408, head);
+  const waited = performance.now() - started;
+  assert.ok(waited >= 900 && waited < 3000, `answered after ${waited.toFixed(0)} ms`);
+  await new Promise((resolve) => (upload.socket.destroyed ? resolve() : upload.socket.once('close', resolve)));
+  assert.is((await postRaw(`http://127.0.0.1:${port}/image`, upright)).status, 200, 'the server still answers');
+});
+
 test.run();

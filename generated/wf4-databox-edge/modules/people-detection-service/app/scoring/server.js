@@ -122,7 +122,10 @@ export function createScoringServer(config, options = {}) {
             attachReservation(req, bodyBudget, reservation);
         return reservation;
     };
-    const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    // Node checks request and header timeouts every connectionsCheckingInterval (30 s by default): check often enough
+    // that a short requestTimeoutMs is enforced close to its value.
+    const connectionsCheckingInterval = Math.min(30_000, Math.max(250, Math.floor(limits.requestTimeoutMs / 4)));
+    const server = createServer({ keepAliveTimeout: 65_000, connectionsCheckingInterval }, (req, res) => {
         const started = performance.now();
         inFlight++;
         const reservation = reserveBody(req);
