@@ -27,6 +27,6 @@ push_image() {
   fi
 }
 
-build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-3fbf203bc8a1-arm64v8'
-build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-7590c26c56e7-arm64v8'
+build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-5f5c25e05195-arm64v8'
+build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-fa92b0225135-arm64v8'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -38,8 +38,9 @@ COPY package.json ./
 RUN npm install --omit=dev --no-audit --no-fund --no-update-notifier \\
  && npm cache clean --force
 {{#if prune}}
-# Native binaries for this platform only ({{prune.keeps}}): the packages may ship other OSes and
-# CPUs. Loading them afterwards fails the build if the prune removed anything needed; du prints what stays.
+# Native binaries for this platform only: {{prune.keeps}}.
+# The packages may ship other OSes and CPUs; loading them afterwards fails the build if the prune removed anything
+# needed, and du prints what stays.
 RUN {{prune.command}}
 {{/if}}
 
