@@ -88,6 +88,7 @@ const scoringModule = obj('A generated scoring server for the spec\'s model (HTT
     imagesPerRequest: int('Images one request may carry; more are answered 413 (default 32).', { minimum: 1, maximum: 1000 }),
     processingTimeout: num('Seconds from a complete request to its answer, waiting included; later is answered 503 (default 30).', { exclusiveMinimum: 0, maximum: 3600 }),
     requestTimeout: num('Seconds a client has to send a whole request; later is answered 408 (default 120).', { minimum: 1, maximum: 3600 }),
+    uploadIdleTimeout: num('Seconds an upload may send nothing before it is answered 408 and its memory budget freed (default 30).', { minimum: 0.1, maximum: 3600 }),
   }),
   ...commonModuleProps,
 }, { required: ['type'] });

@@ -229,6 +229,7 @@ function lowerScoringLimits(l: Data): Partial<ScoringLimitsIR> {
     ...(l.imagesPerRequest !== undefined ? { imagesPerRequest: l.imagesPerRequest } : {}),
     ...(l.processingTimeout !== undefined ? { processingTimeoutMs: Math.round(l.processingTimeout * 1000) } : {}),
     ...(l.requestTimeout !== undefined ? { requestTimeoutMs: Math.round(l.requestTimeout * 1000) } : {}),
+    ...(l.uploadIdleTimeout !== undefined ? { bodyIdleTimeoutMs: Math.round(l.uploadIdleTimeout * 1000) } : {}),
   };
 }
 

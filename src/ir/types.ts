@@ -242,6 +242,7 @@ export interface ScoringLimitsIR {
   imagesPerRequest: number;
   processingTimeoutMs: number;
   requestTimeoutMs: number;
+  bodyIdleTimeoutMs: number;
 }
 
 export type FrameSourceIR =

@@ -24,7 +24,7 @@ test('orientation spec → config: model path in the container, labels, module s
   const { limits, ...server } = config.server;
   assert.equal(server, { port: 80, apis: ['customvision'], maxBodyBytes: 4 * 1024 * 1024, concurrency: 2, queueLimit: 8 });
   // Every limit is written out; the upload budget holds at least four of the largest bodies.
-  assert.equal(limits, { bytesInFlight: 64 * 1024 * 1024, decodeBytes: 256 * 1024 * 1024, imagesPerRequest: 32, processingTimeoutMs: 30_000, requestTimeoutMs: 120_000 });
+  assert.equal(limits, { bytesInFlight: 64 * 1024 * 1024, decodeBytes: 256 * 1024 * 1024, imagesPerRequest: 32, processingTimeoutMs: 30_000, requestTimeoutMs: 120_000, bodyIdleTimeoutMs: 30_000 });
   assert.equal(config.executionProviders, ['cuda', 'cpu']);
   assert.equal(
     [config.input.name, config.input.width, config.input.height, config.input.layout, config.input.elementType, config.input.resize],
@@ -109,9 +109,9 @@ test('validateScoringConfig names every problem by path', () => {
 
 test.after(() => dir.cleanup());
 test('limits set in the spec reach the compiled config; the others keep their defaults', async () => {
-  const { ir } = await loadText(editSpec(['    port: 8080\n', '    port: 8080\n    limits: { uploadsInFlight: 32MB, imagesPerRequest: 4, processingTimeout: 2.5 }\n']));
+  const { ir } = await loadText(editSpec(['    port: 8080\n', '    port: 8080\n    limits: { uploadsInFlight: 32MB, imagesPerRequest: 4, processingTimeout: 2.5, uploadIdleTimeout: 10 }\n']));
   const config = createScoringConfig(ir, ir.modules.find((m) => m.name === 'scorer'));
-  assert.equal(config.server.limits, { bytesInFlight: 32 * 1024 * 1024, decodeBytes: 256 * 1024 * 1024, imagesPerRequest: 4, processingTimeoutMs: 2500, requestTimeoutMs: 120_000 });
+  assert.equal(config.server.limits, { bytesInFlight: 32 * 1024 * 1024, decodeBytes: 256 * 1024 * 1024, imagesPerRequest: 4, processingTimeoutMs: 2500, requestTimeoutMs: 120_000, bodyIdleTimeoutMs: 10_000 });
   assert.is(validateScoringConfig(config), config);
 });
 

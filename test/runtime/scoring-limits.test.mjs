@@ -18,7 +18,7 @@ import { orientationConfig, FIXTURE_IMAGES, ORIENTATION_MODEL } from '../helpers
 const upright = readFileSync(FIXTURE_IMAGES + 'text-upright.png');
 const jpeg = readFileSync(FIXTURE_IMAGES + 'text-upright.jpg');
 const MB = 1024 * 1024;
-const limits = { bytesInFlight: 4 * MB, decodeBytes: 24 * MB, imagesPerRequest: 4, processingTimeoutMs: 10_000, requestTimeoutMs: 20_000 };
+const limits = { bytesInFlight: 4 * MB, decodeBytes: 24 * MB, imagesPerRequest: 4, processingTimeoutMs: 10_000, requestTimeoutMs: 20_000, bodyIdleTimeoutMs: 15_000 };
 const cleanups = [];
 test.after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -304,6 +304,24 @@ test('a request not received within requestTimeoutMs gets 408 and its connection
   assert.ok(waited >= 900 && waited < 3000, `answered after ${waited.toFixed(0)} ms`);
   await new Promise((resolve) => (upload.socket.destroyed ? resolve() : upload.socket.once('close', resolve)));
   assert.is((await postRaw(`http://127.0.0.1:${port}/image`, upright)).status, 200, 'the server still answers');
+});
+
+test('an upload that stalls for bodyIdleTimeoutMs gets 408 and frees its share of the byte budget', async () => {
+  const scorer = await createScorer(orientationConfig());
+  const server = createScoringServer(orientationConfig({ server: { limits: { ...limits, bodyIdleTimeoutMs: 500 } } }));
+  server.setScorer(scorer);
+  const port = await server.listen(0, '127.0.0.1');
+  cleanups.push(() => server.close(1000));
+  const url = `http://127.0.0.1:${port}`;
+  // Five 900 KB uploads stall: four hold the 4 MiB budget, the fifth is refused at once.
+  const stalled = Array.from({ length: 5 }, () => stalledUpload(port, { declared: 900_000, sent: 1_000 }));
+  const chunked = stalledUpload(port, { chunked: true, sent: 1_000 });
+  const heads = await Promise.all([...stalled, chunked].map((s) => s.answer));
+  const statuses = heads.map(statusOf).sort();
+  assert.equal(statuses, [408, 408, 408, 408, 408, 503], heads.map((h) => h.split('\r\n')[0]).join(', '));
+  assert.match(heads.find((h) => statusOf(h) === 408), /No request body bytes arrived for 500 ms/);
+  // The budget is free again: a large good request is read and scored.
+  assert.is((await postRaw(`${url}/image`, Buffer.concat([upright, Buffer.alloc(800_000)]))).status, 200);
 });
 
 test.run();

@@ -27,6 +27,6 @@ push_image() {
   fi
 }
 
-build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-a267344d23ba-arm64v8'
-build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-dd4d6cfc45db-arm64v8'
+build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-7b103dcc8f80-arm64v8'
+build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-a1b4c7f337a4-arm64v8'
 log "Step 3 done. Next: scripts/04-deploy.sh"

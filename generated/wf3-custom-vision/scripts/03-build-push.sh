@@ -33,6 +33,6 @@ push_image() {
   fi
 }
 
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/people-detection-service:1.0-c229105854f7-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-6e369dbc378f-amd64'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/people-detection-service:1.0-14870c74ccb2-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-a7e49d9985b2-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

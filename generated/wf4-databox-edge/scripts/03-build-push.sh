@@ -33,6 +33,6 @@ push_image() {
   fi
 }
 
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-1ec63e2f9057-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-70c83b6023ba-amd64'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-2a45ce9194da-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-08dfdb52ea2f-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -100,11 +100,14 @@ export interface ServerLimits {
   processingTimeoutMs: number;
   /** Milliseconds a client has to send a whole request, headers and body; beyond → 408 and the connection closes. */
   requestTimeoutMs: number;
+  /** Milliseconds a request body may make no progress (no bytes arrive); beyond → 408, and its share of bytesInFlight is free again. */
+  bodyIdleTimeoutMs: number;
 }
 
 /**
  * Safe defaults: four largest bodies (at least 64 MiB) in flight; 256 MiB decoded per request (a 40-megapixel RGB
- * photo takes 120 MB, 32 full-HD RGB frames 200 MB); 32 images; 30 s to answer; 120 s to upload (8 MB at ~0.6 Mbit/s).
+ * photo takes 120 MB, 32 full-HD RGB frames 200 MB); 32 images; 30 s to answer; 120 s to upload (8 MB at ~0.6 Mbit/s),
+ * with no gap over 30 s (nginx's client_body_timeout is 60 s).
  */
 export function defaultServerLimits(maxBodyBytes: number): ServerLimits {
   return {
@@ -113,6 +116,7 @@ export function defaultServerLimits(maxBodyBytes: number): ServerLimits {
     imagesPerRequest: 32,
     processingTimeoutMs: 30_000,
     requestTimeoutMs: 120_000,
+    bodyIdleTimeoutMs: 30_000,
   };
 }
 
@@ -232,6 +236,7 @@ const configCheck: Check = object({
       imagesPerRequest: count,
       processingTimeoutMs: count,
       requestTimeoutMs: number({ min: 1000, integer: true }),
+      bodyIdleTimeoutMs: number({ min: 100, integer: true }),
     }),
   }, ['limits']),
   executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),

@@ -11,7 +11,7 @@ import { InputError, isInputError } from '../shared/input-error.js';
 import { BusyError, createLimiter, QueueFullError } from '../shared/limiter.js';
 import { attachReservation, ByteBudgetError, createByteBudget, type Reservation } from '../shared/byte-budget.js';
 import { lingerAfterAnswer } from '../shared/linger.js';
-import { mediaType, readBody, readMultipart, type BodyPart } from '../shared/request-body.js';
+import { mediaType, readBody, readMultipart, setBodyIdleTimeout, type BodyPart } from '../shared/request-body.js';
 
 export interface ScoringServerOptions {
   /** One line per request and per lifecycle event; default: none. */
@@ -155,6 +155,7 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     const bytes = Number.isSafeInteger(declared) && declared > 0 && declared <= limit ? declared : 0;
     const reservation = bodyBudget.reserve(bytes);
     if (reservation) attachReservation(req, bodyBudget, reservation);
+    setBodyIdleTimeout(req, limits.bodyIdleTimeoutMs);
     return reservation;
   };
 
@@ -223,7 +224,7 @@ function errorAnswer(error: InputError): Answer {
   return { status: error.status, body: { error: { code: codeFor[error.status] ?? 'bad-request', message: error.message } } };
 }
 
-const codeFor: Record<number, string> = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 413: 'too-large', 415: 'unsupported-media-type' };
+const codeFor: Record<number, string> = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 408: 'request-timeout', 413: 'too-large', 415: 'unsupported-media-type' };
 
 /** /score: multipart with any image field names (each scored, keyed by name), or one raw image body keyed 'image'. */
 function readScoreImages(limit: number, maxImages: number) {

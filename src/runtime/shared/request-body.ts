@@ -12,6 +12,29 @@ export interface BodyPart {
   data: Buffer;
 }
 
+// How long a request's body may make no progress before it is refused with 408 (set per request by the server, so
+// every route reading through these functions is covered): a stalled upload then gives back its share of the byte
+// budget instead of holding it until the whole-request timeout. As nginx's client_body_timeout.
+const idleLimits = new WeakMap<IncomingMessage, number>();
+
+export function setBodyIdleTimeout(req: IncomingMessage, ms: number): void {
+  idleLimits.set(req, ms);
+}
+
+/** Calls onIdle when no body bytes arrive for the request's idle limit; touch() on every chunk, stop() when done. */
+function idleWatch(req: IncomingMessage, onIdle: (error: InputError) => void): { touch(): void; stop(): void } {
+  const ms = idleLimits.get(req);
+  if (ms === undefined) return { touch: () => undefined, stop: () => undefined };
+  let timer: NodeJS.Timeout | undefined;
+  const fire = (): void => onIdle(new InputError(408, `No request body bytes arrived for ${ms} ms; the upload was stalled and is refused.`));
+  const touch = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(fire, ms);
+  };
+  touch();
+  return { touch, stop: () => clearTimeout(timer) };
+}
+
 /** Parts a multipart request may have when the caller gives no limit. */
 export const DEFAULT_MAX_PARTS = 32;
 
@@ -42,10 +65,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    const idle = idleWatch(req, (error) => {
+      if (failed) return;
+      failed = true;
+      chunks.length = 0;
+      whole = undefined;
+      reject(error);
+    });
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
+      idle.touch();
       if (size + chunk.length > limit) {
         failed = true;
+        idle.stop();
         chunks.length = 0;
         reject(tooLarge(limit));
         return;
@@ -53,6 +85,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       const refused = overBudget(req, size + chunk.length);
       if (refused) {
         failed = true;
+        idle.stop();
         chunks.length = 0;
         whole = undefined;
         reject(refused);
@@ -67,8 +100,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       else chunks.push(chunk);
       size += chunk.length;
     });
-    req.on('end', () => failed || resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size)));
-    req.on('error', (error) => failed || ((failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`))));
+    req.on('end', () => {
+      idle.stop();
+      if (!failed) resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size));
+    });
+    req.on('error', (error) => {
+      idle.stop();
+      if (!failed) (failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`));
+    });
   });
 }
 
@@ -110,11 +149,16 @@ export function readMultipart(req: IncomingMessage, limit: number, maxParts = DE
     const fail = (error: Error): void => {
       if (failed) return;
       failed = true;
+      idle.stop();
       req.unpipe(parser);
       req.resume(); // keep draining so the client can read our answer
       reject(error);
     };
+    const idle = idleWatch(req, fail);
+    req.once('end', () => idle.stop());
     req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      idle.touch();
       total += chunk.length;
       if (total > limit) return fail(tooLarge(limit));
       const refused = overBudget(req, total);

@@ -4,7 +4,8 @@
 import { boolean, describe, isObject, list, number, object, oneOf, text } from '../shared/config-checks.js';
 /**
  * Safe defaults: four largest bodies (at least 64 MiB) in flight; 256 MiB decoded per request (a 40-megapixel RGB
- * photo takes 120 MB, 32 full-HD RGB frames 200 MB); 32 images; 30 s to answer; 120 s to upload (8 MB at ~0.6 Mbit/s).
+ * photo takes 120 MB, 32 full-HD RGB frames 200 MB); 32 images; 30 s to answer; 120 s to upload (8 MB at ~0.6 Mbit/s),
+ * with no gap over 30 s (nginx's client_body_timeout is 60 s).
  */
 export function defaultServerLimits(maxBodyBytes) {
     return {
@@ -13,6 +14,7 @@ export function defaultServerLimits(maxBodyBytes) {
         imagesPerRequest: 32,
         processingTimeoutMs: 30_000,
         requestTimeoutMs: 120_000,
+        bodyIdleTimeoutMs: 30_000,
     };
 }
 /** The limits in force: the config's, else the defaults. */
@@ -100,6 +102,7 @@ const configCheck = object({
             imagesPerRequest: count,
             processingTimeoutMs: count,
             requestTimeoutMs: number({ min: 1000, integer: true }),
+            bodyIdleTimeoutMs: number({ min: 100, integer: true }),
         }),
     }, ['limits']),
     executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),

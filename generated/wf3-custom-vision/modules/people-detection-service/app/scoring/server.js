@@ -9,7 +9,7 @@ import { InputError, isInputError } from '../shared/input-error.js';
 import { BusyError, createLimiter, QueueFullError } from '../shared/limiter.js';
 import { attachReservation, ByteBudgetError, createByteBudget } from '../shared/byte-budget.js';
 import { lingerAfterAnswer } from '../shared/linger.js';
-import { mediaType, readBody, readMultipart } from '../shared/request-body.js';
+import { mediaType, readBody, readMultipart, setBodyIdleTimeout } from '../shared/request-body.js';
 /** Custom Vision's route variants: /image, /<project>/image, /<project>/(classify|detect)/iterations/<name>/image, each optionally /nostore. */
 const CUSTOM_VISION_IMAGE = /^\/(?:[^/]+\/)?(?:(?:classify|detect)\/iterations\/[^/]+\/)?image(?:\/nostore)?$/;
 const IMAGE_TYPES = /^(application\/octet-stream|image\/[a-z0-9.+-]+)$/;
@@ -120,6 +120,7 @@ export function createScoringServer(config, options = {}) {
         const reservation = bodyBudget.reserve(bytes);
         if (reservation)
             attachReservation(req, bodyBudget, reservation);
+        setBodyIdleTimeout(req, limits.bodyIdleTimeoutMs);
         return reservation;
     };
     // Node checks request and header timeouts every connectionsCheckingInterval (30 s by default): check often enough
@@ -186,7 +187,7 @@ class NotReady extends Error {
 function errorAnswer(error) {
     return { status: error.status, body: { error: { code: codeFor[error.status] ?? 'bad-request', message: error.message } } };
 }
-const codeFor = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 413: 'too-large', 415: 'unsupported-media-type' };
+const codeFor = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 408: 'request-timeout', 413: 'too-large', 415: 'unsupported-media-type' };
 /** /score: multipart with any image field names (each scored, keyed by name), or one raw image body keyed 'image'. */
 function readScoreImages(limit, maxImages) {
     return async (req) => {

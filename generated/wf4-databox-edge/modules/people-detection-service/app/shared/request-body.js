@@ -1,6 +1,27 @@
 import busboy from 'busboy';
 import { InputError } from './input-error.js';
 import { accountBodyBytes, ByteBudgetError } from './byte-budget.js';
+// How long a request's body may make no progress before it is refused with 408 (set per request by the server, so
+// every route reading through these functions is covered): a stalled upload then gives back its share of the byte
+// budget instead of holding it until the whole-request timeout. As nginx's client_body_timeout.
+const idleLimits = new WeakMap();
+export function setBodyIdleTimeout(req, ms) {
+    idleLimits.set(req, ms);
+}
+/** Calls onIdle when no body bytes arrive for the request's idle limit; touch() on every chunk, stop() when done. */
+function idleWatch(req, onIdle) {
+    const ms = idleLimits.get(req);
+    if (ms === undefined)
+        return { touch: () => undefined, stop: () => undefined };
+    let timer;
+    const fire = () => onIdle(new InputError(408, `No request body bytes arrived for ${ms} ms; the upload was stalled and is refused.`));
+    const touch = () => {
+        clearTimeout(timer);
+        timer = setTimeout(fire, ms);
+    };
+    touch();
+    return { touch, stop: () => clearTimeout(timer) };
+}
 /** Parts a multipart request may have when the caller gives no limit. */
 export const DEFAULT_MAX_PARTS = 32;
 export function mediaType(req) {
@@ -28,11 +49,21 @@ export function readBody(req, limit) {
         const chunks = [];
         let size = 0;
         let failed = false;
+        const idle = idleWatch(req, (error) => {
+            if (failed)
+                return;
+            failed = true;
+            chunks.length = 0;
+            whole = undefined;
+            reject(error);
+        });
         req.on('data', (chunk) => {
             if (failed)
                 return;
+            idle.touch();
             if (size + chunk.length > limit) {
                 failed = true;
+                idle.stop();
                 chunks.length = 0;
                 reject(tooLarge(limit));
                 return;
@@ -40,6 +71,7 @@ export function readBody(req, limit) {
             const refused = overBudget(req, size + chunk.length);
             if (refused) {
                 failed = true;
+                idle.stop();
                 chunks.length = 0;
                 whole = undefined;
                 reject(refused);
@@ -56,8 +88,16 @@ export function readBody(req, limit) {
                 chunks.push(chunk);
             size += chunk.length;
         });
-        req.on('end', () => failed || resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size)));
-        req.on('error', (error) => failed || ((failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`))));
+        req.on('end', () => {
+            idle.stop();
+            if (!failed)
+                resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size));
+        });
+        req.on('error', (error) => {
+            idle.stop();
+            if (!failed)
+                (failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`));
+        });
     });
 }
 /** The request's share of the global byte budget cannot cover `total` bytes: the error to answer, else undefined. */
@@ -101,11 +141,17 @@ export function readMultipart(req, limit, maxParts = DEFAULT_MAX_PARTS) {
             if (failed)
                 return;
             failed = true;
+            idle.stop();
             req.unpipe(parser);
             req.resume(); // keep draining so the client can read our answer
             reject(error);
         };
+        const idle = idleWatch(req, fail);
+        req.once('end', () => idle.stop());
         req.on('data', (chunk) => {
+            if (failed)
+                return;
+            idle.touch();
             total += chunk.length;
             if (total > limit)
                 return fail(tooLarge(limit));
