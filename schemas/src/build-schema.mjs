@@ -116,6 +116,14 @@ const scoringModule = obj('A generated scoring server for the spec\'s model (HTT
   maxBodySize: str('Largest accepted request body, e.g. "4MB" (default 8MB).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
   concurrency: int('Inference requests run at once (default 1 on CPU).', { minimum: 1, maximum: 64 }),
   queueLimit: int('Requests allowed to wait for inference; more are answered 503 (default 16).', { minimum: 0, maximum: 10000 }),
+  limits: obj('Memory and time limits of the scoring server (each has a safe default; see the scoring module README).', {
+    uploadsInFlight: str('Request-body bytes all connections together may hold, each upload counted from its first byte; more are answered 503, e.g. "64MB" (default 4 x maxBodySize, at least 64MB).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
+    decodePerRequest: str('Bytes the decoded images of one request may take (width x height x bytes per pixel, summed), checked from the image headers before decoding; more are answered 413, e.g. "256MB" (default).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
+    imagesPerRequest: int('Images one request may carry; more are answered 413 (default 32).', { minimum: 1, maximum: 1000 }),
+    processingTimeout: num('Seconds from a complete request to its answer, waiting included; later is answered 503 (default 30).', { exclusiveMinimum: 0, maximum: 3600 }),
+    requestTimeout: num('Seconds a client has to send a whole request; later is answered 408 (default 120).', { minimum: 1, maximum: 3600 }),
+    uploadIdleTimeout: num('Seconds an upload may send nothing before it is answered 408 and its memory budget freed (default 30).', { minimum: 0.1, maximum: 3600 }),
+  }),
   ...commonModuleProps,
 }, { required: ['type'] });
 

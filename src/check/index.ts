@@ -21,13 +21,14 @@ import routeConditionValid from './rules/route-condition-valid.js';
 import routeEndpointsExist from './rules/route-endpoints-exist.js';
 import routeGraphCoverage from './rules/route-graph-coverage.js';
 import routeLiteralType from './rules/route-literal-type.js';
+import scoringLimits from './rules/scoring-limits.js';
 import scoringUrlFetch from './rules/scoring-url-fetch.js';
 import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
   modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
-  routeGraphCoverage, routeLiteralType, scoringUrlFetch, telemetryModel,
+  routeGraphCoverage, routeLiteralType, scoringLimits, scoringUrlFetch, telemetryModel,
 ] as unknown as Check[];
 
 export interface CheckInput {

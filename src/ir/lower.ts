@@ -3,7 +3,7 @@
 import type {
   AzureIR, CaptureSettingsIR, CascadeIR, CascadeStageIR, DecoderIR, DeploymentTargetIR, RolloutIR, RolloutMetricLimitIR, TelemetryIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
   MessageContractIR, ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
-  RouteSourceIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
+  RouteSourceIR, ScoringLimitsIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
 } from './types.js';
 import { captureResultsContract, telemetryResultsContract, type JsonSchema } from '../runtime/contracts/index.js';
 import { parseSecretRef } from '../resolve/variables.js';
@@ -369,7 +369,20 @@ function lowerScoring(m: Data, ir: WorkflowIR, usesGpu: boolean): ScoringSetting
       : {}),
     concurrency: m.concurrency ?? 1,
     queueLimit: m.queueLimit ?? DEFAULTS.queueLimit,
+    ...(m.limits ? { limits: lowerScoringLimits(m.limits) } : {}),
     executionProviders: usesGpu && ir.target.accelerator === 'nvidia-gpu' ? ['cuda', 'cpu'] : ['cpu'],
+  };
+}
+
+/** The limits the spec sets (sizes in bytes, seconds in milliseconds); the rest keep the runtime's defaults. */
+function lowerScoringLimits(l: Data): Partial<ScoringLimitsIR> {
+  return {
+    ...(l.uploadsInFlight !== undefined ? { bytesInFlight: parseSize(l.uploadsInFlight) } : {}),
+    ...(l.decodePerRequest !== undefined ? { decodeBytes: parseSize(l.decodePerRequest) } : {}),
+    ...(l.imagesPerRequest !== undefined ? { imagesPerRequest: l.imagesPerRequest } : {}),
+    ...(l.processingTimeout !== undefined ? { processingTimeoutMs: Math.round(l.processingTimeout * 1000) } : {}),
+    ...(l.requestTimeout !== undefined ? { requestTimeoutMs: Math.round(l.requestTimeout * 1000) } : {}),
+    ...(l.uploadIdleTimeout !== undefined ? { bodyIdleTimeoutMs: Math.round(l.uploadIdleTimeout * 1000) } : {}),
   };
 }
 

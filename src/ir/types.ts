@@ -355,8 +355,20 @@ export interface ScoringSettingsIR {
   concurrency: number;
   /** Requests allowed to wait; beyond this the server answers 503. */
   queueLimit: number;
+  /** Memory and time limits the spec sets (scoring config `server.limits`); the rest take the runtime's defaults. */
+  limits?: Partial<ScoringLimitsIR>;
   /** Execution providers in order of preference. */
   executionProviders: ('cuda' | 'cpu')[];
+}
+
+/** The scoring server's memory and time limits (runtime/scoring/config.ts ServerLimits). */
+export interface ScoringLimitsIR {
+  bytesInFlight: number;
+  decodeBytes: number;
+  imagesPerRequest: number;
+  processingTimeoutMs: number;
+  requestTimeoutMs: number;
+  bodyIdleTimeoutMs: number;
 }
 
 export type FrameSourceIR =

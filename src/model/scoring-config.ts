@@ -2,7 +2,7 @@
 // spec left open (input name, size, layout, element type, decoder outputs) from the model's introspection.
 // Model stage, pure: the compiler writes the result as JSON into the module's build context; `edgeml test` uses it.
 import type { CascadeIR, CascadeStageIR, DecoderIR, ModuleIR, PreprocessIR, ScoringSettingsIR, WorkflowIR } from '../ir/types.js';
-import type { CascadeConfig, CascadeStageConfig, DecoderConfig, InputConfig, ScoringConfig } from '../runtime/scoring/config.js';
+import { defaultServerLimits, type CascadeConfig, type CascadeStageConfig, type DecoderConfig, type InputConfig, type ScoringConfig } from '../runtime/scoring/config.js';
 import { ctcAlphabet } from './compare.js';
 import { guessBoxesOutputs } from '../runtime/scoring/decoders/boxes.js';
 import { isFixed, readImageInputShape, readShapeAs } from '../runtime/scoring/model-metadata.js';
@@ -45,6 +45,8 @@ export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspect
       concurrency: settings.concurrency,
       queueLimit: settings.queueLimit,
       ...(settings.urlFetch ? { urlFetch: { ...settings.urlFetch, allow: [...settings.urlFetch.allow] } } : {}),
+      // Every limit is written out, so the compiled config shows what the module enforces.
+      limits: { ...defaultServerLimits(settings.maxBodyBytes), ...settings.limits },
     },
     executionProviders: [...settings.executionProviders],
     ...(ir.model.cascade ? { cascade: createCascadeConfig(ir.model.cascade, stageInfo) } : {}),

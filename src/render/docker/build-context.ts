@@ -126,7 +126,7 @@ export function renderModuleContext(ctx: RenderContext, module: ModuleIR): Rende
 
   add('config.json', stableJson(moduleConfig(ctx, module)));
   for (const variant of moduleVariants(ctx.ir, module)) {
-    add(`Dockerfile.${variant.id}`, renderDockerfile({ module, variant, hasModel: model.size > 0, hasMedia: media.size > 0, entry: generatedKindOf(ctx.ir.task, module).entry }));
+    add(`Dockerfile.${variant.id}`, renderDockerfile({ module, variant, hasModel: model.size > 0, hasMedia: media.size > 0, kind: generatedKindOf(ctx.ir.task, module) }));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

@@ -158,6 +158,45 @@ export interface ServerConfig {
   queueLimit: number;
   /** Custom Vision's /url: absent means off; otherwise it fetches only from the allowed hosts. */
   urlFetch?: UrlFetchConfig;
+  /** Memory and time limits; absent (older config files) means defaultServerLimits(maxBodyBytes). */
+  limits?: ServerLimits;
+}
+
+/** What keeps the server's memory and time bounded, whatever clients send (README "Limits"). */
+export interface ServerLimits {
+  /** Request-body bytes all connections together may hold, counted from each upload's first byte; beyond → 503. */
+  bytesInFlight: number;
+  /** Bytes the decoded images of one request may take (width × height × bytes per pixel, summed), read from the image headers before decoding; beyond → 413. */
+  decodeBytes: number;
+  /** Images (multipart parts) one request may carry; beyond → 413. */
+  imagesPerRequest: number;
+  /** Milliseconds from a complete request to its answer, waiting for a slot included; beyond → 503 + Retry-After. */
+  processingTimeoutMs: number;
+  /** Milliseconds a client has to send a whole request, headers and body; beyond → 408 and the connection closes. */
+  requestTimeoutMs: number;
+  /** Milliseconds a request body may make no progress (no bytes arrive); beyond → 408, and its share of bytesInFlight is free again. */
+  bodyIdleTimeoutMs: number;
+}
+
+/**
+ * Safe defaults: four largest bodies (at least 64 MiB) in flight; 256 MiB decoded per request (a 40-megapixel RGB
+ * photo takes 120 MB, 32 full-HD RGB frames 200 MB); 32 images; 30 s to answer; 120 s to upload (8 MB at ~0.6 Mbit/s),
+ * with no gap over 30 s (nginx's client_body_timeout is 60 s).
+ */
+export function defaultServerLimits(maxBodyBytes: number): ServerLimits {
+  return {
+    bytesInFlight: Math.max(64 * 1024 * 1024, 4 * maxBodyBytes),
+    decodeBytes: 256 * 1024 * 1024,
+    imagesPerRequest: 32,
+    processingTimeoutMs: 30_000,
+    requestTimeoutMs: 120_000,
+    bodyIdleTimeoutMs: 30_000,
+  };
+}
+
+/** The limits in force: the config's, else the defaults. */
+export function serverLimits(server: ServerConfig): ServerLimits {
+  return server.limits ?? defaultServerLimits(server.maxBodyBytes);
 }
 
 export interface ScoringConfig {
@@ -316,7 +355,15 @@ const configCheck: Check = object({
       timeoutMs: count,
       maxRedirects: number({ min: 0, max: 20, integer: true }),
     }),
-  }, ['urlFetch']),
+    limits: object({
+      bytesInFlight: count,
+      decodeBytes: count,
+      imagesPerRequest: count,
+      processingTimeoutMs: count,
+      requestTimeoutMs: number({ min: 1000, integer: true }),
+      bodyIdleTimeoutMs: number({ min: 100, integer: true }),
+    }),
+  }, ['urlFetch', 'limits']),
   executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),
   cascade: object({ stages: list(stageCheck, { min: 1 }), maxPixels: count }),
 }, ['cascade']);
@@ -357,6 +404,10 @@ export function validateScoringConfig(json: unknown): ScoringConfig {
       problems.push(`config.decoder.kind '${config.decoder.kind}' does not fit task '${config.task}'.`);
     }
     if (config.cascade) checkCascade(config, problems);
+    const limits = config.server.limits;
+    if (limits && limits.bytesInFlight < config.server.maxBodyBytes) {
+      problems.push(`config.server.limits.bytesInFlight (${limits.bytesInFlight}) must be at least maxBodyBytes (${config.server.maxBodyBytes}), or no full-size request could ever be read.`);
+    }
   }
   if (problems.length > 0) throw new ScoringConfigError(problems);
   return json as ScoringConfig;

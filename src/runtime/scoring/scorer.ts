@@ -2,7 +2,8 @@
 // → run → decode outputs), alone or as a batch. Used by server.ts and by `edgeml test`. Runtime stage (scoring).
 import { isAbsolute, resolve } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { ExecutionProvider, ScoringConfig } from './config.js';
+import { serverLimits, type ExecutionProvider, type ScoringConfig } from './config.js';
+import { checkDecodeBudget } from './decode-budget.js';
 import { createDecoder, type Decoder, type OutputTensor, type Prediction } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
 import { createInputData, inputDims, inputLength, prepareImage, type InputData, type PreparedImage, type ResolvedInput } from './preprocess.js';
@@ -90,7 +91,7 @@ export async function createScorer(config: ScoringConfig, options: CreateScorerO
       labels: config.labels.length,
       decoder: config.decoder.kind,
     };
-    return buildScorer(session, input, decoder, config.labels, summary, description);
+    return buildScorer(session, input, decoder, config.labels, summary, description, serverLimits(config.server).decodeBytes);
   } catch (error) {
     await session.release().catch(() => undefined);
     throw error;
@@ -148,6 +149,7 @@ function buildScorer(
   labels: readonly string[],
   summary: ModelSummary,
   description: SessionDescription,
+  decodeBudget: number,
 ): Scorer {
   let ortModule: typeof import('onnxruntime-node') | undefined;
   // Single-image input buffers are reused once a run has finished with them: allocating and zeroing a fresh one per
@@ -214,9 +216,14 @@ function buildScorer(
   return {
     summary,
     description,
-    score: (bytes) => scoreAt(bytes, 0),
+    score: async (bytes) => {
+      checkDecodeBudget([bytes], decodeBudget);
+      return scoreAt(bytes, 0);
+    },
     async scoreBatch(images) {
       if (images.length === 0) return [];
+      // Before anything is decoded: a batch whose headers promise more pixels than the budget never reaches sharp.
+      checkDecodeBudget(images, decodeBudget);
       if (!(decoder.batchable && input.dynamicBatch) || images.length === 1) {
         const results: ScoreResult[] = [];
         for (const [index, image] of images.entries()) results.push(await scoreAt(image, index));
@@ -230,6 +237,18 @@ function buildScorer(
       await session.release();
     },
   };
+}
+
+/**
+ * Scores one blank image of the network's input size through the whole pipeline (JPEG decode, resize, tensor, model
+ * run, decoder), so that the first client request does not pay the first-run costs (onnxruntime plans and allocates
+ * its memory on the first run; libvips sets up its decoder) and readiness means "this session has scored".
+ */
+export async function warmUp(scorer: Scorer): Promise<void> {
+  const sharp = (await import('sharp')).default;
+  const { width, height } = scorer.summary.input;
+  const image = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
+  await scorer.score(image);
 }
 
 /** Spare input buffers kept per scorer: enough for the runs that overlap in practice. */

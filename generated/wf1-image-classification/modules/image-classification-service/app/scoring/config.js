@@ -1,5 +1,24 @@
 import { allowEntryProblem } from './url-fetch.js';
 import { boolean, describe, isObject, list, number, object, oneOf, text } from '../shared/config-checks.js';
+/**
+ * Safe defaults: four largest bodies (at least 64 MiB) in flight; 256 MiB decoded per request (a 40-megapixel RGB
+ * photo takes 120 MB, 32 full-HD RGB frames 200 MB); 32 images; 30 s to answer; 120 s to upload (8 MB at ~0.6 Mbit/s),
+ * with no gap over 30 s (nginx's client_body_timeout is 60 s).
+ */
+export function defaultServerLimits(maxBodyBytes) {
+    return {
+        bytesInFlight: Math.max(64 * 1024 * 1024, 4 * maxBodyBytes),
+        decodeBytes: 256 * 1024 * 1024,
+        imagesPerRequest: 32,
+        processingTimeoutMs: 30_000,
+        requestTimeoutMs: 120_000,
+        bodyIdleTimeoutMs: 30_000,
+    };
+}
+/** The limits in force: the config's, else the defaults. */
+export function serverLimits(server) {
+    return server.limits ?? defaultServerLimits(server.maxBodyBytes);
+}
 export class ScoringConfigError extends Error {
     problems;
     constructor(problems) {
@@ -114,7 +133,15 @@ const configCheck = object({
             timeoutMs: count,
             maxRedirects: number({ min: 0, max: 20, integer: true }),
         }),
-    }, ['urlFetch']),
+        limits: object({
+            bytesInFlight: count,
+            decodeBytes: count,
+            imagesPerRequest: count,
+            processingTimeoutMs: count,
+            requestTimeoutMs: number({ min: 1000, integer: true }),
+            bodyIdleTimeoutMs: number({ min: 100, integer: true }),
+        }),
+    }, ['urlFetch', 'limits']),
     executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),
     cascade: object({ stages: list(stageCheck, { min: 1 }), maxPixels: count }),
 }, ['cascade']);
@@ -164,6 +191,10 @@ export function validateScoringConfig(json) {
         }
         if (config.cascade)
             checkCascade(config, problems);
+        const limits = config.server.limits;
+        if (limits && limits.bytesInFlight < config.server.maxBodyBytes) {
+            problems.push(`config.server.limits.bytesInFlight (${limits.bytesInFlight}) must be at least maxBodyBytes (${config.server.maxBodyBytes}), or no full-size request could ever be read.`);
+        }
     }
     if (problems.length > 0)
         throw new ScoringConfigError(problems);
