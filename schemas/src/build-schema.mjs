@@ -149,6 +149,24 @@ const containerModule = obj('Any container: a ready image, or your own build con
     platforms: arr('Platforms the Dockerfile can build for (default: the target platform).', en('Platform.', ['amd64', 'arm64v8', 'arm32v7']), { uniqueItems: true }),
   }, { required: ['context'] }),
   ...commonModuleProps,
+  outputs: {
+    description: 'IoT Edge output names the module sends messages on: a list of names, or a map from name to its message contract (a JSON Schema of the message body), which route conditions from that output are checked against.',
+    oneOf: [
+      commonModuleProps.outputs,
+      {
+        type: 'object',
+        description: 'Outputs by name, each with an optional message contract.',
+        maxProperties: 100,
+        additionalProperties: obj('One output.', {
+          schema: {
+            description: 'The message contract: a JSON Schema (draft-07) file relative to the spec (e.g. schemas/telemetry.json), or the schema written inline.',
+            oneOf: [relPath('JSON Schema file, relative to the spec.'), { type: 'object', description: 'Inline JSON Schema (draft-07).' }],
+          },
+          description: str('What the output carries (shown in the generated README).'),
+        }),
+      },
+    ],
+  },
 }, { required: ['type'] });
 
 const preprocessSpec = obj('How an image becomes the model input. Anything the ONNX file tells (size, layout, element type) is optional.', {

@@ -15,16 +15,19 @@ import moduleFields from './rules/module-fields.js';
 import moduleNameValid from './rules/module-name-valid.js';
 import noLiteralSecrets from './rules/no-literal-secrets.js';
 import platformSupport from './rules/platform-support.js';
+import routeBodyMissingField from './rules/route-body-missing-field.js';
+import routeBodyPathExists from './rules/route-body-path-exists.js';
 import routeConditionValid from './rules/route-condition-valid.js';
 import routeEndpointsExist from './rules/route-endpoints-exist.js';
 import routeGraphCoverage from './rules/route-graph-coverage.js';
+import routeLiteralType from './rules/route-literal-type.js';
 import scoringUrlFetch from './rules/scoring-url-fetch.js';
 import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
-  routeGraphCoverage, scoringUrlFetch, telemetryModel,
+  modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
+  routeGraphCoverage, routeLiteralType, scoringUrlFetch, telemetryModel,
 ] as unknown as Check[];
 
 export interface CheckInput {

@@ -2,9 +2,10 @@
 // Pure and total: it never reports; anything it cannot make sense of is left for the semantic checks to flag.
 import type {
   AzureIR, CaptureSettingsIR, CascadeIR, CascadeStageIR, DecoderIR, DeploymentTargetIR, RolloutIR, RolloutMetricLimitIR, TelemetryIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
-  ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
-  RouteSourceIR, ScoringSettingsIR, TargetIR, Task, VolumeIR, WorkflowIR,
+  MessageContractIR, ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
+  RouteSourceIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
 } from './types.js';
+import { captureResultsContract, telemetryResultsContract, type CascadeContract, type JsonSchema, type StageContract } from '../runtime/contracts/index.js';
 import { parseSecretRef } from '../resolve/variables.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- spec data is schema-checked but untyped here */
@@ -147,6 +148,23 @@ function lowerCascade(c: Data, first: DecoderIR): CascadeIR {
   };
 }
 
+/** What a cascade adds to the capture module's messages: quads on text regions and each level's stages. */
+function cascadeContract(model: ModelIR): CascadeContract | undefined {
+  if (!model.cascade) return undefined;
+  const level = (stages: readonly CascadeStageIR[]): StageContract[] => {
+    const out: StageContract[] = [];
+    for (const [i, stage] of stages.entries()) {
+      if (REGION_FORMATS.includes(stage.decoder.kind)) {
+        out.push({ name: stage.name, kind: 'regions', quads: stage.decoder.kind === 'text-detection', stages: level(stages.slice(i + 1)) });
+        break; // the stages after a region stage read its regions, one level down
+      }
+      out.push({ name: stage.name, kind: stage.decoder.kind === 'text-recognition' ? 'text' : 'classification', ...(stage.rotate ? { rotates: stage.rotate.degrees } : {}) });
+    }
+    return out;
+  };
+  return { quads: model.decoder.kind === 'text-detection', stages: level(model.cascade.stages) };
+}
+
 function lowerModelSource(s: Data): ModelSource {
   if (s.file !== undefined) return { kind: 'file', path: normalizeRelative(s.file) };
   if (s.customvision !== undefined) {
@@ -271,6 +289,21 @@ function lowerRegistry(r: Data): RegistryIR {
   return { kind: 'anonymous', address: r.address ?? '' };
 }
 
+/** `outputs` is a list of names, or a map from name to `{ schema: file | inline schema, description }`. */
+function lowerOutputs(value: unknown, modulePath: SpecPath): { names: string[]; contracts: Record<string, MessageContractIR> } {
+  if (Array.isArray(value)) return { names: value.map(String), contracts: {} };
+  if (typeof value !== 'object' || value === null) return { names: [], contracts: {} };
+  const contracts: Record<string, MessageContractIR> = {};
+  for (const [name, entry] of Object.entries(value as Record<string, Data>)) {
+    const schema: unknown = entry?.schema;
+    const description = typeof entry?.description === 'string' ? { description: entry.description as string } : {};
+    const path = [...modulePath, 'outputs', name, 'schema'];
+    if (typeof schema === 'string') contracts[name] = { origin: 'file', file: normalizeRelative(schema), path, ...description };
+    else if (typeof schema === 'object' && schema !== null) contracts[name] = { origin: 'inline', schema: structuredClone(schema) as JsonSchema, path, ...description };
+  }
+  return { names: Object.keys(value), contracts };
+}
+
 function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR {
   const kind: ModuleKind = m.type;
   const version = String(m.version ?? '1.0');
@@ -284,11 +317,17 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
   const gpuRequested = m.gpu === true || m.gpu === 'all' ? 'all' : typeof m.gpu === 'number' ? m.gpu : undefined;
   // A scoring module on a GPU target uses the GPU unless the spec says gpu: false (the seed's wf2 ran on the CPU).
   const gpu = gpuRequested ?? (kind === 'scoring' && ir.target.accelerator === 'nvidia-gpu' && m.gpu !== false ? 'all' : undefined);
-  const outputs: string[] = [...(m.outputs ?? [])];
+  const declared = lowerOutputs(m.outputs, path);
+  const outputs: string[] = declared.names;
   if (capture && !outputs.includes(capture.output)) outputs.push(capture.output);
   // A telemetry scoring module sends its results on an output ("results" unless the spec names one).
   const telemetry = kind === 'scoring' && ir.task === 'telemetry';
   if (telemetry && outputs.length === 0) outputs.push('results');
+  const contracts: Record<string, MessageContractIR> = { ...declared.contracts };
+  // The capture module sends the scoring answer plus a summary; its contract is edgeml's own (runtime/contracts).
+  if (capture) contracts[capture.output] = { origin: 'generated', schema: captureResultsContract(ir.task === 'object-detection' ? 'object-detection' : 'image-classification', cascadeContract(ir.model)) };
+  // The telemetry module sends one result per scored message; its contract too is edgeml's own.
+  if (telemetry) contracts[outputs[0]] = { origin: 'generated', schema: telemetryResultsContract(ir.model.decoder.kind) };
   const module: ModuleIR = {
     name,
     kind,
@@ -308,6 +347,7 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
     ...(m.twin ? { twin: m.twin } : {}),
     inputs: [...(m.inputs ?? [])],
     outputs,
+    contracts,
     // The HTTP scoring settings belong to image tasks; a telemetry module reads IoT Edge inputs instead.
     ...(kind === 'scoring' && !telemetry ? { scoring: lowerScoring(m, ir, gpu !== undefined) } : {}),
     ...(capture ? { capture } : {}),

@@ -65,6 +65,14 @@ runCheckCases('telemetry-model', {
     { name: 'HTTP settings on a telemetry module', text: telemetry(['    inputs: [readings]\n', '    inputs: [readings]\n    port: 8080\n']), errors: [{ messageId: 'imageOnlySetting', at: 'port' }] },
     { name: 'two features with one name', text: telemetry(['{ name: pressure,', '{ name: temperature,']), errors: [{ messageId: 'duplicateFeature', at: 'temperature', occurrence: 2 }] },
     {
+      name: 'a feature path the sending module never sends (by its declared contract), with a suggestion',
+      text: telemetry(
+        ['    outputs: [temperatureOutput]\n', '    outputs:\n      temperatureOutput:\n        schema: { type: object, required: [machine], properties: { machine: { type: object, properties: { temperature: { type: number }, pressure: { type: number } }, additionalProperties: false } } }\n'],
+        ['path: $body.machine.pressure', 'path: $body.machine.presure'],
+      ),
+      errors: [{ messageId: 'featureNotSent', at: '$body.machine.presure' }],
+    },
+    {
       name: 'an image-capture module in a telemetry spec',
       text: telemetry(['  detector:\n', '  camera:\n    type: image-capture\n    source: { rtsp: "rtsp://camera.local/stream" }\n    sendTo: detector\n  detector:\n']),
       errors: [{ messageId: 'captureWithTelemetry', at: 'image-capture' }],

@@ -20,6 +20,8 @@ function example(edit = (text) => text) {
   mkdirSync(join(dir, 'samples/telemetry'), { recursive: true });
   copyFileSync(join(root, 'specs/models/machine-anomaly/model.onnx'), join(dir, 'models/machine-anomaly/model.onnx'));
   copyFileSync(join(root, 'specs/samples/telemetry/readings.jsonl'), join(dir, 'samples/telemetry/readings.jsonl'));
+  mkdirSync(join(dir, 'contracts'));
+  copyFileSync(join(root, 'specs/contracts/simulated-temperature-sensor.schema.json'), join(dir, 'contracts/simulated-temperature-sensor.schema.json'));
   writeFileSync(join(dir, 'spec.yaml'), edit(readFileSync(join(root, 'specs/machine-anomaly.yaml'), 'utf8')));
   return { dir, spec: join(dir, 'spec.yaml'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../../dist/local/free-port.js';
+import { compileContract } from '../../dist/contracts/validate.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
@@ -66,7 +67,10 @@ if (info.status !== 0) {
     assert.is(run.status, 0, run.stderr);
     const messages = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(messages.map((m) => m.properties.frameOrigin), ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'], 'the bundled folder, in order');
+    // Every message matches the contract the compile rendered for this output.
+    const contract = compileContract(JSON.parse(readFileSync(join(out, 'contracts/scanner.lines.schema.json'), 'utf8')));
     for (const m of messages) {
+      assert.equal(contract(m.body), [], `message matches contracts/scanner.lines.schema.json: ${JSON.stringify(m.body)}`);
       assert.equal([m.type, m.output, m.contentType, m.contentEncoding], ['message', 'lines', 'application/json', 'utf-8']);
       assert.is(m.body.predictions[0].tagName, m.properties.frameOrigin.includes('rotated') ? '180' : '0');
     }

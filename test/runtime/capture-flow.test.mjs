@@ -16,6 +16,9 @@ import { createScoringClient, ScoringRejectedError, ScoringUnavailableError } fr
 import { runCaptureLoop } from '../../dist/runtime/capture/capture-loop.js';
 import { createCallbackSink } from '../../dist/runtime/capture/sinks.js';
 import { createViewServer } from '../../dist/runtime/capture/view-server.js';
+import { toCustomVisionAnswer } from '../../dist/runtime/scoring/responses.js';
+import { captureResultsContract } from '../../dist/runtime/contracts/index.js';
+import { compileContract } from '../../dist/contracts/validate.js';
 import { hasFfmpeg, makeTestVideo } from '../fixtures/video/make-video.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,7 +51,21 @@ async function fakeScorer(behave) {
   return { state, url, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
 }
 
-const answerFor = (n) => ({ id: `a${n}`, predictions: [{ probability: 0.9, tagId: 0, tagName: 'thing', boundingBox: { left: 0.1, top: 0.1, width: 0.5, height: 0.5 } }] });
+/** The scoring module's real answer (responses.ts) for answer n: odd answers find one object, even ones none. */
+const answerFor = (n) => {
+  const predictions = n % 2 === 1 ? [{ label: 'thing', labelId: 0, score: 0.9, box: { left: 0.1, top: 0.1, width: 0.5, height: 0.5 } }] : [];
+  const timings = { preprocessMs: 1, inferenceMs: 2, postprocessMs: 0.5, totalMs: 3.5, batchSize: 1 };
+  return { ...toCustomVisionAnswer('detector', { predictions, image: { width: 64, height: 48 }, timings }, new Date(Date.UTC(2026, 0, 1))), id: `a${n}` };
+};
+/** What the capture module sends for answer n: the answer plus its summary. */
+const messageFor = (n) => {
+  const answer = answerFor(n);
+  const top = answer.predictions[0];
+  return { ...answer, summary: { count: answer.predictions.length, topProbability: top?.probability ?? 0, topTagName: top?.tagName ?? '' } };
+};
+const detectionsContract = compileContract(captureResultsContract('object-detection'));
+/** Every message the module sends must validate against its contract. */
+const assertContract = (body) => assert.equal(detectionsContract(body), [], `message matches its contract: ${JSON.stringify(body)}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
@@ -178,7 +195,8 @@ test('capture loop drops frames while a request is in flight and sends each answ
   assert.is(outcome.stats.captured, outcome.stats.sent + outcome.stats.dropped + outcome.stats.failed);
   messages.forEach((m, i) => {
     assert.is(m.output, 'results');
-    assert.equal(JSON.parse(m.body), answerFor(i + 1));
+    assert.equal(JSON.parse(m.body), messageFor(i + 1));
+    assertContract(JSON.parse(m.body));
     assert.ok(/^\d+$/.test(m.properties.frameIndex));
   });
 
@@ -242,6 +260,8 @@ test('main.js: relative folder, JSON message lines on stdout, logs on stderr, ED
   assert.equal(lines.map((l) => [l.type, l.output, l.contentType, l.contentEncoding]), Array(3).fill(['message', 'results', 'application/json', 'utf-8']));
   assert.equal(lines.map((l) => l.properties.frameOrigin), ['text-rotated.jpg', 'text-upright.jpg', 'text-rotated.jpg']);
   assert.match(r.stderr, 'stopped (limit): ');
+  lines.forEach((l) => assertContract(l.body));
+  assert.equal(lines.map((l) => l.body.summary.count), [1, 0, 1], 'frames without detections still carry a summary');
   await scorer.close();
 
   const bad = await runMain(join(work, 'nope.json'));

@@ -14,6 +14,8 @@ import { decodeRow } from '../../dist/runtime/telemetry/decoders.js';
 import { validateTelemetryConfig } from '../../dist/runtime/telemetry/config.js';
 import { createTelemetryPipeline } from '../../dist/runtime/telemetry/pipeline.js';
 import { createTelemetryScorer } from '../../dist/runtime/telemetry/scorer.js';
+import { telemetryResultsContract } from '../../dist/runtime/contracts/index.js';
+import { compileContract } from '../../dist/contracts/validate.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MODEL = join(root, 'specs/models/machine-anomaly/model.onnx');
@@ -97,6 +99,10 @@ test('on the generated readings the fitted model flags exactly the injected anom
   assert.ok(pipeline.stats.batches < all.length / 4, `${pipeline.stats.batches} model runs for ${all.length} messages`);
   assert.is(results[0].timestamps.created, all[0].timeCreated);
   assert.equal(Object.keys(results[0]).sort(), ['anomaly', 'defaulted', 'dropped', 'input', 'kind', 'score', 'threshold', 'timestamps']);
+  // Every result the module sends validates against the telemetry module's message contract.
+  const validate = compileContract(telemetryResultsContract('anomaly'));
+  for (const r of results) assert.equal(validate(r), [], JSON.stringify(r));
+  assert.ok(validate({ ...results[0], anomaly: 'yes' }).length > 0, 'the contract rejects a wrong type');
   await scorer.close();
 });
 

@@ -28,5 +28,5 @@ push_image() {
 }
 
 build_and_push 'ocr' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/ocr/ocr:1.0-e0358f0b389b-arm64v8'
-build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/ocr/scanner:1.0-868658155302-arm64v8'
+build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/ocr/scanner:1.0-ac6fdca91de2-arm64v8'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -28,5 +28,5 @@ push_image() {
 }
 
 build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-c8b2da8a86db-arm64v8'
-build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-3fcafe695474-arm64v8'
+build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-20673994f7e0-arm64v8'
 log "Step 3 done. Next: scripts/04-deploy.sh"

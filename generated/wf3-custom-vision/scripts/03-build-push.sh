@@ -34,5 +34,5 @@ push_image() {
 }
 
 build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/people-detection-service:1.0-809ca3d14039-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-2e0ef6e48162-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-ae515dd4f28f-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

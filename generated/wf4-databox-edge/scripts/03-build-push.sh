@@ -34,5 +34,5 @@ push_image() {
 }
 
 build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-8a566d6e4ec0-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-9335ae451b86-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-0a4e8c8fffc0-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

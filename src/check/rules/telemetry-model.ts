@@ -1,6 +1,10 @@
 // Check: a telemetry spec names the message fields its model reads, a decoder for numbers (regression, anomaly or
 // classification), and a scoring module that reads IoT Edge inputs; image specs do not carry telemetry settings.
 import { defineCheck } from '../define-check.js';
+import { allContracted, describeSources, lookupAcross, sourceContracts } from '../route-contracts.js';
+import { parseJsonPath } from '../../routes/json-path.js';
+import { contractValuePaths } from '../../routes/contract-paths.js';
+import { didYouMean } from '../../routes/did-you-mean.js';
 
 const TELEMETRY_DECODERS = new Set(['regression', 'anomaly', 'classification']);
 const IMAGE_ONLY_SCORING_KEYS = ['port', 'apis', 'maxBodySize', 'concurrency', 'queueLimit'] as const;
@@ -29,6 +33,11 @@ export default defineCheck({
         hint: () => 'Remove it.',
       },
       duplicateFeature: { code: 'EML3745', text: (d: { name: string }) => `Two features are named '${d.name}'.`, hint: () => 'Give each feature its own name; logs and the README name them.' },
+      featureNotSent: {
+        code: 'EML3747',
+        text: (d: { feature: string; path: string; sources: string; reason: string }) => `Feature '${d.feature}' reads ${d.path}, which no message from ${d.sources} has: ${d.reason}.`,
+        hint: (d: { suggestion?: string; fields: string }) => (d.suggestion ? `Did you mean $body.${d.suggestion}?` : `The messages have: ${d.fields}.`),
+      },
       captureWithTelemetry: {
         code: 'EML3746',
         text: (d: { module: string }) => `Image-capture module '${d.module}' sends images, but the model of a telemetry spec scores messages.`,
@@ -51,6 +60,27 @@ export default defineCheck({
       if (seen.has(f.name)) ctx.report('duplicateFeature', { name: f.name }, ['model', 'features', i, 'name']);
       seen.add(f.name);
     });
+    // What the senders really send: routes into a telemetry module's inputs from outputs with a message contract.
+    const features = ir.model.telemetry?.features ?? [];
+    for (const route of ir.routes) {
+      const to = route.to;
+      if (to.kind !== 'module' || ir.modules.find((m) => m.name === to.module)?.kind !== 'scoring') continue;
+      const contracts = sourceContracts(ir, route.from);
+      if (contracts.length === 0 || !allContracted(contracts)) continue;
+      const fields = [...new Set(contracts.flatMap((c) => contractValuePaths(c.schema)))];
+      features.forEach((feature, index) => {
+        const parsed = parseJsonPath(feature.path.replace(/^\$body\./, ''));
+        if (!parsed.ok) return;
+        const verdict = lookupAcross(contracts, parsed.segments, feature.path);
+        if (verdict.kind !== 'impossible') return;
+        const suggestion = didYouMean(feature.path.replace(/^\$body\./, ''), fields);
+        ctx.report(
+          'featureNotSent',
+          { feature: feature.name, path: feature.path, sources: describeSources(contracts), reason: verdict.reason, fields: fields.slice(0, 8).join(', '), ...(suggestion ? { suggestion } : {}) },
+          ['model', 'features', index, 'path'],
+        );
+      });
+    }
     for (const module of ir.modules) {
       if (module.kind === 'image-capture') ctx.report('captureWithTelemetry', { module: module.name }, [...module.path, 'type']);
       if (module.kind !== 'scoring') continue;

@@ -29,16 +29,27 @@ export function createTelemetryPipeline(config, scorer, send, options = {}) {
                 continue;
             }
             const scoredAt = new Date(now()).toISOString();
-            for (const [i, q] of batch.entries()) {
+            // Messages of a burst often arrive in the same millisecond: format each receive time once.
+            let lastReceived = NaN;
+            let lastReceivedText = '';
+            for (let i = 0; i < batch.length; i++) {
+                const q = batch[i];
                 stats.scored++;
                 const m = q.message;
-                await send({
+                if (m.receivedAt !== lastReceived) {
+                    lastReceived = m.receivedAt;
+                    lastReceivedText = new Date(m.receivedAt).toISOString();
+                }
+                const sent = send({
                     ...fields(decodeRow(config.decoder, rows[i])),
                     input: { name: m.input, deviceId: m.deviceId ?? '', moduleId: m.moduleId ?? '', messageId: m.messageId ?? '', correlationId: m.correlationId ?? '' },
-                    timestamps: { created: m.createdAt ?? '', received: new Date(m.receivedAt).toISOString(), scored: scoredAt },
+                    timestamps: { created: m.createdAt ?? '', received: lastReceivedText, scored: scoredAt },
                     defaulted: q.defaulted,
                     dropped: stats.dropped,
                 });
+                // Only an asynchronous sink (IoT Edge) is awaited: a turn of the event loop per message costs more than scoring it.
+                if (sent)
+                    await sent;
             }
         }
     };
