@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   rollback: () => import('./commands/rollback.js'),
   history: () => import('./commands/history.js'),
   fetch: () => import('./commands/fetch.js'),
+  init: () => import('./commands/init.js'),
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -46,6 +47,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const module = await COMMANDS[name]();
     exitCode = await module.default(args, options, io);
   };
+
+  program.command('init').argument('[dir]', 'folder to write the starter into (default: the current folder)')
+    .description('Write a commented starter spec for one of the seed workflows, with the model and samples it names.')
+    .option('-w, --workflow <name>', 'text-orientation (runnable offline), wf1, wf2, wf3, wf4 or machine-anomaly (telemetry)', 'text-orientation')
+    .option('--no-color', 'never colour the output').action(action('init'));
 
   specOptions(program.command('validate').argument('<spec...>', 'spec files to check, or folders of them')
     .description('Check specs and report every problem at file:line:column.')

@@ -1,6 +1,6 @@
 // Real Docker build of the OCR example's scoring image (CI, needs .ci/docker-setup.sh): compile specs/ocr.yaml for
 // amd64, `docker build` its scoring module (three models and the cascade config), run it and read the upside-down
-// sample page over HTTP (POST /image, as the capture module does). Without an engine: NOTICE and skipped.
+// sample page over HTTP (POST /image, as the capture module does). Without an engine: skipped, with the reason.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gradeOcr } from '../helpers/ocr-cascade.mjs';
+import { testUnless, whyMissing } from '../helpers/requires.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
@@ -26,13 +27,13 @@ function freePort() {
   });
 }
 
-const info = sh('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 30_000 });
-if (info.status !== 0) {
-  console.log(`NOTICE: docker engine unavailable: ${why(info)}`);
-  test.skip('docker build and run of the OCR scoring image', () => {});
+const NAME = 'docker build and run of the OCR scoring image: the cascade reads the upside-down page in the container';
+const reason = whyMissing('docker');
+if (reason) {
+  testUnless(test, reason)(NAME, () => {});
 } else {
   const cleanups = [];
-  test('docker build and run of the OCR scoring image: the cascade reads the upside-down page in the container', async () => {
+  test(NAME, async () => {
     const out = mkdtempSync(join(tmpdir(), 'edgeml-docker-ocr-'));
     cleanups.push(() => rmSync(out, { recursive: true, force: true }));
     const compiled = sh(process.execPath, ['bin/edgeml.js', 'compile', 'specs/ocr.yaml', '--out', out, '--set', 'target.platform=amd64', '--set', 'target.device=ubuntu-vm', '--set', 'target.os=ubuntu-24.04'], {
