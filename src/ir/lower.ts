@@ -5,7 +5,7 @@ import type {
   MessageContractIR, ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
   RouteSourceIR, ScoringLimitsIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
 } from './types.js';
-import { captureResultsContract, telemetryResultsContract, type JsonSchema } from '../runtime/contracts/index.js';
+import { captureResultsContract, telemetryResultsContract, type CascadeContract, type JsonSchema, type StageContract } from '../runtime/contracts/index.js';
 import { parseSecretRef } from '../resolve/variables.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- spec data is schema-checked but untyped here */
@@ -146,6 +146,23 @@ function lowerCascade(c: Data, first: DecoderIR): CascadeIR {
       };
     }),
   };
+}
+
+/** What a cascade adds to the capture module's messages: quads on text regions and each level's stages. */
+function cascadeContract(model: ModelIR): CascadeContract | undefined {
+  if (!model.cascade) return undefined;
+  const level = (stages: readonly CascadeStageIR[]): StageContract[] => {
+    const out: StageContract[] = [];
+    for (const [i, stage] of stages.entries()) {
+      if (REGION_FORMATS.includes(stage.decoder.kind)) {
+        out.push({ name: stage.name, kind: 'regions', quads: stage.decoder.kind === 'text-detection', stages: level(stages.slice(i + 1)) });
+        break; // the stages after a region stage read its regions, one level down
+      }
+      out.push({ name: stage.name, kind: stage.decoder.kind === 'text-recognition' ? 'text' : 'classification', ...(stage.rotate ? { rotates: stage.rotate.degrees } : {}) });
+    }
+    return out;
+  };
+  return { quads: model.decoder.kind === 'text-detection', stages: level(model.cascade.stages) };
 }
 
 function lowerModelSource(s: Data): ModelSource {
@@ -308,10 +325,7 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
   if (telemetry && outputs.length === 0) outputs.push('results');
   const contracts: Record<string, MessageContractIR> = { ...declared.contracts };
   // The capture module sends the scoring answer plus a summary; its contract is edgeml's own (runtime/contracts).
-  if (capture) {
-    const shape = { regions: ir.model.decoder.kind === 'text-detection', stages: ir.model.cascade?.stages.map((stage) => stage.name) ?? [] };
-    contracts[capture.output] = { origin: 'generated', schema: captureResultsContract(ir.task === 'object-detection' ? 'object-detection' : 'image-classification', shape) };
-  }
+  if (capture) contracts[capture.output] = { origin: 'generated', schema: captureResultsContract(ir.task === 'object-detection' ? 'object-detection' : 'image-classification', cascadeContract(ir.model)) };
   // The telemetry module sends one result per scored message; its contract too is edgeml's own.
   if (telemetry) contracts[outputs[0]] = { origin: 'generated', schema: telemetryResultsContract(ir.model.decoder.kind) };
   const module: ModuleIR = {

@@ -1,6 +1,6 @@
 // `edgeml run specs/ocr.yaml`: the capture module sends the rendered pages through the OCR scoring module (three
 // models, one request per page) and every upstream message nests each line's orientation and text; the route
-// condition on the first line's turn picks the route.
+// condition on the first line's turn picks the route; every message validates against the output's contract.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OCR_TRUTH, gradeOcr } from '../helpers/ocr-cascade.mjs';
+import { compileContract } from '../../dist/contracts/validate.js';
+import { readFileSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'edgeml-runocr-'));
@@ -23,9 +25,13 @@ test('one message per page, each line with its turn and text nested under stages
     timeout: 300_000,
   });
   assert.is(r.status, 0, r.stderr);
+  assert.not.match(r.stderr, 'EML7110', 'edgeml run found no message breaking its contract');
   const messages = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.is(messages.length, 3);
+  // The contract the compiler renders for the capture output (goldens), nested stages included.
+  const contract = compileContract(JSON.parse(readFileSync(join(root, 'generated/ocr/contracts/scanner.pages.schema.json'), 'utf8')));
   for (const m of messages) {
+    assert.equal(contract(m.body), [], `${m.properties.frameOrigin} matches the contract`);
     const file = m.properties.frameOrigin;
     const lines = m.body.predictions;
     assert.is(lines.length, OCR_TRUTH[file].length, file);

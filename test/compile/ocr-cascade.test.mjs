@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { compileGolden, describeDiagnostics, goldenEnv, root } from './_golden.mjs';
 import { compileInMemory } from '../../dist/cli/commands/compile.js';
 import { validateScoringConfig } from '../../dist/runtime/scoring/config.js';
+import { compileContract } from '../../dist/contracts/validate.js';
 
 const SPEC = 'specs/ocr.yaml';
 const fileOf = (compiled, path) => compiled.files.find((f) => f.path === path)?.content;
@@ -34,5 +35,17 @@ for (const platform of ['arm64v8', 'amd64']) {
     same('model/stages/text.onnx', 'models/ocr/text-recognition.onnx');
   });
 }
+
+test('the capture output contract nests the stages: quads on lines, orientation with its turn, text; nothing else', async () => {
+  const compiled = await compileGolden(SPEC);
+  const contract = compileContract(JSON.parse(fileOf(compiled, 'contracts/scanner.pages.schema.json')));
+  const line = (stages) => ({ probability: 0.9, tagId: 0, tagName: 'text', boundingBox: { left: 0.1, top: 0.1, width: 0.5, height: 0.1 }, quad: [[1, 2], [3, 2], [3, 4], [1, 4]], ...(stages ? { stages } : {}) });
+  const read = { orientation: { predictions: [{ probability: 1, tagId: 1, tagName: '180' }], rotated: 180 }, text: { predictions: [{ probability: 0.99, tagId: 0, tagName: 'FRAGILE', text: 'FRAGILE' }] } };
+  const body = (predictions) => ({ id: 'x', project: 'ocr', iteration: '', created: '2026-12-07T18:00:00.000Z', predictions, summary: { count: predictions.length, topProbability: 0.9, topTagName: 'text' }, timings: { preprocessMs: 1, inferenceMs: 1, postprocessMs: 1, totalMs: 3, batchSize: 1 } });
+  assert.equal(contract(body([line(read), line()])), [], 'a read line, and a line left uncropped');
+  assert.ok(contract(body([line({ orientation: read.orientation })])).length > 0, 'a cropped line lacks its text stage');
+  assert.ok(contract(body([line({ ...read, orientation: { ...read.orientation, rotated: 90 } })])).length > 0, 'only 0 or 180');
+  assert.ok(contract(body([{ ...line(read), quad: undefined }])).length > 0, 'text regions carry quads');
+});
 
 test.run();
