@@ -91,6 +91,8 @@ export interface LocalEdgeHub {
   invokeMethod(module: string, method: string, payload: unknown, timeoutMs?: number): Promise<MethodReply>;
   patchDesired(module: string, patch: unknown): PatchResult;
   twin(module: string): ReturnType<ModuleTwin['document']>;
+  /** Listens on one more address (e.g. a Docker network's gateway); EdgeHubListenError when it cannot. */
+  listen(address: { host: string; port: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -390,6 +392,9 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
       return result;
     },
     twin: (module) => sessionOf(module).twin.document(),
+    async listen(address) {
+      servers.push(await startServer(address));
+    },
     async close() {
       for (const pending of pendingMethods.values()) {
         clearTimeout(pending.timer);
