@@ -77,6 +77,7 @@ export interface RunGraphResult {
 
 const DEFAULT_RUNTIME_DIR = packagePath('dist', 'runtime');
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+const INVOCATION_GRACE_MS = 5000;
 
 export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult> {
   const { ir, log, reporter } = options;
@@ -117,6 +118,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   }
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const invocations: InvocationReply[] = [];
+  const pendingInvocations: Promise<void>[] = [];
   const workDir = await mkdtemp(join(tmpdir(), 'edgeml-run-'));
   let edgeHub: RunEdgeHub | undefined;
   let attachInfo: AttachInfo | undefined;
@@ -225,15 +227,18 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
       }
       const control: RunControl = { invoke: (invocation) => performInvocation(hub.hub, invocation, connectTimeoutMs, options.signal) };
       for (const invocation of options.invocations ?? []) {
-        void control.invoke(invocation).then((reply) => {
-          if (shuttingDown) return;
-          invocations.push(reply);
-          options.onInvokeReply?.(reply);
-        });
+        pendingInvocations.push(
+          control.invoke(invocation).then((reply) => {
+            invocations.push(reply);
+            options.onInvokeReply?.(reply);
+          }),
+        );
       }
       options.onReady?.(bus, control);
     }
     const reason = await stopped;
+    // A run that ends by itself (--frames, --duration) still prints the replies of --invoke calls under way.
+    if (reason !== 'signal' && reason !== 'failed') await Promise.race([Promise.all(pendingInvocations), new Promise((r) => setTimeout(r, INVOCATION_GRACE_MS).unref())]);
     // edgeHub's stats object is completed when it closes, below, before the caller sees it.
     return { stopReason: reason, modules: [...outcomes.values()], stats: bus.stats, upstream, edgeHub: hub.hub.stats, invocations };
   } finally {

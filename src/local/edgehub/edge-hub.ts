@@ -321,11 +321,15 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
   };
 
   const servers: Server[] = [];
+  // Every open socket, so close() ends them: a server only finishes closing once its connections have ended.
+  const sockets = new Set<TLSSocket>();
   let tlsFailures = 0;
   const maxPacketBytes = limits.maxMessageBytes + PACKET_OVERHEAD_BYTES;
   const startServer = (address: { host: string; port: number }): Promise<Server> =>
     new Promise((resolve, reject) => {
       const server = createServer({ cert: certificates.serverChainPem, key: certificates.serverKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 }, (socket: TLSSocket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
         broker.handle(guardConnection(socket, maxPacketBytes, (error) => log(`[edgeHub] closed a connection: ${error.message}`)));
       });
       // Sockets still in the TLS handshake or before CONNECT count too; authenticated modules are limited above.
@@ -405,8 +409,10 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
         for (const [input, count] of session.queuedByInput) if (count > 0) stats.queued[`${session.name}/${input}`] = count;
         for (const wake of session.waiters.splice(0)) wake(false);
       }
-      await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+      const serversClosed = Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
       await new Promise<void>((r) => broker.close(() => r()));
+      for (const socket of sockets) socket.destroy();
+      await serversClosed;
     },
   };
 }

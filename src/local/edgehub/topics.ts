@@ -3,7 +3,7 @@
 // formatting what the hub sends it. Local stage; pure.
 
 /** On-the-wire names of the system properties a module may set on telemetry (edgeHub IncomingSystemPropertiesMap). */
-const INCOMING_SYSTEM_PROPERTIES: Readonly<Record<string, string>> = {
+const INCOMING_SYSTEM_PROPERTIES: ReadonlyMap<string, string> = new Map(Object.entries({
   '$.exp': 'expiryTimeUtc',
   '$.cid': 'correlationId',
   '$.mid': 'messageId',
@@ -16,7 +16,7 @@ const INCOMING_SYSTEM_PROPERTIES: Readonly<Record<string, string>> = {
   '$.schema': 'messageSchema',
   '$.ctime': 'creationTimeUtc',
   '$.ifid': 'interfaceId',
-};
+}));
 
 /** System properties edgeHub puts on a message it delivers to a module input (edgeHub OutgoingSystemPropertiesMap). */
 const OUTGOING_SYSTEM_PROPERTIES: readonly (readonly [string, string])[] = [
@@ -67,10 +67,11 @@ export function parseModulePublish(topic: string, deviceId: string, moduleId: st
   const events = `devices/${deviceId}/modules/${moduleId}/messages/events`;
   if (topic === events || topic.startsWith(events + '/')) {
     const bag = parsePropertyBag(topic.slice(events.length).replace(/^\//, '').replace(/\/$/, ''));
-    const systemProperties: Record<string, string> = {};
-    const properties: Record<string, string> = {};
+    // Null prototypes: a property named __proto__ stays a property.
+    const systemProperties: Record<string, string> = Object.create(null) as Record<string, string>;
+    const properties: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [key, value] of Object.entries(bag)) {
-      const system = INCOMING_SYSTEM_PROPERTIES[key];
+      const system = INCOMING_SYSTEM_PROPERTIES.get(key);
       if (system) systemProperties[system] = value;
       else properties[key] = value;
     }

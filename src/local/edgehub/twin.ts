@@ -46,9 +46,10 @@ export class ModuleTwin {
     this.desired = cleanJson(desired) as JsonObject;
   }
 
-  /** The document a twin GET answers with. */
+  /** The document a twin GET answers with (a plain JSON copy). */
   document(): { desired: JsonObject; reported: JsonObject } {
-    return { desired: { ...this.desired, $version: this.desiredVersion }, reported: { ...this.reported, $version: this.reportedVersion } };
+    const text = JSON.stringify({ desired: { ...this.desired, $version: this.desiredVersion }, reported: { ...this.reported, $version: this.reportedVersion } });
+    return JSON.parse(text) as { desired: JsonObject; reported: JsonObject };
   }
 
   patchReported(patch: unknown): PatchResult {
