@@ -216,4 +216,45 @@ test('with Docker: the relay as a container built from a tiny Dockerfile gets th
   }
 });
 
+test('with Docker: a container that never connects is named with its log tail (EML7151); a forged key is refused (EML7152)', async () => {
+  const base = 'node:20.20.2-bookworm-slim';
+  const why = whyNoDocker(base);
+  if (why) return console.log(`NOTICE: ${why}; the never-connects test is skipped.`);
+  const { loadWorkflow } = await import('../../dist/program.js');
+  const { runGraph } = await import('../../dist/local/run-graph.js');
+  const { Reporter } = await import('../../dist/diagnostics/report.js');
+  const spec = writeSpec(
+    join(work, 'silent'),
+    `    image: ${base}\n    createOptions: { HostConfig: { NetworkMode: host }, Cmd: ["node", "-e", "console.log('no IoT Edge here'); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)"] }`,
+  );
+  const loaded = await loadWorkflow(spec, { env });
+  assert.ok(loaded.ir, JSON.stringify(loaded.diagnostics));
+  const reporter = new Reporter(spec);
+  const logs = [];
+  let forged;
+  const result = await runGraph({
+    ir: loaded.ir,
+    modelInfo: loaded.modelInfo,
+    env,
+    reporter,
+    log: (line) => logs.push(line),
+    onUpstream: () => undefined,
+    durationMs: 8000,
+    connectTimeoutMs: 3000,
+    onReady: () => {
+      // A module started with a key of its own making, as with an env file from an earlier run.
+      const variables = { EdgeHubConnectionString: `HostName=ocr-edge-hub-unique.azure-devices.net;DeviceId=edgeml-local;ModuleId=relay;SharedAccessKey=${Buffer.alloc(32, 1).toString('base64')};GatewayHostName=${edgeHubHost}`, EdgeModuleCACertificateFile: /its CA: (\S+)/.exec(logs.join('\n'))?.[1] ?? '' };
+      forged = spawn(process.execPath, [moduleScript, 'sender'], { env: { PATH: process.env.PATH, ...variables }, stdio: 'ignore' });
+      children.add(forged);
+    },
+  });
+  assert.is(result.stopReason, 'duration');
+  const silent = reporter.diagnostics.find((d) => d.code === 'EML7151');
+  assert.ok(silent, JSON.stringify(reporter.diagnostics));
+  assert.match(silent.message, "Module 'relay' has not connected to the local edgeHub within 3 s; its last log lines:\nno IoT Edge here");
+  const refused = reporter.diagnostics.find((d) => d.code === 'EML7152');
+  assert.ok(refused, JSON.stringify(reporter.diagnostics));
+  assert.match(refused.message, "refused 1 connection(s) for module 'relay': the signature does not match the module key");
+});
+
 test.run();

@@ -56,7 +56,7 @@ export async function startRunEdgeHub(options: StartRunEdgeHubOptions): Promise<
   // Readable by a container's non-root user; it is a certificate, not a secret.
   await writeFile(caFile, hub.caPem, { mode: 0o644 });
   const bridgeListeners = new Set<string>();
-  log(`[edgeHub] listening on ${host}:${port} (MQTT over TLS) for device '${options.deviceId}' of ${hubHostName(ir)}`);
+  log(`[edgeHub] listening on ${host}:${port} (MQTT over TLS) for device '${options.deviceId}' of ${hubHostName(ir)}; its CA: ${caFile}`);
   return {
     hub,
     host,
