@@ -10,6 +10,7 @@ import { loadSpecFile, type SpecDocument } from './parse/load-spec.js';
 import { applySetOverrides } from './resolve/overrides.js';
 import { resolveVariables } from './resolve/variables.js';
 import { resolveSpecFiles } from './resolve/files.js';
+import { resolveMessageContracts } from './resolve/contracts.js';
 import { validateSpecSchema } from './schema/validate-spec.js';
 import type { ModelInfo } from './model/model-info.js';
 
@@ -73,6 +74,8 @@ export async function loadWorkflow(specPath: string, options: LoadOptions = {}):
     if (schemaValid) throw error;
     return finish(reporter.diagnostics, { spec });
   }
+  // Contracts are read before the checks, which check route conditions against them.
+  resolveMessageContracts(ir, spec, reporter);
   const checkInput = { ir, data: data as Record<string, unknown>, text: spec.text, file: specPath, locate: spec.locate };
   reporter.add(...runChecks(checkInput, undefined, { tolerant: !schemaValid }));
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec });

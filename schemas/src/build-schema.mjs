@@ -46,6 +46,30 @@ const volumeSpec = {
   ],
 };
 
+const rolloutGate = obj('When a ring counts as healthy. The gate passes once enough devices report and the failures stay under the limit; it fails as soon as the failures pass the limit after minDevices have reported, or when waitSeconds run out.', {
+  minDevices: int('Devices that must report (success or failure) before the gate can pass and before the failure limit applies (default 1).', { minimum: 0, maximum: 1000000 }),
+  maxFailedPercent: num('Largest share of the ring\'s devices that may report a failed deployment, 0-100 (default 0). Devices still silent when waitSeconds run out count as failed.', { minimum: 0, maximum: 100 }),
+  waitSeconds: int('How long to wait for the ring to converge before judging it (default 900).', { minimum: 1, maximum: 604800 }),
+  metrics: {
+    type: 'object',
+    description: 'Limits on custom metrics of azure.fleet.metrics, by name: the metric counts devices (e.g. modules reporting errors).',
+    additionalProperties: obj('A limit on one custom metric.', {
+      maxDevices: int('Most devices the metric may count.', { minimum: 0 }),
+      maxPercent: num('Largest share of the ring\'s devices the metric may count, 0-100.', { minimum: 0, maximum: 100 }),
+    }),
+  },
+});
+
+const rolloutSpec = obj('Roll a new deployment out ring by ring: each ring widens the devices that get it, a health gate decides whether to go on, and a failed gate halts or rolls back (the previous deployment stays in place, at a lower priority, until the last ring passes).', {
+  rings: arr('Rings in order, each wider than the one before; the last one must reach the whole fleet.', obj('A ring of devices.', {
+    name: str('Ring name, e.g. canary.', { pattern: '^[a-z][a-z0-9-]{0,31}$' }),
+    percent: num('Share of the fleet, 0-100, picked by a stable hash of the device id that edgeml writes into the device tag edgeml.rolloutBucket. Rings are cumulative: 25 after 5 adds 20%.', { exclusiveMinimum: 0, maximum: 100 }),
+    condition: str('Extra target condition for this ring, e.g. tags.site=\'lab\' (joined with the fleet\'s targetCondition by AND).'),
+    gate: rolloutGate,
+  }, { required: ['name'] }), { minItems: 1, maxItems: 10 }),
+  onFailure: en('What a failed gate does: rollback (default) removes the new deployment so every device returns to the previous one; halt leaves the rings reached as they are.', ['rollback', 'halt']),
+}, { required: ['rings'] });
+
 const deviceSpec = {
   description: 'A host device made available to the module, e.g. "/dev/video0" or "/dev/ttyUSB0:/dev/ttyS0".',
   oneOf: [
@@ -78,7 +102,17 @@ const commonModuleProps = {
 const scoringModule = obj('A generated scoring server for the spec\'s model (HTTP, Azure ML and Custom Vision compatible).', {
   type: { const: 'scoring', description: 'A generated scoring server for the model.' },
   port: int('Port the server listens on inside the container (default 5001, as Azure ML images did).', { minimum: 1, maximum: 65535 }),
-  apis: arr('HTTP APIs to serve (default both): azureml is POST /score (multipart), customvision is POST /image.', en('API.', ['azureml', 'customvision']), { minItems: 1, uniqueItems: true }),
+  apis: arr(
+    'HTTP APIs to serve (default all four): edgeml is POST /predict (detailed JSON: boxes, image sizes, timings); azureml is POST /score answered as the seed\'s Azure ML drivers did ([{field: [[id, label, probability], ...]}, "Computed in N ms"]); customvision is POST /image and /url with Custom Vision\'s routes and JSON, and GET /; v2 is the Open Inference Protocol (KServe v2, Triton) under /v2.',
+    en('API.', ['edgeml', 'azureml', 'customvision', 'v2']),
+    { minItems: 1, uniqueItems: true },
+  ),
+  urlFetch: obj('Lets Custom Vision\'s POST /url fetch images, only over http(s) from these hosts (off when absent: a device that fetches any URL is a request-forgery hole).', {
+    allow: arr('Host names (exact, or *.example.com for subdomains), IP addresses or CIDR ranges. Loopback, private and link-local addresses are refused unless an entry names the address or its range (e.g. 192.168.1.0/24), whatever name resolves to them.', str('Host name, IP address or CIDR range.', { pattern: '^[^\\s/]+(/[0-9]{1,3})?$' }), { minItems: 1, uniqueItems: true }),
+    maxSize: str('Largest image fetched, e.g. "4MB" (default: maxBodySize).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
+    timeoutSeconds: num('Time for the whole fetch, redirects included (default 10).', { exclusiveMinimum: 0, maximum: 300 }),
+    maxRedirects: int('Redirects followed, each checked like the first URL (default 3).', { minimum: 0, maximum: 20 }),
+  }, { required: ['allow'] }),
   maxBodySize: str('Largest accepted request body, e.g. "4MB" (default 8MB).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
   concurrency: int('Inference requests run at once (default 1 on CPU).', { minimum: 1, maximum: 64 }),
   queueLimit: int('Requests allowed to wait for inference; more are answered 503 (default 16).', { minimum: 0, maximum: 10000 }),
@@ -115,6 +149,24 @@ const containerModule = obj('Any container: a ready image, or your own build con
     platforms: arr('Platforms the Dockerfile can build for (default: the target platform).', en('Platform.', ['amd64', 'arm64v8', 'arm32v7']), { uniqueItems: true }),
   }, { required: ['context'] }),
   ...commonModuleProps,
+  outputs: {
+    description: 'IoT Edge output names the module sends messages on: a list of names, or a map from name to its message contract (a JSON Schema of the message body), which route conditions from that output are checked against.',
+    oneOf: [
+      commonModuleProps.outputs,
+      {
+        type: 'object',
+        description: 'Outputs by name, each with an optional message contract.',
+        maxProperties: 100,
+        additionalProperties: obj('One output.', {
+          schema: {
+            description: 'The message contract: a JSON Schema (draft-07) file relative to the spec (e.g. schemas/telemetry.json), or the schema written inline.',
+            oneOf: [relPath('JSON Schema file, relative to the spec.'), { type: 'object', description: 'Inline JSON Schema (draft-07).' }],
+          },
+          description: str('What the output carries (shown in the generated README).'),
+        }),
+      },
+    ],
+  },
 }, { required: ['type'] });
 
 const moduleDef = {
@@ -142,7 +194,7 @@ const schema = {
     edgeml: { const: 1, description: 'Spec format version. Always 1 for this schema.' },
     name: str('Workflow name: lowercase letters, digits and hyphens. Names the output folder and tags images.', { pattern: '^[a-z][a-z0-9-]{0,62}$' }),
     description: str('What this workflow does, for people reading the spec and the generated README.'),
-    task: en('What the model does.', ['image-classification', 'object-detection']),
+    task: en('What the model does: classify or detect in images served over HTTP, or score telemetry messages that edgeHub routes to the scoring module.', ['image-classification', 'object-detection', 'telemetry']),
     model: obj('The model, how images are prepared for it and how its outputs are read.', {
       source: {
         description: 'Where the model comes from: exactly one of file, customvision, azureml, url.',
@@ -176,12 +228,13 @@ const schema = {
         padValue: int('Pixel value (0-255) used for letterbox padding (default 114).', { minimum: 0, maximum: 255 }),
       }),
       postprocess: obj('How the model outputs become predictions.', {
-        format: en('Output format: classification scores; boxes (separate boxes/scores/labels tensors); yolo-grid (Custom Vision).', ['classification', 'boxes', 'yolo-grid']),
+        format: en('Output format: classification scores; boxes (separate boxes/scores/labels tensors); yolo-grid (Custom Vision); for telemetry also regression (one value) and anomaly (a score compared with threshold).', ['classification', 'boxes', 'yolo-grid', 'regression', 'anomaly']),
+        unit: str('Unit of a regression value, e.g. degC.'),
         output: str('Output tensor name for classification or yolo-grid (default: the first output).'),
         outputs: obj('Output tensor names for the boxes format.', { boxes: str('Boxes tensor.'), scores: str('Scores tensor.'), labels: str('Class ids tensor.') }),
         activation: en('Activation applied to classification scores (default softmax; none when the model already outputs probabilities).', ['softmax', 'sigmoid', 'none']),
         topK: int('How many classes to return (default 3).', { minimum: 1, maximum: 1000 }),
-        threshold: num('Minimum score for a prediction to be returned.', { minimum: 0, maximum: 1 }),
+        threshold: num('Minimum score for a prediction to be returned; for anomaly, the score at or above which a message is an anomaly.', { minimum: 0, maximum: 1 }),
         iou: num('Intersection-over-union above which overlapping boxes are suppressed (default 0.45).', { minimum: 0, maximum: 1 }),
         maxDetections: int('Most detections returned per image (default 20).', { minimum: 1, maximum: 10000 }),
         boxFormat: en('Box coordinates of the boxes format (default xyxy).', ['xyxy', 'xywh', 'cxcywh']),
@@ -190,10 +243,19 @@ const schema = {
         xyActivation: en('How yolo-grid box offsets are read: sigmoid (the classic Custom Vision decoder) or none (newer exports). Default: from the model\'s metadata, else sigmoid.', ['sigmoid', 'none']),
         anchors: arr('Anchor sizes (in grid cells) of the yolo-grid format (default: Custom Vision\'s five anchors).', { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 2, maxItems: 2 }, { minItems: 1, maxItems: 20 }),
       }),
-      samples: arr('Sample images (relative to the spec) used by edgeml test and the generated step-5 test.', relPath('Image file.')),
+      features: arr('task telemetry: the message fields that make the model\'s input vector, in the model\'s order.', obj('One input feature.', {
+        name: str('Feature name, for people and logs.', { pattern: '^[A-Za-z_][A-Za-z0-9_-]{0,63}$' }),
+        path: str('Where the number is in the message body, in route syntax: $body.machine.temperature or $body.readings[0].', { pattern: '^\\$body(\\.[A-Za-z_][A-Za-z0-9_]*|\\[[0-9]+\\])+$' }),
+        default: num('Used when a message lacks the field (default: such a message is not scored).'),
+        unit: str('Unit of the value, for the generated README, e.g. degC or psi.'),
+      }, { required: ['name', 'path'] }), { minItems: 1, maxItems: 4096 }),
+      window: int('task telemetry: messages per sender in one model input, oldest first (default 1: each message alone). The model input is [batch, window x features].', { minimum: 1, maximum: 1000 }),
+      windowKey: en('task telemetry: whose messages form a window: the sending device (default) or each module of it.', ['device', 'module']),
+      samples: arr('Sample images (relative to the spec) used by edgeml test and the generated step-5 test; for task telemetry, JSON-lines files of messages.', relPath('Image or JSON-lines file.')),
       expect: obj('What a correct prediction on the first sample looks like.', {
         label: str('Expected top label.'), minScore: num('Expected minimum score of the top prediction.', { minimum: 0, maximum: 1 }),
         minDetections: int('Expected minimum number of detections.', { minimum: 0 }),
+        anomalies: int('task telemetry: how many messages of the first sample file are anomalies.', { minimum: 0 }),
       }),
     }, { required: ['source'] }),
     target: obj('The IoT Edge device the workflow runs on.', {
@@ -235,6 +297,7 @@ const schema = {
         layered: bool('A layered deployment adds modules on top of a base deployment (default false).'),
         labels: { type: 'object', description: 'Labels attached to the deployment.', additionalProperties: { type: 'string' } },
         metrics: { type: 'object', description: 'Custom metric queries (at most 5).', additionalProperties: { type: 'string' }, maxProperties: 5 },
+        rollout: rolloutSpec,
       }, { required: ['id'] }),
       endpoints: obj('Endpoint overrides for sovereign clouds (or test servers).', {
         resourceManager: str('Azure Resource Manager endpoint, e.g. https://management.chinacloudapi.cn.', { pattern: '^https://' }),

@@ -19,6 +19,7 @@ import { publishImages } from './images.js';
 import type { Progress } from './progress.js';
 import { createRegistrySecretsLoader } from './registry-credentials.js';
 import { StateError, readState, writeState, type ApplyState } from './state.js';
+import { RolloutFailure, type RolloutResult } from '../rollout/run-rollout.js';
 
 export interface ApplyRunOptions {
   desired: DesiredDeployment;
@@ -48,6 +49,8 @@ export interface ApplyOutcome {
   deployed: boolean;
   convergence?: ConvergenceReport & { timedOut: boolean };
   fleet?: FleetResult;
+  /** For a fleet with azure.fleet.rollout: how the ring-by-ring rollout ended. */
+  rollout?: RolloutResult;
 }
 
 /** Reads the state file, turning a bad one into a diagnostic. */
@@ -121,6 +124,26 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
       return { ok: false, diagnostics: [diagnostic], deployed, convergence };
     }
 
+    if (target.rollout) {
+      const { runRollout } = await import('../rollout/run-rollout.js');
+      const { historyPath } = await import('../rollout/history.js');
+      const rollout = await runRollout({
+        hub,
+        target: { ...target, rollout: target.rollout },
+        configurationId: desired.configurationId ?? configurationId(target.id, desired.content),
+        contentHash: desired.contentHash,
+        rendered: desired.content,
+        resolved: resolved.content,
+        state,
+        saveState,
+        historyFile: historyPath(options.statePath),
+        progress,
+        intervalMs: options.pollIntervalMs,
+        clock: options.clock,
+      });
+      return { ok: true, diagnostics: [], deployed: rollout.outcome === 'succeeded', rollout };
+    }
+
     const fleet = await deployToFleet({
       hub,
       target,
@@ -140,6 +163,7 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
     progress.note(`Devices: ${m.targeted} targeted, ${m.applied} applied, ${m.succeeded} report success, ${m.failed} report failure.`);
     return { ok: false, diagnostics: [applyDiagnostic('notConverged', { seconds: Math.round(options.timeoutMs / 1000), problems: Math.max(1, m.failed) })], deployed: fleet.created, fleet };
   } catch (error) {
+    if (error instanceof RolloutFailure) return { ok: false, diagnostics: [error.diagnostic], deployed: true, rollout: { outcome: error.outcome, revision: error.revision, rings: error.rings, retired: [] } };
     return { ok: false, diagnostics: [toDiagnostic(error)], deployed: false };
   }
 }

@@ -5,6 +5,7 @@ import type { Check, CheckContext } from './define-check.js';
 import createOptionsShape from './rules/create-options-shape.js';
 import databoxEdgeFeatures from './rules/databox-edge-features.js';
 import deploymentTarget from './rules/deployment-target.js';
+import fleetRollout from './rules/fleet-rollout.js';
 import gpuNeedsAccelerator from './rules/gpu-needs-accelerator.js';
 import hostPortCollision from './rules/host-port-collision.js';
 import iotEdgeLimits from './rules/iot-edge-limits.js';
@@ -13,14 +14,19 @@ import moduleFields from './rules/module-fields.js';
 import moduleNameValid from './rules/module-name-valid.js';
 import noLiteralSecrets from './rules/no-literal-secrets.js';
 import platformSupport from './rules/platform-support.js';
+import routeBodyMissingField from './rules/route-body-missing-field.js';
+import routeBodyPathExists from './rules/route-body-path-exists.js';
 import routeConditionValid from './rules/route-condition-valid.js';
 import routeEndpointsExist from './rules/route-endpoints-exist.js';
 import routeGraphCoverage from './rules/route-graph-coverage.js';
+import routeLiteralType from './rules/route-literal-type.js';
+import scoringUrlFetch from './rules/scoring-url-fetch.js';
+import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
-  createOptionsShape, databoxEdgeFeatures, deploymentTarget, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
-  routeGraphCoverage,
+  createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
+  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
+  routeGraphCoverage, routeLiteralType, scoringUrlFetch, telemetryModel,
 ] as unknown as Check[];
 
 export interface CheckInput {

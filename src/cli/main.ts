@@ -14,7 +14,11 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   apply: () => import('./commands/apply.js'),
   status: () => import('./commands/status.js'),
   destroy: () => import('./commands/destroy.js'),
+  rollout: () => import('./commands/rollout.js'),
+  rollback: () => import('./commands/rollback.js'),
+  history: () => import('./commands/history.js'),
   fetch: () => import('./commands/fetch.js'),
+  init: () => import('./commands/init.js'),
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -44,6 +48,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     exitCode = await module.default(args, options, io);
   };
 
+  program.command('init').argument('[dir]', 'folder to write the starter into (default: the current folder)')
+    .description('Write a commented starter spec for one of the seed workflows, with the model and samples it names.')
+    .option('-w, --workflow <name>', 'text-orientation (runnable offline), wf1, wf2, wf3, wf4 or machine-anomaly (telemetry)', 'text-orientation')
+    .option('--no-color', 'never colour the output').action(action('init'));
+
   specOptions(program.command('validate').argument('<spec...>', 'spec files to check, or folders of them')
     .description('Check specs and report every problem at file:line:column.')
     .option('--strict', 'treat warnings as errors')
@@ -56,7 +65,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
   specOptions(program.command('test').argument('<spec>', 'the workflow spec')
     .description('Score images with the model on this machine (the spec\'s samples by default).')
-    .option('-i, --image <file>', 'an image to score (repeatable)', collect, [])).action(action('test'));
+    .option('-i, --image <file>', 'an image to score (repeatable)', collect, [])
+    .option('-m, --messages <file>', 'telemetry specs: a JSON-lines file of messages to score (repeatable)', collect, [])).action(action('test'));
 
   specOptions(program.command('run').argument('<spec>', 'the workflow spec')
     .description('Run the module graph on this machine with a local edgeHub that routes messages as on a device.')
@@ -81,6 +91,22 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--timeout <seconds>', 'how long to wait for convergence', '900')
     .option('--connection-string-file <file>', 'write the device connection string to this file (mode 0600)')
     .option('--show-connection-string', 'print the device connection string once')).action(action('apply'));
+
+  specOptions(program.command('rollout').argument('<spec>', 'the workflow spec')
+    .description('Apply a fleet spec ring by ring (azure.fleet.rollout): widen, wait for each ring\'s health gate, roll back on failure.')
+    .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')
+    .option('--skip-build', 'use images already in the registry')
+    .option('--timeout <seconds>', 'how long to wait for convergence', '900')).action(action('rollout'));
+
+  specOptions(program.command('rollback').argument('<spec>', 'the workflow spec')
+    .description('Return the fleet to the last good revision, or the one --to names (see edgeml history).')
+    .option('--to <revision>', 'the revision number to return to')
+    .option('--state <file>', 'state file')
+    .option('--timeout <seconds>', 'how long to wait for the devices to take it', '900')).action(action('rollback'));
+
+  specOptions(program.command('history').argument('<spec>', 'the workflow spec')
+    .description('List the fleet\'s revisions: when, content hash, rings reached, outcome.')
+    .option('--state <file>', 'state file')).action(action('history'));
 
   specOptions(program.command('status').argument('<spec>', 'the workflow spec')
     .description('Show live module status on the device or fleet.')).action(action('status'));

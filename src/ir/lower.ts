@@ -1,10 +1,11 @@
 // Lowering: turns schema-valid spec data into the typed IR, filling every default in one place.
 // Pure and total: it never reports; anything it cannot make sense of is left for the semantic checks to flag.
 import type {
-  AzureIR, CaptureSettingsIR, DecoderIR, DeploymentTargetIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
-  ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
-  RouteSourceIR, ScoringSettingsIR, TargetIR, Task, VolumeIR, WorkflowIR,
+  AzureIR, CaptureSettingsIR, DecoderIR, DeploymentTargetIR, RolloutIR, RolloutMetricLimitIR, TelemetryIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
+  MessageContractIR, ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
+  RouteSourceIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
 } from './types.js';
+import { captureResultsContract, telemetryResultsContract, type JsonSchema } from '../runtime/contracts/index.js';
 import { parseSecretRef } from '../resolve/variables.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- spec data is schema-checked but untyped here */
@@ -18,9 +19,14 @@ export const CUSTOM_VISION_ANCHORS: [number, number][] = [
 export const DEFAULTS = {
   scoringPort: 5001,
   maxBodyBytes: 8 * 1024 * 1024,
+  scoringApis: ['edgeml', 'azureml', 'customvision', 'v2'],
+  urlFetchTimeoutSeconds: 10,
+  urlFetchMaxRedirects: 3,
   queueLimit: 16,
   storeAndForwardTtl: 7200,
   fleetPriority: 10,
+  gateMinDevices: 1,
+  gateWaitSeconds: 900,
   captureOutput: 'results',
   captureFps: 1,
   viewMinScore: 0.4,
@@ -93,6 +99,7 @@ function lowerModel(m: Data, task: Task): ModelIR {
     ...(labelsFile && !m.labels ? { labelsFile } : {}),
     preprocess,
     decoder: lowerDecoder(m.postprocess ?? {}, task, source),
+    ...(task === 'telemetry' ? { telemetry: lowerTelemetry(m) } : {}),
     samples: m.samples ?? [],
     ...(m.expect ? { expect: { ...m.expect } } : {}),
   };
@@ -109,7 +116,32 @@ function lowerModelSource(s: Data): ModelSource {
   return { kind: 'file', path: '' };
 }
 
+/** `$body.a.b[2]` → ['a', 'b', 2] (the schema has already checked the syntax). */
+export function bodyPathSegments(path: string): (string | number)[] {
+  return [...path.replace(/^\$body/, '').matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]/g)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2])));
+}
+
+function lowerTelemetry(m: Data): TelemetryIR {
+  const features: Data[] = Array.isArray(m.features) ? m.features : [];
+  return {
+    features: features.map((f: Data) => ({
+      name: String(f.name ?? ''),
+      path: String(f.path ?? ''),
+      segments: bodyPathSegments(String(f.path ?? '')),
+      ...(typeof f.default === 'number' ? { default: f.default } : {}),
+      ...(typeof f.unit === 'string' ? { unit: f.unit } : {}),
+    })),
+    window: m.window ?? 1,
+    windowKey: m.windowKey ?? 'device',
+  };
+}
+
 function lowerDecoder(d: Data, task: Task, source: ModelSource): DecoderIR {
+  if (task === 'telemetry' || d.format === 'regression' || d.format === 'anomaly') {
+    const output = d.output ? { output: d.output } : {};
+    if ((d.format ?? 'anomaly') === 'anomaly') return { kind: 'anomaly', ...output, threshold: d.threshold ?? 0.5 };
+    if (d.format === 'regression') return { kind: 'regression', ...output, ...(d.unit ? { unit: d.unit } : {}) };
+  }
   const format = d.format ?? (task === 'image-classification' ? 'classification' : source.kind === 'customvision' ? 'yolo-grid' : 'boxes');
   if (format === 'classification') {
     return { kind: 'classification', ...(d.output ? { output: d.output } : {}), activation: d.activation ?? 'softmax', topK: d.topK ?? 3, threshold: d.threshold ?? 0 };
@@ -129,6 +161,26 @@ function lowerDecoder(d: Data, task: Task, source: ModelSource): DecoderIR {
   };
 }
 
+function lowerRollout(r: Data): RolloutIR {
+  const rings: Data[] = Array.isArray(r.rings) ? r.rings : [];
+  return {
+    onFailure: r.onFailure ?? 'rollback',
+    rings: rings.map((ring: Data) => {
+      const gate: Data = ring.gate ?? {};
+      const metrics: Record<string, RolloutMetricLimitIR> = {};
+      for (const [name, limit] of Object.entries((gate.metrics ?? {}) as Record<string, Data>)) {
+        metrics[name] = { ...(limit.maxDevices !== undefined ? { maxDevices: limit.maxDevices } : {}), ...(limit.maxPercent !== undefined ? { maxPercent: limit.maxPercent } : {}) };
+      }
+      return {
+        name: ring.name ?? '',
+        ...(ring.percent !== undefined ? { percent: ring.percent } : {}),
+        ...(ring.condition !== undefined ? { condition: ring.condition } : {}),
+        gate: { minDevices: gate.minDevices ?? DEFAULTS.gateMinDevices, maxFailedPercent: gate.maxFailedPercent ?? 0, waitSeconds: gate.waitSeconds ?? DEFAULTS.gateWaitSeconds, metrics },
+      };
+    }),
+  };
+}
+
 function lowerAzure(a: Data): AzureIR {
   const rg = typeof a.resourceGroup === 'string' ? { name: a.resourceGroup, create: true } : { name: a.resourceGroup?.name ?? '', create: a.resourceGroup?.create ?? true };
   const hub: Data = a.iotHub ?? {};
@@ -136,6 +188,7 @@ function lowerAzure(a: Data): AzureIR {
   if (a.fleet) {
     const f: Data = a.fleet;
     deployment = { kind: 'fleet', id: String(f.id ?? '').toLowerCase(), targetCondition: f.targetCondition ?? '', priority: f.priority ?? DEFAULTS.fleetPriority, layered: f.layered ?? false, labels: { ...(f.labels ?? {}) }, metrics: { ...(f.metrics ?? {}) } };
+    if (f.rollout) deployment.rollout = lowerRollout(f.rollout);
   } else {
     deployment = { kind: 'device', deviceId: a.device?.id ?? '', create: a.device?.create ?? true };
   }
@@ -159,6 +212,21 @@ function lowerRegistry(r: Data): RegistryIR {
   return { kind: 'anonymous', address: r.address ?? '' };
 }
 
+/** `outputs` is a list of names, or a map from name to `{ schema: file | inline schema, description }`. */
+function lowerOutputs(value: unknown, modulePath: SpecPath): { names: string[]; contracts: Record<string, MessageContractIR> } {
+  if (Array.isArray(value)) return { names: value.map(String), contracts: {} };
+  if (typeof value !== 'object' || value === null) return { names: [], contracts: {} };
+  const contracts: Record<string, MessageContractIR> = {};
+  for (const [name, entry] of Object.entries(value as Record<string, Data>)) {
+    const schema: unknown = entry?.schema;
+    const description = typeof entry?.description === 'string' ? { description: entry.description as string } : {};
+    const path = [...modulePath, 'outputs', name, 'schema'];
+    if (typeof schema === 'string') contracts[name] = { origin: 'file', file: normalizeRelative(schema), path, ...description };
+    else if (typeof schema === 'object' && schema !== null) contracts[name] = { origin: 'inline', schema: structuredClone(schema) as JsonSchema, path, ...description };
+  }
+  return { names: Object.keys(value), contracts };
+}
+
 function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR {
   const kind: ModuleKind = m.type;
   const version = String(m.version ?? '1.0');
@@ -172,8 +240,17 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
   const gpuRequested = m.gpu === true || m.gpu === 'all' ? 'all' : typeof m.gpu === 'number' ? m.gpu : undefined;
   // A scoring module on a GPU target uses the GPU unless the spec says gpu: false (the seed's wf2 ran on the CPU).
   const gpu = gpuRequested ?? (kind === 'scoring' && ir.target.accelerator === 'nvidia-gpu' && m.gpu !== false ? 'all' : undefined);
-  const outputs: string[] = [...(m.outputs ?? [])];
+  const declared = lowerOutputs(m.outputs, path);
+  const outputs: string[] = declared.names;
   if (capture && !outputs.includes(capture.output)) outputs.push(capture.output);
+  // A telemetry scoring module sends its results on an output ("results" unless the spec names one).
+  const telemetry = kind === 'scoring' && ir.task === 'telemetry';
+  if (telemetry && outputs.length === 0) outputs.push('results');
+  const contracts: Record<string, MessageContractIR> = { ...declared.contracts };
+  // The capture module sends the scoring answer plus a summary; its contract is edgeml's own (runtime/contracts).
+  if (capture) contracts[capture.output] = { origin: 'generated', schema: captureResultsContract(ir.task === 'object-detection' ? 'object-detection' : 'image-classification') };
+  // The telemetry module sends one result per scored message; its contract too is edgeml's own.
+  if (telemetry) contracts[outputs[0]] = { origin: 'generated', schema: telemetryResultsContract(ir.model.decoder.kind) };
   const module: ModuleIR = {
     name,
     kind,
@@ -193,7 +270,9 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
     ...(m.twin ? { twin: m.twin } : {}),
     inputs: [...(m.inputs ?? [])],
     outputs,
-    ...(kind === 'scoring' ? { scoring: lowerScoring(m, ir, gpu !== undefined) } : {}),
+    contracts,
+    // The HTTP scoring settings belong to image tasks; a telemetry module reads IoT Edge inputs instead.
+    ...(kind === 'scoring' && !telemetry ? { scoring: lowerScoring(m, ir, gpu !== undefined) } : {}),
     ...(capture ? { capture } : {}),
   };
   return module;
@@ -210,10 +289,21 @@ function lowerImage(name: string, m: Data, kind: ModuleKind, version: string, ir
 }
 
 function lowerScoring(m: Data, ir: WorkflowIR, usesGpu: boolean): ScoringSettingsIR {
+  const maxBodyBytes = m.maxBodySize ? parseSize(m.maxBodySize) : DEFAULTS.maxBodyBytes;
   return {
     port: m.port ?? DEFAULTS.scoringPort,
-    apis: m.apis ?? ['azureml', 'customvision'],
-    maxBodyBytes: m.maxBodySize ? parseSize(m.maxBodySize) : DEFAULTS.maxBodyBytes,
+    apis: m.apis ?? [...DEFAULTS.scoringApis],
+    maxBodyBytes,
+    ...(m.urlFetch
+      ? {
+          urlFetch: {
+            allow: [...m.urlFetch.allow],
+            maxBytes: m.urlFetch.maxSize ? parseSize(m.urlFetch.maxSize) : maxBodyBytes,
+            timeoutMs: Math.round((m.urlFetch.timeoutSeconds ?? DEFAULTS.urlFetchTimeoutSeconds) * 1000),
+            maxRedirects: m.urlFetch.maxRedirects ?? DEFAULTS.urlFetchMaxRedirects,
+          },
+        }
+      : {}),
     concurrency: m.concurrency ?? 1,
     queueLimit: m.queueLimit ?? DEFAULTS.queueLimit,
     executionProviders: usesGpu && ir.target.accelerator === 'nvidia-gpu' ? ['cuda', 'cpu'] : ['cpu'],

@@ -1,6 +1,7 @@
 // The one typed intermediate representation (IR) of a workflow spec.
 // Produced by ir/lower.ts after schema and semantic checks; consumed by render/, runtime config, plan/ and providers/.
 // Everything here is plain data: no YAML nodes, no functions, no absolute paths that would leak into rendered output.
+import type { JsonSchema } from '../runtime/contracts/json-schema.js';
 
 /** Where a value came from in the spec, as an offset and length into the spec text. */
 export interface Span {
@@ -12,7 +13,7 @@ export interface Span {
 /** A path into the spec document, e.g. ['modules', 'detector', 'ports', 0]. Used to locate diagnostics. */
 export type SpecPath = readonly (string | number)[];
 
-export type Task = 'image-classification' | 'object-detection';
+export type Task = 'image-classification' | 'object-detection' | 'telemetry';
 export type Platform = 'amd64' | 'arm64v8' | 'arm32v7';
 export type Accelerator = 'none' | 'nvidia-gpu';
 export type DeviceProfile = 'ubuntu-vm' | 'databox-edge' | 'raspberry-pi' | 'generic';
@@ -109,7 +110,40 @@ export interface YoloGridDecoderIR {
   maxDetections: number;
 }
 
-export type DecoderIR = ClassificationDecoderIR | BoxesDecoderIR | YoloGridDecoderIR;
+/** task telemetry: one number per message (a regression model's first output value). */
+export interface RegressionDecoderIR {
+  kind: 'regression';
+  output?: string;
+  unit?: string;
+}
+
+/** task telemetry: an anomaly score; a message at or above the threshold is an anomaly. */
+export interface AnomalyDecoderIR {
+  kind: 'anomaly';
+  output?: string;
+  threshold: number;
+}
+
+export type DecoderIR = ClassificationDecoderIR | BoxesDecoderIR | YoloGridDecoderIR | RegressionDecoderIR | AnomalyDecoderIR;
+
+/** One input number of a telemetry model: a field of the message body. */
+export interface TelemetryFeatureIR {
+  name: string;
+  /** As written in the spec, e.g. '$body.machine.temperature'. */
+  path: string;
+  /** The path below $body, e.g. ['machine', 'temperature'] or ['readings', 0]. */
+  segments: (string | number)[];
+  default?: number;
+  unit?: string;
+}
+
+/** task telemetry: how messages become the model's input. */
+export interface TelemetryIR {
+  features: TelemetryFeatureIR[];
+  /** Messages per sender in one input (1: each message alone). */
+  window: number;
+  windowKey: 'device' | 'module';
+}
 
 export interface ModelIR {
   source: ModelSource;
@@ -121,8 +155,10 @@ export interface ModelIR {
   decoder: DecoderIR;
   /** Sample images (relative to the spec folder) for `edgeml test` and the generated step-5 test. */
   samples: string[];
+  /** task telemetry: the message fields the model reads. */
+  telemetry?: TelemetryIR;
   /** What a correct prediction on the first sample looks like, for `05-test.sh` and `edgeml test`. */
-  expect?: { label?: string; minScore?: number; minDetections?: number };
+  expect?: { label?: string; minScore?: number; minDetections?: number; anomalies?: number };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -158,7 +194,37 @@ export type DeploymentTargetIR =
       labels: Record<string, string>;
       /** Custom metric queries (at most 5). */
       metrics: Record<string, string>;
+      /** Ring-by-ring rollout with health gates; absent: every targeted device at once. */
+      rollout?: RolloutIR;
     };
+
+/** A limit on one custom metric of the fleet, checked by a ring's gate. */
+export interface RolloutMetricLimitIR {
+  maxDevices?: number;
+  maxPercent?: number;
+}
+
+export interface RolloutGateIR {
+  /** Devices that must report before the gate can pass and before the failure limit applies. */
+  minDevices: number;
+  maxFailedPercent: number;
+  waitSeconds: number;
+  metrics: Record<string, RolloutMetricLimitIR>;
+}
+
+export interface RolloutRingIR {
+  name: string;
+  /** Share of the fleet by device-id hash (cumulative); undefined: no share limit. */
+  percent?: number;
+  /** Extra target condition joined to the fleet's by AND; undefined: none. */
+  condition?: string;
+  gate: RolloutGateIR;
+}
+
+export interface RolloutIR {
+  rings: RolloutRingIR[];
+  onFailure: 'rollback' | 'halt';
+}
 
 export interface AzureIR {
   /** Subscription id; undefined means "the signed-in account's default" (AZURE_SUBSCRIPTION_ID at apply). */
@@ -221,8 +287,10 @@ export interface EnvVarIR {
 export interface ScoringSettingsIR {
   /** Port the scoring server listens on inside the container. */
   port: number;
-  /** HTTP APIs served: Azure ML style POST /score and Custom Vision style POST /image. */
-  apis: ('azureml' | 'customvision')[];
+  /** HTTP APIs served: edgeml POST /predict, the seed's Azure ML POST /score, Custom Vision POST /image and /url, Open Inference Protocol /v2. */
+  apis: ('edgeml' | 'azureml' | 'customvision' | 'v2')[];
+  /** Custom Vision's /url fetching; absent means off. */
+  urlFetch?: { allow: string[]; maxBytes: number; timeoutMs: number; maxRedirects: number };
   /** Largest accepted request body in bytes. */
   maxBodyBytes: number;
   /** Inference requests run at once; more wait in a bounded queue. */
@@ -278,8 +346,27 @@ export interface ModuleIR {
   /** Declared IoT Edge inputs and outputs (routes are checked against them). */
   inputs: string[];
   outputs: string[];
+  /**
+   * Message contracts by output name: generated modules have one per output; container modules where declared.
+   * Lowering always sets it; optional so hand-built IRs (tests, stand-ins) need not.
+   */
+  contracts?: Record<string, MessageContractIR>;
   scoring?: ScoringSettingsIR;
   capture?: CaptureSettingsIR;
+}
+
+/** What messages on one output look like: a JSON Schema (draft-07) of the body. */
+export interface MessageContractIR {
+  /** Generated by edgeml (its own modules), written inline in the spec, or read from a file next to it. */
+  origin: 'generated' | 'inline' | 'file';
+  /** The schema; undefined for a file contract until the resolve stage has read it (or when it could not). */
+  schema?: JsonSchema;
+  /** Contract file relative to the spec folder (origin 'file'). */
+  file?: string;
+  /** What the output carries, from the spec (README). */
+  description?: string;
+  /** Where the spec declares it (origins 'inline' and 'file'). */
+  path?: SpecPath;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // the matching route with the best priority. Local stage (`edgeml run`). Every delivery names its route, so tests
 // can assert which route carried which message.
 import type { RouteIR, RouteSinkIR } from '../ir/types.js';
-import { compileRoute, formatRoute, messageSourceOf, routeMessage, type CompiledRoute } from '../routes/index.js';
+import { compileRoute, deliveriesOf, formatRoute, matchRoutes, messageSourceOf, type CompiledRoute } from '../routes/index.js';
 
 export interface BusMessage {
   module: string;
@@ -43,6 +43,12 @@ export interface BusStats {
   unrouted: number;
   /** Deliveries per route name. */
   byRoute: Record<string, number>;
+  /**
+   * Per route name: messages whose source and condition matched (a sink reached by several routes gets the message
+   * once, so this can exceed the deliveries), and how many of them matched only because a missing or null $body
+   * field compared as null, which edgeHub sorts above every number and string.
+   */
+  matched: Record<string, { matched: number; byNullOrdering: number }>;
   /** Deliveries to module inputs nobody reads locally, by "module/input". */
   unread: Record<string, number>;
 }
@@ -74,7 +80,7 @@ export function createMessageBus(routes: readonly RouteIR[], options: { deviceId
 
   const upstream: ((d: Delivery) => void)[] = [];
   const inputs = new Map<string, InputHandler>();
-  const stats: BusStats = { published: 0, unrouted: 0, byRoute: {}, unread: {} };
+  const stats: BusStats = { published: 0, unrouted: 0, byRoute: {}, matched: {}, unread: {} };
   let seq = 0;
 
   const bus: MessageBus = {
@@ -89,7 +95,13 @@ export function createMessageBus(routes: readonly RouteIR[], options: { deviceId
         outputName: message.output,
       };
       const source = messageSourceOf({ moduleId: message.module, outputName: message.output });
-      const matches = routeMessage(compiled, source, { systemProperties, properties: message.properties, body: message.body });
+      const matched = matchRoutes(compiled, source, { systemProperties, properties: message.properties, body: message.body });
+      for (const { route, byNullOrdering } of matched) {
+        const counts = (stats.matched[route.name] ??= { matched: 0, byNullOrdering: 0 });
+        counts.matched++;
+        if (byNullOrdering) counts.byNullOrdering++;
+      }
+      const matches = deliveriesOf(matched);
       if (matches.length === 0) stats.unrouted++;
       const deliveries = matches.map(({ sink, route }) => ({ seq: ++seq, route: route.name, priority: route.priority, to: sink, message, systemProperties }));
       for (const delivery of deliveries) {

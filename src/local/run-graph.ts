@@ -13,6 +13,7 @@ import type { ModuleIR, WorkflowIR } from '../ir/types.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { startCaptureModule, type RunningCaptureModule } from './capture-module.js';
 import { startContainerModule, type RunningContainerModule } from './container-module.js';
+import { createContractChecker } from './contract-check.js';
 import { createMessageBus, type BusStats, type Delivery, type MessageBus } from './message-bus.js';
 import { MissingEnvError, startScoringModule, type RunningScoringModule } from './scoring-module.js';
 import { EdgeHubListenError, type EdgeHubStats } from './edgehub/edge-hub.js';
@@ -85,7 +86,11 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   const at = (path: readonly (string | number)[]) => options.locate?.(path);
   const runtimeDir = options.runtimeDir ?? DEFAULT_RUNTIME_DIR;
   const deviceId = ir.azure.deployment.kind === 'device' ? ir.azure.deployment.deviceId : 'edgeml-local';
-  const { bus, problems } = createMessageBus(ir.routes, { deviceId });
+  const created = createMessageBus(ir.routes, { deviceId });
+  const problems = created.problems;
+  // Every message is checked against its output's contract before it is routed.
+  const contracts = createContractChecker(ir);
+  const bus: MessageBus = { ...created.bus, publish: (message) => (contracts.check(message), created.bus.publish(message)) };
   for (const p of problems) m.routeNotRunnable({ route: p.route, reason: p.reason }, at(ir.routes.find((r) => r.name === p.route)?.path ?? ['routes']));
   const outcomes = new Map<string, ModuleOutcome>(ir.modules.map((mod) => [mod.name, { name: mod.name, kind: mod.kind, status: 'skipped' }]));
   const fail = (mod: ModuleIR, problem: string | Error): void => {
@@ -239,6 +244,14 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     const reason = await stopped;
     // A run that ends by itself (--frames, --duration) still prints the replies of --invoke calls under way.
     if (reason !== 'signal' && reason !== 'failed') await Promise.race([Promise.all(pendingInvocations), new Promise((r) => setTimeout(r, INVOCATION_GRACE_MS).unref())]);
+    for (const [route, counts] of Object.entries(bus.stats.matched)) {
+      const path = ir.routes.find((r) => r.name === route)?.path;
+      if (counts.byNullOrdering > 0) m.routeMatchedByNull({ route, count: counts.byNullOrdering, matched: counts.matched }, at(path ? [...path, 'when'] : ['routes']));
+    }
+    for (const [source, violation] of contracts.bySource) {
+      const mod = ir.modules.find((x) => source.startsWith(`${x.name}.`));
+      m.contractViolation({ source, ...violation }, at(mod?.path ?? ['modules']));
+    }
     // edgeHub's stats object is completed when it closes, below, before the caller sees it.
     return { stopReason: reason, modules: [...outcomes.values()], stats: bus.stats, upstream, edgeHub: hub.hub.stats, invocations };
   } finally {

@@ -23,7 +23,8 @@ export type ModelMismatchId =
   | 'output-shape'
   | 'boxes-outputs-unknown'
   | 'label-count'
-  | 'activation-twice';
+  | 'activation-twice'
+  | 'telemetry-input';
 
 export interface ModelMismatch {
   /** Stable id of the kind of mismatch; the checker maps it to a diagnostic code. */
@@ -215,6 +216,8 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
     }
     return [];
   },
+  regression: oneValuePerRow,
+  anomaly: oneValuePerRow,
   'yolo-grid'({ ir, info }) {
     const decoder = ir.model.decoder;
     if (decoder.kind !== 'yolo-grid') return [];
@@ -229,10 +232,48 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
   },
 };
 
+/** A regression value or an anomaly score: one number per message, [batch, 1] or [batch]. */
+function oneValuePerRow({ ir, info }: Context): ModelMismatch[] {
+  const decoder = ir.model.decoder;
+  if (decoder.kind !== 'regression' && decoder.kind !== 'anomaly') return [];
+  const { output, problems } = findOutput(info, decoder.output, [...DEC, 'output']);
+  if (!output?.shape) return problems;
+  const perRow = output.shape.slice(1);
+  if (output.shape.length === 0 || perRow.some((d) => !(isFixed(d) && d === 1))) {
+    return [{ id: 'output-shape', path: [...DEC, 'format'], actual: shapeText(output.shape), message: `Model output '${output.name}' ${shapeText(output.shape)} is not one ${decoder.kind === 'anomaly' ? 'score' : 'value'} per message ([batch, 1]).` }];
+  }
+  return [];
+}
+
+/**
+ * A telemetry model reads one row per message (or window): [batch, window x features] of float32. The runtime
+ * feeds exactly that, so a fixed row width must equal the spec's feature count times the window.
+ */
+function telemetryInput({ ir, info, input }: Context): ModelMismatch[] {
+  const telemetry = ir.model.telemetry;
+  if (!telemetry) return [];
+  if (!input) return [{ id: 'input-missing', path: ['model', 'features'], actual: info.inputs.map((i) => i.name).join(', '), message: 'The model has no inputs.' }];
+  const width = telemetry.features.length * telemetry.window;
+  const per = `${telemetry.features.length} feature${telemetry.features.length === 1 ? '' : 's'}${telemetry.window > 1 ? ` x window ${telemetry.window}` : ''}`;
+  if (input.shape?.length !== 2) {
+    return [{ id: 'telemetry-input', path: ['model', 'features'], actual: shapeText(input.shape), expected: width, message: `Model input '${input.name}' has shape ${shapeText(input.shape)}; a telemetry model reads [batch, ${width}] (${per}).` }];
+  }
+  const columns = input.shape[1];
+  if (isFixed(columns) && columns !== width) {
+    return [{ id: 'telemetry-input', path: ['model', 'features'], actual: shapeText(input.shape), expected: width, message: `Model input '${input.name}' ${shapeText(input.shape)} takes ${columns} numbers per row, but the spec gives ${width} (${per}).` }];
+  }
+  if (input.elementType !== 'float32') {
+    return [{ id: 'input-element-type', path: ['model', 'features'], actual: input.elementType, expected: 'float32', message: `Model input '${input.name}' holds ${input.elementType}; the telemetry module feeds float32.` }];
+  }
+  return [];
+}
+
 /** Every way the model file disagrees with the spec; empty when they fit. */
 export function compareModelWithSpec(ir: Pick<WorkflowIR, 'model' | 'task'>, info: ModelInfo): ModelMismatch[] {
   const wanted = ir.model.preprocess.inputName;
   const input = wanted ? info.inputs.find((i) => i.name === wanted) : info.inputs[0];
   const ctx: Context = { ir, info, ...(input ? { input } : {}) };
+  // Telemetry models read numbers, not images: their input has its own rule, and image metadata does not apply.
+  if (ir.task === 'telemetry') return [...telemetryInput(ctx), ...decoderRules[ir.model.decoder.kind](ctx)];
   return [...inputRules.flatMap((rule) => rule(ctx)), ...metadataRules.flatMap((rule) => rule(ctx)), ...decoderRules[ir.model.decoder.kind](ctx)];
 }

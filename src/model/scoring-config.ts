@@ -13,7 +13,7 @@ export const CONTAINER_MODEL_PATH = 'model/model.onnx';
 /** Used when the IR carries no scoring settings for the module (the schema's documented defaults). */
 export const DEFAULT_SCORING_SETTINGS: ScoringSettingsIR = {
   port: 5001,
-  apis: ['azureml', 'customvision'],
+  apis: ['edgeml', 'azureml', 'customvision', 'v2'],
   maxBodyBytes: 8 * 1024 * 1024,
   concurrency: 1,
   queueLimit: 16,
@@ -22,10 +22,12 @@ export const DEFAULT_SCORING_SETTINGS: ScoringSettingsIR = {
 
 export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspection?: ModelInfo): ScoringConfig {
   const settings = module.scoring ?? DEFAULT_SCORING_SETTINGS;
+  const task = ir.task;
+  if (task === 'telemetry') throw new Error('internal error: a telemetry task has no image scoring config (see model/telemetry-config.ts)');
   return {
     version: 1,
     name: module.name,
-    task: ir.task,
+    task,
     model: { path: CONTAINER_MODEL_PATH },
     input: createInputConfig(ir, introspection),
     decoder: createDecoderConfig(ir.model.decoder, introspection),
@@ -36,6 +38,7 @@ export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspect
       maxBodyBytes: settings.maxBodyBytes,
       concurrency: settings.concurrency,
       queueLimit: settings.queueLimit,
+      ...(settings.urlFetch ? { urlFetch: { ...settings.urlFetch, allow: [...settings.urlFetch.allow] } } : {}),
     },
     executionProviders: [...settings.executionProviders],
   };
@@ -87,6 +90,9 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
         maxDetections: decoder.maxDetections,
       };
     }
+    case 'regression':
+    case 'anomaly':
+      throw new Error(`internal error: the ${decoder.kind} decoder belongs to telemetry tasks`);
     case 'boxes': {
       const outputs = (info && guessBoxesOutputs(decoder.outputs, outputNames)) ?? decoder.outputs;
       return {

@@ -7,6 +7,7 @@ import { readLive, type LiveState, type Providers } from './live.js';
 import { resolveContent, secretReferences } from './secrets.js';
 import type { Plan } from './types.js';
 import { ProviderError } from '../providers/types.js';
+import { planRollout } from '../rollout/plan-rings.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,7 +28,11 @@ export async function computePlan(desired: DesiredDeployment, providers: Provide
   const resolved = resolveContent(desired.content, { env: { ...env, ...(await registryEnv(desired, providers, live, env)) } });
   const result = createPlan(desired, resolved.content, live, lastAppliedContentHash);
   const reach = await fleetReach(desired, providers, live);
-  return { ...result, plan: reach ? { ...result.plan, reach } : result.plan, live };
+  const target = desired.azure.deployment;
+  const rollout = target.kind === 'fleet' && target.rollout && reach?.rejected === undefined
+    ? await planRollout(target.rollout, target.targetCondition, live.hub ? await providers.iotHub() : undefined)
+    : undefined;
+  return { ...result, plan: { ...result.plan, ...(reach ? { reach } : {}), ...(rollout ? { rollout } : {}) }, live };
 }
 
 /** For a fleet: how many IoT Edge devices its target condition selects now (asked only when the hub exists). */

@@ -13,6 +13,7 @@ export function renderPlanJson(plan: Plan): string {
     changes: !isEmptyPlan(plan),
     drift: plan.drift,
     reach: plan.reach ?? null,
+    rollout: plan.rollout ?? null,
     summary: plan.summary,
     resources: plan.resources,
     settings: plan.settings ?? null,

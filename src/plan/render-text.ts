@@ -104,7 +104,7 @@ const plain: Paint = (_kind, text) => text;
 /** The plan as text, ending with a newline. An empty plan is one sentence. */
 export function renderPlanText(plan: Plan, paint: Paint = plain): string {
   const { add, change, destroy } = plan.summary;
-  const reach = plan.reach ? [reachLine(plan.reach)] : [];
+  const reach = [...(plan.reach ? [reachLine(plan.reach)] : []), ...(plan.rollout ? rolloutLines(plan.rollout) : [])];
   if (add + change + destroy === 0) return [emptyPlanMessage, ...reach].join('\n') + '\n';
   const out: string[] = [];
   if (plan.drift) {
@@ -136,4 +136,20 @@ function reachLine(reach: NonNullable<Plan['reach']>): string {
   if (reach.edgeDevices === undefined) return `Target: the IoT Edge devices where ${reach.condition} (counted once the hub exists).`;
   const devices = `${reach.edgeDevices} IoT Edge device${reach.edgeDevices === 1 ? '' : 's'}`;
   return `Target: ${reach.condition} matches ${devices} now.`;
+}
+
+/** The rollout's rings: how many devices each reaches now (cumulative) and the gate it must pass. */
+function rolloutLines(rollout: NonNullable<Plan['rollout']>): string[] {
+  const onFailure = rollout.onFailure === 'rollback' ? 'roll back' : 'halt';
+  const lines = [`Rollout: ${rollout.rings.length} ring${rollout.rings.length === 1 ? '' : 's'}, on a failed gate ${onFailure}.`];
+  const rows = rollout.rings.map((ring, i) => {
+    const share = ring.condition !== undefined ? `${ring.condition}${ring.percent !== undefined ? ` AND ${ring.percent}%` : ''}` : ring.percent !== undefined ? `${ring.percent}%` : 'the whole fleet';
+    const devices = ring.devices === undefined ? 'devices counted once the hub exists' : `${ring.devices} device${ring.devices === 1 ? '' : 's'} now`;
+    const g = ring.gate;
+    const metrics = Object.keys(g.metrics).length ? `, metrics ${Object.keys(g.metrics).join(', ')}` : '';
+    return [`  ${i + 1}. ${ring.name}`, share, devices, `gate: ${g.minDevices} reporting, at most ${g.maxFailedPercent}% failed, wait ${g.waitSeconds}s${metrics}`];
+  });
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const row of rows) lines.push(row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell)).join('  '));
+  return lines;
 }

@@ -1,6 +1,8 @@
 // The typed plan: what apply would change, from a desired-vs-live comparison. Plan stage (between render and
 // apply). Plain data, safe to print or serialise: secret values never enter it (sensitive fields carry no value).
 
+import type { PlannedRollout } from '../rollout/plan-rings.js';
+
 export type ChangeAction = 'create' | 'update' | 'delete';
 
 /** One changed field of a module, route or setting. `before`/`after` are absent when the field is sensitive. */
@@ -80,6 +82,8 @@ export interface Plan {
    * `rejected` holds IoT Hub's reason when it cannot evaluate the condition (create would fail the same way).
    */
   reach?: { condition: string; edgeDevices?: number; rejected?: string };
+  /** Fleet with azure.fleet.rollout: the rings, the devices each reaches now, and their gates. */
+  rollout?: PlannedRollout;
   summary: { add: number; change: number; destroy: number };
 }
 

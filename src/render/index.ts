@@ -2,6 +2,7 @@
 // with the byte rules every file obeys (LF, final newline). Path safety is enforced later, by the writer (emit/).
 import type { Diagnostic } from '../diagnostics/types.js';
 import { hasErrors } from '../diagnostics/types.js';
+import { renderContracts } from './contracts/index.js';
 import { checkRenderBuildContexts, renderBuildContexts, RenderProblem } from './docker/index.js';
 import { renderManifest, type SpecLocator } from './manifest/index.js';
 import { renderReadme } from './readme/index.js';
@@ -56,6 +57,7 @@ export function renderWorkflow(ctx: RenderContext, options: RenderWorkflowOption
   runRenderer(() => renderBuildContexts(ctx), files, diagnostics);
   runRenderer(() => renderManifest(ctx, undefined, options.locate), files, diagnostics);
   runRenderer(() => renderScripts(ctx), files, diagnostics);
+  runRenderer(() => renderContracts(ctx), files, diagnostics);
   runRenderer(() => renderReadme(ctx), files, diagnostics);
 
   if (hasErrors(diagnostics)) return { files: [], diagnostics };

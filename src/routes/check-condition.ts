@@ -61,7 +61,8 @@ export function checkCondition(expr: Expr, options: CheckConditionOptions): Rout
       warn({
         id: 'is-null-body',
         message: 'is_null on a $body value is true whenever the field exists, even when it is not null (edgeHub behaviour).',
-        hint: 'Compare instead, e.g. $body.x = null, or use is_defined(...).',
+        // is_defined is no alternative: a missing field reads as null, and null is defined (query/builtins/IsDefined.cs).
+        hint: 'To require a value of a type, use is_number(...), is_string(...) or is_bool(...); is_defined(...) is true for a missing field too.',
         start: node.start,
         length: node.length,
       });

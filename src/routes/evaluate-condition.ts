@@ -32,12 +32,29 @@ export function evaluateCondition(expr: Expr, message: RouteMessage): boolean {
  * The three-valued result edgeHub computes: true, false, or undefined (logged by edgeHub as an undefined route
  * evaluation). Useful to explain why a message was not routed. A condition edgeHub rejects gives undefined.
  */
-export function evaluateConditionResult(expr: Expr, message: RouteMessage): boolean | undefined {
+export function evaluateConditionResult(expr: Expr, message: RouteMessage, options: EvaluateOptions = {}): boolean | undefined {
   const twinChange = lookup(message.systemProperties, 'messageType')?.toLowerCase() === 'twinchangenotification';
   const typing = typeCondition(expr, twinChange ? 'twinChangeNotifications' : 'messages');
   if (typing.problems.length > 0) return undefined;
-  const evaluator = new Evaluator(typing, message);
+  const evaluator = new Evaluator(typing, message, options);
   return toRouteBool(typing.types.get(expr)!, evaluator.evaluate(expr));
+}
+
+export interface EvaluateOptions {
+  /**
+   * Not edgeHub: compare a null `$body` value (a missing field or JSON null) with a bool, number or string as
+   * undefined instead of by type order. `edgeml run` evaluates a matching route again this way to tell which
+   * messages matched only because of edgeHub's null ordering.
+   */
+  nullComparisonsUndefined?: boolean;
+}
+
+/**
+ * True when the condition routes the message only because a null `$body` value compared above a bool, number or
+ * string (edgeHub's type order): it is true as edgeHub evaluates it, and not when such comparisons are undefined.
+ */
+export function matchesOnlyByNullOrdering(expr: Expr, message: RouteMessage): boolean {
+  return evaluateConditionResult(expr, message) === true && evaluateConditionResult(expr, message, { nullComparisonsUndefined: true }) !== true;
 }
 
 /** Case-insensitive lookup, as edgeHub's property dictionaries use OrdinalIgnoreCase. */
@@ -51,7 +68,7 @@ function lookup(bag: Record<string, string>, name: string): string | undefined {
 class Evaluator {
   private parsedBody: { ok: true; root: unknown } | { ok: false } | undefined;
 
-  constructor(private readonly typing: Typing, private readonly message: RouteMessage) {}
+  constructor(private readonly typing: Typing, private readonly message: RouteMessage, private readonly options: EvaluateOptions = {}) {}
 
   private typeOf(node: Expr): StaticType {
     return this.typing.types.get(node) ?? 'undefined';
@@ -142,6 +159,7 @@ class Evaluator {
       case 'OR':
         return anyQuery ? queryLogic(node.op, toQuery(leftType, left), toQuery(rightType, right)) : logic(node.op, leftType, left, rightType, right);
       default: {
+        if (anyQuery && this.options.nullComparisonsUndefined && nullAgainstValue(toQuery(leftType, left), toQuery(rightType, right))) return undefined;
         const order = anyQuery ? compareQuery(toQuery(leftType, left), toQuery(rightType, right)) : compareTyped(leftType, left, right);
         return order === undefined ? undefined : applyComparison(node.op, order);
       }
@@ -263,7 +281,14 @@ function compareTyped(type: StaticType, a: Value, b: Value): number | undefined 
   }
 }
 
-// edgeHub orders values of different runtime types by this enum order (QueryValueType).
+/** A null compared with a bool, number or string: the comparisons edgeHub decides by type order alone. */
+function nullAgainstValue(a: QueryValue, b: QueryValue): boolean {
+  const isValue = (q: QueryValue) => q.t === 'bool' || q.t === 'number' || q.t === 'string';
+  return (a.t === 'null' && isValue(b)) || (b.t === 'null' && isValue(a));
+}
+
+// edgeHub orders values of different runtime types by this enum order (QueryValueType; Azure/iotedge
+// edge-hub/core/src/Microsoft.Azure.Devices.Routing.Core/query/types/QueryValue.cs CompareTo, QueryValueType.cs).
 const QUERY_TYPE_ORDER: Record<QueryValue['t'], number> = { none: 0, bool: 1, number: 2, string: 3, null: 4, object: 5 };
 
 /** Compares $body values: different runtime types compare by type order (so `missing > 0.5` is true in edgeHub). */

@@ -95,6 +95,19 @@ export class ConditionParser {
     return [...this.problems].sort((a, b) => a.start - b.start);
   }
 
+  /**
+   * `0,8` written with a decimal comma lexes as the number 0, a stray ',' and 8: suggest the decimal point, since
+   * removing the comma (the generic hint) would give 08, another number.
+   */
+  private commaDecimalHint(comma: Token): string | undefined {
+    if (comma.text !== ',') return undefined;
+    const before = this.tokens[this.index - 1];
+    const after = this.tokens[this.index + 1];
+    const isDigits = (t: Token | undefined) => t !== undefined && t.kind === 'INTEGER' && /^[0-9]+$/.test(t.text);
+    if (!isDigits(before) || !isDigits(after) || before!.start + before!.length !== comma.start || comma.start + 1 !== after!.start) return undefined;
+    return `Write decimals with a point: '${before!.text}.${after!.text}'.`;
+  }
+
   /** Records a syntax problem; a second problem at the same offset is a cascade and is dropped. */
   report(problem: Omit<RouteSyntaxError, 'severity'>): void {
     if (this.aborted || this.reportedStarts.has(problem.start)) return;
@@ -124,9 +137,10 @@ export class ConditionParser {
         message: `Unexpected ${describe(token)} after the expression.`,
         hint: /^-[0-9.]/.test(token.text)
           ? `Put a space after '-' to subtract: '- ${token.text.slice(1)}'.`
-          : STARTS_EXPRESSION.has(token.kind)
+          : this.commaDecimalHint(token) ??
+            (STARTS_EXPRESSION.has(token.kind)
           ? 'Join the two parts with an operator such as AND, OR or =.'
-          : 'Remove it, or complete the expression around it.',
+          : 'Remove it, or complete the expression around it.'),
         start: token.start,
         length: token.length,
       });

@@ -4,7 +4,7 @@
 import type { RouteSinkIR } from '../ir/types.js';
 import type { Expr, RouteSyntaxError } from './ast.js';
 import { checkCondition } from './check-condition.js';
-import { evaluateCondition, type RouteMessage } from './evaluate-condition.js';
+import { evaluateCondition, matchesOnlyByNullOrdering, type RouteMessage } from './evaluate-condition.js';
 import { conditionSourceOf, sourceMatches } from './message-source.js';
 import { parseRoute } from './parse-route.js';
 
@@ -51,10 +51,30 @@ export function compileRoute(
  * route with the lowest priority number (the first listed wins a tie), in the order of `routes`.
  */
 export function routeMessage(routes: readonly CompiledRoute[], messageSource: string, message: RouteMessage): { sink: RouteSinkIR; route: CompiledRoute }[] {
-  const bySink = new Map<string, CompiledRoute>();
+  return deliveriesOf(matchRoutes(routes, messageSource, message));
+}
+
+export interface RouteMatch {
+  route: CompiledRoute;
+  /** The condition is true only because a null $body value sorted above a value (see matchesOnlyByNullOrdering). */
+  byNullOrdering: boolean;
+}
+
+/** Every route whose source matches and whose condition is true for the message, in the order of `routes`. */
+export function matchRoutes(routes: readonly CompiledRoute[], messageSource: string, message: RouteMessage): RouteMatch[] {
+  const matches: RouteMatch[] = [];
   for (const route of routes) {
     if (!sourceMatches(route.source, messageSource)) continue;
     if (route.condition && !evaluateCondition(route.condition, message)) continue;
+    matches.push({ route, byNullOrdering: route.condition !== undefined && matchesOnlyByNullOrdering(route.condition, message) });
+  }
+  return matches;
+}
+
+/** One delivery per sink: the matching route with the lowest priority number (the first listed wins a tie). */
+export function deliveriesOf(matches: readonly RouteMatch[]): { sink: RouteSinkIR; route: CompiledRoute }[] {
+  const bySink = new Map<string, CompiledRoute>();
+  for (const { route } of matches) {
     const key = sinkKey(route.sink);
     const current = bySink.get(key);
     if (!current || route.priority < current.priority) bySink.set(key, route);

@@ -21,7 +21,7 @@ test('compile writes the output folder with the manifest, build context and secr
   const { io: cli, out } = io();
   const code = await compile(['spec.yaml'], { out: 'out' }, cli);
   assert.is(code, 0, out.stderr);
-  assert.match(out.stdout, /^Wrote \d+ files to out\.\n$/);
+  assert.match(out.stdout, /^Wrote \d+ files to out\.\n/);
   const tree = await readTree(join(fixture.dir, 'out'));
   assert.ok(tree.has('deployment.json'));
   assert.ok(tree.has('modules/classifier/model/model.onnx'));
@@ -80,16 +80,41 @@ test('an unchanged recompile writes nothing and keeps modification times; a chan
   utimesSync(manifest, past, past);
   const again = io();
   assert.is(await compile(['spec.yaml'], { out: 'steady' }, again.io), 0, again.out.stderr);
-  assert.is(again.out.stdout, 'steady is up to date (' + (await readTree(join(fixture.dir, 'steady'))).size + ' files); nothing written.\n');
+  assert.ok(again.out.stdout.startsWith('steady is up to date (' + (await readTree(join(fixture.dir, 'steady'))).size + ' files); nothing written.\n'), again.out.stdout);
   assert.is(statSync(manifest).mtime.getTime(), past.getTime(), 'the file was not rewritten');
 
   // A file edited by hand is not "up to date": the whole folder is replaced, atomically, as on a first compile.
   writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('"timeToLiveSecs": 7200', '"timeToLiveSecs": 1'));
   const repaired = io();
   assert.is(await compile(['spec.yaml'], { out: 'steady' }, repaired.io), 0, repaired.out.stderr);
-  assert.match(repaired.out.stdout, /^Wrote \d+ files to steady\.\n$/);
+  assert.match(repaired.out.stdout, /^Wrote \d+ files to steady\.\n/);
   assert.match(readFileSync(manifest, 'utf8'), /"timeToLiveSecs": 7200/);
   assert.is.not(statSync(manifest).mtime.getTime(), past.getTime());
+});
+
+test('compile shows what it produced, written or up to date: files by kind, the module graph, the next commands', async () => {
+  const first = io();
+  assert.is(await compile(['spec.yaml'], { out: 'shown' }, first.io), 0, first.out.stderr);
+  const again = io();
+  assert.is(await compile(['spec.yaml'], { out: 'shown' }, again.io), 0, again.out.stderr);
+  const tree = await readTree(join(fixture.dir, 'shown'));
+  const paths = [...tree.keys()];
+  for (const { out } of [first, again]) {
+    const counted = [...out.stdout.matchAll(/^ {2}(deployment manifests|Dockerfiles|module files|step scripts|README|other files) +(\d+) /gm)];
+    assert.equal(counted.map((m) => m[1]), ['deployment manifests', 'Dockerfiles', 'module files', 'step scripts', 'README', 'other files'], out.stdout);
+    assert.is(counted.reduce((n, m) => n + Number(m[2]), 0), paths.length, 'every file is counted once');
+    const dockerfiles = paths.filter((p) => /^modules\/[^/]+\/Dockerfile\./.test(p)).length;
+    assert.is(Number(counted[1][2]), dockerfiles);
+    assert.match(out.stdout, /^ {2}sensor\/temperatureOutput → IoT Hub \(\$upstream\) +route sensorToCloud$/m);
+    assert.match(out.stdout, /^ {2}classifier \(no routes\)$/m, 'a module nothing routes to is listed too');
+    assert.match(out.stdout, /^Next:\n {2}edgeml test spec\.yaml +score the spec's sample images/m);
+    assert.match(out.stdout, /^ {2}edgeml plan spec\.yaml +see what apply would create on Azure \(or follow shown\/README\.md\)$/m);
+  }
+  const json = io();
+  assert.is(await compile(['spec.yaml'], { out: 'shown', json: true }, json.io), 0);
+  const report = JSON.parse(json.out.stdout);
+  assert.equal(report.summary.graph, [{ from: 'sensor/temperatureOutput', to: 'IoT Hub ($upstream)', via: 'route sensorToCloud' }]);
+  assert.equal(report.summary.standalone, ['classifier']);
 });
 
 test('--set overrides a spec value before compiling', async () => {

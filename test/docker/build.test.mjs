@@ -1,8 +1,9 @@
 // Real Docker build of a generated scoring image (CI, needs .ci/docker-setup.sh): compile the runnable
 // text-orientation spec for amd64, `docker build` its scoring module, run it and score a sample over HTTP, push it to
-// the local registry and check the pushed image's platform and config. Without an engine: NOTICE and skipped.
+// the local registry and check the pushed image's platform and config. Without an engine: skipped, with the reason.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless, whyMissing } from '../helpers/requires.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -31,11 +32,7 @@ const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8',
 const why = (result) => (result.error?.message ?? (result.stderr || result.stdout || '').trim().split('\n').pop() ?? 'unknown error').slice(0, 300);
 
 /** Why the Docker part cannot run here, or undefined when it can. */
-function unavailable() {
-  const info = sh('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 30_000 });
-  if (info.status !== 0) return `docker engine unavailable: ${why(info)}`;
-  return undefined;
-}
+const unavailable = () => whyMissing('docker');
 
 
 async function registryJson(registry, path, accept) {
@@ -57,8 +54,9 @@ function freePort() {
 
 const reason = unavailable();
 if (reason) {
-  console.log(`NOTICE: ${reason}`);
-  test.skip('docker build, run and push of the generated scoring image', () => {});
+  const skipped = testUnless(test, reason);
+  skipped('docker build, run and push of the generated scoring image', () => {});
+  skipped('docker build of the generated capture image: media bundled, runs as node', () => {});
 } else {
   const temps = [];
   const cleanups = [];
@@ -107,7 +105,7 @@ if (reason) {
       }
       assert.ok(health?.ok, `the container's /healthz answers 200 within 120 s; logs:\n${sh('docker', ['logs', name]).stdout}`);
       const body = readFileSync(join(root, 'specs/samples/text/text-rotated.jpg'));
-      const answer = await (await fetch(`http://127.0.0.1:${port}/score`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })).json();
+      const answer = await (await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })).json();
       const best = [...answer.results.image.predictions].sort((a, b) => b.score - a.score)[0];
       assert.is(best.label, '180');
       assert.ok(best.score >= 0.8, `score ${best.score}`);

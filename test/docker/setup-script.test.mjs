@@ -7,16 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_IMAGES, NODE_IMAGE_VERSION } from '../../dist/render/docker/variants.js';
+import { requires } from '../helpers/requires.mjs';
 
 const script = fileURLToPath(new URL('../../.ci/docker-setup.sh', import.meta.url));
 
-test('passes bash -n and shellcheck', () => {
-  assert.is(spawnSync('bash', ['-n', script]).status, 0);
-  if (spawnSync('shellcheck', ['--version']).status !== 0) {
-    console.log('NOTICE: shellcheck is not installed; skipping the lint of .ci/docker-setup.sh');
-    return;
-  }
-  const result = spawnSync('shellcheck', ['--severity=style', script], { encoding: 'utf8' });
+test('passes bash -n', () => {
+  const result = spawnSync('bash', ['-n', script], { encoding: 'utf8' });
+  assert.is(result.status, 0, result.stderr);
+});
+
+requires(test, 'shellcheck')('passes shellcheck, as does .ci/run', () => {
+  const ciRun = fileURLToPath(new URL('../../.ci/run', import.meta.url));
+  const result = spawnSync('shellcheck', ['--severity=style', script, ciRun], { encoding: 'utf8' });
   assert.is(result.status, 0, result.stdout + result.stderr);
 });
 
@@ -31,21 +33,20 @@ test('reads the Node base image version the same way the Dockerfiles get it', ()
   assert.match(text, /NODE_IMAGE="node:\$node_image_version"/);
 });
 
-test('--stop ends only the recorded processes that still run the program it started', async () => {
-  if (process.getuid?.() !== 0) {
-    console.log('NOTICE: not root; skipping the --stop test of .ci/docker-setup.sh');
-    return;
-  }
+requires(test, 'root')('--stop ends only the recorded processes that still run the program it started', async () => {
   const state = mkdtempSync(join(tmpdir(), 'edgeml-ci-state-'));
   // A stand-in "registry" (argv[0] docker-registry) and an unrelated process whose pid sits in dockerd.pid.
   const registry = spawn('bash', ['-c', 'exec -a docker-registry sleep 60'], { stdio: 'ignore' });
   const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
   const exited = (child) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
   try {
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until bash has exec'd into the stand-in (its command line then starts with docker-registry), not a fixed time.
+    const cmdline = () => (existsSync(`/proc/${registry.pid}/cmdline`) ? readFileSync(`/proc/${registry.pid}/cmdline`, 'utf8') : '');
+    for (const deadline = Date.now() + 10_000; !cmdline().startsWith('docker-registry\0') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(cmdline().startsWith('docker-registry\0'), 'the stand-in registry is running');
     writeFileSync(join(state, 'registry.pid'), `${registry.pid}\n`);
     writeFileSync(join(state, 'dockerd.pid'), `${bystander.pid}\n`);
-    const result = spawnSync('bash', [script, '--stop'], { encoding: 'utf8', env: { ...process.env, EDGEML_CI_STATE: state } });
+    const result = spawnSync('bash', [script, '--stop'], { encoding: 'utf8', env: { ...process.env, EDGEML_CI_STATE: state, EDGEML_CI_CACHE: join(state, 'cache') } });
     assert.is(result.status, 0, result.stderr);
     await Promise.race([exited(registry), new Promise((r) => setTimeout(r, 5000))]);
     assert.is(registry.signalCode, 'SIGTERM', 'the recorded registry was stopped');

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { whyMissing } from './requires.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,7 +23,8 @@ export function ciRegistryAddress() {
  * registry too, and (with `needBaseImage`) the scoring Dockerfile's base image must be present, since builds are offline.
  */
 export async function whyImagesCannotBeBuilt({ needBaseImage = true } = {}) {
-  if (spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 }).status !== 0) return 'no Docker engine';
+  const engine = whyMissing('docker');
+  if (engine) return engine;
   const registry = ciRegistryAddress();
   const ping = await fetch(`http://${registry}/v2/`).catch(() => undefined);
   if (!ping?.ok) return `no anonymous registry at ${registry}`;

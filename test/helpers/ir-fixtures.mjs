@@ -59,6 +59,7 @@ export function makeModule(overrides = {}) {
     createOptions: {},
     inputs: [],
     outputs: [],
+    contracts: {},
     ...overrides,
   };
 }

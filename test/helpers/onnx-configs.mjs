@@ -7,7 +7,7 @@ export const ORIENTATION_MODEL = OCR_MODELS + 'ch_ppocr_mobile_v2.0_cls_infer.on
 export const TEXT_DETECTION_MODEL = OCR_MODELS + 'ch_PP-OCRv4_det_infer.onnx';
 export const FIXTURE_IMAGES = fileURLToPath(new URL('../fixtures/images/', import.meta.url));
 
-const server = { port: 0, apis: ['azureml', 'customvision'], maxBodyBytes: 1_000_000, concurrency: 2, queueLimit: 32 };
+const server = { port: 0, apis: ['edgeml', 'azureml', 'customvision', 'v2'], maxBodyBytes: 1_000_000, concurrency: 2, queueLimit: 32 };
 
 /** PaddleOCR's text-orientation classifier: 3x48x192, keep ratio at height 48, pad right, (x/255 - 0.5) / 0.5. */
 export function orientationConfig(overrides = {}) {

@@ -72,6 +72,24 @@ test('deliveries to module inputs nobody reads are counted; the devices-only sou
   assert.is(bus.stats.byRoute.leaf, undefined);
 });
 
+test('per route: matched messages, and those matched only because a missing $body field compared as null', () => {
+  const { bus } = createMessageBus(
+    [
+      route('confident', fromModule('cam', 'o'), upstream, { when: '$body.predictions[0].probability >= 0.5' }),
+      route('guarded', fromModule('cam', 'o'), upstream, { priority: 9, when: 'is_number($body.predictions[0].probability) AND $body.predictions[0].probability >= 0.5' }),
+    ],
+    { deviceId: 'd' },
+  );
+  bus.publish(message('cam', 'o', { predictions: [] }));
+  bus.publish(message('cam', 'o', { predictions: [{ probability: 0.9 }] }));
+  bus.publish(message('cam', 'o', { predictions: [{ probability: 0.1 }] }));
+  bus.publish(message('cam', 'o', { predictions: [{ probability: null }] }));
+  // The empty frame and the JSON null both match the unguarded route, each only by null ordering.
+  assert.equal(bus.stats.matched, { confident: { matched: 3, byNullOrdering: 2 }, guarded: { matched: 1, byNullOrdering: 0 } });
+  // One upstream sink: where both match, 'guarded' (priority 9, before the default) delivers.
+  assert.equal(bus.stats.byRoute, { confident: 2, guarded: 1 });
+});
+
 test('formatUpstreamLine names the route, priority, source and parsed body', () => {
   const { bus } = createMessageBus([route('r', fromModule('cam'), upstream, { priority: 3 })], { deviceId: 'd' });
   const [d] = bus.publish(message('cam', 'out', { a: 1 }, { frameIndex: '7' }));

@@ -5,7 +5,9 @@ import { renderReadme, escapeMermaid } from '../../dist/render/readme/index.js';
 import { resolveImages } from '../../dist/render/docker/index.js';
 import { renderScripts } from '../../dist/render/scripts/index.js';
 import { renderBuildContexts } from '../../dist/render/docker/index.js';
-import { makeContext, makeIR, makeScoringModule } from '../helpers/ir-fixtures.mjs';
+import { makeContext, makeIR, makeScoringModule, makeCaptureModule } from '../helpers/ir-fixtures.mjs';
+import { renderContracts } from '../../dist/render/contracts/index.js';
+import { captureResultsContract } from '../../dist/runtime/contracts/index.js';
 
 const readme = (ctx) => {
   const files = renderReadme(ctx);
@@ -89,6 +91,25 @@ test('a scoring module that cannot run on the target shows no image', () => {
   const ir = makeIR({ target: { platform: 'arm32v7', accelerator: 'none', device: 'raspberry-pi', os: 'debian-12', runtime: '1.5' }, modules: [makeScoringModule()] });
   const text = readme(makeContext(ir));
   assert.match(text, /\| people-detection-service \| scoring \| `\(none for this target\)` \|/);
+});
+
+test('every output contract becomes a schema file and a field table in the README', () => {
+  const schema = captureResultsContract('object-detection');
+  const inline = { type: 'object', required: ['t'], properties: { t: { type: 'number', minimum: -40, maximum: 125, description: 'Temperature | °C' } } };
+  const capture = makeCaptureModule({ contracts: { detections: { origin: 'generated', schema } } });
+  const sensor = makeScoringModule({ name: 'sensor', kind: 'container', outputs: ['temp', 'raw'], contracts: { temp: { origin: 'inline', schema: inline, description: 'Readings', path: [] }, raw: { origin: 'file', file: 'missing.json', path: [] } } });
+  const ctx = makeContext(makeIR({ modules: [makeScoringModule(), capture, sensor] }));
+  const files = renderContracts(ctx);
+  assert.equal(files.map((f) => f.path), ['contracts/image-capture-od.detections.schema.json', 'contracts/sensor.temp.schema.json'], 'outputs without a schema get no file');
+  assert.equal(JSON.parse(files[0].content), schema);
+  const text = readme(ctx);
+  assert.match(text, '### image-capture-od.detections');
+  assert.match(text, '| `summary.topProbability` | number | yes | 0..1 |');
+  assert.match(text, '| `predictions[i].probability` | number | no | 0..1 |');
+  assert.match(text, '### sensor.temp\n\nReadings\n');
+  assert.match(text, '| `t` | number | yes | -40..125 | Temperature \\| °C |', 'pipes in descriptions are escaped');
+  assert.match(text, '| `contracts/sensor.temp.schema.json` |');
+  assert.not.match(text, 'sensor.raw');
 });
 
 test.run();

@@ -155,4 +155,14 @@ test('messages are friendly and name what was expected', () => {
   assert.ok(parseCondition('x -1').errors[0].hint.includes("'- 1'"));
 });
 
+test('a decimal comma is reported with the decimal-point rewrite, not "remove it" (which would leave 08)', () => {
+  const [problem] = parseCondition('$body.confidence >= 0,8').errors;
+  assert.is(problem.id, 'unexpected-token');
+  assert.equal([problem.start, problem.length], [21, 1]);
+  assert.ok(problem.hint.includes("'0.8'"), problem.hint);
+  assert.ok(parseCondition('$body.confidence >= 0.8').errors.length === 0, 'the suggested rewrite parses');
+  // A comma with spaces around it is not a decimal comma.
+  assert.not.ok(parseCondition('$body.x >= 0 , 8').errors[0].hint.includes("'0.8'"));
+});
+
 test.run();

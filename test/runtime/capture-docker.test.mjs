@@ -1,24 +1,25 @@
 // The generated capture image in Docker, end to end: compile the runnable example, build its scoring and capture
 // images, run the scoring container, then the capture container with a local config (scoring at a loopback port,
 // since there is no edge network here): result lines on stdout, EDGEML_MAX_FRAMES, and `docker stop` (SIGTERM) as a
-// clean stop. Without a Docker engine: NOTICE and skipped. Builds reuse the engine's layer cache.
+// clean stop. Without a Docker engine: skipped, with the reason. Builds reuse the engine's layer cache.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { testUnless, whyMissing } from '../helpers/requires.mjs';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../../dist/local/free-port.js';
+import { compileContract } from '../../dist/contracts/validate.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 const lastLine = (r) => (r.error?.message ?? (r.stderr || r.stdout || '').trim().split('\n').pop() ?? '').slice(0, 300);
 
-const info = sh('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 30_000 });
-if (info.status !== 0) {
-  console.log(`NOTICE: docker engine unavailable (${lastLine(info)}); the capture image test is skipped.`);
-  test.skip('capture image end to end', () => {});
+const engineMissing = whyMissing('docker');
+if (engineMissing) {
+  testUnless(test, engineMissing)('the capture container sends frames to the scoring container and prints its results', () => {});
 } else {
   const out = mkdtempSync(join(tmpdir(), 'edgeml-capture-image-'));
   const tag = (module) => `edgeml-capture-test-${module}:${process.pid}`;
@@ -66,7 +67,10 @@ if (info.status !== 0) {
     assert.is(run.status, 0, run.stderr);
     const messages = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(messages.map((m) => m.properties.frameOrigin), ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'], 'the bundled folder, in order');
+    // Every message matches the contract the compile rendered for this output.
+    const contract = compileContract(JSON.parse(readFileSync(join(out, 'contracts/scanner.lines.schema.json'), 'utf8')));
     for (const m of messages) {
+      assert.equal(contract(m.body), [], `message matches contracts/scanner.lines.schema.json: ${JSON.stringify(m.body)}`);
       assert.equal([m.type, m.output, m.contentType, m.contentEncoding], ['message', 'lines', 'application/json', 'utf-8']);
       assert.is(m.body.predictions[0].tagName, m.properties.frameOrigin.includes('rotated') ? '180' : '0');
     }

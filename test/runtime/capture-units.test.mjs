@@ -244,3 +244,30 @@ test('the IoT Edge sink sends a JSON-typed azure-iot-device Message on the outpu
 });
 
 test.run();
+
+test('summary: count, best probability and its label; zero and empty when nothing was found; other answers untouched', async () => {
+  const { summarizePredictions, messageBodyFor } = await import('../../dist/runtime/capture/summary.js');
+  const preds = [{ probability: 0.3, tagName: 'cat' }, { probability: 0.8, tagName: 'dog' }, { probability: 0.5, tagName: 'cow' }];
+  assert.equal(summarizePredictions(preds), { count: 3, topProbability: 0.8, topTagName: 'dog' });
+  assert.equal(summarizePredictions([]), { count: 0, topProbability: 0, topTagName: '' });
+  const text = '{"predictions":[],"id":"x"}';
+  assert.equal(JSON.parse(messageBodyFor(JSON.parse(text), text)), { predictions: [], id: 'x', summary: { count: 0, topProbability: 0, topTagName: '' } });
+  const other = '{"results":{}}';
+  assert.is(messageBodyFor(JSON.parse(other), other), other, 'an answer without predictions is sent as the scorer wrote it');
+  assert.is(messageBodyFor([1], '[1]'), '[1]');
+});
+
+test('capture contract: a message missing its summary, or with a probability above 1, does not validate', async () => {
+  const { captureResultsContract } = await import('../../dist/runtime/contracts/index.js');
+  const { compileContract } = await import('../../dist/contracts/validate.js');
+  const validate = compileContract(captureResultsContract('object-detection'));
+  const good = { id: 'a', project: 'p', iteration: '', created: '2026-01-01T00:00:00.000Z', predictions: [], summary: { count: 0, topProbability: 0, topTagName: '' }, timings: { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0, batchSize: 1 } };
+  assert.equal(validate(good), []);
+  const { summary, ...withoutSummary } = good;
+  void summary;
+  assert.equal(validate(withoutSummary), ["(body): missing field 'summary'"]);
+  const tooHigh = { ...good, predictions: [{ probability: 8, tagId: 0, tagName: 'x', boundingBox: { left: 0, top: 0, width: 1, height: 1 } }] };
+  assert.equal(validate(tooHigh), ['predictions[0].probability: must be <= 1']);
+  const classification = compileContract(captureResultsContract('image-classification'));
+  assert.equal(classification({ ...good, predictions: [{ probability: 0.5, tagId: 1, tagName: 'x' }] }), [], 'classes carry no box');
+});

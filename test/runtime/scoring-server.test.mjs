@@ -1,4 +1,4 @@
-// Scoring server tests over loopback HTTP: /healthz before and after load, /score multipart with two fields, /image
+// Scoring server tests over loopback HTTP: /healthz before and after load, /predict multipart with two fields, /image
 // raw and multipart (Custom Vision format, incl. boxes), bad requests (400/404/405/413/415) with the server still
 // answering, 20 parallel requests, queue limit → 503, internal errors → 500, and the main entry's SIGTERM handling.
 import { test } from 'uvu';
@@ -72,8 +72,8 @@ test('/healthz reports a failed load with 503 and the reason', async () => {
   assert.equal(await res.json().then((b) => [b.status, b.error]), ['failed', 'Cannot load model: bad file']);
 });
 
-test('POST /score: multipart with two fields, results keyed by field name, timing header and field', async () => {
-  const res = await postForm(`${base}/score`, [['front', upright], ['back', rotated, 'back.jpg']]);
+test('POST /predict: multipart with two fields, results keyed by field name, timing header and field', async () => {
+  const res = await postForm(`${base}/predict`, [['front', upright], ['back', rotated, 'back.jpg']]);
   assert.is(res.status, 200);
   const body = await res.json();
   assert.equal(Object.keys(body.results).sort(), ['back', 'front']);
@@ -84,17 +84,17 @@ test('POST /score: multipart with two fields, results keyed by field name, timin
   assert.ok(body.timings.inferenceMs > 0 && body.timings.totalMs >= body.timings.inferenceMs);
 });
 
-test('POST /score ignores plain text fields next to image files', async () => {
+test('POST /predict ignores plain text fields next to image files', async () => {
   const form = new FormData();
   form.append('camera', 'front-door');
   form.append('shot', new Blob([rotated]), 'shot.jpg');
-  const body = await (await fetch(`${base}/score`, { method: 'POST', body: form })).json();
+  const body = await (await fetch(`${base}/predict`, { method: 'POST', body: form })).json();
   assert.equal(Object.keys(body.results), ['shot']);
   assert.is(body.results.shot.predictions[0].label, '180');
 });
 
-test('POST /score with a raw image body is keyed "image"', async () => {
-  const body = await (await postRaw(`${base}/score`, rotated, 'image/jpeg')).json();
+test('POST /predict with a raw image body is keyed "image"', async () => {
+  const body = await (await postRaw(`${base}/predict`, rotated, 'image/jpeg')).json();
   assert.is(body.results.image.predictions[0].label, '180');
 });
 
@@ -153,9 +153,8 @@ test('bad requests get clear 4xx JSON errors and the server keeps answering', as
   await stillServes();
   await expectError(await postRaw(`${base}/image`, Buffer.alloc(0)), 400, /empty/);
   await stillServes();
-  await expectError(await postRaw(`${base}/image`, upright, 'text/plain'), 415, /text\/plain/);
-  await stillServes();
   await expectError(await postRaw(`${base}/score`, upright, 'application/json'), 415, /application\/json/);
+  await expectError(await postRaw(`${base}/predict`, upright, 'text/plain'), 415, /text\/plain/);
   const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).gif().toBuffer();
   await expectError(await postRaw(`${base}/image`, gif), 415, /gif/);
   await expectError(await fetch(`${base}/score`), 405, /POST/);
@@ -185,7 +184,7 @@ test('bodies over maxBodyBytes get 413, with or without Content-Length, multipar
   const res = await fetch(`${url}/image`, { method: 'POST', body: chunked, duplex: 'half', headers: { 'content-type': 'application/octet-stream' } });
   await expectError(res, 413, /limit/);
   await stillServes(url);
-  await expectError(await postForm(`${url}/score`, [['big', big]]), 413, /limit/);
+  await expectError(await postForm(`${url}/predict`, [['big', big]]), 413, /limit/);
   await stillServes(url);
 });
 
@@ -193,12 +192,14 @@ test('an API left out of the config is not served', async () => {
   const config = orientationConfig({ server: { apis: ['customvision'] } });
   const { url } = await start(config, orientation);
   assert.is((await postForm(`${url}/score`, [['a', upright]])).status, 404);
+  assert.is((await postForm(`${url}/predict`, [['a', upright]])).status, 404);
+  assert.is((await fetch(`${url}/v2/health/live`)).status, 404);
   await stillServes(url);
 });
 
 test('20 parallel requests are all answered correctly', async () => {
   const requests = Array.from({ length: 20 }, (_, i) =>
-    i % 2 === 0 ? postRaw(`${base}/image`, upright).then((r) => r.json()) : postForm(`${base}/score`, [['img', rotated]]).then((r) => r.json()),
+    i % 2 === 0 ? postRaw(`${base}/image`, upright).then((r) => r.json()) : postForm(`${base}/predict`, [['img', rotated]]).then((r) => r.json()),
   );
   const answers = await Promise.all(requests);
   answers.forEach((a, i) => {

@@ -66,7 +66,7 @@ wait_until 300 5 "the scoring module to load its model ($base/healthz)" health |
 log "Scoring $sample at $base"'/score'
 answer="$(curl -fsS --max-time 120 -H 'Content-Type: application/octet-stream' --data-binary "@$sample" "$base"'/score')"
 # Both APIs normalised to [{label, score}], best first.
-predictions="$(jq -c '[.results.image.predictions[]? | {label: (.label | tostring), score}] | sort_by(-.score)' <<<"$answer")"
+predictions="$(jq -c '[.[0].image[]? | {label: (.[1] | tostring), score: .[2]}] | sort_by(-.score)' <<<"$answer")"
 count="$(jq 'length' <<<"$predictions")"
 top_label="$(jq -r '.[0].label // ""' <<<"$predictions")"
 top_score="$(jq -r '.[0].score // 0' <<<"$predictions")"

@@ -12,11 +12,16 @@ EXPECTED_ARCH='amd64'
 MICROSOFT_REPO='https://packages.microsoft.com/config/ubuntu/22.04/packages-microsoft-prod.deb'
 MAX_DOCKER_MAJOR=99
 
+# Tests point EDGEML_TEST_ROOT at a scratch folder: the host files this script reads and writes (under /etc and /usr)
+# are then taken from below it, so a test never changes the machine it runs on. Leave it unset on a device.
+HOST_ROOT="${EDGEML_TEST_ROOT:-}"
+[[ -z "$HOST_ROOT" || ( "$HOST_ROOT" == /?* && -d "$HOST_ROOT" && ! -L "$HOST_ROOT" ) ]] \
+  || die "EDGEML_TEST_ROOT is for tests only and must name an existing absolute folder; unset it on a device"
 [[ $EUID -eq 0 ]] || die "run this as root on the device: sudo bash $0"
 require_cmd apt-get dpkg curl
 
 # shellcheck disable=SC1091  # the device's own file
-. /etc/os-release
+. "$HOST_ROOT/etc/os-release"
 os_ok=false
 for id in "${EXPECTED_OS_IDS[@]}"; do [[ "${ID:-}" == "$id" ]] && os_ok=true; done
 if [[ $os_ok != true || "${VERSION_ID:-}" != "$EXPECTED_OS_VERSION" ]]; then
@@ -52,25 +57,26 @@ if [[ -n "$major" ]] && ((major > MAX_DOCKER_MAJOR)); then
 fi
 
 log "Configuring /etc/docker/daemon.json: log-driver local (rotating container logs)"
-mkdir -p /etc/docker
+daemon_json_path="$HOST_ROOT/etc/docker/daemon.json"
+mkdir -p "$HOST_ROOT/etc/docker"
 daemon_json='{}'
-if [[ -s /etc/docker/daemon.json ]]; then daemon_json="$(cat /etc/docker/daemon.json)"; fi
-jq '. + {"log-driver": "local"}' <<<"$daemon_json" >/etc/docker/daemon.json.edgeml
-mv /etc/docker/daemon.json.edgeml /etc/docker/daemon.json
+if [[ -s "$daemon_json_path" ]]; then daemon_json="$(cat "$daemon_json_path")"; fi
+jq '. + {"log-driver": "local"}' <<<"$daemon_json" >"$daemon_json_path.edgeml"
+mv "$daemon_json_path.edgeml" "$daemon_json_path"
 
 log "Installing the NVIDIA container toolkit (the NVIDIA driver must already be installed)"
 command -v nvidia-smi >/dev/null 2>&1 || warn "nvidia-smi not found: install the NVIDIA driver for this GPU before deploying"
 if ! dpkg -s nvidia-container-toolkit >/dev/null 2>&1; then
   curl -fsSL --proto '=https' https://nvidia.github.io/libnvidia-container/gpgkey \
-    | gpg --dearmor --yes -o /usr/share/keyrings/nvidia-container-toolkit-keyring.gpg
+    | gpg --dearmor --yes -o "$HOST_ROOT/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg"
   curl -fsSL --proto '=https' https://nvidia.github.io/libnvidia-container/stable/deb/nvidia-container-toolkit.list \
     | sed 's#deb https://#deb [signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg] https://#g' \
-    >/etc/apt/sources.list.d/nvidia-container-toolkit.list
+    >"$HOST_ROOT/etc/apt/sources.list.d/nvidia-container-toolkit.list"
   apt-get update -q
   apt-get install -y -q nvidia-container-toolkit
 fi
 # Adds the nvidia runtime to daemon.json, keeping the log driver set above.
-nvidia-ctk runtime configure --runtime=docker
+nvidia-ctk runtime configure --runtime=docker --config="$daemon_json_path"
 
 systemctl restart docker
 wait_until 120 2 "the Docker engine" docker info --format '{{.ServerVersion}}' >/dev/null || die "the Docker engine did not start: journalctl -u docker"

@@ -64,8 +64,8 @@ sample="$SCRIPTS_DIR/"'samples/people.jpg'
 health() { curl -fsS --max-time 5 --output /dev/null "$base/healthz"; }
 wait_until 300 5 "the scoring module to load its model ($base/healthz)" health || die "the scoring module at $base is not ready"
 
-log "Scoring $sample at $base"'/score'
-answer="$(curl -fsS --max-time 120 -H 'Content-Type: application/octet-stream' --data-binary "@$sample" "$base"'/score')"
+log "Scoring $sample at $base"'/predict'
+answer="$(curl -fsS --max-time 120 -H 'Content-Type: application/octet-stream' --data-binary "@$sample" "$base"'/predict')"
 # Both APIs normalised to [{label, score}], best first.
 predictions="$(jq -c '[.results.image.predictions[]? | {label: (.label | tostring), score}] | sort_by(-.score)' <<<"$answer")"
 count="$(jq 'length' <<<"$predictions")"

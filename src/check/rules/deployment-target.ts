@@ -1,5 +1,6 @@
 // Check: the Azure section names exactly one deployment target, a usable registry, and what the model source needs.
 import { defineCheck } from '../define-check.js';
+import { targetConditionProblem } from '../target-condition.js';
 
 export default defineCheck({
   meta: {
@@ -26,10 +27,10 @@ export default defineCheck({
     const deployment = ctx.ir.azure.deployment;
     if (deployment.kind === 'fleet') {
       if (!deployment.targetCondition.trim()) ctx.report('fleetWithoutCondition', undefined, ['azure', 'fleet'], { key: true });
-      else if (deployment.targetCondition.includes('"')) ctx.report('conditionDoubleQuotes', undefined, ['azure', 'fleet', 'targetCondition']);
       else {
-        const problem = unbalanced(deployment.targetCondition);
-        if (problem) ctx.report('conditionUnbalanced', { problem }, ['azure', 'fleet', 'targetCondition']);
+        const problem = targetConditionProblem(deployment.targetCondition);
+        if (problem?.kind === 'doubleQuotes') ctx.report('conditionDoubleQuotes', undefined, ['azure', 'fleet', 'targetCondition']);
+        else if (problem) ctx.report('conditionUnbalanced', { problem: problem.problem }, ['azure', 'fleet', 'targetCondition']);
       }
       if (deployment.layered && deployment.priority === 0) ctx.report('layeredPriority', undefined, ['azure', 'fleet', 'priority']);
     }
@@ -43,22 +44,3 @@ export default defineCheck({
     }
   },
 });
-
-/**
- * The mistakes in an IoT Hub query condition that are certain without its full grammar: a string left open (a quote
- * inside a string is written twice) or parentheses that do not pair up. IoT Hub checks the rest at plan time.
- */
-function unbalanced(condition: string): string | undefined {
-  let depth = 0;
-  for (let i = 0; i < condition.length; i++) {
-    const c = condition[i];
-    if (c === "'") {
-      let j = i + 1;
-      while (j < condition.length && !(condition[j] === "'" && condition[j + 1] !== "'")) j += condition[j] === "'" ? 2 : 1;
-      if (j >= condition.length) return `leaves the string opened at character ${i + 1} unclosed`;
-      i = j;
-    } else if (c === '(') depth++;
-    else if (c === ')' && --depth < 0) return `closes a parenthesis at character ${i + 1} that was never opened`;
-  }
-  return depth > 0 ? `leaves ${depth === 1 ? 'a parenthesis' : `${depth} parentheses`} open` : undefined;
-}

@@ -36,7 +36,7 @@ export default defineCheck({
           else if (!pinned) ctx.report('imageLatest', { module: module.name }, [...module.path, 'image']);
         }
       }
-      if (module.kind === 'scoring' && module.inputs.length > 0) ctx.report('scoringInputs', { module: module.name }, [...module.path, 'inputs']);
+      if (module.kind === 'scoring' && module.inputs.length > 0 && ctx.ir.task !== 'telemetry') ctx.report('scoringInputs', { module: module.name }, [...module.path, 'inputs']);
       const capture = module.capture;
       if (capture) {
         const target = modules.get(capture.scoringModule);

@@ -2,6 +2,7 @@
 import { checkCondition, parseCondition, type RouteSyntaxError } from '../../routes/index.js';
 import type { Span } from '../../ir/types.js';
 import { defineCheck } from '../define-check.js';
+import { conditionOffset } from '../route-contracts.js';
 
 export default defineCheck({
   meta: {
@@ -35,12 +36,3 @@ export default defineCheck({
     }
   },
 });
-
-/** Where the condition text starts inside the spec: inside the quotes of a quoted scalar, at the value otherwise. */
-function conditionOffset(text: string, span: Span, value: string): Span {
-  const raw = text.slice(span.start, span.start + span.length);
-  const index = raw.indexOf(value);
-  if (index >= 0) return { ...span, start: span.start + index };
-  const quoted = raw.startsWith('"') || raw.startsWith("'");
-  return { ...span, start: span.start + (quoted ? 1 : 0) };
-}

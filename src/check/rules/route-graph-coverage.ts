@@ -65,8 +65,10 @@ function routedEndpoints(routes: readonly RouteIR[]): { allMessages: boolean; so
 
 /** Where the spec declares the output: in `outputs`, or an image-capture module's `output` (default when absent). */
 function outputPath(data: Record<string, unknown>, module: ModuleIR, index: number): SpecPath {
-  const written = ((data.modules as Record<string, { outputs?: unknown }> | undefined)?.[module.name]?.outputs ?? []) as unknown[];
-  const declared = written.indexOf(module.outputs[index]);
-  if (declared >= 0) return [...module.path, 'outputs', declared];
+  const written = (data.modules as Record<string, { outputs?: unknown }> | undefined)?.[module.name]?.outputs;
+  const name = module.outputs[index];
+  // `outputs` is a list of names or a map from name to its contract.
+  if (Array.isArray(written) && written.indexOf(name) >= 0) return [...module.path, 'outputs', written.indexOf(name)];
+  if (name !== undefined && typeof written === 'object' && written !== null && Object.prototype.hasOwnProperty.call(written, name)) return [...module.path, 'outputs', name];
   return module.capture ? [...module.path, 'output'] : module.path;
 }

@@ -16,6 +16,8 @@ export interface ApplyOptions {
   timeout?: string;
   connectionStringFile?: string;
   showConnectionString?: boolean;
+  /** Set by `edgeml rollout`: the spec must describe rollout rings. */
+  requireRollout?: boolean;
 }
 
 const defaultTimeoutSeconds = 900;
@@ -51,6 +53,10 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   };
   if (!loaded.ir || !loaded.desired) return finish(false, loaded.diagnostics);
   const { ir, desired } = loaded;
+  if (options.requireRollout && !(ir.azure.deployment.kind === 'fleet' && ir.azure.deployment.rollout)) {
+    const { rolloutDiagnostic } = await import('../../rollout/errors.js');
+    return finish(false, [...loaded.diagnostics, rolloutDiagnostic('notAFleetRollout', { command: 'rollout' })]);
+  }
 
   const opened = await support.guarded(() => support.openProviders(ir, io));
   if (!opened.value) return finish(false, [...loaded.diagnostics, opened.diagnostic!]);
@@ -74,6 +80,11 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
     remoteModel: createRemoteModelLoader(ir, { env: io.env, cwd: io.cwd, stats: opened.value.stats }),
   });
   const stats = opened.value.stats;
+  const rollout = outcome.rollout;
+  if (rollout && !options.json) {
+    const rings = rollout.rings.map((r) => `${r.ring} ${r.verdict.verdict === 'fail' ? 'FAILED' : 'passed'} (${r.health.healthy}/${r.health.targeted} healthy, ${Math.round(r.elapsedMs / 1000)}s)`).join(', ');
+    io.stdout.write(`Rollout${rollout.revision ? ` of revision ${rollout.revision}` : ''}: ${rollout.outcome}${rings ? `: ${rings}` : ''}.\n`);
+  }
   if (outcome.ok && !options.json) {
     io.stdout.write(`Apply complete: ${outcome.deployed ? 'deployment sent' : 'no deployment change'} (${stats.total} Azure requests).\n`);
   }
@@ -82,6 +93,16 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
     requests: { total: stats.total, writes: stats.writes, retries: stats.retries },
     problems: outcome.convergence?.problems ?? [],
     fleet: outcome.fleet?.metrics,
+    ...(rollout
+      ? {
+          rollout: {
+            outcome: rollout.outcome,
+            revision: rollout.revision,
+            retired: rollout.retired,
+            rings: rollout.rings.map((r) => ({ ring: r.ring, targetCondition: r.targetCondition, ...r.health, verdict: r.verdict, elapsedMs: r.elapsedMs })),
+          },
+        }
+      : {}),
   };
   return finish(outcome.ok, [...loaded.diagnostics, ...outcome.diagnostics], extra);
 }

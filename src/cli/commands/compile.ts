@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { CliIO } from '../io.js';
 import { ExitCode } from '../io.js';
 import { painter, useColor } from '../output.js';
+import { formatCompileSummary, summarizeCompile } from '../compile-summary.js';
 import { loadWorkflow } from '../../program.js';
 import { formatDiagnostics, toJsonDiagnostics } from '../../diagnostics/render.js';
 import { Reporter, bindMessages } from '../../diagnostics/report.js';
@@ -121,8 +122,11 @@ export default async function compile(args: string[], options: CompileOptions, i
   });
   const diagnostics = [...compiled.diagnostics, ...written.diagnostics];
   if (hasErrors(written.diagnostics)) return finish(ExitCode.failed, diagnostics);
-  const summary = written.unchanged ? `${out} is up to date (${compiled.files.length} files); nothing written.\n` : `Wrote ${written.written} files to ${out}.\n`;
-  return finish(ExitCode.ok, diagnostics, { files: compiled.files.map((f) => f.path), written: written.written }, summary);
+  const headline = written.unchanged ? `${out} is up to date (${compiled.files.length} files); nothing written.\n` : `Wrote ${written.written} files to ${out}.\n`;
+  // Also when nothing changed: a first run on a fresh clone finds the committed goldens, and must still show what they are.
+  const summary = compiled.ir ? summarizeCompile(compiled.ir, compiled.files.map((f) => f.path), specPath, out) : undefined;
+  const text = headline + (summary ? formatCompileSummary(summary) : '');
+  return finish(ExitCode.ok, diagnostics, { files: compiled.files.map((f) => f.path), written: written.written, ...(summary ? { summary } : {}) }, text);
 }
 
 function listDifferences(differences: readonly OutputDifference[]): string {

@@ -64,6 +64,13 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
     const at = loaded.locate?.(['azure', 'fleet', 'targetCondition']);
     warnings.push({ ...applyDiagnostic('noTargetedDevices', { condition: thePlan.reach.condition, hub: ir.azure.iotHub.name }), ...at });
   }
+  for (const [index, ring] of (thePlan.rollout?.rings ?? []).entries()) {
+    if (ring.devices !== undefined && ring.devices < ring.gate.minDevices) {
+      const { rolloutDiagnostic } = await import('../../rollout/errors.js');
+      const at = loaded.locate?.(['azure', 'fleet', 'rollout', 'rings', index, 'name']);
+      warnings.push({ ...rolloutDiagnostic('ringBelowGate', { ring: ring.name, devices: ring.devices, needed: ring.gate.minDevices }), ...at });
+    }
+  }
   if (options.json) {
     const { renderPlanJson } = await import('../../plan/render-json.js');
     io.stdout.write(renderPlanJson(thePlan));

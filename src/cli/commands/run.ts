@@ -9,7 +9,7 @@ import { bindMessages, Reporter } from '../../diagnostics/report.js';
 import { formatDiagnostics } from '../../diagnostics/render.js';
 import { runMessages } from '../../diagnostics/codes/run.js';
 import { hasErrors } from '../../diagnostics/types.js';
-import { formatUpstreamLine } from '../../local/message-bus.js';
+import { formatUpstreamLine, type BusStats } from '../../local/message-bus.js';
 import { runGraph } from '../../local/run-graph.js';
 import { formatInvocationReply, parseInvocation, type Invocation } from '../../local/edgehub/run-hub.js';
 import { loadWorkflow } from '../../program.js';
@@ -116,8 +116,8 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
         }
       },
     });
-    const routes = Object.entries(result.stats.byRoute).map(([name, n]) => `${name} ${n}`).join(', ') || 'none';
-    io.stderr.write(`${ir.name}: stopped (${result.stopReason}): ${result.stats.published} message(s) from modules, ${result.upstream} upstream; by route: ${routes}; unrouted ${result.stats.unrouted}.\n`);
+    io.stderr.write(`${ir.name}: stopped (${result.stopReason}): ${result.stats.published} message(s) from modules, ${result.upstream} upstream; unrouted ${result.stats.unrouted}.\n`);
+    io.stderr.write(formatRouteCounts(ir.routes.map((r) => r.name), result.stats));
     if (result.edgeHub) io.stderr.write(`${ir.name}: local edgeHub: ${result.edgeHub.received} message(s) from modules, ${result.edgeHub.delivered} delivered to module inputs.\n`);
     for (const [key, count] of Object.entries(result.stats.unread)) {
       const [module, input] = key.split('/') as [string, string];
@@ -130,6 +130,19 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
     process.off('SIGTERM', onSigint);
     console?.close();
   }
+}
+
+/**
+ * One line per route: messages matched, how many of them only because a missing $body field read as null (what
+ * edgeHub on a device would do too), and deliveries (a sink reached by several routes gets a message once).
+ */
+export function formatRouteCounts(routes: readonly string[], stats: BusStats): string {
+  return routes
+    .map((name) => {
+      const { matched, byNullOrdering } = stats.matched[name] ?? { matched: 0, byNullOrdering: 0 };
+      return `  route ${name}: ${matched} matched (${byNullOrdering} because of a null comparison), ${stats.byRoute[name] ?? 0} delivered\n`;
+    })
+    .join('');
 }
 
 function positiveNumber(value: string | undefined, option: string, m: ReturnType<typeof bindMessages<typeof runMessages>>, integer = false): number | undefined {

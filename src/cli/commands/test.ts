@@ -19,6 +19,8 @@ import { painter, useColor } from '../output.js';
 
 export interface TestOptions {
   image?: string[];
+  /** JSON-lines message files for a telemetry spec. */
+  messages?: string[];
   set?: string[];
   json?: boolean;
   color?: boolean;
@@ -48,6 +50,7 @@ export default async function test(args: string[], options: TestOptions, io: Cli
   };
   const ir = loaded.ir;
   if (!ir) return finish(ExitCode.failed);
+  if (ir.task === 'telemetry') return testTelemetry(ir, loaded, options, io, reporter, finish);
 
   const given = options.image ?? [];
   const images: ImageToScore[] =
@@ -161,4 +164,46 @@ function oneLine(error: unknown): string {
 
 function at(loaded: Awaited<ReturnType<typeof loadWorkflow>>, path: (string | number)[]) {
   return loaded.spec?.locate(path);
+}
+
+/** A telemetry spec: score message files instead of images (local/telemetry-test.ts). */
+async function testTelemetry(
+  ir: WorkflowIR,
+  loaded: Awaited<ReturnType<typeof loadWorkflow>>,
+  options: TestOptions,
+  io: CliIO,
+  reporter: Reporter,
+  finish: (code: number, report?: object) => number,
+): Promise<number> {
+  const m = bindMessages(reporter, 'run', runMessages);
+  const { modelCacheRoot, verifiedCacheDir } = await import('../../model/cache.js');
+  const extractTo = await mkdtemp(join(tmpdir(), 'edgeml-model-'));
+  try {
+    const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, io.env, io.cwd)), extractTo });
+    if ('deferred' in located) {
+      m.modelUnavailable({ reason: located.deferred }, at(loaded, ['model', 'source']));
+      return finish(ExitCode.failed);
+    }
+    const { runTelemetryTest } = await import('../../local/telemetry-test.js');
+    let report;
+    try {
+      report = await runTelemetryTest({
+        ir,
+        modelFile: located.file,
+        modelInfo: loaded.modelInfo,
+        given: options.messages ?? [],
+        cwd: io.cwd,
+        reporter,
+        locate: loaded.spec ? (path) => loaded.spec!.locate(path) : undefined,
+        write: (text) => void io.stdout.write(text),
+        json: options.json === true,
+      });
+    } catch (error) {
+      m.modelLoadFailed({ reason: oneLine(error) }, at(loaded, ['model']));
+      return finish(ExitCode.failed);
+    }
+    return finish(hasErrors(reporter.diagnostics) ? ExitCode.failed : ExitCode.ok, { files: report.files, messages: report.messages });
+  } finally {
+    await rm(extractTo, { recursive: true, force: true });
+  }
 }

@@ -104,3 +104,25 @@ export const compileMessages = defineMessages({
     hint: () => 'Run `edgeml compile` without --check to update the output folder.',
   },
 });
+
+/** `edgeml init`: writing a starter spec (src/cli/commands/init.ts). */
+export const initMessages = defineMessages({
+  unknownStarter: {
+    code: 'EML4300',
+    category: 'error',
+    text: (d: { name: string }) => `There is no starter workflow named '${d.name}'.`,
+    hint: (d: { known: string }) => `Choose one with --workflow: ${d.known}.`,
+  },
+  fileExists: {
+    code: 'EML4301',
+    category: 'error',
+    text: (d: { path: string }) => `'${d.path}' already exists; edgeml init never overwrites a file, so nothing was written.`,
+    hint: () => 'Name an empty or new folder: edgeml init --workflow NAME DIR.',
+  },
+  cannotWrite: {
+    code: 'EML4302',
+    category: 'error',
+    text: (d: { path: string; reason: string }) => `Cannot write '${d.path}': ${d.reason}.`,
+    hint: () => 'Choose a folder you may write to.',
+  },
+});

@@ -101,6 +101,19 @@ export const runMessages = defineMessages({
     category: 'warning',
     text: () => 'The spec has no module that can run locally, so no message will flow.',
   },
+  routeMatchedByNull: {
+    code: 'EML7109',
+    category: 'warning',
+    text: (d: { route: string; count: number; matched: number }) =>
+      `Route '${d.route}' matched ${d.count} of its ${d.matched} message(s) only because a $body field they lack read as null, which edgeHub sorts above every number and string.`,
+    hint: () => 'Guard the comparison with the field\'s type, e.g. is_number($body.x) AND $body.x >= 0.5 (edgeml validate shows the exact rewrite).',
+  },
+  contractViolation: {
+    code: 'EML7110',
+    category: 'warning',
+    text: (d: { source: string; count: number; problem: string }) => `${d.count} message(s) from ${d.source} did not match its message contract; the first: ${d.problem}.`,
+    hint: (d: { generated: boolean }) => (d.generated ? 'This is a bug in edgeml: please report it with the spec.' : "Fix the module, or its contract under the module's outputs."),
+  },
   secretForRun: {
     code: 'EML7108',
     category: 'error',

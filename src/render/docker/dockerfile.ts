@@ -4,7 +4,7 @@
 import type { ModuleIR } from '../../ir/types.js';
 import { compileTemplate } from './template.js';
 import { BASE_IMAGES, type ImageVariant } from './variants.js';
-import { GENERATED_KINDS, healthCheck, needsFfmpeg } from './module-kinds.js';
+import { healthCheck, needsFfmpeg } from './module-kinds.js';
 
 interface DockerfileView {
   module: string;
@@ -87,9 +87,11 @@ export interface DockerfileInputs {
   variant: ImageVariant;
   hasModel: boolean;
   hasMedia: boolean;
+  /** Entry script under app/ (from the module's generated kind). */
+  entry: string;
 }
 
-export function renderDockerfile({ module, variant, hasModel, hasMedia }: DockerfileInputs): string {
+export function renderDockerfile({ module, variant, hasModel, hasMedia, entry }: DockerfileInputs): string {
   const base = BASE_IMAGES[variant.id];
   const cuda = variant.accelerator === 'nvidia-gpu';
   const probe = healthCheck(module);
@@ -108,6 +110,6 @@ export function renderDockerfile({ module, variant, hasModel, hasMedia }: Docker
     hasMedia,
     ports,
     health: probe ? `http://127.0.0.1:${probe.port}${probe.path}` : false,
-    entry: GENERATED_KINDS[module.kind].entry,
+    entry,
   }).replace(/\n{3,}/g, '\n\n');
 }

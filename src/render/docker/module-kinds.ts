@@ -1,6 +1,6 @@
 // What each generated module kind puts in its build context (render stage, Dockerfiles): runtime folders, npm
 // packages, entry point, system packages. A table, so adding a kind is one row rather than new branches.
-import type { ModuleIR } from '../../ir/types.js';
+import type { ModuleIR, Task } from '../../ir/types.js';
 
 export interface GeneratedKind {
   /** Folders of dist/runtime/ copied to app/ (relative imports between them keep working). */
@@ -23,6 +23,18 @@ export const GENERATED_KINDS: Readonly<Record<'scoring' | 'image-capture', Gener
     entry: 'capture/main.js',
   },
 };
+
+/** The scoring module of a telemetry task: reads IoT Edge inputs through the module SDK, no HTTP and no images. */
+export const TELEMETRY_KIND: GeneratedKind = {
+  runtimeFolders: ['telemetry'],
+  packages: ['azure-iot-device', 'azure-iot-device-mqtt', 'onnxruntime-node'],
+  entry: 'telemetry/main.js',
+};
+
+/** What a generated module's image holds: its kind's row, or the telemetry row for a telemetry task's scoring module. */
+export function generatedKindOf(task: Task, module: ModuleIR & { kind: 'scoring' | 'image-capture' }): GeneratedKind {
+  return module.kind === 'scoring' && task === 'telemetry' ? TELEMETRY_KIND : GENERATED_KINDS[module.kind];
+}
 
 /** Frame sources that are decoded by ffmpeg inside the capture container. */
 const FFMPEG_SOURCES = new Set(['video', 'camera', 'rtsp']);

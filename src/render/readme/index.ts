@@ -10,6 +10,8 @@ import { listScriptEnv, SCRIPT_FILES, type ScriptEnvVar } from '../scripts/index
 import { samplePath } from '../scripts/step5-test.js';
 import type { RenderContext, RenderedFile } from '../types.js';
 import { renderFlowchart } from './mermaid.js';
+import { scoringEndpointRows, type EndpointRow } from './scoring-endpoints.js';
+import { outputContracts } from '../contracts/index.js';
 
 export { escapeMermaid } from './mermaid.js';
 
@@ -28,6 +30,31 @@ files: the next compile overwrites them.
 
 Target: {{targetText}}.
 
+{{#if contracts.length}}
+## Messages
+
+What each module output sends: the message body is JSON (contentType \`application/json\`, contentEncoding
+\`utf-8\`), described by a JSON Schema in \`contracts/\`. edgeml checks route conditions against these. In edgeHub a
+field a message lacks reads as null, which sorts above every number and string: \`$body.x >= 0.5\` is true for a
+message without \`x\`. Compare fields that every message has, or guard the comparison (\`is_number($body.x) AND ...\`).
+
+{{#each contracts}}
+### {{module}}.{{output}}
+
+{{#if description}}
+{{description}}
+
+{{/if}}
+Schema: \`{{file}}\`{{#if generated}} (edgeml's own module){{/if}}.
+
+| Field (\`$body.\`…) | Type | In every message | Values | Description |
+| --- | --- | --- | --- | --- |
+{{#each fields}}
+| \`{{path}}\` | {{type}} | {{always}} | {{constraint}} | {{description}} |
+{{/each}}
+
+{{/each}}
+{{/if}}
 ## What was generated
 
 | Path | What it is |
@@ -46,6 +73,18 @@ Target: {{targetText}}.
 
 Generated images are tagged \`<version>-<hash>-<variant>\`; the hash covers the module's whole build context (code,
 model, config, Dockerfiles), so a change anywhere gives a new tag and only that module is redeployed.
+{{#if endpoints.length}}
+
+## Scoring endpoints
+
+| Module | Address | API | Requests | Answer |
+| --- | --- | --- | --- | --- |
+{{#each endpoints}}
+| {{module}} | {{address}} | {{api}} | {{requests}} | {{answer}} |
+{{/each}}
+
+\`GET /healthz\` answers 200 once the model is loaded (503 before).
+{{/if}}
 
 ## Steps
 
@@ -86,8 +125,10 @@ interface ReadmeView {
   targetText: string;
   files: { path: string; what: string }[];
   images: { module: string; kind: string; image: string }[];
+  endpoints: EndpointRow[];
   steps: { step: number; title: string; where: string; command: string; env: string[] }[];
   envVars: { name: string; steps: string; required: string; secret: string; description: string }[];
+  contracts: { module: string; output: string; file: string; generated: boolean; description: string; fields: { path: string; type: string; always: string; constraint: string; description: string }[] }[];
 }
 
 const render = compileTemplate<ReadmeView>(README);
@@ -124,6 +165,7 @@ function fileRows(ctx: RenderContext): { path: string; what: string }[] {
       what: cell(`Build context of module '${module.name}' (${module.kind}): ${variants.map((v) => `Dockerfile.${v.id}`).join(', ')}; the target uses ${deployed ? `Dockerfile.${deployed.id}` : 'none'}.`),
     });
   }
+  for (const c of outputContracts(ir)) rows.push({ path: c.file, what: cell(`Message contract (JSON Schema) of output '${c.output}' of module '${c.module}'.`) });
   rows.push({ path: 'scripts/lib.sh', what: 'Values and helpers shared by the step scripts.' });
   for (const f of SCRIPT_FILES) rows.push({ path: f.path, what: `Step ${f.step}: ${f.title}; runs ${whereFor(ir, f.step, f.where)}.` });
   rows.push({ path: 'scripts/.env.example', what: 'Names of the environment variables the scripts read.' });
@@ -154,7 +196,16 @@ export function renderReadme(ctx: RenderContext): RenderedFile[] {
     targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}`),
     files: fileRows(ctx),
     images: ir.modules.map((m) => ({ module: cell(m.name), kind: m.kind, image: images.get(m.name) ?? '(none for this target)' })),
+    endpoints: scoringEndpointRows(ir).map((r) => ({ module: cell(r.module), address: cell(r.address), api: r.api, requests: cell(r.requests), answer: cell(r.answer) })),
     steps: SCRIPT_FILES.map((f) => ({ step: f.step, title: f.title, where: whereFor(ir, f.step, f.where), command: COMMANDS[f.step]!(ir), env: envFor(envVars, f.step) })),
+    contracts: outputContracts(ir).map((c) => ({
+      module: cell(c.module),
+      output: cell(c.output),
+      file: c.file,
+      generated: c.origin === 'generated',
+      description: (c.description ?? '').replace(/[\r\n]+/g, ' '),
+      fields: c.fields.map((f) => ({ path: cell(f.path), type: cell(f.type), always: f.always ? 'yes' : 'no', constraint: cell(f.constraint ?? ''), description: cell(f.description ?? '') })),
+    })),
     envVars: envVars.map((v) => ({
       name: v.name,
       steps: v.steps.join(', '),

@@ -149,13 +149,18 @@ interface Step5View {
 
 const render = compileTemplate<Step5View>(STEP5);
 
-/** jq expressions turning each API's answer into [{label, score}]. */
+/** jq expressions turning each API's answer into [{label, score}] (the seed's Azure ML answer differs by task). */
 const NORMALISE = {
-  azureml: '[.results.image.predictions[]? | {label: (.label | tostring), score}]',
+  edgeml: '[.results.image.predictions[]? | {label: (.label | tostring), score}]',
   customvision: '[.predictions[]? | {label: (.tagName | tostring), score: .probability}]',
+  'azureml/image-classification': '[.[0].image[]? | {label: (.[1] | tostring), score: .[2]}]',
+  'azureml/object-detection': '[.[0][0] | [.labels, .scores] | transpose[] | {label: (.[0] | tostring), score: .[1]}]',
 } as const;
 
-const PATHS = { azureml: '/score', customvision: '/image' } as const;
+const PATHS = { edgeml: '/predict', customvision: '/image', azureml: '/score' } as const;
+
+/** The API step 5 talks to: the most detailed one the module serves. */
+const TEST_APIS = ['edgeml', 'customvision', 'azureml'] as const;
 
 /** The scoring module reachable from outside the device: it maps its scoring port to a host port. */
 function externalScoring(ir: WorkflowIR): { module: ModuleIR; hostPort: number } | undefined {
@@ -175,7 +180,8 @@ const number = (value: number, label: string): string => {
 export function renderStep5(ir: WorkflowIR): string {
   const scoring = externalScoring(ir);
   const sample = samplePath(ir);
-  const api = scoring?.module.scoring!.apis.includes('azureml') ? 'azureml' : 'customvision';
+  const served: readonly string[] = scoring?.module.scoring!.apis ?? [];
+  const api = TEST_APIS.find((a) => served.includes(a)) ?? 'customvision';
   const expect = ir.model.expect;
   return render({
     workflowComment: JSON.stringify(ir.name),
@@ -189,7 +195,8 @@ export function renderStep5(ir: WorkflowIR): string {
     port: scoring ? String(scoring.hostPort) : '',
     path: shellQuote(PATHS[api]),
     sample: sample ? quoteChecked('relativePath', sample, 'model.samples[0]') : "''",
-    normalise: NORMALISE[api],
+    // A telemetry task has no HTTP scoring module (scoring is undefined), so its answer shape never matters here.
+    normalise: api === 'azureml' ? NORMALISE[ir.task === 'object-detection' ? 'azureml/object-detection' : 'azureml/image-classification'] : NORMALISE[api],
     expectLabel: expect?.label !== undefined,
     expectMinScore: expect?.minScore !== undefined ? number(expect.minScore, 'model.expect.minScore') : false,
     expectMinDetections: expect?.minDetections !== undefined ? number(expect.minDetections, 'model.expect.minDetections') : false,

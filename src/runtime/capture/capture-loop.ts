@@ -6,6 +6,7 @@ import type { Frame, FrameSource } from './frame.js';
 import { createPacer } from './pacer.js';
 import { ScoringRejectedError, type ScoringClient } from './scoring-client.js';
 import type { MessageSink } from './sinks.js';
+import { messageBodyFor } from './summary.js';
 import type { ViewServer } from './view-server.js';
 
 export interface CaptureStats {
@@ -55,7 +56,7 @@ export async function runCaptureLoop(options: CaptureLoopOptions): Promise<Captu
     try {
       const image = config.resize ? await resize(frame.data, config.resize).catch((error: Error) => Promise.reject(new Error(`cannot resize it: ${error.message}`))) : frame.data;
       const answer = await client.score(image, signal);
-      await sink.send({ output: config.output, body: answer.text, properties: { frameIndex: String(frame.index), frameOrigin: frame.origin } });
+      await sink.send({ output: config.output, body: messageBodyFor(answer.json, answer.text), properties: { frameIndex: String(frame.index), frameOrigin: frame.origin } });
       stats.sent++;
       view?.update(image, answer.json, frame.index);
       if (options.maxMessages !== undefined && stats.sent >= options.maxMessages) limit.abort();

@@ -1,6 +1,8 @@
 // The scoring server's JSON config file: its type and a validator with one-line, path-naming errors.
 // Runtime stage: written by the compiler (model/scoring-config.ts) into the build context, read by main.ts at start.
 // Self-contained on purpose: this file is copied into Docker images and may not import from the compiler.
+import type { UrlFetchConfig } from './url-fetch.js';
+import { allowEntryProblem } from './url-fetch.js';
 import { boolean, describe, isObject, list, number, object, oneOf, text, type Check } from '../shared/config-checks.js';
 
 export type ScoringTask = 'image-classification' | 'object-detection';
@@ -18,7 +20,11 @@ export type ResizeMode = 'stretch' | 'letterbox' | 'crop' | 'pad-right';
 export type InputElementType = 'float32' | 'uint8';
 export type ScoreActivation = 'softmax' | 'sigmoid' | 'none';
 export type BoxFormat = 'xyxy' | 'xywh' | 'cxcywh';
-export type ScoringApi = 'azureml' | 'customvision';
+/**
+ * HTTP APIs: edgeml (POST /predict, detailed JSON), azureml (POST /score, the seed's Azure ML answer), customvision
+ * (POST /image and /url, GET /), v2 (the Open Inference Protocol under /v2).
+ */
+export type ScoringApi = 'edgeml' | 'azureml' | 'customvision' | 'v2';
 export type ExecutionProvider = 'cuda' | 'cpu';
 
 export interface InputConfig {
@@ -84,6 +90,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   concurrency: number;
   queueLimit: number;
+  /** Custom Vision's /url: absent means off; otherwise it fetches only from the allowed hosts. */
+  urlFetch?: UrlFetchConfig;
 }
 
 export interface ScoringConfig {
@@ -187,11 +195,21 @@ const configCheck: Check = object({
   labels: list(text),
   server: object({
     port: number({ min: 1, max: 65535, integer: true }),
-    apis: list(oneOf('azureml', 'customvision'), { min: 1 }),
+    apis: list(oneOf('edgeml', 'azureml', 'customvision', 'v2'), { min: 1 }),
     maxBodyBytes: count,
     concurrency: count,
     queueLimit: number({ min: 0, integer: true }),
-  }),
+    urlFetch: object({
+      allow: list((value, path, problems) => {
+        text(value, path, problems);
+        const problem = typeof value === 'string' ? allowEntryProblem(value) : undefined;
+        if (problem) problems.push(`${path}: ${problem}.`);
+      }),
+      maxBytes: count,
+      timeoutMs: count,
+      maxRedirects: number({ min: 0, max: 20, integer: true }),
+    }),
+  }, ['urlFetch']),
   executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),
 });
 

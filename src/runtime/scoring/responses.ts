@@ -1,20 +1,57 @@
-// Shapes the scoring answers: Azure ML style (results keyed by multipart field name) and Custom Vision's prediction
-// JSON (id, project, iteration, created, predictions with probability / tagId / tagName / boundingBox).
-// Runtime stage (scoring), used by server.ts.
+// Shapes the scoring answers: edgeml's detailed JSON (results keyed by multipart field name), the seed's Azure ML
+// answer (`[results, "Computed in N ms"]`) and Custom Vision's prediction JSON (id, project, iteration, created,
+// predictions with probability / tagId / tagName / boundingBox). Runtime stage (scoring), used by the api-*.ts files.
 import { randomUUID } from 'node:crypto';
 import type { ScoreResult } from './scorer.js';
 
-export interface AzureMlAnswer {
+export interface EdgemlAnswer {
   /** One entry per image field of the request, keyed by the field name. */
   results: Record<string, ScoreResult>;
   timings: { inferenceMs: number; totalMs: number };
 }
 
-export function toAzureMlAnswer(fields: readonly string[], results: readonly ScoreResult[], totalMs: number): AzureMlAnswer {
+export function toEdgemlAnswer(fields: readonly string[], results: readonly ScoreResult[], totalMs: number): EdgemlAnswer {
   const byField: Record<string, ScoreResult> = {};
   fields.forEach((field, i) => (byField[field] = results[i]!));
   return { results: byField, timings: { inferenceMs: sumInference(results), totalMs: round(totalMs) } };
 }
+
+/** One classification as Keras' decode_predictions gives it: [class id, label, probability]. */
+export type SeedClassTriple = [string, string, number];
+
+/** One image's detections as the seed's torchvision driver (wf2) gives them: pixel xyxy boxes, label ids, scores. */
+export interface SeedDetections {
+  boxes: [number, number, number, number][];
+  labels: number[];
+  scores: number[];
+}
+
+/**
+ * The answer of the seed's Azure ML scoring drivers (`driver.py`, returned as `(preds, "Computed in N ms")`):
+ * classification (wf1) maps each multipart field name to its top-K triples; detection (wf2) lists one
+ * {boxes, labels, scores} per image in request order.
+ */
+export type AzureMlAnswer = [Record<string, SeedClassTriple[]> | SeedDetections[], string];
+
+export function toAzureMlAnswer(task: 'image-classification' | 'object-detection', fields: readonly string[], results: readonly ScoreResult[], totalMs: number): AzureMlAnswer {
+  const computed = `Computed in ${pythonFloat(Math.round(totalMs * 100) / 100)} ms`;
+  if (task === 'object-detection') return [results.map(toSeedDetections), computed];
+  const byField: Record<string, SeedClassTriple[]> = {};
+  fields.forEach((field, i) => (byField[field] = results[i]!.predictions.map((p) => [String(p.labelId), p.label, p.score])));
+  return [byField, computed];
+}
+
+function toSeedDetections(result: ScoreResult): SeedDetections {
+  const withBoxes = result.predictions.filter((p) => p.boxPixels);
+  return {
+    boxes: withBoxes.map(({ boxPixels: b }) => [b!.left, b!.top, b!.left + b!.width, b!.top + b!.height]),
+    labels: withBoxes.map((p) => p.labelId),
+    scores: withBoxes.map((p) => p.score),
+  };
+}
+
+/** Python's str() of a float: 31.0 keeps its '.0' (the seed printed round(ms, 2)). */
+const pythonFloat = (v: number): string => (Number.isInteger(v) ? `${v}.0` : String(v));
 
 export interface CustomVisionPrediction {
   probability: number;

@@ -8,6 +8,7 @@ import { describeSession, isFixed, readImageInputShape, readShapeAs, type Sessio
 import { createInputData, inputDims, inputLength, prepareImage, type InputData, type PreparedImage, type ResolvedInput } from './preprocess.js';
 import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
+import { runTensors, type TensorRequest, type TensorResult } from './tensor-run.js';
 
 export interface Timings {
   /** Decode, resize and tensor writing. */
@@ -42,6 +43,8 @@ export interface Scorer {
   score(image: Uint8Array): Promise<ScoreResult>;
   /** Scores several images, sharing one model run when the model and decoder allow it. */
   scoreBatch(images: readonly Uint8Array[], options?: ScoreOptions): Promise<ScoreResult[]>;
+  /** Runs the model on client tensors as they are (Open Inference Protocol), bypassing the image pipeline. */
+  infer(request: TensorRequest): Promise<TensorResult>;
   close(): Promise<void>;
 }
 
@@ -212,6 +215,7 @@ function buildScorer(
       const prepared = await Promise.all(images.map((image, index) => prepareTimed(image, index)));
       return runPrepared(prepared.map((p) => p.prepared), prepared.map((p) => p.started), prepared.map((p) => p.ms));
     },
+    infer: (request) => runTensors(session, description, request),
     async close() {
       await session.release();
     },

@@ -28,6 +28,13 @@ port.on('message', (message: ToWorker) => {
   }
   const active = scorer;
   if (!active) return post({ type: 'error', id: message.id, error: { name: 'ModelLoadError', message: 'The model is not loaded.' } });
+  if (message.type === 'infer') {
+    active.infer(message.request).then(
+      (result) => post({ type: 'inferred', id: message.id, result }),
+      (error: unknown) => post({ type: 'error', id: message.id, error: serializeError(error) }),
+    );
+    return;
+  }
   active.scoreBatch(message.images).then(
     (results) => post({ type: 'scored', id: message.id, results }),
     (error: unknown) => post({ type: 'error', id: message.id, error: serializeError(error) }),

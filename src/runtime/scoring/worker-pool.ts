@@ -7,11 +7,15 @@ import type { CreateScorerOptions, ScoreOptions, Scorer, ScoreResult } from './s
 import { ModelLoadError } from './session.js';
 import { InputError, type InputErrorStatus } from '../shared/input-error.js';
 import type { FromWorker, SerializedError, ToWorker, WorkerInit } from './worker-protocol.js';
+import type { TensorRequest, TensorResult } from './tensor-run.js';
 
 interface Job {
   id: number;
   images: Uint8Array[];
+  /** Set for an Open Inference Protocol tensor run instead of images. */
+  tensors?: TensorRequest;
   resolve: (results: ScoreResult[]) => void;
+  resolveTensors?: (result: TensorResult) => void;
   reject: (error: Error) => void;
 }
 
@@ -58,11 +62,13 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
           case 'log':
             return log?.(message.line);
           case 'scored':
+          case 'inferred':
           case 'error': {
             const job = slot.job;
             if (!job || job.id !== message.id) return;
             slot.job = undefined;
             if (message.type === 'scored') job.resolve(message.results);
+            else if (message.type === 'inferred') job.resolveTensors?.(message.result);
             else job.reject(rebuild(message.error));
             return dispatch();
           }
@@ -107,6 +113,10 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
       const job = waiting.shift();
       if (!job) return;
       slot.job = job;
+      if (job.tensors) {
+        slot.worker.postMessage({ type: 'infer', id: job.id, request: job.tensors } satisfies ToWorker);
+        continue;
+      }
       const message: ToWorker = { type: 'score', id: job.id, images: job.images };
       slot.worker.postMessage(message, job.images.map((i) => i.buffer as ArrayBuffer));
     }
@@ -130,10 +140,19 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
       dispatch();
     });
 
+  const infer = (request: TensorRequest): Promise<TensorResult> =>
+    new Promise((resolve, reject) => {
+      if (closing) return reject(new Error('The scorer is closed.'));
+      if (noWorkers()) return reject(new Error('No scoring worker is running.'));
+      waiting.push({ id: nextId++, images: [], tensors: request, resolve: () => undefined, resolveTensors: resolve, reject });
+      dispatch();
+    });
+
   return {
     summary,
     description,
     scoreBatch,
+    infer,
     score: async (image) => (await scoreBatch([image]))[0]!,
     async close() {
       closing = true;

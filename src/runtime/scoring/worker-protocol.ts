@@ -3,6 +3,7 @@
 import type { CreateScorerOptions, ModelSummary, ScoreResult } from './scorer.js';
 import type { ScoringConfig } from './config.js';
 import type { SessionDescription } from './model-metadata.js';
+import type { TensorRequest, TensorResult } from './tensor-run.js';
 
 export interface WorkerInit {
   config: ScoringConfig;
@@ -18,13 +19,14 @@ export interface SerializedError {
   imageIndex?: number;
 }
 
-export type ToWorker = { type: 'score'; id: number; images: Uint8Array[] } | { type: 'close' };
+export type ToWorker = { type: 'score'; id: number; images: Uint8Array[] } | { type: 'infer'; id: number; request: TensorRequest } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; summary: ModelSummary; description: SessionDescription }
   | { type: 'failed'; error: SerializedError }
   | { type: 'log'; line: string }
   | { type: 'scored'; id: number; results: ScoreResult[] }
+  | { type: 'inferred'; id: number; result: TensorResult }
   | { type: 'error'; id: number; error: SerializedError }
   | { type: 'closed' };
 

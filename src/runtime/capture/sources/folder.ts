@@ -1,5 +1,7 @@
 // Frame source over a folder of images: files in sorted (natural) order, read one at a time, looping if asked.
 // Runtime stage (capture). The listing is read again at every pass, so images added while running are picked up.
+// A file that vanished is skipped; one that cannot be read (EACCES as the image's non-root user, a directory with an
+// image name, an I/O error) is logged and skipped, so one bad file does not stop the module.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FrameSourceError, type Frame, type FrameSource } from '../frame.js';
@@ -20,7 +22,16 @@ export async function listImages(folder: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && isImageName(e.name)).map((e) => e.name).sort(collator.compare);
 }
 
-export async function createFolderSource(folder: string, loop: boolean): Promise<FrameSource> {
+export interface FolderSourceOptions {
+  /** Receives one line per skipped, unreadable file. */
+  log?: (line: string) => void;
+  /** Reads one file (default fs.readFile); tests inject failures. */
+  readFile?: (path: string) => Promise<Buffer>;
+}
+
+export async function createFolderSource(folder: string, loop: boolean, options: FolderSourceOptions = {}): Promise<FrameSource> {
+  const read = options.readFile ?? ((path: string) => readFile(path));
+  const log = options.log ?? (() => undefined);
   let files = await listImages(folder);
   if (files.length === 0) throw new FrameSourceError(`The folder '${folder}' holds no images (${IMAGE_EXTENSIONS.join(', ')}).`);
   let position = 0;
@@ -40,16 +51,22 @@ export async function createFolderSource(folder: string, loop: boolean): Promise
   return {
     description: `folder '${folder}' (${files.length} image${files.length === 1 ? '' : 's'})`,
     async next(): Promise<Frame | undefined> {
-      // A file can vanish between listing and reading; skip it rather than stopping the module.
+      // A file can vanish between listing and reading, or be unreadable; skip it rather than stopping the module.
+      let unreadable: string | undefined;
       for (let attempts = 0; !closed && attempts <= files.length; attempts++) {
         const name = await nextName();
         if (name === undefined) return undefined;
         try {
-          return { data: await readFile(join(folder, name)), index: index++, origin: name };
+          return { data: await read(join(folder, name)), index: index++, origin: name };
         } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new FrameSourceError(`Cannot read '${name}': ${(error as Error).message}.`);
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') continue;
+          unreadable = `'${name}': ${code ?? (error as Error).message}`;
+          log(`capture: skipping ${unreadable} (cannot read it)`);
         }
       }
+      // A whole pass without one readable file: looping would spin on the same failures.
+      if (unreadable) throw new FrameSourceError(`No image in '${folder}' could be read (last: ${unreadable}).`);
       return undefined;
     },
     async close() {

@@ -6,6 +6,7 @@ import { describeSession, isFixed, readImageInputShape, readShapeAs } from './mo
 import { createInputData, inputDims, inputLength, prepareImage } from './preprocess.js';
 import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
+import { runTensors } from './tensor-run.js';
 export async function createScorer(config, options = {}) {
     const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
     const model = options.modelBytes ?? modelPath;
@@ -156,6 +157,7 @@ function buildScorer(session, input, decoder, labels, summary, description) {
             const prepared = await Promise.all(images.map((image, index) => prepareTimed(image, index)));
             return runPrepared(prepared.map((p) => p.prepared), prepared.map((p) => p.started), prepared.map((p) => p.ms));
         },
+        infer: (request) => runTensors(session, description, request),
         async close() {
             await session.release();
         },

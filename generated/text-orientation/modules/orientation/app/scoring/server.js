@@ -1,19 +1,26 @@
-// The scoring HTTP server (node:http): POST /score (Azure ML style multipart), POST /image (Custom Vision style raw
-// or multipart imageData), GET /healthz; bounded concurrency and queue, JSON errors, one log line per request,
-// graceful close. Runtime stage (scoring); main.ts starts it, tests start it in-process.
+// The scoring HTTP server (node:http): GET /healthz, and the routes of each configured API (api-*.ts: edgeml
+// /predict, the seed's Azure ML /score, Custom Vision /image and /url, the Open Inference Protocol /v2); bounded
+// concurrency and queue, JSON errors, one log line per request, graceful close. Runtime stage (scoring); main.ts
+// starts it, tests start it in-process.
 import { createServer } from 'node:http';
-import { toAzureMlAnswer, toCustomVisionAnswer, sumInference } from './responses.js';
+import { HttpError, isRawBody, NotReady } from './api.js';
+import { azureMlRoutes } from './api-azureml.js';
+import { customVisionRoutes } from './api-customvision.js';
+import { edgemlRoutes } from './api-edgeml.js';
+import { v2Routes } from './api-v2.js';
 import { InputError, isInputError } from '../shared/input-error.js';
 import { createLimiter, QueueFullError } from '../shared/limiter.js';
-import { mediaType, readBody, readMultipart } from '../shared/request-body.js';
-/** Custom Vision's route variants: /image, /<project>/image, /<project>/(classify|detect)/iterations/<name>/image, each optionally /nostore. */
-const CUSTOM_VISION_IMAGE = /^\/(?:[^/]+\/)?(?:(?:classify|detect)\/iterations\/[^/]+\/)?image(?:\/nostore)?$/;
-const IMAGE_TYPES = /^(application\/octet-stream|image\/[a-z0-9.+-]+)$/;
+/** Each API's routes, in the order they are matched. */
+const API_ROUTES = {
+    edgeml: edgemlRoutes,
+    azureml: azureMlRoutes,
+    customvision: customVisionRoutes,
+    v2: v2Routes,
+};
 export function createScoringServer(config, options = {}) {
     const log = options.log ?? (() => undefined);
     const retryAfter = String(options.retryAfterSeconds ?? 1);
     const limiter = createLimiter(config.server.concurrency, config.server.queueLimit);
-    const limit = config.server.maxBodyBytes;
     let scorer;
     let loadError;
     let closing = false;
@@ -45,7 +52,7 @@ export function createScoringServer(config, options = {}) {
             throw error;
         }
     };
-    const allRoutes = [
+    const routes = [
         {
             method: 'GET',
             path: /^\/healthz$/,
@@ -55,52 +62,37 @@ export function createScoringServer(config, options = {}) {
                 return { status: 200, body: { status: 'ready', model: scorer.summary, active: limiter.active, waiting: limiter.waiting } };
             },
         },
-        {
-            method: 'POST',
-            path: /^\/score$/,
-            api: 'azureml',
-            handler: async (req) => {
-                const started = performance.now();
-                const { fields, results } = await scoreImages(req, readScoreImages(limit));
-                const answer = toAzureMlAnswer(fields, results, performance.now() - started);
-                return { status: 200, body: answer, inferenceMs: answer.timings.inferenceMs };
-            },
-        },
-        {
-            method: 'POST',
-            path: CUSTOM_VISION_IMAGE,
-            api: 'customvision',
-            handler: async (req) => {
-                const { results } = await scoreImages(req, readCustomVisionImage(limit));
-                return { status: 200, body: toCustomVisionAnswer(config.name, results[0]), inferenceMs: sumInference(results) };
-            },
-        },
     ];
-    const routes = allRoutes.filter((r) => !r.api || config.server.apis.includes(r.api));
+    const context = { config, log, limiter, readyScorer, scoreImages };
+    for (const api of config.server.apis)
+        routes.push(...API_ROUTES[api](context));
     const handle = async (req) => {
         const path = (req.url ?? '/').split('?')[0];
         const matching = routes.filter((r) => r.path.test(path));
         if (matching.length === 0)
             return errorAnswer(new InputError(404, `No such endpoint '${path.slice(0, 200)}'.`));
-        const route = matching.find((r) => r.method === req.method);
+        const shape = matching[0].errorShape ?? defaultErrorShape;
+        const route = matching.find((r) => r.method === req.method || (r.method === 'GET' && req.method === 'HEAD'));
         if (!route) {
-            const allowed = matching.map((r) => r.method).join(', ');
-            return { ...errorAnswer(new InputError(405, `Use ${allowed} for '${path.slice(0, 200)}'.`)), headers: { allow: allowed } };
+            const allowed = [...new Set(matching.map((r) => r.method))].join(', ');
+            return { ...errorAnswer(new InputError(405, `Use ${allowed} for '${path.slice(0, 200)}'.`), shape), headers: { allow: allowed } };
         }
         if (closing && route.method === 'POST')
-            return busy('The server is shutting down.');
+            return { ...busy('The server is shutting down.'), body: shape(503, 'busy', 'The server is shutting down.') };
         try {
-            return await route.handler(req);
+            return await route.handler(req, route.path.exec(path));
         }
         catch (error) {
             if (error instanceof QueueFullError)
-                return busy(error.message);
+                return { ...busy(error.message), body: shape(503, 'busy', error.message) };
             if (error instanceof NotReady)
-                return { status: 503, body: { error: { code: 'not-ready', message: error.message } }, headers: { 'retry-after': retryAfter } };
+                return { status: 503, body: shape(503, 'not-ready', error.message), headers: { 'retry-after': retryAfter } };
             if (isInputError(error))
-                return errorAnswer(error);
+                return errorAnswer(error, shape);
+            if (error instanceof HttpError)
+                return { status: error.status, body: shape(error.status, error.code, error.message) };
             log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            return { status: 500, body: { error: { code: 'internal', message: 'Scoring failed because of an internal error; see the module log.' } } };
+            return { status: 500, body: shape(500, 'internal', 'Scoring failed because of an internal error; see the module log.') };
         }
     };
     const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
@@ -157,80 +149,29 @@ export function createScoringServer(config, options = {}) {
         },
     };
 }
-class NotReady extends Error {
-}
-function errorAnswer(error) {
-    return { status: error.status, body: { error: { code: codeFor[error.status] ?? 'bad-request', message: error.message } } };
+const defaultErrorShape = (_status, code, message) => ({ error: { code, message } });
+function errorAnswer(error, shape = defaultErrorShape) {
+    return { status: error.status, body: shape(error.status, codeFor[error.status] ?? 'bad-request', error.message) };
 }
 const codeFor = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 413: 'too-large', 415: 'unsupported-media-type' };
-/** /score: multipart with any image field names (each scored, keyed by name), or one raw image body keyed 'image'. */
-function readScoreImages(limit) {
-    return async (req) => {
-        const type = mediaType(req);
-        if (type === 'multipart/form-data') {
-            const all = await readMultipart(req, limit);
-            // File parts are the images; plain fields count only when there are no files (some clients send images as fields).
-            const files = all.filter((p) => p.filename !== undefined);
-            const parts = files.length > 0 ? files : all.filter((p) => p.data.length > 0);
-            if (parts.length === 0)
-                throw new InputError(400, 'The multipart request holds no image fields.');
-            const seen = new Set();
-            for (const p of parts) {
-                if (seen.has(p.field))
-                    throw new InputError(400, `Field '${p.field}' appears more than once; give each image its own field name.`);
-                seen.add(p.field);
-            }
-            return parts.map((p) => ({ field: p.field, data: p.data }));
-        }
-        if (IMAGE_TYPES.test(type))
-            return [{ field: 'image', data: await readNonEmpty(req, limit) }];
-        throw unsupportedType(type, 'multipart/form-data (or a raw image body)');
-    };
-}
-/** /image: raw application/octet-stream (or image/*) body, or multipart with an imageData field (else the first file). */
-function readCustomVisionImage(limit) {
-    return async (req) => {
-        const type = mediaType(req);
-        if (type === 'multipart/form-data') {
-            const parts = await readMultipart(req, limit);
-            const part = parts.find((p) => p.field === 'imageData') ?? parts.find((p) => p.filename !== undefined);
-            if (!part)
-                throw new InputError(400, "The multipart request has no 'imageData' field.");
-            if (part.data.length === 0)
-                throw new InputError(400, 'The image is empty.');
-            return [{ field: part.field, data: part.data }];
-        }
-        if (IMAGE_TYPES.test(type))
-            return [{ field: 'imageData', data: await readNonEmpty(req, limit) }];
-        throw unsupportedType(type, 'application/octet-stream or multipart/form-data');
-    };
-}
-async function readNonEmpty(req, limit) {
-    const body = await readBody(req, limit);
-    if (body.length === 0)
-        throw new InputError(400, 'The request body is empty; send the image bytes.');
-    return body;
-}
-function unsupportedType(type, expected) {
-    return new InputError(415, `Content type '${type || 'none'}' is not accepted here; send ${expected}.`);
-}
 function send(req, res, answer, started, log, closing) {
     const inference = answer.inferenceMs ?? 0;
     const totalMs = performance.now() - started;
     // Every answer carries its timing, errors included.
-    const timed = isPlainObject(answer.body) && !('timings' in answer.body) ? { ...answer.body, timings: { inferenceMs: inference, totalMs: round(totalMs) } } : answer.body;
-    const body = JSON.stringify(timed);
+    const raw = isRawBody(answer.body) ? answer.body : undefined;
+    const timed = !raw && isPlainObject(answer.body) && !('timings' in answer.body) ? { ...answer.body, timings: { inferenceMs: inference, totalMs: round(totalMs) } } : answer.body;
+    const body = raw ? raw.raw : JSON.stringify(timed);
     // Answered before the whole body was read (e.g. 413): the rest is drained below and the connection not reused.
     const unread = !req.complete;
     res.writeHead(answer.status, {
         ...(unread || closing ? { connection: 'close' } : {}),
-        'content-type': 'application/json; charset=utf-8',
+        'content-type': raw ? (raw.contentType ?? 'application/octet-stream') : 'application/json; charset=utf-8',
         'content-length': Buffer.byteLength(body),
         'x-inference-ms': inference.toFixed(3),
         'x-total-ms': totalMs.toFixed(3),
         ...answer.headers,
     });
-    res.end(body);
+    res.end(req.method === 'HEAD' ? undefined : body);
     if (unread)
         req.resume();
     // The query string is left out of the log: clients sometimes put keys there.

@@ -1,5 +1,6 @@
 import { createPacer } from './pacer.js';
 import { ScoringRejectedError } from './scoring-client.js';
+import { messageBodyFor } from './summary.js';
 export async function runCaptureLoop(options) {
     const { config, source, client, sink, view } = options;
     const log = createRepeatFilter(options.log ?? (() => undefined));
@@ -14,7 +15,7 @@ export async function runCaptureLoop(options) {
         try {
             const image = config.resize ? await resize(frame.data, config.resize).catch((error) => Promise.reject(new Error(`cannot resize it: ${error.message}`))) : frame.data;
             const answer = await client.score(image, signal);
-            await sink.send({ output: config.output, body: answer.text, properties: { frameIndex: String(frame.index), frameOrigin: frame.origin } });
+            await sink.send({ output: config.output, body: messageBodyFor(answer.json, answer.text), properties: { frameIndex: String(frame.index), frameOrigin: frame.origin } });
             stats.sent++;
             view?.update(image, answer.json, frame.index);
             if (options.maxMessages !== undefined && stats.sent >= options.maxMessages)

@@ -1,6 +1,4 @@
-// The scoring server's JSON config file: its type and a validator with one-line, path-naming errors.
-// Runtime stage: written by the compiler (model/scoring-config.ts) into the build context, read by main.ts at start.
-// Self-contained on purpose: this file is copied into Docker images and may not import from the compiler.
+import { allowEntryProblem } from './url-fetch.js';
 import { boolean, describe, isObject, list, number, object, oneOf, text } from '../shared/config-checks.js';
 export class ScoringConfigError extends Error {
     problems;
@@ -73,11 +71,22 @@ const configCheck = object({
     labels: list(text),
     server: object({
         port: number({ min: 1, max: 65535, integer: true }),
-        apis: list(oneOf('azureml', 'customvision'), { min: 1 }),
+        apis: list(oneOf('edgeml', 'azureml', 'customvision', 'v2'), { min: 1 }),
         maxBodyBytes: count,
         concurrency: count,
         queueLimit: number({ min: 0, integer: true }),
-    }),
+        urlFetch: object({
+            allow: list((value, path, problems) => {
+                text(value, path, problems);
+                const problem = typeof value === 'string' ? allowEntryProblem(value) : undefined;
+                if (problem)
+                    problems.push(`${path}: ${problem}.`);
+            }),
+            maxBytes: count,
+            timeoutMs: count,
+            maxRedirects: number({ min: 0, max: 20, integer: true }),
+        }),
+    }, ['urlFetch']),
     executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),
 });
 /** Checks parsed JSON against ScoringConfig; throws ScoringConfigError listing every problem, else returns it typed. */

@@ -34,6 +34,7 @@ export async function createWorkerScorer(config, options = {}) {
                 case 'log':
                     return log?.(message.line);
                 case 'scored':
+                case 'inferred':
                 case 'error': {
                     const job = slot.job;
                     if (!job || job.id !== message.id)
@@ -41,6 +42,8 @@ export async function createWorkerScorer(config, options = {}) {
                     slot.job = undefined;
                     if (message.type === 'scored')
                         job.resolve(message.results);
+                    else if (message.type === 'inferred')
+                        job.resolveTensors?.(message.result);
                     else
                         job.reject(rebuild(message.error));
                     return dispatch();
@@ -88,6 +91,10 @@ export async function createWorkerScorer(config, options = {}) {
             if (!job)
                 return;
             slot.job = job;
+            if (job.tensors) {
+                slot.worker.postMessage({ type: 'infer', id: job.id, request: job.tensors });
+                continue;
+            }
             const message = { type: 'score', id: job.id, images: job.images };
             slot.worker.postMessage(message, job.images.map((i) => i.buffer));
         }
@@ -111,10 +118,19 @@ export async function createWorkerScorer(config, options = {}) {
         waiting.push({ id: nextId++, images: images.map((i) => (options.transfer && ownsItsBuffer(i) ? i : ownedCopy(i))), resolve, reject });
         dispatch();
     });
+    const infer = (request) => new Promise((resolve, reject) => {
+        if (closing)
+            return reject(new Error('The scorer is closed.'));
+        if (noWorkers())
+            return reject(new Error('No scoring worker is running.'));
+        waiting.push({ id: nextId++, images: [], tensors: request, resolve: () => undefined, resolveTensors: resolve, reject });
+        dispatch();
+    });
     return {
         summary,
         description,
         scoreBatch,
+        infer,
         score: async (image) => (await scoreBatch([image]))[0],
         async close() {
             closing = true;

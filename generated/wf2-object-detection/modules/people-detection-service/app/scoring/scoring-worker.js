@@ -28,5 +28,9 @@ port.on('message', (message) => {
     const active = scorer;
     if (!active)
         return post({ type: 'error', id: message.id, error: { name: 'ModelLoadError', message: 'The model is not loaded.' } });
+    if (message.type === 'infer') {
+        active.infer(message.request).then((result) => post({ type: 'inferred', id: message.id, result }), (error) => post({ type: 'error', id: message.id, error: serializeError(error) }));
+        return;
+    }
     active.scoreBatch(message.images).then((results) => post({ type: 'scored', id: message.id, results }), (error) => post({ type: 'error', id: message.id, error: serializeError(error) }));
 });

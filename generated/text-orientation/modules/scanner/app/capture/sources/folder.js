@@ -1,5 +1,7 @@
 // Frame source over a folder of images: files in sorted (natural) order, read one at a time, looping if asked.
 // Runtime stage (capture). The listing is read again at every pass, so images added while running are picked up.
+// A file that vanished is skipped; one that cannot be read (EACCES as the image's non-root user, a directory with an
+// image name, an I/O error) is logged and skipped, so one bad file does not stop the module.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FrameSourceError } from '../frame.js';
@@ -17,7 +19,9 @@ export async function listImages(folder) {
     const collator = new Intl.Collator('en', { numeric: true });
     return entries.filter((e) => e.isFile() && isImageName(e.name)).map((e) => e.name).sort(collator.compare);
 }
-export async function createFolderSource(folder, loop) {
+export async function createFolderSource(folder, loop, options = {}) {
+    const read = options.readFile ?? ((path) => readFile(path));
+    const log = options.log ?? (() => undefined);
     let files = await listImages(folder);
     if (files.length === 0)
         throw new FrameSourceError(`The folder '${folder}' holds no images (${IMAGE_EXTENSIONS.join(', ')}).`);
@@ -38,19 +42,26 @@ export async function createFolderSource(folder, loop) {
     return {
         description: `folder '${folder}' (${files.length} image${files.length === 1 ? '' : 's'})`,
         async next() {
-            // A file can vanish between listing and reading; skip it rather than stopping the module.
+            // A file can vanish between listing and reading, or be unreadable; skip it rather than stopping the module.
+            let unreadable;
             for (let attempts = 0; !closed && attempts <= files.length; attempts++) {
                 const name = await nextName();
                 if (name === undefined)
                     return undefined;
                 try {
-                    return { data: await readFile(join(folder, name)), index: index++, origin: name };
+                    return { data: await read(join(folder, name)), index: index++, origin: name };
                 }
                 catch (error) {
-                    if (error.code !== 'ENOENT')
-                        throw new FrameSourceError(`Cannot read '${name}': ${error.message}.`);
+                    const code = error.code;
+                    if (code === 'ENOENT')
+                        continue;
+                    unreadable = `'${name}': ${code ?? error.message}`;
+                    log(`capture: skipping ${unreadable} (cannot read it)`);
                 }
             }
+            // A whole pass without one readable file: looping would spin on the same failures.
+            if (unreadable)
+                throw new FrameSourceError(`No image in '${folder}' could be read (last: ${unreadable}).`);
             return undefined;
         },
         async close() {

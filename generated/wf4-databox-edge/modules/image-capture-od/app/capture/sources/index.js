@@ -10,7 +10,7 @@ export async function createFrameSource(source, ctx) {
     const ffmpeg = { fps: ctx.fps, log: ctx.log, ffmpegPath: ctx.ffmpegPath };
     switch (source.kind) {
         case 'folder':
-            return createFolderSource(at(source.path), ctx.loop);
+            return createFolderSource(at(source.path), ctx.loop, ctx.log ? { log: ctx.log } : {});
         case 'video':
             return createFfmpegSource({ ...ffmpeg, input: { kind: 'video', path: at(source.path), loop: ctx.loop }, description: `video '${basename(source.path)}'` });
         case 'camera':
