@@ -16,6 +16,7 @@ import { startContainerModule, type RunningContainerModule } from './container-m
 import { createContractChecker } from './contract-check.js';
 import { createMessageBus, type BusStats, type Delivery, type MessageBus } from './message-bus.js';
 import { MissingEnvError, startScoringModule, type RunningScoringModule } from './scoring-module.js';
+import { startTelemetryModule } from './telemetry-module.js';
 import { EdgeHubListenError, type EdgeHubStats } from './edgehub/edge-hub.js';
 import { attachModule, reportEdgeHubStats, type AttachInfo } from './edgehub/attach.js';
 import { performInvocation, startRunEdgeHub, type Invocation, type InvocationReply, type RunEdgeHub } from './edgehub/run-hub.js';
@@ -115,8 +116,10 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const attached = options.attach === undefined ? undefined : ir.modules.find((mod) => mod.name === options.attach);
-  if (options.attach !== undefined && (!attached || attached.kind === 'scoring')) {
-    const modules = ir.modules.filter((mod) => mod.kind !== 'scoring').map((mod) => mod.name).join(', ') || '(none)';
+  // Scoring modules answer HTTP, except a telemetry scorer, which reads its inputs through edgeHub.
+  const talksToEdgeHub = (mod: ModuleIR): boolean => mod.kind !== 'scoring' || ir.task === 'telemetry';
+  if (options.attach !== undefined && (!attached || !talksToEdgeHub(attached))) {
+    const modules = ir.modules.filter(talksToEdgeHub).map((mod) => mod.name).join(', ') || '(none)';
     m.attachUnknown({ module: options.attach, reason: attached ? 'a scoring module answers HTTP and does not talk to edgeHub' : 'the spec has no such module', modules });
     options.signal?.removeEventListener('abort', onAbort);
     return { stopReason: 'failed', modules: [...outcomes.values()], stats: bus.stats, upstream, invocations: [] };
@@ -143,11 +146,12 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     }
     const hub = edgeHub;
     // Scoring first: capture modules need their ports.
-    const scoringModules = ir.modules.filter((mod) => mod.kind === 'scoring');
+    const scoringModules = ir.modules.filter((mod) => mod.kind === 'scoring' && mod !== attached);
     await Promise.all(
       scoringModules.map(async (mod) => {
         try {
-          scoring.push(await startScoringModule({ ir, module: mod, modelInfo: options.modelInfo, env: options.env, workDir, runtimeDir, log }));
+          const start = { ir, module: mod, modelInfo: options.modelInfo, env: options.env, workDir, runtimeDir, log };
+          scoring.push(ir.task === 'telemetry' ? await startTelemetryModule({ ...start, edgeHubEnv: hub.hostEnv(mod.name) }) : await startScoringModule(start));
           outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
         } catch (error) {
           fail(mod, error as Error);
@@ -182,7 +186,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     }
     if (attached && ![...outcomes.values()].some((o) => o.status === 'failed')) {
       try {
-        attachInfo = await attachModule({ ir, module: attached, edgeHub: hub, scoring, env: options.env, runtimeDir });
+        attachInfo = await attachModule({ ir, module: attached, edgeHub: hub, scoring, env: options.env, runtimeDir, modelInfo: options.modelInfo });
         outcomes.set(attached.name, { name: attached.name, kind: attached.kind, status: 'attached' });
         options.onAttach?.(attachInfo);
       } catch (error) {
@@ -222,7 +226,8 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     if (options.durationMs !== undefined) durationTimer = setTimeout(() => stop('duration'), options.durationMs);
     if (![...outcomes.values()].some((o) => o.status === 'failed')) {
       // A module that never connects is worth a word while the run goes on (with its logs' tail), not only at the end.
-      const watched = [...captures.map((c) => ({ name: c.name, tail: () => c.child.tail() })), ...containers.map((c) => ({ name: c.name, tail: () => c.tail() }))];
+      const telemetryScorers = ir.task === 'telemetry' ? scoring : [];
+      const watched = [...captures, ...telemetryScorers].map((c) => ({ name: c.name, tail: () => c.child.tail() })).concat(containers.map((c) => ({ name: c.name, tail: () => c.tail() })));
       for (const w of watched) {
         void hub.hub.waitForConnection(w.name, connectTimeoutMs).then((connected) => {
           if (connected || shuttingDown) return;
@@ -264,7 +269,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     await Promise.all(containers.map((c) => c.stop()));
     if (edgeHub) {
       await edgeHub.close();
-      reportEdgeHubStats(edgeHub.hub.stats, bus.stats, m);
+      reportEdgeHubStats(edgeHub.hub.stats, bus.stats, m, new Set([...outcomes.values()].filter((o) => o.status === 'skipped' || o.status === 'failed').map((o) => o.name)));
     }
     await attachInfo?.cleanup();
     await rm(workDir, { recursive: true, force: true });

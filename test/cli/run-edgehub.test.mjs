@@ -166,6 +166,40 @@ test('the port in use: EML7150 names the address, and nothing is left running', 
   }
 });
 
+test('a telemetry spec: the scoring module reads its input through the local edgeHub; an attached sensor replays readings', async () => {
+  const run = spawn(process.execPath, ['bin/edgeml.js', 'run', 'specs/machine-anomaly.yaml', '--attach', 'sensor', '--frames', '20'], {
+    cwd: root,
+    env: { ...env, DOCKER_HOST: 'tcp://127.0.0.1:9' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(run);
+  const out = collect(run);
+  try {
+    await until(() => /its variables are in (\S+\.env):/.test(out.stderr), 60_000, `the attach env file; stderr: ${out.stderr}`);
+    const variables = readEnvFile(/its variables are in (\S+\.env):/.exec(out.stderr)[1]);
+    assert.is(variables.MessageCount, '-1', "the module's env from the spec is in the file too");
+    const sensor = spawn(process.execPath, [moduleScript, 'replay'], {
+      env: { PATH: process.env.PATH, ...variables, REPLAY_FILE: join(root, 'specs/samples/telemetry/readings.jsonl'), REPLAY_OUTPUT: 'temperatureOutput' },
+      stdio: 'ignore',
+    });
+    children.add(sensor);
+    const code = await Promise.race([out.exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`the run did not stop: ${out.stderr}`)), 120_000))]);
+    assert.is(code, 0, out.stderr);
+    // The sample readings hold 20 injected anomalies; only anomalies go upstream.
+    const upstream = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.is(upstream.length, 20);
+    assert.ok(upstream.every((m) => m.route === 'anomaliesUpstream' && m.from.module === 'detector' && m.body.anomaly === true && m.body.input.moduleId === 'sensor'));
+    assert.match(out.stderr, "[edgeHub] module 'detector' connected");
+    assert.ok(delivered(out.stderr, 'readingsToDetector') >= 20, out.stderr);
+    assert.is(delivered(out.stderr, 'anomaliesUpstream'), 20, out.stderr);
+    // 'store' did not run (no Docker engine here): what was routed to it is reported unread, not dropped.
+    assert.match(out.stderr, /warning EML7106: \d+ message\(s\) were routed to 'store' input 'results'/);
+    assert.not.match(out.stderr, 'EML7155');
+  } finally {
+    run.kill('SIGINT');
+  }
+});
+
 /** The stand-in base image .ci/docker-setup.sh imports (builds here are offline). */
 const base = 'node:20.20.2-bookworm-slim';
 /** Why the Docker tests cannot run here, or undefined. */

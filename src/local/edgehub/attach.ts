@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { bindMessages } from '../../diagnostics/report.js';
 import type { runMessages } from '../../diagnostics/codes/run.js';
 import type { ModuleIR, WorkflowIR } from '../../ir/types.js';
+import type { ModelInfo } from '../../model/model-info.js';
 import { prepareCaptureModule } from '../capture-module.js';
+import { prepareTelemetryModule } from '../telemetry-module.js';
 import type { BusStats } from '../message-bus.js';
 import type { RunningScoringModule } from '../scoring-module.js';
 import { ModuleStartError } from '../scoring-module.js';
@@ -39,6 +41,7 @@ export async function attachModule(options: {
   scoring: readonly RunningScoringModule[];
   env: Readonly<Record<string, string | undefined>>;
   runtimeDir: string;
+  modelInfo?: ModelInfo;
 }): Promise<AttachInfo> {
   const { ir, module, edgeHub } = options;
   const dir = attachDirectory(ir);
@@ -50,14 +53,21 @@ export async function attachModule(options: {
     const prepared = await prepareCaptureModule({ ir, module, scoringBaseUrl: target.baseUrl, env: options.env, workDir: dir, runtimeDir: options.runtimeDir, edgeHubEnv: edgeHub.hostEnv(module.name) });
     extra = { EDGEML_CONFIG: prepared.configPath, EDGEML_VIEW_HOST: '127.0.0.1' };
     command = `node --inspect ${join(options.runtimeDir, 'capture', 'main.js')}`;
+  } else if (module.kind === 'scoring') {
+    const prepared = await prepareTelemetryModule({ ir, module, modelInfo: options.modelInfo, env: options.env, workDir: dir, runtimeDir: options.runtimeDir, edgeHubEnv: edgeHub.hostEnv(module.name) });
+    extra = { EDGEML_CONFIG: prepared.configPath };
+    command = `node --inspect ${join(options.runtimeDir, 'telemetry', 'main.js')}`;
   }
   const attach = attachVariables(module, edgeHub, extra);
   const envFile = await writeAttachEnvFile(dir, module.name, attach);
   return { module: module.name, envFile, variables: attach.variables, secrets: attach.secrets, ...(command ? { command } : {}), cleanup: () => removeAttachEnvFile(envFile) };
 }
 
-/** Refusals and dropped input messages as warnings; messages still waiting for an input count as unread. */
-export function reportEdgeHubStats(stats: EdgeHubStats, busStats: BusStats, m: ReturnType<typeof bindMessages<typeof runMessages>>): void {
+/**
+ * Refusals and dropped input messages as warnings; messages still waiting for an input count as unread, and so do
+ * the dropped ones of a module that did not run (`notRunning`): for those, "not read" says it better than "dropped".
+ */
+export function reportEdgeHubStats(stats: EdgeHubStats, busStats: BusStats, m: ReturnType<typeof bindMessages<typeof runMessages>>, notRunning: ReadonlySet<string> = new Set()): void {
   const refusals = new Map<string, { module: string; reason: string; count: number }>();
   for (const failure of stats.authFailures) {
     const key = `${failure.module ?? '?'}\n${failure.reason}`;
@@ -68,7 +78,8 @@ export function reportEdgeHubStats(stats: EdgeHubStats, busStats: BusStats, m: R
   for (const refusal of refusals.values()) m.edgeHubRefused(refusal);
   for (const [key, count] of Object.entries(stats.dropped)) {
     const [module, input] = key.split('/') as [string, string];
-    m.inputsDropped({ module, input, count, limit: DEFAULT_EDGE_HUB_LIMITS.maxQueuedPerInput });
+    if (notRunning.has(module)) busStats.unread[key] = (busStats.unread[key] ?? 0) + count;
+    else m.inputsDropped({ module, input, count, limit: DEFAULT_EDGE_HUB_LIMITS.maxQueuedPerInput });
   }
   for (const [key, count] of Object.entries(stats.queued)) busStats.unread[key] = (busStats.unread[key] ?? 0) + count;
 }
