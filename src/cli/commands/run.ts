@@ -11,7 +11,7 @@ import { runMessages } from '../../diagnostics/codes/run.js';
 import { hasErrors } from '../../diagnostics/types.js';
 import { formatUpstreamLine, type BusStats } from '../../local/message-bus.js';
 import { runGraph } from '../../local/run-graph.js';
-import { formatInvocationReply, parseInvocation, type Invocation } from '../../local/edgehub/run-hub.js';
+import { formatInvocationReply, invocationTarget, parseInvocation, type Invocation } from '../../local/edgehub/run-hub.js';
 import { loadWorkflow } from '../../program.js';
 import { ExitCode, type CliIO } from '../io.js';
 import { painter, useColor } from '../output.js';
@@ -72,7 +72,7 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
   let console: ReturnType<typeof createInterface> | undefined;
   const printReply = (reply: Parameters<typeof formatInvocationReply>[0]): void => {
     io.stderr.write(formatInvocationReply(reply) + '\n');
-    if (reply.status >= 300) m.invokeFailed({ target: formatInvocationReply(reply).split(' ')[1]!, status: reply.status, message: JSON.stringify(reply.payload) });
+    if (reply.status >= 300) m.invokeFailed({ target: invocationTarget(reply.invocation), status: reply.status, message: JSON.stringify(reply.payload) });
   };
   io.stderr.write(`${ir.name}: starting ${ir.modules.map((mod) => `${mod.name} (${mod.kind})`).join(', ')}${outFile ? `; upstream messages go to ${options.out}` : ''}\n`);
   try {

@@ -170,7 +170,11 @@ export async function performInvocation(hub: LocalEdgeHub, invocation: Invocatio
   return { invocation, ...reply };
 }
 
+/** `module.method` or `module.$desired`, as the user wrote it. */
+export function invocationTarget(invocation: Invocation): string {
+  return `${invocation.module}.${invocation.kind === 'method' ? invocation.method : DESIRED_PATCH_NAME}`;
+}
+
 export function formatInvocationReply(reply: InvocationReply): string {
-  const what = reply.invocation.kind === 'method' ? `${reply.invocation.module}.${reply.invocation.method}` : `${reply.invocation.module}.${DESIRED_PATCH_NAME}`;
-  return `[invoke] ${what} → ${reply.status} ${JSON.stringify(reply.payload)}`;
+  return `[invoke] ${invocationTarget(reply.invocation)} → ${reply.status} ${JSON.stringify(reply.payload)}`;
 }
