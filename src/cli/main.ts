@@ -70,10 +70,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .option('--annotate <dir>', 'also write each image with its boxes and text drawn on it into this folder')).action(action('test'));
 
   specOptions(program.command('run').argument('<spec>', 'the workflow spec')
-    .description('Run the module graph on this machine, routing messages as edgeHub would.')
+    .description('Run the module graph on this machine with a local edgeHub that routes messages as on a device.')
     .option('--out <file>', 'append upstream messages to this file as JSON lines')
     .option('--duration <seconds>', 'stop after this many seconds')
-    .option('--frames <n>', 'stop after this many upstream messages'), { json: false }).action(action('run'));
+    .option('--frames <n>', 'stop after this many upstream messages')
+    .option('--attach <module>', 'run everything but this module and print the variables to start it yourself (a debugger)')
+    .option('--invoke <module.method=json>', 'call a direct method (or MODULE.$desired=JSON: patch desired properties) once the module connects (repeatable)', collect, []), { json: false }).action(action('run'));
 
   specOptions(program.command('fetch').argument('<spec>', 'the workflow spec')
     .description('Download the spec\'s Azure ML or URL model into the model cache and check it against the spec.')).action(action('fetch'));

@@ -1,20 +1,31 @@
 // Runs a `container` module on a local Docker engine (dockerode) when one is reachable and its image is present;
-// otherwise says why it is skipped. Local stage (`edgeml run`). Host ports bind to loopback only; the container is
-// removed when the run ends. Its IoT Edge messages are not routed: without edgeHub it cannot send or receive any.
+// otherwise says why it is skipped. Local stage (`edgeml run`). The container gets the manifest's createOptions and
+// env plus what reaches the run's local edgeHub (EdgeHubConnectionString, the CA file mounted read-only); host
+// ports without a HostIp bind to loopback only; the container is removed when the run ends.
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
+import type { ContainerCreateOptions } from 'dockerode';
 import type { ModuleIR } from '../ir/types.js';
+import { deepMerge, deriveCreateOptions } from '../render/manifest/create-options.js';
 import { moduleEnvironment } from './module-env.js';
 
 export interface RunningContainerModule {
   name: string;
   id: string;
+  /** Its last log lines (for error messages). */
+  tail(): string;
   stop(): Promise<void>;
+}
+
+/** How a container reaches the local edgeHub: `bridgeGateway` is the host's address on its network, undefined on the host network. */
+export interface ContainerEdgeHub {
+  containerSettings(module: string, bridgeGateway: string | undefined): Promise<{ env: string[]; binds: string[]; extraHosts: string[] }>;
 }
 
 export type ContainerStart = { started: RunningContainerModule } | { skipped: string };
 
 const PING_TIMEOUT_MS = 3000;
+const TAIL_LINES = 8;
 
 /** The image reference a container module runs, as `docker images` would list it. */
 export function imageReference(module: ModuleIR): string {
@@ -25,6 +36,7 @@ export async function startContainerModule(
   module: ModuleIR,
   env: Readonly<Record<string, string | undefined>>,
   log: (line: string) => void,
+  edgeHub?: ContainerEdgeHub,
 ): Promise<ContainerStart> {
   const { default: Docker } = await import('dockerode');
   const docker = new Docker();
@@ -34,7 +46,7 @@ export async function startContainerModule(
       new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS / 1000} s`)), PING_TIMEOUT_MS).unref()),
     ]);
   } catch (error) {
-    return { skipped: `no Docker engine is reachable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+    return { skipped: `no Docker engine is reachable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); edgeml's own modules and the local edgeHub run without it` };
   }
   const ref = imageReference(module);
   try {
@@ -45,36 +57,57 @@ export async function startContainerModule(
   }
   const resolved = moduleEnvironment(module, env);
   if (resolved.missing.length > 0) return { skipped: `the environment variable '${resolved.missing[0]}' is not set` };
-  const portBindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  const exposed: Record<string, object> = {};
-  for (const port of module.ports) {
-    const key = `${port.container}/${port.protocol}`;
-    exposed[key] = {};
-    if (port.host !== undefined) portBindings[key] = [{ HostIp: '127.0.0.1', HostPort: String(port.host) }];
+  // The manifest's createOptions, exactly as edgeAgent would get them; the local run adds its name, the edgeHub
+  // connection and AutoRemove, and keeps unaddressed host ports on loopback.
+  const manifest = deepMerge(deriveCreateOptions(module), module.createOptions);
+  const hostConfig: Record<string, unknown> = { ...(isObject(manifest.HostConfig) ? manifest.HostConfig : {}) };
+  if (isObject(hostConfig.PortBindings)) {
+    hostConfig.PortBindings = Object.fromEntries(
+      Object.entries(hostConfig.PortBindings).map(([key, bindings]) => [key, Array.isArray(bindings) ? bindings.map((b: unknown) => (isObject(b) && b.HostIp === undefined ? { ...b, HostIp: '127.0.0.1' } : b)) : bindings]),
+    );
   }
-  const typed: Record<string, unknown> = {
-    Image: ref,
-    name: `edgeml-run-${module.name}-${process.pid}`,
-    Env: Object.entries(resolved.env)
+  const containerEnv = [
+    ...(Array.isArray(manifest.Env) ? manifest.Env.filter((e): e is string => typeof e === 'string') : []),
+    ...Object.entries(resolved.env)
       .filter(([name]) => module.env.some((v) => v.name === name))
       .map(([name, value]) => `${name}=${value}`),
-    ExposedPorts: exposed,
-    HostConfig: {
-      PortBindings: portBindings,
-      Binds: module.volumes.filter((v) => v.kind === 'bind').map((v) => `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`),
-    },
+  ];
+  if (edgeHub) {
+    const networkMode = typeof hostConfig.NetworkMode === 'string' ? hostConfig.NetworkMode : 'bridge';
+    let gateway: string | undefined;
+    if (networkMode !== 'host') {
+      const network = networkMode === 'default' ? 'bridge' : networkMode;
+      const info = (await docker.getNetwork(network).inspect().catch(() => undefined)) as { IPAM?: { Config?: { Gateway?: string }[] } } | undefined;
+      gateway = info?.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+    }
+    if (networkMode === 'host' || gateway) {
+      const hub = await edgeHub.containerSettings(module.name, gateway);
+      containerEnv.push(...hub.env);
+      hostConfig.Binds = [...(Array.isArray(hostConfig.Binds) ? hostConfig.Binds : []), ...hub.binds];
+      if (hub.extraHosts.length > 0) hostConfig.ExtraHosts = [...(Array.isArray(hostConfig.ExtraHosts) ? hostConfig.ExtraHosts : []), ...hub.extraHosts];
+    } else {
+      log(`[${module.name}] its Docker network '${networkMode}' has no gateway address for the local edgeHub to listen on: it runs without IoT Edge messaging (HostConfig.NetworkMode 'host' in its createOptions connects it)`);
+    }
+  }
+  const options: ContainerCreateOptions = {
+    ...manifest,
+    Image: ref,
+    name: `edgeml-run-${module.name}-${process.pid}`,
+    Env: containerEnv,
+    HostConfig: { ...hostConfig, AutoRemove: true },
   };
-  // The spec's raw createOptions win, as on the device; the local run still owns the name and removal.
-  const options = deepMerge(typed, module.createOptions) as Record<string, unknown> & { HostConfig: Record<string, unknown> };
-  options.name = typed.name;
-  options.HostConfig = { ...options.HostConfig, AutoRemove: true };
-  const container = await docker.createContainer(options as never);
+  const container = await docker.createContainer(options);
   await container.start();
   log(`[${module.name}] container ${container.id.slice(0, 12)} started from ${ref}`);
   const logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;
   const lines = new PassThrough();
   docker.modem.demuxStream(logs, lines, lines);
-  createInterface({ input: lines }).on('line', (line) => log(`[${module.name}] ${line}`));
+  const tail: string[] = [];
+  createInterface({ input: lines }).on('line', (line) => {
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
+    log(`[${module.name}] ${line}`);
+  });
   let stopping = false;
   void container.wait().then(
     (result: { StatusCode?: number }) => {
@@ -86,6 +119,7 @@ export async function startContainerModule(
     started: {
       name: module.name,
       id: container.id,
+      tail: () => tail.join('\n'),
       async stop() {
         stopping = true;
         // AutoRemove happens after the stop returns; wait for it so nothing is left when the run ends.
@@ -98,11 +132,6 @@ export async function startContainerModule(
   };
 }
 
-/** Objects merge key by key; anything else from `over` replaces what is in `base`. */
-function deepMerge(base: unknown, over: unknown): unknown {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) out[key] = deepMerge(base[key], value);
-  return out;
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,8 @@
 // Runs a workflow's module graph on this machine without Azure: scoring modules and capture modules as child
-// processes of the real runtime code, container modules on a local Docker engine when possible, and messages routed
-// by the spec's routes through the local message bus. Local stage (`edgeml run`); the command only parses flags.
+// processes of the real runtime code, container modules on a local Docker engine when possible, and a local edgeHub
+// (src/local/edgehub/) that modules reach as on a device, routing their messages by the spec's routes through the
+// local message bus. `attach` leaves one module to the user (a debugger). Local stage (`edgeml run`); the command
+// only parses flags.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,10 @@ import { startContainerModule, type RunningContainerModule } from './container-m
 import { createContractChecker } from './contract-check.js';
 import { createMessageBus, type BusStats, type Delivery, type MessageBus } from './message-bus.js';
 import { MissingEnvError, startScoringModule, type RunningScoringModule } from './scoring-module.js';
+import { startTelemetryModule } from './telemetry-module.js';
+import { EdgeHubListenError, type EdgeHubStats } from './edgehub/edge-hub.js';
+import { attachModule, reportEdgeHubStats, type AttachInfo } from './edgehub/attach.js';
+import { performInvocation, startRunEdgeHub, type Invocation, type InvocationReply, type RunEdgeHub } from './edgehub/run-hub.js';
 
 export type StopReason = 'signal' | 'duration' | 'frames' | 'sources-ended' | 'failed';
 
@@ -35,14 +41,29 @@ export interface RunGraphOptions {
   durationMs?: number;
   /** dist/runtime/ (default: next to this file). */
   runtimeDir?: string;
-  /** Called once every module is up, with the bus (tests attach input handlers here). */
-  onReady?: (bus: MessageBus) => void;
+  /** Called once every module is up, with the bus (tests attach input handlers here) and the console's controls. */
+  onReady?: (bus: MessageBus, control: RunControl) => void;
+  /** Leave this module to the user (`--attach`): everything else runs, its variables go to onAttach. */
+  attach?: string;
+  onAttach?: (info: AttachInfo) => void;
+  /** `--invoke` calls, each made once its module has connected; replies go to onInvokeReply. */
+  invocations?: readonly Invocation[];
+  onInvokeReply?: (reply: InvocationReply) => void;
+  /** Where the local edgeHub listens: default EDGEML_EDGEHUB_HOST or 127.0.0.1, port 8883. */
+  edgeHub?: { host?: string; port?: number };
+  /** How long a started module may take to connect to the local edgeHub before a warning (default 30 s). */
+  connectTimeoutMs?: number;
+}
+
+export interface RunControl {
+  /** A direct method or desired patch, as `--invoke` makes them (the console's interactive lines). */
+  invoke(invocation: Invocation): Promise<InvocationReply>;
 }
 
 export interface ModuleOutcome {
   name: string;
   kind: ModuleIR['kind'];
-  status: 'ran' | 'skipped' | 'failed';
+  status: 'ran' | 'skipped' | 'failed' | 'attached';
   reason?: string;
 }
 
@@ -51,9 +72,14 @@ export interface RunGraphResult {
   modules: ModuleOutcome[];
   stats: BusStats;
   upstream: number;
+  /** The local edgeHub's counts (final once runGraph has returned). */
+  edgeHub?: EdgeHubStats;
+  invocations: InvocationReply[];
 }
 
 const DEFAULT_RUNTIME_DIR = packagePath('dist', 'runtime');
+const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+const INVOCATION_GRACE_MS = 5000;
 
 export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult> {
   const { ir, log, reporter } = options;
@@ -89,7 +115,21 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   if (options.signal?.aborted) stop('signal');
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
+  const attached = options.attach === undefined ? undefined : ir.modules.find((mod) => mod.name === options.attach);
+  // Scoring modules answer HTTP, except a telemetry scorer, which reads its inputs through edgeHub.
+  const talksToEdgeHub = (mod: ModuleIR): boolean => mod.kind !== 'scoring' || ir.task === 'telemetry';
+  if (options.attach !== undefined && (!attached || !talksToEdgeHub(attached))) {
+    const modules = ir.modules.filter(talksToEdgeHub).map((mod) => mod.name).join(', ') || '(none)';
+    m.attachUnknown({ module: options.attach, reason: attached ? 'a scoring module answers HTTP and does not talk to edgeHub' : 'the spec has no such module', modules });
+    options.signal?.removeEventListener('abort', onAbort);
+    return { stopReason: 'failed', modules: [...outcomes.values()], stats: bus.stats, upstream, invocations: [] };
+  }
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const invocations: InvocationReply[] = [];
+  const pendingInvocations: Promise<void>[] = [];
   const workDir = await mkdtemp(join(tmpdir(), 'edgeml-run-'));
+  let edgeHub: RunEdgeHub | undefined;
+  let attachInfo: AttachInfo | undefined;
   const scoring: RunningScoringModule[] = [];
   const captures: RunningCaptureModule[] = [];
   const containers: RunningContainerModule[] = [];
@@ -97,20 +137,29 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   // Set once we stop the graph ourselves, so the exits that follow are not reported as failures.
   let shuttingDown = false;
   try {
+    try {
+      edgeHub = await startRunEdgeHub({ ir, bus, deviceId, workDir, host: options.edgeHub?.host ?? options.env.EDGEML_EDGEHUB_HOST, port: options.edgeHub?.port, log });
+    } catch (error) {
+      if (!(error instanceof EdgeHubListenError)) throw error;
+      m.edgeHubCannotListen({ address: error.address, code: error.code });
+      return { stopReason: 'failed', modules: [...outcomes.values()], stats: bus.stats, upstream, invocations };
+    }
+    const hub = edgeHub;
     // Scoring first: capture modules need their ports.
-    const scoringModules = ir.modules.filter((mod) => mod.kind === 'scoring');
+    const scoringModules = ir.modules.filter((mod) => mod.kind === 'scoring' && mod !== attached);
     await Promise.all(
       scoringModules.map(async (mod) => {
         try {
-          scoring.push(await startScoringModule({ ir, module: mod, modelInfo: options.modelInfo, env: options.env, workDir, runtimeDir, log }));
+          const start = { ir, module: mod, modelInfo: options.modelInfo, env: options.env, workDir, runtimeDir, log };
+          scoring.push(ir.task === 'telemetry' ? await startTelemetryModule({ ...start, edgeHubEnv: hub.hostEnv(mod.name) }) : await startScoringModule(start));
           outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
         } catch (error) {
           fail(mod, error as Error);
         }
       }),
     );
-    for (const mod of ir.modules.filter((x) => x.kind === 'container')) {
-      const started = await startContainerModule(mod, options.env, log).catch((error: Error) => ({ skipped: `Docker refused to start it (${error.message})` }));
+    for (const mod of ir.modules.filter((x) => x.kind === 'container' && x !== attached)) {
+      const started = await startContainerModule(mod, options.env, log, hub).catch((error: Error) => ({ skipped: `Docker refused to start it (${error.message})` }));
       if ('started' in started) {
         containers.push(started.started);
         outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
@@ -121,22 +170,31 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     }
     const anyFailed = [...outcomes.values()].some((o) => o.status === 'failed');
     if (!anyFailed) {
-      for (const mod of ir.modules.filter((x) => x.kind === 'image-capture')) {
+      for (const mod of ir.modules.filter((x) => x.kind === 'image-capture' && x !== attached)) {
         const target = scoring.find((s) => s.name === mod.capture!.scoringModule);
         if (!target) {
           fail(mod, `it sends frames to '${mod.capture!.scoringModule}', which does not run locally.`);
           continue;
         }
         try {
-          captures.push(await startCaptureModule({ ir, module: mod, scoringBaseUrl: target.baseUrl, bus, env: options.env, workDir, runtimeDir, log }));
+          captures.push(await startCaptureModule({ ir, module: mod, scoringBaseUrl: target.baseUrl, bus, env: options.env, workDir, runtimeDir, log, edgeHubEnv: hub.hostEnv(mod.name) }));
           outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
         } catch (error) {
           fail(mod, error as Error);
         }
       }
     }
+    if (attached && ![...outcomes.values()].some((o) => o.status === 'failed')) {
+      try {
+        attachInfo = await attachModule({ ir, module: attached, edgeHub: hub, scoring, env: options.env, runtimeDir, modelInfo: options.modelInfo });
+        outcomes.set(attached.name, { name: attached.name, kind: attached.kind, status: 'attached' });
+        options.onAttach?.(attachInfo);
+      } catch (error) {
+        fail(attached, error as Error);
+      }
+    }
     if ([...outcomes.values()].some((o) => o.status === 'failed')) stop('failed');
-    else if (scoring.length + captures.length + containers.length === 0) {
+    else if (scoring.length + captures.length + containers.length === 0 && !attachInfo) {
       m.nothingToRun(undefined);
       stop('sources-ended');
     }
@@ -166,8 +224,31 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
       ).then(() => stop('sources-ended'));
     }
     if (options.durationMs !== undefined) durationTimer = setTimeout(() => stop('duration'), options.durationMs);
-    if (![...outcomes.values()].some((o) => o.status === 'failed')) options.onReady?.(bus);
+    if (![...outcomes.values()].some((o) => o.status === 'failed')) {
+      // A module that never connects is worth a word while the run goes on (with its logs' tail), not only at the end.
+      const telemetryScorers = ir.task === 'telemetry' ? scoring : [];
+      const watched = [...captures, ...telemetryScorers].map((c) => ({ name: c.name, tail: () => c.child.tail() })).concat(containers.map((c) => ({ name: c.name, tail: () => c.tail() })));
+      for (const w of watched) {
+        void hub.hub.waitForConnection(w.name, connectTimeoutMs).then((connected) => {
+          if (connected || shuttingDown) return;
+          log(`[edgeHub] module '${w.name}' has not connected within ${connectTimeoutMs / 1000} s`);
+          m.moduleNeverConnected({ module: w.name, seconds: connectTimeoutMs / 1000, tail: w.tail() }, at(ir.modules.find((x) => x.name === w.name)!.path));
+        });
+      }
+      const control: RunControl = { invoke: (invocation) => performInvocation(hub.hub, invocation, connectTimeoutMs, options.signal) };
+      for (const invocation of options.invocations ?? []) {
+        pendingInvocations.push(
+          control.invoke(invocation).then((reply) => {
+            invocations.push(reply);
+            options.onInvokeReply?.(reply);
+          }),
+        );
+      }
+      options.onReady?.(bus, control);
+    }
     const reason = await stopped;
+    // A run that ends by itself (--frames, --duration) still prints the replies of --invoke calls under way.
+    if (reason !== 'signal' && reason !== 'failed') await Promise.race([Promise.all(pendingInvocations), new Promise((r) => setTimeout(r, INVOCATION_GRACE_MS).unref())]);
     for (const [route, counts] of Object.entries(bus.stats.matched)) {
       const path = ir.routes.find((r) => r.name === route)?.path;
       if (counts.byNullOrdering > 0) m.routeMatchedByNull({ route, count: counts.byNullOrdering, matched: counts.matched }, at(path ? [...path, 'when'] : ['routes']));
@@ -176,7 +257,8 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
       const mod = ir.modules.find((x) => source.startsWith(`${x.name}.`));
       m.contractViolation({ source, ...violation }, at(mod?.path ?? ['modules']));
     }
-    return { stopReason: reason, modules: [...outcomes.values()], stats: bus.stats, upstream };
+    // edgeHub's stats object is completed when it closes, below, before the caller sees it.
+    return { stopReason: reason, modules: [...outcomes.values()], stats: bus.stats, upstream, edgeHub: hub.hub.stats, invocations };
   } finally {
     if (durationTimer) clearTimeout(durationTimer);
     options.signal?.removeEventListener('abort', onAbort);
@@ -185,6 +267,11 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     await Promise.all(captures.map((c) => c.child.stop()));
     await Promise.all(scoring.map((s) => s.child.stop()));
     await Promise.all(containers.map((c) => c.stop()));
+    if (edgeHub) {
+      await edgeHub.close();
+      reportEdgeHubStats(edgeHub.hub.stats, bus.stats, m, new Set([...outcomes.values()].filter((o) => o.status === 'skipped' || o.status === 'failed').map((o) => o.name)));
+    }
+    await attachInfo?.cleanup();
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -18,7 +18,9 @@ const work = mkdtempSync(join(tmpdir(), 'edgeml-runcmd-'));
 // of anybody else running `edgeml run` on the same machine.
 const runTmp = join(work, 'tmp');
 mkdirSync(runTmp);
-const env = { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'tcp://127.0.0.1:9', TMPDIR: runTmp };
+// Each run's local edgeHub on a loopback address of its own, so runs of parallel test files do not collide on 8883.
+const edgeHubHost = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+const env = { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'tcp://127.0.0.1:9', TMPDIR: runTmp, EDGEML_EDGEHUB_HOST: edgeHubHost };
 
 const edgeml = (args, options = {}) => {
   const r = spawnSync(process.execPath, ['bin/edgeml.js', ...args], { cwd: root, encoding: 'utf8', env, timeout: 120_000, ...options });
@@ -246,11 +248,11 @@ testUnless(test, whyNoSensorImage())('a container module runs on the local Docke
 routes:\n`,
     );
   writeFileSync(join(dir, 'spec.yaml'), withSensor);
-  const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], { env: { ...process.env, NO_COLOR: '1', TMPDIR: runTmp } });
+  const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], { env: { ...process.env, NO_COLOR: '1', TMPDIR: runTmp, EDGEML_EDGEHUB_HOST: edgeHubHost } });
   assert.is(r.code, 0, r.stderr);
   assert.is(lines(r.stdout).length, 2);
   const id = /\[sensor\] container ([0-9a-f]{12}) started from node:20\.20\.2-bookworm-slim/.exec(r.stderr)?.[1];
-  assert.ok(id, 'the container started');
+  assert.ok(id, `the container started: ${r.stderr}`);
   assert.match(r.stderr, '[sensor] sensor up');
   const left = docker('ps', '-a', '--filter', `id=${id}`, '--format', '{{.Names}}');
   assert.is(left.stdout.trim(), '', 'the container is removed');

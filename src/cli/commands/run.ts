@@ -1,14 +1,17 @@
-// `edgeml run <spec> [--out FILE] [--duration SECONDS] [--frames N]`: runs the module graph on this machine and
-// prints each upstream message as a JSON line (or appends it to --out). Ctrl-C stops every module; exit 0.
-// Exit 1 when a module fails to start or dies; 2 for a bad flag.
+// `edgeml run <spec> [--out FILE] [--duration SECONDS] [--frames N] [--attach MODULE] [--invoke M.METHOD=JSON]`:
+// runs the module graph on this machine with a local edgeHub and prints each upstream message as a JSON line (or
+// appends it to --out). On a terminal, lines typed while it runs are invocations like --invoke. Ctrl-C stops every
+// module; exit 0. Exit 1 when a module fails to start or dies; 2 for a bad flag.
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { bindMessages, Reporter } from '../../diagnostics/report.js';
 import { formatDiagnostics } from '../../diagnostics/render.js';
 import { runMessages } from '../../diagnostics/codes/run.js';
 import { hasErrors } from '../../diagnostics/types.js';
 import { formatUpstreamLine, type BusStats } from '../../local/message-bus.js';
 import { runGraph } from '../../local/run-graph.js';
+import { formatInvocationReply, invocationTarget, parseInvocation, type Invocation } from '../../local/edgehub/run-hub.js';
 import { loadWorkflow } from '../../program.js';
 import { ExitCode, type CliIO } from '../io.js';
 import { painter, useColor } from '../output.js';
@@ -19,6 +22,8 @@ export interface RunOptions {
   frames?: string;
   set?: string[];
   color?: boolean;
+  attach?: string;
+  invoke?: string[];
 }
 
 export default async function run(args: string[], options: RunOptions, io: CliIO): Promise<number> {
@@ -44,6 +49,17 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
     report();
     return ExitCode.failed;
   }
+  const moduleNames = ir.modules.map((mod) => mod.name);
+  const invocations: Invocation[] = [];
+  for (const value of options.invoke ?? []) {
+    const parsed = parseInvocation(value, moduleNames);
+    if (typeof parsed === 'string') m.badInvoke({ value, reason: parsed });
+    else invocations.push(parsed);
+  }
+  if (hasErrors(reporter.diagnostics)) {
+    report();
+    return ExitCode.usage;
+  }
 
   const outFile = options.out ? resolve(io.cwd, options.out) : undefined;
   const controller = new AbortController();
@@ -53,6 +69,11 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  let console: ReturnType<typeof createInterface> | undefined;
+  const printReply = (reply: Parameters<typeof formatInvocationReply>[0]): void => {
+    io.stderr.write(formatInvocationReply(reply) + '\n');
+    if (reply.status >= 300) m.invokeFailed({ target: invocationTarget(reply.invocation), status: reply.status, message: JSON.stringify(reply.payload) });
+  };
   io.stderr.write(`${ir.name}: starting ${ir.modules.map((mod) => `${mod.name} (${mod.kind})`).join(', ')}${outFile ? `; upstream messages go to ${options.out}` : ''}\n`);
   try {
     const result = await runGraph({
@@ -70,10 +91,34 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
       signal: controller.signal,
       maxUpstream: frames,
       durationMs: duration !== undefined ? duration * 1000 : undefined,
-      onReady: () => io.stderr.write(`${ir.name}: running; press Ctrl-C to stop.\n`),
+      attach: options.attach,
+      onAttach: (info) => {
+        io.stderr.write(`${ir.name}: module '${info.module}' is yours to start (--attach); its variables are in ${info.envFile}:\n`);
+        for (const [name, value] of Object.entries(info.variables)) io.stderr.write(`  ${name}=${value}\n`);
+        for (const name of info.secrets) io.stderr.write(`  ${name}: a secret of the spec; export it yourself\n`);
+        io.stderr.write(`  e.g. set -a; . ${info.envFile}; set +a; ${info.command ?? '<start your module under the debugger>'}\n`);
+        io.stderr.write(`  (the file and its key are valid until this run stops)\n`);
+      },
+      invocations,
+      onInvokeReply: printReply,
+      onReady: (_bus, control) => {
+        io.stderr.write(`${ir.name}: running; press Ctrl-C to stop.\n`);
+        // On a terminal, each typed line is an invocation: MODULE.METHOD=JSON or MODULE.$desired=JSON.
+        if (io.stdin?.isTTY) {
+          io.stderr.write(`${ir.name}: type MODULE.METHOD=JSON (a direct method) or MODULE.$desired=JSON (a twin patch), then Enter.\n`);
+          console = createInterface({ input: io.stdin });
+          console.on('line', (line) => {
+            if (line.trim() === '') return;
+            const parsed = parseInvocation(line, moduleNames);
+            if (typeof parsed === 'string') io.stderr.write(`[invoke] ${parsed}\n`);
+            else void control.invoke(parsed).then((reply) => io.stderr.write(formatInvocationReply(reply) + '\n'));
+          });
+        }
+      },
     });
     io.stderr.write(`${ir.name}: stopped (${result.stopReason}): ${result.stats.published} message(s) from modules, ${result.upstream} upstream; unrouted ${result.stats.unrouted}.\n`);
     io.stderr.write(formatRouteCounts(ir.routes.map((r) => r.name), result.stats));
+    if (result.edgeHub) io.stderr.write(`${ir.name}: local edgeHub: ${result.edgeHub.received} message(s) from modules, ${result.edgeHub.delivered} delivered to module inputs.\n`);
     for (const [key, count] of Object.entries(result.stats.unread)) {
       const [module, input] = key.split('/') as [string, string];
       m.inputNotRunning({ module, input, count });
@@ -83,6 +128,7 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    console?.close();
   }
 }
 

@@ -89,7 +89,7 @@ export const runMessages = defineMessages({
     code: 'EML7104',
     category: 'warning',
     text: (d: { module: string; reason: string }) => `Container module '${d.module}' is not run locally: ${d.reason}.`,
-    hint: () => 'Start a Docker engine (and build or pull the image) to include container modules in `edgeml run`.',
+    hint: () => 'Start a Docker engine (and build or pull the image) to include container modules in `edgeml run`; or run the module yourself with `--attach MODULE`.',
   },
   routeNotRunnable: {
     code: 'EML7105',
@@ -100,7 +100,7 @@ export const runMessages = defineMessages({
     code: 'EML7106',
     category: 'warning',
     text: (d: { module: string; input: string; count: number }) =>
-      `${d.count} message(s) were routed to '${d.module}' input '${d.input}', but that module does not read inputs locally.`,
+      `${d.count} message(s) were routed to '${d.module}' input '${d.input}', but that module did not read them (it did not run, or never listened on its inputs).`,
   },
   nothingToRun: {
     code: 'EML7107',
@@ -125,5 +125,54 @@ export const runMessages = defineMessages({
     category: 'error',
     text: (d: { module: string; name: string }) => `Module '${d.module}' needs the environment variable '${d.name}', which is not set.`,
     hint: (d: { name: string }) => `Export ${d.name} before running edgeml run.`,
+  },
+
+  // 715x: the local edgeHub (`edgeml run`)
+  edgeHubCannotListen: {
+    code: 'EML7150',
+    category: 'error',
+    text: (d: { address: string; code: string }) =>
+      d.code === 'EADDRINUSE'
+        ? `The local edgeHub cannot listen on ${d.address}: the port is in use.`
+        : `The local edgeHub cannot listen on ${d.address} (${d.code}).`,
+    hint: (d: { address: string }) =>
+      `Modules dial port 8883, so it must be free: stop what holds it (another \`edgeml run\`, iotedgehubdev, an MQTT broker or an IoT Edge runtime; \`ss -ltnp 'sport = :8883'\` names it), or on Linux set EDGEML_EDGEHUB_HOST to another loopback address such as 127.0.0.2 (now ${d.address}).`,
+  },
+  moduleNeverConnected: {
+    code: 'EML7151',
+    category: 'warning',
+    text: (d: { module: string; seconds: number; tail: string }) =>
+      `Module '${d.module}' has not connected to the local edgeHub within ${d.seconds} s${d.tail ? `; its last log lines:\n${d.tail}` : '.'}`,
+    hint: () => 'A module reaches edgeHub with ModuleClient.fromEnvironment (EdgeHubConnectionString, EdgeModuleCACertificateFile); one that does not use IoT Edge messaging can ignore this.',
+  },
+  edgeHubRefused: {
+    code: 'EML7152',
+    category: 'warning',
+    text: (d: { module: string; reason: string; count: number }) => `The local edgeHub refused ${d.count} connection(s) for module '${d.module}': ${d.reason}.`,
+    hint: () => 'Keys and the CA are new every run: use the EdgeHubConnectionString of this run (with --attach, reload the env file after each start).',
+  },
+  badInvoke: {
+    code: 'EML7153',
+    category: 'error',
+    text: (d: { value: string; reason: string }) => `--invoke '${d.value}' is not usable: ${d.reason}.`,
+    hint: () => "Write MODULE.METHOD=JSON for a direct method, e.g. --invoke 'filter.reset={\"hard\":true}', or MODULE.$desired=JSON for a desired properties patch.",
+  },
+  attachUnknown: {
+    code: 'EML7154',
+    category: 'error',
+    text: (d: { module: string; reason: string; modules: string }) => `--attach ${d.module}: ${d.reason}.`,
+    hint: (d: { modules: string }) => `Attach one of the modules that talk to edgeHub: ${d.modules}.`,
+  },
+  inputsDropped: {
+    code: 'EML7155',
+    category: 'warning',
+    text: (d: { module: string; input: string; count: number; limit: number }) =>
+      `${d.count} message(s) for '${d.module}' input '${d.input}' were dropped: ${d.limit} were already waiting, the local edgeHub's limit per input.`,
+    hint: () => 'The module reads its input more slowly than messages arrive (or was not connected); on a device edgeHub would store them until their time to live ends.',
+  },
+  invokeFailed: {
+    code: 'EML7156',
+    category: 'warning',
+    text: (d: { target: string; status: number; message: string }) => `--invoke ${d.target} answered ${d.status}: ${d.message}`,
   },
 });
