@@ -1,5 +1,6 @@
-// The pipeline in one place: load → --set overrides → variables → schema → lower to IR → semantic checks →
-// resolve referenced files → compare with the ONNX model. Commands ask it for the IR and diagnostics.
+// The pipeline in one place: load → --set overrides → variables → schema → lower to IR → resolve referenced files
+// (labels files into the IR) → freeze the IR → semantic checks → compare with the ONNX model. Commands ask it for the
+// IR and diagnostics.
 import { dirname, resolve } from 'node:path';
 import { Reporter } from './diagnostics/report.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/types.js';
@@ -9,7 +10,8 @@ import { lowerSpec } from './ir/lower.js';
 import { loadSpecFile, type SpecDocument } from './parse/load-spec.js';
 import { applySetOverrides } from './resolve/overrides.js';
 import { resolveVariables } from './resolve/variables.js';
-import { resolveSpecFiles } from './resolve/files.js';
+import { compareWithModel, resolveSpecFiles } from './resolve/files.js';
+import { deepFreeze } from './ir/freeze.js';
 import { validateSpecSchema } from './schema/validate-spec.js';
 import type { ModelInfo } from './model/model-info.js';
 
@@ -66,22 +68,26 @@ export async function loadWorkflow(specPath: string, options: LoadOptions = {}):
 
   // Semantic checks run even when the schema failed, so the user sees every mistake at once; on schema-invalid
   // data a check that trips over a malformed value is skipped rather than reported.
-  let ir: WorkflowIR;
+  let lowered: WorkflowIR;
   try {
-    ir = lowerSpec(data as Record<string, unknown> as never, specPath, dirname(absolute));
+    lowered = lowerSpec(data as Record<string, unknown> as never, specPath, dirname(absolute));
   } catch (error) {
     if (schemaValid) throw error;
     return finish(reporter.diagnostics, { spec });
   }
+  // Files are resolved before the checks so that what they put into the IR (labels) is checked like inline values;
+  // on schema-invalid data the IR may be malformed, so only the checks run, tolerantly.
+  const resolved = schemaValid ? resolveSpecFiles(lowered, spec, reporter) : { ir: lowered, modelIsLocal: false };
+  const ir = deepFreeze(resolved.ir);
   const checkInput = { ir, data: data as Record<string, unknown>, text: spec.text, file: specPath, locate: spec.locate };
   reporter.add(...runChecks(checkInput, undefined, { tolerant: !schemaValid }));
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec });
 
   const introspect = options.introspect ?? true;
   const modelCacheDir = options.modelCacheDir ?? (introspect ? await defaultModelCacheDir(ir, env, cwd) : undefined);
-  const resolved = await resolveSpecFiles(ir, spec, reporter, { introspect, modelCacheDir, modelReader: options.modelReader });
-  if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec, modelInfo: resolved.modelInfo });
-  return finish(reporter.diagnostics, { ir, spec, modelInfo: resolved.modelInfo });
+  const compared = await compareWithModel(ir, spec, reporter, { introspect, modelCacheDir, modelReader: options.modelReader }, resolved.modelIsLocal);
+  if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec, modelInfo: compared.modelInfo });
+  return finish(reporter.diagnostics, { ir, spec, modelInfo: compared.modelInfo });
 }
 
 /** The verified cache entry of a remote model (`edgeml fetch` puts it there); undefined for local models. */

@@ -1,4 +1,5 @@
 // Check: the model's decoder fits the task, and labels, samples and expectations are consistent with each other.
+import { isSafeRelative } from '../../resolve/spec-paths.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -24,9 +25,12 @@ export default defineCheck({
     if (task === 'object-detection' && decoder.kind === 'classification') ctx.report('decoderTask', { format, task, expected: 'boxes or yolo-grid' } as never, ['model', 'postprocess', 'format']);
     const raw = (ctx.data.model ?? {}) as Record<string, unknown>;
     if (raw.labels !== undefined && raw.labelsFile !== undefined) ctx.report('labelsBoth', undefined, ['model', 'labelsFile'], { key: true });
+    // Labels read from a file (resolve stage) are reported at the spec line that names the file.
+    const labelAt = (index: number): (string | number)[] =>
+      raw.labels !== undefined ? ['model', 'labels', index] : raw.labelsFile !== undefined ? ['model', 'labelsFile'] : ['model', 'source'];
     const seen = new Set<string>();
     (model.labels ?? []).forEach((label, index) => {
-      if (seen.has(label)) ctx.report('duplicateLabel', { label }, ['model', 'labels', index]);
+      if (seen.has(label)) ctx.report('duplicateLabel', { label }, labelAt(index));
       seen.add(label);
     });
     if (model.expect) {
@@ -49,8 +53,3 @@ export default defineCheck({
     for (const [path, at] of paths) if (!isSafeRelative(path)) ctx.report('unsafePath', { path }, at);
   },
 });
-
-export function isSafeRelative(path: string): boolean {
-  if (!path || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\0')) return false;
-  return !path.split('/').some((segment) => segment === '..');
-}
