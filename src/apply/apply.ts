@@ -18,7 +18,8 @@ import { applyDiagnostic, toDiagnostic } from './errors.js';
 import { publishImages } from './images.js';
 import type { Progress } from './progress.js';
 import { createRegistrySecretsLoader } from './registry-credentials.js';
-import { StateError, readState, writeState, type ApplyState } from './state.js';
+import { loadState } from './state-access.js';
+import { writeState } from './state.js';
 
 export interface ApplyRunOptions {
   desired: DesiredDeployment;
@@ -50,20 +51,7 @@ export interface ApplyOutcome {
   fleet?: FleetResult;
 }
 
-/** Reads the state file, turning a bad one into a diagnostic. */
-export function loadState(file: string, workflow: string): { state?: ApplyState; diagnostic?: Diagnostic } {
-  try {
-    return { state: readState(file, workflow) };
-  } catch (error) {
-    if (!(error instanceof StateError)) throw error;
-    return {
-      diagnostic:
-        error.kind === 'version'
-          ? applyDiagnostic('stateVersion', { file: error.file, version: error.detail })
-          : applyDiagnostic('stateUnreadable', { file: error.file, reason: error.detail }),
-    };
-  }
-}
+export { loadState } from './state-access.js';
 
 export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> {
   const { desired, providers, progress } = options;

@@ -25,7 +25,8 @@ export interface LoadedSpec {
   ir?: WorkflowIR;
   desired?: DesiredDeployment;
   diagnostics: Diagnostic[];
-  sources: ReadonlyMap<string, string>;
+  /** Texts by file name for code frames; the state file's is added when a diagnostic points into it. */
+  sources: Map<string, string>;
   /** Where a path of the spec is written, for diagnostics found while talking to Azure. */
   locate?: (path: SpecPath) => Span;
 }

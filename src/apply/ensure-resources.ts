@@ -5,6 +5,7 @@ import { isProviderError, type DeviceInfo, type IotHubProvider } from '../provid
 import type { DesiredDeployment } from '../plan/desired.js';
 import type { Providers } from '../plan/live.js';
 import { applyError } from './errors.js';
+import { ownershipTags } from './ownership-tags.js';
 import type { Progress } from './progress.js';
 import { recordResource, type ApplyState, type ResourceRecord } from './state.js';
 
@@ -49,12 +50,10 @@ async function ensureOne<T extends { id?: string; created: boolean }>(ctx: Ensur
   });
 }
 
-const tagsFor = (workflow: string): Record<string, string> => ({ 'managed-by': 'edgeml', 'edgeml-workflow': workflow });
-
 export async function ensureResources(ctx: EnsureContext): Promise<void> {
   const { azure, workflow } = ctx.desired;
   const { arm } = ctx.providers;
-  const tags = tagsFor(workflow);
+  const tags = ownershipTags(workflow);
   await ensureOne(ctx, {
     title: `resource group ${azure.resourceGroup}`,
     key: 'resourceGroup',
@@ -101,12 +100,16 @@ export async function ensureEdgeDevice(ctx: EnsureContext, hub: IotHubProvider, 
     },
     create: async () => {
       try {
-        return { ...(await hub.createEdgeDevice(deviceId)), id: deviceId, created: true };
+        const created = await hub.createEdgeDevice(deviceId);
+        // Twin tags mark the device as edgeml's, so `edgeml state recover` finds it again.
+        await hub.updateDeviceTags(deviceId, ownershipTags(ctx.desired.workflow));
+        return { ...created, id: deviceId, created: true };
       } catch (error) {
         // Someone (or an earlier, killed apply) created it between our read and our create.
         if (!isProviderError(error, 'DeviceAlreadyExists')) throw error;
         const found = await hub.getDevice(deviceId);
         if (!found) throw error;
+        await hub.updateDeviceTags(deviceId, ownershipTags(ctx.desired.workflow));
         return { ...found, id: deviceId, created: true };
       }
     },

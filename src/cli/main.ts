@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   status: () => import('./commands/status.js'),
   destroy: () => import('./commands/destroy.js'),
   fetch: () => import('./commands/fetch.js'),
+  'state recover': () => import('./commands/state-recover.js'),
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -87,6 +88,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Delete exactly what apply created, as recorded in the state file; take its modules off a device it did not create.')
     .option('--state <file>', 'state file')
     .addOption(new Option('-y, --yes', 'do not ask for confirmation'))).action(action('destroy'));
+
+  const state = program.command('state').description('Inspect or repair the state file that records what apply created.');
+  specOptions(state.command('recover').argument('<spec>', 'the workflow spec')
+    .description('Rebuild the state file from what edgeml created in Azure (found by its ownership tags).')
+    .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')).action(action('state recover'));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

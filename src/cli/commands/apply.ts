@@ -54,34 +54,48 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
 
   const opened = await support.guarded(() => support.openProviders(ir, io));
   if (!opened.value) return finish(false, [...loaded.diagnostics, opened.diagnostic!]);
-  const { runApply } = await import('../../apply/apply.js');
-  const { createRemoteModelLoader } = await import('../../model/fetch-remote.js');
-  const { createProgress } = await import('../../apply/progress.js');
-  const silent = { write: () => true, isTTY: false };
-  const outcome = await runApply({
-    desired,
-    providers: opened.value,
-    docker: async () => (await import('../../providers/docker/docker-provider.js')).createDockerProvider({ buildNetwork: io.env[BUILD_NETWORK_ENV] || undefined }),
-    statePath: support.stateFileFor(ir, specPath, options, io),
-    env: io.env,
-    progress: createProgress(options.json ? silent : io.stdout),
-    stdout: io.stdout,
-    skipBuild: options.skipBuild,
-    timeoutMs: timeoutSeconds * 1000,
-    pollIntervalMs: support.pollIntervalMs(io, defaultPollMs),
-    connectionStringFile: options.connectionStringFile === undefined ? undefined : resolve(io.cwd, options.connectionStringFile),
-    showConnectionString: options.showConnectionString,
-    remoteModel: createRemoteModelLoader(ir, { env: io.env, cwd: io.cwd, stats: opened.value.stats }),
-  });
-  const stats = opened.value.stats;
-  if (outcome.ok && !options.json) {
-    io.stdout.write(`Apply complete: ${outcome.deployed ? 'deployment sent' : 'no deployment change'} (${stats.total} Azure requests).\n`);
+  const statePath = support.stateFileFor(ir, specPath, options, io);
+  // Held from the first read of the state to its last write: a second apply or destroy is refused, not interleaved.
+  const { lockState, loadState } = await import('../../apply/state-access.js');
+  const locked = lockState(statePath, 'apply');
+  if (!locked.lock) return finish(false, [...loaded.diagnostics, ...locked.diagnostics]);
+  try {
+    const checked = loadState(statePath, ir.name);
+    if (!checked.state) {
+      for (const [file, text] of checked.sources) loaded.sources.set(file, text);
+      return finish(false, [...loaded.diagnostics, checked.diagnostic!]);
+    }
+    const { runApply } = await import('../../apply/apply.js');
+    const { createRemoteModelLoader } = await import('../../model/fetch-remote.js');
+    const { createProgress } = await import('../../apply/progress.js');
+    const silent = { write: () => true, isTTY: false };
+    const outcome = await runApply({
+      desired,
+      providers: opened.value,
+      docker: async () => (await import('../../providers/docker/docker-provider.js')).createDockerProvider({ buildNetwork: io.env[BUILD_NETWORK_ENV] || undefined }),
+      statePath,
+      env: io.env,
+      progress: createProgress(options.json ? silent : io.stdout),
+      stdout: io.stdout,
+      skipBuild: options.skipBuild,
+      timeoutMs: timeoutSeconds * 1000,
+      pollIntervalMs: support.pollIntervalMs(io, defaultPollMs),
+      connectionStringFile: options.connectionStringFile === undefined ? undefined : resolve(io.cwd, options.connectionStringFile),
+      showConnectionString: options.showConnectionString,
+      remoteModel: createRemoteModelLoader(ir, { env: io.env, cwd: io.cwd, stats: opened.value.stats }),
+    });
+    const stats = opened.value.stats;
+    if (outcome.ok && !options.json) {
+      io.stdout.write(`Apply complete: ${outcome.deployed ? 'deployment sent' : 'no deployment change'} (${stats.total} Azure requests).\n`);
+    }
+    const extra = {
+      deployed: outcome.deployed,
+      requests: { total: stats.total, writes: stats.writes, retries: stats.retries },
+      problems: outcome.convergence?.problems ?? [],
+      fleet: outcome.fleet?.metrics,
+    };
+    return finish(outcome.ok, [...loaded.diagnostics, ...locked.diagnostics, ...outcome.diagnostics], extra);
+  } finally {
+    locked.lock.release();
   }
-  const extra = {
-    deployed: outcome.deployed,
-    requests: { total: stats.total, writes: stats.writes, retries: stats.retries },
-    problems: outcome.convergence?.problems ?? [],
-    fleet: outcome.fleet?.metrics,
-  };
-  return finish(outcome.ok, [...loaded.diagnostics, ...outcome.diagnostics], extra);
 }

@@ -44,8 +44,9 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
 
   const { computePlan } = await import('../../plan/compute-plan.js');
   const { applyDiagnostic } = await import('../../apply/errors.js');
-  const { loadState } = await import('../../apply/apply.js');
+  const { loadState } = await import('../../apply/state-access.js');
   const state = loadState(support.stateFileFor(ir, specPath, options, io), ir.name);
+  for (const [file, text] of state.sources) loaded.sources.set(file, text);
   if (!state.state) return fail([...loaded.diagnostics, state.diagnostic!]);
   const lastApplied = state.state.lastAppliedContentHash;
   const result = await support.guarded(async () => computePlan(desired, await support.openProviders(ir, io), io.env, lastApplied));
