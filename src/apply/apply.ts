@@ -5,6 +5,7 @@ import { writeFileSync, chmodSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { DesiredDeployment } from '../plan/desired.js';
 import type { Providers } from '../plan/live.js';
+import type { Plan } from '../plan/types.js';
 import { resolveContent, secretReferences } from '../plan/secrets.js';
 import { CREATED_REGISTRY_PASSWORD_ENV, CREATED_REGISTRY_USERNAME_ENV } from '../render/manifest/secrets.js';
 import { configurationId } from '../render/manifest/content-hash.js';
@@ -40,6 +41,10 @@ export interface ApplyRunOptions {
   showConnectionString?: boolean;
   /** The remote model's cached file, fetched on first use (see images.ts); undefined for local models. */
   remoteModel?: () => Promise<string>;
+  /** The plan to carry out (plan/create-plan.ts): resources are created exactly as it says. */
+  plan?: Plan;
+  /** How refusals name the plan: its file, or 'the plan' for one this apply made. */
+  planName?: string;
 }
 
 export interface ApplyOutcome {
@@ -61,6 +66,10 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
   if (desired.azure.subscription) state.subscription = desired.azure.subscription;
   const saveState = () => writeState(options.statePath, state);
   const ctx: EnsureContext = { desired, providers, state, saveState, progress };
+  if (options.plan) {
+    ctx.plannedCreates = new Set(options.plan.resources.filter((r) => r.action === 'create').map((r) => `${r.kind}:${r.name}`));
+    ctx.planName = options.planName;
+  }
 
   // Secrets from the environment are checked before anything is created, so a missing one costs nothing.
   const fromAzure = new Set(desired.azure.registry.kind === 'create' ? [CREATED_REGISTRY_USERNAME_ENV, CREATED_REGISTRY_PASSWORD_ENV] : []);

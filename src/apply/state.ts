@@ -2,8 +2,9 @@
 // the last applied content hash. Versioned JSON at .edgeml/state/<name>.json next to the spec, validated on every
 // read (older formats are migrated), written atomically (temp file, fsync, rename, fsync of the folder) with a
 // serial that grows by one per write. Never holds secrets. Apply stage.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../emit/write-file-atomic.js';
 import { parseDocument, type Document } from 'yaml';
 import { validateStateData, type StateProblem } from './state-schema.js';
 
@@ -113,31 +114,10 @@ function migrateState(data: StoredState, workflow: string): ApplyState {
   return { ...emptyState(workflow), ...rest, version: stateFormatVersion, serial: serial ?? 0 };
 }
 
-/** Writes the state (serial + 1) so a crash leaves either the old or the new file, never a torn one. */
+/** Writes the state (serial + 1) atomically: a crash leaves either the old or the new file, never a torn one. */
 export function writeState(file: string, state: ApplyState, now: Date = new Date()): void {
   state.serial += 1;
-  const folder = dirname(file);
-  mkdirSync(folder, { recursive: true });
-  const temp = join(folder, `.${basename(file)}.${process.pid}.tmp`);
-  const text = JSON.stringify({ ...state, updatedAt: now.toISOString() }, null, 2) + '\n';
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
-  try {
-    const dirFd = openSync(folder, 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    // Some file systems cannot fsync a folder; the rename itself is still atomic.
-  }
+  writeFileAtomic(file, JSON.stringify({ ...state, updatedAt: now.toISOString() }, null, 2) + '\n', 0o600);
 }
 
 export function deleteState(file: string): void {

@@ -71,10 +71,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   specOptions(program.command('plan').argument('<spec>', 'the workflow spec')
     .description('Show what apply would change on Azure, without changing anything.')
     .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')
+    .option('--out <file>', 'save the plan to this file; `edgeml apply <file>` then carries out exactly this plan')
     .option('--detailed-exitcode', 'exit 0 for no changes, 1 for errors, 2 for changes')).action(action('plan'));
 
-  specOptions(program.command('apply').argument('<spec>', 'the workflow spec')
-    .description('Create what is missing, build and push images, deploy, and wait until the device converges.')
+  specOptions(program.command('apply').argument('<spec>', 'the workflow spec, or a plan file saved by `edgeml plan --out`')
+    .description('Plan and carry out the plan: create what is missing, build and push images, deploy, and wait until the device converges.')
     .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')
     .option('--skip-build', 'use images already in the registry')
     .option('--timeout <seconds>', 'how long to wait for convergence', '900')

@@ -18,7 +18,7 @@ const az = await startAzureFixtures();
 Object.assign(process.env, az.env);
 az.ml.registerModel({ resourceGroup: 'ml-rg', workspace: 'edgeml-ws', name: 'text-orientation', version: 1, files: { 'model.onnx': model }, layout: 'folder' });
 
-const { loadSpec } = await import('../../dist/apply/command-support.js');
+const { loadSpec } = await import('../../dist/cli/command-support.js');
 const { publishImages } = await import('../../dist/apply/images.js');
 const { ApplyError } = await import('../../dist/apply/errors.js');
 const { emptyState } = await import('../../dist/apply/state.js');

@@ -34,7 +34,7 @@ export default async function destroy(args: string[], options: DestroyOptions, i
     io.stderr.write('edgeml destroy: missing <spec> argument.\n');
     return ExitCode.usage;
   }
-  const support = await import('../../apply/command-support.js');
+  const support = await import('../command-support.js');
   const loaded = await support.loadSpec(specPath, options, io, false);
   if (!loaded.ir) {
     support.printDiagnostics(io, options, loaded.diagnostics, loaded.sources);
@@ -62,7 +62,7 @@ export default async function destroy(args: string[], options: DestroyOptions, i
   }
 }
 
-type Support = typeof import('../../apply/command-support.js');
+type Support = typeof import('../command-support.js');
 
 async function destroyRecorded(ir: WorkflowIR, state: ApplyState, statePath: string, options: DestroyOptions, io: CliIO, support: Support): Promise<number> {
   const { applyDiagnostic } = await import('../../apply/errors.js');

@@ -17,7 +17,7 @@ export default async function stateRecover(args: string[], options: StateRecover
     io.stderr.write('edgeml state recover: missing <spec> argument.\n');
     return ExitCode.usage;
   }
-  const support = await import('../../apply/command-support.js');
+  const support = await import('../command-support.js');
   const loaded = await support.loadSpec(specPath, options, io, false);
   if (!loaded.ir) {
     support.printDiagnostics(io, options, loaded.diagnostics, loaded.sources);

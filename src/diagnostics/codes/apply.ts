@@ -86,6 +86,31 @@ export const applyMessages = defineMessages({
     text: (d: { holder: string }) => `Took over the state lock of a run that is no longer running: ${d.holder}.`,
     hint: () => 'That run stopped part-way; this run picks up where it left off.',
   },
+  planUnreadable: {
+    code: 'EML6023',
+    category: 'error',
+    text: (d: { file: string; reason: string }) => `The plan file '${d.file}' cannot be used: ${d.reason}.`,
+    hint: () => 'Make a new plan with `edgeml plan <spec> --out <file>`.',
+  },
+  planSpecChanged: {
+    code: 'EML6024',
+    category: 'error',
+    text: (d: { file: string; spec: string }) => `The spec '${d.spec}', or what it renders to, has changed since the plan '${d.file}' was made.`,
+    hint: () => 'Review a new plan (`edgeml plan <spec> --out <file>`) and apply that one.',
+  },
+  planStateChanged: {
+    code: 'EML6025',
+    category: 'error',
+    text: (d: { file: string; state: string; planned: number; current: number }) =>
+      `The state file '${d.state}' has changed since the plan '${d.file}' was made (serial ${d.planned} then, ${d.current} now): another apply, destroy or recover ran in between.`,
+    hint: () => 'Review a new plan (`edgeml plan <spec> --out <file>`) and apply that one.',
+  },
+  planLiveChanged: {
+    code: 'EML6026',
+    category: 'error',
+    text: (d: { file: string; what: string }) => `What is live in Azure has changed since the plan '${d.file}' was made: ${d.what}.`,
+    hint: () => 'Review a new plan (`edgeml plan <spec> --out <file>`) and apply that one.',
+  },
 
   // 61xx: Azure resources and identities
   providerFailed: {

@@ -1,15 +1,15 @@
-// What plan, apply, status and destroy share on the CLI side: load the spec, render the desired deployment the way
-// compile does, locate the state file, open providers, and print diagnostics. Apply stage (called by cli/commands).
-import type { CliIO } from '../cli/io.js';
-import { painter, useColor } from '../cli/output.js';
+// What plan, apply, status, destroy and state recover share on the CLI side: load the spec, render the desired
+// deployment the way compile does, locate the state file, open providers, and print diagnostics. CLI stage.
+import type { CliIO } from './io.js';
+import { painter, useColor } from './output.js';
 import { formatDiagnostics, toJsonDiagnostics } from '../diagnostics/render.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/types.js';
 import type { SpecPath, Span, WorkflowIR } from '../ir/types.js';
 import type { DesiredDeployment } from '../plan/desired.js';
 import { createRequestStats, type RequestStats } from '../providers/types.js';
-import { createAzureProviders, type AzureProviders } from './azure-providers.js';
-import { toDiagnostic } from './errors.js';
-import { statePath } from './state.js';
+import { createAzureProviders, type AzureProviders } from '../apply/azure-providers.js';
+import { toDiagnostic } from '../apply/errors.js';
+import { statePath } from '../apply/state.js';
 
 /** Test seam: poll interval for convergence and long-running operations, in ms (default 5 s / Azure's hint). */
 export const POLL_INTERVAL_ENV = 'EDGEML_APPLY_POLL_MS';
@@ -42,7 +42,7 @@ export async function loadSpec(specPath: string, options: CommonOptions, io: Cli
   const locate = spec ? (path: SpecPath) => spec.locate(path) : undefined;
   if (!loaded.ir || !render) return { ir: loaded.ir, diagnostics: loaded.diagnostics, sources: loaded.sources, locate };
   const { loadRenderAssets } = await import('../emit/load-render-assets.js');
-  const { desiredFromRender } = await import('./desired-from-render.js');
+  const { desiredFromRender } = await import('../apply/desired-from-render.js');
   const result = desiredFromRender({ ir: loaded.ir, assets: loadRenderAssets(loaded.ir), model: loaded.modelInfo });
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...result.diagnostics]);
   return { ir: loaded.ir, desired: hasErrors(diagnostics) ? undefined : result.desired, diagnostics, sources: loaded.sources, locate };
