@@ -5,7 +5,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { hasErrors } from '../diagnostics/types.js';
-import { renderWorkflow } from '../render/index.js';
+import { renderWorkflow, type RenderWorkflowResult } from '../render/index.js';
 import { resolveImages } from '../render/docker/images.js';
 import { moduleDir } from '../render/docker/build-context.js';
 import { targetVariant } from '../render/docker/variants.js';
@@ -18,6 +18,7 @@ import { applyDiagnostic } from './errors.js';
 
 export interface DesiredResult {
   desired?: DesiredDeployment;
+  /** Problems of its own (the render's diagnostics stay with the render result). */
   diagnostics: Diagnostic[];
 }
 
@@ -28,12 +29,12 @@ function contextEntries(files: readonly RenderedFile[], dir: string): TarEntry[]
     .map((f) => ({ path: f.path.slice(dir.length + 1), content: f.content, mode: f.mode }));
 }
 
-export function desiredFromRender(ctx: RenderContext): DesiredResult {
+/** The desired deployment from what `renderWorkflow(ctx)` returned (the Program renders once for compile and apply). */
+export function desiredFromRender(ctx: RenderContext, rendered: RenderWorkflowResult = renderWorkflow(ctx)): DesiredResult {
   const { ir } = ctx;
-  const rendered = renderWorkflow(ctx);
-  if (hasErrors(rendered.diagnostics)) return { diagnostics: rendered.diagnostics };
+  if (hasErrors(rendered.diagnostics)) return { diagnostics: [] };
   // The renderer hands over the typed deployment that its manifest file holds: nothing is parsed back from text.
-  if (!rendered.deployment) return { diagnostics: [...rendered.diagnostics, applyDiagnostic('renderFailed', { reason: 'render produced no deployment manifest' })] };
+  if (!rendered.deployment) return { diagnostics: [applyDiagnostic('renderFailed', { reason: 'render produced no deployment manifest' })] };
   const content: ConfigurationContent = rendered.deployment.content;
   const configurationId = rendered.deployment.configurationId;
 
@@ -64,7 +65,7 @@ export function desiredFromRender(ctx: RenderContext): DesiredResult {
     images,
   };
   if (configurationId) desired.configurationId = configurationId;
-  return { desired, diagnostics: rendered.diagnostics };
+  return { desired, diagnostics: [] };
 }
 
 /** The Dockerfile path as the build sees it: relative to the context when inside it, else absolute (read in). */

@@ -75,9 +75,10 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   const specOptions = saved ? { ...options, set: saved.spec.sets } : options;
 
   // A remote model is fetched before rendering: the scoring config, and so the image tag, depend on what it holds.
-  const prefetchProblem = await support.prefetchRemoteModel(specPath, specOptions, io);
+  const program = await support.openProgram(specPath, specOptions, io);
+  const prefetchProblem = await support.prefetchRemoteModel(program, io);
   if (prefetchProblem) return fail([prefetchProblem.diagnostic], prefetchProblem.sources);
-  const loaded = await support.loadSpec(specPath, specOptions, io, true);
+  const loaded = await support.loadSpec(program, true);
   const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
     if (!ok) return fail(diagnostics, loaded.sources, extra);
     if (options.json) io.stdout.write(JSON.stringify({ ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');

@@ -19,7 +19,7 @@ export default async function fetch(args: string[], options: FetchOptions, io: C
     return ExitCode.usage;
   }
   const support = await import('../command-support.js');
-  const loaded = await support.loadSpec(specPath, options, io, false);
+  const loaded = await support.loadSpec(await support.openProgram(specPath, options, io, { introspect: false }), false);
   const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
     if (options.json) io.stdout.write(JSON.stringify({ spec: specPath, ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);

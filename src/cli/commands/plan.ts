@@ -32,12 +32,13 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
     return ExitCode.usage;
   }
   const support = await import('../command-support.js');
-  const prefetchProblem = await support.prefetchRemoteModel(specPath, options, io);
+  const program = await support.openProgram(specPath, options, io);
+  const prefetchProblem = await support.prefetchRemoteModel(program, io);
   if (prefetchProblem) {
     support.printDiagnostics(io, options, [prefetchProblem.diagnostic], prefetchProblem.sources);
     return ExitCode.failed;
   }
-  const loaded = await support.loadSpec(specPath, options, io, true);
+  const loaded = await support.loadSpec(program, true);
   const fail = (diagnostics: Diagnostic[]): number => {
     if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);

@@ -18,7 +18,7 @@ export default async function stateRecover(args: string[], options: StateRecover
     return ExitCode.usage;
   }
   const support = await import('../command-support.js');
-  const loaded = await support.loadSpec(specPath, options, io, false);
+  const loaded = await support.loadSpec(await support.openProgram(specPath, options, io, { introspect: false }), false);
   if (!loaded.ir) {
     support.printDiagnostics(io, options, loaded.diagnostics, loaded.sources);
     return ExitCode.failed;
