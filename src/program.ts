@@ -124,7 +124,7 @@ async function checkWorkflow(specPath: string, options: LoadOptions): Promise<Ch
   // data a check that trips over a malformed value is skipped rather than reported.
   let lowered: WorkflowIR;
   try {
-    lowered = lowerSpec(data as Record<string, unknown> as never, specPath, dirname(absolute));
+    lowered = lowerSpec(isRecord(data) ? data : {}, specPath, dirname(absolute));
   } catch (error) {
     if (schemaValid) throw error;
     return finish(reporter.diagnostics, { spec });
@@ -133,7 +133,7 @@ async function checkWorkflow(specPath: string, options: LoadOptions): Promise<Ch
   // on schema-invalid data the IR may be malformed, so only the checks run, tolerantly.
   const resolved = schemaValid ? resolveSpecFiles(lowered, spec, reporter) : { ir: lowered, modelIsLocal: false };
   const ir = deepFreeze(resolved.ir);
-  const checkInput = { ir, data: data as Record<string, unknown>, text: spec.text, file: specPath, locate: spec.locate };
+  const checkInput = { ir, data: isRecord(data) ? data : {}, text: spec.text, file: specPath, locate: spec.locate };
   reporter.add(...runChecks(checkInput, undefined, { tolerant: !schemaValid }));
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec });
   return finish(reporter.diagnostics, { ir, spec, reporter, modelIsLocal: resolved.modelIsLocal, checkedIR: ir });
@@ -168,6 +168,10 @@ async function renderProgramOutputs(workflow: LoadedWorkflow): Promise<ProgramOu
   const diagnostics = sortDiagnostics([...workflow.diagnostics, ...rendered.diagnostics, ...desired.diagnostics]);
   if (hasErrors(diagnostics)) return { ...workflow, diagnostics, files: [] };
   return { ...workflow, diagnostics, files: rendered.files, ...(desired.desired ? { desired: desired.desired } : {}) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The verified cache entry of a remote model (`edgeml fetch` puts it there); undefined for local models. */

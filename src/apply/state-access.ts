@@ -43,7 +43,8 @@ export function describeLockOwner(owner: LockOwner | undefined): string {
  */
 export function lockState(file: string, command: string): { lock?: StateLock; diagnostics: Diagnostic[] } {
   const result = acquireStateLock(file, command);
-  if ('heldBy' in result) return { diagnostics: [applyDiagnostic('stateLocked', { file, holder: describeLockOwner(result.heldBy), lockFile: result.file })] };
+  if ('heldBy' in result)
+    return { diagnostics: [applyDiagnostic('stateLocked', { file, holder: describeLockOwner(result.heldBy), lockFile: result.file })] };
   const warnings = result.replaced ? [applyDiagnostic('staleLockReplaced', { holder: describeLockOwner(result.replaced) })] : [];
   return { lock: result.lock, diagnostics: warnings };
 }

@@ -22,7 +22,7 @@ export interface StateLock {
 }
 
 export type LockResult =
-  | { lock: StateLock; /** The dead run whose lock was taken over, if any. */ replaced?: LockOwner }
+  | { lock: StateLock /** The dead run whose lock was taken over, if any. */; replaced?: LockOwner }
   | { heldBy: LockOwner | undefined; file: string };
 
 export function lockFileFor(statePath: string): string {
@@ -43,7 +43,13 @@ function readOwner(file: string): LockOwner | undefined {
   try {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
     if (typeof data.pid !== 'number' || typeof data.host !== 'string') return undefined;
-    return { user: String(data.user ?? '?'), host: data.host, pid: data.pid, command: String(data.command ?? '?'), startedAt: String(data.startedAt ?? '?') };
+    return {
+      user: String(data.user ?? '?'),
+      host: data.host,
+      pid: data.pid,
+      command: String(data.command ?? '?'),
+      startedAt: String(data.startedAt ?? '?'),
+    };
   } catch {
     return undefined;
   }

@@ -13,11 +13,13 @@ type Validator = (value: unknown, path: Path) => StateProblem | undefined;
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-const string: Validator = (v, path) => (typeof v === 'string' && v.length > 0 ? undefined : { path, expected: 'must be a non-empty string' });
+const string: Validator = (v, path) =>
+  typeof v === 'string' && v.length > 0 ? undefined : { path, expected: 'must be a non-empty string' };
 /** Empty allowed: an image pushed with --skip-build has no build-context hash. */
 const anyString: Validator = (v, path) => (typeof v === 'string' ? undefined : { path, expected: 'must be a string' });
 const boolean: Validator = (v, path) => (typeof v === 'boolean' ? undefined : { path, expected: 'must be true or false' });
-const count: Validator = (v, path) => (Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : { path, expected: 'must be a whole number, 0 or more' });
+const count: Validator = (v, path) =>
+  Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : { path, expected: 'must be a whole number, 0 or more' };
 const arrayOf =
   (item: Validator): Validator =>
   (v, path) => {
@@ -82,6 +84,7 @@ const stateDocument = object(
 
 /** The first problem with `data` as a state document of any readable version, or undefined when it is valid. */
 export function validateStateData(data: unknown): StateProblem | undefined {
-  if (!isObject(data)) return { path: [], expected: `must be a JSON object, not ${data === null ? 'null' : Array.isArray(data) ? 'a list' : typeof data}` };
+  if (!isObject(data))
+    return { path: [], expected: `must be a JSON object, not ${data === null ? 'null' : Array.isArray(data) ? 'a list' : typeof data}` };
   return stateDocument(data, []);
 }

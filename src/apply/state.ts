@@ -102,7 +102,11 @@ export function readState(file: string, workflow: string): ApplyState {
     throw new StateError('version', file, String(version), { text, ...locateJsonPath(text, ['version']) });
   }
   const problem: StateProblem | undefined = validateStateData(data);
-  if (problem) throw new StateError('invalid', file, `'${problem.path.join('.') || '(top level)'}' ${problem.expected}`, { text, ...locateJsonPath(text, problem.path) });
+  if (problem)
+    throw new StateError('invalid', file, `'${problem.path.join('.') || '(top level)'}' ${problem.expected}`, {
+      text,
+      ...locateJsonPath(text, problem.path),
+    });
   return migrateState(data as StoredState, workflow);
 }
 
@@ -132,7 +136,10 @@ export function deleteState(file: string): void {
  * The record after an ensure call: once edgeml created a resource it stays "created" (a later apply finds it
  * existing), and a create interrupted after Azure accepted it counts as edgeml's too.
  */
-export function recordResource(previous: ResourceRecord | undefined, info: { name: string; id?: string; created: boolean }): ResourceRecord {
+export function recordResource(
+  previous: ResourceRecord | undefined,
+  info: { name: string; id?: string; created: boolean },
+): ResourceRecord {
   const samePrevious = previous?.name === info.name ? previous : undefined;
   const created = info.created || samePrevious?.created === true || samePrevious?.creating === true;
   const record: ResourceRecord = { name: info.name, created };

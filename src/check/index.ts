@@ -21,7 +21,7 @@ export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
   modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
   routeGraphCoverage,
-] as unknown as Check[];
+];
 
 export interface CheckInput {
   ir: WorkflowIR;
@@ -69,7 +69,7 @@ export function runChecks(input: CheckInput, checks: readonly Check[] = CHECKS, 
     };
     const before = diagnostics.length;
     try {
-      check.check(ctx as never);
+      check.check(ctx);
     } catch (error) {
       if (options.tolerant) {
         diagnostics.length = before;

@@ -68,7 +68,7 @@ export async function startContainerModule(
   const options = deepMerge(typed, module.createOptions) as Record<string, unknown> & { HostConfig: Record<string, unknown> };
   options.name = typed.name;
   options.HostConfig = { ...options.HostConfig, AutoRemove: true };
-  const container = await docker.createContainer(options as never);
+  const container = await docker.createContainer(options);
   await container.start();
   log(`[${module.name}] container ${container.id.slice(0, 12)} started from ${ref}`);
   const logs = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream;

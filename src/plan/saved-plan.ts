@@ -55,7 +55,16 @@ export function planDigest(plan: Plan): string {
   return sha256(stableJsonMinified(decisions));
 }
 
-export function createSavedPlan(input: { plan: Plan; desired: DesiredDeployment; specFile: string; sets: readonly string[]; specText: string; stateFile: string; stateSerial: number; now?: Date }): SavedPlan {
+export function createSavedPlan(input: {
+  plan: Plan;
+  desired: DesiredDeployment;
+  specFile: string;
+  sets: readonly string[];
+  specText: string;
+  stateFile: string;
+  stateSerial: number;
+  now?: Date;
+}): SavedPlan {
   const { plan, desired } = input;
   return {
     format: SAVED_PLAN_FORMAT,
@@ -93,7 +102,8 @@ export function parseSavedPlan(text: string): { plan: SavedPlan } | { problem: s
     return { problem: `it is not valid JSON (${(error as Error).message})` };
   }
   const d = data as Partial<SavedPlan> | null;
-  if (!d || typeof d !== 'object' || d.format !== SAVED_PLAN_FORMAT) return { problem: `it is not an edgeml plan (no "format": "${SAVED_PLAN_FORMAT}")` };
+  if (!d || typeof d !== 'object' || d.format !== SAVED_PLAN_FORMAT)
+    return { problem: `it is not an edgeml plan (no "format": "${SAVED_PLAN_FORMAT}")` };
   if (d.version !== savedPlanVersion) return { problem: `its format version '${String(d.version)}' is not one this edgeml reads` };
   const valid =
     typeof d.workflow === 'string' &&

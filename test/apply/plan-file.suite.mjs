@@ -30,7 +30,8 @@ function classify(request) {
 function expectedWrites(saved) {
   const writes = saved.plan.resources.filter((r) => r.action === 'create').map((r) => `${r.kind}:${r.name}`);
   if (writes.some((w) => w.startsWith('edge-device:'))) writes.push(`edge-device tags:${saved.plan.targetName}`);
-  if (saved.plan.modules.length + saved.plan.routes.length + (saved.plan.settings ? 1 : 0) > 0) writes.push(`deployment:${saved.plan.targetName}`);
+  if (saved.plan.modules.length + saved.plan.routes.length + (saved.plan.settings ? 1 : 0) > 0)
+    writes.push(`deployment:${saved.plan.targetName}`);
   return writes.sort();
 }
 
@@ -50,7 +51,14 @@ test('apply FILE makes exactly the calls the saved plan lists, and a plan of no 
     const applied = await run(['apply', 'first.plan']);
     assert.is(applied.code, 0, applied.stderr + applied.stdout);
     assert.equal(writesOf(az), expectedWrites(saved));
-    assert.equal(expectedWrites(saved), ['deployment:cli-edge', 'edge-device tags:cli-edge', 'edge-device:cli-edge', 'iot-hub:cli-hub', 'registry:cliacr12345', 'resource-group:cli-rg']);
+    assert.equal(expectedWrites(saved), [
+      'deployment:cli-edge',
+      'edge-device tags:cli-edge',
+      'edge-device:cli-edge',
+      'iot-hub:cli-hub',
+      'registry:cliacr12345',
+      'resource-group:cli-rg',
+    ]);
 
     const again = await run(['plan', spec, '--out', 'second.plan']);
     assert.match(again.stdout, /^No changes\./);
@@ -63,7 +71,10 @@ test('apply FILE makes exactly the calls the saved plan lists, and a plan of no 
     az.requests.clear();
     const stale = await run(['apply', 'first.plan']);
     assert.is(stale.code, 1);
-    assert.match(stale.stderr, /error EML6025: The state file .* has changed since the plan 'first\.plan' was made \(serial 0 then, \d+ now\)/);
+    assert.match(
+      stale.stderr,
+      /error EML6025: The state file .* has changed since the plan 'first\.plan' was made \(serial 0 then, \d+ now\)/,
+    );
     assert.equal(writesOf(az), []);
   });
 });
@@ -78,7 +89,10 @@ test('a spec change or a live change between plan and apply FILE is refused befo
     az.requests.clear();
     const rendered = await run(['apply', 'image.plan']);
     assert.is(rendered.code, 1);
-    assert.match(rendered.stderr, /error EML6024: The spec '.*spec\.yaml', or what it renders to, has changed since the plan 'image\.plan' was made/);
+    assert.match(
+      rendered.stderr,
+      /error EML6024: The spec '.*spec\.yaml', or what it renders to, has changed since the plan 'image\.plan' was made/,
+    );
     assert.equal(writesOf(az), []);
 
     // The spec text changes.
@@ -96,7 +110,10 @@ test('a spec change or a live change between plan and apply FILE is refused befo
     az.requests.clear();
     const live = await run(['apply', 'live.plan'], newImage);
     assert.is(live.code, 1, live.stdout);
-    assert.match(live.stderr + live.stdout, /error EML6026: What is live in Azure has changed since the plan 'live\.plan' was made: the plan now reads 'Plan: 1 to add, \d+ to change, 0 to destroy\.' where it read 'Plan: 0 to add, 1 to change, 0 to destroy\.'/);
+    assert.match(
+      live.stderr + live.stdout,
+      /error EML6026: What is live in Azure has changed since the plan 'live\.plan' was made: the plan now reads 'Plan: 1 to add, \d+ to change, 0 to destroy\.' where it read 'Plan: 0 to add, 1 to change, 0 to destroy\.'/,
+    );
     assert.equal(writesOf(az), []);
 
     // A plan file that is not one is a clear error, not an attempt to read it as a spec.

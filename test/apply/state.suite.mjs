@@ -17,10 +17,34 @@ test('every malformed state file is a located error from plan, apply and destroy
     const cases = [
       { name: 'null', text: 'null\n', code: 'EML6020', at: '1:1', says: /must be a JSON object, not null/ },
       { name: 'a list', text: '[]\n', code: 'EML6020', at: '1:1', says: /not a list/ },
-      { name: 'wrong type', text: '{\n  "version": 2,\n  "serial": 3,\n  "workflow": "cli-wf",\n  "iotHub": { "name": "cli-hub", "created": "yes" }\n}\n', code: 'EML6020', at: '5:45', says: /'iotHub\.created' must be true or false/ },
-      { name: 'wrong list item', text: '{"version":2,"workflow":"cli-wf","configurations":["a",7]}', code: 'EML6020', at: '1:56', says: /'configurations\.1' must be a non-empty string/ },
-      { name: 'unknown field', text: '{"version":2,"workflow":"cli-wf","resources":{}}', code: 'EML6020', at: '1:46', says: /'resources' is not a field/ },
-      { name: 'truncated', text: '{\n  "version": 2,\n  "workflow": "cli-wf",\n  "device": { "name": "cli-e', code: 'EML6001', at: '4:', says: /not valid JSON/ },
+      {
+        name: 'wrong type',
+        text: '{\n  "version": 2,\n  "serial": 3,\n  "workflow": "cli-wf",\n  "iotHub": { "name": "cli-hub", "created": "yes" }\n}\n',
+        code: 'EML6020',
+        at: '5:45',
+        says: /'iotHub\.created' must be true or false/,
+      },
+      {
+        name: 'wrong list item',
+        text: '{"version":2,"workflow":"cli-wf","configurations":["a",7]}',
+        code: 'EML6020',
+        at: '1:56',
+        says: /'configurations\.1' must be a non-empty string/,
+      },
+      {
+        name: 'unknown field',
+        text: '{"version":2,"workflow":"cli-wf","resources":{}}',
+        code: 'EML6020',
+        at: '1:46',
+        says: /'resources' is not a field/,
+      },
+      {
+        name: 'truncated',
+        text: '{\n  "version": 2,\n  "workflow": "cli-wf",\n  "device": { "name": "cli-e',
+        code: 'EML6001',
+        at: '4:',
+        says: /not valid JSON/,
+      },
       { name: 'unknown version', text: '{"version":9,"workflow":"cli-wf"}', code: 'EML6002', at: '1:12', says: /format version '9'/ },
       { name: 'a folder', folder: true, code: 'EML6001', at: '', says: /it is a folder/ },
     ];
@@ -30,12 +54,20 @@ test('every malformed state file is a located error from plan, apply and destroy
       if (c.folder) mkdirSync(statePath(dir));
       else writeFileSync(statePath(dir), c.text);
       az.requests.clear();
-      for (const command of [['plan', spec], ['apply', spec], ['destroy', spec, '--yes']]) {
+      for (const command of [
+        ['plan', spec],
+        ['apply', spec],
+        ['destroy', spec, '--yes'],
+      ]) {
         const result = await run(command);
         const what = `${command[0]} with a state file that is ${c.name}: ${result.stderr}`;
         assert.is(result.code, 1, what);
         assert.not.match(result.stderr, /internal error|TypeError|at .*\.js:\d+/i, what);
-        assert.match(result.stderr, new RegExp(`${statePath(dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${c.at ? `:${c.at}` : ''}.* - error ${c.code}: `), what);
+        assert.match(
+          result.stderr,
+          new RegExp(`${statePath(dir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${c.at ? `:${c.at}` : ''}.* - error ${c.code}: `),
+          what,
+        );
         assert.match(result.stderr, c.says, what);
         if (c.code !== 'EML6002') assert.match(result.stderr, /edgeml state recover/, `${what}: the hint offers recovery, not deletion`);
       }
@@ -66,7 +98,11 @@ test('a version 1 state file is read and migrated to version 2 with a serial', a
 /** Starts `edgeml apply` as its own process; resolves with its exit code and output. */
 function applyProcess(spec, dir, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/edgeml.js'), 'apply', spec], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin/edgeml.js'), 'apply', spec], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -90,11 +126,16 @@ test('two applies started 0, 150 and 400 ms apart: one is refused naming the oth
       assert.is(refused.length, 1);
       const [winner] = ok;
       assert.match(refused[0].stderr, /error EML6021: Another edgeml run is using the state file/);
-      assert.match(refused[0].stderr, new RegExp(`'edgeml apply' by .+ on ${hostname()} \\(pid ${winner.pid}\\)`), 'names the run that holds the lock');
+      assert.match(
+        refused[0].stderr,
+        new RegExp(`'edgeml apply' by .+ on ${hostname()} \\(pid ${winner.pid}\\)`),
+        'names the run that holds the lock',
+      );
       assert.not.match(refused[0].stdout, /✓/, 'the refused apply did nothing');
 
       const state = JSON.parse(readFileSync(statePath(dir), 'utf8'));
-      for (const key of ['resourceGroup', 'iotHub', 'registry', 'device']) assert.is(state[key].created, true, `${key} recorded (${gapMs} ms apart)`);
+      for (const key of ['resourceGroup', 'iotHub', 'registry', 'device'])
+        assert.is(state[key].created, true, `${key} recorded (${gapMs} ms apart)`);
       assert.ok(az.device.exists('cli-edge'));
       assert.not.ok(existsSync(`${statePath(dir)}.lock`), 'the lock is gone once the winner finished');
       const plan = await run(['plan', spec, '--detailed-exitcode']);

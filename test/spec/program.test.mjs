@@ -35,7 +35,12 @@ test('the spec is loaded once: later stages use the checked stage they already h
 test('the desired deployment is the typed deployment the manifest file holds', async () => {
   const { dir, cleanup } = specFolder();
   try {
-    const outputs = await createProgram('spec.yaml', { cwd: dir, env: {}, introspect: false, sets: ['azure.ml.workspace=ml-workspace'] }).getOutputs();
+    const outputs = await createProgram('spec.yaml', {
+      cwd: dir,
+      env: {},
+      introspect: false,
+      sets: ['azure.ml.workspace=ml-workspace'],
+    }).getOutputs();
     const manifest = outputs.files.find((f) => f.path === 'deployment.json');
     assert.equal(JSON.parse(manifest.content), outputs.desired.content);
     assert.equal(outputs.desired.images.map((i) => i.module).sort(), ['camera', 'scorer']);
@@ -47,7 +52,12 @@ test('the desired deployment is the typed deployment the manifest file holds', a
 test('a spec with errors has diagnostics and no IR, outputs or deployment', async () => {
   const { dir, cleanup } = specFolder(BASE_SPEC.replace('task: image-classification', 'task: dancing'));
   try {
-    const outputs = await createProgram('spec.yaml', { cwd: dir, env: {}, introspect: false, sets: ['azure.ml.workspace=ml-workspace'] }).getOutputs();
+    const outputs = await createProgram('spec.yaml', {
+      cwd: dir,
+      env: {},
+      introspect: false,
+      sets: ['azure.ml.workspace=ml-workspace'],
+    }).getOutputs();
     assert.ok(outputs.diagnostics.some((d) => d.category === 'error'));
     assert.is(outputs.ir, undefined);
     assert.equal(outputs.files, []);

@@ -21,8 +21,8 @@ export default defineCheck({
     const { model, task } = ctx.ir;
     const decoder = model.decoder;
     const format = decoder.kind === 'classification' ? 'classification' : decoder.kind;
-    if (task === 'image-classification' && decoder.kind !== 'classification') ctx.report('decoderTask', { format, task, expected: 'classification' } as never, ['model', 'postprocess', 'format']);
-    if (task === 'object-detection' && decoder.kind === 'classification') ctx.report('decoderTask', { format, task, expected: 'boxes or yolo-grid' } as never, ['model', 'postprocess', 'format']);
+    if (task === 'image-classification' && decoder.kind !== 'classification') ctx.report('decoderTask', { format, task, expected: 'classification' }, ['model', 'postprocess', 'format']);
+    if (task === 'object-detection' && decoder.kind === 'classification') ctx.report('decoderTask', { format, task, expected: 'boxes or yolo-grid' }, ['model', 'postprocess', 'format']);
     const raw = (ctx.data.model ?? {}) as Record<string, unknown>;
     if (raw.labels !== undefined && raw.labelsFile !== undefined) ctx.report('labelsBoth', undefined, ['model', 'labelsFile'], { key: true });
     // Labels read from a file (resolve stage) are reported at the spec line that names the file.

@@ -16,7 +16,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics/t
 import { SCRIPT_STATE_FILES } from '../../render/scripts/index.js';
 import type { RenderedFile } from '../../render/types.js';
 import type { WorkflowIR } from '../../ir/types.js';
-import { loadRenderAssets, specInputPaths } from '../../emit/load-render-assets.js';
+import { specInputPaths } from '../../emit/load-render-assets.js';
 import { checkRenderedPaths, writeOutput, type WriteOutputOptions } from '../../emit/write-output.js';
 import { readTree } from '../../emit/read-tree.js';
 import { compareOutput, describeDifference, type OutputDifference } from '../../emit/compare-output.js';

@@ -42,7 +42,13 @@ export default async function stateRecover(args: string[], options: StateRecover
     const { recoverState } = await import('../../apply/recover-state.js');
     const previous = loadState(statePath, ir.name).state;
     const result = await support.guarded(() =>
-      recoverState({ workflow: ir.name, azure: ir.azure, moduleNames: ir.modules.map((m) => m.name), providers, previousSerial: previous?.serial }),
+      recoverState({
+        workflow: ir.name,
+        azure: ir.azure,
+        moduleNames: ir.modules.map((m) => m.name),
+        providers,
+        previousSerial: previous?.serial,
+      }),
     );
     if (!result.value) {
       support.printDiagnostics(io, options, [result.diagnostic!], loaded.sources);
@@ -64,8 +70,11 @@ export default async function stateRecover(args: string[], options: StateRecover
     }
     if (backup) io.stdout.write(`The unreadable state file was kept as ${backup}.\n`);
     io.stdout.write(`Recovered the state of '${ir.name}' from Azure into ${statePath}:\n`);
-    for (const item of found) io.stdout.write(`  ${item.kind} ${item.name}: ${item.created ? 'created by edgeml (destroy deletes it)' : 'not created by edgeml (kept by destroy)'}\n`);
-    if (found.length === 0) io.stdout.write('  nothing: none of the spec\'s resources exist.\n');
+    for (const item of found)
+      io.stdout.write(
+        `  ${item.kind} ${item.name}: ${item.created ? 'created by edgeml (destroy deletes it)' : 'not created by edgeml (kept by destroy)'}\n`,
+      );
+    if (found.length === 0) io.stdout.write("  nothing: none of the spec's resources exist.\n");
     return ExitCode.ok;
   } finally {
     locked.lock.release();

@@ -175,7 +175,7 @@ const number = (value: number, label: string): string => {
 export function renderStep5(ir: WorkflowIR): string {
   const scoring = externalScoring(ir);
   const sample = samplePath(ir);
-  const api = scoring?.module.scoring!.apis.includes('azureml') ? 'azureml' : 'customvision';
+  const api = scoring?.module.scoring?.apis.includes('azureml') ? 'azureml' : 'customvision';
   const expect = ir.model.expect;
   return render({
     workflowComment: JSON.stringify(ir.name),
