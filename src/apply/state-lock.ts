@@ -2,7 +2,7 @@
 // they read and write the state, so two runs on one workflow cannot interleave their Azure calls and state writes.
 // The lock names its owner (user, host, pid, command, start time) so the refused run can say who holds it; a lock
 // whose process is gone (same host, pid no longer running, e.g. after a kill) is taken over. Apply stage.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 
@@ -63,6 +63,33 @@ function currentUser(): string {
   }
 }
 
+const sameOwner = (a: LockOwner | undefined, b: LockOwner) => a?.pid === b.pid && a.host === b.host && a.startedAt === b.startedAt;
+
+/**
+ * Moves a dead run's lock out of the way. The lock is renamed (atomic) rather than deleted, so that if another run
+ * replaced it in the meantime, the lock moved aside is that live run's, and it is put back (link fails rather than
+ * overwrite) instead of being lost. True when the stale lock is gone.
+ */
+function takeOverStaleLock(file: string, stale: LockOwner): boolean {
+  const aside = `${file}.stale-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    return true; // another run moved it first; creating the lock decides who wins
+  }
+  if (sameOwner(readOwner(aside), stale)) {
+    unlinkSync(aside);
+    return true;
+  }
+  try {
+    linkSync(aside, file);
+  } catch {
+    // A third run created a lock meanwhile: it holds the lock now, and this run will find it.
+  }
+  unlinkSync(aside);
+  return false;
+}
+
 /**
  * Takes the lock for `command` ('apply', 'destroy', 'state recover'), or reports who holds it. Creating the file
  * with O_EXCL is atomic on local file systems, so of two runs racing for it exactly one wins.
@@ -80,16 +107,11 @@ export function acquireStateLock(statePath: string, command: string, now: Date =
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readOwner(file);
       // Only a lock from this machine can be proven stale; a lock from another host is always respected.
-      if (attempt === 0 && holder && holder.host === owner.host && !isRunning(holder.pid)) {
+      if (attempt === 0 && holder && holder.host === owner.host && !isRunning(holder.pid) && takeOverStaleLock(file, holder)) {
         replaced = holder;
-        try {
-          unlinkSync(file);
-        } catch {
-          // Another run removed it first; the next attempt decides.
-        }
         continue;
       }
-      return { heldBy: holder, file };
+      return { heldBy: readOwner(file) ?? holder, file };
     }
     try {
       writeSync(fd, JSON.stringify(owner, null, 2) + '\n');
