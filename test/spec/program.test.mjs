@@ -49,6 +49,19 @@ test('the desired deployment is the typed deployment the manifest file holds', a
   }
 });
 
+test("a route's condition is parsed once, at lowering, into the frozen IR", async () => {
+  const { dir, cleanup } = specFolder(BASE_SPEC.replace('    to: upstream\n', '    to: upstream\n    when: "$body.score >= 0.5"\n'));
+  try {
+    const checked = await createProgram('spec.yaml', { cwd: dir, env: {}, introspect: false }).getCheckedWorkflow();
+    const route = checked.ir.routes[0];
+    assert.is(route.when, '$body.score >= 0.5');
+    assert.equal(route.condition.errors, []);
+    assert.ok(route.condition.expr && Object.isFrozen(route.condition.expr));
+  } finally {
+    cleanup();
+  }
+});
+
 test('a spec with errors has diagnostics and no IR, outputs or deployment', async () => {
   const { dir, cleanup } = specFolder(BASE_SPEC.replace('task: image-classification', 'task: dancing'));
   try {

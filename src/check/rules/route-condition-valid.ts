@@ -20,7 +20,7 @@ export default defineCheck({
       const path = [...route.path, 'when'];
       const base = conditionOffset(ctx.text, ctx.locate(path), route.when);
       const at = (p: RouteSyntaxError): Span => ({ file: base.file, start: base.start + p.start, length: Math.max(1, p.length) });
-      const parsed = parseCondition(route.when);
+      const parsed = route.condition ?? parseCondition(route.when);
       for (const problem of parsed.errors) ctx.report('syntax', { message: problem.message, hint: problem.hint }, at(problem));
       if (!parsed.expr) continue;
       // Every source edgeml can express is telemetry (/messages...), never twin change notifications.
