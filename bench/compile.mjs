@@ -2,7 +2,7 @@
 // Every figure is the median of alternating runs in this one process, so machine load affects both sides alike.
 // Usage: node bench/compile.mjs [runs=9]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

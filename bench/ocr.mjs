@@ -130,7 +130,7 @@ const times = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 const right = Object.fromEntries(Object.keys(paths).map((k) => [k, 0]));
 // CPU time of the whole process (every thread) per page: less sensitive than wall time to other processes' load.
 const cpuTimes = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
-for (const [name, run] of Object.entries(paths)) for (const page of pages) await run(page.bytes); // warm-up
+for (const [_name, run] of Object.entries(paths)) for (const page of pages) await run(page.bytes); // warm-up
 const load = loadavg()[0];
 for (let round = 0; round < rounds; round++) {
   // The order rotates each round, so no path always follows the same one.

@@ -1,5 +1,8 @@
-// The pipeline in one place: load → --set overrides → variables → schema → lower to IR → semantic checks →
-// resolve referenced files → compare with the ONNX model. Commands ask it for the IR and diagnostics.
+// The pipeline in one place, like TypeScript's Program: load → --set overrides → variables → schema → lower to IR →
+// resolve referenced files (labels files into the IR) → freeze the IR → semantic checks → compare with the ONNX model
+// → render. Each stage runs once per Program and is cached; compile, test, run, fetch, plan, apply, status, destroy,
+// state recover and the golden tests all ask a Program for diagnostics, the IR, the rendered outputs or the desired
+// deployment instead of assembling the stages themselves.
 import { dirname, resolve } from 'node:path';
 import { Reporter } from './diagnostics/report.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/types.js';
@@ -9,10 +12,13 @@ import { lowerSpec } from './ir/lower.js';
 import { loadSpecFile, type SpecDocument } from './parse/load-spec.js';
 import { applySetOverrides } from './resolve/overrides.js';
 import { resolveVariables } from './resolve/variables.js';
-import { resolveSpecFiles } from './resolve/files.js';
+import { compareWithModel, resolveSpecFiles } from './resolve/files.js';
 import { resolveMessageContracts } from './resolve/contracts.js';
+import { deepFreeze } from './ir/freeze.js';
 import { validateSpecSchema } from './schema/validate-spec.js';
 import type { ModelInfo } from './model/model-info.js';
+import type { DesiredDeployment } from './plan/desired.js';
+import type { RenderedFile } from './render/types.js';
 
 export interface LoadOptions {
   /** `--set path=value` overrides, applied before variables. */
@@ -43,14 +49,64 @@ export interface LoadedWorkflow {
   modelInfo?: ModelInfo;
 }
 
+/** What the checked spec renders to: every output file and the typed deployment plan and apply consume. */
+export interface ProgramOutputs extends LoadedWorkflow {
+  /** Sorted by path; empty when there are errors. */
+  files: RenderedFile[];
+  /** The deployment and images plan and apply consume; absent when there are errors. */
+  desired?: DesiredDeployment;
+}
+
+export interface Program {
+  readonly specPath: string;
+  /** Load → checks, without reading the model (what fetch, status, destroy and recover need). Cached. */
+  getCheckedWorkflow(): Promise<LoadedWorkflow>;
+  /** getCheckedWorkflow, then the spec compared with the ONNX model (unless `introspect: false`). Cached. */
+  getWorkflow(): Promise<LoadedWorkflow>;
+  /** getWorkflow, then every renderer: the output files and the desired deployment. Cached. */
+  getOutputs(): Promise<ProgramOutputs>;
+}
+
+/** A Program for one spec; nothing runs until a stage is asked for. */
+export function createProgram(specPath: string, options: LoadOptions = {}): Program {
+  let checked: Promise<CheckedWorkflow> | undefined;
+  let workflow: Promise<LoadedWorkflow> | undefined;
+  let outputs: Promise<ProgramOutputs> | undefined;
+  const program: Program = {
+    specPath,
+    getCheckedWorkflow: async () => publicView(await (checked ??= checkWorkflow(specPath, options))),
+    getWorkflow: () => (workflow ??= (checked ??= checkWorkflow(specPath, options)).then((c) => compareWorkflow(c, options))),
+    getOutputs: () => (outputs ??= program.getWorkflow().then((w) => renderProgramOutputs(w))),
+  };
+  return program;
+}
+
+/** Loads, checks and (unless `introspect: false`) compares the spec with its model: `createProgram(...).getWorkflow()`. */
 export async function loadWorkflow(specPath: string, options: LoadOptions = {}): Promise<LoadedWorkflow> {
+  return createProgram(specPath, options).getWorkflow();
+}
+
+/** The checked stages' result, with what the model comparison needs. */
+interface CheckedWorkflow extends LoadedWorkflow {
+  reporter?: Reporter;
+  modelIsLocal?: boolean;
+  /** The IR even when later stages will withhold it (kept for the model comparison). */
+  checkedIR?: WorkflowIR;
+}
+
+function publicView(c: CheckedWorkflow): LoadedWorkflow {
+  const { reporter: _reporter, modelIsLocal: _local, checkedIR: _ir, ...view } = c;
+  return view;
+}
+
+async function checkWorkflow(specPath: string, options: LoadOptions): Promise<CheckedWorkflow> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const absolute = resolve(cwd, specPath);
   const loaded = loadSpecFile(absolute, specPath);
   const sources = new Map<string, string>();
   if (loaded.text !== undefined) sources.set(specPath, loaded.text);
-  const finish = (diagnostics: Diagnostic[], extra: Partial<LoadedWorkflow> = {}): LoadedWorkflow => ({
+  const finish = (diagnostics: Diagnostic[], extra: Partial<CheckedWorkflow> = {}): CheckedWorkflow => ({
     diagnostics: sortDiagnostics(diagnostics),
     sources,
     ...extra,
@@ -67,24 +123,58 @@ export async function loadWorkflow(specPath: string, options: LoadOptions = {}):
 
   // Semantic checks run even when the schema failed, so the user sees every mistake at once; on schema-invalid
   // data a check that trips over a malformed value is skipped rather than reported.
-  let ir: WorkflowIR;
+  let lowered: WorkflowIR;
   try {
-    ir = lowerSpec(data as Record<string, unknown> as never, specPath, dirname(absolute));
+    lowered = lowerSpec(isRecord(data) ? data : {}, specPath, dirname(absolute));
   } catch (error) {
     if (schemaValid) throw error;
     return finish(reporter.diagnostics, { spec });
   }
-  // Contracts are read before the checks, which check route conditions against them.
-  resolveMessageContracts(ir, spec, reporter);
-  const checkInput = { ir, data: data as Record<string, unknown>, text: spec.text, file: specPath, locate: spec.locate };
+  // Files are resolved before the checks so that what they put into the IR (labels) is checked like inline values;
+  // on schema-invalid data the IR may be malformed, so only the checks run, tolerantly.
+  const resolved = schemaValid ? resolveSpecFiles(lowered, spec, reporter) : { ir: lowered, modelIsLocal: false };
+  // Contracts are read before the checks, which check route conditions against them (part of resolving, before freezing).
+  resolveMessageContracts(resolved.ir, spec, reporter);
+  const ir = deepFreeze(resolved.ir);
+  const checkInput = { ir, data: isRecord(data) ? data : {}, text: spec.text, file: specPath, locate: spec.locate };
   reporter.add(...runChecks(checkInput, undefined, { tolerant: !schemaValid }));
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec });
+  return finish(reporter.diagnostics, { ir, spec, reporter, modelIsLocal: resolved.modelIsLocal, checkedIR: ir });
+}
 
+async function compareWorkflow(checked: CheckedWorkflow, options: LoadOptions): Promise<LoadedWorkflow> {
+  const { reporter, checkedIR: ir, spec } = checked;
+  if (!reporter || !ir || !spec) return publicView(checked);
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  // The model comparison reports into a copy, so the checked stage's cached diagnostics stay as they were.
+  const compareReporter = new Reporter(ir.specFile);
+  compareReporter.add(...reporter.diagnostics);
   const introspect = options.introspect ?? true;
   const modelCacheDir = options.modelCacheDir ?? (introspect ? await defaultModelCacheDir(ir, env, cwd) : undefined);
-  const resolved = await resolveSpecFiles(ir, spec, reporter, { introspect, modelCacheDir, modelReader: options.modelReader });
-  if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec, modelInfo: resolved.modelInfo });
-  return finish(reporter.diagnostics, { ir, spec, modelInfo: resolved.modelInfo });
+  const compared = await compareWithModel(ir, spec, compareReporter, { introspect, modelCacheDir, modelReader: options.modelReader }, checked.modelIsLocal === true);
+  const diagnostics = sortDiagnostics(compareReporter.diagnostics);
+  const modelInfo = compared.modelInfo;
+  if (hasErrors(diagnostics)) return { diagnostics, sources: checked.sources, spec, ...(modelInfo ? { modelInfo } : {}) };
+  return { ir, diagnostics, sources: checked.sources, spec, ...(modelInfo ? { modelInfo } : {}) };
+}
+
+async function renderProgramOutputs(workflow: LoadedWorkflow): Promise<ProgramOutputs> {
+  const { ir, spec } = workflow;
+  if (!ir) return { ...workflow, files: [] };
+  const { loadRenderAssets } = await import('./emit/load-render-assets.js');
+  const { renderWorkflow } = await import('./render/index.js');
+  const { desiredFromRender } = await import('./apply/desired-from-render.js');
+  const ctx = { ir, assets: loadRenderAssets(ir), model: workflow.modelInfo };
+  const rendered = renderWorkflow(ctx, { locate: spec ? (path) => spec.locate(path) : undefined });
+  const desired = desiredFromRender(ctx, rendered);
+  const diagnostics = sortDiagnostics([...workflow.diagnostics, ...rendered.diagnostics, ...desired.diagnostics]);
+  if (hasErrors(diagnostics)) return { ...workflow, diagnostics, files: [] };
+  return { ...workflow, diagnostics, files: rendered.files, ...(desired.desired ? { desired: desired.desired } : {}) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The verified cache entry of a remote model (`edgeml fetch` puts it there); undefined for local models. */

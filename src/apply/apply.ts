@@ -5,6 +5,7 @@ import { writeFileSync, chmodSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { DesiredDeployment } from '../plan/desired.js';
 import type { Providers } from '../plan/live.js';
+import type { Plan } from '../plan/types.js';
 import { resolveContent, secretReferences } from '../plan/secrets.js';
 import { CREATED_REGISTRY_PASSWORD_ENV, CREATED_REGISTRY_USERNAME_ENV } from '../render/manifest/secrets.js';
 import { configurationId } from '../render/manifest/content-hash.js';
@@ -18,7 +19,8 @@ import { applyDiagnostic, toDiagnostic } from './errors.js';
 import { publishImages } from './images.js';
 import type { Progress } from './progress.js';
 import { createRegistrySecretsLoader } from './registry-credentials.js';
-import { StateError, readState, writeState, type ApplyState } from './state.js';
+import { loadState } from './state-access.js';
+import { writeState } from './state.js';
 import { RolloutFailure, type RolloutResult } from '../rollout/run-rollout.js';
 
 export interface ApplyRunOptions {
@@ -40,6 +42,10 @@ export interface ApplyRunOptions {
   showConnectionString?: boolean;
   /** The remote model's cached file, fetched on first use (see images.ts); undefined for local models. */
   remoteModel?: () => Promise<string>;
+  /** The plan to carry out (plan/create-plan.ts): resources are created exactly as it says. */
+  plan?: Plan;
+  /** How refusals name the plan: its file, or 'the plan' for one this apply made. */
+  planName?: string;
 }
 
 export interface ApplyOutcome {
@@ -53,20 +59,7 @@ export interface ApplyOutcome {
   rollout?: RolloutResult;
 }
 
-/** Reads the state file, turning a bad one into a diagnostic. */
-export function loadState(file: string, workflow: string): { state?: ApplyState; diagnostic?: Diagnostic } {
-  try {
-    return { state: readState(file, workflow) };
-  } catch (error) {
-    if (!(error instanceof StateError)) throw error;
-    return {
-      diagnostic:
-        error.kind === 'version'
-          ? applyDiagnostic('stateVersion', { file: error.file, version: error.detail })
-          : applyDiagnostic('stateUnreadable', { file: error.file, reason: error.detail }),
-    };
-  }
-}
+export { loadState } from './state-access.js';
 
 export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> {
   const { desired, providers, progress } = options;
@@ -76,6 +69,10 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
   if (desired.azure.subscription) state.subscription = desired.azure.subscription;
   const saveState = () => writeState(options.statePath, state);
   const ctx: EnsureContext = { desired, providers, state, saveState, progress };
+  if (options.plan) {
+    ctx.plannedCreates = new Set(options.plan.resources.filter((r) => r.action === 'create').map((r) => `${r.kind}:${r.name}`));
+    ctx.planName = options.planName;
+  }
 
   // Secrets from the environment are checked before anything is created, so a missing one costs nothing.
   const fromAzure = new Set(desired.azure.registry.kind === 'create' ? [CREATED_REGISTRY_USERNAME_ENV, CREATED_REGISTRY_PASSWORD_ENV] : []);

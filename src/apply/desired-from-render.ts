@@ -1,15 +1,14 @@
-// Turns what compile renders into the DesiredDeployment plan and apply consume: the manifest file compile writes
-// (deployment.json or deployment.fleet.json), the image references from resolveImages and each generated module's
-// build context. Apply stage. It calls the renderers and reads their output; it never renders anything itself.
+// Turns what compile renders into the DesiredDeployment plan and apply consume: the typed deployment behind the
+// manifest file compile writes (deployment.json or deployment.fleet.json), the image references from resolveImages
+// and each generated module's build context. Apply stage. It calls the renderers; it never renders anything itself.
 import { isAbsolute, relative, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { hasErrors } from '../diagnostics/types.js';
-import { renderWorkflow } from '../render/index.js';
+import { renderWorkflow, type RenderWorkflowResult } from '../render/index.js';
 import { resolveImages } from '../render/docker/images.js';
 import { moduleDir } from '../render/docker/build-context.js';
 import { targetVariant } from '../render/docker/variants.js';
-import { DEVICE_MANIFEST_FILE, FLEET_MANIFEST_FILE } from '../render/manifest/index.js';
 import { hashConfigurationContent } from '../render/manifest/content-hash.js';
 import type { RenderContext, RenderedFile } from '../render/types.js';
 import type { ConfigurationContent } from '../providers/types.js';
@@ -19,11 +18,8 @@ import { applyDiagnostic } from './errors.js';
 
 export interface DesiredResult {
   desired?: DesiredDeployment;
+  /** Problems of its own (the render's diagnostics stay with the render result). */
   diagnostics: Diagnostic[];
-}
-
-function textOf(file: RenderedFile): string {
-  return typeof file.content === 'string' ? file.content : Buffer.from(file.content).toString('utf8');
 }
 
 /** The files of one generated module's build context, relative to its folder. */
@@ -33,25 +29,14 @@ function contextEntries(files: readonly RenderedFile[], dir: string): TarEntry[]
     .map((f) => ({ path: f.path.slice(dir.length + 1), content: f.content, mode: f.mode }));
 }
 
-export function desiredFromRender(ctx: RenderContext): DesiredResult {
+/** The desired deployment from what `renderWorkflow(ctx)` returned (the Program renders once for compile and apply). */
+export function desiredFromRender(ctx: RenderContext, rendered: RenderWorkflowResult = renderWorkflow(ctx)): DesiredResult {
   const { ir } = ctx;
-  const rendered = renderWorkflow(ctx);
-  if (hasErrors(rendered.diagnostics)) return { diagnostics: rendered.diagnostics };
-  const byPath = new Map(rendered.files.map((f) => [f.path, f]));
-
-  let content: ConfigurationContent;
-  let configurationId: string | undefined;
-  if (ir.azure.deployment.kind === 'fleet') {
-    const file = byPath.get(FLEET_MANIFEST_FILE);
-    if (!file) return { diagnostics: [...rendered.diagnostics, applyDiagnostic('renderFailed', { reason: `render produced no ${FLEET_MANIFEST_FILE}` })] };
-    const body = JSON.parse(textOf(file)) as { id: string; content: ConfigurationContent };
-    content = body.content;
-    configurationId = body.id;
-  } else {
-    const file = byPath.get(DEVICE_MANIFEST_FILE);
-    if (!file) return { diagnostics: [...rendered.diagnostics, applyDiagnostic('renderFailed', { reason: `render produced no ${DEVICE_MANIFEST_FILE}` })] };
-    content = JSON.parse(textOf(file)) as ConfigurationContent;
-  }
+  if (hasErrors(rendered.diagnostics)) return { diagnostics: [] };
+  // The renderer hands over the typed deployment that its manifest file holds: nothing is parsed back from text.
+  if (!rendered.deployment) return { diagnostics: [applyDiagnostic('renderFailed', { reason: 'render produced no deployment manifest' })] };
+  const content: ConfigurationContent = rendered.deployment.content;
+  const configurationId = rendered.deployment.configurationId;
 
   const refs = resolveImages(ctx);
   const images: DesiredImage[] = [];
@@ -80,7 +65,7 @@ export function desiredFromRender(ctx: RenderContext): DesiredResult {
     images,
   };
   if (configurationId) desired.configurationId = configurationId;
-  return { desired, diagnostics: rendered.diagnostics };
+  return { desired, diagnostics: [] };
 }
 
 /** The Dockerfile path as the build sees it: relative to the context when inside it, else absolute (read in). */

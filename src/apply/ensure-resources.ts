@@ -3,8 +3,10 @@
 // with a "creating" mark first so a create interrupted by a kill is still known as edgeml's. Apply stage.
 import { isProviderError, type DeviceInfo, type IotHubProvider } from '../providers/types.js';
 import type { DesiredDeployment } from '../plan/desired.js';
+import type { ResourceKind } from '../plan/types.js';
 import type { Providers } from '../plan/live.js';
 import { applyError } from './errors.js';
+import { ownershipTags } from './ownership-tags.js';
 import type { Progress } from './progress.js';
 import { recordResource, type ApplyState, type ResourceRecord } from './state.js';
 
@@ -14,6 +16,13 @@ export interface EnsureContext {
   state: ApplyState;
   saveState(): void;
   progress: Progress;
+  /**
+   * The plan being carried out: its resource creates, as `<kind>:<name>` (plan/types.ts ResourceKind). With it a
+   * resource is created exactly when the plan says so, and one that appeared or vanished since is refused.
+   */
+  plannedCreates?: ReadonlySet<string>;
+  /** Names the plan in refusals ('the plan' for one made by this apply). */
+  planName?: string;
 }
 
 type RecordKey = 'resourceGroup' | 'iotHub' | 'registry' | 'device';
@@ -21,6 +30,7 @@ type RecordKey = 'resourceGroup' | 'iotHub' | 'registry' | 'device';
 interface EnsureSpec<T extends { id?: string; created: boolean }> {
   title: string;
   key: RecordKey;
+  planKind: ResourceKind;
   name: string;
   missingKind: string;
   mayCreate: boolean;
@@ -31,6 +41,11 @@ interface EnsureSpec<T extends { id?: string; created: boolean }> {
 async function ensureOne<T extends { id?: string; created: boolean }>(ctx: EnsureContext, spec: EnsureSpec<T>): Promise<T> {
   return ctx.progress.step(spec.title, async (control) => {
     const existing = await spec.get();
+    const planned = ctx.plannedCreates?.has(`${spec.planKind}:${spec.name}`);
+    if (planned !== undefined && planned === (existing !== undefined)) {
+      const what = `${spec.missingKind} '${spec.name}' ${existing ? 'exists now, but the plan creates it' : 'is gone, but the plan expects it to exist'}`;
+      throw applyError('planLiveChanged', { file: ctx.planName ?? 'the plan', what });
+    }
     if (existing) {
       ctx.state[spec.key] = recordResource(ctx.state[spec.key], { name: spec.name, id: existing.id, created: false });
       ctx.saveState();
@@ -49,15 +64,14 @@ async function ensureOne<T extends { id?: string; created: boolean }>(ctx: Ensur
   });
 }
 
-const tagsFor = (workflow: string): Record<string, string> => ({ 'managed-by': 'edgeml', 'edgeml-workflow': workflow });
-
 export async function ensureResources(ctx: EnsureContext): Promise<void> {
   const { azure, workflow } = ctx.desired;
   const { arm } = ctx.providers;
-  const tags = tagsFor(workflow);
+  const tags = ownershipTags(workflow);
   await ensureOne(ctx, {
     title: `resource group ${azure.resourceGroup}`,
     key: 'resourceGroup',
+    planKind: 'resource-group',
     name: azure.resourceGroup,
     missingKind: 'resource group',
     mayCreate: azure.createResourceGroup,
@@ -67,6 +81,7 @@ export async function ensureResources(ctx: EnsureContext): Promise<void> {
   await ensureOne(ctx, {
     title: `IoT hub ${azure.iotHub.name}`,
     key: 'iotHub',
+    planKind: 'iot-hub',
     name: azure.iotHub.name,
     missingKind: 'IoT hub',
     mayCreate: azure.iotHub.create,
@@ -78,6 +93,7 @@ export async function ensureResources(ctx: EnsureContext): Promise<void> {
     await ensureOne(ctx, {
       title: `container registry ${registry.name}`,
       key: 'registry',
+      planKind: 'registry',
       name: registry.name,
       missingKind: 'container registry',
       mayCreate: true,
@@ -92,6 +108,7 @@ export async function ensureEdgeDevice(ctx: EnsureContext, hub: IotHubProvider, 
   const device = await ensureOne<DeviceInfo & { id: string; created: boolean }>(ctx, {
     title: `edge device ${deviceId}`,
     key: 'device',
+    planKind: 'edge-device',
     name: deviceId,
     missingKind: 'edge device',
     mayCreate,
@@ -101,12 +118,16 @@ export async function ensureEdgeDevice(ctx: EnsureContext, hub: IotHubProvider, 
     },
     create: async () => {
       try {
-        return { ...(await hub.createEdgeDevice(deviceId)), id: deviceId, created: true };
+        const created = await hub.createEdgeDevice(deviceId);
+        // Twin tags mark the device as edgeml's, so `edgeml state recover` finds it again.
+        await hub.updateDeviceTags(deviceId, ownershipTags(ctx.desired.workflow));
+        return { ...created, id: deviceId, created: true };
       } catch (error) {
         // Someone (or an earlier, killed apply) created it between our read and our create.
         if (!isProviderError(error, 'DeviceAlreadyExists')) throw error;
         const found = await hub.getDevice(deviceId);
         if (!found) throw error;
+        await hub.updateDeviceTags(deviceId, ownershipTags(ctx.desired.workflow));
         return { ...found, id: deviceId, created: true };
       }
     },

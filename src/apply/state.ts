@@ -1,10 +1,16 @@
 // The apply state file: what edgeml created for one workflow (so destroy removes exactly that), image digests and
-// the last applied content hash. Versioned JSON at .edgeml/state/<name>.json next to the spec, written atomically
-// (temp file, fsync, rename, fsync of the folder). Never holds secrets. Apply stage.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// the last applied content hash. Versioned JSON at .edgeml/state/<name>.json next to the spec, validated on every
+// read (older formats are migrated), written atomically (temp file, fsync, rename, fsync of the folder) with a
+// serial that grows by one per write. Never holds secrets. Apply stage.
+import { readFileSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../emit/write-file-atomic.js';
+import { parseDocument, type Document } from 'yaml';
+import { validateStateData, type StateProblem } from './state-schema.js';
 
-export const stateFormatVersion = 1;
+/** The format this edgeml writes. Version 1 (no serial) is still read and migrated. */
+export const stateFormatVersion = 2;
+const readableVersions = new Set([1, 2]);
 
 /** An Azure resource apply made sure of. `created` is true only when edgeml created it. */
 export interface ResourceRecord {
@@ -28,6 +34,8 @@ export interface ImageRecord {
 
 export interface ApplyState {
   version: typeof stateFormatVersion;
+  /** Grows by one with every write: a saved plan records it, and apply refuses the plan if it moved. */
+  serial: number;
   workflow: string;
   subscription?: string;
   resourceGroup?: ResourceRecord;
@@ -47,7 +55,7 @@ export interface ApplyState {
 }
 
 export function emptyState(workflow: string): ApplyState {
-  return { version: stateFormatVersion, workflow, configurations: [], images: {} };
+  return { version: stateFormatVersion, serial: 0, workflow, configurations: [], images: {} };
 }
 
 /** `.edgeml/state/<workflow>.json` in the spec's folder, unless --state names a file. */
@@ -56,59 +64,64 @@ export function statePath(specFile: string, workflow: string, override?: string,
   return join(dirname(resolve(cwd, specFile)), '.edgeml', 'state', `${workflow}.json`);
 }
 
+/**
+ * A state file edgeml cannot use. `start`/`length` locate the problem in `text` (when there is text), so it is
+ * reported at file:line:column with a code frame.
+ */
 export class StateError extends Error {
   constructor(
-    readonly kind: 'unreadable' | 'version',
+    readonly kind: 'unreadable' | 'version' | 'invalid',
     readonly file: string,
     readonly detail: string,
+    readonly location: { text?: string; start?: number; length?: number } = {},
   ) {
     super(`${file}: ${detail}`);
   }
 }
 
-/** Reads the state; a missing file is an empty state. Throws StateError for a corrupt or unknown-version file. */
+/** Reads the state; a missing file is an empty state. Throws StateError for any file it cannot trust. */
 export function readState(file: string, workflow: string): ApplyState {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(workflow);
-    throw new StateError('unreadable', file, (error as Error).message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return emptyState(workflow);
+    const reason = code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new StateError('unreadable', file, reason);
   }
-  let data: Partial<ApplyState>;
+  let data: unknown;
   try {
-    data = JSON.parse(text) as Partial<ApplyState>;
+    data = JSON.parse(text);
   } catch (error) {
-    throw new StateError('unreadable', file, `not JSON (${(error as Error).message})`);
+    const { start, reason } = jsonErrorAt(text, error as Error);
+    throw new StateError('unreadable', file, `it is not valid JSON (${reason}); it may have been cut short`, { text, start, length: 1 });
   }
-  if (data.version !== stateFormatVersion) throw new StateError('version', file, String(data.version));
-  return { ...emptyState(workflow), ...data, configurations: data.configurations ?? [], images: data.images ?? {} } as ApplyState;
+  const version = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as { version?: unknown }).version : undefined;
+  if (typeof version === 'number' && !readableVersions.has(version)) {
+    throw new StateError('version', file, String(version), { text, ...locateJsonPath(text, ['version']) });
+  }
+  const problem: StateProblem | undefined = validateStateData(data);
+  if (problem)
+    throw new StateError('invalid', file, `'${problem.path.join('.') || '(top level)'}' ${problem.expected}`, {
+      text,
+      ...locateJsonPath(text, problem.path),
+    });
+  return migrateState(data as StoredState, workflow);
 }
 
-/** Writes the state so a crash leaves either the old or the new file, never a torn one. */
+/** What any readable version holds; `serial` came with version 2. */
+type StoredState = Omit<ApplyState, 'version' | 'serial'> & { version: 1 | 2; serial?: number };
+
+function migrateState(data: StoredState, workflow: string): ApplyState {
+  const { version: _version, serial, ...rest } = data;
+  return { ...emptyState(workflow), ...rest, version: stateFormatVersion, serial: serial ?? 0 };
+}
+
+/** Writes the state (serial + 1) atomically: a crash leaves either the old or the new file, never a torn one. */
 export function writeState(file: string, state: ApplyState, now: Date = new Date()): void {
-  const folder = dirname(file);
-  mkdirSync(folder, { recursive: true });
-  const temp = join(folder, `.${basename(file)}.${process.pid}.tmp`);
-  const text = JSON.stringify({ ...state, updatedAt: now.toISOString() }, null, 2) + '\n';
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
-  try {
-    const dirFd = openSync(folder, 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    // Some file systems cannot fsync a folder; the rename itself is still atomic.
-  }
+  state.serial += 1;
+  writeFileAtomic(file, JSON.stringify({ ...state, updatedAt: now.toISOString() }, null, 2) + '\n', 0o600);
 }
 
 export function deleteState(file: string): void {
@@ -123,7 +136,10 @@ export function deleteState(file: string): void {
  * The record after an ensure call: once edgeml created a resource it stays "created" (a later apply finds it
  * existing), and a create interrupted after Azure accepted it counts as edgeml's too.
  */
-export function recordResource(previous: ResourceRecord | undefined, info: { name: string; id?: string; created: boolean }): ResourceRecord {
+export function recordResource(
+  previous: ResourceRecord | undefined,
+  info: { name: string; id?: string; created: boolean },
+): ResourceRecord {
   const samePrevious = previous?.name === info.name ? previous : undefined;
   const created = info.created || samePrevious?.created === true || samePrevious?.creating === true;
   const record: ResourceRecord = { name: info.name, created };
@@ -137,4 +153,30 @@ export function hasCreatedResources(state: ApplyState): boolean {
     state.configurations.length > 0 ||
     [state.resourceGroup, state.iotHub, state.registry, state.device].some((r) => r?.created === true || r?.creating === true)
   );
+}
+
+/** Where JSON.parse stopped: Node names a position for a bad token; a file cut short ends at its last byte. */
+function jsonErrorAt(text: string, error: Error): { start: number; reason: string } {
+  const position = /at position (\d+)/.exec(error.message);
+  const reason = error.message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the text ends early');
+  return { start: position ? Math.min(Number(position[1]), Math.max(0, text.length - 1)) : Math.max(0, text.trimEnd().length - 1), reason };
+}
+
+/** The offset and length of the value at `path` in JSON `text` (the nearest existing ancestor; the whole text at worst). */
+function locateJsonPath(text: string, path: readonly (string | number)[]): { start?: number; length?: number } {
+  // JSON is YAML 1.2, so the yaml parser gives every node its source range.
+  const doc = parseJsonDocument(text);
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc?.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return { start: node.range[0], length: Math.max(1, node.range[1] - node.range[0]) };
+  }
+  return {};
+}
+
+function parseJsonDocument(text: string): Document | undefined {
+  try {
+    return parseDocument(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -27,11 +27,14 @@ export interface CheckContext<M extends Record<string, CheckMessage<any>>> {
   ir: WorkflowIR;
   /** The checked spec data (after variables), for checks that need what the IR does not keep. */
   data: Record<string, unknown>;
-  report<K extends keyof M & string>(messageId: K, data: M[K] extends CheckMessage<infer D> ? D : never, at: SpecPath | Span, options?: ReportOptions): void;
+  report<K extends keyof M & string>(messageId: K, data: CheckDataOf<M[K]>, at: SpecPath | Span, options?: ReportOptions): void;
   locate(path: SpecPath, options?: { key?: boolean }): Span;
   /** The spec's text, to point inside a scalar (e.g. at a column of a route condition). */
   text: string;
 }
+
+/** What a message's text and hint read (a hint may need fields the text does not). */
+export type CheckDataOf<M> = M extends { text: (data: infer T) => string; hint?: (data: infer H) => string } ? (unknown extends H ? T : T & H) : never;
 
 export interface Check<M extends Record<string, CheckMessage<any>> = Record<string, CheckMessage<any>>> {
   meta: CheckMeta<M>;

@@ -29,7 +29,7 @@ export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
   modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
   routeGraphCoverage, routeLiteralType, scoringLimits, scoringUrlFetch, telemetryModel,
-] as unknown as Check[];
+];
 
 export interface CheckInput {
   ir: WorkflowIR;
@@ -77,7 +77,7 @@ export function runChecks(input: CheckInput, checks: readonly Check[] = CHECKS, 
     };
     const before = diagnostics.length;
     try {
-      check.check(ctx as never);
+      check.check(ctx);
     } catch (error) {
       if (options.tolerant) {
         diagnostics.length = before;

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   history: () => import('./commands/history.js'),
   fetch: () => import('./commands/fetch.js'),
   init: () => import('./commands/init.js'),
+  'state recover': () => import('./commands/state-recover.js'),
 };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -83,10 +84,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   specOptions(program.command('plan').argument('<spec>', 'the workflow spec')
     .description('Show what apply would change on Azure, without changing anything.')
     .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')
+    .option('--out <file>', 'save the plan to this file; `edgeml apply <file>` then carries out exactly this plan')
     .option('--detailed-exitcode', 'exit 0 for no changes, 1 for errors, 2 for changes')).action(action('plan'));
 
-  specOptions(program.command('apply').argument('<spec>', 'the workflow spec')
-    .description('Create what is missing, build and push images, deploy, and wait until the device converges.')
+  specOptions(program.command('apply').argument('<spec>', 'the workflow spec, or a plan file saved by `edgeml plan --out`')
+    .description('Plan and carry out the plan: create what is missing, build and push images, deploy, and wait until the device converges.')
     .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')
     .option('--skip-build', 'use images already in the registry')
     .option('--timeout <seconds>', 'how long to wait for convergence', '900')
@@ -116,6 +118,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     .description('Delete exactly what apply created, as recorded in the state file; take its modules off a device it did not create.')
     .option('--state <file>', 'state file')
     .addOption(new Option('-y, --yes', 'do not ask for confirmation'))).action(action('destroy'));
+
+  const state = program.command('state').description('Inspect or repair the state file that records what apply created.');
+  specOptions(state.command('recover').argument('<spec>', 'the workflow spec')
+    .description('Rebuild the state file from what edgeml created in Azure (found by its ownership tags).')
+    .option('--state <file>', 'state file (default .edgeml/state/<name>.json next to the spec)')).action(action('state recover'));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

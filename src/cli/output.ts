@@ -28,5 +28,5 @@ export function useColor(io: CliIO, stream: 'stdout' | 'stderr', noColorFlag = f
 export function painter(enabled: boolean): Paint {
   if (!enabled) return (_style, text) => text;
   // styleText itself honours NO_COLOR when it validates the stream; we already decided, so do not pass one.
-  return (style, text) => styleText(STYLES[style], text, { validateStream: false } as never);
+  return (style, text) => styleText(STYLES[style], text, { validateStream: false });
 }

@@ -1,5 +1,5 @@
 // Collects diagnostics for one stage instead of throwing: every stage reports through a Reporter.
-import type { Diagnostic, MessageDef, RelatedLocation } from './types.js';
+import type { DataOf, Diagnostic, MessageDef, RelatedLocation } from './types.js';
 
 export interface At {
   file?: string;
@@ -44,11 +44,15 @@ export function bindMessages<T extends Record<string, MessageDef<any>>>(
   reporter: Reporter,
   block: string,
   messages: T,
-): { [K in keyof T]: (data: T[K] extends MessageDef<infer D> ? D : never, at?: At, related?: RelatedLocation[]) => Diagnostic } {
-  const bound = {} as Record<string, unknown>;
-  for (const key of Object.keys(messages)) {
-    bound[key] = (data: unknown, at?: At, related?: RelatedLocation[]) =>
-      reporter.report(`${block}/${key}`, messages[key], data, at, related);
+): BoundMessages<T> {
+  const bound: Partial<Record<keyof T, (data: unknown, at?: At, related?: RelatedLocation[]) => Diagnostic>> = {};
+  for (const key of Object.keys(messages) as (keyof T & string)[]) {
+    bound[key] = (data: unknown, at?: At, related?: RelatedLocation[]) => reporter.report(`${block}/${key}`, messages[key], data, at, related);
   }
-  return bound as never;
+  // Each entry was made for its key just above; the mapped type only narrows each one's data parameter.
+  return bound as BoundMessages<T>;
 }
+
+export type BoundMessages<T extends Record<string, MessageDef<any>>> = {
+  [K in keyof T]: (data: DataOf<T[K]>, at?: At, related?: RelatedLocation[]) => Diagnostic;
+};

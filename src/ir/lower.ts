@@ -7,6 +7,7 @@ import type {
 } from './types.js';
 import { captureResultsContract, telemetryResultsContract, type CascadeContract, type JsonSchema, type StageContract } from '../runtime/contracts/index.js';
 import { parseSecretRef } from '../resolve/variables.js';
+import { parseCondition } from '../routes/parse-condition.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- spec data is schema-checked but untyped here */
 type Data = Record<string, any>;
@@ -487,7 +488,7 @@ function lowerRoutes(routes: Data[]): RouteIR[] {
       path: ['routes', index],
       from,
       to,
-      ...(r.when !== undefined ? { when: String(r.when) } : {}),
+      ...(r.when !== undefined ? { when: String(r.when), condition: parseCondition(String(r.when)) } : {}),
       ...(r.priority !== undefined ? { priority: r.priority } : {}),
       ...(r.ttl !== undefined ? { timeToLiveSecs: r.ttl } : {}),
     };

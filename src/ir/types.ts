@@ -1,7 +1,9 @@
 // The one typed intermediate representation (IR) of a workflow spec.
-// Produced by ir/lower.ts after schema and semantic checks; consumed by render/, runtime config, plan/ and providers/.
+// Produced by ir/lower.ts after the schema check, completed by resolve/files.ts (labels files) and then frozen
+// (ir/freeze.ts); the semantic checks, render/, runtime config, plan/ and providers/ read it.
 // Everything here is plain data: no YAML nodes, no functions, no absolute paths that would leak into rendered output.
 import type { JsonSchema } from '../runtime/contracts/json-schema.js';
+import type { ConditionParseResult } from '../routes/parse-condition.js';
 
 /** Where a value came from in the spec, as an offset and length into the spec text. */
 export interface Span {
@@ -459,6 +461,8 @@ export interface RouteIR {
   to: RouteSinkIR;
   /** Condition in edgeHub's route condition language, as written. */
   when?: string;
+  /** `when` parsed once, at lowering, with edgeHub's grammar: the checks read this instead of parsing again. */
+  condition?: ConditionParseResult;
   priority?: number;
   timeToLiveSecs?: number;
 }

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ModuleIR, WorkflowIR } from '../ir/types.js';
-import { createCaptureConfig } from '../runtime/capture/from-ir.js';
+import { createCaptureConfig } from '../render/capture-config.js';
 import { parseMessageLine } from '../runtime/capture/sinks.js';
 import { startChild, type ManagedChild } from './child-process.js';
 import type { MessageBus } from './message-bus.js';

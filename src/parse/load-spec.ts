@@ -1,7 +1,7 @@
 // Load stage: reads a spec file and parses it with the `yaml` library, keeping source positions.
 // Hostile input (huge files, invalid UTF-8, alias bombs, deep nesting, __proto__ keys, tags) ends in diagnostics.
 import { readFileSync, statSync } from 'node:fs';
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { type Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { readMessages } from '../diagnostics/codes/read.js';
 import { bindMessages, Reporter, type At } from '../diagnostics/report.js';
 import type { Diagnostic } from '../diagnostics/types.js';

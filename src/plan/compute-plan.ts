@@ -21,17 +21,27 @@ async function registryEnv(desired: DesiredDeployment, providers: Providers, liv
   return { [CREATED_REGISTRY_USERNAME_ENV]: credentials.username, [CREATED_REGISTRY_PASSWORD_ENV]: credentials.password.reveal() };
 }
 
-/** `lastAppliedContentHash` (from the state) lets the plan tell drift from a changed spec. */
-export async function computePlan(desired: DesiredDeployment, providers: Providers, env: Env, lastAppliedContentHash?: string): Promise<PlanResult & { live: LiveState }> {
+/**
+ * `lastAppliedContentHash` (from the state) lets the plan tell drift from a changed spec. Apply asks without `reach`
+ * (how many devices a fleet's condition matches now): it informs the reader and is no decision apply carries out.
+ */
+export async function computePlan(
+  desired: DesiredDeployment,
+  providers: Providers,
+  env: Env,
+  lastAppliedContentHash?: string,
+  options: { reach?: boolean } = {},
+): Promise<PlanResult & { live: LiveState }> {
   const live = await readLive(desired, providers);
   // Secrets that cannot be resolved stay as references and show as "(known after apply)".
   const resolved = resolveContent(desired.content, { env: { ...env, ...(await registryEnv(desired, providers, live, env)) } });
   const result = createPlan(desired, resolved.content, live, lastAppliedContentHash);
-  const reach = await fleetReach(desired, providers, live);
+  const reach = options.reach === false ? undefined : await fleetReach(desired, providers, live);
   const target = desired.azure.deployment;
-  const rollout = target.kind === 'fleet' && target.rollout && reach?.rejected === undefined
-    ? await planRollout(target.rollout, target.targetCondition, live.hub ? await providers.iotHub() : undefined)
-    : undefined;
+  const rollout =
+    options.reach !== false && target.kind === 'fleet' && target.rollout && reach?.rejected === undefined
+      ? await planRollout(target.rollout, target.targetCondition, live.hub ? await providers.iotHub() : undefined)
+      : undefined;
   return { ...result, plan: { ...result.plan, ...(reach ? { reach } : {}), ...(rollout ? { rollout } : {}) }, live };
 }
 

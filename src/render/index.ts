@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import { hasErrors } from '../diagnostics/types.js';
 import { renderContracts } from './contracts/index.js';
 import { checkRenderBuildContexts, renderBuildContexts, RenderProblem } from './docker/index.js';
-import { renderManifest, type SpecLocator } from './manifest/index.js';
+import { renderManifest, type RenderedDeployment, type SpecLocator } from './manifest/index.js';
 import { renderReadme } from './readme/index.js';
 import { checkScriptValues, renderScripts } from './scripts/index.js';
 import type { RenderContext, RenderedFile } from './types.js';
@@ -13,6 +13,8 @@ export interface RenderWorkflowResult {
   /** Sorted by path; empty when there were errors. */
   files: RenderedFile[];
   diagnostics: Diagnostic[];
+  /** The deployment the manifest file holds, typed, for plan and apply (absent when there were errors). */
+  deployment?: RenderedDeployment;
 }
 
 type RendererOutput = RenderedFile[] | { files: RenderedFile[]; diagnostics?: Diagnostic[] };
@@ -55,12 +57,21 @@ export function renderWorkflow(ctx: RenderContext, options: RenderWorkflowOption
 
   const files: RenderedFile[] = [];
   runRenderer(() => renderBuildContexts(ctx), files, diagnostics);
-  runRenderer(() => renderManifest(ctx, undefined, options.locate), files, diagnostics);
+  let deployment: RenderedDeployment | undefined;
+  runRenderer(
+    () => {
+      const manifest = renderManifest(ctx, undefined, options.locate);
+      deployment = manifest.deployment;
+      return manifest;
+    },
+    files,
+    diagnostics,
+  );
   runRenderer(() => renderScripts(ctx), files, diagnostics);
   runRenderer(() => renderContracts(ctx), files, diagnostics);
   runRenderer(() => renderReadme(ctx), files, diagnostics);
 
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
   const sorted = files.map(normalizeRenderedFile).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: sorted, diagnostics };
+  return { files: sorted, diagnostics, ...(deployment ? { deployment } : {}) };
 }

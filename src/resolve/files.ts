@@ -1,5 +1,6 @@
-// Resolve stage: checks that every file the spec names exists inside the spec's folder, reads the labels file into
-// the IR, and compares the spec with the ONNX model (when it is local) so mismatches point at the spec's lines.
+// Resolve stage: checks that every file the spec names exists inside the spec's folder and reads the labels file
+// into a new IR (before the semantic checks, so labels from a file are checked like inline ones); then, after the
+// checks, compares the spec with the ONNX model (when it is local) so mismatches point at the spec's lines.
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { resolveMessages } from '../diagnostics/codes/resolve.js';
@@ -9,6 +10,7 @@ import { isArchivePath, readArchiveFiles } from '../model/custom-vision-archive.
 import type { ModelInfo } from '../model/model-info.js';
 import { ZipError } from '../model/zip.js';
 import type { SpecDocument } from '../parse/load-spec.js';
+import { isSafeRelative } from './spec-paths.js';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.bmp', '.webp'];
 const MAX_LABELS_BYTES = 4 * 1024 * 1024;
@@ -21,12 +23,23 @@ export interface ResolveOptions {
 
 type Kind = 'file' | 'folder';
 
-export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, reporter: Reporter, options: ResolveOptions): Promise<{ modelInfo?: ModelInfo }> {
+export interface ResolvedFiles {
+  /** The lowered IR with the labels file's labels in it (a new object; the input is not changed). */
+  ir: WorkflowIR;
+  /** The model can be read on this machine (a local file, an export folder or archive that holds it). */
+  modelIsLocal: boolean;
+}
+
+export function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, reporter: Reporter): ResolvedFiles {
   const m = bindMessages(reporter, 'resolve', resolveMessages);
   const specRoot = safeRealpath(ir.specDir) ?? ir.specDir;
 
-  /** Returns the absolute path when `path` exists with the right kind inside the spec folder. */
+  /**
+   * Returns the absolute path when `path` exists with the right kind inside the spec folder. A path that is absolute
+   * or climbs with '..' is left to the model-decoder-task check (one diagnostic per mistake) and not touched here.
+   */
   const need = (what: string, path: string, kind: Kind, at: SpecPath): string | undefined => {
+    if (!isSafeRelative(path)) return undefined;
     const absolute = join(ir.specDir, path);
     let stats;
     try {
@@ -69,6 +82,7 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
   const modelIsLocal = modelFile !== undefined || archive?.hasModel === true;
 
   const labelsFile = ir.model.labelsFile;
+  let fileLabels: string[] | undefined;
   if (labelsFile && !ir.model.labels && (source.kind !== 'customvision' || modelIsLocal)) {
     const at: SpecPath = source.kind === 'customvision' && !(spec.value as { model?: { labelsFile?: string } }).model?.labelsFile ? sourceAt : ['model', 'labelsFile'];
     /** Reports a labels file over the limit; true when it is. */
@@ -86,7 +100,7 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
     if (bytes) {
       const labels = bytes.toString('utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
       if (labels.length === 0) m.labelsEmpty({ path: labelsFile }, spec.locate(at));
-      else ir.model.labels = labels;
+      else fileLabels = labels;
     }
   }
 
@@ -111,11 +125,12 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
     }
   }
 
-  if (!options.introspect || reporter.errorCount > 0) return {};
-  return compareWithModel(ir, spec, reporter, options, modelIsLocal);
+  return { ir: fileLabels ? { ...ir, model: { ...ir.model, labels: fileLabels } } : ir, modelIsLocal };
 }
 
-async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Reporter, options: ResolveOptions, modelIsLocal: boolean): Promise<{ modelInfo?: ModelInfo }> {
+/** Reads the ONNX model (when it is on this machine) and reports where the spec disagrees with it. */
+export async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Reporter, options: ResolveOptions, modelIsLocal: boolean): Promise<{ modelInfo?: ModelInfo }> {
+  if (!options.introspect) return {};
   const m = bindMessages(reporter, 'resolve', resolveMessages);
   // Lazy: onnxruntime is only loaded when a spec names a local model.
   const { introspectSpecModel } = await import('../model/introspect.js');

@@ -31,7 +31,7 @@ export function lookupContractPath(root: JsonSchema, segments: readonly PathSegm
     if (types && !types.includes('object')) return { kind: 'impossible', segment: i, reason: `${prefix || 'the body'} is ${article(types)}, not an object` };
     const field = prefix ? `${prefix}.${segment.name}` : segment.name;
     let child: JsonSchema | undefined;
-    if (current.properties && Object.prototype.hasOwnProperty.call(current.properties, segment.name)) {
+    if (current.properties && Object.hasOwn(current.properties, segment.name)) {
       child = current.properties[segment.name];
       if (!(current.required ?? []).includes(segment.name)) missing.push({ kind: 'optional', field });
     } else if (current.additionalProperties === false) {

@@ -59,7 +59,7 @@ export function matchesOnlyByNullOrdering(expr: Expr, message: RouteMessage): bo
 
 /** Case-insensitive lookup, as edgeHub's property dictionaries use OrdinalIgnoreCase. */
 function lookup(bag: Record<string, string>, name: string): string | undefined {
-  if (Object.prototype.hasOwnProperty.call(bag, name)) return bag[name];
+  if (Object.hasOwn(bag, name)) return bag[name];
   const lower = name.toLowerCase();
   for (const key of Object.keys(bag)) if (key.toLowerCase() === lower) return bag[key];
   return undefined;

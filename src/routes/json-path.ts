@@ -53,7 +53,7 @@ export type JsonLookup =
 export function lookupJsonPath(root: unknown, segments: PathSegment[]): JsonLookup {
   let current: unknown = root;
   for (const segment of segments) {
-    if (!isPlainObject(current) || !Object.prototype.hasOwnProperty.call(current, segment.name)) return { found: false };
+    if (!isPlainObject(current) || !Object.hasOwn(current, segment.name)) return { found: false };
     current = current[segment.name];
     if (segment.index !== undefined) {
       if (!Array.isArray(current) || segment.index >= current.length) return { found: false };

@@ -34,12 +34,12 @@ export function validateSpecSchema(spec: SpecDocument, value: unknown, reporter:
       case 'additionalProperties': {
         const extra = String((error.params as { additionalProperty: string }).additionalProperty);
         const allowedKeys = Object.keys(parent.properties ?? {});
-        m.unknownKey({ key: extra, where, suggestion: closest(extra, allowedKeys), allowed: allowedKeys.join(', ') } as never, spec.locate([...path, extra], { key: true }));
+        m.unknownKey({ key: extra, where, suggestion: closest(extra, allowedKeys), allowed: allowedKeys.join(', ') }, spec.locate([...path, extra], { key: true }));
         break;
       }
       case 'required': {
         const missing = String((error.params as { missingProperty: string }).missingProperty);
-        m.missingKey({ key: missing, where: path.length ? where : 'The spec', description: parent.properties?.[missing]?.description } as never, spec.locate(path, { key: true }));
+        m.missingKey({ key: missing, where: path.length ? where : 'The spec', description: parent.properties?.[missing]?.description }, spec.locate(path, { key: true }));
         break;
       }
       case 'enum': {
@@ -57,7 +57,7 @@ export function validateSpecSchema(spec: SpecDocument, value: unknown, reporter:
         break;
       case 'pattern':
       case 'format':
-        m.badFormat({ where, value: shownValue(error.data), description: parent.description } as never, spec.locate(path));
+        m.badFormat({ where, value: shownValue(error.data), description: parent.description }, spec.locate(path));
         break;
       case 'minimum':
       case 'maximum':

@@ -177,7 +177,7 @@ test('a changed target condition or label updates the same configuration in plac
     assert.is(retargeted.configurationId, v1.configurationId, 'same content, same id');
     const plan = await computePlan(retargeted, makeProviders(az, retargeted.azure), { [apiKeyEnv]: apiKeyValue });
     assert.equal(plan.plan.resources, [{ kind: 'configuration', name: v1.configurationId, action: 'update', reason: 'updates labels, targetCondition' }]);
-    assert.match(renderPlanText(plan.plan), /# deployment "wf-fleet-[0-9a-f]{12}" will be updated in-place\n  # \(updates labels, targetCondition\)/);
+    assert.match(renderPlanText(plan.plan), /# deployment "wf-fleet-[0-9a-f]{12}" will be updated in-place\n {2}# \(updates labels, targetCondition\)/);
     const { outcome } = await applyFleet(az, tmp, retargeted);
     assert.ok(outcome.ok, JSON.stringify(outcome.diagnostics));
     const stored = az.configurations.get(v1.configurationId);

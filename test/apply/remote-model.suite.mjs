@@ -18,7 +18,7 @@ const az = await startAzureFixtures();
 Object.assign(process.env, az.env);
 az.ml.registerModel({ resourceGroup: 'ml-rg', workspace: 'edgeml-ws', name: 'text-orientation', version: 1, files: { 'model.onnx': model }, layout: 'folder' });
 
-const { loadSpec } = await import('../../dist/apply/command-support.js');
+const { loadSpec, openProgram } = await import('../../dist/cli/command-support.js');
 const { publishImages } = await import('../../dist/apply/images.js');
 const { ApplyError } = await import('../../dist/apply/errors.js');
 const { emptyState } = await import('../../dist/apply/state.js');
@@ -83,7 +83,7 @@ async function publish(desired, ir, { remote = true } = {}) {
 }
 
 test('the scoring build context gets the Azure ML model; the context hash is that of the rendered files', async () => {
-  const loaded = await loadSpec('spec.yaml', {}, io, true);
+  const loaded = await loadSpec(await openProgram('spec.yaml', {}, io), true);
   assert.ok(loaded.desired, JSON.stringify(loaded.diagnostics));
   const image = loaded.desired.images.find((i) => i.module === 'orientation');
   assert.ok(image.build.context.files.has('model/source.json'));
@@ -105,7 +105,7 @@ test('the scoring build context gets the Azure ML model; the context hash is tha
 });
 
 test('a second apply uses the cached model without asking Azure', async () => {
-  const loaded = await loadSpec('spec.yaml', {}, io, true);
+  const loaded = await loadSpec(await openProgram('spec.yaml', {}, io), true);
   az.requests.clear();
   const again = await publish(loaded.desired, loaded.ir);
   assert.is(again.error, undefined);
@@ -117,7 +117,7 @@ test('a model that does not fit the spec stops before Docker is opened', async (
   // The spec/model check in loadSpec already sees the cached model; build the desired deployment without it, as a
   // first apply (nothing cached yet) would, to exercise the check in the image step itself.
   rmSync(join(dir, '.edgeml/models'), { recursive: true, force: true });
-  const loaded = await loadSpec('spec.yaml', { set: ['model.preprocess.layout=NHWC'] }, io, true);
+  const loaded = await loadSpec(await openProgram('spec.yaml', { set: ['model.preprocess.layout=NHWC'] }, io), true);
   assert.ok(loaded.desired, JSON.stringify(loaded.diagnostics));
   const wrong = await publish(loaded.desired, loaded.ir);
   assert.instance(wrong.error, ApplyError);
@@ -127,7 +127,7 @@ test('a model that does not fit the spec stops before Docker is opened', async (
 });
 
 test('a model version that does not exist is an apply diagnostic, not a crash', async () => {
-  const loaded = await loadSpec('spec.yaml', { set: ['model.source.azureml.version=5'] }, io, true);
+  const loaded = await loadSpec(await openProgram('spec.yaml', { set: ['model.source.azureml.version=5'] }, io), true);
   const missing = await publish(loaded.desired, loaded.ir);
   assert.instance(missing.error, ApplyError);
   assert.is(missing.error.diagnostic.code, 'EML6503');

@@ -2,8 +2,8 @@
 // predicate of iotedge-facts §7.2, the progress display, and the destroy order.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, } from 'node:path';
 import { emptyState, hasCreatedResources, readState, recordResource, statePath, writeState, StateError } from '../../dist/apply/state.js';
 import { evaluateConvergence, waitForConvergence } from '../../dist/apply/convergence.js';
 import { createProgress } from '../../dist/apply/progress.js';

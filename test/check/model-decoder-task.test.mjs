@@ -10,6 +10,8 @@ runCheckCases('model-decoder-task', {
     { name: 'classification decoder for detection', text: model(['task: image-classification', 'task: object-detection'], ['  preprocess:', '  postprocess: { format: classification }\n  preprocess:']), errors: [{ messageId: 'decoderTask', at: 'classification }' }] },
     { name: 'labels and labelsFile', text: model(['  preprocess:', '  labels: [a]\n  labelsFile: l.txt\n  preprocess:']), errors: [{ messageId: 'labelsBoth', at: 'labelsFile' }] },
     { name: 'duplicate label', text: model(['  preprocess:', '  labels: [cat, cat]\n  preprocess:']), errors: [{ messageId: 'duplicateLabel', at: 'cat]' }] },
+    { name: 'duplicate label in labelsFile', text: model(['  preprocess:', '  labelsFile: labels.txt\n  preprocess:']), options: { files: { 'labels.txt': 'cat\ncat\n' } }, errors: [{ messageId: 'duplicateLabel', at: 'labels.txt' }] },
+    { name: 'expect label unknown to labelsFile', text: model(['  preprocess:', '  labelsFile: labels.txt\n  samples: [a.jpg]\n  expect: { label: cow }\n  preprocess:']), options: { files: { 'labels.txt': 'cat\ndog\n', 'a.jpg': 'x' } }, errors: [{ messageId: 'expectUnknownLabel', at: 'cow' }] },
     { name: 'expect label unknown', text: model(['  preprocess:', '  labels: [cat, dog]\n  samples: [a.jpg]\n  expect: { label: cow }\n  preprocess:']), errors: [{ messageId: 'expectUnknownLabel', at: 'cow' }] },
     { name: 'expect without samples', text: model(['  preprocess:', '  expect: { minScore: 0.5 }\n  preprocess:']), errors: [{ messageId: 'expectWithoutSamples', at: 'expect' }] },
     { name: 'path outside the spec folder', text: model(['  preprocess:', '  samples: [../secret.jpg]\n  preprocess:']), errors: [{ messageId: 'unsafePath', at: '../secret.jpg' }] },

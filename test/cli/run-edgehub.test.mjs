@@ -94,7 +94,7 @@ test('--attach: the user starts the module with the env file; capture → relay 
   }
 });
 
-async function attachedRun(run, out) {
+async function attachedRun(_run, out) {
   await until(() => /its variables are in (\S+\.env):/.test(out.stderr), 60_000, `the attach env file; stderr: ${out.stderr}`);
   const envFile = /its variables are in (\S+\.env):/.exec(out.stderr)[1];
   const variables = readEnvFile(envFile);

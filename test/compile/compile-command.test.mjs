@@ -53,7 +53,7 @@ test('--check passes on fresh output and fails naming the first difference after
   assert.is(await compile(['spec.yaml'], { out: 'checked', check: true }, dirty.io), 1);
   assert.match(dirty.out.stderr, /EML4200/);
   assert.match(dirty.out.stderr, /2 file\(s\), first: changed: deployment\.json/);
-  assert.match(dirty.out.stdout, /changed: deployment\.json\n  not produced by the spec: zz-extra\.txt\n/);
+  assert.match(dirty.out.stdout, /changed: deployment\.json\n {2}not produced by the spec: zz-extra\.txt\n/);
 
   const json = io();
   assert.is(await compile(['spec.yaml'], { out: 'checked', check: true, json: true }, json.io), 1);

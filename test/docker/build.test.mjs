@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { ciRegistryAddress as registryAddress } from '../helpers/docker-ci.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const STATE_DIR = process.env.EDGEML_CI_STATE ?? '/var/lib/edgeml-ci';
 
 /** Compiles the runnable example for amd64 into a new temp folder (added to `temps`), with `registry` as the image registry. */
 function compileForAmd64(registry, temps) {

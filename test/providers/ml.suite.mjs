@@ -24,7 +24,7 @@ const fastRetry = { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 4 };
 const newProvider = (extra = {}) => createMlModelProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, storageEndpoint: az.storageEndpoint, retry: fastRetry, stats: createRequestStats(), ...extra });
 
 const single = az.ml.registerModel({ ...ws, name: 'text-orientation', version: 1, files: { 'model.onnx': model } });
-const folder = az.ml.registerModel({ ...ws, name: 'text-orientation-folder', version: 2, files: { 'model.onnx': model, 'labels.txt': Buffer.from('0\n180\n'), 'conda.yaml': Buffer.from('name: x\n') }, layout: 'folder' });
+az.ml.registerModel({ ...ws, name: 'text-orientation-folder', version: 2, files: { 'model.onnx': model, 'labels.txt': Buffer.from('0\n180\n'), 'conda.yaml': Buffer.from('name: x\n') }, layout: 'folder' });
 
 /** Every secret the fixtures know: the client secret, storage keys and SAS tokens. */
 function knownSecrets() {

@@ -385,7 +385,7 @@ test('05 waits for convergence, then scores the sample over HTTP and checks mode
 });
 
 test('05 checks the capture module\'s annotated-frame view when it is mapped to a host port', async () => {
-  const view = createServer((req, res) => res.end('<html></html>'));
+  const view = createServer((_req, res) => res.end('<html></html>'));
   await new Promise((r) => view.listen(0, '127.0.0.1', r));
   try {
     const ir = makeIR({ modules: [makeCaptureModule({ ports: [{ container: 5012, protocol: 'tcp', host: view.address().port }] })] });

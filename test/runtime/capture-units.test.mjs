@@ -2,13 +2,13 @@
 // credential redaction, folder order and looping, pacing, and box annotation at the frame's real size.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { JpegSplitter } from '../../dist/runtime/capture/jpeg-stream.js';
 import { validateCaptureConfig, CaptureConfigError } from '../../dist/runtime/capture/config.js';
-import { createCaptureConfig } from '../../dist/runtime/capture/from-ir.js';
+import { createCaptureConfig } from '../../dist/render/capture-config.js';
 import { ffmpegArgs, redactCredentials, cameraDevicePath, describeRtsp } from '../../dist/runtime/capture/sources/ffmpeg-args.js';
 import { createFolderSource } from '../../dist/runtime/capture/sources/folder.js';
 import { createPacer } from '../../dist/runtime/capture/pacer.js';

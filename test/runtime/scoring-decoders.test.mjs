@@ -9,7 +9,7 @@ import { createBoxesDecoder, guessBoxesOutputs } from '../../dist/runtime/scorin
 import { nonMaxSuppression, iou } from '../../dist/runtime/scoring/decoders/nms.js';
 import { planResize } from '../../dist/runtime/scoring/geometry.js';
 import { createScorer } from '../../dist/runtime/scoring/scorer.js';
-import { constantOutputsModel, createModelDir, yoloGridValues, CUSTOM_VISION_ANCHORS, INT64, FLOAT, STRING } from '../helpers/onnx-builder.mjs';
+import { constantOutputsModel, createModelDir, yoloGridValues, CUSTOM_VISION_ANCHORS, INT64, STRING } from '../helpers/onnx-builder.mjs';
 import { testConfig } from '../helpers/onnx-configs.mjs';
 
 const near = (actual, expected, eps = 1e-6, what = '') =>

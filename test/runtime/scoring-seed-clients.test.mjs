@@ -91,12 +91,12 @@ test('wf1: requests.post(/score, files={"image": bytes}) reads r.json()[0]["imag
   assert.is(r.status, 200, r.text);
   const json = JSON.parse(r.text);
   // _plot_prediction_bar
-  const perf = json[0]['image'].map((c) => parseFloat(c[2]));
-  const tickLabels = json[0]['image'].map((c) => c[1]).reverse();
+  const perf = json[0].image.map((c) => parseFloat(c[2]));
+  const tickLabels = json[0].image.map((c) => c[1]).reverse();
   assert.is(perf.length, 3, 'ax.barh(range(3, 0, -1), perf) needs exactly three values');
   assert.equal(tickLabels, ['tiger_cat', 'leopard', 'lynx']);
   assert.ok(Math.abs(perf[0] - 0.9) < 1e-6 && Math.abs(perf[1] - 0.07) < 1e-6 && Math.abs(perf[2] - 0.015) < 1e-6, String(perf));
-  for (const c of json[0]['image']) assert.is(typeof c[0], 'string', 'the class id, as decode_predictions gives it');
+  for (const c of json[0].image) assert.is(typeof c[0], 'string', 'the class id, as decode_predictions gives it');
   // The notebook prints the second element: the driver's timing string.
   assert.is(json.length, 2);
   assert.match(json[1], /^Computed in \d+\.\d+ ms$/);
@@ -127,13 +127,13 @@ test('wf3: CameraCapture posts a JPEG frame as octet-stream and AnnotationParser
   const r = await post(`${wf3.url}/image`, { ...PYTHON_REQUESTS_HEADERS, 'content-type': 'application/octet-stream' }, people);
   assert.is(r.status, 200, r.text);
   // json.dumps(response.json()) -> AnnotationParser.getCV2RectanglesFromProcessingService1
-  const preds = JSON.parse(r.text)['predictions'];
+  const preds = JSON.parse(r.text).predictions;
   const w = 256;
   const h = 256;
   const rectangles = [];
   for (const p of preds) {
-    if (p['probability'] > 0.4) {
-      const { top: ymin, left: xmin, height: ymax, width: xmax } = p['boundingBox'];
+    if (p.probability > 0.4) {
+      const { top: ymin, left: xmin, height: ymax, width: xmax } = p.boundingBox;
       assert.ok([ymin, xmin, ymax, xmax].every((v) => typeof v === 'number'));
       rectangles.push([xmin * w, ymin * h, (xmin + xmax) * w, (ymin + ymax) * h]);
     }

@@ -39,7 +39,7 @@ function mutateLines(text, next) {
 }
 
 function mutateNodes(text, next) {
-  let data = parse(text);
+  const data = parse(text);
   const pick = (list) => list[Math.floor(next() * list.length)];
   const paths = (node, path = [], out = []) => {
     if (path.length) out.push(path);

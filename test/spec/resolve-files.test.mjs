@@ -62,6 +62,18 @@ test('a complete folder resolves: labels are read from the file', async () => {
   assert.equal(r.ir.model.labels, ['0', '180']);
 });
 
+test('the IR is immutable once lowered and resolved: a later stage cannot change what another sees', async () => {
+  const r = await load(complete());
+  assert.ok(Object.isFrozen(r.ir) && Object.isFrozen(r.ir.model) && Object.isFrozen(r.ir.model.labels));
+  assert.ok(r.ir.modules.every((m) => Object.isFrozen(m) && Object.isFrozen(m.path)));
+  assert.throws(() => {
+    r.ir.model.labels.push('90');
+  }, TypeError);
+  assert.throws(() => {
+    r.ir.modules[0].name = 'other';
+  }, TypeError);
+});
+
 test('every missing file is reported at the line that names it', async () => {
   const r = await load({ 'labels.txt': '', frames: null });
   const ids = r.found.map((d) => `${d.id}@${d.line}`);

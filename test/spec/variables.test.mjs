@@ -2,7 +2,7 @@
 // secrets kept as references, and --set overrides applied before everything else.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { editSpec, loadText, position } from '../helpers/spec-fixtures.mjs';
+import { editSpec, loadText, } from '../helpers/spec-fixtures.mjs';
 
 test('variables resolve from the environment and defaults, with types', async () => {
   const text = editSpec(['  iotHub: { name: hub-1 }', '  iotHub: { name: "${env:HUB}", units: "${env:UNITS:-2}" }'], ['    port: 8080', '    port: ${env:PORT}']);

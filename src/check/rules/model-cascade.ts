@@ -5,7 +5,7 @@
 import { defineCheck } from '../define-check.js';
 import { REGION_FORMATS } from '../../ir/lower.js';
 import type { DecoderIR, SpecPath } from '../../ir/types.js';
-import { isSafeRelative } from './model-decoder-task.js';
+import { isSafeRelative } from '../../resolve/spec-paths.js';
 
 const regionFormats = REGION_FORMATS.join(', ');
 

@@ -1,4 +1,5 @@
 // Check: the model's decoder fits the task, and labels, samples and expectations are consistent with each other.
+import { isSafeRelative } from '../../resolve/spec-paths.js';
 import { defineCheck } from '../define-check.js';
 
 export default defineCheck({
@@ -23,12 +24,15 @@ export default defineCheck({
     // What each task's first model may output: classifiers (and line readers) for classification, region finders for
     // detection (telemetry formats have their own check, telemetry-model).
     const fits = TASK_FORMATS[task];
-    if (fits && !fits.includes(decoder.kind)) ctx.report('decoderTask', { format, task, expected: fits.join(' or ') } as never, ['model', 'postprocess', 'format']);
+    if (fits && !fits.includes(decoder.kind)) ctx.report('decoderTask', { format, task, expected: fits.join(' or ') }, ['model', 'postprocess', 'format']);
     const raw = (ctx.data.model ?? {}) as Record<string, unknown>;
     if (raw.labels !== undefined && raw.labelsFile !== undefined) ctx.report('labelsBoth', undefined, ['model', 'labelsFile'], { key: true });
+    // Labels read from a file (resolve stage) are reported at the spec line that names the file.
+    const labelAt = (index: number): (string | number)[] =>
+      raw.labels !== undefined ? ['model', 'labels', index] : raw.labelsFile !== undefined ? ['model', 'labelsFile'] : ['model', 'source'];
     const seen = new Set<string>();
     (model.labels ?? []).forEach((label, index) => {
-      if (seen.has(label)) ctx.report('duplicateLabel', { label }, ['model', 'labels', index]);
+      if (seen.has(label)) ctx.report('duplicateLabel', { label }, labelAt(index));
       seen.add(label);
     });
     if (model.expect) {
@@ -56,8 +60,3 @@ const TASK_FORMATS: Record<string, readonly string[]> = {
   'image-classification': ['classification', 'text-recognition'],
   'object-detection': ['boxes', 'yolo-grid', 'text-detection'],
 };
-
-export function isSafeRelative(path: string): boolean {
-  if (!path || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\0')) return false;
-  return !path.split('/').some((segment) => segment === '..');
-}

@@ -31,7 +31,7 @@ export default defineCheck({
     }
     if (target.device !== 'databox-edge') {
       const supported = RUNTIME_OSES[target.runtime] ?? [];
-      if (!supported.includes(target.os)) ctx.report('osNotSupported', { os: target.os, runtime: target.runtime, supported: supported.join(', ') } as never, ['target', 'os']);
+      if (!supported.includes(target.os)) ctx.report('osNotSupported', { os: target.os, runtime: target.runtime, supported: supported.join(', ') }, ['target', 'os']);
     }
     // Data Box Edge manages its own runtime; elsewhere the spec picks it (iotedge-facts §0: 1.5 LTS serviced until 2026-11-10).
     if (target.runtime === '1.5' && target.device !== 'databox-edge') ctx.report('runtimeSupportEnded', undefined, ['target', 'runtime']);
@@ -39,7 +39,7 @@ export default defineCheck({
     if (target.device === 'raspberry-pi' && target.platform === 'amd64') ctx.report('piPlatform', { platform: target.platform }, ['target', 'platform']);
     for (const module of ctx.ir.modules) {
       if (module.image.kind === 'user-build' && !module.image.platforms.includes(target.platform)) {
-        ctx.report('userBuildPlatform', { module: module.name, platform: module.image.platforms.join(', '), target: target.platform } as never, [...module.path, 'build', 'platforms']);
+        ctx.report('userBuildPlatform', { module: module.name, platform: module.image.platforms.join(', '), target: target.platform }, [...module.path, 'build', 'platforms']);
       }
     }
   },

@@ -21,12 +21,12 @@ export default defineCheck({
       const path = [...route.path, 'when'];
       const base = conditionOffset(ctx.text, ctx.locate(path), route.when);
       const at = (p: RouteSyntaxError): Span => ({ file: base.file, start: base.start + p.start, length: Math.max(1, p.length) });
-      const parsed = parseCondition(route.when);
-      for (const problem of parsed.errors) ctx.report('syntax', { message: problem.message, hint: problem.hint } as never, at(problem));
+      const parsed = route.condition ?? parseCondition(route.when);
+      for (const problem of parsed.errors) ctx.report('syntax', { message: problem.message, hint: problem.hint }, at(problem));
       if (!parsed.expr) continue;
       // Every source edgeml can express is telemetry (/messages...), never twin change notifications.
       for (const problem of checkCondition(parsed.expr, { source: 'messages' })) {
-        ctx.report(problem.severity === 'warning' ? 'suspicious' : 'semantic', { message: problem.message, hint: problem.hint } as never, at(problem));
+        ctx.report(problem.severity === 'warning' ? 'suspicious' : 'semantic', { message: problem.message, hint: problem.hint }, at(problem));
       }
       // Generated capture modules set contentType/encoding; a container module may not.
       if (/\$body\b/.test(route.when) && route.from.kind === 'module') {

@@ -69,6 +69,6 @@ function outputPath(data: Record<string, unknown>, module: ModuleIR, index: numb
   const name = module.outputs[index];
   // `outputs` is a list of names or a map from name to its contract.
   if (Array.isArray(written) && written.indexOf(name) >= 0) return [...module.path, 'outputs', written.indexOf(name)];
-  if (name !== undefined && typeof written === 'object' && written !== null && Object.prototype.hasOwnProperty.call(written, name)) return [...module.path, 'outputs', name];
+  if (name !== undefined && typeof written === 'object' && written !== null && Object.hasOwn(written, name)) return [...module.path, 'outputs', name];
   return module.capture ? [...module.path, 'output'] : module.path;
 }

@@ -9,16 +9,15 @@ import type { CliIO } from '../io.js';
 import { ExitCode } from '../io.js';
 import { painter, useColor } from '../output.js';
 import { formatCompileSummary, summarizeCompile } from '../compile-summary.js';
-import { loadWorkflow } from '../../program.js';
+import { createProgram } from '../../program.js';
 import { formatDiagnostics, toJsonDiagnostics } from '../../diagnostics/render.js';
 import { Reporter, bindMessages } from '../../diagnostics/report.js';
 import { compileMessages } from '../../diagnostics/codes/render.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../../diagnostics/types.js';
-import { renderWorkflow } from '../../render/index.js';
 import { SCRIPT_STATE_FILES } from '../../render/scripts/index.js';
 import type { RenderedFile } from '../../render/types.js';
 import type { WorkflowIR } from '../../ir/types.js';
-import { loadRenderAssets, specInputPaths } from '../../emit/load-render-assets.js';
+import { specInputPaths } from '../../emit/load-render-assets.js';
 import { checkRenderedPaths, writeOutput, type WriteOutputOptions } from '../../emit/write-output.js';
 import { readTree } from '../../emit/read-tree.js';
 import { compareOutput, describeDifference, type OutputDifference } from '../../emit/compare-output.js';
@@ -49,19 +48,18 @@ export interface CompiledWorkflow {
   sources: ReadonlyMap<string, string>;
 }
 
-/** Loads, checks and renders a spec in memory; `files` is empty when there are errors. Used by the golden tests too. */
+/** Asks the Program for the spec's outputs, in memory; `files` is empty when there are errors. Used by the golden tests too. */
 export async function compileInMemory(specPath: string, options: { sets?: readonly string[]; env?: CliIO['env']; cwd: string }): Promise<CompiledWorkflow> {
   // Compile needs only the model's signature: read it from the protobuf instead of starting onnxruntime
   // (validate and test load the model with onnxruntime; test/model/onnx-signature.test.mjs keeps both in agreement).
-  const loaded = await loadWorkflow(specPath, { sets: options.sets, env: options.env, cwd: options.cwd, modelReader: 'header' });
-  if (!loaded.ir) return { files: [], diagnostics: loaded.diagnostics, sources: loaded.sources };
-  const ir = loaded.ir;
-  const spec = loaded.spec;
-  const rendered = renderWorkflow({ ir, assets: loadRenderAssets(ir), model: loaded.modelInfo }, { locate: spec ? (path) => spec.locate(path) : undefined });
+  const program = createProgram(specPath, { sets: options.sets, env: options.env, cwd: options.cwd, modelReader: 'header' });
+  const outputs = await program.getOutputs();
+  if (!outputs.ir) return { files: [], diagnostics: outputs.diagnostics, sources: outputs.sources };
+  const ir = outputs.ir;
   const reporter = new Reporter(ir.specFile);
-  if (!hasErrors(rendered.diagnostics)) checkRenderedPaths(rendered.files, reporter);
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...rendered.diagnostics, ...reporter.diagnostics]);
-  return { name: ir.name, ir, files: hasErrors(diagnostics) ? [] : rendered.files, diagnostics, sources: loaded.sources };
+  if (!hasErrors(outputs.diagnostics)) checkRenderedPaths(outputs.files, reporter);
+  const diagnostics = sortDiagnostics([...outputs.diagnostics, ...reporter.diagnostics]);
+  return { name: ir.name, ir, files: hasErrors(diagnostics) ? [] : outputs.files, diagnostics, sources: outputs.sources };
 }
 
 function pauseOptions(io: CliIO, fileCount: number): WriteOutputOptions {

@@ -18,8 +18,8 @@ export default async function fetch(args: string[], options: FetchOptions, io: C
     io.stderr.write('edgeml fetch: missing <spec> argument.\n');
     return ExitCode.usage;
   }
-  const support = await import('../../apply/command-support.js');
-  const loaded = await support.loadSpec(specPath, options, io, false);
+  const support = await import('../command-support.js');
+  const loaded = await support.loadSpec(await support.openProgram(specPath, options, io, { introspect: false }), false);
   const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
     if (options.json) io.stdout.write(JSON.stringify({ spec: specPath, ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);

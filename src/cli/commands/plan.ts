@@ -1,5 +1,7 @@
-// `edgeml plan <spec> [--json] [--detailed-exitcode] [--state FILE] [--set …]` (CLI stage): compare what the spec
-// deploys with what is live in Azure and print the changes in Terraform's style. Never writes anything.
+// `edgeml plan <spec> [--out FILE] [--json] [--detailed-exitcode] [--state FILE] [--set …]` (CLI stage): compare
+// what the spec deploys with what is live in Azure and print the changes in Terraform's style. Writes nothing in
+// Azure; with --out it saves the plan for `edgeml apply FILE`, which carries out exactly that plan.
+import { resolve } from 'node:path';
 import type { CliIO } from '../io.js';
 import { ExitCode } from '../io.js';
 import { painter, useColor } from '../output.js';
@@ -12,6 +14,8 @@ export interface PlanOptions {
   color?: boolean;
   state?: string;
   detailedExitcode?: boolean;
+  /** Save the plan to this file for `edgeml apply FILE`. */
+  out?: string;
 }
 
 /** Plan symbols in the colours Terraform uses: green create, yellow update, red destroy. */
@@ -27,13 +31,14 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
     io.stderr.write('edgeml plan: missing <spec> argument.\n');
     return ExitCode.usage;
   }
-  const support = await import('../../apply/command-support.js');
-  const prefetchProblem = await support.prefetchRemoteModel(specPath, options, io);
+  const support = await import('../command-support.js');
+  const program = await support.openProgram(specPath, options, io);
+  const prefetchProblem = await support.prefetchRemoteModel(program, io);
   if (prefetchProblem) {
     support.printDiagnostics(io, options, [prefetchProblem.diagnostic], prefetchProblem.sources);
     return ExitCode.failed;
   }
-  const loaded = await support.loadSpec(specPath, options, io, true);
+  const loaded = await support.loadSpec(program, true);
   const fail = (diagnostics: Diagnostic[]): number => {
     if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);
@@ -44,8 +49,9 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
 
   const { computePlan } = await import('../../plan/compute-plan.js');
   const { applyDiagnostic } = await import('../../apply/errors.js');
-  const { loadState } = await import('../../apply/apply.js');
+  const { loadState } = await import('../../apply/state-access.js');
   const state = loadState(support.stateFileFor(ir, specPath, options, io), ir.name);
+  for (const [file, text] of state.sources) loaded.sources.set(file, text);
   if (!state.state) return fail([...loaded.diagnostics, state.diagnostic!]);
   const lastApplied = state.state.lastAppliedContentHash;
   const result = await support.guarded(async () => computePlan(desired, await support.openProviders(ir, io), io.env, lastApplied));
@@ -71,6 +77,20 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
       warnings.push({ ...rolloutDiagnostic('ringBelowGate', { ring: ring.name, devices: ring.devices, needed: ring.gate.minDevices }), ...at });
     }
   }
+  if (options.out) {
+    const { createSavedPlan } = await import('../../plan/saved-plan.js');
+    const { writeFileAtomic } = await import('../../emit/write-file-atomic.js');
+    const saved = createSavedPlan({
+      plan: thePlan,
+      desired,
+      specFile: resolve(io.cwd, specPath),
+      sets: options.set ?? [],
+      specText: loaded.sources.get(specPath) ?? '',
+      stateFile: support.stateFileFor(ir, specPath, options, io),
+      stateSerial: state.state.serial,
+    });
+    writeFileAtomic(resolve(io.cwd, options.out), JSON.stringify(saved, null, 2) + '\n', 0o600);
+  }
   if (options.json) {
     const { renderPlanJson } = await import('../../plan/render-json.js');
     io.stdout.write(renderPlanJson(thePlan));
@@ -78,6 +98,7 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
     support.printDiagnostics(io, options, warnings, loaded.sources);
     const { renderPlanText } = await import('../../plan/render-text.js');
     io.stdout.write(renderPlanText(thePlan, planPaint(useColor(io, 'stdout', options.color === false))));
+    if (options.out) io.stdout.write(`\nSaved this plan to ${options.out}. To carry out exactly these changes, run: edgeml apply ${options.out}\n`);
   }
   if (options.detailedExitcode && !isEmptyPlan(thePlan)) return ExitCode.changes;
   return ExitCode.ok;

@@ -30,8 +30,8 @@ export default async function rollback(args: string[], options: RollbackCommandO
     io.stderr.write(`edgeml rollback: --timeout must be a positive number of seconds, not '${options.timeout}'.\n`);
     return ExitCode.usage;
   }
-  const support = await import('../../apply/command-support.js');
-  const loaded = await support.loadSpec(specPath, options, io, false);
+  const support = await import('../command-support.js');
+  const loaded = await support.loadSpec(await support.openProgram(specPath, options, io, { introspect: false }), false);
   const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
     if (options.json) io.stdout.write(JSON.stringify({ ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);
@@ -42,10 +42,21 @@ export default async function rollback(args: string[], options: RollbackCommandO
   const { rolloutDiagnostic } = await import('../../rollout/errors.js');
   const deployment = ir.azure.deployment;
   if (deployment.kind !== 'fleet') return finish(false, [rolloutDiagnostic('notAFleetRollout', { command: 'rollback' })]);
+  const fleet = deployment;
 
-  const { loadState } = await import('../../apply/apply.js');
+  const { lockState, loadState } = await import('../../apply/state-access.js');
   const { writeState } = await import('../../apply/state.js');
   const statePath = support.stateFileFor(ir, specPath, options, io);
+  // Held from the first read of the state to its last write, like apply and destroy: a rollback never interleaves with them.
+  const locked = lockState(statePath, 'rollback');
+  if (!locked.lock) return finish(false, locked.diagnostics);
+  try {
+    return await rollbackLocked();
+  } finally {
+    locked.lock.release();
+  }
+
+  async function rollbackLocked(): Promise<number> {
   const loadedState = loadState(statePath, ir.name);
   if (!loadedState.state) return finish(false, [loadedState.diagnostic!]);
   const state = loadedState.state;
@@ -63,7 +74,7 @@ export default async function rollback(args: string[], options: RollbackCommandO
   const result = await support.guarded(async () =>
     runRollback({
       hub: await providers.iotHub(),
-      target: deployment,
+      target: fleet,
       state,
       saveState: () => writeState(statePath, state),
       historyFile: historyPath(statePath),
@@ -85,4 +96,5 @@ export default async function rollback(args: string[], options: RollbackCommandO
     io.stdout.write('The spec still describes the newer content: `edgeml apply` would roll it out again.\n');
   }
   return finish(true, [], { rollback: r });
+  }
 }

@@ -15,8 +15,8 @@ export default async function status(args: string[], options: StatusOptions, io:
     io.stderr.write('edgeml status: missing <spec> argument.\n');
     return ExitCode.usage;
   }
-  const support = await import('../../apply/command-support.js');
-  const loaded = await support.loadSpec(specPath, options, io, false);
+  const support = await import('../command-support.js');
+  const loaded = await support.loadSpec(await support.openProgram(specPath, options, io, { introspect: false }), false);
   if (!loaded.ir) {
     support.printDiagnostics(io, { ...options, json: false }, loaded.diagnostics, loaded.sources);
     return ExitCode.failed;

@@ -8,7 +8,7 @@ export const applyMessages = defineMessages({
     code: 'EML6001',
     category: 'error',
     text: (d: { file: string; reason: string }) => `The state file '${d.file}' cannot be read: ${d.reason}.`,
-    hint: () => 'Fix or delete the state file; edgeml rebuilds it from what exists in Azure on the next apply.',
+    hint: () => 'Fix the file, or move it away and run `edgeml state recover <spec>` to rebuild it from what edgeml created in Azure.',
   },
   stateVersion: {
     code: 'EML6002',
@@ -67,6 +67,49 @@ export const applyMessages = defineMessages({
     category: 'warning',
     text: (d: { condition: string; hub: string }) => `The target condition ${d.condition} matches no IoT Edge device in hub '${d.hub}'; the deployment would reach no device.`,
     hint: () => 'Tag the devices the deployment is for (their twin tags), or correct azure.fleet.targetCondition.',
+  },
+  stateInvalid: {
+    code: 'EML6020',
+    category: 'error',
+    text: (d: { file: string; reason: string }) => `The state file '${d.file}' is not a valid edgeml state: ${d.reason}.`,
+    hint: () => 'Fix the value, or move the file away and run `edgeml state recover <spec>` to rebuild it from what edgeml created in Azure.',
+  },
+  stateLocked: {
+    code: 'EML6021',
+    category: 'error',
+    text: (d: { file: string; holder: string }) => `Another edgeml run is using the state file '${d.file}': ${d.holder}.`,
+    hint: (d: { lockFile: string }) => `Wait for that run to finish. Only if it is gone for good (its machine is down), delete ${d.lockFile}.`,
+  },
+  staleLockReplaced: {
+    code: 'EML6022',
+    category: 'warning',
+    text: (d: { holder: string }) => `Took over the state lock of a run that is no longer running: ${d.holder}.`,
+    hint: () => 'That run stopped part-way; this run picks up where it left off.',
+  },
+  planUnreadable: {
+    code: 'EML6023',
+    category: 'error',
+    text: (d: { file: string; reason: string }) => `The plan file '${d.file}' cannot be used: ${d.reason}.`,
+    hint: () => 'Make a new plan with `edgeml plan <spec> --out <file>`.',
+  },
+  planSpecChanged: {
+    code: 'EML6024',
+    category: 'error',
+    text: (d: { file: string; spec: string }) => `The spec '${d.spec}', or what it renders to, has changed since the plan '${d.file}' was made.`,
+    hint: () => 'Review a new plan (`edgeml plan <spec> --out <file>`) and apply that one.',
+  },
+  planStateChanged: {
+    code: 'EML6025',
+    category: 'error',
+    text: (d: { file: string; state: string; planned: number; current: number }) =>
+      `The state file '${d.state}' has changed since the plan '${d.file}' was made (serial ${d.planned} then, ${d.current} now): another apply, destroy or recover ran in between.`,
+    hint: () => 'Review a new plan (`edgeml plan <spec> --out <file>`) and apply that one.',
+  },
+  planLiveChanged: {
+    code: 'EML6026',
+    category: 'error',
+    text: (d: { file: string; what: string }) => `What is live in Azure has changed since the plan '${d.file}' was made: ${d.what}.`,
+    hint: () => 'Review a new plan (`edgeml plan <spec> --out <file>`) and apply that one.',
   },
 
   // 61xx: Azure resources and identities

@@ -2,26 +2,13 @@
 // every attempt, including long-running-operation polls, in RequestStats. Apply stage (providers).
 import { defaultRetryOptions, isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry, type RetryClock } from '../retry.js';
 import type { RequestStats, RetryOptions } from '../types.js';
+import type { Pipeline, PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from '@azure/core-rest-pipeline';
 
-// Structural types of @azure/core-rest-pipeline, so this file needs no import of a transitive dependency.
-interface PipelineRequestLike {
-  method: string;
-  url: string;
-  abortSignal?: AbortSignal;
-}
-interface PipelineResponseLike {
-  status: number;
-  headers: { get(name: string): string | undefined };
-}
-type SendRequest = (request: PipelineRequestLike) => Promise<PipelineResponseLike>;
-interface PolicyLike {
-  name: string;
-  sendRequest(request: PipelineRequestLike, next: SendRequest): Promise<PipelineResponseLike>;
-}
-export interface PipelineLike {
-  addPolicy(policy: PolicyLike, options?: { phase?: 'Serialize' | 'Deserialize' | 'Retry' | 'Sign'; afterPhase?: 'Retry' }): void;
-  removePolicy(options: { name?: string; phase?: 'Retry' }): unknown;
-}
+// The SDK's own pipeline types (type-only: nothing of @azure/core-rest-pipeline is loaded by this import).
+type PipelineRequestLike = PipelineRequest;
+type PipelineResponseLike = PipelineResponse;
+type PolicyLike = PipelinePolicy;
+export type PipelineLike = Pipeline;
 
 export interface PipelineSettings {
   stats: RequestStats;

@@ -21,7 +21,7 @@ import {
 } from '../types.js';
 import type { RetryClock } from '../retry.js';
 import { createRedactor, isNotFound, toProviderError, type Redactor } from './errors.js';
-import { installRetryAndCounting, type PipelineLike } from './arm-pipeline.js';
+import { installRetryAndCounting } from './arm-pipeline.js';
 
 export const publicCloudEndpoint = 'https://management.azure.com';
 
@@ -62,7 +62,7 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
     credentials: { scopes: [`${endpoint}/.default`] },
   });
   for (const pipeline of [resources.pipeline, iothub.pipeline, acr.pipeline]) {
-    installRetryAndCounting(pipeline as unknown as PipelineLike, { stats, retry: options.retry, clock: options.clock });
+    installRetryAndCounting(pipeline, { stats, retry: options.retry, clock: options.clock });
   }
   const lro = options.pollIntervalMs !== undefined ? { updateIntervalInMs: options.pollIntervalMs } : {};
 

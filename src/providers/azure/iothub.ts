@@ -75,6 +75,7 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
     throw toProviderError(error, 'iothub.connect', redactor);
   }
   const hostName = parsed.HostName;
+  // cast: the SDK keeps its REST client private and declares no type for it; we only hook its pipeline.
   const restClient = (registry as unknown as { _restApiClient?: RestApiClientLike })._restApiClient;
   restClient?.setOptions?.({ http: { agent: new IdleTimeoutAgent(options.retry?.attemptTimeoutMs ?? defaultRetryOptions.attemptTimeoutMs) } });
   const send = createSender(stats, redactor, options);
@@ -163,7 +164,7 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
     },
 
     async applyContentOnDevice(deviceId, content) {
-      await send('iothub.applyContentOnDevice', 'POST', () => registry.applyConfigurationContentOnDevice(deviceId, content as never));
+      await send('iothub.applyContentOnDevice', 'POST', () => registry.applyConfigurationContentOnDevice(deviceId, content));
     },
 
     async listConfigurations() {

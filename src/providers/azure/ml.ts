@@ -29,7 +29,7 @@ import {
   type MlWorkspaceRef,
 } from '../types.js';
 import type { RetryClock } from '../retry.js';
-import { installRetryAndCounting, type PipelineLike } from './arm-pipeline.js';
+import { installRetryAndCounting } from './arm-pipeline.js';
 import { createDefaultCredential, publicCloudEndpoint } from './arm.js';
 import { createRedactor, toProviderError, type Redactor } from './errors.js';
 
@@ -75,10 +75,10 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
 
   const arm = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'edgeml' } });
   arm.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: `${endpoint}/.default` }));
-  installRetryAndCounting(arm as unknown as PipelineLike, settings);
+  installRetryAndCounting(arm, settings);
   // Storage gets its own pipelines: ARM's bearer token must never be sent to a storage account.
   const storage = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'edgeml' } });
-  installRetryAndCounting(storage as unknown as PipelineLike, settings);
+  installRetryAndCounting(storage, settings);
   /** Shared Key requests are signed last (Sign phase), so every header the pipeline adds is signed, on every retry. */
   const sharedKeyPipelines = new Map<string, Pipeline>();
   const sharedKeyPipeline = (auth: Extract<BlobAuth, { kind: 'sharedKey' }>): Pipeline => {
@@ -87,14 +87,14 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
     if (!pipe) {
       pipe = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'edgeml' } });
       pipe.addPolicy(sharedKeyPolicy(auth), { phase: 'Sign' });
-      installRetryAndCounting(pipe as unknown as PipelineLike, settings);
+      installRetryAndCounting(pipe, settings);
       sharedKeyPipelines.set(id, pipe);
     }
     return pipe;
   };
   const storageWithToken = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'edgeml' } });
   storageWithToken.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: storageScope }));
-  installRetryAndCounting(storageWithToken as unknown as PipelineLike, settings);
+  installRetryAndCounting(storageWithToken, settings);
 
   const workspacePath = (ws: MlWorkspaceRef) =>
     `${endpoint}/subscriptions/${enc(options.subscriptionId)}/resourceGroups/${enc(ws.resourceGroup)}/providers/Microsoft.MachineLearningServices/workspaces/${enc(ws.workspace)}`;

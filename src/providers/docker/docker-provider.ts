@@ -104,7 +104,7 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Docke
       let stream: NodeJS.ReadableStream;
       try {
         const buildOptions = { t: request.ref, dockerfile: request.dockerfile, platform: platformString(target), rm: true, forcerm: true, ...(options.buildNetwork ? { networkmode: options.buildNetwork } : {}) };
-        stream = await docker.buildImage(Readable.from([tar]) as unknown as NodeJS.ReadableStream, buildOptions as Docker.ImageBuildOptions);
+        stream = await docker.buildImage(Readable.from([tar]), buildOptions as Docker.ImageBuildOptions);
       } catch (error) {
         throw new ProviderError({ code: 'BuildFailed', message: (error as Error).message, operation: 'docker.build' });
       }

@@ -7,7 +7,7 @@ import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ModelInfo } from '../../model/model-info.js';
 import { createScoringConfig, stageModelPath } from '../../model/scoring-config.js';
 import { createTelemetryConfig } from '../../model/telemetry-config.js';
-import { createCaptureConfig } from '../../runtime/capture/from-ir.js';
+import { createCaptureConfig } from '../capture-config.js';
 import type { RenderContext, RenderedFile } from '../types.js';
 import { renderDockerfile } from './dockerfile.js';
 import { renderDiagnostic, RenderProblem } from './errors.js';

@@ -32,6 +32,7 @@ let compiler: ReturnType<HandlebarsRuntime['create']> | undefined;
 function load(source: string): Template {
   const spec = precompiled[templateKey(source)];
   if (spec !== undefined) {
+    // cast: handlebars' typings for the runtime build lack create(), which the runtime has (runtime.js exports an instance).
     runtime ??= (HandlebarsRuntimeModule as unknown as HandlebarsRuntime).create();
     return runtime.template(spec);
   }

@@ -43,7 +43,16 @@ export function toLayeredContent(full: ModulesContent): ModulesContent {
  * The body of `PUT /configurations/{id}`. The id is the base id plus a hash of `content` (see content-hash.ts), so a
  * changed deployment becomes a new configuration while priority, labels and metrics can be updated in place.
  */
-export function renderFleetConfiguration(target: FleetTarget, fullContent: ModulesContent): Record<string, unknown> {
+export interface FleetConfiguration {
+  id: string;
+  content: { modulesContent: ModulesContent };
+  targetCondition: string;
+  priority: number;
+  labels: Record<string, string>;
+  metrics: { queries: Record<string, string> };
+}
+
+export function renderFleetConfiguration(target: FleetTarget, fullContent: ModulesContent): FleetConfiguration {
   const modulesContent = target.layered ? toLayeredContent(fullContent) : fullContent;
   const content = { modulesContent };
   return {

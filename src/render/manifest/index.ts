@@ -9,20 +9,28 @@ import { resolveImages } from '../docker/images.js';
 import { stableJson } from '../stable-json.js';
 import { renderEdgeAgentDesired } from './edge-agent.js';
 import { renderEdgeHubDesired } from './edge-hub.js';
-import { renderFleetConfiguration, type ModulesContent } from './fleet.js';
+import { renderFleetConfiguration, type FleetConfiguration, type ModulesContent } from './fleet.js';
 import { isValidSecretName, listManifestSecrets } from './secrets.js';
 import { validateModulesContent, type ManifestProblem } from './validate-manifest.js';
 
 export const DEVICE_MANIFEST_FILE = 'deployment.json';
 export const FLEET_MANIFEST_FILE = 'deployment.fleet.json';
 
+/** The deployment as apply sends it (typed, secrets still `${NAME}` references): what the manifest file holds. */
+export interface RenderedDeployment {
+  content: { modulesContent: ModulesContent };
+  /** Fleet only: the configuration id, `<base id>-<content hash>`. */
+  configurationId?: string;
+}
+
 export interface ManifestRenderResult {
   files: RenderedFile[];
   diagnostics: Diagnostic[];
+  deployment: RenderedDeployment;
   /** Full modulesContent with `${NAME}` secret placeholders, for apply (single device) and plan. */
   modulesContent: ModulesContent;
   /** The IoT Hub configuration body, for fleet targets. */
-  fleetConfiguration?: Record<string, unknown>;
+  fleetConfiguration?: FleetConfiguration;
 }
 
 /** Module twins: one `properties.desired` section per module that has twin settings. */
@@ -75,6 +83,7 @@ export function renderManifest(
     return {
       files: [{ path: FLEET_MANIFEST_FILE, content: stableJson(fleetConfiguration) }],
       diagnostics: reporter.diagnostics,
+      deployment: { content: fleetConfiguration.content, configurationId: fleetConfiguration.id },
       modulesContent,
       fleetConfiguration,
     };
@@ -82,6 +91,7 @@ export function renderManifest(
   return {
     files: [{ path: DEVICE_MANIFEST_FILE, content: stableJson({ modulesContent }) }],
     diagnostics: reporter.diagnostics,
+    deployment: { content: { modulesContent } },
     modulesContent,
   };
 }

@@ -46,7 +46,7 @@ export function registryCredentialRefs(registry: RegistryIR): { username: MaybeS
 
 /**
  * A module's environment in the manifest: the spec's env plus, for a capture module whose RTSP URL is a secret, that
- * variable itself. The capture config only names the variable (see runtime/capture/from-ir.ts), so the deployment
+ * variable itself. The capture config only names the variable (see render/capture-config.ts), so the deployment
  * must pass it to the container.
  */
 export function moduleEnvironment(module: ModuleIR): EnvVarIR[] {

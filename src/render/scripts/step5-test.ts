@@ -180,7 +180,7 @@ const number = (value: number, label: string): string => {
 export function renderStep5(ir: WorkflowIR): string {
   const scoring = externalScoring(ir);
   const sample = samplePath(ir);
-  const served: readonly string[] = scoring?.module.scoring!.apis ?? [];
+  const served: readonly string[] = scoring?.module.scoring?.apis ?? [];
   const api = TEST_APIS.find((a) => served.includes(a)) ?? 'customvision';
   const expect = ir.model.expect;
   return render({

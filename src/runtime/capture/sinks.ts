@@ -95,7 +95,7 @@ async function loadCommonJs<T>(module: Promise<T>): Promise<T> {
 
 async function moduleClientFromEnvironment(): Promise<EdgeModuleClient> {
   const [{ ModuleClient }, { Mqtt }] = await Promise.all([loadCommonJs(import('azure-iot-device')), loadCommonJs(import('azure-iot-device-mqtt'))]);
-  return (await ModuleClient.fromEnvironment(Mqtt)) as unknown as EdgeModuleClient;
+  return await ModuleClient.fromEnvironment(Mqtt);
 }
 
 /**

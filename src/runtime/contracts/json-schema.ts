@@ -54,7 +54,7 @@ function pointer(root: unknown, path: string): JsonSchema | undefined {
   let current: unknown = root;
   for (const raw of path.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (typeof current !== 'object' || current === null || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return typeof current === 'object' && current !== null ? (current as JsonSchema) : undefined;

@@ -160,6 +160,7 @@ export function createUrlFetcher(config: UrlFetchConfig, resolveAll: ResolveAll 
         } catch (error) {
           return callback(error as NodeJS.ErrnoException, '', 0);
         }
+        // cast: LookupFunction types only the one-address callback; with options.all Node passes a list (dns.lookup's documented overload).
         if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, [chosen]);
         else callback(null, chosen.address, chosen.family);
       },

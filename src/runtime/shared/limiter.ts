@@ -45,7 +45,10 @@ export function createLimiter(concurrency: number, queueLimit: number): Limiter 
 
   const release = (): void => {
     const next = queue.shift();
-    if (next) return next(); // the slot passes straight to the next job
+    if (next) {
+      next(); // the slot passes straight to the next job
+      return;
+    }
     active--;
     if (active === 0) {
       for (const resolve of idleWaiters) resolve();

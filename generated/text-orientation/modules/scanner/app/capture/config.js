@@ -1,5 +1,5 @@
 // The image-capture module's JSON config file: its type and a validator with one-line, path-naming errors.
-// Runtime stage (capture): written by the compiler (runtime/capture/from-ir.ts) into the build context, read by main.ts.
+// Runtime stage (capture): written by the compiler (render/capture-config.ts) into the build context, read by main.ts.
 // Self-contained on purpose: this file is copied into Docker images and may not import from the compiler.
 import { boolean, describe, isObject, number, object, text } from '../shared/config-checks.js';
 export class CaptureConfigError extends Error {

@@ -139,6 +139,7 @@ export function createUrlFetcher(config, resolveAll = defaultResolve) {
             catch (error) {
                 return callback(error, '', 0);
             }
+            // cast: LookupFunction types only the one-address callback; with options.all Node passes a list (dns.lookup's documented overload).
             if (options.all)
                 callback(null, [chosen]);
             else

@@ -24,8 +24,10 @@ export function createLimiter(concurrency, queueLimit) {
     let idleWaiters = [];
     const release = () => {
         const next = queue.shift();
-        if (next)
-            return next(); // the slot passes straight to the next job
+        if (next) {
+            next(); // the slot passes straight to the next job
+            return;
+        }
         active--;
         if (active === 0) {
             for (const resolve of idleWaiters)

@@ -55,7 +55,7 @@ async function loadCommonJs(module) {
 }
 async function moduleClientFromEnvironment() {
     const [{ ModuleClient }, { Mqtt }] = await Promise.all([loadCommonJs(import('azure-iot-device')), loadCommonJs(import('azure-iot-device-mqtt'))]);
-    return (await ModuleClient.fromEnvironment(Mqtt));
+    return await ModuleClient.fromEnvironment(Mqtt);
 }
 /**
  * Opens a ModuleClient from the edge runtime's environment (MQTT); the SDK is loaded only here, on first use.

@@ -1,7 +1,8 @@
-// Builds the image-capture module's config.json content from the IR: createCaptureConfig(ir, module).
-// Compiler side of the runtime seam (used by render/ and by `edgeml run`); pure, imports IR types only.
-import type { FrameSourceIR, ModuleIR, WorkflowIR } from '../../ir/types.js';
-import type { CaptureConfig, FrameSourceConfig } from './config.js';
+// Builds the image-capture module's config.json content from the IR: createCaptureConfig(ir, module). Render stage:
+// the compiler side of the runtime seam (used by render/ and by `edgeml run`), kept out of src/runtime so it is never
+// copied into capture images. Pure; imports IR types and the runtime's config type only.
+import type { FrameSourceIR, ModuleIR, WorkflowIR } from '../ir/types.js';
+import type { CaptureConfig, FrameSourceConfig } from '../runtime/capture/config.js';
 
 /** Request settings the spec does not expose: generous enough for a CPU detector, short enough to notice an outage. */
 export const SCORING_CLIENT_DEFAULTS = { timeoutMs: 10_000, retries: 2, backoffMs: 250 } as const;

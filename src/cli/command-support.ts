@@ -1,15 +1,16 @@
-// What plan, apply, status and destroy share on the CLI side: load the spec, render the desired deployment the way
-// compile does, locate the state file, open providers, and print diagnostics. Apply stage (called by cli/commands).
-import type { CliIO } from '../cli/io.js';
-import { painter, useColor } from '../cli/output.js';
+// What plan, apply, status, destroy and state recover share on the CLI side: load the spec, render the desired
+// deployment the way compile does, locate the state file, open providers, and print diagnostics. CLI stage.
+import type { CliIO } from './io.js';
+import { painter, useColor } from './output.js';
 import { formatDiagnostics, toJsonDiagnostics } from '../diagnostics/render.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics/types.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { LoadedWorkflow, Program } from '../program.js';
 import type { SpecPath, Span, WorkflowIR } from '../ir/types.js';
 import type { DesiredDeployment } from '../plan/desired.js';
 import { createRequestStats, type RequestStats } from '../providers/types.js';
-import { createAzureProviders, type AzureProviders } from './azure-providers.js';
-import { toDiagnostic } from './errors.js';
-import { statePath } from './state.js';
+import { createAzureProviders, type AzureProviders } from '../apply/azure-providers.js';
+import { toDiagnostic } from '../apply/errors.js';
+import { statePath } from '../apply/state.js';
 
 /** Test seam: poll interval for convergence and long-running operations, in ms (default 5 s / Azure's hint). */
 export const POLL_INTERVAL_ENV = 'EDGEML_APPLY_POLL_MS';
@@ -25,26 +26,28 @@ export interface LoadedSpec {
   ir?: WorkflowIR;
   desired?: DesiredDeployment;
   diagnostics: Diagnostic[];
-  sources: ReadonlyMap<string, string>;
+  /** Texts by file name for code frames; the state file's is added when a diagnostic points into it. */
+  sources: Map<string, string>;
   /** Where a path of the spec is written, for diagnostics found while talking to Azure. */
   locate?: (path: SpecPath) => Span;
 }
 
+/** The Program for the spec a command names, with the command's --set values and the CLI's environment. */
+export async function openProgram(specPath: string, options: { set?: readonly string[] }, io: CliIO, load: { introspect?: boolean } = {}): Promise<Program> {
+  const { createProgram } = await import('../program.js');
+  return createProgram(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: load.introspect });
+}
+
 /**
- * Loads the spec; with `render`, also renders it exactly as compile does and builds the desired deployment.
- * status and destroy only need the IR (no model introspection, no rendering).
+ * The spec through the Program: with `render`, also compared with its model and rendered exactly as compile does,
+ * with the desired deployment. status, destroy and state recover only need the checked IR (no model, no render).
  */
-export async function loadSpec(specPath: string, options: CommonOptions, io: CliIO, render: boolean): Promise<LoadedSpec> {
-  const { loadWorkflow } = await import('../program.js');
-  const loaded = await loadWorkflow(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: render });
+export async function loadSpec(program: Program, render: boolean): Promise<LoadedSpec> {
+  const loaded: LoadedWorkflow & { desired?: DesiredDeployment } = render ? await program.getOutputs() : await program.getCheckedWorkflow();
   const spec = loaded.spec;
   const locate = spec ? (path: SpecPath) => spec.locate(path) : undefined;
-  if (!loaded.ir || !render) return { ir: loaded.ir, diagnostics: loaded.diagnostics, sources: loaded.sources, locate };
-  const { loadRenderAssets } = await import('../emit/load-render-assets.js');
-  const { desiredFromRender } = await import('./desired-from-render.js');
-  const result = desiredFromRender({ ir: loaded.ir, assets: loadRenderAssets(loaded.ir), model: loaded.modelInfo });
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...result.diagnostics]);
-  return { ir: loaded.ir, desired: hasErrors(diagnostics) ? undefined : result.desired, diagnostics, sources: loaded.sources, locate };
+  const desired = loaded.desired;
+  return { ir: loaded.ir, ...(desired ? { desired } : {}), diagnostics: loaded.diagnostics, sources: new Map(loaded.sources), locate };
 }
 
 export function stateFileFor(ir: WorkflowIR, specPath: string, options: CommonOptions, io: CliIO): string {
@@ -83,13 +86,13 @@ export async function guarded<T>(fn: () => Promise<T>): Promise<{ value?: T; dia
 
 /**
  * Fetches the spec's remote model into the local cache (no Azure writes); returns the problem when that failed.
- * plan and apply both do it before rendering, because the scoring config, and so the image tag, depend on the model.
+ * plan and apply both do it before rendering, because the scoring config, and so the image tag, depend on the model;
+ * it uses the Program's checked stage, so the spec is loaded once.
  */
-export async function prefetchRemoteModel(specPath: string, options: { set?: string[] }, io: CliIO): Promise<{ diagnostic: Diagnostic; sources: ReadonlyMap<string, string> } | undefined> {
-  const { loadWorkflow } = await import('../program.js');
-  const plain = await loadWorkflow(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: false });
-  if (!plain.ir) return undefined; // loadSpec reports the spec's problems
+export async function prefetchRemoteModel(program: Program, io: CliIO): Promise<{ diagnostic: Diagnostic; sources: ReadonlyMap<string, string> } | undefined> {
+  const checked = await program.getCheckedWorkflow();
+  if (!checked.ir) return undefined; // loadSpec reports the spec's problems
   const { prefetchSpecModel } = await import('../model/fetch-remote.js');
-  const diagnostic = await prefetchSpecModel(plain.ir, { env: io.env, cwd: io.cwd });
-  return diagnostic ? { diagnostic, sources: plain.sources } : undefined;
+  const diagnostic = await prefetchSpecModel(checked.ir, { env: io.env, cwd: io.cwd });
+  return diagnostic ? { diagnostic, sources: checked.sources } : undefined;
 }

@@ -1,0 +1,4 @@
+// Runs state.suite.mjs in a child process that trusts the Azure fixtures' throwaway certificate (see fixtures/azure/tls.mjs).
+import { runTrusted } from '../fixtures/azure/tls.mjs';
+
+await runTrusted(new URL('./state.suite.mjs', import.meta.url));
