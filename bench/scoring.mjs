@@ -1,12 +1,13 @@
-// Benchmark: scoring-module HTTP throughput and latency vs raw in-process onnxruntime on the same model and images.
-// Paths: raw (sharp decode+resize → Float32Array → session.run, written here without edgeml code; once with the
-// server's session settings, once with onnxruntime's defaults), the in-process scorer (createScorer().score), and
-// HTTP POST /image to the scoring server (main.js in a child process; a lean HTTP/1.1 client on kept-alive loopback
-// sockets, like wrk). Scenarios: the real
-// PaddleOCR orientation classifier on text-line crops and on 1280x720 frames, and a synthetic CNN (scoring-cnn.mjs)
-// on the frames; 1 and 2 requests in flight.
-// Usage: npm run build && node bench/scoring.mjs [--requests N] [--write]
-import { spawn } from 'node:child_process';
+// Benchmark: scoring-module HTTP throughput, latency and CPU per request vs raw onnxruntime on the same model and
+// images, and the module's start-up (launch to first answer) vs the raw floor.
+// Paths: raw (bench/scoring-raw.mjs in a process of its own, with the module's session settings, so no other
+// session's thread pool shares it), the in-process scorer (createScorer().score), and HTTP POST /image to the scoring
+// server (main.js in a child process; a lean HTTP/1.1 client on kept-alive loopback sockets, like wrk). Scenarios:
+// the real PaddleOCR orientation classifier on text-line crops and on 1280x720 frames, and a synthetic CNN
+// (scoring-cnn.mjs) on the frames; 1, 2 and 4 requests in flight.
+// Usage: npm run build && node bench/scoring.mjs [--requests N] [--startup-runs N] [--startup-only] [--server-dist DIR] [--write]
+//   --server-dist: the dist/ folder whose runtime/scoring/main.js is started (to measure another build: before/after).
+import { fork, spawn } from 'node:child_process';
 import net from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
+import { resolve } from 'node:path';
 import { createScorer } from '../dist/runtime/scoring/scorer.js';
 import { intraOpThreadsFor } from '../dist/runtime/scoring/session.js';
 import { syntheticCnn } from './scoring-cnn.mjs';
@@ -22,6 +24,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const requests = Number(args[args.indexOf('--requests') + 1]) || 300;
 const write = args.includes('--write');
+const startupRuns = Number(args[args.indexOf('--startup-runs') + 1]) || 7;
+const serverDist = resolve(args.includes('--server-dist') ? args[args.indexOf('--server-dist') + 1] : join(root, 'dist'));
+const inFlights = [1, 2, 4];
 const warmup = 30;
 // Short blocks per path, so that bursts of load from other processes on this shared machine hit every path alike.
 const rounds = 15;
@@ -64,27 +69,27 @@ const cnnConfig = {
   labels: [],
 };
 
-/**
- * Raw baseline: the least code that decodes, resizes, normalises and runs the model, with argmax. With `threads`,
- * the session uses the server's setting (intra-op threads = cores / concurrency); without, onnxruntime's defaults.
- */
-async function createRaw(modelPath, config, threads) {
-  const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads } : {}) });
-  const { width: W, height: H, mean, std } = config.input;
-  const [inputName] = session.inputNames;
-  const [outputName] = session.outputNames;
+/** The raw baseline in its own process (bench/scoring-raw.mjs), with the module's intra-op threads. */
+async function startRaw(modelPath, config, images, threads) {
+  const child = fork(join(root, 'bench/scoring-raw.mjs'), ['serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = () =>
+    new Promise((resolveMessage, reject) => {
+      const onExit = (code) => reject(new Error(`raw baseline exited with ${code}`));
+      child.once('exit', onExit);
+      child.once('message', (m) => {
+        child.off('exit', onExit);
+        m.type === 'error' ? reject(new Error(m.message)) : resolveMessage(m);
+      });
+    });
+  child.send({ type: 'setup', model: modelPath, config, threads, images: images.map((b) => b.toString('base64')) });
+  const { labels } = await next();
   return {
-    async score(bytes) {
-      const { data } = await sharp(bytes).resize(W, H, { fit: 'fill', kernel: 'linear' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      const input = new Float32Array(3 * W * H);
-      for (let p = 0; p < W * H; p++) for (let c = 0; c < 3; c++) input[c * W * H + p] = (data[p * 3 + c] / 255 - mean[c]) / std[c];
-      const out = await session.run({ [inputName]: new ort.Tensor('float32', input, [1, 3, H, W]) });
-      const scores = out[outputName].data;
-      let best = 0;
-      for (let i = 1; i < scores.length; i++) if (scores[i] > scores[best]) best = i;
-      return config.labels[best] ?? String(best);
+    labels,
+    async measure(count, inFlight) {
+      child.send({ type: 'measure', count, inFlight });
+      return next();
     },
-    close: () => session.release(),
+    close: () => new Promise((r) => (child.once('exit', r), child.send({ type: 'close' }))),
   };
 }
 
@@ -126,7 +131,7 @@ function startServer(modelPath, config) {
   // The request log goes to a file, as a container runtime would take it, not through this (client) process.
   const logFile = join(dir, 'server.log');
   const logFd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [join(root, 'dist/runtime/scoring/main.js'), join(dir, 'config.json')], {
+  const child = spawn(process.execPath, [join(serverDist, 'runtime/scoring/main.js'), join(dir, 'config.json')], {
     env: { ...process.env, EDGEML_PORT: '0' },
     stdio: ['ignore', logFd, 'inherit'],
   });
@@ -227,6 +232,61 @@ function createLoadClient(port, path) {
   };
 }
 
+/**
+ * Start-up: launch to first answer, alternating the two. Raw floor: a fresh process that loads onnxruntime and sharp,
+ * creates one session and scores once (bench/scoring-raw.mjs startup). Module: main.js launched, then the sample
+ * posted every 10 ms until it is answered 200. Both timed from spawn() in this process.
+ */
+async function startup(runs) {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeml-bench-start-'));
+  mkdirSync(join(dir, 'model'));
+  copyFileSync(ORIENTATION_MODEL, join(dir, 'model', 'model.onnx'));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(orientationConfig));
+  const image = join(dir, 'sample.png');
+  writeFileSync(image, fixtures[0]);
+  const raw = [];
+  const module = [];
+  const timeRaw = () =>
+    new Promise((resolveTime, reject) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, [join(root, 'bench/scoring-raw.mjs'), 'startup', ORIENTATION_MODEL, JSON.stringify(orientationConfig), image, String(intraOpThreadsFor(server.concurrency))], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout.once('data', (line) => resolveTime({ ms: performance.now() - t0, cpu: Number(/CPU ([\d.]+) ms/.exec(String(line))[1]) }));
+      child.once('exit', (code) => code && reject(new Error(`raw start-up exited with ${code}`)));
+    });
+  const timeModule = async () => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [join(serverDist, 'runtime/scoring/main.js'), join(dir, 'config.json')], { env: { ...process.env, EDGEML_PORT: '0', EDGEML_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      while (!/listening on port (\d+)/.test(out)) await new Promise((r) => setTimeout(r, 2));
+      const url = `http://127.0.0.1:${/listening on port (\d+)/.exec(out)[1]}/image`;
+      for (;;) {
+        const res = await fetch(url, { method: 'POST', body: fixtures[0], headers: { 'content-type': 'application/octet-stream' } });
+        await res.arrayBuffer();
+        if (res.status === 200) return { ms: performance.now() - t0, cpu: cpuMs(child.pid) };
+        if (res.status !== 503) throw new Error(`start-up: HTTP ${res.status}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      await new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')));
+    }
+  };
+  for (let i = 0; i < runs; i++) {
+    raw.push(await timeRaw());
+    module.push(await timeModule());
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const summary = (runs) => ({ ms: median(runs.map((r) => r.ms)), cpu: median(runs.map((r) => r.cpu)), all: runs.map((r) => r.ms.toFixed(0)).join(' ') });
+  return { raw: summary(raw), module: summary(module) };
+}
+
+if (args.includes('--startup-only')) {
+  const start = await startup(startupRuns);
+  console.log(`server: ${serverDist}; load ${loadavg()[0].toFixed(1)}\nlaunch to first answer: module ${start.module.ms.toFixed(0)} ms, raw ${start.raw.ms.toFixed(0)} ms, ratio ${(start.module.ms / start.raw.ms).toFixed(2)}x; CPU module ${start.module.cpu.toFixed(0)} ms, raw ${start.raw.cpu.toFixed(0)} ms, ratio ${(start.module.cpu / start.raw.cpu).toFixed(2)}x (module ${start.module.all}; raw ${start.raw.all})`);
+  process.exit(0);
+}
 const loadBefore = loadavg()[0];
 const frames = await cameraFrames();
 const modelDir = mkdtempSync(join(tmpdir(), 'edgeml-bench-cnn-'));
@@ -237,84 +297,88 @@ const scenarios = [
   { name: 'orientation, frames 1280x720', model: ORIENTATION_MODEL, config: orientationConfig, images: frames },
   { name: 'synthetic CNN 224x224, frames 1280x720', model: CNN_MODEL, config: cnnConfig, images: frames },
 ];
+const threads = intraOpThreadsFor(server.concurrency);
 
 const rows = [];
-const splits = [];
 for (const scenario of scenarios) {
-  const raw = await createRaw(scenario.model, scenario.config, intraOpThreadsFor(server.concurrency));
-  const rawDefault = await createRaw(scenario.model, scenario.config);
+  const raw = await startRaw(scenario.model, scenario.config, scenario.images, threads);
   const scorer = await createScorer({ ...scenario.config, model: { path: scenario.model } });
   const child = await startServer(scenario.model, scenario.config);
   const client = createLoadClient(child.port, '/image');
-  const paths = {
-    'raw, onnxruntime default threads': (b) => rawDefault.score(b),
-    raw: (b) => raw.score(b),
-    'in-process scorer': async (b) => (await scorer.score(b)).predictions[0].label,
-    'HTTP POST /image': (b) => client.post(b),
-  };
-  // CPU is counted in the bench process, plus the server process for the HTTP path (client + server work).
-  const serverPid = { 'HTTP POST /image': child.pid };
 
   // Every path must give the same labels before anything is timed (and the text lines the known ones).
   for (let i = 0; i < scenario.images.length; i++) {
-    const got = [];
-    for (const fn of Object.values(paths)) got.push(await fn(scenario.images[i]));
+    const got = [raw.labels[i], (await scorer.score(scenario.images[i])).predictions[0].label, await client.post(scenario.images[i])];
     const expected = scenario.expect?.(i) ?? got[0];
     if (got.some((g) => g !== expected)) throw new Error(`${scenario.name} image ${i}: expected ${expected}, got ${got.join(', ')}`);
   }
 
+  // Each path's measure returns latencies, wall time, the CPU of the process doing the work and (HTTP) the client's.
+  const paths = {
+    raw: async (count, inFlight) => ({ ...(await raw.measure(count, inFlight)), clientCpuMs: 0 }),
+    'in-process scorer': async (count, inFlight) => {
+      const own = cpuMs();
+      const m = await measure(async (b) => (await scorer.score(b)).predictions[0].label, scenario.images, count, inFlight);
+      return { ...m, cpuMs: cpuMs() - own, clientCpuMs: 0 };
+    },
+    'HTTP POST /image': async (count, inFlight) => {
+      const own = cpuMs();
+      const srv = cpuMs(child.pid);
+      const m = await measure((b) => client.post(b), scenario.images, count, inFlight);
+      return { ...m, cpuMs: cpuMs(child.pid) - srv, clientCpuMs: cpuMs() - own };
+    },
+  };
+
   // Paths alternate in rounds so that load from other processes on this shared machine hits them evenly.
-  for (const inFlight of [1, 2]) {
-    const samples = Object.fromEntries(Object.keys(paths).map((name) => [name, { latencies: [], wallMs: 0, cpuMs: 0, serverCpuMs: 0 }]));
-    for (const fn of Object.values(paths)) await measure(fn, scenario.images, warmup, inFlight);
+  for (const inFlight of inFlights) {
+    const samples = Object.fromEntries(Object.keys(paths).map((name) => [name, { latencies: [], wallMs: 0, cpuMs: 0, clientCpuMs: 0 }]));
+    for (const fn of Object.values(paths)) await fn(warmup, inFlight);
     for (let round = 0; round < rounds; round++) {
       for (const [name, fn] of Object.entries(paths)) {
-        const own = cpuMs();
-        const srv = serverPid[name] ? cpuMs(serverPid[name]) : 0;
-        const { latencies, wallMs } = await measure(fn, scenario.images, Math.ceil(requests / rounds), inFlight);
+        const m = await fn(Math.ceil(requests / rounds), inFlight);
         const s = samples[name];
-        s.cpuMs += cpuMs() - own;
-        if (serverPid[name]) s.serverCpuMs += cpuMs(serverPid[name]) - srv;
-        s.latencies.push(...latencies);
-        s.wallMs += wallMs;
+        s.latencies.push(...m.latencies);
+        s.wallMs += m.wallMs;
+        s.cpuMs += m.cpuMs;
+        s.clientCpuMs += m.clientCpuMs;
       }
     }
     for (const [name, s] of Object.entries(samples)) {
       const n = s.latencies.sort((a, b) => a - b).length;
-      const row = { set: scenario.name, name, inFlight, rps: (n / s.wallMs) * 1000, p50: pct(s.latencies, 50), p99: pct(s.latencies, 99), cpu: (s.cpuMs + s.serverCpuMs) / n };
-      rows.push(row);
-      if (serverPid[name]) splits.push(`- ${scenario.name}, ${inFlight} in flight: ${(s.cpuMs / n).toFixed(2)} ms CPU/request in the client, ${(s.serverCpuMs / n).toFixed(2)} in the server process`);
+      rows.push({ set: scenario.name, name, inFlight, rps: (n / s.wallMs) * 1000, p50: pct(s.latencies, 50), p99: pct(s.latencies, 99), cpu: s.cpuMs / n, clientCpu: s.clientCpuMs / n });
     }
   }
   await child.stop();
   await scorer.close();
   await raw.close();
-  await rawDefault.close();
   client.close();
 }
 rmSync(modelDir, { recursive: true, force: true });
+const start = await startup(startupRuns);
 
 const sign = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
 const lines = [
-  '| scenario | path | in flight | req/s | p50 ms | p99 ms | CPU ms/req | req/s vs raw | p50 vs raw |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| scenario | path | in flight | req/s | p50 ms | p99 ms | CPU ms/req | client CPU ms/req | req/s vs raw | CPU vs raw | p50 vs raw |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];
 for (const r of rows) {
   const base = rows.find((b) => b.set === r.set && b.name === 'raw' && b.inFlight === r.inFlight);
-  lines.push(`| ${r.set} | ${r.name} | ${r.inFlight} | ${r.rps.toFixed(1)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(r.rps / base.rps).toFixed(2)}x | ${sign(r.p50 - base.p50)} ms |`);
+  lines.push(
+    `| ${r.set} | ${r.name} | ${r.inFlight} | ${r.rps.toFixed(1)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.clientCpu ? r.clientCpu.toFixed(2) : ''} | ${(r.rps / base.rps).toFixed(2)}x | ${(r.cpu / base.cpu).toFixed(2)}x | ${sign(r.p50 - base.p50)} ms |`,
+  );
 }
 const table = lines.join('\n');
-const split = splits.join('\n');
+const startLine = `launch to first answer: module ${start.module.ms.toFixed(0)} ms, raw floor ${start.raw.ms.toFixed(0)} ms, ratio ${(start.module.ms / start.raw.ms).toFixed(2)}x; CPU until then: module ${start.module.cpu.toFixed(0)} ms, raw ${start.raw.cpu.toFixed(0)} ms, ratio ${(start.module.cpu / start.raw.cpu).toFixed(2)}x (medians of ${startupRuns}; module ${start.module.all}; raw ${start.raw.all})`;
 const load = `load average (1 min) ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (other work shared the cores)`;
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, onnxruntime-node ${ort.env.versions?.common ?? ''}`;
-console.log(`\n${requests} requests per row after ${warmup} warm-up\nmachine: ${machine}\n${load}\n`);
+console.log(`\n${requests} requests per row after ${warmup} warm-up; server: ${serverDist}\nmachine: ${machine}\n${load}\n`);
 console.log(table);
-console.log('\nHTTP CPU split:\n' + split);
+console.log(`\n${startLine}`);
 
 if (write) {
   const doc = `# Scoring module benchmark
 
-Command: \`npm run build && nice -n -10 node bench/scoring.mjs --requests ${requests} --write\` (nice only gives the benchmark priority over the other sessions on the machine)
+Command: \`npm run build && nice -n -10 node bench/scoring.mjs --requests ${requests} --startup-runs ${startupRuns} --write\` (nice only gives the benchmark priority over the other sessions on the machine)
 Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC
 Machine: ${machine}
 Load: ${load}
@@ -325,81 +389,26 @@ Scenarios:
   costs show in full. Images: the committed text-line fixtures (320x64 and 360x56 PNG/JPEG), or 1280x720 JPEG frames
   made from them in memory.
 - **synthetic CNN 224x224**: \`bench/scoring-cnn.mjs\` builds a deterministic 8-convolution classifier (about 1.4
-  GFLOP, roughly 10 ms on one core here), ImageNet mean/std, softmax top-5, on the 1280x720 frames: closer to a
-  real edge model.
+  GFLOP), ImageNet mean/std, softmax top-5, on the 1280x720 frames: closer to a real edge model.
 
 ${requests} requests per row after ${warmup} warm-up requests, paths alternating in ${rounds} rounds; all paths are
 first checked to give the same labels.
 
-- **raw**: sharp decode + resize → Float32Array → \`session.run\` in the bench process, written without edgeml code,
-  with the server's session settings (intra-op threads = cores / concurrency = ${intraOpThreadsFor(server.concurrency)}).
-  **raw, onnxruntime default threads** is the same with onnxruntime's defaults.
-- **in-process scorer**: \`createScorer(config).score(bytes)\` (what \`edgeml test\` uses).
-- **HTTP POST /image**: the scoring server (\`dist/runtime/scoring/main.js\`, concurrency 2, inference in 2 worker
-  threads) in a child process. The client is a lean HTTP/1.1 load generator in the bench process, as wrk is: each
-  image's request is serialised once and written on a kept-alive loopback socket (one per request in flight), and
-  every response is parsed and checked (status 200, Content-Length framing, the JSON answer's label). It shares the
-  2 cores with the server.
-- CPU ms/req: process CPU time per request (bench process, plus the server process for HTTP).
+- **raw**: \`bench/scoring-raw.mjs\` in a process of its own: sharp decode + resize → Float32Array → \`session.run\`,
+  written without edgeml code, with the module's session settings (intra-op threads = cores / concurrency = ${threads}).
+  No other onnxruntime session lives in that process (before, a default-threaded session created just before it
+  kept a spinning thread pool that cost the raw block 1.7x CPU).
+- **in-process scorer**: \`createScorer(config).score(bytes)\` in the benchmark process (what \`edgeml test\` uses).
+- **HTTP POST /image**: the scoring server (\`runtime/scoring/main.js\`, concurrency 2, inference in 2 worker threads)
+  in a child process, driven by a lean HTTP/1.1 load generator in the benchmark process (as wrk is: each request
+  serialised once, kept-alive loopback sockets, one per request in flight, every response checked).
+- **CPU ms/req**: CPU time of the process doing the work per request: the raw process, the benchmark process (in-process
+  scorer), the server process (HTTP); **client CPU** is the load generator's share for HTTP. Raw runs \`session.run\`
+  on its one JavaScript thread, so more requests in flight queue there; the module runs 2 at once in its workers.
 
 ${table}
 
-HTTP CPU split:
-${split}
-
-Target: HTTP ≥ 0.9x raw throughput and ≤ 1 ms added at p50.
-
-## Reading the numbers
-
-This machine is shared: other sessions compile and test on the same 2 cores, so rows move by ±30% between runs
-when it is busy (see the load average above) and p99 then mostly measures the neighbours. Paths alternate in short
-blocks so that noise hits them alike; CPU ms per request is the steadier figure. The HTTP path suffers most from
-load: a request hands over between threads eight times (client → server → inference worker → sharp's threads → worker
-→ server → client) where raw does it four times, and on a busy machine each hand-over may wait for a core.
-
-- **Where an HTTP request's time goes** (orientation classifier, 1280x720 frames, one in flight, medians from marks
-  in the server and its worker): headers to body read 0.1 ms, hand-over to the worker 0.09, decode + resize (sharp)
-  2.3, tensor 0.09, \`session.run\` 1.25, back to the main thread 0.11, answer and socket write 0.2; the client and
-  loopback add about 0.3 ms (a bare node:http echo between two processes on this VM: 0.15 ms). Per-thread CPU
-  (/proc/<pid>/task) puts the server's main thread at 0.35–0.5 ms per request; the worker's decode and inference
-  cost the same as in the in-process scorer.
-- **What changed** (CPU per request over the in-process scorer, client + server, in the first run of this benchmark
-  and in four quiet runs after the change: 1.65 → 0.95–1.25 ms on frames, 1.9 → 1.1–1.25 ms on text lines, 1.75 →
-  1.15–1.6 ms on the CNN): the client is a lean HTTP/1.1 load generator (0.45–0.7 → 0.2–0.4 ms); the tensor is
-  written through per-channel lookup tables into a reused buffer (0.11 → 0.07 ms for 192x48, 0.6 → 0.35 ms for
-  224x224, the same values element for element); the body is copied once into a buffer that is moved, not copied,
-  to the worker; the classifier ranks label ids and builds only the top-k predictions.
-- **Seven runs after the change** (the last is the table above), one request in flight, four quiet (load below 1
-  before the run) and three busy (load 1.8–3.3): frames with the tiny model 0.76–0.94x raw throughput and
-  +0.74–1.20 ms at p50 when quiet, 0.67–0.87x and +0.65–1.46 ms when busy; text lines 0.68–0.74x and +0.90–1.30 ms
-  (quiet), 0.52–0.67x and +1.08–1.25 ms (busy); the CNN 0.93–0.95x and +0.92–1.14 ms (quiet), 0.82–1.0x and
-  +0.24–1.15 ms (busy). Two in flight: text lines 0.77–0.99x, frames 0.86–0.97x, CNN 1.18–1.36x when quiet.
-- **Tiny model (orientation classifier, ~1 ms inference)**: the targets are **not met** reliably. The fixed cost
-  of the HTTP path (about 0.4 ms in the server: two thread hand-overs, the main thread's HTTP work, the socket
-  write; about 0.3 ms in the client and loopback) is 10–25% of a 2.5–4 ms request, so the throughput ratio stays
-  at 0.7–0.95x and the p50 difference around 1 ms.
-- **Synthetic CNN (~17 ms CPU per request)**: the throughput target is met (0.93–1.0x with one request in flight);
-  the p50 target is met only in some runs (+0.24 to +1.15 ms). With 2 in flight HTTP beats raw, because its two
-  worker threads run two models at once, while onnxruntime-node runs \`session.run\` synchronously on the calling
-  JavaScript thread, so an in-process loop serialises inference.
-- **Tried and not adopted.** Scoring on the HTTP thread when nothing else runs (saves the two worker hand-overs):
-  0.1–0.15 ms better at p50 in some A/B pairs and within noise in others, while it would block the HTTP thread
-  for every model run and need a second model session. sharp already runs one libvips thread per image here
-  (\`sharp.concurrency()\` is 1 on glibc without jemalloc); sharp options (no colourspace step, no EXIF orientation,
-  sequential read) were within noise. onnxruntime options for the 1 ms model, each against 0.86 ms at p50 with
-  one intra-op thread and full graph optimisation: no CPU arena 0.86, no memory pattern 0.89, extended optimisation
-  1.42, 2 threads without spinning 1.17, 2 threads spinning 0.91 ms at twice the CPU. Faster V8 tier-up
-  (\`--interrupt-budget\`) changed nothing; garbage collection is not a factor (about 36 scavenges and no full
-  collection per 1000 requests).
-- **Threads per run.** The scoring module gives each run cores / concurrency intra-op threads (1 here, with
-  concurrency 2) so parallel runs never oversubscribe the CPU. onnxruntime's default (all cores per run) was 0.6–0.9x
-  of that under load, but on a quiet machine it wins for a single heavier request (the CNN: 10.3 ms instead of
-  16 ms at p50), since one run may then use both cores. Setting concurrency 1 (the spec's default on CPU) gives a
-  run all cores. Also tried earlier: all cores per run for both workers with spinning off
-  (\`session.intra_op.allow_spinning = 0\`): better for the CNN (p50 11.7 instead of 16.6 ms, one in flight) but worse
-  for the tiny model (4.4 instead of 3.5 ms); with spinning on it halved throughput (two thread pools spinning
-  against each other).
-- The in-process scorer (what \`edgeml test\` runs) is within noise of raw or faster (0.85–1.22x).
+Start-up (PaddleOCR orientation model, concurrency 2): ${startLine}.
 `;
   writeFileSync(join(root, 'bench/RESULTS-scoring.md'), doc);
   console.log('\nwrote bench/RESULTS-scoring.md');

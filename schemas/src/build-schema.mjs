@@ -116,6 +116,14 @@ const scoringModule = obj('A generated scoring server for the spec\'s model (HTT
   maxBodySize: str('Largest accepted request body, e.g. "4MB" (default 8MB).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
   concurrency: int('Inference requests run at once (default 1 on CPU).', { minimum: 1, maximum: 64 }),
   queueLimit: int('Requests allowed to wait for inference; more are answered 503 (default 16).', { minimum: 0, maximum: 10000 }),
+  limits: obj('Memory and time limits of the scoring server (each has a safe default; see the scoring module README).', {
+    uploadsInFlight: str('Request-body bytes all connections together may hold, each upload counted from its first byte; more are answered 503, e.g. "64MB" (default 4 x maxBodySize, at least 64MB).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
+    decodePerRequest: str('Bytes the decoded images of one request may take (width x height x bytes per pixel, summed), checked from the image headers before decoding; more are answered 413, e.g. "256MB" (default).', { pattern: '^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB)$' }),
+    imagesPerRequest: int('Images one request may carry; more are answered 413 (default 32).', { minimum: 1, maximum: 1000 }),
+    processingTimeout: num('Seconds from a complete request to its answer, waiting included; later is answered 503 (default 30).', { exclusiveMinimum: 0, maximum: 3600 }),
+    requestTimeout: num('Seconds a client has to send a whole request; later is answered 408 (default 120).', { minimum: 1, maximum: 3600 }),
+    uploadIdleTimeout: num('Seconds an upload may send nothing before it is answered 408 and its memory budget freed (default 30).', { minimum: 0.1, maximum: 3600 }),
+  }),
   ...commonModuleProps,
 }, { required: ['type'] });
 
@@ -169,6 +177,68 @@ const containerModule = obj('Any container: a ready image, or your own build con
   },
 }, { required: ['type'] });
 
+const preprocessSpec = obj('How an image becomes the model input. Anything the ONNX file tells (size, layout, element type) is optional.', {
+  input: str('Model input name (default: the first input).'),
+  width: int('Input width in pixels (default: from the model).', { minimum: 1, maximum: 8192 }),
+  height: int('Input height in pixels (default: from the model).', { minimum: 1, maximum: 8192 }),
+  layout: en('Tensor layout (default: from the model).', ['NCHW', 'NHWC']),
+  elementType: en('Input element type (default: from the model).', ['float32', 'uint8']),
+  colorOrder: en('Channel order the model expects (default RGB).', ['RGB', 'BGR']),
+  resize: en('How images are fitted to the input size (default stretch). letterbox keeps the aspect ratio and pads; crop fills and cuts; pad-right keeps the ratio at full height and pads on the right.', ['stretch', 'letterbox', 'crop', 'pad-right']),
+  scale: num('Multiplier applied to 0-255 pixel values before mean/std (default 1/255 for float inputs).'),
+  mean: arr('Per-channel mean subtracted after scaling.', { type: 'number' }, { minItems: 3, maxItems: 3 }),
+  std: arr('Per-channel standard deviation divided after subtracting the mean.', { type: 'number', exclusiveMinimum: 0 }, { minItems: 3, maxItems: 3 }),
+  padValue: int('Pixel value (0-255) used for letterbox padding (default 114).', { minimum: 0, maximum: 255 }),
+  maxWidth: int('Cascade stages with resize pad-right whose model takes any width (text recognisers): a line wider than width keeps its aspect ratio up to this width, each batch as wide as its widest line, as PaddleOCR does (default: width, so long lines are squashed).', { minimum: 1, maximum: 16384 }),
+});
+
+const postprocessSpec = obj('How the model outputs become predictions.', {
+  format: en('Output format: classification scores; boxes (separate boxes/scores/labels tensors); yolo-grid (Custom Vision); text-detection (a DBNet text-probability map, PaddleOCR); text-recognition (CTC over a character list, PaddleOCR); for telemetry also regression (one value) and anomaly (a score compared with threshold).', ['classification', 'boxes', 'yolo-grid', 'text-detection', 'text-recognition', 'regression', 'anomaly']),
+  unit: str('Unit of a regression value, e.g. degC.'),
+  output: str('Output tensor name for classification or yolo-grid (default: the first output).'),
+  outputs: obj('Output tensor names for the boxes format.', { boxes: str('Boxes tensor.'), scores: str('Scores tensor.'), labels: str('Class ids tensor.') }),
+  activation: en('Activation applied to classification scores (default softmax; none when the model already outputs probabilities).', ['softmax', 'sigmoid', 'none']),
+  topK: int('How many classes to return (default 3).', { minimum: 1, maximum: 1000 }),
+  threshold: num('Minimum score for a prediction to be returned; for anomaly, the score at or above which a message is an anomaly; for text-detection, the probability above which a map pixel is text (default 0.3).', { minimum: 0, maximum: 1 }),
+  boxThreshold: num('text-detection: least mean probability inside a region for it to be kept (default 0.6).', { minimum: 0, maximum: 1 }),
+  unclipRatio: num('text-detection: how far regions grow, area * ratio / perimeter pixels on every side (default 1.5).', { minimum: 0, maximum: 10 }),
+  minSize: num('text-detection: shortest side, in probability-map pixels, a region needs (default 3).', { minimum: 0, maximum: 1000 }),
+  maxCandidates: int('text-detection: regions examined per image (default 1000).', { minimum: 1, maximum: 100000 }),
+  shape: en('text-detection: quad gives each region as a rotated quadrilateral, box as its axis-aligned bounds (default quad).', ['quad', 'box']),
+  characters: relPath('text-recognition: character list file (one entry per line, read as is), relative to the spec, e.g. PaddleOCR\'s ppocr_keys_v1.txt.'),
+  blank: en('text-recognition: where the CTC blank class is, before the characters (PaddleOCR) or after them (default first).', ['first', 'last']),
+  space: bool('text-recognition: a space class follows the listed characters (PaddleOCR\'s use_space_char; default true).'),
+  iou: num('Intersection-over-union above which overlapping boxes are suppressed (default 0.45).', { minimum: 0, maximum: 1 }),
+  maxDetections: int('Most detections returned per image (default 20).', { minimum: 1, maximum: 10000 }),
+  boxFormat: en('Box coordinates of the boxes format (default xyxy).', ['xyxy', 'xywh', 'cxcywh']),
+  normalized: bool('Boxes are 0-1 relative to the input (default false: pixels of the network input).'),
+  labelOffset: int('Added to class ids before looking up labels, e.g. -1 when id 0 is background.', { minimum: -1000, maximum: 1000 }),
+  xyActivation: en('How yolo-grid box offsets are read: sigmoid (the classic Custom Vision decoder) or none (newer exports). Default: from the model\'s metadata, else sigmoid.', ['sigmoid', 'none']),
+  anchors: arr('Anchor sizes (in grid cells) of the yolo-grid format (default: Custom Vision\'s five anchors).', { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 2, maxItems: 2 }, { minItems: 1, maxItems: 20 }),
+});
+
+const cascadeSpec = obj('Later models that run on the regions this model finds: each stage sees crops of the regions of the last region-finding stage before it (text-detection, boxes, yolo-grid). Results nest under each region\'s stages.<name>.', {
+  maxPixels: int('Pixels one request may hold at once, the decoded image plus its crops (default 16000000); larger images are refused, and crops beyond it are skipped.', { minimum: 1, maximum: 200000000 }),
+  stages: arr('The stages, in order.', obj('A cascade stage.', {
+    name: str('Stage name: the key of its results under each region\'s stages.', { pattern: '^[A-Za-z][A-Za-z0-9_-]{0,31}$' }),
+    source: obj('The stage\'s model.', { file: relPath('ONNX model file, relative to the spec.') }, { required: ['file'] }),
+    labels: arr('Class labels in the order of the model\'s outputs.', str('Label.'), { maxItems: 100000 }),
+    labelsFile: relPath('Text file with one label per line, relative to the spec.'),
+    preprocess: preprocessSpec,
+    postprocess: postprocessSpec,
+    crop: obj('How crops are cut from the regions found before this stage (the first stage after a region stage only).', {
+      padding: num('Margin added on every side, as a fraction of the region\'s shorter side (default 0.1).', { minimum: 0, maximum: 2 }),
+      maxRegions: int('Regions cropped per image, the best scores first (default 50); the others are reported without stage results.', { minimum: 1, maximum: 1000 }),
+      minSize: num('Regions whose shorter side is below this many pixels are not cropped (default 4).', { minimum: 0, maximum: 10000 }),
+    }),
+    rotate: obj('An orientation stage: turn the crop before the next stage when the top label is `label`.', {
+      label: str('The label that means the crop is turned, e.g. "180".'),
+      degrees: { enum: [90, 180, 270], description: 'Degrees to turn the crop clockwise (default 180).' },
+      minScore: num('Least score of that label to turn the crop (default 0.9, PaddleOCR\'s cls_thresh).', { minimum: 0, maximum: 1 }),
+    }, { required: ['label'] }),
+  }, { required: ['name', 'source'] }), { minItems: 1, maxItems: 8 }),
+}, { required: ['stages'] });
+
 const moduleDef = {
   description: 'A module: type scoring, image-capture or container.',
   type: 'object',
@@ -214,35 +284,8 @@ const schema = {
       },
       labels: arr('Class labels in the order of the model\'s outputs.', str('Label.'), { maxItems: 100000 }),
       labelsFile: relPath('Text file with one label per line, relative to the spec.'),
-      preprocess: obj('How an image becomes the model input. Anything the ONNX file tells (size, layout, element type) is optional.', {
-        input: str('Model input name (default: the first input).'),
-        width: int('Input width in pixels (default: from the model).', { minimum: 1, maximum: 8192 }),
-        height: int('Input height in pixels (default: from the model).', { minimum: 1, maximum: 8192 }),
-        layout: en('Tensor layout (default: from the model).', ['NCHW', 'NHWC']),
-        elementType: en('Input element type (default: from the model).', ['float32', 'uint8']),
-        colorOrder: en('Channel order the model expects (default RGB).', ['RGB', 'BGR']),
-        resize: en('How images are fitted to the input size (default stretch). letterbox keeps the aspect ratio and pads; crop fills and cuts; pad-right keeps the ratio at full height and pads on the right.', ['stretch', 'letterbox', 'crop', 'pad-right']),
-        scale: num('Multiplier applied to 0-255 pixel values before mean/std (default 1/255 for float inputs).'),
-        mean: arr('Per-channel mean subtracted after scaling.', { type: 'number' }, { minItems: 3, maxItems: 3 }),
-        std: arr('Per-channel standard deviation divided after subtracting the mean.', { type: 'number', exclusiveMinimum: 0 }, { minItems: 3, maxItems: 3 }),
-        padValue: int('Pixel value (0-255) used for letterbox padding (default 114).', { minimum: 0, maximum: 255 }),
-      }),
-      postprocess: obj('How the model outputs become predictions.', {
-        format: en('Output format: classification scores; boxes (separate boxes/scores/labels tensors); yolo-grid (Custom Vision); for telemetry also regression (one value) and anomaly (a score compared with threshold).', ['classification', 'boxes', 'yolo-grid', 'regression', 'anomaly']),
-        unit: str('Unit of a regression value, e.g. degC.'),
-        output: str('Output tensor name for classification or yolo-grid (default: the first output).'),
-        outputs: obj('Output tensor names for the boxes format.', { boxes: str('Boxes tensor.'), scores: str('Scores tensor.'), labels: str('Class ids tensor.') }),
-        activation: en('Activation applied to classification scores (default softmax; none when the model already outputs probabilities).', ['softmax', 'sigmoid', 'none']),
-        topK: int('How many classes to return (default 3).', { minimum: 1, maximum: 1000 }),
-        threshold: num('Minimum score for a prediction to be returned; for anomaly, the score at or above which a message is an anomaly.', { minimum: 0, maximum: 1 }),
-        iou: num('Intersection-over-union above which overlapping boxes are suppressed (default 0.45).', { minimum: 0, maximum: 1 }),
-        maxDetections: int('Most detections returned per image (default 20).', { minimum: 1, maximum: 10000 }),
-        boxFormat: en('Box coordinates of the boxes format (default xyxy).', ['xyxy', 'xywh', 'cxcywh']),
-        normalized: bool('Boxes are 0-1 relative to the input (default false: pixels of the network input).'),
-        labelOffset: int('Added to class ids before looking up labels, e.g. -1 when id 0 is background.', { minimum: -1000, maximum: 1000 }),
-        xyActivation: en('How yolo-grid box offsets are read: sigmoid (the classic Custom Vision decoder) or none (newer exports). Default: from the model\'s metadata, else sigmoid.', ['sigmoid', 'none']),
-        anchors: arr('Anchor sizes (in grid cells) of the yolo-grid format (default: Custom Vision\'s five anchors).', { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 2, maxItems: 2 }, { minItems: 1, maxItems: 20 }),
-      }),
+      preprocess: preprocessSpec,
+      postprocess: postprocessSpec,
       features: arr('task telemetry: the message fields that make the model\'s input vector, in the model\'s order.', obj('One input feature.', {
         name: str('Feature name, for people and logs.', { pattern: '^[A-Za-z_][A-Za-z0-9_-]{0,63}$' }),
         path: str('Where the number is in the message body, in route syntax: $body.machine.temperature or $body.readings[0].', { pattern: '^\\$body(\\.[A-Za-z_][A-Za-z0-9_]*|\\[[0-9]+\\])+$' }),
@@ -252,6 +295,7 @@ const schema = {
       window: int('task telemetry: messages per sender in one model input, oldest first (default 1: each message alone). The model input is [batch, window x features].', { minimum: 1, maximum: 1000 }),
       windowKey: en('task telemetry: whose messages form a window: the sending device (default) or each module of it.', ['device', 'module']),
       samples: arr('Sample images (relative to the spec) used by edgeml test and the generated step-5 test; for task telemetry, JSON-lines files of messages.', relPath('Image or JSON-lines file.')),
+      cascade: cascadeSpec,
       expect: obj('What a correct prediction on the first sample looks like.', {
         label: str('Expected top label.'), minScore: num('Expected minimum score of the top prediction.', { minimum: 0, maximum: 1 }),
         minDetections: int('Expected minimum number of detections.', { minimum: 0 }),

@@ -9,6 +9,7 @@ import fleetRollout from './rules/fleet-rollout.js';
 import gpuNeedsAccelerator from './rules/gpu-needs-accelerator.js';
 import hostPortCollision from './rules/host-port-collision.js';
 import iotEdgeLimits from './rules/iot-edge-limits.js';
+import modelCascade from './rules/model-cascade.js';
 import modelDecoderTask from './rules/model-decoder-task.js';
 import moduleFields from './rules/module-fields.js';
 import moduleNameValid from './rules/module-name-valid.js';
@@ -20,13 +21,14 @@ import routeConditionValid from './rules/route-condition-valid.js';
 import routeEndpointsExist from './rules/route-endpoints-exist.js';
 import routeGraphCoverage from './rules/route-graph-coverage.js';
 import routeLiteralType from './rules/route-literal-type.js';
+import scoringLimits from './rules/scoring-limits.js';
 import scoringUrlFetch from './rules/scoring-url-fetch.js';
 import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
-  routeGraphCoverage, routeLiteralType, scoringUrlFetch, telemetryModel,
+  modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
+  routeGraphCoverage, routeLiteralType, scoringLimits, scoringUrlFetch, telemetryModel,
 ] as unknown as Check[];
 
 export interface CheckInput {

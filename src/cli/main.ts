@@ -66,7 +66,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   specOptions(program.command('test').argument('<spec>', 'the workflow spec')
     .description('Score images with the model on this machine (the spec\'s samples by default).')
     .option('-i, --image <file>', 'an image to score (repeatable)', collect, [])
-    .option('-m, --messages <file>', 'telemetry specs: a JSON-lines file of messages to score (repeatable)', collect, [])).action(action('test'));
+    .option('-m, --messages <file>', 'telemetry specs: a JSON-lines file of messages to score (repeatable)', collect, [])
+    .option('--annotate <dir>', 'also write each image with its boxes and text drawn on it into this folder')).action(action('test'));
 
   specOptions(program.command('run').argument('<spec>', 'the workflow spec')
     .description('Run the module graph on this machine with a local edgeHub that routes messages as on a device.')

@@ -58,8 +58,10 @@ export function specInputPaths(ir: WorkflowIR): string[] {
     paths.add(`${source.path}/${source.labelsFile}`);
   }
   if (ir.model.labelsFile) paths.add(ir.model.labelsFile);
+  for (const stage of ir.model.cascade?.stages ?? []) paths.add(stage.source.path);
   for (const sample of ir.model.samples) paths.add(sample);
   for (const module of ir.modules) {
+    for (const contract of Object.values(module.contracts ?? {})) if (contract.origin === 'file' && contract.file) paths.add(contract.file);
     const capture = module.capture;
     if (!capture) continue;
     if (capture.bundle) paths.add(capture.bundle);

@@ -1,11 +1,11 @@
 // Lowering: turns schema-valid spec data into the typed IR, filling every default in one place.
 // Pure and total: it never reports; anything it cannot make sense of is left for the semantic checks to flag.
 import type {
-  AzureIR, CaptureSettingsIR, DecoderIR, DeploymentTargetIR, RolloutIR, RolloutMetricLimitIR, TelemetryIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
+  AzureIR, CaptureSettingsIR, CascadeIR, CascadeStageIR, DecoderIR, DeploymentTargetIR, RolloutIR, RolloutMetricLimitIR, TelemetryIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
   MessageContractIR, ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
-  RouteSourceIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
+  RouteSourceIR, ScoringLimitsIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
 } from './types.js';
-import { captureResultsContract, telemetryResultsContract, type JsonSchema } from '../runtime/contracts/index.js';
+import { captureResultsContract, telemetryResultsContract, type CascadeContract, type JsonSchema, type StageContract } from '../runtime/contracts/index.js';
 import { parseSecretRef } from '../resolve/variables.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- spec data is schema-checked but untyped here */
@@ -75,11 +75,26 @@ function lowerTarget(t: Data): TargetIR {
 
 function lowerModel(m: Data, task: Task): ModelIR {
   const source = lowerModelSource(m.source ?? {});
-  const p: Data = m.preprocess ?? {};
+  const labelsFile = m.labelsFile ?? (source.kind === 'customvision' ? `${source.path}/${source.labelsFile}` : undefined);
+  const decoder = lowerDecoder(m.postprocess ?? {}, task, source);
+  return {
+    source,
+    ...(m.labels ? { labels: m.labels.map(String) } : {}),
+    ...(labelsFile && !m.labels ? { labelsFile } : {}),
+    preprocess: lowerPreprocess(m.preprocess ?? {}, source),
+    decoder,
+    ...(task === 'telemetry' ? { telemetry: lowerTelemetry(m) } : {}),
+    samples: m.samples ?? [],
+    ...(m.expect ? { expect: { ...m.expect } } : {}),
+    ...(m.cascade ? { cascade: lowerCascade(m.cascade, decoder) } : {}),
+  };
+}
+
+function lowerPreprocess(p: Data, source: ModelSource): PreprocessIR {
   const elementType = p.elementType;
   // Custom Vision exports take BGR frames with raw 0-255 pixel values.
   const customVision = source.kind === 'customvision';
-  const preprocess: PreprocessIR = {
+  return {
     ...(p.input !== undefined ? { inputName: p.input } : {}),
     ...(p.width !== undefined ? { width: p.width } : {}),
     ...(p.height !== undefined ? { height: p.height } : {}),
@@ -91,18 +106,63 @@ function lowerModel(m: Data, task: Task): ModelIR {
     mean: p.mean ?? [0, 0, 0],
     std: p.std ?? [1, 1, 1],
     padValue: p.padValue ?? 114,
+    ...(p.maxWidth !== undefined ? { maxWidth: p.maxWidth } : {}),
   };
-  const labelsFile = m.labelsFile ?? (source.kind === 'customvision' ? `${source.path}/${source.labelsFile}` : undefined);
+}
+
+export const CASCADE_DEFAULTS = {
+  /** 16 megapixels: a 12 MP photo and its crops, 48 MB of RGB per request in flight. */
+  maxPixels: 16_000_000,
+  crop: { padding: 0.1, maxRegions: 50, minSize: 4 },
+  /** PaddleOCR's cls_thresh. */
+  rotateMinScore: 0.9,
+} as const;
+
+/** Formats whose predictions are regions a later stage can crop. */
+export const REGION_FORMATS: readonly DecoderIR['kind'][] = ['boxes', 'yolo-grid', 'text-detection'];
+
+function lowerCascade(c: Data, first: DecoderIR): CascadeIR {
+  const stages: Data[] = Array.isArray(c.stages) ? c.stages : [];
+  // The stage right after a region stage cuts crops: it gets the default crop settings when it names none.
+  let afterRegions = REGION_FORMATS.includes(first.kind);
   return {
-    source,
-    ...(m.labels ? { labels: m.labels.map(String) } : {}),
-    ...(labelsFile && !m.labels ? { labelsFile } : {}),
-    preprocess,
-    decoder: lowerDecoder(m.postprocess ?? {}, task, source),
-    ...(task === 'telemetry' ? { telemetry: lowerTelemetry(m) } : {}),
-    samples: m.samples ?? [],
-    ...(m.expect ? { expect: { ...m.expect } } : {}),
+    maxPixels: c.maxPixels ?? CASCADE_DEFAULTS.maxPixels,
+    stages: stages.map((st, index): CascadeStageIR => {
+      const source = { kind: 'file' as const, path: normalizeRelative(st.source?.file ?? '') };
+      // A stage's task is what its format does: the task only picks a default format, and stages name theirs.
+      const decoder = lowerDecoder(st.postprocess ?? {}, 'image-classification', source);
+      const crops = afterRegions || st.crop !== undefined;
+      afterRegions = REGION_FORMATS.includes(decoder.kind);
+      return {
+        name: String(st.name ?? `stage${index + 1}`),
+        path: ['model', 'cascade', 'stages', index],
+        source,
+        ...(st.labels ? { labels: st.labels.map(String) } : {}),
+        ...(st.labelsFile && !st.labels ? { labelsFile: st.labelsFile } : {}),
+        preprocess: lowerPreprocess(st.preprocess ?? {}, source),
+        decoder,
+        ...(crops ? { crop: { ...CASCADE_DEFAULTS.crop, ...(st.crop ?? {}) } } : {}),
+        ...(st.rotate ? { rotate: { label: String(st.rotate.label), degrees: st.rotate.degrees ?? 180, minScore: st.rotate.minScore ?? CASCADE_DEFAULTS.rotateMinScore } } : {}),
+      };
+    }),
   };
+}
+
+/** What a cascade adds to the capture module's messages: quads on text regions and each level's stages. */
+function cascadeContract(model: ModelIR): CascadeContract | undefined {
+  if (!model.cascade) return undefined;
+  const level = (stages: readonly CascadeStageIR[]): StageContract[] => {
+    const out: StageContract[] = [];
+    for (const [i, stage] of stages.entries()) {
+      if (REGION_FORMATS.includes(stage.decoder.kind)) {
+        out.push({ name: stage.name, kind: 'regions', quads: stage.decoder.kind === 'text-detection', stages: level(stages.slice(i + 1)) });
+        break; // the stages after a region stage read its regions, one level down
+      }
+      out.push({ name: stage.name, kind: stage.decoder.kind === 'text-recognition' ? 'text' : 'classification', ...(stage.rotate ? { rotates: stage.rotate.degrees } : {}) });
+    }
+    return out;
+  };
+  return { quads: model.decoder.kind === 'text-detection', stages: level(model.cascade.stages) };
 }
 
 function lowerModelSource(s: Data): ModelSource {
@@ -143,6 +203,23 @@ function lowerDecoder(d: Data, task: Task, source: ModelSource): DecoderIR {
     if (d.format === 'regression') return { kind: 'regression', ...output, ...(d.unit ? { unit: d.unit } : {}) };
   }
   const format = d.format ?? (task === 'image-classification' ? 'classification' : source.kind === 'customvision' ? 'yolo-grid' : 'boxes');
+  // PaddleOCR's inference defaults (tools/infer/utility.py: det_db_thresh, det_db_box_thresh, det_db_unclip_ratio).
+  if (format === 'text-detection') {
+    return {
+      kind: 'text-detection',
+      ...(d.output ? { output: d.output } : {}),
+      threshold: d.threshold ?? 0.3,
+      boxThreshold: d.boxThreshold ?? 0.6,
+      unclipRatio: d.unclipRatio ?? 1.5,
+      minSize: d.minSize ?? 3,
+      maxCandidates: d.maxCandidates ?? 1000,
+      maxDetections: d.maxDetections ?? 100,
+      shape: d.shape ?? 'quad',
+    };
+  }
+  if (format === 'text-recognition') {
+    return { kind: 'text-recognition', ...(d.output ? { output: d.output } : {}), charactersFile: normalizeRelative(d.characters ?? ''), blank: d.blank ?? 'first', space: d.space ?? true, threshold: d.threshold ?? 0 };
+  }
   if (format === 'classification') {
     return { kind: 'classification', ...(d.output ? { output: d.output } : {}), activation: d.activation ?? 'softmax', topK: d.topK ?? 3, threshold: d.threshold ?? 0 };
   }
@@ -248,7 +325,7 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
   if (telemetry && outputs.length === 0) outputs.push('results');
   const contracts: Record<string, MessageContractIR> = { ...declared.contracts };
   // The capture module sends the scoring answer plus a summary; its contract is edgeml's own (runtime/contracts).
-  if (capture) contracts[capture.output] = { origin: 'generated', schema: captureResultsContract(ir.task === 'object-detection' ? 'object-detection' : 'image-classification') };
+  if (capture) contracts[capture.output] = { origin: 'generated', schema: captureResultsContract(ir.task === 'object-detection' ? 'object-detection' : 'image-classification', cascadeContract(ir.model)) };
   // The telemetry module sends one result per scored message; its contract too is edgeml's own.
   if (telemetry) contracts[outputs[0]] = { origin: 'generated', schema: telemetryResultsContract(ir.model.decoder.kind) };
   const module: ModuleIR = {
@@ -306,7 +383,20 @@ function lowerScoring(m: Data, ir: WorkflowIR, usesGpu: boolean): ScoringSetting
       : {}),
     concurrency: m.concurrency ?? 1,
     queueLimit: m.queueLimit ?? DEFAULTS.queueLimit,
+    ...(m.limits ? { limits: lowerScoringLimits(m.limits) } : {}),
     executionProviders: usesGpu && ir.target.accelerator === 'nvidia-gpu' ? ['cuda', 'cpu'] : ['cpu'],
+  };
+}
+
+/** The limits the spec sets (sizes in bytes, seconds in milliseconds); the rest keep the runtime's defaults. */
+function lowerScoringLimits(l: Data): Partial<ScoringLimitsIR> {
+  return {
+    ...(l.uploadsInFlight !== undefined ? { bytesInFlight: parseSize(l.uploadsInFlight) } : {}),
+    ...(l.decodePerRequest !== undefined ? { decodeBytes: parseSize(l.decodePerRequest) } : {}),
+    ...(l.imagesPerRequest !== undefined ? { imagesPerRequest: l.imagesPerRequest } : {}),
+    ...(l.processingTimeout !== undefined ? { processingTimeoutMs: Math.round(l.processingTimeout * 1000) } : {}),
+    ...(l.requestTimeout !== undefined ? { requestTimeoutMs: Math.round(l.requestTimeout * 1000) } : {}),
+    ...(l.uploadIdleTimeout !== undefined ? { bodyIdleTimeoutMs: Math.round(l.uploadIdleTimeout * 1000) } : {}),
   };
 }
 

@@ -68,6 +68,8 @@ export interface PreprocessIR {
   std: [number, number, number];
   /** Letterbox fill, 0..255. */
   padValue: number;
+  /** Cascade stages with pad-right: widest input a long line may keep its aspect ratio up to (runtime cascade.ts). */
+  maxWidth?: number;
 }
 
 export type ScoreActivation = 'softmax' | 'sigmoid' | 'none';
@@ -110,6 +112,60 @@ export interface YoloGridDecoderIR {
   maxDetections: number;
 }
 
+/** DBNet-family text detectors (PaddleOCR): a text-probability map becomes text regions (runtime decoders/text-detection.ts). */
+export interface TextDetectionDecoderIR {
+  kind: 'text-detection';
+  output?: string;
+  /** Probability above which a map pixel is text. */
+  threshold: number;
+  /** Least mean probability inside a region's rectangle. */
+  boxThreshold: number;
+  unclipRatio: number;
+  minSize: number;
+  maxCandidates: number;
+  maxDetections: number;
+  shape: 'quad' | 'box';
+}
+
+/** CTC text recognisers (PaddleOCR): greedy decoding over a character list (runtime decoders/text-recognition.ts). */
+export interface TextRecognitionDecoderIR {
+  kind: 'text-recognition';
+  output?: string;
+  /** Character list file, one entry per line, relative to the spec folder. */
+  charactersFile: string;
+  /** The file's entries, read verbatim by the resolve stage (undefined until then). */
+  characters?: string[];
+  /** Where the CTC blank class sits: before the characters (PaddleOCR) or after them. */
+  blank: 'first' | 'last';
+  /** Whether a space class follows the file's characters (PaddleOCR's use_space_char). */
+  space: boolean;
+  threshold: number;
+}
+
+/** A later model of a cascade: it reads crops of the regions found before it. */
+export interface CascadeStageIR {
+  /** Key of the stage's results in each region's `stages`. */
+  name: string;
+  /** Where the stage is in the spec, e.g. ['model', 'cascade', 'stages', 0]. */
+  path: SpecPath;
+  /** A local ONNX file (stages take file sources only). */
+  source: { kind: 'file'; path: string };
+  labels?: string[];
+  labelsFile?: string;
+  preprocess: PreprocessIR;
+  decoder: DecoderIR;
+  /** On the first stage after a region stage: how its crops are cut. */
+  crop?: { padding: number; maxRegions: number; minSize: number };
+  /** Orientation stages: turn the crop when the top label is `label` with at least `minScore`. */
+  rotate?: { label: string; degrees: 90 | 180 | 270; minScore: number };
+}
+
+export interface CascadeIR {
+  stages: CascadeStageIR[];
+  /** Pixels one request may hold: the decoded image plus its crops. */
+  maxPixels: number;
+}
+
 /** task telemetry: one number per message (a regression model's first output value). */
 export interface RegressionDecoderIR {
   kind: 'regression';
@@ -124,7 +180,7 @@ export interface AnomalyDecoderIR {
   threshold: number;
 }
 
-export type DecoderIR = ClassificationDecoderIR | BoxesDecoderIR | YoloGridDecoderIR | RegressionDecoderIR | AnomalyDecoderIR;
+export type DecoderIR = ClassificationDecoderIR | BoxesDecoderIR | YoloGridDecoderIR | TextDetectionDecoderIR | TextRecognitionDecoderIR | RegressionDecoderIR | AnomalyDecoderIR;
 
 /** One input number of a telemetry model: a field of the message body. */
 export interface TelemetryFeatureIR {
@@ -159,6 +215,8 @@ export interface ModelIR {
   telemetry?: TelemetryIR;
   /** What a correct prediction on the first sample looks like, for `05-test.sh` and `edgeml test`. */
   expect?: { label?: string; minScore?: number; minDetections?: number; anomalies?: number };
+  /** Later models that run on the regions this model finds. */
+  cascade?: CascadeIR;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -297,8 +355,20 @@ export interface ScoringSettingsIR {
   concurrency: number;
   /** Requests allowed to wait; beyond this the server answers 503. */
   queueLimit: number;
+  /** Memory and time limits the spec sets (scoring config `server.limits`); the rest take the runtime's defaults. */
+  limits?: Partial<ScoringLimitsIR>;
   /** Execution providers in order of preference. */
   executionProviders: ('cuda' | 'cpu')[];
+}
+
+/** The scoring server's memory and time limits (runtime/scoring/config.ts ServerLimits). */
+export interface ScoringLimitsIR {
+  bytesInFlight: number;
+  decodeBytes: number;
+  imagesPerRequest: number;
+  processingTimeoutMs: number;
+  requestTimeoutMs: number;
+  bodyIdleTimeoutMs: number;
 }
 
 export type FrameSourceIR =

@@ -7,7 +7,7 @@ import type { ModuleIR, WorkflowIR } from '../ir/types.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { locateSpecModel } from '../model/introspect.js';
 import { modelCacheRoot, verifiedCacheDir } from '../model/cache.js';
-import { createScoringConfig } from '../model/scoring-config.js';
+import { createScoringConfig, withLocalStageModels } from '../model/scoring-config.js';
 import { startChild, type ManagedChild } from './child-process.js';
 import { findFreePort } from './free-port.js';
 import { moduleEnvironment } from './module-env.js';
@@ -60,7 +60,7 @@ export async function startScoringModule(options: StartScoringOptions): Promise<
   if (missing.length > 0) throw new MissingEnvError(missing[0]!);
 
   const port = await findFreePort();
-  const config = createScoringConfig(ir, module, options.modelInfo);
+  const config = withLocalStageModels(createScoringConfig(ir, module, options.modelInfo), ir);
   config.model.path = located.file;
   config.server.port = port;
   const configPath = join(dir, 'config.json');

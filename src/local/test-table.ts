@@ -4,7 +4,15 @@
 export interface ScoredImage {
   /** As shown to the user (spec-relative sample path or the --image argument). */
   file: string;
-  predictions?: { label: string; score: number; box?: { left: number; top: number; width: number; height: number } }[];
+  predictions?: {
+    label: string;
+    score: number;
+    box?: { left: number; top: number; width: number; height: number };
+    /** Text regions: the quadrilateral in image pixels. */
+    quad?: [number, number][];
+    /** Cascades: each later stage's predictions for this region. */
+    stages?: Record<string, { predictions: { label: string; score: number; text?: string }[]; rotated?: number }>;
+  }[];
   size?: { width: number; height: number };
   timings?: { readMs: number; preprocessMs: number; inferenceMs: number; postprocessMs: number; totalMs: number };
   error?: string;
@@ -31,6 +39,7 @@ export function formatTestTable(images: readonly ScoredImage[], task: 'image-cla
     predictions.slice(0, MAX_ROWS).forEach((p, i) => {
       const box = p.box ? `  ${[p.box.left, p.box.top, p.box.width, p.box.height].map((v) => v.toFixed(3)).join(', ')}` : '';
       lines.push(`${pad(i === 0 ? image.file : '', fileWidth)}${pad(p.label, labelWidth)}${p.score.toFixed(4).padStart(7)}${box}`);
+      if (p.stages) lines.push(`${pad('', fileWidth)}  ↳ ${describeStages(p.stages)}`);
     });
     if (predictions.length > MAX_ROWS) lines.push(`${pad('', fileWidth)}… ${predictions.length - MAX_ROWS} more`);
     const t = image.timings;
@@ -40,4 +49,15 @@ export function formatTestTable(images: readonly ScoredImage[], task: 'image-cla
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** One line for a region's cascade results: each stage's top prediction, its turn, and text in quotes. */
+function describeStages(stages: NonNullable<NonNullable<ScoredImage['predictions']>[number]['stages']>): string {
+  return Object.entries(stages)
+    .map(([name, stage]) => {
+      const top = stage.predictions[0];
+      const what = !top ? '(nothing)' : top.text !== undefined ? `"${top.text}" (${top.score.toFixed(3)})` : `${top.label} (${top.score.toFixed(3)})`;
+      return `${name}: ${what}${stage.rotated ? `, turned ${stage.rotated}°` : ''}`;
+    })
+    .join(' · ');
 }

@@ -1,7 +1,7 @@
 // Compares a spec's model settings (IR) with what the ONNX file really has (ModelInfo): input name, layout, channels,
 // size and element type; decoder outputs and their shapes; labels versus classes. Model stage, pure; the spec checker
 // turns each ModelMismatch into a diagnostic at the spec line of its IR path.
-import type { SpecPath, WorkflowIR } from '../ir/types.js';
+import type { CascadeStageIR, SpecPath, TextRecognitionDecoderIR, WorkflowIR } from '../ir/types.js';
 import { guessBoxesOutputs } from '../runtime/scoring/decoders/boxes.js';
 import { isFixed, readImageInputShape, readShapeAs, type Dim, type TensorInfo } from '../runtime/scoring/model-metadata.js';
 import type { ModelInfo } from './model-info.js';
@@ -230,7 +230,55 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
     }
     return isFixed(channels) ? labelCount(ir, channels / anchors - 5, `output '${output.name}'`) : [];
   },
+  'text-detection'({ ir, info }) {
+    const decoder = ir.model.decoder;
+    if (decoder.kind !== 'text-detection') return [];
+    const { output, problems } = findOutput(info, decoder.output, [...DEC, 'output']);
+    if (!output?.shape) return problems;
+    const shape = output.shape;
+    const isMap = shape.length === 3 || (shape.length === 4 && (!isFixed(shape[1]) || shape[1] === 1));
+    if (isMap) return [];
+    return [{ id: 'output-shape', path: [...DEC, 'format'], actual: shapeText(shape), message: `Model output '${output.name}' ${shapeText(shape)} is not a text-probability map [N, 1, H, W].` }];
+  },
+  'text-recognition'({ ir, info }) {
+    const decoder = ir.model.decoder;
+    if (decoder.kind !== 'text-recognition') return [];
+    const { output, problems } = findOutput(info, decoder.output, [...DEC, 'output']);
+    if (!output?.shape) return problems;
+    const shape = output.shape;
+    if (shape.length !== 3) {
+      return [{ id: 'output-shape', path: [...DEC, 'format'], actual: shapeText(shape), message: `Model output '${output.name}' ${shapeText(shape)} is not a CTC output [N, steps, classes].` }];
+    }
+    const classes = shape[2];
+    if (!decoder.characters || !isFixed(classes)) return [];
+    const made = ctcAlphabet(decoder).length;
+    if (made === classes) return [];
+    const extras = `${decoder.characters.length} characters + blank${decoder.space ? ' + space' : ''}`;
+    return [{ id: 'label-count', path: [...DEC, 'characters'], actual: classes, expected: made, message: `The character list makes ${made} classes (${extras}) but output '${output.name}' has ${classes}.` }];
+  },
 };
+
+/** A CTC decoder's classes in output order: the blank ('') before or after the characters, then a space when asked. */
+export function ctcAlphabet(decoder: Pick<TextRecognitionDecoderIR, 'characters' | 'blank' | 'space'>): string[] {
+  const characters = [...(decoder.characters ?? []), ...(decoder.space ? [' '] : [])];
+  return decoder.blank === 'first' ? ['', ...characters] : [...characters, ''];
+}
+
+/**
+ * Every way a cascade stage's model disagrees with its settings: the same rules as for the main model, reported at
+ * the stage's own spec lines (model.cascade.stages[i]...).
+ */
+export function compareStageWithSpec(stage: CascadeStageIR, info: ModelInfo): ModelMismatch[] {
+  const asModel: WorkflowIR['model'] = {
+    source: stage.source,
+    ...(stage.labels ? { labels: stage.labels } : {}),
+    ...(stage.labelsFile ? { labelsFile: stage.labelsFile } : {}),
+    preprocess: stage.preprocess,
+    decoder: stage.decoder,
+    samples: [],
+  };
+  return compareModelWithSpec({ model: asModel, task: 'image-classification' }, info).map((m) => ({ ...m, path: [...stage.path, ...m.path.slice(1)] }));
+}
 
 /** A regression value or an anomaly score: one number per message, [batch, 1] or [batch]. */
 function oneValuePerRow({ ir, info }: Context): ModelMismatch[] {

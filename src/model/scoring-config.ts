@@ -1,11 +1,13 @@
 // Builds the scoring server's config (runtime/scoring/config.ts) for one scoring module from the IR, filling what the
 // spec left open (input name, size, layout, element type, decoder outputs) from the model's introspection.
 // Model stage, pure: the compiler writes the result as JSON into the module's build context; `edgeml test` uses it.
-import type { DecoderIR, ModuleIR, ScoringSettingsIR, WorkflowIR } from '../ir/types.js';
-import type { DecoderConfig, InputConfig, ScoringConfig } from '../runtime/scoring/config.js';
+import type { CascadeIR, CascadeStageIR, DecoderIR, ModuleIR, PreprocessIR, ScoringSettingsIR, WorkflowIR } from '../ir/types.js';
+import { defaultServerLimits, type CascadeConfig, type CascadeStageConfig, type DecoderConfig, type InputConfig, type ScoringConfig } from '../runtime/scoring/config.js';
+import { ctcAlphabet } from './compare.js';
 import { guessBoxesOutputs } from '../runtime/scoring/decoders/boxes.js';
 import { isFixed, readImageInputShape, readShapeAs } from '../runtime/scoring/model-metadata.js';
 import type { ModelInfo } from './model-info.js';
+import { join } from 'node:path';
 
 /** Where the model sits in the build context, relative to the config file. */
 export const CONTAINER_MODEL_PATH = 'model/model.onnx';
@@ -20,7 +22,11 @@ export const DEFAULT_SCORING_SETTINGS: ScoringSettingsIR = {
   executionProviders: ['cpu'],
 };
 
-export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspection?: ModelInfo): ScoringConfig {
+/**
+ * `stageInfo` holds the introspection of cascade stage models by stage name (what the spec left open is then
+ * filled from them, as for the main model; otherwise the scoring module reads it from the model at start).
+ */
+export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspection?: ModelInfo, stageInfo: Readonly<Record<string, ModelInfo>> = {}): ScoringConfig {
   const settings = module.scoring ?? DEFAULT_SCORING_SETTINGS;
   const task = ir.task;
   if (task === 'telemetry') throw new Error('internal error: a telemetry task has no image scoring config (see model/telemetry-config.ts)');
@@ -29,7 +35,7 @@ export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspect
     name: module.name,
     task,
     model: { path: CONTAINER_MODEL_PATH },
-    input: createInputConfig(ir, introspection),
+    input: createInputConfig(ir.model.preprocess, introspection),
     decoder: createDecoderConfig(ir.model.decoder, introspection),
     labels: [...(ir.model.labels ?? [])],
     server: {
@@ -39,13 +45,50 @@ export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspect
       concurrency: settings.concurrency,
       queueLimit: settings.queueLimit,
       ...(settings.urlFetch ? { urlFetch: { ...settings.urlFetch, allow: [...settings.urlFetch.allow] } } : {}),
+      // Every limit is written out, so the compiled config shows what the module enforces.
+      limits: { ...defaultServerLimits(settings.maxBodyBytes), ...settings.limits },
     },
     executionProviders: [...settings.executionProviders],
+    ...(ir.model.cascade ? { cascade: createCascadeConfig(ir.model.cascade, stageInfo) } : {}),
   };
 }
 
-function createInputConfig(ir: WorkflowIR, info: ModelInfo | undefined): InputConfig {
-  const pre = ir.model.preprocess;
+/**
+ * The config with each cascade stage's model read from the spec's own file (absolute), for running on this machine
+ * (`edgeml test`, `edgeml run`) instead of from a build context.
+ */
+export function withLocalStageModels(config: ScoringConfig, ir: Pick<WorkflowIR, 'model' | 'specDir'>): ScoringConfig {
+  const stages = ir.model.cascade?.stages ?? [];
+  if (!config.cascade) return config;
+  return {
+    ...config,
+    cascade: { ...config.cascade, stages: config.cascade.stages.map((stage, i) => ({ ...stage, model: { path: join(ir.specDir, stages[i]!.source.path) } })) },
+  };
+}
+
+/** Where a cascade stage's model sits in the build context, relative to the config file. */
+export const stageModelPath = (stage: Pick<CascadeStageIR, 'name'>): string => `model/stages/${stage.name}.onnx`;
+
+function createCascadeConfig(cascade: CascadeIR, stageInfo: Readonly<Record<string, ModelInfo>>): CascadeConfig {
+  return {
+    maxPixels: cascade.maxPixels,
+    stages: cascade.stages.map((stage): CascadeStageConfig => {
+      const info = stageInfo[stage.name];
+      return {
+        name: stage.name,
+        model: { path: stageModelPath(stage) },
+        input: createInputConfig(stage.preprocess, info),
+        decoder: createDecoderConfig(stage.decoder, info),
+        labels: [...(stage.labels ?? [])],
+        ...(stage.crop ? { crop: { ...stage.crop } } : {}),
+        ...(stage.rotate ? { rotate: { ...stage.rotate } } : {}),
+        ...(stage.preprocess.maxWidth !== undefined ? { maxWidth: stage.preprocess.maxWidth } : {}),
+      };
+    }),
+  };
+}
+
+function createInputConfig(pre: PreprocessIR, info: ModelInfo | undefined): InputConfig {
   const modelInput = pre.inputName ? info?.inputs.find((i) => i.name === pre.inputName) : info?.inputs[0];
   const inferred = readImageInputShape(modelInput?.shape);
   const layout = pre.layout ?? inferred.layout;
@@ -105,6 +148,16 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
         nmsIou: decoder.nmsIou,
         maxDetections: decoder.maxDetections,
       };
+    }
+    case 'text-detection': {
+      const output = decoder.output ?? outputNames[0];
+      const { kind, threshold, boxThreshold, unclipRatio, minSize, maxCandidates, maxDetections, shape } = decoder;
+      return { kind, ...(output ? { output } : {}), threshold, boxThreshold, unclipRatio, minSize, maxCandidates, maxDetections, shape };
+    }
+    case 'text-recognition': {
+      const output = decoder.output ?? outputNames[0];
+      const alphabet = ctcAlphabet(decoder);
+      return { kind: 'text-recognition', ...(output ? { output } : {}), alphabet, blank: decoder.blank === 'first' ? 0 : alphabet.length - 1, threshold: decoder.threshold };
     }
   }
 }

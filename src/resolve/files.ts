@@ -91,6 +91,7 @@ export async function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, repor
   }
 
   ir.model.samples.forEach((sample, index) => need('sample image', sample, 'file', ['model', 'samples', index]));
+  resolveCascadeFiles(ir, spec, m, need);
 
   for (const module of ir.modules) {
     const capture = module.capture;
@@ -130,7 +131,19 @@ async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Re
     m.modelUnreadable({ message: result.error.message.replace(ir.specDir + sep, '').replace(ir.specDir, '.') }, spec.locate(sourcePath));
     return {};
   }
-  for (const mismatch of compareModelWithSpec(ir, result.info)) {
+  const mismatches = compareModelWithSpec(ir, result.info);
+  // Cascade stages are local files: each is compared with its own settings (a missing one was reported above).
+  for (const stage of ir.model.cascade?.stages ?? []) {
+    const { introspectModel, ModelIntrospectionError } = await import('../model/introspect.js');
+    const { compareStageWithSpec } = await import('../model/compare.js');
+    try {
+      mismatches.push(...compareStageWithSpec(stage, await introspectModel(join(ir.specDir, stage.source.path), options.modelReader)));
+    } catch (error) {
+      if (!(error instanceof ModelIntrospectionError)) throw error;
+      m.modelUnreadable({ message: error.message.replace(ir.specDir + sep, '').replace(ir.specDir, '.') }, spec.locate([...stage.path, 'source']));
+    }
+  }
+  for (const mismatch of mismatches) {
     const at = spec.locate(mismatch.path);
     const data = { message: mismatch.message, actual: String(mismatch.actual) };
     if (mismatch.id === 'label-count') m.modelLabelCount(data, at);
@@ -162,6 +175,41 @@ function readExportArchive(
     if (!(error instanceof ZipError)) throw error;
     unreadable(error.message);
     return { hasModel: false };
+  }
+}
+
+/**
+ * Cascade stages' model and labels files, and every text-recognition decoder's character list (main model and
+ * stages). A character list is read verbatim: an entry may be a space (PaddleOCR's keys hold U+3000), so lines are
+ * neither trimmed nor skipped; only the line ends and one final empty line go.
+ */
+function resolveCascadeFiles(ir: WorkflowIR, spec: SpecDocument, m: ReturnType<typeof bindMessages<typeof resolveMessages>>, need: (what: string, path: string, kind: Kind, at: SpecPath) => string | undefined): void {
+  const readText = (what: string, path: string, at: SpecPath): string | undefined => {
+    const file = need(what, path, 'file', at);
+    if (!file) return undefined;
+    const size = statSync(file).size;
+    if (size > MAX_LABELS_BYTES) return void m.fileTooLarge({ what, path, size, limit: MAX_LABELS_BYTES }, spec.locate(at));
+    return readFileSync(file, 'utf8');
+  };
+  const readCharacters = (decoder: WorkflowIR['model']['decoder'], at: SpecPath): void => {
+    if (decoder.kind !== 'text-recognition') return;
+    const text = readText('character list', decoder.charactersFile, [...at, 'characters']);
+    if (text === undefined) return;
+    const lines = text.split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    if (lines.length === 0) m.charactersEmpty({ path: decoder.charactersFile }, spec.locate([...at, 'characters']));
+    else decoder.characters = lines;
+  };
+  readCharacters(ir.model.decoder, ['model', 'postprocess']);
+  for (const stage of ir.model.cascade?.stages ?? []) {
+    need('stage model file', stage.source.path, 'file', [...stage.path, 'source', 'file']);
+    if (stage.labelsFile && !stage.labels) {
+      const text = readText('labels file', stage.labelsFile, [...stage.path, 'labelsFile']);
+      const labels = text?.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+      if (labels && labels.length === 0) m.labelsEmpty({ path: stage.labelsFile }, spec.locate([...stage.path, 'labelsFile']));
+      else if (labels) stage.labels = labels;
+    }
+    readCharacters(stage.decoder, [...stage.path, 'postprocess']);
   }
 }
 

@@ -36,6 +36,33 @@ const leftovers = () =>
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
+// A run a test started is stopped after it even when the test fails (Ctrl-C first, so its modules stop too; then
+// SIGKILL), so a failing test cannot keep this file alive until the runner's limit.
+const startedRuns = [];
+const startRun = (args, options) => {
+  const child = spawn(process.execPath, args, options);
+  startedRuns.push(child);
+  return child;
+};
+test.after.each(async () => {
+  for (const child of startedRuns.splice(0)) {
+    const done = () => child.exitCode !== null || child.signalCode !== null;
+    if (done()) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const signal = (name) => {
+      try {
+        process.kill(child.pid, name);
+      } catch {
+        // already gone
+      }
+    };
+    signal('SIGINT');
+    const timer = setTimeout(() => signal('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+});
+
 /** Copies the example's model and samples into `dir` (spec paths must stay inside the spec's folder); returns the spec text. */
 function copyExample(dir) {
   mkdirSync(join(dir, 'models/text-orientation'), { recursive: true });
@@ -154,7 +181,7 @@ async function untilFirstMessage(child) {
 }
 
 test('Ctrl-C (SIGINT) stops every module and exits 0', async () => {
-  const child = spawn(process.execPath, ['bin/edgeml.js', 'run', spec], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = startRun(['bin/edgeml.js', 'run', spec], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const { exited, stderr } = await untilFirstMessage(child);
   assert.ok(leftovers().length >= 2, 'scoring and capture children are running');
   child.kill('SIGINT');
@@ -170,7 +197,7 @@ const withFfmpeg = requires(test, 'ffmpeg');
 withFfmpeg('Ctrl-C in a terminal (SIGINT to the whole process group, ffmpeg included) still stops cleanly with exit 0', async () => {
   const dir = writeVideoSpec(join(work, 'video-sigint'), { loop: true });
   // detached: its own process group, like a shell job; the signal then goes to every process in it.
-  const child = spawn(process.execPath, [join(root, 'bin/edgeml.js'), 'run', join(dir, 'spec.yaml')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = startRun([join(root, 'bin/edgeml.js'), 'run', join(dir, 'spec.yaml')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const { exited, stderr } = await untilFirstMessage(child);
   process.kill(-child.pid, 'SIGINT');
   const { code } = await exited;

@@ -50,6 +50,9 @@ test('edgeml test scores the sample images with the model inside the archive, an
     const code = await testCommand([spec], { json: true }, c.io);
     return { code, report: JSON.parse(c.out.stdout), stderr: c.out.stderr };
   };
+  // A private temp folder: other test files running beside this one create edgeml-model-* folders in the shared one.
+  const savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = mkdtempSync(join(dir, 'tmp-'));
   const before = new Set(readTmp());
   const zipped = await run('zipped.yaml');
   assert.is(zipped.code, 0, JSON.stringify(zipped.report.diagnostics));
@@ -57,7 +60,12 @@ test('edgeml test scores the sample images with the model inside the archive, an
   const predictions = (r) => r.report.images.map((image) => image.predictions);
   assert.ok(predictions(zipped)[0].length > 0, 'the sample image gets predictions');
   assert.equal(predictions(zipped), predictions(unzipped));
-  assert.equal(readTmp().filter((name) => name.startsWith('edgeml-model-') && !before.has(name)), []);
+  try {
+    assert.equal(readTmp().filter((name) => name.startsWith('edgeml-model-') && !before.has(name)), []);
+  } finally {
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+  }
 });
 
 function readTmp() {

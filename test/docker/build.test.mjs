@@ -35,6 +35,13 @@ const why = (result) => (result.error?.message ?? (result.stderr || result.stdou
 const unavailable = () => whyMissing('docker');
 
 
+/** The amd64 scoring image's dependency size the compiled README states, in bytes (stated in MB, one decimal). */
+function readmeBytes(out) {
+  const row = /^\| orientation \| amd64 \| ([\d.]+) MB \|$/m.exec(readFileSync(join(out, 'README.md'), 'utf8'));
+  assert.ok(row, 'the README states the amd64 scoring image dependency size');
+  return Number(row[1]) * 1e6;
+}
+
 async function registryJson(registry, path, accept) {
   const response = await fetch(`http://${registry}${path}`, { headers: accept ? { accept } : {} });
   if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status}`);
@@ -116,6 +123,27 @@ if (reason) {
       assert.ok(probe[3].includes(':8080/healthz'), probe[3]);
       assert.is(sh('docker', ['exec', name, 'node', '-e', probe[3].replace(':8080/', `:${port}/`)]).status, 0, 'healthy');
       assert.is(sh('docker', ['exec', name, 'node', '-e', probe[3].replace(':8080/', ':1/')]).status, 1, 'unhealthy when nothing answers');
+
+      // The pruned image (it just scored): only linux/x64 native binaries, every one of them mapped by the running
+      // module; the dependencies are at most 1.15x what the platform needs (the mapped native files plus every
+      // non-native package file), and their size is the one the compiled README states.
+      const sizes = sh('docker', ['exec', name, 'sh', '-c', [
+        'du -sb /app/node_modules | cut -f1',
+        'find /app/node_modules \\( -name "*.so*" -o -name "*.node" \\) -type f -printf "%s %p\\n" | sort -k2',
+        'echo mapped',
+        'grep -o "/app/node_modules/[^ ]*" /proc/1/maps | sort -u',
+      ].join('; ')]);
+      assert.is(sizes.status, 0, sizes.stderr);
+      const [totalLine, ...rest] = sizes.stdout.trim().split('\n');
+      const natives = rest.slice(0, rest.indexOf('mapped')).map((l) => ({ bytes: Number(l.split(' ')[0]), path: l.slice(l.indexOf(' ') + 1) }));
+      const mapped = new Set(rest.slice(rest.indexOf('mapped') + 1));
+      const total = Number(totalLine);
+      assert.ok(natives.every((n) => /linux[-/]x64\//.test(n.path)), `only linux x64 binaries: ${natives.map((n) => n.path).join(', ')}`);
+      const unused = natives.filter((n) => !mapped.has(n.path)).reduce((sum, n) => sum + n.bytes, 0);
+      const needed = total - unused;
+      console.log(`pruned image dependencies: ${total} bytes (README states ${readmeBytes(out)}); needed ${needed}; ratio ${(total / needed).toFixed(3)}`);
+      assert.ok(total / needed <= 1.15, `dependencies ${total} bytes are ${(total / needed).toFixed(2)}x the ${needed} the platform needs`);
+      assert.ok(Math.abs(total - readmeBytes(out)) / total < 0.02, `the README's figure (${readmeBytes(out)}) is within 2% of the image's ${total} bytes`);
     }
 
     // 4. Push and read the image back from the registry: platform, user, health check, port.

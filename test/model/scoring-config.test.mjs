@@ -10,6 +10,7 @@ import { createScorer } from '../../dist/runtime/scoring/scorer.js';
 import { constantOutputsModel, createModelDir, channelMeanModel, yoloGridValues, CUSTOM_VISION_ANCHORS, INT64, UINT8 } from '../helpers/onnx-builder.mjs';
 import { ORIENTATION_MODEL, FIXTURE_IMAGES } from '../helpers/onnx-configs.mjs';
 import { workflowIR, scoringModule } from '../helpers/onnx-ir.mjs';
+import { editSpec, loadText } from '../helpers/spec-fixtures.mjs';
 
 const dir = createModelDir();
 const settings = { port: 80, apis: ['customvision'], maxBodyBytes: 4 * 1024 * 1024, concurrency: 2, queueLimit: 8, executionProviders: ['cuda', 'cpu'] };
@@ -20,7 +21,10 @@ test('orientation spec → config: model path in the container, labels, module s
   const config = createScoringConfig(ir, scoringModule(settings), info);
   assert.is(config.model.path, CONTAINER_MODEL_PATH);
   assert.equal(config.labels, ['0', '180']);
-  assert.equal(config.server, { port: 80, apis: ['customvision'], maxBodyBytes: 4 * 1024 * 1024, concurrency: 2, queueLimit: 8 });
+  const { limits, ...server } = config.server;
+  assert.equal(server, { port: 80, apis: ['customvision'], maxBodyBytes: 4 * 1024 * 1024, concurrency: 2, queueLimit: 8 });
+  // Every limit is written out; the upload budget holds at least four of the largest bodies.
+  assert.equal(limits, { bytesInFlight: 64 * 1024 * 1024, decodeBytes: 256 * 1024 * 1024, imagesPerRequest: 32, processingTimeoutMs: 30_000, requestTimeoutMs: 120_000, bodyIdleTimeoutMs: 30_000 });
   assert.equal(config.executionProviders, ['cuda', 'cpu']);
   assert.equal(
     [config.input.name, config.input.width, config.input.height, config.input.layout, config.input.elementType, config.input.resize],
@@ -47,7 +51,10 @@ test('without introspection, open fields stay out of the config (the server read
 test('defaults when the module carries no scoring settings; spec values beat the model', async () => {
   const info = await introspectModel(dir.write('u8.onnx', channelMeanModel({ layout: 'NHWC', elemType: UINT8, width: 10, height: 12 })));
   const config = createScoringConfig(workflowIR({ preprocess: { width: 10, height: 12, inputName: 'image' } }), scoringModule(undefined), info);
-  assert.equal(config.server, { port: DEFAULT_SCORING_SETTINGS.port, apis: DEFAULT_SCORING_SETTINGS.apis, maxBodyBytes: DEFAULT_SCORING_SETTINGS.maxBodyBytes, concurrency: 1, queueLimit: 16 });
+  const { limits, ...server } = config.server;
+  assert.equal(server, { port: DEFAULT_SCORING_SETTINGS.port, apis: DEFAULT_SCORING_SETTINGS.apis, maxBodyBytes: DEFAULT_SCORING_SETTINGS.maxBodyBytes, concurrency: 1, queueLimit: 16 });
+  assert.is(limits.bytesInFlight, 64 * 1024 * 1024);
+  assert.is(validateScoringConfig(config), config, 'the compiled limits pass the runtime validator');
   assert.equal([config.input.layout, config.input.elementType, config.input.width, config.input.height], ['NHWC', 'uint8', 10, 12]);
 });
 
@@ -101,4 +108,11 @@ test('validateScoringConfig names every problem by path', () => {
 });
 
 test.after(() => dir.cleanup());
+test('limits set in the spec reach the compiled config; the others keep their defaults', async () => {
+  const { ir } = await loadText(editSpec(['    port: 8080\n', '    port: 8080\n    limits: { uploadsInFlight: 32MB, imagesPerRequest: 4, processingTimeout: 2.5, uploadIdleTimeout: 10 }\n']));
+  const config = createScoringConfig(ir, ir.modules.find((m) => m.name === 'scorer'));
+  assert.equal(config.server.limits, { bytesInFlight: 32 * 1024 * 1024, decodeBytes: 256 * 1024 * 1024, imagesPerRequest: 4, processingTimeoutMs: 2500, requestTimeoutMs: 120_000, bodyIdleTimeoutMs: 10_000 });
+  assert.is(validateScoringConfig(config), config);
+});
+
 test.run();

@@ -48,7 +48,9 @@ async function fakeScorer(behave) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${server.address().port}/image`;
-  return { state, url, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+  const close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  closeAfterTest(server, close);
+  return { state, url, close };
 }
 
 /** The scoring module's real answer (responses.ts) for answer n: odd answers find one object, even ones none. */
@@ -70,9 +72,26 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
+// What a test opened (servers, clients, ffmpeg sources, child processes) is closed after it even when it fails, so a
+// failing test cannot keep this file's process alive until the runner's limit. Closing twice is harmless.
+const openedByTest = [];
+const closeAfterTest = (thing, close) => {
+  openedByTest.push(() => close(thing));
+  return thing;
+};
+test.after.each(async () => {
+  while (openedByTest.length > 0) {
+    const close = openedByTest.pop();
+    await (async () => close())().catch(() => {});
+  }
+});
+const scoringClient = (config) => closeAfterTest(createScoringClient(config), (client) => client.close());
+const ffmpegSource = (options) => closeAfterTest(createFfmpegSource(options), (source) => source.close());
+const viewServer = (options) => closeAfterTest(createViewServer(options), (view) => view.close());
+
 withFfmpeg('ffmpeg video source yields valid JPEG frames at the configured rate, then ends', async () => {
   const video = makeTestVideo(work, { seconds: 2, rate: 10, size: '160x120' });
-  const source = createFfmpegSource({ input: { kind: 'video', path: video, loop: false }, fps: 4, description: 'video clip' });
+  const source = ffmpegSource({ input: { kind: 'video', path: video, loop: false }, fps: 4, description: 'video clip' });
   const frames = [];
   for (let f = await source.next(); f; f = await source.next()) frames.push(f);
   assert.ok(frames.length >= 7 && frames.length <= 9, `2 s at 4 fps ≈ 8 frames, got ${frames.length}`);
@@ -85,7 +104,7 @@ withFfmpeg('ffmpeg video source yields valid JPEG frames at the configured rate,
 withFfmpeg('ffmpeg video source loops and stops on close; a bad file is a one-line error', async () => {
   // Large frames, so the paused pipe fills and ffmpeg blocks on its write.
   const video = makeTestVideo(work, { name: 'short.mp4', seconds: 1, rate: 10, size: '1280x720' });
-  const source = createFfmpegSource({ input: { kind: 'video', path: video, loop: true }, fps: 5, description: 'short' });
+  const source = ffmpegSource({ input: { kind: 'video', path: video, loop: true }, fps: 5, description: 'short' });
   for (let i = 0; i < 12; i++) assert.ok(await source.next(), `frame ${i} (past the end of a 1 s clip at 5 fps)`);
   await sleep(300); // let ffmpeg fill the queue and block on the paused pipe
   const t = performance.now();
@@ -95,9 +114,9 @@ withFfmpeg('ffmpeg video source loops and stops on close; a bad file is a one-li
 
   const bogus = join(work, 'bogus.mp4');
   writeFileSync(bogus, 'not a video');
-  const bad = createFfmpegSource({ input: { kind: 'video', path: bogus, loop: false }, fps: 5, description: "video 'bogus.mp4'" });
+  const bad = ffmpegSource({ input: { kind: 'video', path: bogus, loop: false }, fps: 5, description: "video 'bogus.mp4'" });
   await bad.next().then(() => assert.unreachable('should fail'), (e) => assert.match(e.message, "ffmpeg stopped reading video 'bogus.mp4'"));
-  const missing = createFfmpegSource({ input: { kind: 'video', path: video, loop: false }, fps: 5, description: 'x', ffmpegPath: join(work, 'no-ffmpeg') });
+  const missing = ffmpegSource({ input: { kind: 'video', path: video, loop: false }, fps: 5, description: 'x', ffmpegPath: join(work, 'no-ffmpeg') });
   await missing.next().then(() => assert.unreachable('should fail'), (e) => assert.match(e.message, 'ffmpeg was not found'));
 });
 
@@ -110,7 +129,7 @@ test('live sources keep only the newest frame, reconnect after ffmpeg exits, and
   Object.assign(process.env, fakeEnv); // the source's ffmpeg child inherits this process's environment
   const logs = [];
   const url = 'rtsp://admin:hunter2@cam.local:554/live';
-  const source = createFfmpegSource({
+  const source = ffmpegSource({
     input: { kind: 'rtsp', url },
     fps: 2,
     description: "rtsp stream at 'cam.local:554'",
@@ -138,7 +157,7 @@ test('live sources keep only the newest frame, reconnect after ffmpeg exits, and
 
 test('scoring client retries 5xx and connection errors with backoff, but not a refusal', async () => {
   const scorer = await fakeScorer((n) => (n === 1 ? { status: 503, body: { error: { message: 'busy' } } } : { status: 200, body: answerFor(n) }));
-  const client = createScoringClient({ url: scorer.url, timeoutMs: 30_000, retries: 2, backoffMs: 5 });
+  const client = scoringClient({ url: scorer.url, timeoutMs: 30_000, retries: 2, backoffMs: 5 });
   const answer = await client.score(Buffer.from('img'));
   assert.is(answer.attempts, 2);
   assert.equal(answer.json, answerFor(2));
@@ -149,7 +168,7 @@ test('scoring client retries 5xx and connection errors with backoff, but not a r
   await scorer.close();
 
   const refusing = await fakeScorer(() => ({ status: 415, body: { error: { message: 'not an image' } } }));
-  const c2 = createScoringClient({ url: refusing.url, timeoutMs: 30_000, retries: 3, backoffMs: 5 });
+  const c2 = scoringClient({ url: refusing.url, timeoutMs: 30_000, retries: 3, backoffMs: 5 });
   await c2.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => {
     assert.instance(e, ScoringRejectedError);
     assert.match(e.message, 'not an image');
@@ -159,7 +178,7 @@ test('scoring client retries 5xx and connection errors with backoff, but not a r
   await refusing.close();
 
   const hanging = await fakeScorer(() => 'hang');
-  const c3 = createScoringClient({ url: hanging.url, timeoutMs: 100, retries: 1, backoffMs: 5 });
+  const c3 = scoringClient({ url: hanging.url, timeoutMs: 100, retries: 1, backoffMs: 5 });
   const t = performance.now();
   await c3.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => {
     assert.instance(e, ScoringUnavailableError);
@@ -170,7 +189,7 @@ test('scoring client retries 5xx and connection errors with backoff, but not a r
   c3.close();
   await hanging.close();
 
-  const c4 = createScoringClient({ url: 'http://127.0.0.1:9/image', timeoutMs: 500, retries: 1, backoffMs: 5 });
+  const c4 = scoringClient({ url: 'http://127.0.0.1:9/image', timeoutMs: 500, retries: 1, backoffMs: 5 });
   await c4.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => assert.match(e.message, 'ECONNREFUSED'));
   c4.close();
 });
@@ -207,9 +226,9 @@ test('capture loop drops frames while a request is in flight and sends each answ
     return { status: 200, body: answerFor(n) };
   });
   const config = { version: 1, name: 'cam', source: { kind: 'folder', path: folder }, fps: 20, loop: true, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 }, output: 'results' };
-  const client = createScoringClient(config.scoring);
+  const client = scoringClient(config.scoring);
   const messages = [];
-  const view = createViewServer({ name: 'cam', minScore: 0.4, fps: 20 });
+  const view = viewServer({ name: 'cam', minScore: 0.4, fps: 20 });
   const outcome = await runCaptureLoop({ config, source: frames.source, client, sink: createCallbackSink((m) => messages.push(m)), view, maxMessages: 4 });
   assert.is(outcome.reason, 'limit');
   assert.is(messages.length, 4);
@@ -246,7 +265,7 @@ test('capture loop resizes frames before sending and keeps going after a refused
   // Looping, so the two answers arrive however many frames a loaded machine drops while resizing and scoring.
   const config = { version: 1, name: 'cam', source: { kind: 'folder', path: folder }, fps: 50, loop: true, resize: { width: 64, height: 48 }, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 }, output: 'o' };
   const lines = [];
-  const client = createScoringClient(config.scoring);
+  const client = scoringClient(config.scoring);
   const outcome = await runCaptureLoop({ config, source: await createFolderSource(folder, true), client, sink: createCallbackSink(() => {}), maxMessages: 2, log: (l) => lines.push(l) });
   assert.is(outcome.reason, 'limit');
   assert.is(outcome.stats.failed, 1);
@@ -266,6 +285,7 @@ function runMain(configPath, env = {}, onSpawn) {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    closeAfterTest(child, (c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL'));
     onSpawn?.(child, () => stdout);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });

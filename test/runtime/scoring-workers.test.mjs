@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { createWorkerScorer } from '../../dist/runtime/scoring/worker-pool.js';
 import { intraOpThreadsFor } from '../../dist/runtime/scoring/session.js';
-import { orientationConfig, FIXTURE_IMAGES } from '../helpers/onnx-configs.mjs';
+import { orientationConfig, testConfig, FIXTURE_IMAGES } from '../helpers/onnx-configs.mjs';
+import { buildModel, createModelDir, node, tensor, valueInfo, FLOAT, INT64 } from '../helpers/onnx-builder.mjs';
 
 const upright = readFileSync(FIXTURE_IMAGES + 'text-upright.png');
 const rotated = readFileSync(FIXTURE_IMAGES + 'text-rotated.jpg');
@@ -83,6 +84,38 @@ test('a model that cannot load rejects creation with the reason, and no worker i
   } catch (error) {
     assert.is(error.name, 'ModelLoadError');
     assert.match(error.message, /nonexistent/);
+  }
+});
+
+test('ready means "has scored": a model that loads but cannot run fails the start with the warm-up reason', async () => {
+  const models = createModelDir();
+  // Loads (the symbolic batch keeps shape inference from judging the Reshape), fails when run: 192 values cannot become 7.
+  const path = models.write('cannot-run.onnx', buildModel({
+    inputs: [valueInfo('image', FLOAT, ['N', 3, 8, 8])],
+    outputs: [valueInfo('scores', FLOAT, [7])],
+    nodes: [node('Reshape', ['image', 'shape'], ['scores'])],
+    initializers: [tensor('shape', INT64, [1], [7])],
+  }));
+  try {
+    await createWorkerScorer(testConfig(path), { workers: 2 });
+    assert.unreachable();
+  } catch (error) {
+    assert.is(error.name, 'ModelLoadError');
+    assert.match(error.message, /loaded but could not score a warm-up image: .*Reshape/);
+  } finally {
+    models.cleanup();
+  }
+});
+
+test('the first worker serves at once; the others join one after another', async () => {
+  const own = await createWorkerScorer(orientationConfig(), { workers: 2 });
+  try {
+    assert.is(own.ready, 1, 'answers with the first worker');
+    assert.is((await own.score(upright)).predictions[0].label, '0');
+    await own.allStarted;
+    assert.is(own.ready, 2);
+  } finally {
+    await own.close();
   }
 });
 

@@ -20,8 +20,10 @@ export default defineCheck({
     const { model, task } = ctx.ir;
     const decoder = model.decoder;
     const format = decoder.kind === 'classification' ? 'classification' : decoder.kind;
-    if (task === 'image-classification' && decoder.kind !== 'classification') ctx.report('decoderTask', { format, task, expected: 'classification' } as never, ['model', 'postprocess', 'format']);
-    if (task === 'object-detection' && decoder.kind === 'classification') ctx.report('decoderTask', { format, task, expected: 'boxes or yolo-grid' } as never, ['model', 'postprocess', 'format']);
+    // What each task's first model may output: classifiers (and line readers) for classification, region finders for
+    // detection (telemetry formats have their own check, telemetry-model).
+    const fits = TASK_FORMATS[task];
+    if (fits && !fits.includes(decoder.kind)) ctx.report('decoderTask', { format, task, expected: fits.join(' or ') } as never, ['model', 'postprocess', 'format']);
     const raw = (ctx.data.model ?? {}) as Record<string, unknown>;
     if (raw.labels !== undefined && raw.labelsFile !== undefined) ctx.report('labelsBoth', undefined, ['model', 'labelsFile'], { key: true });
     const seen = new Set<string>();
@@ -49,6 +51,11 @@ export default defineCheck({
     for (const [path, at] of paths) if (!isSafeRelative(path)) ctx.report('unsafePath', { path }, at);
   },
 });
+
+const TASK_FORMATS: Record<string, readonly string[]> = {
+  'image-classification': ['classification', 'text-recognition'],
+  'object-detection': ['boxes', 'yolo-grid', 'text-detection'],
+};
 
 export function isSafeRelative(path: string): boolean {
   if (!path || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\0')) return false;

@@ -11,7 +11,7 @@ import type { ModuleIR, WorkflowIR } from '../../ir/types.js';
 import { checkExpectations, describeExpectation } from '../../local/expectations.js';
 import { formatTestTable, type ScoredImage } from '../../local/test-table.js';
 import { locateSpecModel } from '../../model/introspect.js';
-import { createScoringConfig } from '../../model/scoring-config.js';
+import { createScoringConfig, withLocalStageModels } from '../../model/scoring-config.js';
 import { loadWorkflow } from '../../program.js';
 import type { Scorer } from '../../runtime/scoring/scorer.js';
 import { ExitCode, type CliIO } from '../io.js';
@@ -24,6 +24,8 @@ export interface TestOptions {
   set?: string[];
   json?: boolean;
   color?: boolean;
+  /** Folder to write annotated copies of the images into. */
+  annotate?: string;
 }
 
 /** The spec key each expectation failure points at. */
@@ -74,7 +76,7 @@ export default async function test(args: string[], options: TestOptions, io: Cli
       return finish(ExitCode.failed);
     }
     const module = ir.modules.find((mod) => mod.kind === 'scoring') ?? standInScoringModule(ir);
-    const config = createScoringConfig(ir, module, loaded.modelInfo);
+    const config = withLocalStageModels(createScoringConfig(ir, module, loaded.modelInfo), ir);
     // onnxruntime and sharp load only here, so other commands stay fast.
     const { createScorer } = await import('../../runtime/scoring/scorer.js');
     try {
@@ -89,7 +91,8 @@ export default async function test(args: string[], options: TestOptions, io: Cli
 
   const scored: ScoredImage[] = [];
   try {
-    for (const image of images) scored.push(await scoreOne(scorer, image, m));
+    const annotate = options.annotate === undefined ? undefined : { dir: resolve(io.cwd, options.annotate), shown: options.annotate, failed: false };
+    for (const image of images) scored.push(await scoreOne(scorer, image, m, annotate));
   } finally {
     await scorer.close();
   }
@@ -123,6 +126,7 @@ async function scoreOne(
   scorer: Scorer,
   image: ImageToScore,
   m: ReturnType<typeof bindMessages<typeof runMessages>>,
+  annotate?: { dir: string; shown: string; failed: boolean },
 ): Promise<ScoredImage> {
   const t0 = performance.now();
   let bytes: Buffer;
@@ -136,9 +140,19 @@ async function scoreOne(
   const readMs = performance.now() - t0;
   try {
     const result = await scorer.score(bytes);
+    if (annotate && !annotate.failed) {
+      const { writeAnnotatedImage } = await import('../../local/annotate-image.js');
+      try {
+        await writeAnnotatedImage(annotate.dir, image.path, bytes, result.predictions);
+      } catch (error) {
+        // Reported once: the next images would fail the same way.
+        annotate.failed = true;
+        m.annotateUnwritable({ dir: annotate.shown, reason: (error as NodeJS.ErrnoException).code ?? oneLine(error) });
+      }
+    }
     return {
       file: image.shown,
-      predictions: result.predictions.map((p) => ({ label: p.label, score: p.score, ...(p.box ? { box: p.box } : {}) })),
+      predictions: result.predictions.map((p) => ({ label: p.label, score: p.score, ...(p.box ? { box: p.box } : {}), ...(p.quad ? { quad: p.quad } : {}), ...(p.stages ? { stages: p.stages } : {}) })),
       size: result.image,
       timings: { readMs: round(readMs), ...pick(result.timings), totalMs: round(readMs + result.timings.totalMs) },
     };

@@ -13,6 +13,7 @@ export const resolveMessages = defineMessages({
   archiveEntryMissing: { code: 'EML2510', category: 'error', text: (d: { path: string; entry: string }) => `The Custom Vision export '${d.path}' holds no '${d.entry}'.`, hint: () => 'Export the ONNX model from Custom Vision again: its zip holds model.onnx and labels.txt.' },
   contractNotJson: { code: 'EML2511', category: 'error', text: (d: { path: string; reason: string }) => `The message contract '${d.path}' is not JSON: ${d.reason}`, hint: () => 'Write the contract as a JSON Schema (draft-07) in a .json file.' },
   contractInvalid: { code: 'EML2512', category: 'error', text: (d: { output: string; reason: string }) => `The message contract of '${d.output}' is not a valid JSON Schema: ${d.reason}`, hint: () => 'Fix the schema (draft-07: type, properties, required, items, minimum, maximum, enum ...).' },
+  charactersEmpty: { code: 'EML2520', category: 'error', text: (d: { path: string }) => `The character list '${d.path}' has no characters.`, hint: () => 'Write one character (or token) per line, in the order of the model classes after the blank.' },
   escapesFolder: { code: 'EML2507', category: 'error', text: (d: { path: string }) => `'${d.path}' leads outside the spec's folder (through a symbolic link).`, hint: () => 'Copy the file into the spec folder instead of linking to it.' },
 
   modelUnreadable: { code: 'EML2601', category: 'error', text: (d: { message: string }) => d.message, hint: () => 'Point model.source at an ONNX file (.onnx) exported from your framework.' },

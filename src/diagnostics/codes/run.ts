@@ -37,6 +37,12 @@ export const runMessages = defineMessages({
     text: (d: { file: string; reason: string }) => `The image '${d.file}' could not be scored: ${d.reason}`,
     hint: () => 'Use a JPEG, PNG, BMP or WebP image.',
   },
+  annotateUnwritable: {
+    code: 'EML7010',
+    category: 'error',
+    text: (d: { dir: string; reason: string }) => `The annotated images cannot be written to '${d.dir}': ${d.reason}.`,
+    hint: () => 'Give --annotate a folder you can write to (it is created when missing).',
+  },
   expectLabel: {
     code: 'EML7006',
     category: 'error',

@@ -5,7 +5,7 @@ import type { ModuleIR, ModelSource, WorkflowIR } from '../../ir/types.js';
 import { renderScriptMessages as M } from '../../diagnostics/codes/render-scripts.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { ModelInfo } from '../../model/model-info.js';
-import { createScoringConfig } from '../../model/scoring-config.js';
+import { createScoringConfig, stageModelPath } from '../../model/scoring-config.js';
 import { createTelemetryConfig } from '../../model/telemetry-config.js';
 import { createCaptureConfig } from '../../runtime/capture/from-ir.js';
 import type { RenderContext, RenderedFile } from '../types.js';
@@ -88,8 +88,9 @@ export function checkBuildContexts(ctx: RenderContext): Diagnostic[] {
 }
 
 function requiredFiles(ir: WorkflowIR, module: GeneratedModule): string[] {
-  const model = module.kind === 'scoring' ? localModelPath(ir.model.source) : undefined;
-  return model ? [model] : [];
+  if (module.kind !== 'scoring') return [];
+  const model = localModelPath(ir.model.source);
+  return [...(model ? [model] : []), ...(ir.model.cascade?.stages ?? []).map((stage) => stage.source.path)];
 }
 
 /** The folder or file a capture module bundles (spec-relative), if any. */
@@ -125,7 +126,7 @@ export function renderModuleContext(ctx: RenderContext, module: ModuleIR): Rende
 
   add('config.json', stableJson(moduleConfig(ctx, module)));
   for (const variant of moduleVariants(ctx.ir, module)) {
-    add(`Dockerfile.${variant.id}`, renderDockerfile({ module, variant, hasModel: model.size > 0, hasMedia: media.size > 0, entry: generatedKindOf(ctx.ir.task, module).entry }));
+    add(`Dockerfile.${variant.id}`, renderDockerfile({ module, variant, hasModel: model.size > 0, hasMedia: media.size > 0, kind: generatedKindOf(ctx.ir.task, module) }));
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -172,6 +173,8 @@ function modelFiles(ctx: RenderContext): Map<string, string | Uint8Array> {
   const labelBytes = labelsFile ? ctx.assets.files.get(labelsFile) : undefined;
   if (labelBytes) files.set('model/labels.txt', labelBytes);
   else if (labels?.length) files.set('model/labels.txt', labels.join('\n') + '\n');
+  // Cascade stages' models, where config.json names them (their labels and characters are in the config).
+  for (const stage of ctx.ir.model.cascade?.stages ?? []) files.set(stageModelPath(stage), ctx.assets.files.get(stage.source.path)!);
   return files;
 }
 

@@ -4,7 +4,8 @@
 import type { ModuleIR } from '../../ir/types.js';
 import { compileTemplate } from './template.js';
 import { BASE_IMAGES, type ImageVariant } from './variants.js';
-import { healthCheck, needsFfmpeg } from './module-kinds.js';
+import { healthCheck, needsFfmpeg, type GeneratedKind } from './module-kinds.js';
+import { nativePrune } from './native-binaries.js';
 
 interface DockerfileView {
   module: string;
@@ -16,6 +17,8 @@ interface DockerfileView {
   /** onnxruntime-node's postinstall: 'skip' (CPU binaries ship in the npm package) or 'cuda12' (fetch the CUDA provider). */
   ortInstall: string;
   ffmpeg: boolean;
+  /** Build-stage removal of other platforms' native binaries (native-binaries.ts), or false. */
+  prune: { keeps: string; command: string } | false;
   camera: boolean;
   hasModel: boolean;
   hasMedia: boolean;
@@ -34,6 +37,12 @@ COPY package.json ./
 # Exact versions are pinned in package.json, so the install is reproducible without a lock file.
 RUN npm install --omit=dev --no-audit --no-fund --no-update-notifier \\
  && npm cache clean --force
+{{#if prune}}
+# Native binaries for this platform only: {{prune.keeps}}.
+# The packages may ship other OSes and CPUs; loading them afterwards fails the build if the prune removed anything
+# needed, and du prints what stays.
+RUN {{prune.command}}
+{{/if}}
 
 {{#if cuda}}
 FROM {{buildImage}} AS node
@@ -87,11 +96,11 @@ export interface DockerfileInputs {
   variant: ImageVariant;
   hasModel: boolean;
   hasMedia: boolean;
-  /** Entry script under app/ (from the module's generated kind). */
-  entry: string;
+  /** What the image holds: entry script and npm packages (module-kinds.ts, telemetry or the module's kind). */
+  kind: GeneratedKind;
 }
 
-export function renderDockerfile({ module, variant, hasModel, hasMedia, entry }: DockerfileInputs): string {
+export function renderDockerfile({ module, variant, hasModel, hasMedia, kind }: DockerfileInputs): string {
   const base = BASE_IMAGES[variant.id];
   const cuda = variant.accelerator === 'nvidia-gpu';
   const probe = healthCheck(module);
@@ -105,11 +114,17 @@ export function renderDockerfile({ module, variant, hasModel, hasMedia, entry }:
     cuda,
     ortInstall: cuda ? 'cuda12' : 'skip',
     ffmpeg: needsFfmpeg(module),
+    prune: pruneView(kind.packages, variant),
     camera: module.capture?.source.kind === 'camera',
     hasModel,
     hasMedia,
     ports,
     health: probe ? `http://127.0.0.1:${probe.port}${probe.path}` : false,
-    entry,
+    entry: kind.entry,
   }).replace(/\n{3,}/g, '\n\n');
+}
+
+function pruneView(packages: readonly string[], variant: ImageVariant): DockerfileView['prune'] {
+  const prune = nativePrune(packages, variant);
+  return prune ? { keeps: prune.keeps, command: prune.commands.join(' \\\n && ') } : false;
 }

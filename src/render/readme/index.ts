@@ -5,6 +5,7 @@ import { moduleDir } from '../docker/build-context.js';
 import { resolveImages } from '../docker/images.js';
 import { compileTemplate } from '../docker/template.js';
 import { moduleVariants, targetVariant } from '../docker/variants.js';
+import { scoringDependencyBytes } from '../docker/native-binaries.js';
 import { DEVICE_MANIFEST_FILE, FLEET_MANIFEST_FILE } from '../manifest/index.js';
 import { listScriptEnv, SCRIPT_FILES, type ScriptEnvVar } from '../scripts/index.js';
 import { samplePath } from '../scripts/step5-test.js';
@@ -73,6 +74,17 @@ Schema: \`{{file}}\`{{#if generated}} (edgeml's own module){{/if}}.
 
 Generated images are tagged \`<version>-<hash>-<variant>\`; the hash covers the module's whole build context (code,
 model, config, Dockerfiles), so a change anywhere gives a new tag and only that module is redeployed.
+{{#if dependencySizes.length}}
+
+Dependencies each scoring image carries (\`node_modules\`; the build stage keeps only the platform's own native
+binaries of onnxruntime-node and sharp, which ship about 320 MB for every OS and CPU):
+
+| Module | Image variant | Dependencies |
+| --- | --- | ---: |
+{{#each dependencySizes}}
+| {{module}} | {{variant}} | {{size}} |
+{{/each}}
+{{/if}}
 {{#if endpoints.length}}
 
 ## Scoring endpoints
@@ -126,6 +138,8 @@ interface ReadmeView {
   files: { path: string; what: string }[];
   images: { module: string; kind: string; image: string }[];
   endpoints: EndpointRow[];
+  /** node_modules size per scoring image variant (native-binaries.ts); empty when not measured for the pinned versions. */
+  dependencySizes: { module: string; variant: string; size: string }[];
   steps: { step: number; title: string; where: string; command: string; env: string[] }[];
   envVars: { name: string; steps: string; required: string; secret: string; description: string }[];
   contracts: { module: string; output: string; file: string; generated: boolean; description: string; fields: { path: string; type: string; always: string; constraint: string; description: string }[] }[];
@@ -174,6 +188,21 @@ function fileRows(ctx: RenderContext): { path: string; what: string }[] {
   return rows;
 }
 
+/** node_modules size per scoring image variant, where measured for the pinned package versions. */
+function dependencySizes(ctx: RenderContext): { module: string; variant: string; size: string }[] {
+  const rows: { module: string; variant: string; size: string }[] = [];
+  for (const module of ctx.ir.modules) {
+    if (module.kind !== 'scoring') continue;
+    for (const variant of moduleVariants(ctx.ir, module)) {
+      const bytes = scoringDependencyBytes(variant, ctx.assets.packageVersions);
+      if (bytes === undefined) continue;
+      const cuda = variant.accelerator === 'nvidia-gpu' ? ' + the CUDA provider the build downloads' : '';
+      rows.push({ module: cell(module.name), variant: variant.id, size: `${(bytes / 1e6).toFixed(1)} MB${cuda}` });
+    }
+  }
+  return rows;
+}
+
 /** Where a step runs; Data Box Edge's step 2 only prints a checklist. */
 function whereFor(ir: WorkflowIR, step: number, where: string): string {
   return step === 2 && ir.target.device === 'databox-edge' ? 'anywhere (it only prints the portal checklist)' : where;
@@ -197,6 +226,7 @@ export function renderReadme(ctx: RenderContext): RenderedFile[] {
     files: fileRows(ctx),
     images: ir.modules.map((m) => ({ module: cell(m.name), kind: m.kind, image: images.get(m.name) ?? '(none for this target)' })),
     endpoints: scoringEndpointRows(ir).map((r) => ({ module: cell(r.module), address: cell(r.address), api: r.api, requests: cell(r.requests), answer: cell(r.answer) })),
+    dependencySizes: dependencySizes(ctx),
     steps: SCRIPT_FILES.map((f) => ({ step: f.step, title: f.title, where: whereFor(ir, f.step, f.where), command: COMMANDS[f.step]!(ir), env: envFor(envVars, f.step) })),
     contracts: outputContracts(ir).map((c) => ({
       module: cell(c.module),

@@ -23,18 +23,91 @@ const boundingBox: JsonSchema = {
   },
 };
 
-function prediction(task: ContractTask): JsonSchema {
+/**
+ * What a model cascade adds to each answer (runtime/scoring/cascade.ts): text regions carry a quadrilateral, and a
+ * cropped region nests each later stage's results under stages.<name>. Absent for a single model.
+ */
+export interface CascadeContract {
+  /** The first model finds text regions (quad on every region). */
+  quads: boolean;
+  /** The stages that read the first model's regions, in order. */
+  stages: StageContract[];
+}
+
+export interface StageContract {
+  name: string;
+  /** classification (maybe turning the crop), text (a recogniser) or regions (a detector whose regions the next stages read). */
+  kind: 'classification' | 'text' | 'regions';
+  /** Orientation stages: the degrees they turn a crop by. */
+  rotates?: number;
+  /** Region stages: whether their regions carry quads, and the stages that read them. */
+  quads?: boolean;
+  stages?: StageContract[];
+}
+
+const quad: JsonSchema = {
+  type: 'array',
+  description: 'The text region as four corners in image pixels: top-left, top-right, bottom-right, bottom-left.',
+  minItems: 4,
+  maxItems: 4,
+  items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'number', minimum: 0 }, description: '[x, y] in pixels.' },
+};
+
+/** The stages object of a cropped region: one entry per stage that read the crop. */
+function stagesSchema(stages: readonly StageContract[]): JsonSchema {
+  return {
+    type: 'object',
+    description: "Added by a model cascade to each region it cropped: every later stage's results for that crop, by stage name (absent when the region was not cropped).",
+    required: stages.map((s) => s.name),
+    additionalProperties: false,
+    properties: Object.fromEntries(stages.map((stage) => [stage.name, stageResult(stage)])),
+  };
+}
+
+function stageResult(stage: StageContract): JsonSchema {
+  const item =
+    stage.kind === 'regions'
+      ? prediction('object-detection', { quads: stage.quads ?? false, stages: stage.stages ?? [] })
+      : stage.kind === 'text'
+        ? {
+            type: 'object',
+            description: 'The text read, with its mean character confidence.',
+            required: ['probability', 'tagId', 'tagName', 'text'],
+            additionalProperties: false,
+            properties: {
+              probability: probability('Mean confidence of the characters, 0..1.'),
+              tagId: { type: 'integer', minimum: 0, description: 'Always 0.' },
+              tagName: { type: 'string', description: 'The text read (also in text).' },
+              text: { type: 'string', description: 'The text read.' },
+            },
+          } satisfies JsonSchema
+        : prediction('image-classification');
+  return {
+    type: 'object',
+    description: `Results of stage '${stage.name}' for this region.`,
+    required: ['predictions', ...(stage.rotates ? ['rotated'] : [])],
+    additionalProperties: false,
+    properties: {
+      predictions: { type: 'array', description: stage.kind === 'regions' ? 'Regions found in the crop (positions relative to the crop).' : 'Best first.', items: item },
+      ...(stage.rotates ? { rotated: { type: 'integer', enum: [0, stage.rotates], description: `Degrees the crop was turned before the next stage: ${stage.rotates} or 0.` } } : {}),
+    },
+  };
+}
+
+function prediction(task: ContractTask, cascade?: CascadeContract): JsonSchema {
   const detection = task === 'object-detection';
   return {
     type: 'object',
     description: detection ? 'One detected object.' : 'One class, best first.',
-    required: ['probability', 'tagId', 'tagName', ...(detection ? ['boundingBox'] : [])],
+    required: ['probability', 'tagId', 'tagName', ...(detection ? ['boundingBox'] : []), ...(cascade?.quads ? ['quad'] : [])],
     additionalProperties: false,
     properties: {
       probability: probability('Model score, 0..1.'),
       tagId: { type: 'integer', minimum: 0, description: 'Index of the label.' },
       tagName: { type: 'string', description: 'The label.' },
       ...(detection ? { boundingBox } : {}),
+      ...(cascade?.quads ? { quad } : {}),
+      ...(cascade && cascade.stages.length > 0 ? { stages: stagesSchema(cascade.stages) } : {}),
     },
   };
 }
@@ -52,8 +125,8 @@ export const SUMMARY_SCHEMA: JsonSchema = {
   },
 };
 
-/** JSON Schema of one message the capture module sends for a model of `task`. */
-export function captureResultsContract(task: ContractTask): JsonSchema {
+/** JSON Schema of one message the capture module sends for a model of `task` (and a cascade after it, if any). */
+export function captureResultsContract(task: ContractTask, cascade?: CascadeContract): JsonSchema {
   const detection = task === 'object-detection';
   return {
     $schema: JSON_SCHEMA_DRAFT_07,
@@ -72,7 +145,7 @@ export function captureResultsContract(task: ContractTask): JsonSchema {
       predictions: {
         type: 'array',
         description: detection ? 'Detections above the threshold, best first; empty when nothing was found.' : 'Top classes, best first; empty when none passed the threshold.',
-        items: prediction(task),
+        items: prediction(task, cascade),
       },
       summary: SUMMARY_SCHEMA,
       timings: {

@@ -2,6 +2,7 @@
 // answer (`[results, "Computed in N ms"]`) and Custom Vision's prediction JSON (id, project, iteration, created,
 // predictions with probability / tagId / tagName / boundingBox). Runtime stage (scoring), used by the api-*.ts files.
 import { randomUUID } from 'node:crypto';
+import type { Prediction } from './decoders/index.js';
 import type { ScoreResult } from './scorer.js';
 
 export interface EdgemlAnswer {
@@ -58,6 +59,30 @@ export interface CustomVisionPrediction {
   tagId: number;
   tagName: string;
   boundingBox?: { left: number; top: number; width: number; height: number };
+  // Not in Custom Vision's format (its clients ignore extra fields): text regions and cascade results.
+  quad?: Prediction['quad'];
+  text?: string;
+  /** Cascades: each later stage's results for this region, in the same shape (cascade.ts). */
+  stages?: Record<string, { predictions: CustomVisionPrediction[]; rotated?: number }>;
+}
+
+/** One prediction in Custom Vision's shape, keeping the text and the nested stage results a cascade adds. */
+function toCustomVisionPrediction(p: Prediction): CustomVisionPrediction {
+  return {
+    probability: p.score,
+    tagId: p.labelId,
+    tagName: p.label,
+    ...(p.box ? { boundingBox: p.box } : {}),
+    ...(p.quad ? { quad: p.quad } : {}),
+    ...(p.text !== undefined ? { text: p.text } : {}),
+    ...(p.stages
+      ? {
+          stages: Object.fromEntries(
+            Object.entries(p.stages).map(([name, stage]) => [name, { predictions: stage.predictions.map(toCustomVisionPrediction), ...(stage.rotated !== undefined ? { rotated: stage.rotated } : {}) }]),
+          ),
+        }
+      : {}),
+  };
 }
 
 export interface CustomVisionAnswer {
@@ -76,12 +101,7 @@ export function toCustomVisionAnswer(project: string, result: ScoreResult, now: 
     project,
     iteration: '',
     created: now.toISOString(),
-    predictions: result.predictions.map((p) => ({
-      probability: p.score,
-      tagId: p.labelId,
-      tagName: p.label,
-      ...(p.box ? { boundingBox: p.box } : {}),
-    })),
+    predictions: result.predictions.map(toCustomVisionPrediction),
     timings: result.timings,
   };
 }

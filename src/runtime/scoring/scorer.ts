@@ -2,7 +2,8 @@
 // → run → decode outputs), alone or as a batch. Used by server.ts and by `edgeml test`. Runtime stage (scoring).
 import { isAbsolute, resolve } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { ExecutionProvider, ScoringConfig } from './config.js';
+import { serverLimits, type ExecutionProvider, type ScoringConfig } from './config.js';
+import { checkDecodeBudget } from './decode-budget.js';
 import { createDecoder, type Decoder, type OutputTensor, type Prediction } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
 import { createInputData, inputDims, inputLength, prepareImage, type InputData, type PreparedImage, type ResolvedInput } from './preprocess.js';
@@ -35,6 +36,8 @@ export interface ModelSummary {
   outputs: string[];
   labels: number;
   decoder: string;
+  /** Cascades: the later stages, in order. */
+  stages?: { name: string; input: ModelSummary['input']; outputs: string[]; decoder: string }[];
 }
 
 export interface Scorer {
@@ -68,6 +71,8 @@ export interface CreateScorerOptions {
 }
 
 export async function createScorer(config: ScoringConfig, options: CreateScorerOptions = {}): Promise<Scorer> {
+  // A cascade (several models, later ones reading crops of earlier regions) has its own runner.
+  if (config.cascade) return (await import('./cascade.js')).createCascadeScorer(config, options);
   const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
   const model = options.modelBytes ?? modelPath;
   const loaded = await loadSession(model, config.executionProviders, intraOpThreadsFor(config.server.concurrency), options.modelBytes ? 'in-memory model' : undefined);
@@ -76,15 +81,7 @@ export async function createScorer(config: ScoringConfig, options: CreateScorerO
   try {
     const description = describeSession(session);
     const input = resolveInput(config, description);
-    const decoder = createDecoder(config.decoder, session.outputNames);
-    const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
-    if (missing.length > 0) throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
-    for (const name of decoder.outputNames) {
-      const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
-      if (type === 'string' || type === 'bool' || type === 'non-tensor') {
-        throw new ModelLoadError(`Model output '${name}' holds ${type} values, not scores; name the scores output in the decoder settings.`);
-      }
-    }
+    const decoder = createCheckedDecoder(config.decoder, session, description);
     const summary: ModelSummary = {
       name: config.name,
       task: config.task,
@@ -94,15 +91,29 @@ export async function createScorer(config: ScoringConfig, options: CreateScorerO
       labels: config.labels.length,
       decoder: config.decoder.kind,
     };
-    return buildScorer(session, input, decoder, config.labels, summary, description);
+    return buildScorer(session, input, decoder, config.labels, summary, description, serverLimits(config.server).decodeBytes);
   } catch (error) {
     await session.release().catch(() => undefined);
     throw error;
   }
 }
 
+/** The decoder for a loaded model, after checking that the outputs it reads exist and hold numbers. */
+export function createCheckedDecoder(config: ScoringConfig['decoder'], session: InferenceSession, description: SessionDescription): Decoder {
+  const decoder = createDecoder(config, session.outputNames);
+  const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
+  if (missing.length > 0) throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
+  for (const name of decoder.outputNames) {
+    const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
+    if (type === 'string' || type === 'bool' || type === 'non-tensor') {
+      throw new ModelLoadError(`Model output '${name}' holds ${type} values, not scores; name the scores output in the decoder settings.`);
+    }
+  }
+  return decoder;
+}
+
 /** Fills input settings the config left open from the model, and rejects contradictions with the model. */
-function resolveInput(config: ScoringConfig, description: SessionDescription): ResolvedInput {
+export function resolveInput(config: Pick<ScoringConfig, 'input'>, description: SessionDescription): ResolvedInput {
   const wanted = config.input.name ?? description.inputs[0]?.name;
   const meta = description.inputs.find((i) => i.name === wanted);
   if (!meta) throw new ModelLoadError(`The model has no input '${wanted ?? ''}' (it has '${description.inputs.map((i) => i.name).join("', '")}').`);
@@ -138,6 +149,7 @@ function buildScorer(
   labels: readonly string[],
   summary: ModelSummary,
   description: SessionDescription,
+  decodeBudget: number,
 ): Scorer {
   let ortModule: typeof import('onnxruntime-node') | undefined;
   // Single-image input buffers are reused once a run has finished with them: allocating and zeroing a fresh one per
@@ -204,9 +216,14 @@ function buildScorer(
   return {
     summary,
     description,
-    score: (bytes) => scoreAt(bytes, 0),
+    score: async (bytes) => {
+      checkDecodeBudget([bytes], decodeBudget);
+      return scoreAt(bytes, 0);
+    },
     async scoreBatch(images) {
       if (images.length === 0) return [];
+      // Before anything is decoded: a batch whose headers promise more pixels than the budget never reaches sharp.
+      checkDecodeBudget(images, decodeBudget);
       if (!(decoder.batchable && input.dynamicBatch) || images.length === 1) {
         const results: ScoreResult[] = [];
         for (const [index, image] of images.entries()) results.push(await scoreAt(image, index));
@@ -220,6 +237,18 @@ function buildScorer(
       await session.release();
     },
   };
+}
+
+/**
+ * Scores one blank image of the network's input size through the whole pipeline (JPEG decode, resize, tensor, model
+ * run, decoder), so that the first client request does not pay the first-run costs (onnxruntime plans and allocates
+ * its memory on the first run; libvips sets up its decoder) and readiness means "this session has scored".
+ */
+export async function warmUp(scorer: Scorer): Promise<void> {
+  const sharp = (await import('sharp')).default;
+  const { width, height } = scorer.summary.input;
+  const image = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
+  await scorer.score(image);
 }
 
 /** Spare input buffers kept per scorer: enough for the runs that overlap in practice. */

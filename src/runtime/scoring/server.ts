@@ -4,7 +4,8 @@
 // starts it, tests start it in-process.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ScoringApi, ScoringConfig } from './config.js';
+import { serverLimits, type ScoringApi, type ScoringConfig } from './config.js';
+import { checkDecodeBudget } from './decode-budget.js';
 import type { ScoreResult, Scorer } from './scorer.js';
 import { HttpError, isRawBody, NotReady, type Answer, type ApiContext, type ErrorShape, type Route } from './api.js';
 import { azureMlRoutes } from './api-azureml.js';
@@ -12,7 +13,10 @@ import { customVisionRoutes } from './api-customvision.js';
 import { edgemlRoutes } from './api-edgeml.js';
 import { v2Routes } from './api-v2.js';
 import { InputError, isInputError } from '../shared/input-error.js';
-import { createLimiter, QueueFullError } from '../shared/limiter.js';
+import { BusyError, createLimiter, QueueFullError } from '../shared/limiter.js';
+import { attachReservation, ByteBudgetError, createByteBudget, type Reservation } from '../shared/byte-budget.js';
+import { lingerAfterAnswer } from '../shared/linger.js';
+import { setBodyIdleTimeout } from '../shared/request-body.js';
 
 export interface ScoringServerOptions {
   /** One line per request and per lifecycle event; default: none. */
@@ -45,6 +49,10 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
   const log = options.log ?? (() => undefined);
   const retryAfter = String(options.retryAfterSeconds ?? 1);
   const limiter = createLimiter(config.server.concurrency, config.server.queueLimit);
+  const limit = config.server.maxBodyBytes;
+  const limits = serverLimits(config.server);
+  // Bytes of request bodies held across all connections, each upload from its first byte (README "Limits").
+  const bodyBudget = createByteBudget(limits.bytesInFlight);
   let scorer: Scorer | undefined;
   let loadError: Error | undefined;
   let closing = false;
@@ -65,8 +73,10 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     if (limiter.isFull()) throw new QueueFullError();
     const images = await read(req);
     try {
+      // Refused from the headers before the request takes a slot: decode bombs and forged sizes never queue.
+      checkDecodeBudget(images.map((i) => i.data), limits.decodeBytes);
       // The bytes were read for this request alone: a worker scorer may take them over instead of copying.
-      const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }));
+      const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }), { deadlineMs: limits.processingTimeoutMs });
       return { fields: images.map((i) => i.field), results };
     } catch (error) {
       // With several images, say which request field was the bad one.
@@ -104,7 +114,7 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     try {
       return await route.handler(req, route.path.exec(path)!);
     } catch (error) {
-      if (error instanceof QueueFullError) return { ...busy(error.message), body: shape(503, 'busy', error.message) };
+      if (error instanceof BusyError) return { ...busy(error.message), body: shape(503, 'busy', error.message) };
       if (error instanceof NotReady) return { status: 503, body: shape(503, 'not-ready', error.message), headers: { 'retry-after': retryAfter } };
       if (isInputError(error)) return errorAnswer(error, shape);
       if (error instanceof HttpError) return { status: error.status, body: shape(error.status, error.code, error.message) };
@@ -113,10 +123,26 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     }
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  /** The body's share of the byte budget, taken as the headers arrive: the declared length at once, else chunk by chunk. */
+  const reserveBody = (req: IncomingMessage): Reservation | undefined => {
+    const declared = Number(req.headers['content-length']);
+    // Over the size limit: reserve nothing, the handler answers 413 without reading.
+    const bytes = Number.isSafeInteger(declared) && declared > 0 && declared <= limit ? declared : 0;
+    const reservation = bodyBudget.reserve(bytes);
+    if (reservation) attachReservation(req, bodyBudget, reservation);
+    setBodyIdleTimeout(req, limits.bodyIdleTimeoutMs);
+    return reservation;
+  };
+
+  // Node checks request and header timeouts every connectionsCheckingInterval (30 s by default): check often enough
+  // that a short requestTimeoutMs is enforced close to its value.
+  const connectionsCheckingInterval = Math.min(30_000, Math.max(250, Math.floor(limits.requestTimeoutMs / 4)));
+  const server = createServer({ keepAliveTimeout: 65_000, connectionsCheckingInterval }, (req, res) => {
     const started = performance.now();
     inFlight++;
-    handle(req)
+    const reservation = reserveBody(req);
+    res.once('close', () => reservation?.release());
+    (reservation ? handle(req) : Promise.resolve(busy(new ByteBudgetError(limits.bytesInFlight).message)))
       .then((answer) => send(req, res, answer, started, log, closing))
       .catch((error: unknown) => {
         log(`error: ${error instanceof Error ? error.message : String(error)}`);
@@ -127,9 +153,9 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
         if (inFlight === 0) onDrained?.();
       });
   });
-  // Refuse headers slower than this, so idle sockets cannot pin connections forever.
-  server.headersTimeout = 30_000;
-  server.requestTimeout = 120_000;
+  // Refuse requests slower than this (Node answers 408 and closes), so slow clients cannot pin connections forever.
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.headersTimeout = Math.min(30_000, limits.requestTimeoutMs);
 
   return {
     server,
@@ -173,7 +199,7 @@ function errorAnswer(error: InputError, shape: ErrorShape = defaultErrorShape): 
   return { status: error.status, body: shape(error.status, codeFor[error.status] ?? 'bad-request', error.message) };
 }
 
-const codeFor: Record<number, string> = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 413: 'too-large', 415: 'unsupported-media-type' };
+const codeFor: Record<number, string> = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 408: 'request-timeout', 413: 'too-large', 415: 'unsupported-media-type' };
 
 function send(req: IncomingMessage, res: ServerResponse, answer: Answer, started: number, log: (line: string) => void, closing: boolean): void {
   const inference = answer.inferenceMs ?? 0;
@@ -192,8 +218,8 @@ function send(req: IncomingMessage, res: ServerResponse, answer: Answer, started
     'x-total-ms': totalMs.toFixed(3),
     ...answer.headers,
   });
+  if (unread) lingerAfterAnswer(req);
   res.end(req.method === 'HEAD' ? undefined : body);
-  if (unread) req.resume();
   // The query string is left out of the log: clients sometimes put keys there.
   const path = (req.url ?? '').split('?')[0]!.slice(0, 200);
   log(`${new Date().toISOString()} ${req.method} ${path} ${answer.status} ${totalMs.toFixed(1)}ms inference=${inference.toFixed(1)}ms`);

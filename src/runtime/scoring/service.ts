@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { validateScoringConfig, type ScoringConfig } from './config.js';
 import { createWorkerScorer } from './worker-pool.js';
-import { createScoringServer, type ScoringServer } from './server.js';
+import type { ScoringServer } from './server.js';
 
 export class StartupError extends Error {
   override name = 'StartupError';
@@ -36,13 +36,25 @@ export interface RunningService {
 
 export async function startScoringService(configPath: string, log: (line: string) => void, portOverride?: number, host?: string): Promise<RunningService> {
   const config = await readScoringConfig(configPath);
-  const server = createScoringServer(config, { log });
-  const port = await server.listen(portOverride ?? config.server.port, host);
-  log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
   const started = performance.now();
+  // The model starts loading in its worker thread first; this thread loads the HTTP code and listens meanwhile
+  // (until then /healthz answers nothing, then 503 until the worker has scored its warm-up image).
+  const scoring = createWorkerScorer(config, { baseDir: dirname(resolve(configPath)), log });
+  scoring.catch(() => undefined); // handled below, once the server exists
+  let server: ScoringServer;
+  let port: number;
+  try {
+    const { createScoringServer } = await import('./server.js');
+    server = createScoringServer(config, { log });
+    port = await server.listen(portOverride ?? config.server.port, host);
+  } catch (error) {
+    void scoring.then((scorer) => scorer.close(), () => undefined);
+    throw error;
+  }
+  log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
   let stopping: Promise<void> | undefined;
   // Inference runs in worker threads (one session per allowed concurrent run) so this thread stays responsive.
-  const loaded = createWorkerScorer(config, { baseDir: dirname(resolve(configPath)), log }).then(
+  const loaded = scoring.then(
     async (scorer) => {
       // A stop that came while the model was loading: release it at once instead of serving.
       if (stopping) return scorer.close();

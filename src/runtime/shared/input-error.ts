@@ -1,7 +1,7 @@
 // A problem with what a client sent (not a bug): carries the HTTP status to answer and a one-line message.
 // Runtime stage, shared by the scoring and image-capture modules.
 
-export type InputErrorStatus = 400 | 404 | 405 | 413 | 415;
+export type InputErrorStatus = 400 | 404 | 405 | 408 | 413 | 415;
 
 export class InputError extends Error {
   override name = 'InputError';

@@ -17,6 +17,23 @@ export interface Prediction {
   box?: Box;
   /** Detections only: the same box in original-image pixels. */
   boxPixels?: Box;
+  /** Text detections: the region as a quadrilateral in original-image pixels, [top-left, top-right, bottom-right, bottom-left]. */
+  quad?: Quad;
+  /** Text recognition: the text read (also the label) and each character with its confidence. */
+  text?: string;
+  characters?: { char: string; score: number }[];
+  /** Cascades: what each later stage found in this region, by stage name (cascade.ts). */
+  stages?: Record<string, StageResult>;
+}
+
+/** Four corners in original-image pixels. */
+export type Quad = [[number, number], [number, number], [number, number], [number, number]];
+
+/** One cascade stage's answer for one region. */
+export interface StageResult {
+  predictions: Prediction[];
+  /** Orientation stages: degrees the crop was turned before the next stage saw it (0 when it was left as it was). */
+  rotated?: number;
 }
 
 export interface DecodeInput {

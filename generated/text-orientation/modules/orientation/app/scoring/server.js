@@ -3,13 +3,18 @@
 // concurrency and queue, JSON errors, one log line per request, graceful close. Runtime stage (scoring); main.ts
 // starts it, tests start it in-process.
 import { createServer } from 'node:http';
+import { serverLimits } from './config.js';
+import { checkDecodeBudget } from './decode-budget.js';
 import { HttpError, isRawBody, NotReady } from './api.js';
 import { azureMlRoutes } from './api-azureml.js';
 import { customVisionRoutes } from './api-customvision.js';
 import { edgemlRoutes } from './api-edgeml.js';
 import { v2Routes } from './api-v2.js';
 import { InputError, isInputError } from '../shared/input-error.js';
-import { createLimiter, QueueFullError } from '../shared/limiter.js';
+import { BusyError, createLimiter, QueueFullError } from '../shared/limiter.js';
+import { attachReservation, ByteBudgetError, createByteBudget } from '../shared/byte-budget.js';
+import { lingerAfterAnswer } from '../shared/linger.js';
+import { setBodyIdleTimeout } from '../shared/request-body.js';
 /** Each API's routes, in the order they are matched. */
 const API_ROUTES = {
     edgeml: edgemlRoutes,
@@ -21,6 +26,10 @@ export function createScoringServer(config, options = {}) {
     const log = options.log ?? (() => undefined);
     const retryAfter = String(options.retryAfterSeconds ?? 1);
     const limiter = createLimiter(config.server.concurrency, config.server.queueLimit);
+    const limit = config.server.maxBodyBytes;
+    const limits = serverLimits(config.server);
+    // Bytes of request bodies held across all connections, each upload from its first byte (README "Limits").
+    const bodyBudget = createByteBudget(limits.bytesInFlight);
     let scorer;
     let loadError;
     let closing = false;
@@ -40,8 +49,10 @@ export function createScoringServer(config, options = {}) {
             throw new QueueFullError();
         const images = await read(req);
         try {
+            // Refused from the headers before the request takes a slot: decode bombs and forged sizes never queue.
+            checkDecodeBudget(images.map((i) => i.data), limits.decodeBytes);
             // The bytes were read for this request alone: a worker scorer may take them over instead of copying.
-            const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }));
+            const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }), { deadlineMs: limits.processingTimeoutMs });
             return { fields: images.map((i) => i.field), results };
         }
         catch (error) {
@@ -83,7 +94,7 @@ export function createScoringServer(config, options = {}) {
             return await route.handler(req, route.path.exec(path));
         }
         catch (error) {
-            if (error instanceof QueueFullError)
+            if (error instanceof BusyError)
                 return { ...busy(error.message), body: shape(503, 'busy', error.message) };
             if (error instanceof NotReady)
                 return { status: 503, body: shape(503, 'not-ready', error.message), headers: { 'retry-after': retryAfter } };
@@ -95,10 +106,26 @@ export function createScoringServer(config, options = {}) {
             return { status: 500, body: shape(500, 'internal', 'Scoring failed because of an internal error; see the module log.') };
         }
     };
-    const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    /** The body's share of the byte budget, taken as the headers arrive: the declared length at once, else chunk by chunk. */
+    const reserveBody = (req) => {
+        const declared = Number(req.headers['content-length']);
+        // Over the size limit: reserve nothing, the handler answers 413 without reading.
+        const bytes = Number.isSafeInteger(declared) && declared > 0 && declared <= limit ? declared : 0;
+        const reservation = bodyBudget.reserve(bytes);
+        if (reservation)
+            attachReservation(req, bodyBudget, reservation);
+        setBodyIdleTimeout(req, limits.bodyIdleTimeoutMs);
+        return reservation;
+    };
+    // Node checks request and header timeouts every connectionsCheckingInterval (30 s by default): check often enough
+    // that a short requestTimeoutMs is enforced close to its value.
+    const connectionsCheckingInterval = Math.min(30_000, Math.max(250, Math.floor(limits.requestTimeoutMs / 4)));
+    const server = createServer({ keepAliveTimeout: 65_000, connectionsCheckingInterval }, (req, res) => {
         const started = performance.now();
         inFlight++;
-        handle(req)
+        const reservation = reserveBody(req);
+        res.once('close', () => reservation?.release());
+        (reservation ? handle(req) : Promise.resolve(busy(new ByteBudgetError(limits.bytesInFlight).message)))
             .then((answer) => send(req, res, answer, started, log, closing))
             .catch((error) => {
             log(`error: ${error instanceof Error ? error.message : String(error)}`);
@@ -111,9 +138,9 @@ export function createScoringServer(config, options = {}) {
                 onDrained?.();
         });
     });
-    // Refuse headers slower than this, so idle sockets cannot pin connections forever.
-    server.headersTimeout = 30_000;
-    server.requestTimeout = 120_000;
+    // Refuse requests slower than this (Node answers 408 and closes), so slow clients cannot pin connections forever.
+    server.requestTimeout = limits.requestTimeoutMs;
+    server.headersTimeout = Math.min(30_000, limits.requestTimeoutMs);
     return {
         server,
         listen(port = config.server.port, host) {
@@ -153,7 +180,7 @@ const defaultErrorShape = (_status, code, message) => ({ error: { code, message 
 function errorAnswer(error, shape = defaultErrorShape) {
     return { status: error.status, body: shape(error.status, codeFor[error.status] ?? 'bad-request', error.message) };
 }
-const codeFor = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 413: 'too-large', 415: 'unsupported-media-type' };
+const codeFor = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 408: 'request-timeout', 413: 'too-large', 415: 'unsupported-media-type' };
 function send(req, res, answer, started, log, closing) {
     const inference = answer.inferenceMs ?? 0;
     const totalMs = performance.now() - started;
@@ -171,9 +198,9 @@ function send(req, res, answer, started, log, closing) {
         'x-total-ms': totalMs.toFixed(3),
         ...answer.headers,
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
     if (unread)
-        req.resume();
+        lingerAfterAnswer(req);
+    res.end(req.method === 'HEAD' ? undefined : body);
     // The query string is left out of the log: clients sometimes put keys there.
     const path = (req.url ?? '').split('?')[0].slice(0, 200);
     log(`${new Date().toISOString()} ${req.method} ${path} ${answer.status} ${totalMs.toFixed(1)}ms inference=${inference.toFixed(1)}ms`);

@@ -5,19 +5,24 @@ import { Worker } from 'node:worker_threads';
 import { ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
 const WORKER_URL = new URL('./scoring-worker.js', import.meta.url);
+/** How long after start-up this thread loads the native modules itself (see holdNativeModules). */
+const HOLD_NATIVE_DELAY_MS = 3_000;
 export async function createWorkerScorer(config, options = {}) {
     const { log, workers = config.server.concurrency, ...scorerOptions } = options;
-    // Load the native modules in this thread too: on glibc their shared libraries are unloaded when the last thread
-    // using them exits, and a replacement worker loading them again can crash the process (sharp's install notes,
-    // "worker threads"). Held here, they stay loaded for the life of the process.
-    await Promise.all([import('sharp'), import('onnxruntime-node')]);
     const init = { config, options: scorerOptions };
     const slots = [];
     const waiting = [];
     let nextId = 1;
     let closing = false;
     let restarting = 0;
-    /** Starts a worker and resolves once its model is loaded. */
+    /** A worker of the staggered start still loading, which close() must wait for. */
+    let starting;
+    // Load the native modules in this thread too before any worker is replaced: on glibc their shared libraries are
+    // unloaded when the last thread using them exits, and a replacement worker loading them again can crash the
+    // process (sharp's install notes, "worker threads"). Held here, they stay loaded for the life of the process.
+    let nativeModules;
+    const holdNativeModules = () => (nativeModules ??= Promise.all([import('sharp'), import('onnxruntime-node')]));
+    /** Starts a worker and resolves once its model is loaded and it has scored a warm-up image. */
     const spawn = () => new Promise((resolve, reject) => {
         const worker = new Worker(WORKER_URL, { workerData: init });
         const slot = { worker };
@@ -69,7 +74,7 @@ export async function createWorkerScorer(config, options = {}) {
     });
     const replace = () => {
         restarting++;
-        spawn().then(({ slot }) => {
+        holdNativeModules().then(spawn).then(({ slot }) => {
             restarting--;
             slots.push(slot);
             dispatch();
@@ -99,17 +104,37 @@ export async function createWorkerScorer(config, options = {}) {
             slot.worker.postMessage(message, job.images.map((i) => i.buffer));
         }
     };
-    const started = await Promise.allSettled(Array.from({ length: Math.max(1, workers) }, spawn));
-    const failure = started.find((s) => s.status === 'rejected');
-    for (const s of started)
-        if (s.status === 'fulfilled')
-            slots.push(s.value.slot);
-    if (failure) {
-        closing = true;
-        await Promise.all(slots.map((s) => s.worker.terminate()));
-        throw failure.reason;
-    }
-    const { summary, description } = started[0].value.ready;
+    // Start-up is staggered: the first worker loads onnxruntime, sharp and the model alone (and scores a warm-up
+    // image), so the first answer is not delayed by the others competing for the same cores; the rest start one after
+    // another once it serves. (Started together on 2 cores, first answer came at 1.7-1.8x the raw floor.)
+    const first = await spawn();
+    slots.push(first.slot);
+    const { summary, description } = first.ready;
+    const allStarted = (async () => {
+        for (let i = 1; i < Math.max(1, workers) && !closing; i++) {
+            const next = spawn();
+            starting = next;
+            try {
+                const { slot } = await next;
+                if (closing)
+                    await slot.worker.terminate();
+                else {
+                    slots.push(slot);
+                    dispatch();
+                }
+            }
+            catch (error) {
+                log?.(`error: scoring worker ${i + 1} of ${workers} did not start (serving with ${slots.length}): ${error.message}`);
+            }
+            finally {
+                starting = undefined;
+            }
+        }
+        // Later, so that loading them (their JavaScript runs on this, the HTTP thread: ~50 ms of CPU) does not compete
+        // with the first answers; a replacement worker waits for it anyway.
+        if (!closing)
+            setTimeout(() => void holdNativeModules().catch(() => undefined), HOLD_NATIVE_DELAY_MS).unref();
+    })();
     const scoreBatch = (images, options = {}) => new Promise((resolve, reject) => {
         if (closing)
             return reject(new Error('The scorer is closed.'));
@@ -129,6 +154,10 @@ export async function createWorkerScorer(config, options = {}) {
     return {
         summary,
         description,
+        allStarted,
+        get ready() {
+            return slots.length;
+        },
         scoreBatch,
         infer,
         score: async (image) => (await scoreBatch([image]))[0],
@@ -136,6 +165,8 @@ export async function createWorkerScorer(config, options = {}) {
             closing = true;
             for (const job of waiting.splice(0))
                 job.reject(new Error('The scorer is closed.'));
+            await starting?.catch(() => undefined);
+            await allStarted;
             await Promise.all(slots.map((slot) => new Promise((resolve) => {
                 slot.worker.once('exit', () => resolve());
                 slot.worker.postMessage({ type: 'close' });

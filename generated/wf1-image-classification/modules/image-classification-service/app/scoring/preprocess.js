@@ -4,8 +4,9 @@
 import sharp from 'sharp';
 import { planResize } from './geometry.js';
 import { decodeBmp, isBmp, BmpError } from './bmp.js';
-import { readImageHeader } from './image-header.js';
+import { readImageExtent, readImageHeader, refusedImageFormat, sniffImageFormat } from './image-header.js';
 import { InputError } from '../shared/input-error.js';
+import { notFillable } from './decode-budget.js';
 const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp']);
 const MAX_INPUT_PIXELS = 40_000_000;
 sharp.cache(false);
@@ -47,10 +48,17 @@ async function openImage(bytes) {
             throw error;
         }
     }
-    // SVG / XML never reach sharp: rendering them is not scoring, and a renderer is more attack surface.
-    if (/^\s*</.test(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 64)).toString('latin1'))) {
-        throw new InputError(415, 'SVG and other XML images are not supported (use JPEG, PNG, BMP or WebP).');
+    // Only JPEG, PNG and WebP signatures reach sharp: SVG (with or without a byte-order mark), GIF, TIFF, HEIF and
+    // the rest never do, since rendering them is not scoring and every decoder is more attack surface.
+    if (!sniffImageFormat(bytes)) {
+        const refused = refusedImageFormat(bytes);
+        if (refused)
+            throw new InputError(415, `Image format '${refused}' is not supported (use JPEG, PNG, BMP or WebP).`);
+        throw new InputError(400, 'The body is not an image (expected JPEG, PNG, BMP or WebP).');
     }
+    const extent = readImageExtent(bytes);
+    if (extent && !extent.dataCanFill)
+        throw notFillable(extent);
     const image = sharp(bytes, { autoOrient: true, limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
     // Common headers are read in JavaScript; sharp's metadata() (a thread-pool round trip) handles the rest.
     const header = readImageHeader(bytes) ?? (await sharpHeader(image));

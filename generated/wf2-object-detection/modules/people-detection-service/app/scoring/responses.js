@@ -25,18 +25,29 @@ function toSeedDetections(result) {
 }
 /** Python's str() of a float: 31.0 keeps its '.0' (the seed printed round(ms, 2)). */
 const pythonFloat = (v) => (Number.isInteger(v) ? `${v}.0` : String(v));
+/** One prediction in Custom Vision's shape, keeping the text and the nested stage results a cascade adds. */
+function toCustomVisionPrediction(p) {
+    return {
+        probability: p.score,
+        tagId: p.labelId,
+        tagName: p.label,
+        ...(p.box ? { boundingBox: p.box } : {}),
+        ...(p.quad ? { quad: p.quad } : {}),
+        ...(p.text !== undefined ? { text: p.text } : {}),
+        ...(p.stages
+            ? {
+                stages: Object.fromEntries(Object.entries(p.stages).map(([name, stage]) => [name, { predictions: stage.predictions.map(toCustomVisionPrediction), ...(stage.rotated !== undefined ? { rotated: stage.rotated } : {}) }])),
+            }
+            : {}),
+    };
+}
 export function toCustomVisionAnswer(project, result, now = new Date()) {
     return {
         id: randomUUID(),
         project,
         iteration: '',
         created: now.toISOString(),
-        predictions: result.predictions.map((p) => ({
-            probability: p.score,
-            tagId: p.labelId,
-            tagName: p.label,
-            ...(p.box ? { boundingBox: p.box } : {}),
-        })),
+        predictions: result.predictions.map(toCustomVisionPrediction),
         timings: result.timings,
     };
 }

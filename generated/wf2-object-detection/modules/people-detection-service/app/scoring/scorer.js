@@ -1,6 +1,8 @@
 // The in-process scoring API: createScorer(config) loads the model once and scores image bytes (decode → preprocess
 // → run → decode outputs), alone or as a batch. Used by server.ts and by `edgeml test`. Runtime stage (scoring).
 import { isAbsolute, resolve } from 'node:path';
+import { serverLimits } from './config.js';
+import { checkDecodeBudget } from './decode-budget.js';
 import { createDecoder } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs } from './model-metadata.js';
 import { createInputData, inputDims, inputLength, prepareImage } from './preprocess.js';
@@ -8,6 +10,9 @@ import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
 import { runTensors } from './tensor-run.js';
 export async function createScorer(config, options = {}) {
+    // A cascade (several models, later ones reading crops of earlier regions) has its own runner.
+    if (config.cascade)
+        return (await import('./cascade.js')).createCascadeScorer(config, options);
     const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
     const model = options.modelBytes ?? modelPath;
     const loaded = await loadSession(model, config.executionProviders, intraOpThreadsFor(config.server.concurrency), options.modelBytes ? 'in-memory model' : undefined);
@@ -17,16 +22,7 @@ export async function createScorer(config, options = {}) {
     try {
         const description = describeSession(session);
         const input = resolveInput(config, description);
-        const decoder = createDecoder(config.decoder, session.outputNames);
-        const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
-        if (missing.length > 0)
-            throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
-        for (const name of decoder.outputNames) {
-            const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
-            if (type === 'string' || type === 'bool' || type === 'non-tensor') {
-                throw new ModelLoadError(`Model output '${name}' holds ${type} values, not scores; name the scores output in the decoder settings.`);
-            }
-        }
+        const decoder = createCheckedDecoder(config.decoder, session, description);
         const summary = {
             name: config.name,
             task: config.task,
@@ -36,15 +32,29 @@ export async function createScorer(config, options = {}) {
             labels: config.labels.length,
             decoder: config.decoder.kind,
         };
-        return buildScorer(session, input, decoder, config.labels, summary, description);
+        return buildScorer(session, input, decoder, config.labels, summary, description, serverLimits(config.server).decodeBytes);
     }
     catch (error) {
         await session.release().catch(() => undefined);
         throw error;
     }
 }
+/** The decoder for a loaded model, after checking that the outputs it reads exist and hold numbers. */
+export function createCheckedDecoder(config, session, description) {
+    const decoder = createDecoder(config, session.outputNames);
+    const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
+    if (missing.length > 0)
+        throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
+    for (const name of decoder.outputNames) {
+        const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
+        if (type === 'string' || type === 'bool' || type === 'non-tensor') {
+            throw new ModelLoadError(`Model output '${name}' holds ${type} values, not scores; name the scores output in the decoder settings.`);
+        }
+    }
+    return decoder;
+}
 /** Fills input settings the config left open from the model, and rejects contradictions with the model. */
-function resolveInput(config, description) {
+export function resolveInput(config, description) {
     const wanted = config.input.name ?? description.inputs[0]?.name;
     const meta = description.inputs.find((i) => i.name === wanted);
     if (!meta)
@@ -77,7 +87,7 @@ function resolveInput(config, description) {
     const batch = meta.shape?.[0];
     return { ...config.input, name: meta.name, width: size('width'), height: size('height'), layout, elementType, dynamicBatch: !isFixed(batch) };
 }
-function buildScorer(session, input, decoder, labels, summary, description) {
+function buildScorer(session, input, decoder, labels, summary, description, decodeBudget) {
     let ortModule;
     // Single-image input buffers are reused once a run has finished with them: allocating and zeroing a fresh one per
     // request (0.1-0.6 MB) costs more than filling it. Runs may overlap (score() called concurrently), hence a list.
@@ -144,10 +154,15 @@ function buildScorer(session, input, decoder, labels, summary, description) {
     return {
         summary,
         description,
-        score: (bytes) => scoreAt(bytes, 0),
+        score: async (bytes) => {
+            checkDecodeBudget([bytes], decodeBudget);
+            return scoreAt(bytes, 0);
+        },
         async scoreBatch(images) {
             if (images.length === 0)
                 return [];
+            // Before anything is decoded: a batch whose headers promise more pixels than the budget never reaches sharp.
+            checkDecodeBudget(images, decodeBudget);
             if (!(decoder.batchable && input.dynamicBatch) || images.length === 1) {
                 const results = [];
                 for (const [index, image] of images.entries())
@@ -162,6 +177,17 @@ function buildScorer(session, input, decoder, labels, summary, description) {
             await session.release();
         },
     };
+}
+/**
+ * Scores one blank image of the network's input size through the whole pipeline (JPEG decode, resize, tensor, model
+ * run, decoder), so that the first client request does not pay the first-run costs (onnxruntime plans and allocates
+ * its memory on the first run; libvips sets up its decoder) and readiness means "this session has scored".
+ */
+export async function warmUp(scorer) {
+    const sharp = (await import('sharp')).default;
+    const { width, height } = scorer.summary.input;
+    const image = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
+    await scorer.score(image);
 }
 /** Spare input buffers kept per scorer: enough for the runs that overlap in practice. */
 const MAX_SPARE_INPUTS = 4;

@@ -2,7 +2,8 @@
 // sends. onnxruntime-node runs a model synchronously on the calling thread, so running it here keeps the HTTP
 // thread free for requests, health checks and 503s. Runtime stage (scoring), started by worker-pool.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createScorer } from './scorer.js';
+import { createScorer, warmUp } from './scorer.js';
+import { ModelLoadError } from './session.js';
 import { serializeError } from './worker-protocol.js';
 const port = parentPort;
 if (!port)
@@ -12,6 +13,11 @@ const init = workerData;
 let scorer;
 try {
     scorer = await createScorer(init.config, { ...init.options, log: (line) => post({ type: 'log', line }) });
+    // Ready means this session has scored: a model that loads but cannot run fails here, not on a client's request.
+    await warmUp(scorer).catch((error) => {
+        const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        throw new ModelLoadError(`The model loaded but could not score a warm-up image: ${reason}`);
+    });
     post({ type: 'ready', summary: scorer.summary, description: scorer.description });
 }
 catch (error) {

@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { validateScoringConfig } from './config.js';
 import { createWorkerScorer } from './worker-pool.js';
-import { createScoringServer } from './server.js';
 export class StartupError extends Error {
     name = 'StartupError';
 }
@@ -27,13 +26,26 @@ export async function readScoringConfig(path) {
 }
 export async function startScoringService(configPath, log, portOverride, host) {
     const config = await readScoringConfig(configPath);
-    const server = createScoringServer(config, { log });
-    const port = await server.listen(portOverride ?? config.server.port, host);
-    log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
     const started = performance.now();
+    // The model starts loading in its worker thread first; this thread loads the HTTP code and listens meanwhile
+    // (until then /healthz answers nothing, then 503 until the worker has scored its warm-up image).
+    const scoring = createWorkerScorer(config, { baseDir: dirname(resolve(configPath)), log });
+    scoring.catch(() => undefined); // handled below, once the server exists
+    let server;
+    let port;
+    try {
+        const { createScoringServer } = await import('./server.js');
+        server = createScoringServer(config, { log });
+        port = await server.listen(portOverride ?? config.server.port, host);
+    }
+    catch (error) {
+        void scoring.then((scorer) => scorer.close(), () => undefined);
+        throw error;
+    }
+    log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
     let stopping;
     // Inference runs in worker threads (one session per allowed concurrent run) so this thread stays responsive.
-    const loaded = createWorkerScorer(config, { baseDir: dirname(resolve(configPath)), log }).then(async (scorer) => {
+    const loaded = scoring.then(async (scorer) => {
         // A stop that came while the model was loading: release it at once instead of serving.
         if (stopping)
             return scorer.close();

@@ -1,12 +1,15 @@
 import { InputError } from '../shared/input-error.js';
 import { mediaType, readBody, readMultipart } from '../shared/request-body.js';
 const IMAGE_TYPES = /^(application\/octet-stream|image\/[a-z0-9.+-]+)$/;
-/** Multipart with any image field names (each scored, keyed by name), or one raw image body keyed 'image'. */
-export function readNamedImages(limit) {
+/**
+ * Multipart with any image field names (each scored, keyed by name), or one raw image body keyed 'image'. At most
+ * `maxImages` parts (server.limits.imagesPerRequest; more is a 413 before they are read).
+ */
+export function readNamedImages(limit, maxImages) {
     return async (req) => {
         const type = mediaType(req);
         if (type === 'multipart/form-data') {
-            const all = await readMultipart(req, limit);
+            const all = await readMultipart(req, limit, maxImages);
             // File parts are the images; plain fields count only when there are no files (some clients send images as fields).
             const files = all.filter((p) => p.filename !== undefined);
             const parts = files.length > 0 ? files : all.filter((p) => p.data.length > 0);

@@ -1,6 +1,29 @@
 import busboy from 'busboy';
 import { InputError } from './input-error.js';
-const MAX_PARTS = 32;
+import { accountBodyBytes, ByteBudgetError } from './byte-budget.js';
+// How long a request's body may make no progress before it is refused with 408 (set per request by the server, so
+// every route reading through these functions is covered): a stalled upload then gives back its share of the byte
+// budget instead of holding it until the whole-request timeout. As nginx's client_body_timeout.
+const idleLimits = new WeakMap();
+export function setBodyIdleTimeout(req, ms) {
+    idleLimits.set(req, ms);
+}
+/** Calls onIdle when no body bytes arrive for the request's idle limit; touch() on every chunk, stop() when done. */
+function idleWatch(req, onIdle) {
+    const ms = idleLimits.get(req);
+    if (ms === undefined)
+        return { touch: () => undefined, stop: () => undefined };
+    let timer;
+    const fire = () => onIdle(new InputError(408, `No request body bytes arrived for ${ms} ms; the upload was stalled and is refused.`));
+    const touch = () => {
+        clearTimeout(timer);
+        timer = setTimeout(fire, ms);
+    };
+    touch();
+    return { touch, stop: () => clearTimeout(timer) };
+}
+/** Parts a multipart request may have when the caller gives no limit. */
+export const DEFAULT_MAX_PARTS = 32;
 export function mediaType(req) {
     return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
@@ -26,13 +49,32 @@ export function readBody(req, limit) {
         const chunks = [];
         let size = 0;
         let failed = false;
+        const idle = idleWatch(req, (error) => {
+            if (failed)
+                return;
+            failed = true;
+            chunks.length = 0;
+            whole = undefined;
+            reject(error);
+        });
         req.on('data', (chunk) => {
             if (failed)
                 return;
+            idle.touch();
             if (size + chunk.length > limit) {
                 failed = true;
+                idle.stop();
                 chunks.length = 0;
                 reject(tooLarge(limit));
+                return;
+            }
+            const refused = overBudget(req, size + chunk.length);
+            if (refused) {
+                failed = true;
+                idle.stop();
+                chunks.length = 0;
+                whole = undefined;
+                reject(refused);
                 return;
             }
             // Node's HTTP parser delivers at most Content-Length bytes; should more ever come, fall back to joining chunks.
@@ -46,12 +88,35 @@ export function readBody(req, limit) {
                 chunks.push(chunk);
             size += chunk.length;
         });
-        req.on('end', () => failed || resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size)));
-        req.on('error', (error) => failed || ((failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`))));
+        req.on('end', () => {
+            idle.stop();
+            if (!failed)
+                resolve(whole ? whole.subarray(0, size) : Buffer.concat(chunks, size));
+        });
+        req.on('error', (error) => {
+            idle.stop();
+            if (!failed)
+                (failed = true), reject(new InputError(400, `The request body could not be read: ${error.message}`));
+        });
     });
 }
-/** Parses multipart/form-data; file parts and plain fields both come back as parts, in request order. */
-export function readMultipart(req, limit) {
+/** The request's share of the global byte budget cannot cover `total` bytes: the error to answer, else undefined. */
+function overBudget(req, total) {
+    try {
+        accountBodyBytes(req, total);
+        return undefined;
+    }
+    catch (error) {
+        if (error instanceof ByteBudgetError)
+            return error;
+        throw error;
+    }
+}
+/**
+ * Parses multipart/form-data; file parts and plain fields both come back as parts, in request order. At most
+ * `maxParts` parts (files and fields together) are accepted; one more fails with 413.
+ */
+export function readMultipart(req, limit, maxParts = DEFAULT_MAX_PARTS) {
     checkDeclaredLength(req, limit);
     return new Promise((resolve, reject) => {
         let parser;
@@ -60,7 +125,9 @@ export function readMultipart(req, limit) {
             parser = busboy({
                 headers: req.headers,
                 defCharset: 'latin1',
-                limits: { fileSize: limit, fieldSize: limit, files: MAX_PARTS, fields: MAX_PARTS, parts: MAX_PARTS },
+                // busboy reports 'partsLimit' once the limit is reached (after the last allowed part), but 'filesLimit' and
+                // 'fieldsLimit' only when one more arrives: parts gets one extra so that exactly maxParts parts pass.
+                limits: { fileSize: limit, fieldSize: limit, files: maxParts, fields: maxParts, parts: maxParts + 1 },
             });
         }
         catch (error) {
@@ -74,14 +141,23 @@ export function readMultipart(req, limit) {
             if (failed)
                 return;
             failed = true;
+            idle.stop();
             req.unpipe(parser);
             req.resume(); // keep draining so the client can read our answer
             reject(error);
         };
+        const idle = idleWatch(req, fail);
+        req.once('end', () => idle.stop());
         req.on('data', (chunk) => {
+            if (failed)
+                return;
+            idle.touch();
             total += chunk.length;
             if (total > limit)
-                fail(tooLarge(limit));
+                return fail(tooLarge(limit));
+            const refused = overBudget(req, total);
+            if (refused)
+                fail(refused);
         });
         parser.on('file', (field, stream, info) => {
             const chunks = [];
@@ -97,9 +173,10 @@ export function readMultipart(req, limit) {
         parser.on('field', (field, value, info) => {
             parts.push({ field, contentType: info.mimeType, data: Buffer.from(value, 'latin1') });
         });
-        parser.on('partsLimit', () => fail(new InputError(400, `Too many parts in the multipart request (at most ${MAX_PARTS}).`)));
-        parser.on('filesLimit', () => fail(new InputError(400, `Too many files in the multipart request (at most ${MAX_PARTS}).`)));
-        parser.on('fieldsLimit', () => fail(new InputError(400, `Too many fields in the multipart request (at most ${MAX_PARTS}).`)));
+        const tooMany = () => fail(new InputError(413, `Too many parts in the multipart request: at most ${maxParts} images or fields are accepted per request.`));
+        parser.on('partsLimit', tooMany);
+        parser.on('filesLimit', tooMany);
+        parser.on('fieldsLimit', tooMany);
         parser.on('error', (error) => fail(new InputError(400, `Malformed multipart request: ${error.message}.`)));
         parser.on('close', () => {
             void Promise.all(pending).then(() => failed || resolve(parts));

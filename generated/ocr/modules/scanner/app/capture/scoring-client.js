@@ -1,0 +1,122 @@
+// POSTs frames to the scoring module (application/octet-stream to its /image endpoint) over one keep-alive
+// connection, with a per-request timeout and bounded retries with exponential backoff. Runtime stage (capture).
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+/** The scorer answered, but refused the frame (4xx): retrying the same bytes cannot help. */
+export class ScoringRejectedError extends Error {
+    status;
+    name = 'ScoringRejectedError';
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+/** Every attempt failed (unreachable, timed out, 5xx). */
+export class ScoringUnavailableError extends Error {
+    name = 'ScoringUnavailableError';
+}
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+export function createScoringClient(config, sleep = defaultSleep) {
+    const url = new URL(config.url);
+    const https = url.protocol === 'https:';
+    // One socket: frames are sent one at a time, and reusing it saves a TCP handshake per frame.
+    const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    const send = https ? httpsRequest : httpRequest;
+    const attempt = (body, signal) => new Promise((resolve, reject) => {
+        const req = send(url, {
+            method: 'POST',
+            agent,
+            signal,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': body.byteLength, accept: 'application/json' },
+        }, (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (chunk) => {
+                size += chunk.length;
+                if (size > MAX_ANSWER_BYTES)
+                    return void req.destroy(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+                chunks.push(chunk);
+            });
+            res.on('end', () => {
+                const retryAfter = Number(res.headers['retry-after']);
+                resolve({
+                    status: res.statusCode ?? 0,
+                    text: Buffer.concat(chunks).toString('utf8'),
+                    ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+                });
+            });
+            res.on('error', reject);
+        });
+        req.setTimeout(config.timeoutMs, () => req.destroy(new Error(`no answer within ${config.timeoutMs} ms`)));
+        req.on('error', reject);
+        req.end(body);
+    });
+    return {
+        async score(image, signal) {
+            const started = performance.now();
+            let lastProblem = '';
+            for (let n = 0; n <= config.retries; n++) {
+                if (n > 0) {
+                    await sleep(config.backoffMs * 2 ** (n - 1), signal);
+                }
+                if (signal?.aborted)
+                    break;
+                let reply;
+                try {
+                    reply = await attempt(image, signal);
+                }
+                catch (error) {
+                    lastProblem = error.code ?? error.message;
+                    continue;
+                }
+                if (reply.status >= 200 && reply.status < 300) {
+                    let json;
+                    try {
+                        json = JSON.parse(reply.text);
+                    }
+                    catch {
+                        throw new ScoringRejectedError(reply.status, `The scoring module answered ${reply.status} with text that is not JSON.`);
+                    }
+                    return { json, text: reply.text, attempts: n + 1, ms: performance.now() - started };
+                }
+                const message = errorMessageOf(reply.text) ?? `HTTP ${reply.status}`;
+                if (reply.status >= 400 && reply.status < 500 && reply.status !== 429) {
+                    throw new ScoringRejectedError(reply.status, `The scoring module refused the frame (${reply.status}): ${message}`);
+                }
+                lastProblem = `${reply.status} ${message}`;
+                if (reply.retryAfterMs !== undefined && n < config.retries)
+                    await sleep(Math.min(reply.retryAfterMs, 5000), signal);
+            }
+            throw new ScoringUnavailableError(`Scoring at ${url.origin}${url.pathname} failed after ${config.retries + 1} attempt(s): ${lastProblem || 'stopped'}.`);
+        },
+        close() {
+            agent.destroy();
+        },
+    };
+}
+/** The scoring server answers errors as {"error": {"message": ...}}; other servers may send plain text. */
+function errorMessageOf(text) {
+    try {
+        const message = JSON.parse(text).error?.message;
+        if (typeof message === 'string')
+            return message;
+    }
+    catch {
+        // not JSON: fall through to the text itself
+    }
+    const trimmed = text.trim().slice(0, 200);
+    return trimmed || undefined;
+}
+function defaultSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    });
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Step 2 of 6: set up the IoT Edge device for workflow "ocr". Run ON the device, as root:
+#   sudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts/02-setup-device.sh   (or pipe the string on stdin)
+# Copy scripts/02-setup-device.sh and scripts/lib.sh to the device together.
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+EXPECTED_OS_IDS=('raspbian' 'debian')
+EXPECTED_OS_VERSION='12'
+EXPECTED_ARCH='arm64'
+MICROSOFT_REPO='https://packages.microsoft.com/config/debian/12/packages-microsoft-prod.deb'
+MAX_DOCKER_MAJOR=99
+
+# Tests point EDGEML_TEST_ROOT at a scratch folder: the host files this script reads and writes (under /etc and /usr)
+# are then taken from below it, so a test never changes the machine it runs on. Leave it unset on a device.
+HOST_ROOT="${EDGEML_TEST_ROOT:-}"
+[[ -z "$HOST_ROOT" || ( "$HOST_ROOT" == /?* && -d "$HOST_ROOT" && ! -L "$HOST_ROOT" ) ]] \
+  || die "EDGEML_TEST_ROOT is for tests only and must name an existing absolute folder; unset it on a device"
+[[ $EUID -eq 0 ]] || die "run this as root on the device: sudo bash $0"
+require_cmd apt-get dpkg curl
+
+# shellcheck disable=SC1091  # the device's own file
+. "$HOST_ROOT/etc/os-release"
+os_ok=false
+for id in "${EXPECTED_OS_IDS[@]}"; do [[ "${ID:-}" == "$id" ]] && os_ok=true; done
+if [[ $os_ok != true || "${VERSION_ID:-}" != "$EXPECTED_OS_VERSION" ]]; then
+  warn "this device runs ${PRETTY_NAME:-an unknown OS}; the spec targets raspberry-pi-os-12. Continuing with the raspberry-pi-os-12 repository."
+fi
+arch="$(dpkg --print-architecture)"
+[[ "$arch" == "$EXPECTED_ARCH" ]] || die "this device is $arch but the spec targets $EXPECTED_ARCH (arm64v8)"
+
+export DEBIAN_FRONTEND=noninteractive
+if ! dpkg -s packages-microsoft-prod >/dev/null 2>&1; then
+  log "Adding Microsoft's package repository ($MICROSOFT_REPO)"
+  deb="$(mktemp --suffix=.deb)"
+  trap 'rm -f "$deb"' EXIT
+  curl -fsSL --proto '=https' --retry 3 --output "$deb" "$MICROSOFT_REPO"
+  dpkg -i "$deb"
+fi
+apt-get update -q
+apt-get install -y -q jq ca-certificates
+
+docker_major() {
+  docker version --format '{{.Server.Version}}' 2>/dev/null | cut -d. -f1
+}
+
+if command -v docker >/dev/null 2>&1 && [[ -n "$(docker_major)" ]]; then
+  log "A container engine is installed: Docker $(docker version --format '{{.Server.Version}}')"
+else
+  log "Installing moby-engine (Microsoft's build of the Docker engine)"
+  apt-get install -y -q moby-engine moby-cli
+fi
+major="$(docker_major || true)"
+if [[ -n "$major" ]] && ((major > MAX_DOCKER_MAJOR)); then
+  die "Docker engine $major.x is too new for IoT Edge $IOTEDGE_VERSION (it needs API v1.34, removed in Docker 29). Install moby-engine from packages.microsoft.com instead, or target runtime 1.6."
+fi
+
+log "Configuring /etc/docker/daemon.json: log-driver local (rotating container logs)"
+daemon_json_path="$HOST_ROOT/etc/docker/daemon.json"
+mkdir -p "$HOST_ROOT/etc/docker"
+daemon_json='{}'
+if [[ -s "$daemon_json_path" ]]; then daemon_json="$(cat "$daemon_json_path")"; fi
+jq '. + {"log-driver": "local"}' <<<"$daemon_json" >"$daemon_json_path.edgeml"
+mv "$daemon_json_path.edgeml" "$daemon_json_path"
+
+systemctl restart docker
+wait_until 120 2 "the Docker engine" docker info --format '{{.ServerVersion}}' >/dev/null || die "the Docker engine did not start: journalctl -u docker"
+
+log "Installing aziot-edge $IOTEDGE_VERSION.*"
+apt-get install -y -q "aziot-edge=$IOTEDGE_VERSION.*"
+
+connection_string="${EDGE_DEVICE_CONNECTION_STRING:-}"
+if [[ -z "$connection_string" ]]; then
+  if [[ -t 0 ]]; then
+    read -r -s -p "Device connection string (input hidden): " connection_string
+    echo
+  else
+    IFS= read -r connection_string || true
+  fi
+fi
+[[ "$connection_string" == HostName=*\;DeviceId=*\;SharedAccessKey=* ]] \
+  || die "EDGE_DEVICE_CONNECTION_STRING (or stdin) must be the device's connection string: HostName=...;DeviceId=...;SharedAccessKey=..."
+[[ "$connection_string" == *";DeviceId=$DEVICE_ID;"* ]] || warn "the connection string is not for device $DEVICE_ID"
+
+log "Provisioning with the connection string (manual provisioning) and applying the configuration"
+iotedge config mp --connection-string "$connection_string" --force >/dev/null
+unset connection_string EDGE_DEVICE_CONNECTION_STRING
+iotedge config apply
+
+edge_agent_running() {
+  iotedge list 2>/dev/null | awk '$1 == "edgeAgent" && $2 == "running" { found = 1 } END { exit !found }'
+}
+if ! wait_until 600 5 "edgeAgent to run" edge_agent_running; then
+  iotedge system status || true
+  die "edgeAgent is not running: see 'iotedge system logs -- -n 100'"
+fi
+iotedge system status
+iotedge list
+
+log "Running iotedge check (warnings are expected until a deployment arrives)"
+iotedge check || warn "iotedge check reported problems; read them above"
+log "Step 2 done. Next, on your workstation: scripts/03-build-push.sh"
