@@ -159,7 +159,11 @@ test('a module that does not trust the run CA cannot connect, and the hub says w
     writeFileSync(otherCa, createEdgeHubCertificates([host]).caPem);
     const sender = startModule('sender', { EdgeHubConnectionString: hub.connectionString('sender', host), EdgeModuleCACertificateFile: otherCa });
     await sender.waitFor((e) => e.event === 'open-failed');
+    // The client may see the failed handshake before the server reports it.
+    const deadline = Date.now() + 5000;
+    while (!logs.some((l) => l.includes('TLS handshake failed')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.ok(logs.some((l) => l.includes('TLS handshake failed')), logs.join('\n'));
+    assert.not.ok(hub.isConnected('sender'));
     await sender.exited;
   } finally {
     await hub.close();
