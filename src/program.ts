@@ -6,6 +6,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/types
 import { runChecks } from './check/index.js';
 import type { WorkflowIR } from './ir/types.js';
 import { lowerSpec } from './ir/lower.js';
+import { supportCheckDate } from './ir/platform-support.js';
 import { loadSpecFile, type SpecDocument } from './parse/load-spec.js';
 import { applySetOverrides } from './resolve/overrides.js';
 import { resolveVariables } from './resolve/variables.js';
@@ -29,6 +30,8 @@ export interface LoadOptions {
   modelReader?: 'onnxruntime' | 'header';
   /** Working folder for relative spec paths (default process.cwd()). */
   cwd?: string;
+  /** The date support windows are judged against (YYYY-MM-DD); default: SOURCE_DATE_EPOCH from `env`, else the clock. */
+  today?: string;
 }
 
 export interface LoadedWorkflow {
@@ -73,7 +76,8 @@ export async function loadWorkflow(specPath: string, options: LoadOptions = {}):
     if (schemaValid) throw error;
     return finish(reporter.diagnostics, { spec });
   }
-  const checkInput = { ir, data: data as Record<string, unknown>, text: spec.text, file: specPath, locate: spec.locate };
+  const today = options.today ?? supportCheckDate(env);
+  const checkInput = { ir, data: data as Record<string, unknown>, text: spec.text, file: specPath, locate: spec.locate, today };
   reporter.add(...runChecks(checkInput, undefined, { tolerant: !schemaValid }));
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec });
 

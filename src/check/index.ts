@@ -1,6 +1,7 @@
 // Check stage registry: every semantic check, run over the IR after the schema passed. Order does not matter.
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { SpecPath, Span, WorkflowIR } from '../ir/types.js';
+import { supportCheckDate } from '../ir/platform-support.js';
 import type { Check, CheckContext } from './define-check.js';
 import createOptionsShape from './rules/create-options-shape.js';
 import databoxEdgeFeatures from './rules/databox-edge-features.js';
@@ -28,6 +29,8 @@ export interface CheckInput {
   data: Record<string, unknown>;
   text: string;
   file: string;
+  /** YYYY-MM-DD; default: supportCheckDate of the process environment. */
+  today?: string;
   locate(path: SpecPath, options?: { key?: boolean }): Span;
 }
 
@@ -42,6 +45,7 @@ export function runChecks(input: CheckInput, checks: readonly Check[] = CHECKS, 
       ir: input.ir,
       data: input.data,
       text: input.text,
+      today: input.today ?? supportCheckDate(process.env),
       locate: input.locate,
       report(messageId, data, at, options) {
         const message = (check.meta.messages as Record<string, import('./define-check.js').CheckMessage<unknown>>)[messageId];
