@@ -173,3 +173,9 @@ else
     - "$NODE_IMAGE" >/dev/null
 fi
 log "ready: engine $(docker info --format '{{.ServerVersion}}'), registry $registry, base $NODE_IMAGE"
+
+# --- linux/arm64 under emulation (the Raspberry Pi images) ---------------------------------------------------
+# Optional: where emulation cannot be set up, the arm64 Docker test skips and says why (recorded by the script).
+if [[ "${EDGEML_CI_ARM64:-1}" == 1 ]]; then
+  bash .ci/arm64-setup.sh || log "linux/arm64 emulation is unavailable (exit $?): the arm64 image test will be skipped"
+fi

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasFfmpeg, makeTestVideo } from '../fixtures/video/make-video.mjs';
+import { BASE_IMAGES } from '../../dist/render/docker/variants.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const spec = 'specs/text-orientation.yaml';
@@ -197,7 +198,8 @@ test('a video source through ffmpeg; a container module is skipped with the reas
 });
 
 test('a container module runs on the local Docker engine (createOptions applied, logs forwarded, removed at the end)', () => {
-  const image = 'node:20.20.2-bookworm-slim';
+  // The amd64 base image of the generated Dockerfiles: .ci/docker-setup.sh puts it on the CI engine.
+  const image = BASE_IMAGES.amd64.runtime;
   const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8', timeout: 30_000 });
   if (docker('info').status !== 0) return console.log('NOTICE: no Docker engine is reachable; the container-module run is skipped.');
   if (docker('image', 'inspect', image).status !== 0) return console.log(`NOTICE: image ${image} is not on this machine; the container-module run is skipped.`);
@@ -216,7 +218,7 @@ routes:\n`,
   const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], { env: { ...process.env, NO_COLOR: '1', TMPDIR: runTmp } });
   assert.is(r.code, 0, r.stderr);
   assert.is(lines(r.stdout).length, 2);
-  const id = /\[sensor\] container ([0-9a-f]{12}) started from node:20\.20\.2-bookworm-slim/.exec(r.stderr)?.[1];
+  const id = new RegExp(`\\[sensor\\] container ([0-9a-f]{12}) started from ${image.replace(/[.]/g, '\\.')}`).exec(r.stderr)?.[1];
   assert.ok(id, 'the container started');
   assert.match(r.stderr, '[sensor] sensor up');
   const left = docker('ps', '-a', '--filter', `id=${id}`, '--format', '{{.Names}}');

