@@ -14,13 +14,14 @@ import moduleFields from './rules/module-fields.js';
 import moduleNameValid from './rules/module-name-valid.js';
 import noLiteralSecrets from './rules/no-literal-secrets.js';
 import platformSupport from './rules/platform-support.js';
+import registryReachable from './rules/registry-reachable.js';
 import routeConditionValid from './rules/route-condition-valid.js';
 import routeEndpointsExist from './rules/route-endpoints-exist.js';
 import routeGraphCoverage from './rules/route-graph-coverage.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeConditionValid, routeEndpointsExist,
+  modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, registryReachable, routeConditionValid, routeEndpointsExist,
   routeGraphCoverage,
 ] as unknown as Check[];
 

@@ -77,12 +77,14 @@ test('escapeMermaid escapes # first so entity codes are not double-escaped', () 
   assert.is(escapeMermaid('a\nb'), 'a b');
 });
 
-test('Data Box Edge: step 2 runs anywhere and needs no connection string', () => {
+test('Azure Stack Edge: step 2 runs in the Ubuntu VM on the appliance, with the connection string; no managed IoT Edge', () => {
   const ir = makeIR({ target: { ...makeIR().target, device: 'databox-edge' } });
   const text = readme(makeContext(ir));
   const step2 = text.slice(text.indexOf('\n### 2. '), text.indexOf('\n### 3. '));
-  assert.match(step2, /Runs anywhere \(it only prints the portal checklist\)\./);
-  assert.not.match(step2, /EDGE_DEVICE_CONNECTION_STRING/);
+  assert.match(step2, /Runs in the Ubuntu VM on the Azure Stack Edge appliance, as root/);
+  assert.match(step2, /02-setup-device\.sh --checklist/);
+  assert.match(step2, /EDGE_DEVICE_CONNECTION_STRING/);
+  assert.not.match(text, /Configure compute/);
 });
 
 test('a scoring module that cannot run on the target shows no image', () => {

@@ -27,6 +27,6 @@ push_image() {
   fi
 }
 
-build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-28d25fbcb19b-arm64v8'
-build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-9f4cc764acde-arm64v8'
+build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-63c11ff2d618-arm64v8'
+build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-da6dac843ec0-arm64v8'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -54,5 +54,5 @@ push_image() {
 }
 
 fetch_model 'people-detection-service'
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64-cuda' 'edgemlwf2registry.azurecr.io/wf2-object-detection/people-detection-service:1.0-1b8ec5897a14-amd64-cuda'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64-cuda' 'edgemlwf2registry.azurecr.io/wf2-object-detection/people-detection-service:1.0-53e73cdaeba4-amd64-cuda'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -33,6 +33,6 @@ push_image() {
   fi
 }
 
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/people-detection-service:1.0-642064e667b0-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-1fe5467c0190-amd64'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/people-detection-service:1.0-62a00e035a6a-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-52fb5df037d9-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -33,6 +33,6 @@ push_image() {
   fi
 }
 
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-1e56068a990e-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-b001e8f988eb-amd64'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-283328456d03-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-a1d7d5b3a35f-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

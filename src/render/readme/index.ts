@@ -98,9 +98,10 @@ const cell = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace(/\|
 const COMMANDS: Record<number, (ir: WorkflowIR) => string> = {
   1: () => 'az login\nbash scripts/01-create-resources.sh',
   2: (ir) =>
-    ir.target.device === 'databox-edge'
-      ? 'bash scripts/02-setup-device.sh   # prints the Data Box Edge portal checklist'
-      : '# on the device, with scripts/02-setup-device.sh and scripts/lib.sh copied over:\nsudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts/02-setup-device.sh',
+    (ir.target.device === 'databox-edge'
+      ? 'bash scripts/02-setup-device.sh --checklist   # how to create the Ubuntu VM on the Azure Stack Edge appliance\n'
+      : '') +
+    '# on the device, with scripts/02-setup-device.sh and scripts/lib.sh copied over:\nsudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts/02-setup-device.sh',
   3: () => 'bash scripts/03-build-push.sh',
   4: () => 'bash scripts/04-deploy.sh',
   5: () => 'EDGE_DEVICE_HOST=<device address> bash scripts/05-test.sh',
@@ -132,9 +133,9 @@ function fileRows(ctx: RenderContext): { path: string; what: string }[] {
   return rows;
 }
 
-/** Where a step runs; Data Box Edge's step 2 only prints a checklist. */
+/** Where a step runs; on Azure Stack Edge the device is the Ubuntu VM on the appliance. */
 function whereFor(ir: WorkflowIR, step: number, where: string): string {
-  return step === 2 && ir.target.device === 'databox-edge' ? 'anywhere (it only prints the portal checklist)' : where;
+  return step === 2 && ir.target.device === 'databox-edge' ? 'in the Ubuntu VM on the Azure Stack Edge appliance, as root (`--checklist` prints how to create the VM)' : where;
 }
 
 function envFor(vars: readonly ScriptEnvVar[], step: number): string[] {

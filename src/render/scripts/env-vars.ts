@@ -22,14 +22,11 @@ export function listScriptEnv(ir: WorkflowIR): ScriptEnvVar[] {
     else vars.push(v);
   };
   const device = ir.azure.deployment.kind === 'device';
-  const dbe = ir.target.device === 'databox-edge';
 
   if (!ir.azure.subscription) {
     add({ name: 'AZURE_SUBSCRIPTION_ID', steps: [1, 3, 4, 5, 6], required: false, secret: false, description: 'Subscription to use; default: the signed-in account\'s default (az account show).' });
   }
-  if (!dbe) {
-    add({ name: 'EDGE_DEVICE_CONNECTION_STRING', steps: [2], required: false, secret: true, description: 'The device\'s connection string; read from stdin (not echoed) when unset.' });
-  }
+  add({ name: 'EDGE_DEVICE_CONNECTION_STRING', steps: [2], required: false, secret: true, description: 'The device\'s connection string; read from stdin (not echoed) when unset.' });
   if (ir.modules.some((m) => m.image.kind === 'user-build')) {
     add({ name: 'EDGEML_SPEC_DIR', steps: [3], required: true, secret: false, description: 'Folder of the spec file: user-build contexts and Dockerfiles are relative to it.' });
   }

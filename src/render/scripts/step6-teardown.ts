@@ -23,14 +23,14 @@ done
 
 device_cleanup() {
 {{#if databox}}
-  log "Data Box Edge keeps its IoT Edge runtime: nothing to clean on the device itself."
+  log "On Azure Stack Edge the device is the Ubuntu VM step 2 set up: delete that VM on the appliance, or, in it, as root:"
 {{else}}
   log "On the device (if step 2 set it up), as root:"
+{{/if}}
   note "iotedge system stop"
   note "docker rm -f edgeAgent edgeHub {{moduleNames}}"
   note "apt-get remove --purge -y aziot-edge aziot-identity-service"
   note "(moby-engine and the NVIDIA toolkit stay installed; remove them with apt-get if nothing else needs them)"
-{{/if}}
 }
 {{#if device}}
 
