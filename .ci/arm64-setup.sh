@@ -99,12 +99,20 @@ chroot "$work/rootfs" useradd --uid 1000 --gid node --shell /bin/bash --create-h
 # The machine reaches npm through a TLS-intercepting proxy: the host's public trust store (see .ci/docker-setup.sh).
 mkdir -p "$work/rootfs/etc/ssl/certs"
 cp /etc/ssl/certs/ca-certificates.crt "$work/rootfs/etc/ssl/certs/ca-certificates.crt"
-log "importing the rootfs as $NODE_IMAGE (linux/arm64, a CI stand-in for the official image)"
-tar -C "$work/rootfs" -c . | docker import --platform linux/arm64 \
-  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  --change "ENV NODE_VERSION=${node_version#v}" \
-  --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
-  --change "LABEL org.edgeml.ci-stand-in=$STANDIN_REVISION" \
-  --change 'CMD ["node"]' \
-  - "$NODE_IMAGE" >/dev/null
+# `docker import --platform` needs an experimental engine; a `docker load` archive carries the architecture in its
+# image config on any engine: one layer (the rootfs), a config saying linux/arm64, and the manifest naming the tag.
+log "loading the rootfs as $NODE_IMAGE (linux/arm64, a CI stand-in for the official image)"
+mkdir "$work/image"
+tar -C "$work/rootfs" -cf "$work/image/layer.tar" .
+layer_sha="$(sha256sum "$work/image/layer.tar" | cut -d' ' -f1)"
+cat >"$work/image/config.json" <<JSON
+{"architecture":"arm64","os":"linux","created":"1970-01-01T00:00:00Z",
+ "config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","NODE_VERSION=${node_version#v}","NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt"],
+  "Cmd":["node"],"Labels":{"org.edgeml.ci-stand-in":"$STANDIN_REVISION"}},
+ "rootfs":{"type":"layers","diff_ids":["sha256:$layer_sha"]}}
+JSON
+config_sha="$(sha256sum "$work/image/config.json" | cut -d' ' -f1)"
+mv "$work/image/config.json" "$work/image/$config_sha.json"
+printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["layer.tar"]}]\n' "$config_sha" "$NODE_IMAGE" >"$work/image/manifest.json"
+tar -C "$work/image" -c . | docker load >/dev/null
 log "ready: $NODE_IMAGE ($(docker image inspect --format '{{.Os}}/{{.Architecture}}' "$NODE_IMAGE"))"

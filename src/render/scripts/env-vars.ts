@@ -42,6 +42,7 @@ export function listScriptEnv(ir: WorkflowIR): ScriptEnvVar[] {
     });
   }
   if (!device) {
+    add({ name: 'EDGEML_DEPLOY_TIMEOUT', steps: [4, 6], required: false, secret: false, description: 'Seconds to wait for a fleet deployment to apply on every targeted device before older deployments go; default 900.' });
     add({ name: 'EDGE_DEVICE_ID', steps: [5], required: true, secret: false, description: 'A device the fleet deployment targets, to check and test.' });
   }
   add({ name: 'EDGE_DEVICE_HOST', steps: [5], required: false, secret: false, description: 'Host name or IP of the device for the HTTP test; default localhost.' });

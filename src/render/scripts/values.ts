@@ -41,6 +41,7 @@ export function listScriptValues(ir: WorkflowIR): ScriptValue[] {
   if (deployment.kind === 'device') {
     values.push({ name: 'DEVICE_ID', field: 'azure.device.id', value: deployment.deviceId, kind: 'deviceId' });
   } else {
+    values.push({ name: 'FLEET_ID', field: 'azure.fleet.id', value: deployment.id, kind: 'deploymentId' });
     values.push({ name: 'FLEET_TARGET_CONDITION', field: 'azure.fleet.targetCondition', value: deployment.targetCondition, kind: 'text' });
     const tags = tagsForCondition(deployment.targetCondition);
     if (tags) values.push({ name: 'FLEET_DEVICE_TAGS', field: 'azure.fleet.targetCondition', value: JSON.stringify(tags), kind: 'text' });
