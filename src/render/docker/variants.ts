@@ -19,6 +19,8 @@ export interface ImageVariant {
  * stand-ins under the same tags.
  */
 export const NODE_IMAGE_VERSION = '24.19.0-bookworm-slim';
+/** End of life of the Node.js release lines the images may use (nodejs/docker-node versions.json "end"). */
+export const NODE_LINE_ENDS: Readonly<Record<string, string>> = { '22': '2027-04-30', '24': '2028-04-30' };
 export const ARM32_NODE_IMAGE_VERSION = '22.23.2-bookworm-slim';
 
 /**

@@ -1,0 +1,38 @@
+// Every generated Dockerfile builds on a Node.js release line that is still supported (Node 20 reached its end of life
+// on 2026-04-30 and its images are gone), with arm32v7 on Node 22, the last line that publishes arm32v7 images.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE_IMAGES, NODE_LINE_ENDS } from '../../dist/render/docker/variants.js';
+
+const generated = fileURLToPath(new URL('../../generated', import.meta.url));
+// The day this was last reviewed: the lines in NODE_LINE_ENDS must outlive it (nodejs/docker-node versions.json).
+const REVIEWED = '2026-12-07';
+
+function dockerfiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? dockerfiles(join(dir, e.name)) : e.name.startsWith('Dockerfile.') ? [join(dir, e.name)] : []));
+}
+
+test('no generated Dockerfile uses an end-of-life Node image', () => {
+  const files = dockerfiles(generated);
+  assert.ok(files.length >= 10, `found ${files.length} Dockerfiles`);
+  for (const file of files) {
+    for (const [, image] of readFileSync(file, 'utf8').matchAll(/^FROM (\S+)/gm)) {
+      const node = /(?:^|\/)node:(\d+)\.\d+\.\d+-/.exec(image);
+      if (!node) continue;
+      const ends = NODE_LINE_ENDS[node[1]];
+      assert.ok(ends, `${file}: ${image} is on Node ${node[1]}, which is not a supported line (${Object.keys(NODE_LINE_ENDS).join(', ')})`);
+      assert.ok(ends >= REVIEWED, `${file}: Node ${node[1]} ended on ${ends}`);
+    }
+  }
+});
+
+test('arm32v7 uses Node 22 (the last line with arm32v7 images); the others the newer LTS', () => {
+  assert.match(BASE_IMAGES.arm32v7.runtime, /^arm32v7\/node:22\./);
+  assert.match(BASE_IMAGES.arm64v8.runtime, /^arm64v8\/node:24\./);
+  assert.match(BASE_IMAGES.amd64.runtime, /^node:24\./);
+});
+
+test.run();
