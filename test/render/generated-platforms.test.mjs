@@ -1,5 +1,7 @@
-// Every generated Dockerfile builds on a Node.js release line that is still supported (Node 20 reached its end of life
-// on 2026-04-30 and its images are gone), with arm32v7 on Node 22, the last line that publishes arm32v7 images.
+// The committed golden outputs describe today's platforms: every generated Dockerfile builds on a Node.js release
+// line that is still supported (Node 20 reached its end of life on 2026-04-30 and its images are gone), arm32v7 on
+// Node 22 (the last line that publishes arm32v7 images), and nothing describes the retired managed IoT Edge on Azure
+// Stack Edge ("Configure compute > IoT Edge", retired 2024-03-31).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,9 +13,10 @@ const generated = fileURLToPath(new URL('../../generated', import.meta.url));
 // The day this was last reviewed: the lines in NODE_LINE_ENDS must outlive it (nodejs/docker-node versions.json).
 const REVIEWED = '2026-12-07';
 
-function dockerfiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? dockerfiles(join(dir, e.name)) : e.name.startsWith('Dockerfile.') ? [join(dir, e.name)] : []));
+function files(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
+const dockerfiles = (dir) => files(dir).filter((f) => /\/Dockerfile\.[^/]+$/.test(f));
 
 test('no generated Dockerfile uses an end-of-life Node image', () => {
   const files = dockerfiles(generated);
@@ -33,6 +36,16 @@ test('arm32v7 uses Node 22 (the last line with arm32v7 images); the others the n
   assert.match(BASE_IMAGES.arm32v7.runtime, /^arm32v7\/node:22\./);
   assert.match(BASE_IMAGES.arm64v8.runtime, /^arm64v8\/node:24\./);
   assert.match(BASE_IMAGES.amd64.runtime, /^node:24\./);
+});
+
+test('no generated file describes the retired managed IoT Edge on Azure Stack Edge', () => {
+  for (const file of files(generated).filter((f) => /\.(sh|md|json|example)$/.test(f))) {
+    assert.not.match(readFileSync(file, 'utf8'), /Configure compute/i, file);
+  }
+  const wf4 = readFileSync(join(generated, 'wf4-databox-edge/scripts/02-setup-device.sh'), 'utf8');
+  assert.match(wf4, /Ubuntu VM on the appliance/);
+  assert.match(wf4, /apt-get install -y -q "aziot-edge=\$IOTEDGE_VERSION\.\*"/);
+  assert.match(readFileSync(join(generated, 'wf4-databox-edge/scripts/lib.sh'), 'utf8'), /^IOTEDGE_VERSION='1\.6'$/m);
 });
 
 test.run();
