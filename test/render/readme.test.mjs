@@ -87,6 +87,15 @@ test('Azure Stack Edge: step 2 runs in the Ubuntu VM on the appliance, with the 
   assert.not.match(text, /Configure compute/);
 });
 
+test('a fleet pulling from a loopback registry is warned about next to its images', () => {
+  const base = makeIR();
+  const fleet = { kind: 'fleet', id: 'scanners', targetCondition: "tags.role='scanner'", priority: 10, layered: false, labels: {}, metrics: {} };
+  const loopback = readme(makeContext(makeIR({ azure: { ...base.azure, registry: { kind: 'anonymous', address: 'localhost:5000' }, deployment: fleet } })));
+  assert.match(loopback, /> \*\*Warning:\*\* registry localhost:5000 is a loopback address: every device of the fleet would pull these images from itself\./);
+  const cloud = readme(makeContext(makeIR({ azure: { ...base.azure, deployment: fleet } })));
+  assert.not.match(cloud, /loopback/);
+});
+
 test('a scoring module that cannot run on the target shows no image', () => {
   const ir = makeIR({ target: { platform: 'arm32v7', accelerator: 'none', device: 'raspberry-pi', os: 'debian-12', runtime: '1.5' }, modules: [makeScoringModule()] });
   const text = readme(makeContext(ir));

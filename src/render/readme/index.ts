@@ -1,5 +1,6 @@
 // README.md of the output folder (render stage, readme): what was generated, the module pipeline as a Mermaid chart,
 // the images, the six steps with exact commands and the environment variables each step reads.
+import { loopbackPullers } from '../../ir/registry-reach.js';
 import type { WorkflowIR } from '../../ir/types.js';
 import { moduleDir } from '../docker/build-context.js';
 import { resolveImages } from '../docker/images.js';
@@ -44,6 +45,10 @@ Target: {{targetText}}.
 | {{module}} | {{kind}} | \`{{image}}\` |
 {{/each}}
 
+{{#if loopbackWarning}}
+> **Warning:** {{loopbackWarning}}
+
+{{/if}}
 Generated images are tagged \`<version>-<hash>-<variant>\`; the hash covers the module's whole build context (code,
 model, config, Dockerfiles), so a change anywhere gives a new tag and only that module is redeployed.
 
@@ -79,6 +84,7 @@ Names only; \`scripts/.env.example\` lists the same. Secrets are read at run tim
 `;
 
 interface ReadmeView {
+  loopbackWarning?: string;
   title: string;
   description: string;
   specName: string;
@@ -138,6 +144,13 @@ function whereFor(ir: WorkflowIR, step: number, where: string): string {
   return step === 2 && ir.target.device === 'databox-edge' ? 'in the Ubuntu VM on the Azure Stack Edge appliance, as root (`--checklist` prints how to create the VM)' : where;
 }
 
+/** What to say when the devices would pull from their own loopback (validate warns too, EML3721). */
+function loopbackNote(ir: WorkflowIR): string | undefined {
+  const who = loopbackPullers(ir);
+  if (!who) return undefined;
+  return cell(`registry ${ir.azure.registry.address} is a loopback address: ${who} would pull these images from itself. It serves builds and tries on this machine; deploy with a registry the devices reach.`);
+}
+
 function envFor(vars: readonly ScriptEnvVar[], step: number): string[] {
   return vars.filter((v) => v.steps.includes(step as ScriptEnvVar['steps'][number])).map((v) => v.name);
 }
@@ -154,6 +167,7 @@ export function renderReadme(ctx: RenderContext): RenderedFile[] {
     flowchart: renderFlowchart(ir),
     targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}`),
     files: fileRows(ctx),
+    loopbackWarning: loopbackNote(ir),
     images: ir.modules.map((m) => ({ module: cell(m.name), kind: m.kind, image: images.get(m.name) ?? '(none for this target)' })),
     steps: SCRIPT_FILES.map((f) => ({ step: f.step, title: f.title, where: whereFor(ir, f.step, f.where), command: COMMANDS[f.step]!(ir), env: envFor(envVars, f.step) })),
     envVars: envVars.map((v) => ({
