@@ -140,6 +140,15 @@ if (skip) {
     assert.ok(r.calls.includes('apt-get install -y -q aziot-edge=1.6.*'));
   });
 
+  test('02 on Azure Stack Edge sets up IoT Edge 1.6 in the Ubuntu VM like any device (no managed runtime)', () => {
+    const ir = makeIR({ target: { platform: 'amd64', accelerator: 'none', device: 'databox-edge', os: 'ubuntu-22.04', runtime: '1.6' } });
+    const r = runSetup(setup(ir), { input: `${CS}\n`, env: DOCKER_29_3 });
+    assert.is(r.status, 0, r.output);
+    assert.is(r.connectionString, CS);
+    assert.ok(r.calls.includes('apt-get install -y -q aziot-edge=1.6.*'), r.calls.join('\n'));
+    assert.not.match(r.output, /Data Box Edge|Configure compute/);
+  });
+
   test('02 rejects something that is not a connection string without calling iotedge', () => {
     const r = runSetup(setup(debianIR()), { input: 'not-a-connection-string\n' });
     assert.is.not(r.status, 0);
