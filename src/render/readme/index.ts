@@ -1,5 +1,6 @@
 // README.md of the output folder (render stage, readme): what was generated, the module pipeline as a Mermaid chart,
 // the images, the six steps with exact commands and the environment variables each step reads.
+import { supportedCombination } from '../../ir/platform-support.js';
 import { loopbackPullers } from '../../ir/registry-reach.js';
 import type { WorkflowIR } from '../../ir/types.js';
 import { moduleDir } from '../docker/build-context.js';
@@ -144,6 +145,12 @@ function whereFor(ir: WorkflowIR, step: number, where: string): string {
   return step === 2 && ir.target.device === 'databox-edge' ? 'in the Ubuntu VM on the Azure Stack Edge appliance, as root (`--checklist` prints how to create the VM)' : where;
 }
 
+/** When this OS and runtime stop being supported (ir/platform-support.ts); a date, so the README does not age by itself. */
+function supportText(os: string, runtime: WorkflowIR['target']['runtime']): string {
+  const row = supportedCombination(os, runtime);
+  return row ? ` (supported until ${row.until})` : '';
+}
+
 /** What to say when the devices would pull from their own loopback (validate warns too, EML3721). */
 function loopbackNote(ir: WorkflowIR): string | undefined {
   const who = loopbackPullers(ir);
@@ -165,7 +172,7 @@ export function renderReadme(ctx: RenderContext): RenderedFile[] {
     description: ir.description.trim() || 'An edgeml workflow.',
     specName: ir.specFile.split(/[\\/]/).pop() ?? ir.specFile,
     flowchart: renderFlowchart(ir),
-    targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}`),
+    targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}${supportText(target.os, target.runtime)}`),
     files: fileRows(ctx),
     loopbackWarning: loopbackNote(ir),
     images: ir.modules.map((m) => ({ module: cell(m.name), kind: m.kind, image: images.get(m.name) ?? '(none for this target)' })),
