@@ -13,7 +13,7 @@ export default defineCheck({
     description: 'The target platform, OS, accelerator and runtime can run the modules.',
     messages: {
       noOnnxRuntimeArm32: { code: 'EML3501', text: (d: { module: string }) => `Module '${d.module}' is a scoring module, but onnxruntime for Node.js has no build for arm32v7.`, hint: () => "Target arm64v8 (a 64-bit OS on the same board), or use a 'container' module with an arm32 inference image." },
-      osNotSupported: { code: 'EML3502', text: (d: { os: string; runtime: string }) => `IoT Edge ${d.runtime} has no packages for ${d.os}.`, hint: (d: { supported: string }) => `Use one of: ${d.supported}.` },
+      osNotSupported: { code: 'EML3502', text: (d: { os: string; runtime: string; supported: string }) => `IoT Edge ${d.runtime} has no packages for ${d.os}.`, hint: (d: { os: string; runtime: string; supported: string }) => `Use one of: ${d.supported}.` },
       arm32Os: { code: 'EML3503', text: (d: { os: string }) => `IoT Edge publishes arm32v7 packages for Debian only, not ${d.os}.`, hint: () => 'Use os: debian-12 or raspberry-pi-os-12, or a 64-bit OS with platform arm64v8.' },
       gpuPlatform: { code: 'EML3504', text: (d: { platform: string }) => `accelerator nvidia-gpu is supported on amd64 and arm64v8 (Jetson), not ${d.platform}.`, hint: () => 'Use platform amd64 or arm64v8.' },
       piPlatform: { code: 'EML3505', text: (d: { platform: string }) => `A Raspberry Pi is an ARM board; platform ${d.platform} cannot run on it.`, hint: () => 'Use platform arm64v8 (64-bit OS) or arm32v7.' },
@@ -34,7 +34,7 @@ export default defineCheck({
     }
     const row = supportedCombination(target.os, target.runtime);
     if (!row) {
-      ctx.report('osNotSupported', { os: target.os, runtime: target.runtime, supported: supportedOses(target.runtime).join(', ') } as never, ['target', 'os']);
+      ctx.report('osNotSupported', { os: target.os, runtime: target.runtime, supported: supportedOses(target.runtime).join(', ') }, ['target', 'os']);
     } else if (row.until < ctx.today) {
       // Point at what ended first: the runtime line, or the OS (its line, or `target` when both are defaults).
       const runtimeEnded = RUNTIME_SUPPORT_ENDS[target.runtime] === row.until;
