@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_IMAGES, NODE_LINE_ENDS } from '../../dist/render/docker/variants.js';
+import { DEFAULT_RUNTIME, RUNTIME_SUPPORT_ENDS } from '../../dist/ir/platform-support.js';
 
 const generated = fileURLToPath(new URL('../../generated', import.meta.url));
 // The day this was last reviewed: the lines in NODE_LINE_ENDS must outlive it (nodejs/docker-node versions.json).
@@ -36,6 +37,16 @@ test('arm32v7 uses Node 22 (the last line with arm32v7 images); the others the n
   assert.match(BASE_IMAGES.arm32v7.runtime, /^arm32v7\/node:22\./);
   assert.match(BASE_IMAGES.arm64v8.runtime, /^arm64v8\/node:24\./);
   assert.match(BASE_IMAGES.amd64.runtime, /^node:24\./);
+});
+
+test('the default runtime is the supported LTS, and the schema says so', () => {
+  assert.is(DEFAULT_RUNTIME, '1.6');
+  assert.ok(RUNTIME_SUPPORT_ENDS[DEFAULT_RUNTIME] >= REVIEWED);
+  const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/edgeml.schema.json', import.meta.url)), 'utf8'));
+  const runtime = schema.properties.target.properties.runtime.description;
+  assert.match(runtime, /default "1\.6"/);
+  assert.not.match(runtime, /default "1\.5"/);
+  assert.ok(schema.properties.target.properties.device.enum.includes('azure-stack-edge'));
 });
 
 test('no generated file describes the retired managed IoT Edge on Azure Stack Edge', () => {
