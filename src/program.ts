@@ -9,6 +9,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/types
 import { runChecks } from './check/index.js';
 import type { WorkflowIR } from './ir/types.js';
 import { lowerSpec } from './ir/lower.js';
+import { supportCheckDate } from './ir/platform-support.js';
 import { loadSpecFile, type SpecDocument } from './parse/load-spec.js';
 import { applySetOverrides } from './resolve/overrides.js';
 import { resolveVariables } from './resolve/variables.js';
@@ -36,6 +37,8 @@ export interface LoadOptions {
   modelReader?: 'onnxruntime' | 'header';
   /** Working folder for relative spec paths (default process.cwd()). */
   cwd?: string;
+  /** The date support windows are judged against (YYYY-MM-DD); default: SOURCE_DATE_EPOCH from `env`, else the clock. */
+  today?: string;
 }
 
 export interface LoadedWorkflow {
@@ -136,7 +139,8 @@ async function checkWorkflow(specPath: string, options: LoadOptions): Promise<Ch
   // Contracts are read before the checks, which check route conditions against them (part of resolving, before freezing).
   resolveMessageContracts(resolved.ir, spec, reporter);
   const ir = deepFreeze(resolved.ir);
-  const checkInput = { ir, data: isRecord(data) ? data : {}, text: spec.text, file: specPath, locate: spec.locate };
+  const today = options.today ?? supportCheckDate(env);
+  const checkInput = { ir, data: isRecord(data) ? data : {}, text: spec.text, file: specPath, locate: spec.locate, today };
   reporter.add(...runChecks(checkInput, undefined, { tolerant: !schemaValid }));
   if (hasErrors(reporter.diagnostics)) return finish(reporter.diagnostics, { spec });
   return finish(reporter.diagnostics, { ir, spec, reporter, modelIsLocal: resolved.modelIsLocal, checkedIR: ir });

@@ -305,9 +305,9 @@ const schema = {
     target: obj('The IoT Edge device the workflow runs on.', {
       platform: en('CPU architecture of the device (default amd64).', ['amd64', 'arm64v8', 'arm32v7']),
       accelerator: en('Accelerator on the device (default none).', ['none', 'nvidia-gpu']),
-      device: en('Kind of device, which decides how it is set up (default ubuntu-vm).', ['ubuntu-vm', 'databox-edge', 'raspberry-pi', 'generic']),
+      device: en('Kind of device, which decides how it is set up (default ubuntu-vm). databox-edge (also azure-stack-edge): IoT Edge in an Ubuntu VM on an Azure Stack Edge / Data Box Edge appliance, since managed IoT Edge on the appliance was retired on 2024-03-31.', ['ubuntu-vm', 'databox-edge', 'azure-stack-edge', 'raspberry-pi', 'generic']),
       os: en('Operating system of the device (default ubuntu-22.04).', ['ubuntu-22.04', 'ubuntu-24.04', 'debian-11', 'debian-12', 'raspberry-pi-os-12']),
-      runtime: { description: 'IoT Edge runtime version (default "1.5", the LTS).', enum: ['1.5', '1.6', 1.5, 1.6] },
+      runtime: { description: 'IoT Edge runtime version (default "1.6", the supported LTS; 1.5 LTS support ended on 2026-11-10).', enum: ['1.5', '1.6', 1.5, 1.6] },
     }),
     azure: obj('Azure resources the workflow uses or creates.', {
       subscription: str('Subscription id (default: the signed-in account\'s default subscription).'),

@@ -45,7 +45,7 @@ export interface ApplyState {
   /** Fleet configurations edgeml created that may still exist. */
   configurations: string[];
   /**
-   * The modules edgeml deployed to a device it did not create (an existing device, e.g. Data Box Edge): destroy
+   * The modules edgeml deployed to a device it did not create (an existing device, e.g. one shared with other workloads): destroy
    * removes them again, unless the device's deployment has changed since.
    */
   deviceModules?: { device: string; modules: string[] };

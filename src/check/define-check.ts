@@ -31,6 +31,8 @@ export interface CheckContext<M extends Record<string, CheckMessage<any>>> {
   locate(path: SpecPath, options?: { key?: boolean }): Span;
   /** The spec's text, to point inside a scalar (e.g. at a column of a route condition). */
   text: string;
+  /** The date support windows are judged against, YYYY-MM-DD (pinned by SOURCE_DATE_EPOCH; see ir/platform-support.ts). */
+  today: string;
 }
 
 /** What a message's text and hint read (a hint may need fields the text does not). */

@@ -1,6 +1,7 @@
 // Check stage registry: every semantic check, run over the IR after the schema passed. Order does not matter.
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { SpecPath, Span, WorkflowIR } from '../ir/types.js';
+import { supportCheckDate } from '../ir/platform-support.js';
 import type { Check, CheckContext } from './define-check.js';
 import createOptionsShape from './rules/create-options-shape.js';
 import databoxEdgeFeatures from './rules/databox-edge-features.js';
@@ -15,6 +16,7 @@ import moduleFields from './rules/module-fields.js';
 import moduleNameValid from './rules/module-name-valid.js';
 import noLiteralSecrets from './rules/no-literal-secrets.js';
 import platformSupport from './rules/platform-support.js';
+import registryReachable from './rules/registry-reachable.js';
 import routeBodyMissingField from './rules/route-body-missing-field.js';
 import routeBodyPathExists from './rules/route-body-path-exists.js';
 import routeConditionValid from './rules/route-condition-valid.js';
@@ -27,7 +29,7 @@ import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
   createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
+  modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, registryReachable, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
   routeGraphCoverage, routeLiteralType, scoringLimits, scoringUrlFetch, telemetryModel,
 ];
 
@@ -36,6 +38,8 @@ export interface CheckInput {
   data: Record<string, unknown>;
   text: string;
   file: string;
+  /** YYYY-MM-DD; default: supportCheckDate of the process environment. */
+  today?: string;
   locate(path: SpecPath, options?: { key?: boolean }): Span;
 }
 
@@ -50,6 +54,7 @@ export function runChecks(input: CheckInput, checks: readonly Check[] = CHECKS, 
       ir: input.ir,
       data: input.data,
       text: input.text,
+      today: input.today ?? supportCheckDate(process.env),
       locate: input.locate,
       report(messageId, data, at, options) {
         const message = (check.meta.messages as Record<string, import('./define-check.js').CheckMessage<unknown>>)[messageId];

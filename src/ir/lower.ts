@@ -8,6 +8,7 @@ import type {
 import { captureResultsContract, telemetryResultsContract, type CascadeContract, type JsonSchema, type StageContract } from '../runtime/contracts/index.js';
 import { parseSecretRef } from '../resolve/variables.js';
 import { parseCondition } from '../routes/parse-condition.js';
+import { DEFAULT_RUNTIME } from './platform-support.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- spec data is schema-checked but untyped here */
 type Data = Record<string, any>;
@@ -63,14 +64,17 @@ export function lowerSpec(spec: Data, specFile: string, specDir: string): Workfl
   return ir;
 }
 
+/** Spec names that mean the same device profile: Data Box Edge is sold as Azure Stack Edge today. */
+const DEVICE_ALIASES: Readonly<Record<string, TargetIR['device']>> = { 'azure-stack-edge': 'databox-edge' };
+
 function lowerTarget(t: Data): TargetIR {
-  const device = t.device ?? 'ubuntu-vm';
+  const device: TargetIR['device'] = DEVICE_ALIASES[t.device] ?? t.device ?? 'ubuntu-vm';
   return {
     platform: t.platform ?? 'amd64',
     accelerator: t.accelerator ?? 'none',
     device,
     os: t.os ?? DEFAULT_OS[device as TargetIR['device']],
-    runtime: t.runtime === undefined ? '1.5' : (String(t.runtime) as TargetIR['runtime']),
+    runtime: t.runtime === undefined ? DEFAULT_RUNTIME : (String(t.runtime) as TargetIR['runtime']),
   };
 }
 

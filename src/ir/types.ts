@@ -18,6 +18,7 @@ export type SpecPath = readonly (string | number)[];
 export type Task = 'image-classification' | 'object-detection' | 'telemetry';
 export type Platform = 'amd64' | 'arm64v8' | 'arm32v7';
 export type Accelerator = 'none' | 'nvidia-gpu';
+/** 'databox-edge' (spec alias 'azure-stack-edge'): IoT Edge in an Ubuntu VM on an Azure Stack Edge appliance. */
 export type DeviceProfile = 'ubuntu-vm' | 'databox-edge' | 'raspberry-pi' | 'generic';
 export type RuntimeVersion = '1.5' | '1.6';
 

@@ -23,6 +23,5 @@ runCheckCases('deployment-target', {
     { name: 'registry both', text: editSpec(['  registry: { create: { name: demoregistry } }', '  registry: { create: { name: demoregistry }, address: "x.azurecr.io" }']), errors: [{ messageId: 'registryBoth', at: 'address' }] },
     { name: 'username without password', text: editSpec(['  registry: { create: { name: demoregistry } }', '  registry: { address: "x.azurecr.io", username: bob }']), errors: [{ messageId: 'usernameWithoutPassword', at: 'username' }] },
     { name: 'azure ml without workspace', text: editSpec(['  ml: { workspace: ws }\n', '']), errors: [{ messageId: 'mlWorkspaceMissing', at: '{ name: classifier' }] },
-    { name: 'device created in a Data Box Edge hub', text: editSpec(['  platform: amd64\n', '  platform: amd64\n  device: databox-edge\n'], ['  iotHub: { name: hub-1 }', '  iotHub: { name: hub-1, create: false }']), errors: [{ messageId: 'deviceNotCreated', at: 'device:', occurrence: 1 }] },
   ],
 });

@@ -10,7 +10,6 @@ runCheckCases('host-port-collision', {
     { name: 'same host port twice', text: editSpec(['    port: 8080\n', '    port: 8080\n    ports: ["8080:8080"]\n'], ['    output: frames\n', '    output: frames\n    ports: ["8080:5012"]\n']), errors: [{ messageId: 'collision', at: '"8080:5012"' }] },
     { name: 'edgeHub port', text: editSpec(['    port: 8080\n', '    port: 8080\n    ports: ["443:8080"]\n']), errors: [{ messageId: 'edgeHubPort', at: '"443:8080"' }] },
     { name: 'object form collides', text: editSpec(['    port: 8080\n', '    port: 8080\n    ports: [{ container: 8080, host: 9000 }]\n'], ['    output: frames\n', '    output: frames\n    ports: ["9000:80"]\n']), errors: [{ messageId: 'collision', at: '"9000:80"' }] },
-    { name: 'databox reserved', text: editSpec(['  platform: amd64\n', '  platform: amd64\n  device: databox-edge\n'], ['  iotHub: { name: hub-1 }', '  iotHub: { name: hub-1, create: false }'], ['  device: { id: dev1 }', '  device: { id: dev1, create: false }'], ['    source: { rtsp: "rtsp://camera.local/stream" }', '    source: { rtsp: "rtsp://camera.local/stream" }\n    ports: ["35000:80"]']), errors: [{ messageId: 'databoxReserved', at: '"35000:80"' }] },
     { name: 'container port twice', text: editSpec(['    port: 8080\n', '    port: 8080\n    ports: [5000, 5000]\n']), errors: [{ messageId: 'duplicateContainerPort', at: '5000]' }] },
   ],
 });

@@ -36,7 +36,10 @@ for (const [name, starter] of Object.entries(STARTERS)) {
     assert.is(validated.code, 0, validated.stdout + validated.stderr);
     const report = JSON.parse(validated.stdout);
     assert.is(report.valid, true, validated.stdout);
-    assert.equal(report.diagnostics.filter((d) => d.category !== 'suggestion').map((d) => d.code), [], 'no error or warning');
+    // text-orientation deploys from localhost:5000 until REGISTRY_ADDRESS names a registry the devices reach: its spec
+    // says so, and validate warns (EML3730). Nothing else may warn.
+    const documented = name === 'text-orientation' ? ['EML3730'] : [];
+    assert.equal(report.diagnostics.filter((d) => d.category !== 'suggestion' && !documented.includes(d.code)).map((d) => d.code), [], 'no error or warning');
     const compiled = await compileInMemory(join(name, starter.file), { cwd: work, env: { REGISTRY_ADDRESS: 'localhost:5000' } });
     assert.ok(compiled.files.length > 0, compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
   });

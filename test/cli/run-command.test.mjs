@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTestVideo } from '../fixtures/video/make-video.mjs';
 import { requires, testUnless, whyMissing } from '../helpers/requires.mjs';
+import { BASE_IMAGES } from '../../dist/render/docker/variants.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const spec = 'specs/text-orientation.yaml';
@@ -226,7 +227,8 @@ withFfmpeg('a video source through ffmpeg; a container module is skipped with th
   assert.match(r.stderr, new RegExp(`warning EML7106: ${sent} message\\(s\\) were routed to 'sensor' input 'in1'`));
 });
 
-const sensorImage = 'node:20.20.2-bookworm-slim';
+// The amd64 base image of the generated Dockerfiles: .ci/docker-setup.sh puts it on the CI engine.
+const sensorImage = BASE_IMAGES.amd64.runtime;
 const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8', timeout: 30_000 });
 const whyNoSensorImage = () => {
   const engine = whyMissing('docker');
@@ -251,7 +253,7 @@ routes:\n`,
   const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], { env: { ...process.env, NO_COLOR: '1', TMPDIR: runTmp, EDGEML_EDGEHUB_HOST: edgeHubHost } });
   assert.is(r.code, 0, r.stderr);
   assert.is(lines(r.stdout).length, 2);
-  const id = /\[sensor\] container ([0-9a-f]{12}) started from node:20\.20\.2-bookworm-slim/.exec(r.stderr)?.[1];
+  const id = new RegExp(`\\[sensor\\] container ([0-9a-f]{12}) started from ${image.replace(/[.]/g, '\\.')}`).exec(r.stderr)?.[1];
   assert.ok(id, `the container started: ${r.stderr}`);
   assert.match(r.stderr, '[sensor] sensor up');
   const left = docker('ps', '-a', '--filter', `id=${id}`, '--format', '{{.Names}}');

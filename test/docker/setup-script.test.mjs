@@ -22,6 +22,21 @@ requires(test, 'shellcheck')('passes shellcheck, as does .ci/run', () => {
   assert.is(result.status, 0, result.stdout + result.stderr);
 });
 
+test('.ci/arm64-setup.sh passes bash -n and shellcheck, and stands in for the arm64 base image the Dockerfiles name', () => {
+  const arm64 = fileURLToPath(new URL('../../.ci/arm64-setup.sh', import.meta.url));
+  assert.is(spawnSync('bash', ['-n', arm64]).status, 0);
+  const text = readFileSync(arm64, 'utf8');
+  assert.match(text, /NODE_IMAGE="arm64v8\/node:\$node_image_version"/);
+  assert.is(BASE_IMAGES.arm64v8.runtime, `arm64v8/node:${NODE_IMAGE_VERSION}`);
+  assert.match(text, /"architecture":"arm64","os":"linux"/, 'the loaded image says linux/arm64 in its config');
+  if (spawnSync('shellcheck', ['--version']).status !== 0) {
+    console.log('NOTICE: shellcheck is not installed; skipping the lint of .ci/arm64-setup.sh');
+    return;
+  }
+  const result = spawnSync('shellcheck', ['--severity=style', arm64], { encoding: 'utf8' });
+  assert.is(result.status, 0, result.stdout + result.stderr);
+});
+
 test('reads the Node base image version the same way the Dockerfiles get it', () => {
   const text = readFileSync(script, 'utf8');
   const sed = /node_image_version="\$\(sed -n "([^"]+)" src\/render\/docker\/variants\.ts\)"/.exec(text);

@@ -79,12 +79,23 @@ test('escapeMermaid escapes # first so entity codes are not double-escaped', () 
   assert.is(escapeMermaid('a\nb'), 'a b');
 });
 
-test('Data Box Edge: step 2 runs anywhere and needs no connection string', () => {
+test('Azure Stack Edge: step 2 runs in the Ubuntu VM on the appliance, with the connection string; no managed IoT Edge', () => {
   const ir = makeIR({ target: { ...makeIR().target, device: 'databox-edge' } });
   const text = readme(makeContext(ir));
   const step2 = text.slice(text.indexOf('\n### 2. '), text.indexOf('\n### 3. '));
-  assert.match(step2, /Runs anywhere \(it only prints the portal checklist\)\./);
-  assert.not.match(step2, /EDGE_DEVICE_CONNECTION_STRING/);
+  assert.match(step2, /Runs in the Ubuntu VM on the Azure Stack Edge appliance, as root/);
+  assert.match(step2, /02-setup-device\.sh --checklist/);
+  assert.match(step2, /EDGE_DEVICE_CONNECTION_STRING/);
+  assert.not.match(text, /Configure compute/);
+});
+
+test('a fleet pulling from a loopback registry is warned about next to its images', () => {
+  const base = makeIR();
+  const fleet = { kind: 'fleet', id: 'scanners', targetCondition: "tags.role='scanner'", priority: 10, layered: false, labels: {}, metrics: {} };
+  const loopback = readme(makeContext(makeIR({ azure: { ...base.azure, registry: { kind: 'anonymous', address: 'localhost:5000' }, deployment: fleet } })));
+  assert.match(loopback, /> \*\*Warning:\*\* registry localhost:5000 is a loopback address: every device of the fleet would pull these images from itself\./);
+  const cloud = readme(makeContext(makeIR({ azure: { ...base.azure, deployment: fleet } })));
+  assert.not.match(cloud, /loopback/);
 });
 
 test('a scoring module that cannot run on the target shows no image', () => {

@@ -31,9 +31,12 @@ esac`,
   'nvidia-smi': 'exit 0',
   'nvidia-ctk': 'echo "nvidia-ctk $*" >>"$FAKE_DIR/calls"',
   systemctl: 'echo "systemctl $*" >>"$FAKE_DIR/calls"',
-  docker: `case "$1" in
-  version) echo "$FAKE_DOCKER_VERSION" ;;
-  info) echo ok ;;
+  // docker version --format '{{.Server.X}}': the engine's version and the Engine API range it accepts.
+  docker: `case "$1 \${3:-}" in
+  *MinAPIVersion*) echo "$FAKE_DOCKER_MIN_API" ;;
+  *APIVersion*) echo "$FAKE_DOCKER_API" ;;
+  version*) echo "$FAKE_DOCKER_VERSION" ;;
+  info*) echo ok ;;
 esac`,
   iotedge: `echo "iotedge \${1:-} \${2:-}" >>"$FAKE_DIR/calls"
 case "\${1:-} \${2:-}" in
@@ -100,7 +103,7 @@ function runSetup({ dir, bin, root }, { env = {}, input = '' } = {}) {
     encoding: 'utf8',
     input,
     timeout: 60_000,
-    env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, TMPDIR: join(root, 'tmp'), FAKE_DIR: dir, SCRIPT: join(dir, 'scripts/02-setup-device.sh'), EDGEML_TEST_ROOT: root, FAKE_DOCKER_VERSION: '26.1.3', ...env },
+    env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, TMPDIR: join(root, 'tmp'), FAKE_DIR: dir, SCRIPT: join(dir, 'scripts/02-setup-device.sh'), EDGEML_TEST_ROOT: root, FAKE_DOCKER_VERSION: '26.1.3', FAKE_DOCKER_MIN_API: '1.24', FAKE_DOCKER_API: '1.45', ...env },
   });
   assert.equal(hostSnapshot(), before, "the host's /etc and /usr are untouched");
   const read = (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
@@ -158,20 +161,44 @@ sandboxed('02 refuses an EDGEML_TEST_ROOT that is not an existing absolute folde
   }
 });
 
-sandboxed('02 refuses Docker 29 for IoT Edge 1.5 before installing aziot-edge', () => {
-  const r = runSetup(setup(debianIR()), { input: `${CS}\n`, env: { FAKE_DOCKER_VERSION: '29.0.1' } });
+// Docker Engine API ranges (MinAPIVersion-APIVersion): 29.0-29.2 accept 1.44 and newer, 29.3 and later 1.40 and newer.
+const DOCKER_29_0 = { FAKE_DOCKER_VERSION: '29.0.1', FAKE_DOCKER_MIN_API: '1.44', FAKE_DOCKER_API: '1.52' };
+const DOCKER_29_3 = { FAKE_DOCKER_VERSION: '29.3.0', FAKE_DOCKER_MIN_API: '1.40', FAKE_DOCKER_API: '1.53' };
+
+sandboxed('02 refuses a Docker engine that no longer accepts API v1.34 for IoT Edge 1.5, before installing aziot-edge', () => {
+  const r = runSetup(setup(debianIR()), { input: `${CS}\n`, env: DOCKER_29_3 });
   assert.is.not(r.status, 0);
-  assert.match(r.output, /Docker engine 29\.x is too new for IoT Edge 1\.5/);
+  assert.match(r.output, /accepts only Engine API 1\.40 and newer, but IoT Edge 1\.5 calls v1\.34/);
   assert.not.ok(r.calls.some((c) => c.startsWith('apt-get install -y -q aziot-edge')));
 });
 
-sandboxed('02 accepts Docker 29 for IoT Edge 1.6', () => {
+sandboxed('02 refuses Docker 29.0-29.2 (minimum API 1.44) for IoT Edge 1.6, naming the fix', () => {
   const ir = debianIR();
   ir.target.runtime = '1.6';
-  const r = runSetup(setup(ir), { input: `${CS}\n`, env: { FAKE_DOCKER_VERSION: '29.0.1' } });
+  const r = runSetup(setup(ir), { input: `${CS}\n`, env: DOCKER_29_0 });
+  assert.is.not(r.status, 0, r.output);
+  assert.match(r.output, /accepts only Engine API 1\.44 and newer, but IoT Edge 1\.6 calls v1\.41/);
+  assert.match(r.output, /install moby-engine from packages\.microsoft\.com .* or Docker 29\.3 or later/);
+  assert.not.ok(r.calls.some((c) => c.startsWith('apt-get install -y -q aziot-edge')));
+});
+
+sandboxed('02 accepts Docker 29.3 (minimum API 1.40) for IoT Edge 1.6', () => {
+  const ir = debianIR();
+  ir.target.runtime = '1.6';
+  const r = runSetup(setup(ir), { input: `${CS}\n`, env: DOCKER_29_3 });
   assert.is(r.status, 0, r.output);
   assert.ok(r.calls.includes('apt-get install -y -q aziot-edge=1.6.*'));
 });
+
+sandboxed('02 on Azure Stack Edge sets up IoT Edge 1.6 in the Ubuntu VM like any device (no managed runtime)', () => {
+  const ir = makeIR({ target: { platform: 'amd64', accelerator: 'none', device: 'databox-edge', os: 'ubuntu-22.04', runtime: '1.6' } });
+  const r = runSetup(setup(ir), { input: `${CS}\n`, env: DOCKER_29_3 });
+  assert.is(r.status, 0, r.output);
+  assert.is(r.connectionString, CS);
+  assert.ok(r.calls.includes('apt-get install -y -q aziot-edge=1.6.*'), r.calls.join('\n'));
+  assert.not.match(r.output, /Data Box Edge|Configure compute/);
+});
+
 
 sandboxed('02 rejects something that is not a connection string without calling iotedge', () => {
   const r = runSetup(setup(debianIR()), { input: 'not-a-connection-string\n' });

@@ -260,7 +260,7 @@ test('06 takes the deployed modules off a device step 1 did not create, keeping 
   const content = JSON.parse(readFileSync(capture, 'utf8')).modulesContent;
   assert.equal(content.$edgeAgent['properties.desired'], { schemaVersion: '1.1', runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25' } }, systemModules: agent.systemModules, modules: {} });
   assert.equal(content.$edgeHub['properties.desired'], { schemaVersion: '1.1', routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } });
-  assert.match(removed.output, /Data Box Edge keeps its IoT Edge runtime/);
+  assert.match(removed.output, /delete that VM on the appliance/);
 
   agent.modules['someone-elses-module'] = agent.modules[names[0]];
   writeFileSync(join(twins, '$edgeAgent.json'), JSON.stringify(agent));
@@ -435,21 +435,52 @@ test('no secret value from the environment appears in any rendered script', () =
   }
 });
 
-test('02 for Data Box Edge only prints the checklist with the names to enter', () => {
-  const dir = writeOut(renderScripts(makeContext(variants().dbe)));
-  const result = run(join(dir, 'scripts/02-setup-device.sh'), { bin: fakeBin() });
+test('02 --checklist for Azure Stack Edge prints the VM steps with the values to enter and changes nothing', () => {
+  const ir = variants().dbe;
+  const dir = writeOut(renderScripts(makeContext(ir)));
+  const result = run(join(dir, 'scripts/02-setup-device.sh'), { bin: fakeBin(), args: ['--checklist'] });
   assert.is(result.status, 0, result.output);
+  assert.match(result.output, /Ubuntu VM on the appliance \(managed IoT Edge was retired on 2024-03-31\)/);
+  assert.match(result.output, /enable a port for compute/);
+  assert.match(result.output, /Canonical:0001-com-ubuntu-server-jammy:22_04-lts:latest/);
   assert.match(result.output, /myiothub-test/);
   assert.match(result.output, /myedgedevice/);
   assert.match(result.output, /youracr123unique\.azurecr\.io/);
+  assert.not.match(result.output, /Configure compute/);
   assert.equal(result.calls, []);
+  // The same script, run without --checklist, is the ordinary device setup (it needs root, which this run lacks).
+  const install = text(renderScripts(makeContext(ir)).find((f) => f.path === 'scripts/02-setup-device.sh'));
+  assert.match(install, /apt-get install -y -q "aziot-edge=\$IOTEDGE_VERSION\.\*"/);
+  const gpu = text(renderScripts(makeContext({ ...ir, target: { ...ir.target, accelerator: 'nvidia-gpu' } })).find((f) => f.path === 'scripts/02-setup-device.sh'));
+  assert.match(gpu, /GPU size of the NCasT4_v3 series/);
 });
 
-test('02 pins aziot-edge to the runtime minor and guards the Docker engine version for 1.5', () => {
+test('01 creates the Azure Stack Edge VM\'s device identity (the appliance no longer does)', () => {
+  const ir = variants().dbe;
+  const s = text(renderScripts(makeContext({ ...ir, azure: { ...ir.azure, deployment: { kind: 'device', deviceId: 'myedgedevice', create: true } } })).find((f) => f.path === 'scripts/01-create-resources.sh'));
+  assert.match(s, /az iot hub device-identity create --hub-name "\$IOT_HUB" --device-id "\$DEVICE_ID" --edge-enabled/);
+  assert.not.match(s, /Configure compute/);
+});
+
+test('01 prints tag examples that match the fleet\'s own target condition', () => {
+  const ir = variants().fleet;
+  const files = renderScripts(makeContext({ ...ir, azure: { ...ir.azure, deployment: { ...ir.azure.deployment, targetCondition: "tags.role='scanner' AND tags.site.name='O''Hare'" } } }));
+  const lib = text(files.find((f) => f.path === 'scripts/lib.sh'));
+  assert.match(lib, /^FLEET_DEVICE_TAGS='\{"role":"scanner","site":\{"name":"O'\\''Hare"\}\}'$/m);
+  const step1 = text(files.find((f) => f.path === 'scripts/01-create-resources.sh'));
+  assert.match(step1, /--tags '\$FLEET_DEVICE_TAGS'/);
+  assert.not.match(step1, /environment/);
+});
+
+test('02 pins aziot-edge to the runtime minor, checks the engine\'s Docker API range, and installs gnupg before gpg', () => {
   const files = renderScripts(makeContext(variants().gpu));
   const s = text(files.find((f) => f.path === 'scripts/02-setup-device.sh'));
   assert.match(s, /apt-get install -y -q "aziot-edge=\$IOTEDGE_VERSION\.\*"/);
-  assert.match(s, /MAX_DOCKER_MAJOR=28/);
+  assert.match(s, /^DAEMON_DOCKER_API='1\.34'$/m);
+  assert.match(s, /docker version --format "\{\{\.Server\.\$1\}\}"/);
+  assert.match(s, /server_api MinAPIVersion/);
+  const gnupg = s.search(/^apt-get install -y -q [^\n]*\bgnupg\b/m);
+  assert.ok(gnupg >= 0 && gnupg < s.indexOf('gpg --dearmor'), 'gnupg is installed before gpg is used');
   assert.match(s, /nvidia-ctk runtime configure --runtime=docker/);
   assert.match(s, /ubuntu\/24\.04\/packages-microsoft-prod\.deb/);
   assert.match(s, /iotedge config mp --connection-string "\$connection_string"/);

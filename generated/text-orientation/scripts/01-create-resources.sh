@@ -33,9 +33,9 @@ wait_until 900 10 "IoT Hub $IOT_HUB to become active" hub_active || die "IoT Hub
 log "Fleet deployment: no device identities are created here"
 note "Devices receive this deployment when their twin matches the target condition:"
 note "  $FLEET_TARGET_CONDITION"
-note "Create each device with --edge-enabled and set the tags the condition reads, for example:"
+note "Create each device with --edge-enabled and give it the twin tags that condition reads:"
 note "  az iot hub device-identity create --hub-name $IOT_HUB --device-id <device> --edge-enabled"
-note "  az iot hub device-twin update --hub-name $IOT_HUB --device-id <device> --tags '{\"environment\": \"prod\"}'"
+note "  az iot hub device-twin update --hub-name $IOT_HUB --device-id <device> --tags '$FLEET_DEVICE_TAGS'"
 
 if [[ -f "$CREATED_FILE" ]]; then
   log "Created by edgeml so far (step 6 deletes only these):"

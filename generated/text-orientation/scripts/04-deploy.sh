@@ -47,4 +47,27 @@ else
   # Step 6 deletes the deployments recorded here.
   record_created deployment "$deployment_id"
 fi
+
+# This workflow's deployments on the hub: "$FLEET_ID-" and 12 hex digits of a content hash, one per content.
+own_deployments() {
+  az iot edge deployment list --hub-name "$IOT_HUB" --output json     | jq -r --arg prefix "$FLEET_ID-" '.[] | .id | select(startswith($prefix) and (ltrimstr($prefix) | test("^[0-9a-f]{12}$")))'
+}
+# True once the hub's system metrics show the deployment applied on every device it targets (refreshed every ~5 min).
+applied_everywhere() {
+  az iot edge deployment show --hub-name "$IOT_HUB" --deployment-id "$1" --output json     | jq -e '(.systemMetrics.results // {}) as $m | ($m.appliedCount // 0) >= ($m.targetedCount // 0)' >/dev/null
+}
+superseded="$(own_deployments | grep -vxF -- "$deployment_id" || true)"
+if [[ -n "$superseded" ]]; then
+  # Only after the new deployment reached every targeted device, so no device is left without one.
+  if wait_until "${EDGEML_DEPLOY_TIMEOUT:-900}" 15 "deployment $deployment_id to apply on every targeted device" applied_everywhere "$deployment_id"; then
+    while IFS= read -r old; do
+      [[ -n "$old" ]] || continue
+      log "Deleting superseded deployment $old"
+      az iot edge deployment delete --hub-name "$IOT_HUB" --deployment-id "$old" --output none
+      forget_created deployment "$old"
+    done <<<"$superseded"
+  else
+    warn "the superseded deployments stay until $deployment_id is applied everywhere: run scripts/04-deploy.sh again later"
+  fi
+fi
 log "Step 4 done. Next: scripts/05-test.sh"

@@ -11,7 +11,9 @@ IOT_HUB_SKU='S1'
 IOT_HUB_UNITS='1'
 REGISTRY_ADDRESS='localhost:5000'
 IOTEDGE_VERSION='1.6'
+FLEET_ID='text-orientation'
 FLEET_TARGET_CONDITION='tags.role='\''scanner'\'''
+FLEET_DEVICE_TAGS='{"role":"scanner"}'
 EXPECT_LABEL='180'
 
 SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

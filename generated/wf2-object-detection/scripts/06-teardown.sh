@@ -69,7 +69,7 @@ confirm "Delete them?" || die "cancelled; nothing was deleted"
 az_ready
 az_extension azure-iot
 
-# The at-scale deployments step 4 created (one per content hash), first: devices then fall back to any other.
+# The at-scale deployments step 4 created (one per content hash), first.
 # (A while-read loop rather than mapfile: macOS still ships bash 3.2.)
 recorded_deployments="$(sed -n 's/^deployment //p' "$CREATED_FILE")"
 while IFS= read -r deployment_id; do

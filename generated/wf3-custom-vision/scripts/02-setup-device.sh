@@ -10,7 +10,8 @@ EXPECTED_OS_IDS=('ubuntu')
 EXPECTED_OS_VERSION='22.04'
 EXPECTED_ARCH='amd64'
 MICROSOFT_REPO='https://packages.microsoft.com/config/ubuntu/22.04/packages-microsoft-prod.deb'
-MAX_DOCKER_MAJOR=99
+# The Docker Engine API version the IoT Edge $IOTEDGE_VERSION daemon calls; the engine must still accept it.
+DAEMON_DOCKER_API='1.41'
 
 # Tests point EDGEML_TEST_ROOT at a scratch folder: the host files this script reads and writes (under /etc and /usr)
 # are then taken from below it, so a test never changes the machine it runs on. Leave it unset on a device.
@@ -39,23 +40,24 @@ if ! dpkg -s packages-microsoft-prod >/dev/null 2>&1; then
   dpkg -i "$deb"
 fi
 apt-get update -q
+# jq edits daemon.json.
 apt-get install -y -q jq ca-certificates
 
-docker_major() {
-  docker version --format '{{.Server.Version}}' 2>/dev/null | cut -d. -f1
+server_api() {
+  docker version --format "{{.Server.$1}}" 2>/dev/null
+}
+# api_at_most A B: true when Docker API version A <= B (both "major.minor").
+api_at_most() {
+  local a_major=${1%%.*} a_minor=${1#*.} b_major=${2%%.*} b_minor=${2#*.}
+  ((a_major < b_major || (a_major == b_major && a_minor <= b_minor)))
 }
 
-if command -v docker >/dev/null 2>&1 && [[ -n "$(docker_major)" ]]; then
-  log "A container engine is installed: Docker $(docker version --format '{{.Server.Version}}')"
+if command -v docker >/dev/null 2>&1 && [[ -n "$(server_api Version)" ]]; then
+  log "A container engine is installed: Docker $(server_api Version)"
 else
   log "Installing moby-engine (Microsoft's build of the Docker engine)"
   apt-get install -y -q moby-engine moby-cli
 fi
-major="$(docker_major || true)"
-if [[ -n "$major" ]] && ((major > MAX_DOCKER_MAJOR)); then
-  die "Docker engine $major.x is too new for IoT Edge $IOTEDGE_VERSION (it needs API v1.34, removed in Docker 29). Install moby-engine from packages.microsoft.com instead, or target runtime 1.6."
-fi
-
 log "Configuring /etc/docker/daemon.json: log-driver local (rotating container logs)"
 daemon_json_path="$HOST_ROOT/etc/docker/daemon.json"
 mkdir -p "$HOST_ROOT/etc/docker"
@@ -66,6 +68,17 @@ mv "$daemon_json_path.edgeml" "$daemon_json_path"
 
 systemctl restart docker
 wait_until 120 2 "the Docker engine" docker info --format '{{.ServerVersion}}' >/dev/null || die "the Docker engine did not start: journalctl -u docker"
+
+# The daemon's API calls must be in the engine's accepted range (Docker 29.0-29.2 refuse everything below 1.44).
+min_api="$(server_api MinAPIVersion || true)"
+max_api="$(server_api APIVersion || true)"
+if [[ "$min_api" =~ ^[0-9]+\.[0-9]+$ ]] && ! api_at_most "$min_api" "$DAEMON_DOCKER_API"; then
+  die "Docker $(server_api Version) accepts only Engine API $min_api and newer, but IoT Edge $IOTEDGE_VERSION calls v$DAEMON_DOCKER_API, so it could not start any module. Docker 29.0-29.2 require 1.44: install moby-engine from packages.microsoft.com (apt-get install moby-engine moby-cli) or Docker 29.3 or later, whose minimum is 1.40."
+fi
+if [[ "$max_api" =~ ^[0-9]+\.[0-9]+$ ]] && ! api_at_most "$DAEMON_DOCKER_API" "$max_api"; then
+  die "Docker $(server_api Version) speaks Engine API up to $max_api, older than the v$DAEMON_DOCKER_API IoT Edge $IOTEDGE_VERSION calls: install moby-engine from packages.microsoft.com."
+fi
+[[ -n "$min_api" ]] || warn "could not read the Docker engine's API range; IoT Edge $IOTEDGE_VERSION needs it to accept v$DAEMON_DOCKER_API"
 
 log "Installing aziot-edge $IOTEDGE_VERSION.*"
 apt-get install -y -q "aziot-edge=$IOTEDGE_VERSION.*"

@@ -20,16 +20,27 @@ hub_active() {
   [[ "$(az iot hub show --name "$IOT_HUB" --resource-group "$RESOURCE_GROUP" --query properties.state --output tsv 2>/dev/null)" == Active ]]
 }
 
-log "Checking IoT Hub $IOT_HUB"
-az iot hub show --name "$IOT_HUB" --resource-group "$RESOURCE_GROUP" --output none || die "IoT Hub $IOT_HUB does not exist in $RESOURCE_GROUP"
+if az iot hub show --name "$IOT_HUB" --resource-group "$RESOURCE_GROUP" --output none 2>/dev/null; then
+  log "IoT Hub $IOT_HUB exists"
+else
+  log "Creating IoT Hub $IOT_HUB (sku $IOT_HUB_SKU, $IOT_HUB_UNITS unit(s)) in $LOCATION; this takes a few minutes"
+  az iot hub create --name "$IOT_HUB" --resource-group "$RESOURCE_GROUP" --location "$LOCATION" \
+    --sku "$IOT_HUB_SKU" --unit "$IOT_HUB_UNITS" --output none
+  record_created iot-hub "$IOT_HUB"
+fi
 wait_until 900 10 "IoT Hub $IOT_HUB to become active" hub_active || die "IoT Hub $IOT_HUB is not active"
 
-log "Data Box Edge: the device identity $DEVICE_ID is created by the portal's 'Configure compute' step"
 if az iot hub device-identity show --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --output none 2>/dev/null; then
-  note "found $DEVICE_ID in $IOT_HUB"
+  log "Edge device $DEVICE_ID exists"
 else
-  warn "device $DEVICE_ID is not in $IOT_HUB yet: finish the checklist printed by 02-setup-device.sh"
+  log "Creating edge device identity $DEVICE_ID"
+  az iot hub device-identity create --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --edge-enabled --output none
+  record_created device "$DEVICE_ID"
 fi
+note "Azure Stack Edge: the device is an Ubuntu VM on the appliance; 'bash scripts/02-setup-device.sh --checklist' says how to create it."
+note "Step 2 runs on the device and needs its connection string. Without printing it here, pipe it over, e.g.:"
+note "  az iot hub device-identity connection-string show --hub-name $IOT_HUB --device-id $DEVICE_ID --query connectionString -o tsv \\"
+note "    | ssh <device> 'sudo bash ./scripts/02-setup-device.sh'"
 
 if az acr show --name "$REGISTRY_NAME" --resource-group "$RESOURCE_GROUP" --output none 2>/dev/null; then
   log "Container registry $REGISTRY_NAME exists"
@@ -45,4 +56,4 @@ if [[ -f "$CREATED_FILE" ]]; then
   log "Created by edgeml so far (step 6 deletes only these):"
   while IFS= read -r line; do note "$line"; done <"$CREATED_FILE"
 fi
-log "Step 1 done. Next: scripts/02-setup-device.sh prints the Data Box Edge checklist."
+log "Step 1 done. Next: create the Ubuntu VM on the appliance (bash scripts/02-setup-device.sh --checklist), then run scripts/02-setup-device.sh in it, as root."

@@ -33,6 +33,6 @@ push_image() {
   fi
 }
 
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-72b5b36740df-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-c40a1720f8d3-amd64'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-8c5be1315955-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-e229201c186e-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

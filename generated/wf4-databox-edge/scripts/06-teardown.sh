@@ -13,7 +13,11 @@ for arg in "$@"; do
 done
 
 device_cleanup() {
-  log "Data Box Edge keeps its IoT Edge runtime: nothing to clean on the device itself."
+  log "On Azure Stack Edge the device is the Ubuntu VM step 2 set up: delete that VM on the appliance, or, in it, as root:"
+  note "iotedge system stop"
+  note "docker rm -f edgeAgent edgeHub people-detection-service image-capture-od"
+  note "apt-get remove --purge -y aziot-edge aziot-identity-service"
+  note "(moby-engine and the NVIDIA toolkit stay installed; remove them with apt-get if nothing else needs them)"
 }
 
 # The modules step 4 deploys, in the order jq lists keys.
@@ -65,7 +69,7 @@ confirm "Delete them?" || die "cancelled; nothing was deleted"
 az_ready
 az_extension azure-iot
 
-# The at-scale deployments step 4 created (one per content hash), first: devices then fall back to any other.
+# The at-scale deployments step 4 created (one per content hash), first.
 # (A while-read loop rather than mapfile: macOS still ships bash 3.2.)
 recorded_deployments="$(sed -n 's/^deployment //p' "$CREATED_FILE")"
 while IFS= read -r deployment_id; do

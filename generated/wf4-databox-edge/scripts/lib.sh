@@ -10,10 +10,10 @@ IOT_HUB='mydbe-iothub'
 IOT_HUB_SKU='S1'
 IOT_HUB_UNITS='1'
 REGISTRY_ADDRESS='edgemlwf4registry.azurecr.io'
-IOTEDGE_VERSION='1.5'
+IOTEDGE_VERSION='1.6'
 REGISTRY_NAME='edgemlwf4registry'
 REGISTRY_SKU='Standard'
-DEVICE_ID='mydbe-edge'
+DEVICE_ID='mydbe-edge-vm'
 
 SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT_DIR="$(dirname "$SCRIPTS_DIR")"

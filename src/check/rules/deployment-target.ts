@@ -17,7 +17,6 @@ export default defineCheck({
       usernameWithoutPassword: { code: 'EML3707', text: () => 'azure.registry has a username but no password reference.', hint: () => 'Add password: ${env:ACR_PASSWORD}, or remove username for a registry without credentials.' },
       mlWorkspaceMissing: { code: 'EML3708', text: () => 'The model comes from Azure ML, but azure.ml names no workspace.', hint: () => 'Add azure.ml.workspace.' },
       layeredPriority: { code: 'EML3709', category: 'warning', text: () => 'A layered deployment only applies above a base deployment; priority 0 is below any base.', hint: () => 'Give the layered deployment a priority higher than the base deployment on its devices.' },
-      deviceNotCreated: { code: 'EML3710', category: 'warning', text: () => 'iotHub.create is false but device.create is true: edgeml will create the device identity in an existing hub.', hint: () => 'Set device.create: false when the device is managed elsewhere (e.g. Data Box Edge).' },
     },
   },
   check(ctx) {
@@ -39,8 +38,5 @@ export default defineCheck({
     if (registry.create && registry.address) ctx.report('registryBoth', undefined, ['azure', 'registry', 'address'], { key: true });
     if (registry.username && !registry.password) ctx.report('usernameWithoutPassword', undefined, ['azure', 'registry', 'username'], { key: true });
     if (ctx.ir.model.source.kind === 'azureml' && !ctx.ir.azure.ml) ctx.report('mlWorkspaceMissing', undefined, ['model', 'source', 'azureml']);
-    if (!ctx.ir.azure.iotHub.create && deployment.kind === 'device' && deployment.create && ctx.ir.target.device === 'databox-edge') {
-      ctx.report('deviceNotCreated', undefined, ['azure', 'device'], { key: true });
-    }
   },
 });

@@ -3,8 +3,6 @@ import { defineCheck } from '../define-check.js';
 
 /** Host ports edgeHub publishes for downstream devices (AMQPS, HTTPS/WebSockets, MQTTS). */
 const EDGE_HUB_PORTS = [443, 5671, 8883];
-/** Ports the IoT Edge proxy uses on Azure Stack Edge / Data Box Edge. */
-const DATABOX_RESERVED = [35000, 35001];
 
 export default defineCheck({
   meta: {
@@ -13,7 +11,6 @@ export default defineCheck({
     messages: {
       collision: { code: 'EML3301', text: (d: { port: string; module: string; other: string }) => `Host port ${d.port} is published by both '${d.other}' and '${d.module}'; the second container would fail to start.`, hint: () => 'Publish one of them on another host port, e.g. "8081:80".' },
       edgeHubPort: { code: 'EML3302', text: (d: { port: number; module: string }) => `Module '${d.module}' publishes host port ${d.port}, which edgeHub uses for downstream devices.`, hint: () => 'Use another host port.' },
-      databoxReserved: { code: 'EML3303', text: (d: { port: number; module: string }) => `Module '${d.module}' publishes host port ${d.port}, which the IoT Edge proxy uses on Data Box Edge.`, hint: () => 'Use another host port.' },
       duplicateContainerPort: { code: 'EML3304', category: 'warning', text: (d: { port: string; module: string }) => `Module '${d.module}' lists container port ${d.port} twice.`, hint: () => 'Remove the duplicate entry.' },
     },
   },
@@ -34,7 +31,6 @@ export default defineCheck({
           ctx.report('collision', { port: `${port.host}/${port.protocol}`, module: module.name, other: other.module }, at, { related: [{ at: ['modules', other.module, 'ports', other.index], message: `'${other.module}' publishes it here.` }] });
         } else published.set(key, { module: module.name, index });
         if (EDGE_HUB_PORTS.includes(port.host) && port.protocol === 'tcp') ctx.report('edgeHubPort', { port: port.host, module: module.name }, at);
-        if (ctx.ir.target.device === 'databox-edge' && DATABOX_RESERVED.includes(port.host)) ctx.report('databoxReserved', { port: port.host, module: module.name }, at);
       });
     }
   },

@@ -12,11 +12,16 @@ export interface ImageVariant {
 }
 
 /**
- * Node's official slim image on Debian 12, pinned to the exact Node release edgeml itself runs and is tested on (the CI
- * Docker build uses this machine's Node under this tag). Node 20 left upstream support in April 2026: moving to 22 LTS
- * is this one line, once edgeml's own runtime moves.
+ * Node's official slim images on Debian 12, pinned by exact release (nodejs/docker-node versions.json and its
+ * 24/ and 22/bookworm-slim Dockerfiles, read 2026-12-07). Node 20 reached end of life on 2026-04-30 and its images are
+ * gone. Node 24 LTS is supported until 2028-04-30; Node 22 LTS (until 2027-04-30) is the last line with arm32v7
+ * images, so only the arm32v7 variant uses it. .ci/docker-setup.sh reads these two lines to build its offline
+ * stand-ins under the same tags.
  */
-export const NODE_IMAGE_VERSION = '20.20.2-bookworm-slim';
+export const NODE_IMAGE_VERSION = '24.19.0-bookworm-slim';
+/** End of life of the Node.js release lines the images may use (nodejs/docker-node versions.json "end"). */
+export const NODE_LINE_ENDS: Readonly<Record<string, string>> = { '22': '2027-04-30', '24': '2028-04-30' };
+export const ARM32_NODE_IMAGE_VERSION = '22.23.2-bookworm-slim';
 
 /**
  * Base images, pinned by exact tag. The arch-prefixed official repositories (arm64v8/node, arm32v7/node) make the
@@ -27,7 +32,7 @@ export const NODE_IMAGE_VERSION = '20.20.2-bookworm-slim';
 export const BASE_IMAGES: Readonly<Record<ImageVariant['id'], { build: string; runtime: string }>> = {
   amd64: { build: `node:${NODE_IMAGE_VERSION}`, runtime: `node:${NODE_IMAGE_VERSION}` },
   arm64v8: { build: `arm64v8/node:${NODE_IMAGE_VERSION}`, runtime: `arm64v8/node:${NODE_IMAGE_VERSION}` },
-  arm32v7: { build: `arm32v7/node:${NODE_IMAGE_VERSION}`, runtime: `arm32v7/node:${NODE_IMAGE_VERSION}` },
+  arm32v7: { build: `arm32v7/node:${ARM32_NODE_IMAGE_VERSION}`, runtime: `arm32v7/node:${ARM32_NODE_IMAGE_VERSION}` },
   'amd64-cuda': { build: `node:${NODE_IMAGE_VERSION}`, runtime: 'nvidia/cuda:12.8.1-cudnn-runtime-ubuntu22.04' },
 };
 

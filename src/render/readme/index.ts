@@ -1,5 +1,7 @@
 // README.md of the output folder (render stage, readme): what was generated, the module pipeline as a Mermaid chart,
 // the images, the six steps with exact commands and the environment variables each step reads.
+import { supportedCombination } from '../../ir/platform-support.js';
+import { loopbackPullers } from '../../ir/registry-reach.js';
 import type { WorkflowIR } from '../../ir/types.js';
 import { moduleDir } from '../docker/build-context.js';
 import { resolveImages } from '../docker/images.js';
@@ -72,6 +74,10 @@ Schema: \`{{file}}\`{{#if generated}} (edgeml's own module){{/if}}.
 | {{module}} | {{kind}} | \`{{image}}\` |
 {{/each}}
 
+{{#if loopbackWarning}}
+> **Warning:** {{loopbackWarning}}
+
+{{/if}}
 Generated images are tagged \`<version>-<hash>-<variant>\`; the hash covers the module's whole build context (code,
 model, config, Dockerfiles), so a change anywhere gives a new tag and only that module is redeployed.
 {{#if dependencySizes.length}}
@@ -130,6 +136,7 @@ Names only; \`scripts/.env.example\` lists the same. Secrets are read at run tim
 `;
 
 interface ReadmeView {
+  loopbackWarning?: string;
   title: string;
   description: string;
   specName: string;
@@ -153,9 +160,10 @@ const cell = (text: string): string => text.replace(/[\r\n]+/g, ' ').replace(/\|
 const COMMANDS: Record<number, (ir: WorkflowIR) => string> = {
   1: () => 'az login\nbash scripts/01-create-resources.sh',
   2: (ir) =>
-    ir.target.device === 'databox-edge'
-      ? 'bash scripts/02-setup-device.sh   # prints the Data Box Edge portal checklist'
-      : '# on the device, with scripts/02-setup-device.sh and scripts/lib.sh copied over:\nsudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts/02-setup-device.sh',
+    (ir.target.device === 'databox-edge'
+      ? 'bash scripts/02-setup-device.sh --checklist   # how to create the Ubuntu VM on the Azure Stack Edge appliance\n'
+      : '') +
+    '# on the device, with scripts/02-setup-device.sh and scripts/lib.sh copied over:\nsudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts/02-setup-device.sh',
   3: () => 'bash scripts/03-build-push.sh',
   4: () => 'bash scripts/04-deploy.sh',
   5: () => 'EDGE_DEVICE_HOST=<device address> bash scripts/05-test.sh',
@@ -203,9 +211,22 @@ function dependencySizes(ctx: RenderContext): { module: string; variant: string;
   return rows;
 }
 
-/** Where a step runs; Data Box Edge's step 2 only prints a checklist. */
+/** Where a step runs; on Azure Stack Edge the device is the Ubuntu VM on the appliance. */
 function whereFor(ir: WorkflowIR, step: number, where: string): string {
-  return step === 2 && ir.target.device === 'databox-edge' ? 'anywhere (it only prints the portal checklist)' : where;
+  return step === 2 && ir.target.device === 'databox-edge' ? 'in the Ubuntu VM on the Azure Stack Edge appliance, as root (`--checklist` prints how to create the VM)' : where;
+}
+
+/** When this OS and runtime stop being supported (ir/platform-support.ts); a date, so the README does not age by itself. */
+function supportText(os: string, runtime: WorkflowIR['target']['runtime']): string {
+  const row = supportedCombination(os, runtime);
+  return row ? ` (supported until ${row.until})` : '';
+}
+
+/** What to say when the devices would pull from their own loopback (validate warns too, EML3730). */
+function loopbackNote(ir: WorkflowIR): string | undefined {
+  const who = loopbackPullers(ir);
+  if (!who) return undefined;
+  return cell(`registry ${ir.azure.registry.address} is a loopback address: ${who} would pull these images from itself. It serves builds and tries on this machine; deploy with a registry the devices reach.`);
 }
 
 function envFor(vars: readonly ScriptEnvVar[], step: number): string[] {
@@ -222,8 +243,9 @@ export function renderReadme(ctx: RenderContext): RenderedFile[] {
     description: ir.description.trim() || 'An edgeml workflow.',
     specName: ir.specFile.split(/[\\/]/).pop() ?? ir.specFile,
     flowchart: renderFlowchart(ir),
-    targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}`),
+    targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}${supportText(target.os, target.runtime)}`),
     files: fileRows(ctx),
+    loopbackWarning: loopbackNote(ir),
     images: ir.modules.map((m) => ({ module: cell(m.name), kind: m.kind, image: images.get(m.name) ?? '(none for this target)' })),
     endpoints: scoringEndpointRows(ir).map((r) => ({ module: cell(r.module), address: cell(r.address), api: r.api, requests: cell(r.requests), answer: cell(r.answer) })),
     dependencySizes: dependencySizes(ctx),

@@ -22,14 +22,11 @@ export function listScriptEnv(ir: WorkflowIR): ScriptEnvVar[] {
     else vars.push(v);
   };
   const device = ir.azure.deployment.kind === 'device';
-  const dbe = ir.target.device === 'databox-edge';
 
   if (!ir.azure.subscription) {
     add({ name: 'AZURE_SUBSCRIPTION_ID', steps: [1, 3, 4, 5, 6], required: false, secret: false, description: 'Subscription to use; default: the signed-in account\'s default (az account show).' });
   }
-  if (!dbe) {
-    add({ name: 'EDGE_DEVICE_CONNECTION_STRING', steps: [2], required: false, secret: true, description: 'The device\'s connection string; read from stdin (not echoed) when unset.' });
-  }
+  add({ name: 'EDGE_DEVICE_CONNECTION_STRING', steps: [2], required: false, secret: true, description: 'The device\'s connection string; read from stdin (not echoed) when unset.' });
   if (ir.modules.some((m) => m.image.kind === 'user-build')) {
     add({ name: 'EDGEML_SPEC_DIR', steps: [3], required: true, secret: false, description: 'Folder of the spec file: user-build contexts and Dockerfiles are relative to it.' });
   }
@@ -45,6 +42,7 @@ export function listScriptEnv(ir: WorkflowIR): ScriptEnvVar[] {
     });
   }
   if (!device) {
+    add({ name: 'EDGEML_DEPLOY_TIMEOUT', steps: [4, 6], required: false, secret: false, description: 'Seconds to wait for a fleet deployment to apply on every targeted device before older deployments go; default 900.' });
     add({ name: 'EDGE_DEVICE_ID', steps: [5], required: true, secret: false, description: 'A device the fleet deployment targets, to check and test.' });
   }
   add({ name: 'EDGE_DEVICE_HOST', steps: [5], required: false, secret: false, description: 'Host name or IP of the device for the HTTP test; default localhost.' });

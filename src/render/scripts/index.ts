@@ -61,7 +61,7 @@ export function checkScriptValues(ctx: RenderContext): Diagnostic[] {
       problems.push(renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, { field: `modules.${name}.image`, expected: SAFE_PATTERNS.imageRef.describe }));
     }
   }
-  if (ir.target.device !== 'databox-edge' && !DEVICE_OS[ir.target.os]) {
+  if (!DEVICE_OS[ir.target.os]) {
     problems.push(renderDiagnostic(BLOCK, 'unsupportedOs', M.unsupportedOs, { os: ir.target.os, known: Object.keys(DEVICE_OS).map((o) => `'${o}'`).join(', ') }));
   }
   if (ir.target.runtime === '1.6' && ir.target.os === 'debian-11') {

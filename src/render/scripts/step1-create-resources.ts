@@ -1,8 +1,9 @@
 // scripts/01-create-resources.sh (render stage, scripts): resource group, IoT Hub, the edge device identity (single
-// device), the container registry and the Azure ML model check. Check-then-create, so it can be re-run; everything it
+// device, Azure Stack Edge VMs included; for a fleet, how to tag devices so its condition selects them), the container registry and the Azure ML model check. Check-then-create, so it can be re-run; everything it
 // creates is recorded in scripts/.edgeml-created for step 6.
 import type { WorkflowIR } from '../../ir/types.js';
 import { compileTemplate } from '../docker/template.js';
+import { tagsForCondition } from './fleet-tags.js';
 
 const STEP1 = `#!/usr/bin/env bash
 # Step 1 of 6: create the Azure resources of workflow {{workflowComment}}.
@@ -47,14 +48,6 @@ az iot hub show --name "$IOT_HUB" --resource-group "$RESOURCE_GROUP" --output no
 wait_until 900 10 "IoT Hub $IOT_HUB to become active" hub_active || die "IoT Hub $IOT_HUB is not active"
 
 {{#if device}}
-{{#if databoxEdge}}
-log "Data Box Edge: the device identity $DEVICE_ID is created by the portal's 'Configure compute' step"
-if az iot hub device-identity show --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --output none 2>/dev/null; then
-  note "found $DEVICE_ID in $IOT_HUB"
-else
-  warn "device $DEVICE_ID is not in $IOT_HUB yet: finish the checklist printed by 02-setup-device.sh"
-fi
-{{else}}
 {{#if createDevice}}
 if az iot hub device-identity show --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --output none 2>/dev/null; then
   log "Edge device $DEVICE_ID exists"
@@ -67,17 +60,23 @@ fi
 log "Checking edge device $DEVICE_ID"
 az iot hub device-identity show --hub-name "$IOT_HUB" --device-id "$DEVICE_ID" --output none || die "device $DEVICE_ID does not exist in $IOT_HUB"
 {{/if}}
+{{#if databoxEdge}}
+note "Azure Stack Edge: the device is an Ubuntu VM on the appliance; 'bash scripts/02-setup-device.sh --checklist' says how to create it."
+{{/if}}
 note "Step 2 runs on the device and needs its connection string. Without printing it here, pipe it over, e.g.:"
 note "  az iot hub device-identity connection-string show --hub-name $IOT_HUB --device-id $DEVICE_ID --query connectionString -o tsv \\\\"
 note "    | ssh <device> 'sudo bash ./scripts/02-setup-device.sh'"
-{{/if}}
 {{else}}
 log "Fleet deployment: no device identities are created here"
 note "Devices receive this deployment when their twin matches the target condition:"
 note "  $FLEET_TARGET_CONDITION"
-note "Create each device with --edge-enabled and set the tags the condition reads, for example:"
+note "Create each device with --edge-enabled and give it the twin tags that condition reads:"
 note "  az iot hub device-identity create --hub-name $IOT_HUB --device-id <device> --edge-enabled"
-note "  az iot hub device-twin update --hub-name $IOT_HUB --device-id <device> --tags '{\\"environment\\": \\"prod\\"}'"
+{{#if fleetTags}}
+note "  az iot hub device-twin update --hub-name $IOT_HUB --device-id <device> --tags '$FLEET_DEVICE_TAGS'"
+{{else}}
+note "  az iot hub device-twin update --hub-name $IOT_HUB --device-id <device> --tags '<tags the condition matches>'"
+{{/if}}
 {{/if}}
 
 {{#if createRegistry}}
@@ -120,6 +119,7 @@ interface Step1View {
   createRegistry: boolean;
   existingRegistry: boolean;
   azureml: boolean;
+  fleetTags: boolean;
   nextStep: string;
 }
 
@@ -137,6 +137,9 @@ export function renderStep1(ir: WorkflowIR): string {
     createRegistry: ir.azure.registry.kind === 'create',
     existingRegistry: ir.azure.registry.kind === 'existing',
     azureml: ir.model.source.kind === 'azureml',
-    nextStep: ir.target.device === 'databox-edge' ? 'scripts/02-setup-device.sh prints the Data Box Edge checklist.' : 'run scripts/02-setup-device.sh on the device, as root.',
+    fleetTags: deployment.kind === 'fleet' && tagsForCondition(deployment.targetCondition) !== undefined,
+    nextStep: ir.target.device === 'databox-edge'
+      ? 'create the Ubuntu VM on the appliance (bash scripts/02-setup-device.sh --checklist), then run scripts/02-setup-device.sh in it, as root.'
+      : 'run scripts/02-setup-device.sh on the device, as root.',
   });
 }

@@ -1,6 +1,8 @@
 // scripts/04-deploy.sh (render stage, scripts): fills the `${NAME}` secret placeholders of the manifest into a private
 // temporary file (mode 600, deleted on exit) with jq, touching only the names the manifest declares, then applies it:
 // `az iot edge set-modules` for one device, `az iot edge deployment create` for a fleet (id baked in at compile time).
+// A fleet's superseded deployments (this workflow's `<id>-<hash>` ones) are deleted once the new one has reached every
+// targeted device, as `edgeml apply` does (apply/deploy-fleet.ts): a hub holds at most 100 deployments.
 import type { WorkflowIR } from '../../ir/types.js';
 import { compileTemplate } from '../docker/template.js';
 import { DEVICE_MANIFEST_FILE, FLEET_MANIFEST_FILE } from '../manifest/index.js';
@@ -68,6 +70,31 @@ else
     --labels "$(jq -c '.labels' "$manifest")" --metrics "$metrics" {{layeredFlag}}--output none
   # Step 6 deletes the deployments recorded here.
   record_created deployment "$deployment_id"
+fi
+
+# This workflow's deployments on the hub: "$FLEET_ID-" and 12 hex digits of a content hash, one per content.
+own_deployments() {
+  az iot edge deployment list --hub-name "$IOT_HUB" --output json \
+    | jq -r --arg prefix "$FLEET_ID-" '.[] | .id | select(startswith($prefix) and (ltrimstr($prefix) | test("^[0-9a-f]{12}$")))'
+}
+# True once the hub's system metrics show the deployment applied on every device it targets (refreshed every ~5 min).
+applied_everywhere() {
+  az iot edge deployment show --hub-name "$IOT_HUB" --deployment-id "$1" --output json \
+    | jq -e '(.systemMetrics.results // {}) as $m | ($m.appliedCount // 0) >= ($m.targetedCount // 0)' >/dev/null
+}
+superseded="$(own_deployments | grep -vxF -- "$deployment_id" || true)"
+if [[ -n "$superseded" ]]; then
+  # Only after the new deployment reached every targeted device, so no device is left without one.
+  if wait_until "\${EDGEML_DEPLOY_TIMEOUT:-900}" 15 "deployment $deployment_id to apply on every targeted device" applied_everywhere "$deployment_id"; then
+    while IFS= read -r old; do
+      [[ -n "$old" ]] || continue
+      log "Deleting superseded deployment $old"
+      az iot edge deployment delete --hub-name "$IOT_HUB" --deployment-id "$old" --output none
+      forget_created deployment "$old"
+    done <<<"$superseded"
+  else
+    warn "the superseded deployments stay until $deployment_id is applied everywhere: run scripts/04-deploy.sh again later"
+  fi
 fi
 {{/if}}
 log "Step 4 done. Next: scripts/05-test.sh"

@@ -1,10 +1,14 @@
 // scripts/06-teardown.sh (render stage, scripts): deletes only what steps 1 and 4 recorded in scripts/.edgeml-created
 // (at-scale deployments, device identity, registry, IoT Hub, resource group), after asking unless --yes, and prints
 // how to clean the device.
-// On a device step 1 did not create (an existing one, a Data Box Edge) it takes off the modules step 4 deployed,
-// as `edgeml destroy` does: only while the device still runs exactly those, and keeping edgeAgent and edgeHub.
+// On a device step 1 did not create (an existing one) it takes off the modules step 4 deployed, as `edgeml destroy`
+// does: only while the device still runs exactly those, and keeping edgeAgent and edgeHub. For a fleet, deleting a
+// deployment leaves its modules running on the devices (Learn, module-deployment-monitoring "Rollback"), so a
+// deployment with the runtime only (`<id>-teardown`, above the workflow's) first takes them off every targeted device,
+// then the workflow's deployments and finally that one are deleted. Every stage is recorded, so a re-run resumes.
 import type { WorkflowIR } from '../../ir/types.js';
 import { compileTemplate } from '../docker/template.js';
+import { FLEET_MANIFEST_FILE } from '../manifest/index.js';
 import { quoteChecked } from '../shell.js';
 
 const STEP6 = `#!/usr/bin/env bash
@@ -23,14 +27,14 @@ done
 
 device_cleanup() {
 {{#if databox}}
-  log "Data Box Edge keeps its IoT Edge runtime: nothing to clean on the device itself."
+  log "On Azure Stack Edge the device is the Ubuntu VM step 2 set up: delete that VM on the appliance, or, in it, as root:"
 {{else}}
   log "On the device (if step 2 set it up), as root:"
+{{/if}}
   note "iotedge system stop"
   note "docker rm -f edgeAgent edgeHub {{moduleNames}}"
   note "apt-get remove --purge -y aziot-edge aziot-identity-service"
   note "(moby-engine and the NVIDIA toolkit stay installed; remove them with apt-get if nothing else needs them)"
-{{/if}}
 }
 {{#if device}}
 
@@ -65,6 +69,40 @@ remove_deployed_modules() {
   rm -f "$content"
 }
 {{/if}}
+{{#if systemOnlyFleet}}
+
+TEARDOWN_ID="$FLEET_ID-teardown"
+manifest="$OUT_DIR/{{fleetManifest}}"
+
+# True once the hub's system metrics show the deployment applied on every device it targets (refreshed every ~5 min).
+applied_everywhere() {
+  az iot edge deployment show --hub-name "$IOT_HUB" --deployment-id "$1" --output json \
+    | jq -e '(.systemMetrics.results // {}) as $m | ($m.appliedCount // 0) >= ($m.targetedCount // 0)' >/dev/null
+}
+
+# Replaces the workflow's modules on every targeted device by the runtime alone: a deployment with this manifest's
+# edgeAgent and edgeHub settings, no modules, no routes and no registry credentials, above the workflow's priority.
+remove_fleet_modules() {
+  local content priority
+  require_cmd jq
+  [[ -f "$manifest" ]] || die "$manifest is missing: run edgeml compile again"
+  if ! az iot edge deployment show --hub-name "$IOT_HUB" --deployment-id "$TEARDOWN_ID" --output none 2>/dev/null; then
+    content="$(mktemp)"
+    jq '.content.modulesContent as $c | {modulesContent: {
+      "$edgeAgent": {"properties.desired": ($c["$edgeAgent"]["properties.desired"] | .modules = {} | del(.runtime.settings.registryCredentials))},
+      "$edgeHub": {"properties.desired": ($c["$edgeHub"]["properties.desired"] | .routes = {})}}}' "$manifest" >"$content"
+    priority="$(az iot edge deployment list --hub-name "$IOT_HUB" --output json \
+      | jq --arg prefix "$FLEET_ID-" --argjson own "$(jq '.priority' "$manifest")" '[$own] + [.[] | select(.id | startswith($prefix)) | .priority] | max + 1')"
+    record_created deployment "$TEARDOWN_ID"
+    log "Taking the modules off the targeted devices: deployment $TEARDOWN_ID (runtime only, priority $priority)"
+    az iot edge deployment create --hub-name "$IOT_HUB" --deployment-id "$TEARDOWN_ID" --content "$content" \
+      --target-condition "$FLEET_TARGET_CONDITION" --priority "$priority" --output none
+    rm -f "$content"
+  fi
+  wait_until "\${EDGEML_DEPLOY_TIMEOUT:-900}" 15 "deployment $TEARDOWN_ID to apply on every targeted device" applied_everywhere "$TEARDOWN_ID" \
+    || die "$TEARDOWN_ID has not reached every targeted device yet; nothing else was deleted: run scripts/06-teardown.sh again later"
+}
+{{/if}}
 
 if [[ ! -s "$CREATED_FILE" ]]; then
   log "scripts/.edgeml-created lists nothing: steps 1 and 4 created no Azure resources, so none are deleted."
@@ -86,15 +124,31 @@ confirm "Delete them?" || die "cancelled; nothing was deleted"
 az_ready
 az_extension azure-iot
 
-# The at-scale deployments step 4 created (one per content hash), first: devices then fall back to any other.
+# The at-scale deployments step 4 created (one per content hash), first.
 # (A while-read loop rather than mapfile: macOS still ships bash 3.2.)
+{{#if systemOnlyFleet}}
+recorded_deployments="$(sed -n 's/^deployment //p' "$CREATED_FILE" | grep -vxF -- "$TEARDOWN_ID" || true)"
+if [[ -n "$recorded_deployments" ]]; then remove_fleet_modules; fi
+{{else}}
+{{#if fleet}}
+# Layered deployments: once a layer is gone, each device's modules are recomputed from its base deployment.
+{{/if}}
 recorded_deployments="$(sed -n 's/^deployment //p' "$CREATED_FILE")"
+{{/if}}
 while IFS= read -r deployment_id; do
   [[ -n "$deployment_id" ]] || continue
   log "Deleting deployment $deployment_id"
   az iot edge deployment delete --hub-name "$IOT_HUB" --deployment-id "$deployment_id" --output none || warn "deployment $deployment_id could not be deleted (already gone?)"
   forget_created deployment "$deployment_id"
 done <<<"$recorded_deployments"
+{{#if systemOnlyFleet}}
+# Last, the runtime-only deployment: devices that match no deployment keep what they run (the runtime alone).
+if was_created deployment "$TEARDOWN_ID"; then
+  log "Deleting deployment $TEARDOWN_ID"
+  az iot edge deployment delete --hub-name "$IOT_HUB" --deployment-id "$TEARDOWN_ID" --output none || warn "deployment $TEARDOWN_ID could not be deleted (already gone?)"
+  forget_created deployment "$TEARDOWN_ID"
+fi
+{{/if}}
 
 {{#if device}}
 if was_created device "$DEVICE_ID"; then
@@ -134,6 +188,9 @@ log "Step 6 done."
 interface Step6View {
   workflowComment: string;
   device: boolean;
+  fleet: boolean;
+  systemOnlyFleet: boolean;
+  fleetManifest: string;
   databox: boolean;
   registry: boolean;
   moduleNames: string;
@@ -146,6 +203,9 @@ export function renderStep6(ir: WorkflowIR): string {
   return render({
     workflowComment: JSON.stringify(ir.name),
     device: ir.azure.deployment.kind === 'device',
+    fleet: ir.azure.deployment.kind === 'fleet',
+    systemOnlyFleet: ir.azure.deployment.kind === 'fleet' && !ir.azure.deployment.layered,
+    fleetManifest: FLEET_MANIFEST_FILE,
     registry: ir.azure.registry.kind === 'create',
     moduleNames: checkedNames(ir).join(' '),
     // Code-unit order, as jq's keys and LC_ALL=C sort produce.

@@ -2,6 +2,7 @@
 // They are written once, single-quoted, as variables at the top of scripts/lib.sh; templates only ever reference
 // "$VARIABLES", so no spec text is ever pasted into a command line.
 import { isSecretRef, type WorkflowIR } from '../../ir/types.js';
+import { tagsForCondition } from './fleet-tags.js';
 import { SAFE_PATTERNS, isSafeShellValue, shellQuote, type ShellValueKind } from '../shell.js';
 
 /** One shell variable: its name, the spec field it comes from, the value and its pattern ('text' = any text, quoted). */
@@ -40,7 +41,10 @@ export function listScriptValues(ir: WorkflowIR): ScriptValue[] {
   if (deployment.kind === 'device') {
     values.push({ name: 'DEVICE_ID', field: 'azure.device.id', value: deployment.deviceId, kind: 'deviceId' });
   } else {
+    values.push({ name: 'FLEET_ID', field: 'azure.fleet.id', value: deployment.id, kind: 'deploymentId' });
     values.push({ name: 'FLEET_TARGET_CONDITION', field: 'azure.fleet.targetCondition', value: deployment.targetCondition, kind: 'text' });
+    const tags = tagsForCondition(deployment.targetCondition);
+    if (tags) values.push({ name: 'FLEET_DEVICE_TAGS', field: 'azure.fleet.targetCondition', value: JSON.stringify(tags), kind: 'text' });
   }
   if (azure.ml) {
     values.push({ name: 'ML_WORKSPACE', field: 'azure.ml.workspace', value: azure.ml.workspace, kind: 'mlWorkspace' });
