@@ -19,7 +19,9 @@ if (!process.env.EDGEML_TEST_TLS_DIR) {
 async function bench() {
   const loadAtStart = loadavg()[0].toFixed(2);
   const { startAzureFixtures } = await import('../test/fixtures/azure/index.mjs');
-  const { makeDesired, makeProviders, makeProgressLog, mutatingRequests, tempDir, apiKeyEnv, apiKeyValue } = await import('../test/apply/_scenario.mjs');
+  const { makeDesired, makeProviders, makeProgressLog, mutatingRequests, tempDir, apiKeyEnv, apiKeyValue } = await import(
+    '../test/apply/_scenario.mjs'
+  );
   const { runApply } = await import('../dist/apply/apply.js');
   const { computePlan } = await import('../dist/plan/compute-plan.js');
   const { createProgress } = await import('../dist/apply/progress.js');
@@ -111,10 +113,15 @@ async function bench() {
   ];
   for (const [name, list] of rows) {
     const first = list[0];
-    const methods = Object.entries(first.byMethod).sort().map(([m, c]) => `${m} ${c}`).join(', ');
+    const methods = Object.entries(first.byMethod)
+      .sort()
+      .map(([m, c]) => `${m} ${c}`)
+      .join(', ');
     const ms = list.map((r) => r.ms);
     const stable = list.every((r) => r.total === first.total) ? '' : ` (varies: ${list.map((r) => r.total).join('/')})`;
-    lines.push(`| ${name} | ${first.total}${stable} | ${methods} | ${first.server} | ${first.mutating} | ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}) |`);
+    lines.push(
+      `| ${name} | ${first.total}${stable} | ${methods} | ${first.server} | ${first.mutating} | ${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)}) |`,
+    );
   }
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);

@@ -15,16 +15,32 @@ const work = mkdtempSync(join(tmpdir(), 'edgeml-bench-'));
 /** A spec with one scoring module, `containers` container modules and `routes` routes between them. */
 function syntheticSpec(containers, routes) {
   const lines = [
-    'edgeml: 1', `name: bench-${containers}-${routes}`, 'task: image-classification',
-    'model:', '  source: { file: model.onnx }', '  labels: ["0", "180"]',
+    'edgeml: 1',
+    `name: bench-${containers}-${routes}`,
+    'task: image-classification',
+    'model:',
+    '  source: { file: model.onnx }',
+    '  labels: ["0", "180"]',
     '  preprocess: { width: 192, height: 48, resize: pad-right, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }',
     'target: { platform: amd64 }',
-    'azure:', '  resourceGroup: rg', '  iotHub: { name: bench-hub }', '  registry: { create: { name: benchregistry } }', '  device: { id: dev1 }',
-    'modules:', '  scorer: { type: scoring, port: 8080 }',
+    'azure:',
+    '  resourceGroup: rg',
+    '  iotHub: { name: bench-hub }',
+    '  registry: { create: { name: benchregistry } }',
+    '  device: { id: dev1 }',
+    'modules:',
+    '  scorer: { type: scoring, port: 8080 }',
   ];
   for (let i = 0; i < containers; i++) {
-    lines.push(`  m${i}:`, '    type: container', `    image: contoso/stage${i}:1.0.${i}`, '    inputs: [in1, in2]', '    outputs: [out1, out2]',
-      `    env: { STAGE: "${i}", LOG_LEVEL: info }`, `    ports: [${9000 + i}]`);
+    lines.push(
+      `  m${i}:`,
+      '    type: container',
+      `    image: contoso/stage${i}:1.0.${i}`,
+      '    inputs: [in1, in2]',
+      '    outputs: [out1, out2]',
+      `    env: { STAGE: "${i}", LOG_LEVEL: info }`,
+      `    ports: [${9000 + i}]`,
+    );
   }
   lines.push('routes:');
   for (let r = 0; r < routes; r++) {
@@ -61,7 +77,8 @@ const fresh = (name, i) => join(work, `out-${name}-${i}`);
 const cases = {
   'node -e 0': () => time(['-e', '0'], root),
   'compile wf3': (i) => time([bin, 'compile', 'specs/wf3-custom-vision.yaml', '--out', fresh('wf3', i)], root),
-  'recompile wf3, one change': (i) => time([bin, 'compile', 'specs/wf3-custom-vision.yaml', '--out', join(work, 'out-wf3-again'), '--set', `description=run ${i}`], root),
+  'recompile wf3, one change': (i) =>
+    time([bin, 'compile', 'specs/wf3-custom-vision.yaml', '--out', join(work, 'out-wf3-again'), '--set', `description=run ${i}`], root),
   'compile 2 modules': (i) => time([bin, 'compile', 'small.yaml', '--out', fresh('small', i)], work),
   'compile 50 modules, 1000 routes': (i) => time([bin, 'compile', 'big.yaml', '--out', fresh('big', i)], work),
 };
@@ -73,15 +90,23 @@ for (let i = 0; i < runs; i++) {
     for (const kind of ['wf3', 'small', 'big']) rmSync(fresh(kind, i), { recursive: true, force: true });
     samples[name].push(r.ms);
     statuses[name] = r.status;
-    if (r.status !== 0 && i === 0 && name !== 'node -e 0') console.error(`${name} exited ${r.status}:\n${r.stderr.split('\n').slice(0, 6).join('\n')}`);
+    if (r.status !== 0 && i === 0 && name !== 'node -e 0')
+      console.error(`${name} exited ${r.status}:\n${r.stderr.split('\n').slice(0, 6).join('\n')}`);
   }
 }
 const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 // Whether the runs above started from the build's V8 code cache (bin/load-cli.cjs), as an installed edgeml does.
-const cacheProbe = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('./bin/load-cli.cjs').loadCli()?.cacheUsed))"], { cwd: root, encoding: 'utf8' });
-console.log(`edgeml compile benchmark: ${runs} alternating runs, median wall time; ${cpus().length} cores, Node ${process.version}; code cache used: ${cacheProbe.stdout || 'no bundle'}`);
+const cacheProbe = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('./bin/load-cli.cjs').loadCli()?.cacheUsed))"], {
+  cwd: root,
+  encoding: 'utf8',
+});
+console.log(
+  `edgeml compile benchmark: ${runs} alternating runs, median wall time; ${cpus().length} cores, Node ${process.version}; code cache used: ${cacheProbe.stdout || 'no bundle'}`,
+);
 for (const [name, ms] of Object.entries(m)) console.log(`  ${name.padEnd(34)} ${ms.toFixed(1).padStart(8)} ms   (exit ${statuses[name]})`);
 console.log(`  cold compile wf3 / node -e 0          ${(m['compile wf3'] / m['node -e 0']).toFixed(2)}x   (target <= 2.5x)`);
 console.log(`  recompile wf3 / node -e 0             ${(m['recompile wf3, one change'] / m['node -e 0']).toFixed(2)}x`);
-console.log(`  50 modules + 1000 routes / 2 modules   ${(m['compile 50 modules, 1000 routes'] / m['compile 2 modules']).toFixed(2)}x   (target <= 1.5x)`);
+console.log(
+  `  50 modules + 1000 routes / 2 modules   ${(m['compile 50 modules, 1000 routes'] / m['compile 2 modules']).toFixed(2)}x   (target <= 1.5x)`,
+);
 rmSync(work, { recursive: true, force: true });

@@ -28,7 +28,10 @@ import { rectCorners } from '../dist/runtime/scoring/decoders/min-area-rect.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1]) || 5;
-const pages = ['invoice.png', 'shipping-label.png', 'scanned-upside-down.png'].map((f) => ({ file: f, bytes: readFileSync(join(root, 'specs/samples/ocr', f)) }));
+const pages = ['invoice.png', 'shipping-label.png', 'scanned-upside-down.png'].map((f) => ({
+  file: f,
+  bytes: readFileSync(join(root, 'specs/samples/ocr', f)),
+}));
 const truth = JSON.parse(readFileSync(join(root, 'specs/samples/ocr-truth.json'), 'utf8'));
 
 const loaded = await loadWorkflow('specs/ocr.yaml', { cwd: root, env: {} });
@@ -55,7 +58,9 @@ function tensorOf(images, W, H, mean, std) {
 
 async function createRaw() {
   const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: intraOpThreadsFor(1) };
-  const [det, cls, rec] = await Promise.all([config.model.path, ...config.cascade.stages.map((s) => s.model.path)].map((p) => ort.InferenceSession.create(p, options)));
+  const [det, cls, rec] = await Promise.all(
+    [config.model.path, ...config.cascade.stages.map((s) => s.model.path)].map((p) => ort.InferenceSession.create(p, options)),
+  );
   const detCfg = config.decoder;
   const alphabet = config.cascade.stages[1].decoder.alphabet;
   const half = [0.5, 0.5, 0.5];
@@ -68,7 +73,13 @@ async function createRaw() {
   };
   /** The recogniser batch as wide as its widest line (320 to 1280, a multiple of 8), as the spec's maxWidth does. */
   const recWidth = async (pngs) => {
-    const widths = await Promise.all(pngs.map(async (png) => sharp(png).metadata().then((m) => Math.ceil((m.width * 48) / m.height))));
+    const widths = await Promise.all(
+      pngs.map(async (png) =>
+        sharp(png)
+          .metadata()
+          .then((m) => Math.ceil((m.width * 48) / m.height)),
+      ),
+    );
     return Math.min(1280, Math.max(320, Math.ceil(Math.max(...widths) / 8) * 8));
   };
   return {
@@ -95,15 +106,24 @@ async function createRaw() {
           const top = Math.max(0, Math.floor(Math.min(...ys) - pad));
           const right = Math.min(ow, Math.ceil(Math.max(...xs) + pad));
           const bottom = Math.min(oh, Math.ceil(Math.max(...ys) + pad));
-          return sharp(bytes).extract({ left, top, width: right - left, height: bottom - top }).png({ compressionLevel: 0 }).toBuffer();
+          return sharp(bytes)
+            .extract({ left, top, width: right - left, height: bottom - top })
+            .png({ compressionLevel: 0 })
+            .toBuffer();
         }),
       );
       if (crops.length === 0) return [];
-      const clsOut = await cls.run({ [cls.inputNames[0]]: tensorOf(await Promise.all(crops.map((c) => lineInput(c, 192))), 192, 48, half, half) });
+      const clsOut = await cls.run({
+        [cls.inputNames[0]]: tensorOf(await Promise.all(crops.map((c) => lineInput(c, 192))), 192, 48, half, half),
+      });
       const probs = clsOut[cls.outputNames[0]].data;
-      const turned = await Promise.all(crops.map((c, i) => (probs[i * 2 + 1] >= 0.9 ? sharp(c).rotate(180).png({ compressionLevel: 0 }).toBuffer() : c)));
+      const turned = await Promise.all(
+        crops.map((c, i) => (probs[i * 2 + 1] >= 0.9 ? sharp(c).rotate(180).png({ compressionLevel: 0 }).toBuffer() : c)),
+      );
       const W = await recWidth(turned);
-      const recOut = await rec.run({ [rec.inputNames[0]]: tensorOf(await Promise.all(turned.map((c) => lineInput(c, W))), W, 48, half, half) });
+      const recOut = await rec.run({
+        [rec.inputNames[0]]: tensorOf(await Promise.all(turned.map((c) => lineInput(c, W))), W, 48, half, half),
+      });
       const ctc = recOut[rec.outputNames[0]];
       return crops.map((_, i) => ({ text: readCtc(ctc, i, alphabet, 0).text, turned: probs[i * 2 + 1] >= 0.9 ? 180 : 0 }));
     },
@@ -111,7 +131,8 @@ async function createRaw() {
   };
 }
 
-const asLines = (result) => result.predictions.map((p) => ({ text: p.stages?.text?.predictions[0]?.text ?? '', turned: p.stages?.orientation?.rotated }));
+const asLines = (result) =>
+  result.predictions.map((p) => ({ text: p.stages?.text?.predictions[0]?.text ?? '', turned: p.stages?.orientation?.rotated }));
 const cascade = await createScorer(config);
 const pool = await createWorkerScorer(config, { workers: 1 });
 const raw = await createRaw();
@@ -149,12 +170,16 @@ await Promise.all([cascade.close(), pool.close(), raw.close()]);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(times.raw);
-console.log(`${cpus().length} cores (${cpus()[0].model}), node ${process.version}, load average at start ${load.toFixed(2)}, ${rounds} rounds x ${pages.length} pages`);
+console.log(
+  `${cpus().length} cores (${cpus()[0].model}), node ${process.version}, load average at start ${load.toFixed(2)}, ${rounds} rounds x ${pages.length} pages`,
+);
 const cpuBase = median(cpuTimes.raw);
 console.log('| path | median ms / page | pages / s | vs raw | median CPU ms / page | CPU vs raw | pages read exactly |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const name of Object.keys(paths)) {
   const m = median(times[name]);
   const c = median(cpuTimes[name]);
-  console.log(`| ${name} | ${m.toFixed(0)} | ${(1000 / m).toFixed(2)} | ${(m / base).toFixed(2)}x | ${c.toFixed(0)} | ${(c / cpuBase).toFixed(2)}x | ${right[name]} of ${rounds * pages.length} |`);
+  console.log(
+    `| ${name} | ${m.toFixed(0)} | ${(1000 / m).toFixed(2)} | ${(m / base).toFixed(2)}x | ${c.toFixed(0)} | ${(c / cpuBase).toFixed(2)}x | ${right[name]} of ${rounds * pages.length} |`,
+  );
 }

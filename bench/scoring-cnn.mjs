@@ -24,8 +24,13 @@ export function syntheticCnn({ size = 224, channels = [32, 64, 128, 256] } = {})
   const conv = (name, out, stride) => {
     const fanIn = inChannels * 9;
     const weights = Array.from({ length: out * fanIn }, () => (next() * 2 - 1) * Math.sqrt(6 / fanIn));
-    initializers.push(tensor(`${name}_w`, FLOAT, [out, inChannels, 3, 3], weights), tensor(`${name}_b`, FLOAT, [out], new Array(out).fill(0.01)));
-    nodes.push(node('Conv', [input, `${name}_w`, `${name}_b`], [name], { kernel_shape: [3, 3], strides: [stride, stride], pads: [1, 1, 1, 1] }));
+    initializers.push(
+      tensor(`${name}_w`, FLOAT, [out, inChannels, 3, 3], weights),
+      tensor(`${name}_b`, FLOAT, [out], new Array(out).fill(0.01)),
+    );
+    nodes.push(
+      node('Conv', [input, `${name}_w`, `${name}_b`], [name], { kernel_shape: [3, 3], strides: [stride, stride], pads: [1, 1, 1, 1] }),
+    );
     nodes.push(node('Relu', [name], [`${name}_relu`]));
     input = `${name}_relu`;
     inChannels = out;

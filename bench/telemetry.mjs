@@ -19,7 +19,9 @@ function measure(side, pattern) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`Telemetry scoring, ${messages} messages per run, ${rounds} alternating rounds, ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}\n`);
+console.log(
+  `Telemetry scoring, ${messages} messages per run, ${rounds} alternating rounds, ${cpus().length} cores (${cpus()[0].model}), Node ${process.version}\n`,
+);
 console.log('| arrival | raw session.run msg/s | pipeline msg/s | pipeline / raw | pipeline CPU ms/msg | raw CPU ms/msg |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const pattern of ['burst', 'one-at-a-time']) {
@@ -31,5 +33,7 @@ for (const pattern of ['burst', 'one-at-a-time']) {
   }
   const rate = (xs) => median(xs.map((x) => x.perSecond));
   const cpu = (xs) => median(xs.map((x) => x.cpuMsPerMessage));
-  console.log(`| ${pattern} | ${rate(raw).toFixed(0)} | ${rate(pipe).toFixed(0)} | ${(rate(pipe) / rate(raw)).toFixed(2)}x | ${cpu(pipe).toFixed(4)} | ${cpu(raw).toFixed(4)} |`);
+  console.log(
+    `| ${pattern} | ${rate(raw).toFixed(0)} | ${rate(pipe).toFixed(0)} | ${(rate(pipe) / rate(raw)).toFixed(2)}x | ${cpu(pipe).toFixed(4)} | ${cpu(raw).toFixed(4)} |`,
+  );
 }

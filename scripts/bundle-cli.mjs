@@ -36,24 +36,35 @@ const result = await build({
   // Modules locate package files from import.meta.url (src/package-root.ts): in the bundle, that is the bundle's own.
   define: { 'import.meta.url': '__edgemlBundleUrl' },
   banner: { js: "const __edgemlBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [{
-    name: 'external-packages',
-    setup(context) {
-      context.onResolve({ filter: /^[^./]/ }, (args) =>
-        args.path.startsWith('node:') || !BUNDLED_PACKAGES.some((pattern) => pattern.test(args.path)) ? { path: args.path, external: true } : undefined);
+  plugins: [
+    {
+      name: 'external-packages',
+      setup(context) {
+        context.onResolve({ filter: /^[^./]/ }, (args) =>
+          args.path.startsWith('node:') || !BUNDLED_PACKAGES.some((pattern) => pattern.test(args.path))
+            ? { path: args.path, external: true }
+            : undefined,
+        );
+      },
     },
-  }],
+  ],
 });
 const code = result.outputFiles[0].text;
 const buildId = createHash('sha256').update(code).digest('hex');
 writeFileSync(BUNDLE, `// edgeml-bundle ${buildId}\n${code}`);
 
 // Warm-up: run the commands that start most often, so the cache holds every function they compile.
-const silent = { write() { return true; } };
+const silent = {
+  write() {
+    return true;
+  },
+};
 const loaded = loadCli({ useCache: false });
 const out = mkdtempSync(join(tmpdir(), 'edgeml-bundle-'));
 try {
-  const specs = readdirSync(join(root, 'specs')).filter((name) => name.endsWith('.yaml')).map((name) => join(root, 'specs', name));
+  const specs = readdirSync(join(root, 'specs'))
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => join(root, 'specs', name));
   const io = { stdout: silent, stderr: silent, env: { ...process.env, NO_COLOR: '1' }, cwd: root };
   const runs = [['--help'], ['validate', ...specs], ...specs.map((spec, i) => ['compile', spec, '--out', join(out, String(i))])];
   // A run that fails (say, onnxruntime cannot load on this machine) still leaves what it compiled in the cache.
@@ -63,4 +74,6 @@ try {
 }
 const cache = loaded.createCache();
 writeFileSync(CACHE, cache);
-console.log(`bundled the CLI into dist/edgeml.cjs (${(code.length / 1024).toFixed(0)} KiB), code cache ${(cache.length / 1024).toFixed(0)} KiB`);
+console.log(
+  `bundled the CLI into dist/edgeml.cjs (${(code.length / 1024).toFixed(0)} KiB), code cache ${(cache.length / 1024).toFixed(0)} KiB`,
+);

@@ -156,7 +156,13 @@ async function compareWorkflow(checked: CheckedWorkflow, options: LoadOptions): 
   compareReporter.add(...reporter.diagnostics);
   const introspect = options.introspect ?? true;
   const modelCacheDir = options.modelCacheDir ?? (introspect ? await defaultModelCacheDir(ir, env, cwd) : undefined);
-  const compared = await compareWithModel(ir, spec, compareReporter, { introspect, modelCacheDir, modelReader: options.modelReader }, checked.modelIsLocal === true);
+  const compared = await compareWithModel(
+    ir,
+    spec,
+    compareReporter,
+    { introspect, modelCacheDir, modelReader: options.modelReader },
+    checked.modelIsLocal === true,
+  );
   const diagnostics = sortDiagnostics(compareReporter.diagnostics);
   const modelInfo = compared.modelInfo;
   if (hasErrors(diagnostics)) return { diagnostics, sources: checked.sources, spec, ...(modelInfo ? { modelInfo } : {}) };
@@ -182,7 +188,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The verified cache entry of a remote model (`edgeml fetch` puts it there); undefined for local models. */
-async function defaultModelCacheDir(ir: WorkflowIR, env: Readonly<Record<string, string | undefined>>, cwd: string): Promise<string | undefined> {
+async function defaultModelCacheDir(
+  ir: WorkflowIR,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): Promise<string | undefined> {
   const { isRemoteSource, modelCacheRoot, verifiedCacheDir } = await import('./model/cache.js');
   if (!isRemoteSource(ir.model.source)) return undefined;
   return verifiedCacheDir(ir, modelCacheRoot(ir.specDir, env, cwd));

@@ -78,7 +78,9 @@ function runFile(file) {
     child.stderr.on('data', (d) => (output += d));
     const limit = setTimeout(() => {
       timedOut = true;
-      notes.push(`[test runner] ${name} ran past its limit of ${Math.round(perFileTimeoutMs / 1000)} s (EDGEML_TEST_TIMEOUT_MS); killed its process group.`);
+      notes.push(
+        `[test runner] ${name} ran past its limit of ${Math.round(perFileTimeoutMs / 1000)} s (EDGEML_TEST_TIMEOUT_MS); killed its process group.`,
+      );
       killGroup(child);
     }, perFileTimeoutMs);
     let linger;
@@ -97,7 +99,16 @@ function runFile(file) {
       killGroup(child); // nothing of this file may outlive it
       const finalCode = exitCode ?? code ?? (signal ? 1 : 0);
       if (notes.length) output += `\n${notes.join('\n')}\n`;
-      resolvePromise({ file, name, output, code: finalCode, timedOut, ms: Date.now() - started, notes, ...countResults(output, finalCode, timedOut) });
+      resolvePromise({
+        file,
+        name,
+        output,
+        code: finalCode,
+        timedOut,
+        ms: Date.now() - started,
+        notes,
+        ...countResults(output, finalCode, timedOut),
+      });
     });
   });
 }
@@ -119,7 +130,9 @@ async function worker() {
     results.push(r);
     const status = r.failed > 0 ? 'FAIL' : 'ok';
     const skippedNote = r.skipped ? `, ${r.skipped} skipped` : '';
-    process.stdout.write(`\n=== ${status} ${r.name} (${r.passed} passed, ${r.failed} failed${skippedNote}, ${(r.ms / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(
+      `\n=== ${status} ${r.name} (${r.passed} passed, ${r.failed} failed${skippedNote}, ${(r.ms / 1000).toFixed(1)} s)\n`,
+    );
     if (r.failed > 0 || process.env.EDGEML_TEST_VERBOSE) process.stdout.write(r.output.trimEnd() + '\n');
     else {
       // Keep skip reasons and notices (e.g. "no Docker engine is reachable") visible even when the file passed.
@@ -140,7 +153,11 @@ if (results.length > 1) {
 }
 if (failed > 0) {
   const failing = results.filter((r) => r.failed > 0);
-  process.stdout.write('\nFailing files:\n' + failing.map((r) => `  ${r.name}${r.timedOut ? ` (killed at its ${seconds(perFileTimeoutMs)} limit)` : ''}`).join('\n') + '\n');
+  process.stdout.write(
+    '\nFailing files:\n' +
+      failing.map((r) => `  ${r.name}${r.timedOut ? ` (killed at its ${seconds(perFileTimeoutMs)} limit)` : ''}`).join('\n') +
+      '\n',
+  );
 }
 if (files.length === 0) process.stdout.write(`\nNo test file matches ${filters.map((f) => `'${f}'`).join(' or ')}.\n`);
 process.stdout.write(`\n${results.length} file(s) in ${seconds(Date.now() - runStarted)}, ${concurrency} at a time\n`);

@@ -107,10 +107,23 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
     }
 
     if (target.kind === 'device') {
-      const deployed = await deployToDevice({ hub, deviceId: target.deviceId, rendered: desired.content, resolved: resolved.content, progress });
+      const deployed = await deployToDevice({
+        hub,
+        deviceId: target.deviceId,
+        rendered: desired.content,
+        resolved: resolved.content,
+        progress,
+      });
       // On a device edgeml did not create, destroy cannot delete the device: it removes these modules instead.
       if (state.device?.created !== true) state.deviceModules = { device: target.deviceId, modules: deployedModuleNames(desired.content) };
-      const convergence = await waitForDevice({ hub, deviceId: target.deviceId, timeoutMs: options.timeoutMs, intervalMs: options.pollIntervalMs, clock: options.clock, progress });
+      const convergence = await waitForDevice({
+        hub,
+        deviceId: target.deviceId,
+        timeoutMs: options.timeoutMs,
+        intervalMs: options.pollIntervalMs,
+        clock: options.clock,
+        progress,
+      });
       state.lastAppliedContentHash = desired.contentHash;
       saveState();
       if (convergence.converged) return { ok: true, diagnostics: [], deployed, convergence };
@@ -158,9 +171,20 @@ export async function runApply(options: ApplyRunOptions): Promise<ApplyOutcome> 
     if (fleet.converged) return { ok: true, diagnostics: [], deployed: fleet.created, fleet };
     const m = fleet.metrics;
     progress.note(`Devices: ${m.targeted} targeted, ${m.applied} applied, ${m.succeeded} report success, ${m.failed} report failure.`);
-    return { ok: false, diagnostics: [applyDiagnostic('notConverged', { seconds: Math.round(options.timeoutMs / 1000), problems: Math.max(1, m.failed) })], deployed: fleet.created, fleet };
+    return {
+      ok: false,
+      diagnostics: [applyDiagnostic('notConverged', { seconds: Math.round(options.timeoutMs / 1000), problems: Math.max(1, m.failed) })],
+      deployed: fleet.created,
+      fleet,
+    };
   } catch (error) {
-    if (error instanceof RolloutFailure) return { ok: false, diagnostics: [error.diagnostic], deployed: true, rollout: { outcome: error.outcome, revision: error.revision, rings: error.rings, retired: [] } };
+    if (error instanceof RolloutFailure)
+      return {
+        ok: false,
+        diagnostics: [error.diagnostic],
+        deployed: true,
+        rollout: { outcome: error.outcome, revision: error.revision, rings: error.rings, retired: [] },
+      };
     return { ok: false, diagnostics: [toDiagnostic(error)], deployed: false };
   }
 }

@@ -36,7 +36,9 @@ export async function createAzureProviders(azure: AzureIR, options: AzureProvide
   let hub: Promise<IotHubProvider> | undefined;
   async function openHub(): Promise<IotHubProvider> {
     const given = options.env[HUB_CONNECTION_STRING_ENV];
-    const connectionString = given ? new SecretValue(given) : await arm.getIotHubOwnerConnectionString(azure.resourceGroup, azure.iotHub.name);
+    const connectionString = given
+      ? new SecretValue(given)
+      : await arm.getIotHubOwnerConnectionString(azure.resourceGroup, azure.iotHub.name);
     const { createIotHubProvider } = await import('../providers/azure/iothub.js');
     return createIotHubProvider({ connectionString, stats });
   }

@@ -84,8 +84,10 @@ function moduleReport(name: string, system: boolean, desired: Json, reported: Js
     ok: false,
   };
   if (!reported) report.reason = 'is not reported yet (not created on the device)';
-  else if (report.runtimeStatus !== report.desiredStatus) report.reason = `is ${report.runtimeStatus ?? 'unknown'}, desired ${report.desiredStatus ?? 'unknown'}`;
-  else if (report.reportedImage !== report.desiredImage) report.reason = `runs image ${report.reportedImage ?? 'unknown'}, desired ${report.desiredImage ?? 'unknown'}`;
+  else if (report.runtimeStatus !== report.desiredStatus)
+    report.reason = `is ${report.runtimeStatus ?? 'unknown'}, desired ${report.desiredStatus ?? 'unknown'}`;
+  else if (report.reportedImage !== report.desiredImage)
+    report.reason = `runs image ${report.reportedImage ?? 'unknown'}, desired ${report.desiredImage ?? 'unknown'}`;
   else report.ok = true;
   return report;
 }
@@ -95,11 +97,16 @@ export function moduleReports(agentTwin: ModuleTwin | undefined): ModuleReport[]
   const desired = obj(agentTwin?.desired);
   const reported = obj(agentTwin?.reported);
   const reports: ModuleReport[] = [];
-  for (const [group, system] of [['systemModules', true], ['modules', false]] as const) {
+  for (const [group, system] of [
+    ['systemModules', true],
+    ['modules', false],
+  ] as const) {
     const desiredGroup = obj(desired[group]);
     const reportedGroup = obj(reported[group]);
     for (const name of Object.keys(desiredGroup).sort()) {
-      reports.push(moduleReport(name, system, obj(desiredGroup[name]), reportedGroup[name] === undefined ? undefined : obj(reportedGroup[name])));
+      reports.push(
+        moduleReport(name, system, obj(desiredGroup[name]), reportedGroup[name] === undefined ? undefined : obj(reportedGroup[name])),
+      );
     }
   }
   return reports;

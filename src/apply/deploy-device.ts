@@ -23,7 +23,11 @@ export async function deployToDevice(options: DeviceDeployOptions): Promise<bool
   const { hub, deviceId, progress } = options;
   return progress.step(`deployment on ${deviceId}`, async (control) => {
     const live = await readDeviceDeployment(hub, deviceId, options.rendered);
-    const diff = diffDeployment({ desired: modelFromContent(options.resolved), desiredRendered: modelFromContent(options.rendered), live: live.model });
+    const diff = diffDeployment({
+      desired: modelFromContent(options.resolved),
+      desiredRendered: modelFromContent(options.rendered),
+      live: live.model,
+    });
     const changed = diff.modules.length + diff.routes.length + (diff.settings ? 1 : 0);
     if (changed === 0) {
       control.done('unchanged, nothing sent');

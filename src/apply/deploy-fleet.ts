@@ -35,11 +35,18 @@ export interface FleetMetrics {
 
 export function fleetMetrics(config: ConfigurationInfo): FleetMetrics {
   const m = config.systemMetrics;
-  return { targeted: m.targetedCount ?? 0, applied: m.appliedCount ?? 0, succeeded: m.reportedSuccessfulCount ?? 0, failed: m.reportedFailedCount ?? 0 };
+  return {
+    targeted: m.targetedCount ?? 0,
+    applied: m.appliedCount ?? 0,
+    succeeded: m.reportedSuccessfulCount ?? 0,
+    failed: m.reportedFailedCount ?? 0,
+  };
 }
 
 /** Creates (or re-ranks) the configuration for this content. Returns it and the older ones it replaces. */
-async function ensureConfiguration(options: FleetOptions): Promise<{ current: ConfigurationInfo; older: ConfigurationInfo[]; created: boolean }> {
+async function ensureConfiguration(
+  options: FleetOptions,
+): Promise<{ current: ConfigurationInfo; older: ConfigurationInfo[]; created: boolean }> {
   const { hub, target, configurationId: id, state } = options;
   return options.progress.step(`deployment ${id}`, async (control) => {
     const own = ownConfigurations(await hub.listConfigurations(), target.id);
@@ -49,7 +56,14 @@ async function ensureConfiguration(options: FleetOptions): Promise<{ current: Co
       const priority = nextPriority(target.priority, { configurations: older });
       if (!state.configurations.includes(id)) state.configurations.push(id);
       options.saveState();
-      current = await hub.createConfiguration({ id, content: options.resolved, targetCondition: target.targetCondition, priority, labels: target.labels, metrics: target.metrics });
+      current = await hub.createConfiguration({
+        id,
+        content: options.resolved,
+        targetCondition: target.targetCondition,
+        priority,
+        labels: target.labels,
+        metrics: target.metrics,
+      });
       control.done(`created at priority ${priority}`);
       return { current, older, created: true };
     }
@@ -65,7 +79,12 @@ async function ensureConfiguration(options: FleetOptions): Promise<{ current: Co
   });
 }
 
-async function pollMetrics(options: FleetOptions, deadline: number, done: (m: FleetMetrics) => boolean, onPoll: (m: FleetMetrics) => void): Promise<{ metrics: FleetMetrics; ok: boolean }> {
+async function pollMetrics(
+  options: FleetOptions,
+  deadline: number,
+  done: (m: FleetMetrics) => boolean,
+  onPoll: (m: FleetMetrics) => void,
+): Promise<{ metrics: FleetMetrics; ok: boolean }> {
   const clock = options.clock ?? realClock;
   for (;;) {
     const config = await options.hub.getConfiguration(options.configurationId);
@@ -92,8 +111,18 @@ export async function deployToFleet(options: FleetOptions): Promise<FleetResult>
 
   // Wait until every targeted device has taken the new configuration before removing the old one.
   const applied = await progress.step(`deployment applied to targeted devices`, async (control) => {
-    const result = await pollMetrics(options, deadline, (m) => m.applied >= m.targeted, (m) => control.update(`${m.applied}/${m.targeted} devices`));
-    if (!result.ok) throw applyError('fleetNotApplied', { id: options.configurationId, applied: result.metrics.applied, targeted: result.metrics.targeted });
+    const result = await pollMetrics(
+      options,
+      deadline,
+      (m) => m.applied >= m.targeted,
+      (m) => control.update(`${m.applied}/${m.targeted} devices`),
+    );
+    if (!result.ok)
+      throw applyError('fleetNotApplied', {
+        id: options.configurationId,
+        applied: result.metrics.applied,
+        targeted: result.metrics.targeted,
+      });
     control.done(`${result.metrics.applied}/${result.metrics.targeted} devices`);
     return result.metrics;
   });

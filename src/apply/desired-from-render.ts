@@ -48,10 +48,16 @@ export function desiredFromRender(ctx: RenderContext, rendered: RenderWorkflowRe
       const variant = targetVariant(ir, module);
       if (variant) {
         const entries = contextEntries(rendered.files, moduleDir(module));
-        image.build = { context: { kind: 'files', files: new Map(entries.map((e) => [e.path, e.content])) }, dockerfile: `Dockerfile.${variant.id}` };
+        image.build = {
+          context: { kind: 'files', files: new Map(entries.map((e) => [e.path, e.content])) },
+          dockerfile: `Dockerfile.${variant.id}`,
+        };
       }
     } else if (module.image.kind === 'user-build') {
-      image.build = { context: { kind: 'folder', path: resolve(ir.specDir, module.image.context) }, dockerfile: userDockerfile(ir.specDir, module.image.context, module.image.dockerfile) };
+      image.build = {
+        context: { kind: 'folder', path: resolve(ir.specDir, module.image.context) },
+        dockerfile: userDockerfile(ir.specDir, module.image.context, module.image.dockerfile),
+      };
     }
     images.push(image);
   }

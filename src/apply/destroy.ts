@@ -47,7 +47,10 @@ function modulesToRemove(state: ApplyState): ApplyState['deviceModules'] {
  * Replaces the device's deployment with its system modules only, if it still runs exactly the modules edgeml
  * deployed; a deployment someone changed since is left alone ('changed').
  */
-async function removeDeployedModules(hub: IotHubProvider, removal: NonNullable<ApplyState['deviceModules']>): Promise<'removed' | 'changed' | 'gone'> {
+async function removeDeployedModules(
+  hub: IotHubProvider,
+  removal: NonNullable<ApplyState['deviceModules']>,
+): Promise<'removed' | 'changed' | 'gone'> {
   const agent = await hub.getModuleTwin(removal.device, '$edgeAgent');
   if (!agent) return 'gone';
   const live = liveModuleNames(agent.desired);
@@ -86,10 +89,12 @@ export async function runDestroy(options: DestroyOptions): Promise<{ ok: boolean
         control.done({ removed: 'removed', changed: 'left in place: changed since apply', gone: 'nothing deployed' }[result]);
         return result;
       });
-      if (outcome === 'changed') warnings.push(applyDiagnostic('deviceDeploymentChanged', { device: removal.device, modules: removal.modules.join(', ') }));
+      if (outcome === 'changed')
+        warnings.push(applyDiagnostic('deviceDeploymentChanged', { device: removal.device, modules: removal.modules.join(', ') }));
       state.deviceModules = undefined;
       save();
-      if (outcome === 'removed') deleted.push({ kind: 'modules on edge device', name: `${removal.device} (${removal.modules.join(', ')})` });
+      if (outcome === 'removed')
+        deleted.push({ kind: 'modules on edge device', name: `${removal.device} (${removal.modules.join(', ')})` });
     }
     if (isOurs(state.device)) {
       const name = state.device.name;

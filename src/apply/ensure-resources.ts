@@ -86,7 +86,13 @@ export async function ensureResources(ctx: EnsureContext): Promise<void> {
     missingKind: 'IoT hub',
     mayCreate: azure.iotHub.create,
     get: () => arm.getIotHub(azure.resourceGroup, azure.iotHub.name),
-    create: () => arm.ensureIotHub(azure.resourceGroup, azure.iotHub.name, { location: azure.location, sku: azure.iotHub.sku, units: azure.iotHub.units, tags }),
+    create: () =>
+      arm.ensureIotHub(azure.resourceGroup, azure.iotHub.name, {
+        location: azure.location,
+        sku: azure.iotHub.sku,
+        units: azure.iotHub.units,
+        tags,
+      }),
   });
   const registry = azure.registry;
   if (registry.kind === 'create') {
@@ -98,7 +104,13 @@ export async function ensureResources(ctx: EnsureContext): Promise<void> {
       missingKind: 'container registry',
       mayCreate: true,
       get: () => arm.getRegistry(azure.resourceGroup, registry.name),
-      create: () => arm.ensureRegistry(azure.resourceGroup, registry.name, { location: azure.location, sku: registry.sku, adminUserEnabled: true, tags }),
+      create: () =>
+        arm.ensureRegistry(azure.resourceGroup, registry.name, {
+          location: azure.location,
+          sku: registry.sku,
+          adminUserEnabled: true,
+          tags,
+        }),
     });
   }
 }

@@ -13,7 +13,12 @@ export class ApplyError extends Error {
 
 /** A diagnostic from the apply catalogue; ids are qualified as 'apply/<id>'. */
 export function applyDiagnostic<K extends ApplyMessageId>(id: K, data: DataOf<(typeof applyMessages)[K]>): Diagnostic {
-  const def = applyMessages[id] as { code: Diagnostic['code']; category: Diagnostic['category']; text: (d: unknown) => string; hint?: (d: unknown) => string };
+  const def = applyMessages[id] as {
+    code: Diagnostic['code'];
+    category: Diagnostic['category'];
+    text: (d: unknown) => string;
+    hint?: (d: unknown) => string;
+  };
   const diagnostic: Diagnostic = { code: def.code, id: `apply/${id}`, category: def.category, message: def.text(data) };
   const hint = def.hint?.(data);
   if (hint) diagnostic.hint = hint;
@@ -28,7 +33,12 @@ export function applyError<K extends ApplyMessageId>(id: K, data: DataOf<(typeof
 export function toDiagnostic(error: unknown): Diagnostic {
   if (error instanceof ApplyError) return error.diagnostic;
   if (isProviderError(error)) {
-    return applyDiagnostic('providerFailed', { operation: error.operation, code: error.code, message: error.message, retryable: error.retryable });
+    return applyDiagnostic('providerFailed', {
+      operation: error.operation,
+      code: error.code,
+      message: error.message,
+      retryable: error.retryable,
+    });
   }
   throw error;
 }

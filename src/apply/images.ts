@@ -122,7 +122,13 @@ export async function publishImages(options: PublishOptions): Promise<void> {
       }
       try {
         control.update('building');
-        await docker.build({ ref: image.ref, context, dockerfile: prepared.dockerfile, platform: image.platform, onOutput: (line) => control.update(line.slice(0, 60)) });
+        await docker.build({
+          ref: image.ref,
+          context,
+          dockerfile: prepared.dockerfile,
+          platform: image.platform,
+          onOutput: (line) => control.update(line.slice(0, 60)),
+        });
       } catch (error) {
         if (isProviderError(error, 'BuildFailed')) throw applyError('buildFailed', { module: image.module, reason: error.message });
         throw error;

@@ -45,7 +45,8 @@ async function load(azure: AzureIR, arm: ArmProvider, env: Env): Promise<Registr
           env: { [CREATED_REGISTRY_USERNAME_ENV]: credentials.username, [CREATED_REGISTRY_PASSWORD_ENV]: credentials.password.reveal() },
         };
       } catch (error) {
-        if (isProviderError(error)) throw applyError('registryCredentials', { registry: registry.name, reason: `${error.code}: ${error.message}` });
+        if (isProviderError(error))
+          throw applyError('registryCredentials', { registry: registry.name, reason: `${error.code}: ${error.message}` });
         throw error;
       }
     }

@@ -16,32 +16,58 @@ export async function readStatus(azure: AzureIR, providers: Providers): Promise<
   const hub = await providers.iotHub();
   const target = azure.deployment;
   if (target.kind === 'fleet') {
-    const configurations = ownConfigurations(await hub.listConfigurations(), target.id).map((c) => ({ id: c.id, priority: c.priority, metrics: fleetMetrics(c) }));
+    const configurations = ownConfigurations(await hub.listConfigurations(), target.id).map((c) => ({
+      id: c.id,
+      priority: c.priority,
+      metrics: fleetMetrics(c),
+    }));
     return { kind: 'fleet', baseId: target.id, configurations };
   }
   const device = await hub.getDevice(target.deviceId);
   if (!device) return { kind: 'missing', what: `edge device '${target.deviceId}'` };
-  const report = evaluateConvergence(await hub.getModuleTwin(target.deviceId, '$edgeAgent'), await hub.getModuleTwin(target.deviceId, '$edgeHub'));
+  const report = evaluateConvergence(
+    await hub.getModuleTwin(target.deviceId, '$edgeAgent'),
+    await hub.getModuleTwin(target.deviceId, '$edgeHub'),
+  );
   return { kind: 'device', deviceId: target.deviceId, report };
 }
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
 const dash = (value: unknown): string => (value === undefined || value === '' ? '-' : String(value));
 
 function moduleRow(m: ModuleReport): string[] {
-  return [m.name, dash(m.desiredStatus), dash(m.runtimeStatus), dash(m.reportedImage ?? m.desiredImage), dash(m.restartCount), dash(m.exitCode), dash(m.lastStartTimeUtc)];
+  return [
+    m.name,
+    dash(m.desiredStatus),
+    dash(m.runtimeStatus),
+    dash(m.reportedImage ?? m.desiredImage),
+    dash(m.restartCount),
+    dash(m.exitCode),
+    dash(m.lastStartTimeUtc),
+  ];
 }
 
 export function renderStatusText(status: StatusResult): string {
   if (status.kind === 'missing') return `Not deployed: ${status.what} does not exist.\n`;
   if (status.kind === 'fleet') {
     if (status.configurations.length === 0) return `No deployment '${status.baseId}-…' exists on the hub.\n`;
-    const rows = status.configurations.map((c) => [c.id, String(c.priority), String(c.metrics.targeted), String(c.metrics.applied), String(c.metrics.succeeded), String(c.metrics.failed)]);
+    const rows = status.configurations.map((c) => [
+      c.id,
+      String(c.priority),
+      String(c.metrics.targeted),
+      String(c.metrics.applied),
+      String(c.metrics.succeeded),
+      String(c.metrics.failed),
+    ]);
     return table(['DEPLOYMENT', 'PRIORITY', 'TARGETED', 'APPLIED', 'SUCCEEDED', 'FAILED'], rows);
   }
   const { report } = status;

@@ -36,7 +36,11 @@ export interface CheckContext<M extends Record<string, CheckMessage<any>>> {
 }
 
 /** What a message's text and hint read (a hint may need fields the text does not). */
-export type CheckDataOf<M> = M extends { text: (data: infer T) => string; hint?: (data: infer H) => string } ? (unknown extends H ? T : T & H) : never;
+export type CheckDataOf<M> = M extends { text: (data: infer T) => string; hint?: (data: infer H) => string }
+  ? unknown extends H
+    ? T
+    : T & H
+  : never;
 
 export interface Check<M extends Record<string, CheckMessage<any>> = Record<string, CheckMessage<any>>> {
   meta: CheckMeta<M>;

@@ -28,9 +28,29 @@ import scoringUrlFetch from './rules/scoring-url-fetch.js';
 import telemetryModel from './rules/telemetry-model.js';
 
 export const CHECKS: readonly Check[] = [
-  createOptionsShape, databoxEdgeFeatures, deploymentTarget, fleetRollout, gpuNeedsAccelerator, hostPortCollision, iotEdgeLimits,
-  modelCascade, modelDecoderTask, moduleFields, moduleNameValid, noLiteralSecrets, platformSupport, registryReachable, routeBodyMissingField, routeBodyPathExists, routeConditionValid, routeEndpointsExist,
-  routeGraphCoverage, routeLiteralType, scoringLimits, scoringUrlFetch, telemetryModel,
+  createOptionsShape,
+  databoxEdgeFeatures,
+  deploymentTarget,
+  fleetRollout,
+  gpuNeedsAccelerator,
+  hostPortCollision,
+  iotEdgeLimits,
+  modelCascade,
+  modelDecoderTask,
+  moduleFields,
+  moduleNameValid,
+  noLiteralSecrets,
+  platformSupport,
+  registryReachable,
+  routeBodyMissingField,
+  routeBodyPathExists,
+  routeConditionValid,
+  routeEndpointsExist,
+  routeGraphCoverage,
+  routeLiteralType,
+  scoringLimits,
+  scoringUrlFetch,
+  telemetryModel,
 ];
 
 export interface CheckInput {

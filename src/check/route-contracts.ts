@@ -67,7 +67,16 @@ export function parseBodyReads(condition: string): ParsedCondition | undefined {
   const parents = new Map<Expr, Expr>();
   const reads: BodyRead[] = [];
   const visit = (node: Expr): void => {
-    const children = node.kind === 'binary' ? [node.left, node.right] : node.kind === 'unary' ? [node.operand] : node.kind === 'group' ? [node.expr] : node.kind === 'call' ? node.args : [];
+    const children =
+      node.kind === 'binary'
+        ? [node.left, node.right]
+        : node.kind === 'unary'
+          ? [node.operand]
+          : node.kind === 'group'
+            ? [node.expr]
+            : node.kind === 'call'
+              ? node.args
+              : [];
     for (const child of children) {
       parents.set(child, node);
       visit(child);
@@ -87,7 +96,11 @@ export type PathVerdict =
   | { kind: 'impossible'; reason: string }
   | { kind: 'found'; schemas: JsonSchema[]; missing: { source: string; reason: MissingReason }[] };
 
-export function lookupAcross(contracts: readonly (OutputContract & { schema: JsonSchema })[], segments: readonly PathSegment[], path: string): PathVerdict {
+export function lookupAcross(
+  contracts: readonly (OutputContract & { schema: JsonSchema })[],
+  segments: readonly PathSegment[],
+  path: string,
+): PathVerdict {
   const found: JsonSchema[] = [];
   const missing: { source: string; reason: MissingReason }[] = [];
   const impossible: string[] = [];
@@ -122,7 +135,11 @@ export function spanIn(base: Span, node: { start: number; length: number }): Spa
 }
 
 /** The routes with a condition, each with where its condition starts in the spec. */
-export function conditionalRoutes(ir: WorkflowIR, text: string, locate: (path: RouteIR['path']) => Span): { route: RouteIR & { when: string }; base: Span }[] {
+export function conditionalRoutes(
+  ir: WorkflowIR,
+  text: string,
+  locate: (path: RouteIR['path']) => Span,
+): { route: RouteIR & { when: string }; base: Span }[] {
   return ir.routes
     .filter((r): r is RouteIR & { when: string } => r.when !== undefined)
     .map((route) => ({ route, base: conditionOffset(text, locate([...route.path, 'when']), route.when) }));

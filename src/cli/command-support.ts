@@ -33,7 +33,12 @@ export interface LoadedSpec {
 }
 
 /** The Program for the spec a command names, with the command's --set values and the CLI's environment. */
-export async function openProgram(specPath: string, options: { set?: readonly string[] }, io: CliIO, load: { introspect?: boolean } = {}): Promise<Program> {
+export async function openProgram(
+  specPath: string,
+  options: { set?: readonly string[] },
+  io: CliIO,
+  load: { introspect?: boolean } = {},
+): Promise<Program> {
   const { createProgram } = await import('../program.js');
   return createProgram(specPath, { sets: options.set, env: io.env, cwd: io.cwd, introspect: load.introspect });
 }
@@ -65,7 +70,12 @@ export async function openProviders(ir: WorkflowIR, io: CliIO, stats: RequestSta
 }
 
 /** Prints diagnostics to stderr (or nothing with --json, where they go in the document). */
-export function printDiagnostics(io: CliIO, options: CommonOptions, diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): void {
+export function printDiagnostics(
+  io: CliIO,
+  options: CommonOptions,
+  diagnostics: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+): void {
   if (diagnostics.length === 0 || options.json) return;
   const paint = painter(useColor(io, 'stderr', options.color === false));
   io.stderr.write(formatDiagnostics(diagnostics, sources, paint));
@@ -89,7 +99,10 @@ export async function guarded<T>(fn: () => Promise<T>): Promise<{ value?: T; dia
  * plan and apply both do it before rendering, because the scoring config, and so the image tag, depend on the model;
  * it uses the Program's checked stage, so the spec is loaded once.
  */
-export async function prefetchRemoteModel(program: Program, io: CliIO): Promise<{ diagnostic: Diagnostic; sources: ReadonlyMap<string, string> } | undefined> {
+export async function prefetchRemoteModel(
+  program: Program,
+  io: CliIO,
+): Promise<{ diagnostic: Diagnostic; sources: ReadonlyMap<string, string> } | undefined> {
   const checked = await program.getCheckedWorkflow();
   if (!checked.ir) return undefined; // loadSpec reports the spec's problems
   const { prefetchSpecModel } = await import('../model/fetch-remote.js');

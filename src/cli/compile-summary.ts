@@ -91,12 +91,16 @@ function nextCommands(ir: WorkflowIR, specArg: string, out: string): NextCommand
   const telemetry = ir.task === 'telemetry';
   next.push(
     ir.model.samples.length > 0
-      ? { command: `edgeml test ${spec}`, why: `score the spec's sample ${telemetry ? 'readings' : 'images'} with the model on this machine` }
+      ? {
+          command: `edgeml test ${spec}`,
+          why: `score the spec's sample ${telemetry ? 'readings' : 'images'} with the model on this machine`,
+        }
       : telemetry
         ? { command: `edgeml test ${spec} --messages FILE`, why: 'score messages of yours (JSON lines) with the model on this machine' }
         : { command: `edgeml test ${spec} --image FILE`, why: 'score an image of yours with the model on this machine' },
   );
-  if (ir.modules.some((m) => m.kind === 'image-capture')) next.push({ command: `edgeml run ${spec}`, why: 'run the module graph locally and print its upstream messages' });
+  if (ir.modules.some((m) => m.kind === 'image-capture'))
+    next.push({ command: `edgeml run ${spec}`, why: 'run the module graph locally and print its upstream messages' });
   next.push({ command: `edgeml plan ${spec}`, why: `see what apply would create on Azure (or follow ${out}/README.md)` });
   return next;
 }
@@ -107,7 +111,11 @@ export function summarizeCompile(ir: WorkflowIR, paths: readonly string[], specA
     const kind = FILE_KINDS.find((k) => k.match(path))!;
     groups.set(kind.kind, [...(groups.get(kind.kind) ?? []), path]);
   }
-  const kinds = FILE_KINDS.filter((k) => groups.has(k.kind)).map((k) => ({ kind: k.kind, count: groups.get(k.kind)!.length, detail: k.detail(groups.get(k.kind)!) }));
+  const kinds = FILE_KINDS.filter((k) => groups.has(k.kind)).map((k) => ({
+    kind: k.kind,
+    count: groups.get(k.kind)!.length,
+    detail: k.detail(groups.get(k.kind)!),
+  }));
 
   const graph: GraphEdge[] = [];
   for (const module of ir.modules) {

@@ -37,7 +37,12 @@ export function compileContract(schema: JsonSchema): BodyValidator {
 
 function describeErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).slice(0, 5).map((e) => {
-    const at = e.instancePath ? e.instancePath.slice(1).replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.') : '(body)';
+    const at = e.instancePath
+      ? e.instancePath
+          .slice(1)
+          .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+          .replace(/\//g, '.')
+      : '(body)';
     const params = e.params as Record<string, unknown>;
     if (e.keyword === 'additionalProperties') return `${at}: unexpected field '${String(params.additionalProperty)}'`;
     if (e.keyword === 'required') return `${at}: missing field '${String(params.missingProperty)}'`;

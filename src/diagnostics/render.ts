@@ -28,7 +28,8 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], sources: R
 
 function formatOne(d: Diagnostic, index: LineIndex | undefined, paint: Paint, indexFor: (file?: string) => LineIndex | undefined): string {
   const lines: string[] = [];
-  const where = index && d.start !== undefined ? `${d.file}:${index.position(d.start).line}:${index.position(d.start).column}` : d.file ?? 'edgeml';
+  const where =
+    index && d.start !== undefined ? `${d.file}:${index.position(d.start).line}:${index.position(d.start).column}` : (d.file ?? 'edgeml');
   lines.push(`${paint('location', where)} - ${paint(d.category, d.category)} ${paint('code', d.code)}: ${d.message}`);
   if (index && d.start !== undefined) lines.push(...codeFrame(index, d.start, d.length ?? 1, paint));
   for (const related of d.related ?? []) {
@@ -51,7 +52,9 @@ export function codeFrame(index: LineIndex, start: number, length: number, paint
   const text = index.lineText(line);
   out.push(`  ${paint('gutter', String(line).padStart(width) + ' |')} ${visible(text)}`);
   const caretCount = Math.max(1, Math.min(length, text.length - column + 1));
-  out.push(`  ${paint('gutter', ' '.repeat(width) + ' |')} ${' '.repeat(Math.max(0, column - 1))}${paint('caret', '^'.repeat(caretCount))}`);
+  out.push(
+    `  ${paint('gutter', ' '.repeat(width) + ' |')} ${' '.repeat(Math.max(0, column - 1))}${paint('caret', '^'.repeat(caretCount))}`,
+  );
   return out;
 }
 
@@ -69,7 +72,10 @@ export function summary(diagnostics: readonly Diagnostic[], paint: Paint = plain
   const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
   if (notes > 0) parts.push(`${notes} note${notes === 1 ? '' : 's'}`);
   const files = [...new Set(diagnostics.map((d) => d.file).filter(Boolean))];
-  return paint('bold', `Found ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}${files.length ? ` in ${files.join(', ')}` : ''}.`);
+  return paint(
+    'bold',
+    `Found ${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}${files.length ? ` in ${files.join(', ')}` : ''}.`,
+  );
 }
 
 export function toJsonDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): JsonDiagnostic[] {

@@ -40,14 +40,11 @@ export class Reporter {
 }
 
 /** Binds a catalogue block to a reporter so call sites read `r.unknownKey(data, at)`. */
-export function bindMessages<T extends Record<string, MessageDef<any>>>(
-  reporter: Reporter,
-  block: string,
-  messages: T,
-): BoundMessages<T> {
+export function bindMessages<T extends Record<string, MessageDef<any>>>(reporter: Reporter, block: string, messages: T): BoundMessages<T> {
   const bound: Partial<Record<keyof T, (data: unknown, at?: At, related?: RelatedLocation[]) => Diagnostic>> = {};
   for (const key of Object.keys(messages) as (keyof T & string)[]) {
-    bound[key] = (data: unknown, at?: At, related?: RelatedLocation[]) => reporter.report(`${block}/${key}`, messages[key], data, at, related);
+    bound[key] = (data: unknown, at?: At, related?: RelatedLocation[]) =>
+      reporter.report(`${block}/${key}`, messages[key], data, at, related);
   }
   // Each entry was made for its key just above; the mapped type only narrows each one's data parameter.
   return bound as BoundMessages<T>;

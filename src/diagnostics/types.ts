@@ -43,7 +43,11 @@ export function defineMessages<const T extends Record<string, MessageDef<any>>>(
  * The data a message needs: what its text and its hint read (a hint may read fields the text does not, so both
  * parameter types count; an absent hint adds nothing).
  */
-export type DataOf<M> = M extends { text: (data: infer T) => string; hint?: (data: infer H) => string } ? (unknown extends H ? T : T & H) : never;
+export type DataOf<M> = M extends { text: (data: infer T) => string; hint?: (data: infer H) => string }
+  ? unknown extends H
+    ? T
+    : T & H
+  : never;
 
 export function hasErrors(diagnostics: readonly Diagnostic[], strict = false): boolean {
   return diagnostics.some((d) => d.category === 'error' || (strict && d.category === 'warning'));

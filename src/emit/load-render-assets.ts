@@ -7,7 +7,6 @@ import { isArchivePath, readArchiveFiles } from '../model/custom-vision-archive.
 import { PACKAGE_ROOT } from '../package-root.js';
 import type { RenderAssets } from '../render/types.js';
 
-
 export interface AssetLocations {
   /** Folder of compiled runtime code; default <package>/dist/runtime. */
   runtimeDir?: string;
@@ -158,9 +157,10 @@ export function loadPackageVersions(packageRoot: string, options: { pinned?: boo
 export function loadRenderAssets(ir: WorkflowIR, locations: AssetLocations = {}): RenderAssets {
   const packageRoot = locations.packageRoot ?? PACKAGE_ROOT;
   return {
-    runtime: locations.runtimeDir !== undefined
-      ? loadRuntimeCode(locations.runtimeDir)
-      : loadRuntimeCode(join(packageRoot, 'dist', 'runtime'), join(packageRoot, 'src', 'runtime')),
+    runtime:
+      locations.runtimeDir !== undefined
+        ? loadRuntimeCode(locations.runtimeDir)
+        : loadRuntimeCode(join(packageRoot, 'dist', 'runtime'), join(packageRoot, 'src', 'runtime')),
     files: loadSpecFiles(ir),
     packageVersions: loadPackageVersions(packageRoot),
   };

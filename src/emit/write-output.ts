@@ -139,7 +139,11 @@ function mayHoldExactly(dir: string, files: readonly RenderedFile[], ignore: rea
     if (!lstatSync(dir).isDirectory() || !walk(dir, '') || onDisk.size !== files.length) return false;
     return files.every((file) => {
       const found = onDisk.get(file.path);
-      return found !== undefined && found.size === contentBytes(file.content).length && isExecutableMode(found.mode) === isExecutableMode(file.mode);
+      return (
+        found !== undefined &&
+        found.size === contentBytes(file.content).length &&
+        isExecutableMode(found.mode) === isExecutableMode(file.mode)
+      );
     });
   } catch {
     return false; // unreadable or vanished: write it anew
@@ -204,7 +208,12 @@ async function carryOver(outDir: string, tempDir: string, path: string): Promise
 }
 
 /** Resolves the output folder through symlinks (its parent is created if needed) and refuses dangerous targets. */
-async function resolveOutDir(out: string, cwd: string, options: WriteOutputOptions, report: ReturnType<typeof bindMessages<typeof emitMessages>>): Promise<string | undefined> {
+async function resolveOutDir(
+  out: string,
+  cwd: string,
+  options: WriteOutputOptions,
+  report: ReturnType<typeof bindMessages<typeof emitMessages>>,
+): Promise<string | undefined> {
   const requested = resolve(cwd, out);
   await mkdir(dirname(requested), { recursive: true });
   const parent = await realpath(dirname(requested));
@@ -240,7 +249,12 @@ async function resolveOutDir(out: string, cwd: string, options: WriteOutputOptio
  * Replaces folder `out` (relative to `cwd`) with exactly `files`. Returns diagnostics instead of throwing for
  * refused paths or I/O failures; on any failure the previous output is left as it was.
  */
-export async function writeOutput(out: string, files: readonly RenderedFile[], cwd: string, options: WriteOutputOptions = {}): Promise<WriteOutputResult> {
+export async function writeOutput(
+  out: string,
+  files: readonly RenderedFile[],
+  cwd: string,
+  options: WriteOutputOptions = {},
+): Promise<WriteOutputResult> {
   const reporter = new Reporter();
   const report = bindMessages(reporter, 'emit', emitMessages);
   checkRenderedPaths(files, reporter);
@@ -252,7 +266,11 @@ export async function writeOutput(out: string, files: readonly RenderedFile[], c
     if (!outDir) return { diagnostics: reporter.diagnostics, written: 0 };
     await cleanStaleFolders(outDir);
     const preserved = options.preservePaths ?? [];
-    if (options.skipUnchanged && mayHoldExactly(outDir, files, preserved) && compareOutput(files, await readTree(outDir), preserved).length === 0) {
+    if (
+      options.skipUnchanged &&
+      mayHoldExactly(outDir, files, preserved) &&
+      compareOutput(files, await readTree(outDir), preserved).length === 0
+    ) {
       return { diagnostics: reporter.diagnostics, outDir, written: 0, unchanged: true };
     }
 
@@ -280,7 +298,9 @@ export async function writeOutput(out: string, files: readonly RenderedFile[], c
       const pauseAt = !paused && options.pauseAfterFiles !== undefined && options.pauseAfterFiles > i ? options.pauseAfterFiles : Infinity;
       const batch = targets.slice(i, Math.min(i + WRITE_BATCH, pauseAt));
       i += batch.length;
-      await writeFilesDurably(batch.map(({ file, target }) => ({ path: target, content: contentBytes(file.content), mode: file.mode ?? 0o644 })));
+      await writeFilesDurably(
+        batch.map(({ file, target }) => ({ path: target, content: contentBytes(file.content), mode: file.mode ?? 0o644 })),
+      );
       written += batch.length;
       if (!paused && options.pauseAfterFiles !== undefined && written >= options.pauseAfterFiles) {
         paused = true;

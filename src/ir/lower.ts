@@ -1,11 +1,46 @@
 // Lowering: turns schema-valid spec data into the typed IR, filling every default in one place.
 // Pure and total: it never reports; anything it cannot make sense of is left for the semantic checks to flag.
 import type {
-  AzureIR, CaptureSettingsIR, CascadeIR, CascadeStageIR, DecoderIR, DeploymentTargetIR, RolloutIR, RolloutMetricLimitIR, TelemetryIR, DeviceMappingIR, EnvVarIR, FrameSourceIR, ImageIR,
-  MessageContractIR, ModelIR, ModelSource, ModuleIR, ModuleKind, Platform, PortIR, PreprocessIR, RegistryIR, RouteIR, RouteSinkIR,
-  RouteSourceIR, ScoringLimitsIR, ScoringSettingsIR, SpecPath, TargetIR, Task, VolumeIR, WorkflowIR,
+  AzureIR,
+  CaptureSettingsIR,
+  CascadeIR,
+  CascadeStageIR,
+  DecoderIR,
+  DeploymentTargetIR,
+  RolloutIR,
+  RolloutMetricLimitIR,
+  TelemetryIR,
+  DeviceMappingIR,
+  EnvVarIR,
+  FrameSourceIR,
+  ImageIR,
+  MessageContractIR,
+  ModelIR,
+  ModelSource,
+  ModuleIR,
+  ModuleKind,
+  Platform,
+  PortIR,
+  PreprocessIR,
+  RegistryIR,
+  RouteIR,
+  RouteSinkIR,
+  RouteSourceIR,
+  ScoringLimitsIR,
+  ScoringSettingsIR,
+  SpecPath,
+  TargetIR,
+  Task,
+  VolumeIR,
+  WorkflowIR,
 } from './types.js';
-import { captureResultsContract, telemetryResultsContract, type CascadeContract, type JsonSchema, type StageContract } from '../runtime/contracts/index.js';
+import {
+  captureResultsContract,
+  telemetryResultsContract,
+  type CascadeContract,
+  type JsonSchema,
+  type StageContract,
+} from '../runtime/contracts/index.js';
 import { parseSecretRef } from '../resolve/variables.js';
 import { parseCondition } from '../routes/parse-condition.js';
 import { DEFAULT_RUNTIME } from './platform-support.js';
@@ -15,7 +50,11 @@ type Data = Record<string, any>;
 
 /** Custom Vision's (YOLOv2) five anchors, in grid cells. */
 export const CUSTOM_VISION_ANCHORS: [number, number][] = [
-  [0.573, 0.677], [1.87, 2.06], [3.34, 5.47], [7.88, 3.53], [9.77, 9.17],
+  [0.573, 0.677],
+  [1.87, 2.06],
+  [3.34, 5.47],
+  [7.88, 3.53],
+  [9.77, 9.17],
 ];
 
 export const DEFAULTS = {
@@ -57,7 +96,10 @@ export function lowerSpec(spec: Data, specFile: string, specDir: string): Workfl
     azure: lowerAzure(spec.azure ?? {}),
     modules: [],
     routes: [],
-    storeAndForward: { timeToLiveSecs: spec.storeAndForward?.ttl ?? DEFAULTS.storeAndForwardTtl, ...(spec.storeAndForward?.maxSizeBytes ? { maxSizeBytes: spec.storeAndForward.maxSizeBytes } : {}) },
+    storeAndForward: {
+      timeToLiveSecs: spec.storeAndForward?.ttl ?? DEFAULTS.storeAndForwardTtl,
+      ...(spec.storeAndForward?.maxSizeBytes ? { maxSizeBytes: spec.storeAndForward.maxSizeBytes } : {}),
+    },
   };
   ir.modules = Object.entries(modulesData).map(([name, data]) => lowerModule(name, data as Data, ir, modulesData));
   ir.routes = lowerRoutes(spec.routes ?? []);
@@ -147,7 +189,15 @@ function lowerCascade(c: Data, first: DecoderIR): CascadeIR {
         preprocess: lowerPreprocess(st.preprocess ?? {}, source),
         decoder,
         ...(crops ? { crop: { ...CASCADE_DEFAULTS.crop, ...(st.crop ?? {}) } } : {}),
-        ...(st.rotate ? { rotate: { label: String(st.rotate.label), degrees: st.rotate.degrees ?? 180, minScore: st.rotate.minScore ?? CASCADE_DEFAULTS.rotateMinScore } } : {}),
+        ...(st.rotate
+          ? {
+              rotate: {
+                label: String(st.rotate.label),
+                degrees: st.rotate.degrees ?? 180,
+                minScore: st.rotate.minScore ?? CASCADE_DEFAULTS.rotateMinScore,
+              },
+            }
+          : {}),
       };
     }),
   };
@@ -163,7 +213,11 @@ function cascadeContract(model: ModelIR): CascadeContract | undefined {
         out.push({ name: stage.name, kind: 'regions', quads: stage.decoder.kind === 'text-detection', stages: level(stages.slice(i + 1)) });
         break; // the stages after a region stage read its regions, one level down
       }
-      out.push({ name: stage.name, kind: stage.decoder.kind === 'text-recognition' ? 'text' : 'classification', ...(stage.rotate ? { rotates: stage.rotate.degrees } : {}) });
+      out.push({
+        name: stage.name,
+        kind: stage.decoder.kind === 'text-recognition' ? 'text' : 'classification',
+        ...(stage.rotate ? { rotates: stage.rotate.degrees } : {}),
+      });
     }
     return out;
   };
@@ -176,14 +230,17 @@ function lowerModelSource(s: Data): ModelSource {
     const folder = normalizeRelative(s.customvision);
     return { kind: 'customvision', path: folder, modelFile: 'model.onnx', labelsFile: 'labels.txt' };
   }
-  if (s.azureml !== undefined) return { kind: 'azureml', name: s.azureml.name, version: s.azureml.version, file: s.azureml.file ?? 'model.onnx' };
+  if (s.azureml !== undefined)
+    return { kind: 'azureml', name: s.azureml.name, version: s.azureml.version, file: s.azureml.file ?? 'model.onnx' };
   if (s.url !== undefined) return { kind: 'url', url: s.url.href, sha256: String(s.url.sha256).toLowerCase(), file: 'model.onnx' };
   return { kind: 'file', path: '' };
 }
 
 /** `$body.a.b[2]` → ['a', 'b', 2] (the schema has already checked the syntax). */
 export function bodyPathSegments(path: string): (string | number)[] {
-  return [...path.replace(/^\$body/, '').matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]/g)].map((m) => (m[1] !== undefined ? m[1] : Number(m[2])));
+  return [...path.replace(/^\$body/, '').matchAll(/\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]/g)].map((m) =>
+    m[1] !== undefined ? m[1] : Number(m[2]),
+  );
 }
 
 function lowerTelemetry(m: Data): TelemetryIR {
@@ -223,13 +280,35 @@ function lowerDecoder(d: Data, task: Task, source: ModelSource): DecoderIR {
     };
   }
   if (format === 'text-recognition') {
-    return { kind: 'text-recognition', ...(d.output ? { output: d.output } : {}), charactersFile: normalizeRelative(d.characters ?? ''), blank: d.blank ?? 'first', space: d.space ?? true, threshold: d.threshold ?? 0 };
+    return {
+      kind: 'text-recognition',
+      ...(d.output ? { output: d.output } : {}),
+      charactersFile: normalizeRelative(d.characters ?? ''),
+      blank: d.blank ?? 'first',
+      space: d.space ?? true,
+      threshold: d.threshold ?? 0,
+    };
   }
   if (format === 'classification') {
-    return { kind: 'classification', ...(d.output ? { output: d.output } : {}), activation: d.activation ?? 'softmax', topK: d.topK ?? 3, threshold: d.threshold ?? 0 };
+    return {
+      kind: 'classification',
+      ...(d.output ? { output: d.output } : {}),
+      activation: d.activation ?? 'softmax',
+      topK: d.topK ?? 3,
+      threshold: d.threshold ?? 0,
+    };
   }
   if (format === 'yolo-grid') {
-    return { kind: 'yolo-grid', ...(d.output ? { output: d.output } : {}), anchors: d.anchors ?? CUSTOM_VISION_ANCHORS, ...(d.xyActivation ? { xyActivation: d.xyActivation } : {}), classActivation: d.activation === 'sigmoid' ? 'sigmoid' : 'softmax', threshold: d.threshold ?? 0.1, nmsIou: d.iou ?? 0.45, maxDetections: d.maxDetections ?? 20 };
+    return {
+      kind: 'yolo-grid',
+      ...(d.output ? { output: d.output } : {}),
+      anchors: d.anchors ?? CUSTOM_VISION_ANCHORS,
+      ...(d.xyActivation ? { xyActivation: d.xyActivation } : {}),
+      classActivation: d.activation === 'sigmoid' ? 'sigmoid' : 'softmax',
+      threshold: d.threshold ?? 0.1,
+      nmsIou: d.iou ?? 0.45,
+      maxDetections: d.maxDetections ?? 20,
+    };
   }
   return {
     kind: 'boxes',
@@ -251,25 +330,44 @@ function lowerRollout(r: Data): RolloutIR {
       const gate: Data = ring.gate ?? {};
       const metrics: Record<string, RolloutMetricLimitIR> = {};
       for (const [name, limit] of Object.entries((gate.metrics ?? {}) as Record<string, Data>)) {
-        metrics[name] = { ...(limit.maxDevices !== undefined ? { maxDevices: limit.maxDevices } : {}), ...(limit.maxPercent !== undefined ? { maxPercent: limit.maxPercent } : {}) };
+        metrics[name] = {
+          ...(limit.maxDevices !== undefined ? { maxDevices: limit.maxDevices } : {}),
+          ...(limit.maxPercent !== undefined ? { maxPercent: limit.maxPercent } : {}),
+        };
       }
       return {
         name: ring.name ?? '',
         ...(ring.percent !== undefined ? { percent: ring.percent } : {}),
         ...(ring.condition !== undefined ? { condition: ring.condition } : {}),
-        gate: { minDevices: gate.minDevices ?? DEFAULTS.gateMinDevices, maxFailedPercent: gate.maxFailedPercent ?? 0, waitSeconds: gate.waitSeconds ?? DEFAULTS.gateWaitSeconds, metrics },
+        gate: {
+          minDevices: gate.minDevices ?? DEFAULTS.gateMinDevices,
+          maxFailedPercent: gate.maxFailedPercent ?? 0,
+          waitSeconds: gate.waitSeconds ?? DEFAULTS.gateWaitSeconds,
+          metrics,
+        },
       };
     }),
   };
 }
 
 function lowerAzure(a: Data): AzureIR {
-  const rg = typeof a.resourceGroup === 'string' ? { name: a.resourceGroup, create: true } : { name: a.resourceGroup?.name ?? '', create: a.resourceGroup?.create ?? true };
+  const rg =
+    typeof a.resourceGroup === 'string'
+      ? { name: a.resourceGroup, create: true }
+      : { name: a.resourceGroup?.name ?? '', create: a.resourceGroup?.create ?? true };
   const hub: Data = a.iotHub ?? {};
   let deployment: DeploymentTargetIR;
   if (a.fleet) {
     const f: Data = a.fleet;
-    deployment = { kind: 'fleet', id: String(f.id ?? '').toLowerCase(), targetCondition: f.targetCondition ?? '', priority: f.priority ?? DEFAULTS.fleetPriority, layered: f.layered ?? false, labels: { ...(f.labels ?? {}) }, metrics: { ...(f.metrics ?? {}) } };
+    deployment = {
+      kind: 'fleet',
+      id: String(f.id ?? '').toLowerCase(),
+      targetCondition: f.targetCondition ?? '',
+      priority: f.priority ?? DEFAULTS.fleetPriority,
+      layered: f.layered ?? false,
+      labels: { ...(f.labels ?? {}) },
+      metrics: { ...(f.metrics ?? {}) },
+    };
     if (f.rollout) deployment.rollout = lowerRollout(f.rollout);
   } else {
     deployment = { kind: 'device', deviceId: a.device?.id ?? '', create: a.device?.create ?? true };
@@ -288,9 +386,16 @@ function lowerAzure(a: Data): AzureIR {
 }
 
 function lowerRegistry(r: Data): RegistryIR {
-  if (r.create) return { kind: 'create', name: r.create.name, sku: r.create.sku ?? 'Standard', address: `${String(r.create.name).toLowerCase()}.azurecr.io` };
+  if (r.create)
+    return {
+      kind: 'create',
+      name: r.create.name,
+      sku: r.create.sku ?? 'Standard',
+      address: `${String(r.create.name).toLowerCase()}.azurecr.io`,
+    };
   const password = parseSecretRef(r.password);
-  if (password) return { kind: 'existing', address: r.address ?? '', username: parseSecretRef(r.username) ?? String(r.username ?? ''), password };
+  if (password)
+    return { kind: 'existing', address: r.address ?? '', username: parseSecretRef(r.username) ?? String(r.username ?? ''), password };
   return { kind: 'anonymous', address: r.address ?? '' };
 }
 
@@ -304,7 +409,8 @@ function lowerOutputs(value: unknown, modulePath: SpecPath): { names: string[]; 
     const description = typeof entry?.description === 'string' ? { description: entry.description as string } : {};
     const path = [...modulePath, 'outputs', name, 'schema'];
     if (typeof schema === 'string') contracts[name] = { origin: 'file', file: normalizeRelative(schema), path, ...description };
-    else if (typeof schema === 'object' && schema !== null) contracts[name] = { origin: 'inline', schema: structuredClone(schema) as JsonSchema, path, ...description };
+    else if (typeof schema === 'object' && schema !== null)
+      contracts[name] = { origin: 'inline', schema: structuredClone(schema) as JsonSchema, path, ...description };
   }
   return { names: Object.keys(value), contracts };
 }
@@ -315,7 +421,10 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
   const path = ['modules', name];
   const devices = (m.devices ?? []).map(lowerDevice);
   const capture = kind === 'image-capture' ? lowerCapture(m, all) : undefined;
-  if (capture?.source.kind === 'camera' && !devices.some((d: DeviceMappingIR) => d.host === (capture.source as { device: string }).device)) {
+  if (
+    capture?.source.kind === 'camera' &&
+    !devices.some((d: DeviceMappingIR) => d.host === (capture.source as { device: string }).device)
+  ) {
     const device = capture.source.device;
     devices.push({ host: device, container: device, permissions: 'rwm' });
   }
@@ -330,7 +439,14 @@ function lowerModule(name: string, m: Data, ir: WorkflowIR, all: Data): ModuleIR
   if (telemetry && outputs.length === 0) outputs.push('results');
   const contracts: Record<string, MessageContractIR> = { ...declared.contracts };
   // The capture module sends the scoring answer plus a summary; its contract is edgeml's own (runtime/contracts).
-  if (capture) contracts[capture.output] = { origin: 'generated', schema: captureResultsContract(ir.task === 'object-detection' ? 'object-detection' : 'image-classification', cascadeContract(ir.model)) };
+  if (capture)
+    contracts[capture.output] = {
+      origin: 'generated',
+      schema: captureResultsContract(
+        ir.task === 'object-detection' ? 'object-detection' : 'image-classification',
+        cascadeContract(ir.model),
+      ),
+    };
   // The telemetry module sends one result per scored message; its contract too is edgeml's own.
   if (telemetry) contracts[outputs[0]] = { origin: 'generated', schema: telemetryResultsContract(ir.model.decoder.kind) };
   const module: ModuleIR = {
@@ -365,7 +481,14 @@ function lowerImage(name: string, m: Data, kind: ModuleKind, version: string, ir
   const repository = `${ir.azure.registry.address}/${ir.name}/${name}`.toLowerCase();
   if (kind !== 'container') return { kind: 'generated', repository, tag: version };
   if (m.build) {
-    return { kind: 'user-build', repository, tag: version, context: normalizeRelative(m.build.context), dockerfile: m.build.dockerfile ?? 'Dockerfile', platforms: (m.build.platforms ?? [ir.target.platform]) as Platform[] };
+    return {
+      kind: 'user-build',
+      repository,
+      tag: version,
+      context: normalizeRelative(m.build.context),
+      dockerfile: m.build.dockerfile ?? 'Dockerfile',
+      platforms: (m.build.platforms ?? [ir.target.platform]) as Platform[],
+    };
   }
   return { kind: 'prebuilt', ref: m.image ?? '' };
 }
@@ -454,7 +577,12 @@ export function lowerPort(p: unknown): PortIR {
     return { container, protocol: protocol as PortIR['protocol'], ...(host !== undefined ? { host } : {}), ...(hostIp ? { hostIp } : {}) };
   }
   const o = p as Data;
-  return { container: o.container, protocol: o.protocol ?? 'tcp', ...(o.host !== undefined ? { host: o.host } : {}), ...(o.hostIp ? { hostIp: o.hostIp } : {}) };
+  return {
+    container: o.container,
+    protocol: o.protocol ?? 'tcp',
+    ...(o.host !== undefined ? { host: o.host } : {}),
+    ...(o.hostIp ? { hostIp: o.hostIp } : {}),
+  };
 }
 
 export function lowerVolume(v: unknown): VolumeIR {
@@ -532,5 +660,8 @@ export function parseSize(text: string): number {
 
 /** Spec-relative paths keep forward slashes and lose a leading './' (checks reject absolute and '..' paths). */
 function normalizeRelative(path: string): string {
-  return String(path).replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return String(path)
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
 }

@@ -43,7 +43,13 @@ const UBUNTU_ARCHES: readonly Platform[] = ['amd64', 'arm64v8'];
 
 /** The OSes each runtime line ships packages for, and on which architectures. */
 const PACKAGES: Readonly<Record<RuntimeVersion, Readonly<Record<string, readonly Platform[]>>>> = {
-  '1.5': { 'ubuntu-22.04': UBUNTU_ARCHES, 'ubuntu-24.04': UBUNTU_ARCHES, 'debian-11': DEBIAN_ARCHES, 'debian-12': DEBIAN_ARCHES, 'raspberry-pi-os-12': DEBIAN_ARCHES },
+  '1.5': {
+    'ubuntu-22.04': UBUNTU_ARCHES,
+    'ubuntu-24.04': UBUNTU_ARCHES,
+    'debian-11': DEBIAN_ARCHES,
+    'debian-12': DEBIAN_ARCHES,
+    'raspberry-pi-os-12': DEBIAN_ARCHES,
+  },
   '1.6': { 'ubuntu-22.04': UBUNTU_ARCHES, 'ubuntu-24.04': UBUNTU_ARCHES, 'debian-12': DEBIAN_ARCHES, 'raspberry-pi-os-12': DEBIAN_ARCHES },
 };
 

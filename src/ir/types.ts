@@ -183,7 +183,14 @@ export interface AnomalyDecoderIR {
   threshold: number;
 }
 
-export type DecoderIR = ClassificationDecoderIR | BoxesDecoderIR | YoloGridDecoderIR | TextDetectionDecoderIR | TextRecognitionDecoderIR | RegressionDecoderIR | AnomalyDecoderIR;
+export type DecoderIR =
+  | ClassificationDecoderIR
+  | BoxesDecoderIR
+  | YoloGridDecoderIR
+  | TextDetectionDecoderIR
+  | TextRecognitionDecoderIR
+  | RegressionDecoderIR
+  | AnomalyDecoderIR;
 
 /** One input number of a telemetry model: a field of the message body. */
 export interface TelemetryFeatureIR {

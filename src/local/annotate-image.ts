@@ -15,7 +15,9 @@ export interface DrawnPrediction {
 
 /** What to write next to a region: the text a stage read, else the label and score. */
 export function captionOf(p: DrawnPrediction): string {
-  const text = Object.values(p.stages ?? {}).flatMap((s) => s.predictions.map((q) => q.text).filter((t): t is string => t !== undefined))[0];
+  const text = Object.values(p.stages ?? {}).flatMap((s) =>
+    s.predictions.map((q) => q.text).filter((t): t is string => t !== undefined),
+  )[0];
   const turned = Object.values(p.stages ?? {}).some((s) => s.rotated) ? ' ↻' : '';
   return text !== undefined ? `${text}${turned}` : `${p.label} ${p.score.toFixed(2)}`;
 }
@@ -36,11 +38,19 @@ export async function annotateImage(bytes: Uint8Array, predictions: readonly Dra
     return polygon + caption;
   });
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${info.width}" height="${info.height}">${shapes.join('')}</svg>`;
-  return sharp(data).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).png().toBuffer();
+  return sharp(data)
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .png()
+    .toBuffer();
 }
 
 /** Writes the annotated copy of `file` into `dir` (created when missing); returns the path written. */
-export async function writeAnnotatedImage(dir: string, file: string, bytes: Uint8Array, predictions: readonly DrawnPrediction[]): Promise<string> {
+export async function writeAnnotatedImage(
+  dir: string,
+  file: string,
+  bytes: Uint8Array,
+  predictions: readonly DrawnPrediction[],
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   const out = join(dir, `${basename(file, extname(file))}.png`);
   await writeFile(out, await annotateImage(bytes, predictions));
@@ -48,5 +58,8 @@ export async function writeAnnotatedImage(dir: string, file: string, bytes: Uint
 }
 
 const corners = (b: { left: number; top: number; width: number; height: number }): [number, number][] => [
-  [b.left, b.top], [b.left + b.width, b.top], [b.left + b.width, b.top + b.height], [b.left, b.top + b.height],
+  [b.left, b.top],
+  [b.left + b.width, b.top],
+  [b.left + b.width, b.top + b.height],
+  [b.left, b.top + b.height],
 ];

@@ -34,11 +34,16 @@ export interface StartCaptureOptions {
 }
 
 /** Writes the module's config under `workDir/<module>/` and resolves its environment (what `--attach` hands out too). */
-export async function prepareCaptureModule(options: Omit<StartCaptureOptions, 'bus' | 'log'>): Promise<{ configPath: string; dir: string; env: Record<string, string> }> {
+export async function prepareCaptureModule(
+  options: Omit<StartCaptureOptions, 'bus' | 'log'>,
+): Promise<{ configPath: string; dir: string; env: Record<string, string> }> {
   const { ir, module } = options;
   const capture = module.capture!;
   const path = new URL(capture.scoringUrl).pathname;
-  const config = createCaptureConfig(ir, module, { scoringUrl: `${options.scoringBaseUrl}${path}`, mapPath: (p) => resolve(ir.specDir, p) });
+  const config = createCaptureConfig(ir, module, {
+    scoringUrl: `${options.scoringBaseUrl}${path}`,
+    mapPath: (p) => resolve(ir.specDir, p),
+  });
   const secretEnv = 'urlEnv' in config.source ? [config.source.urlEnv] : [];
   const { env, missing } = moduleEnvironment(module, options.env, { EDGEML_VIEW_HOST: '127.0.0.1', ...options.edgeHubEnv });
   for (const name of secretEnv) {

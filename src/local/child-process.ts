@@ -31,7 +31,11 @@ export interface StartChildOptions {
 const TAIL_LINES = 8;
 
 export function startChild(options: StartChildOptions): ManagedChild {
-  const child: ChildProcess = spawn(options.command, options.args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(options.command, options.args, {
+    env: options.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const tail: string[] = [];
   let exit: ChildExit | undefined;
   createInterface({ input: child.stdout! }).on('line', (line) => options.onStdoutLine?.(line));

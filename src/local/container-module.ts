@@ -43,16 +43,21 @@ export async function startContainerModule(
   try {
     await Promise.race([
       docker.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS / 1000} s`)), PING_TIMEOUT_MS).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS / 1000} s`)), PING_TIMEOUT_MS).unref(),
+      ),
     ]);
   } catch (error) {
-    return { skipped: `no Docker engine is reachable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); edgeml's own modules and the local edgeHub run without it` };
+    return {
+      skipped: `no Docker engine is reachable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); edgeml's own modules and the local edgeHub run without it`,
+    };
   }
   const ref = imageReference(module);
   try {
     await docker.getImage(ref).inspect();
   } catch {
-    const how = module.image.kind === 'prebuilt' ? `pull it first (docker pull ${ref})` : 'build it first (edgeml compile, then the build script)';
+    const how =
+      module.image.kind === 'prebuilt' ? `pull it first (docker pull ${ref})` : 'build it first (edgeml compile, then the build script)';
     return { skipped: `its image '${ref}' is not on this machine; ${how}` };
   }
   const resolved = moduleEnvironment(module, env);
@@ -63,7 +68,12 @@ export async function startContainerModule(
   const hostConfig: Record<string, unknown> = { ...(isObject(manifest.HostConfig) ? manifest.HostConfig : {}) };
   if (isObject(hostConfig.PortBindings)) {
     hostConfig.PortBindings = Object.fromEntries(
-      Object.entries(hostConfig.PortBindings).map(([key, bindings]) => [key, Array.isArray(bindings) ? bindings.map((b: unknown) => (isObject(b) && b.HostIp === undefined ? { ...b, HostIp: '127.0.0.1' } : b)) : bindings]),
+      Object.entries(hostConfig.PortBindings).map(([key, bindings]) => [
+        key,
+        Array.isArray(bindings)
+          ? bindings.map((b: unknown) => (isObject(b) && b.HostIp === undefined ? { ...b, HostIp: '127.0.0.1' } : b))
+          : bindings,
+      ]),
     );
   }
   const containerEnv = [
@@ -77,16 +87,22 @@ export async function startContainerModule(
     let gateway: string | undefined;
     if (networkMode !== 'host') {
       const network = networkMode === 'default' ? 'bridge' : networkMode;
-      const info = (await docker.getNetwork(network).inspect().catch(() => undefined)) as { IPAM?: { Config?: { Gateway?: string }[] } } | undefined;
+      const info = (await docker
+        .getNetwork(network)
+        .inspect()
+        .catch(() => undefined)) as { IPAM?: { Config?: { Gateway?: string }[] } } | undefined;
       gateway = info?.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
     }
     if (networkMode === 'host' || gateway) {
       const hub = await edgeHub.containerSettings(module.name, gateway);
       containerEnv.push(...hub.env);
       hostConfig.Binds = [...(Array.isArray(hostConfig.Binds) ? hostConfig.Binds : []), ...hub.binds];
-      if (hub.extraHosts.length > 0) hostConfig.ExtraHosts = [...(Array.isArray(hostConfig.ExtraHosts) ? hostConfig.ExtraHosts : []), ...hub.extraHosts];
+      if (hub.extraHosts.length > 0)
+        hostConfig.ExtraHosts = [...(Array.isArray(hostConfig.ExtraHosts) ? hostConfig.ExtraHosts : []), ...hub.extraHosts];
     } else {
-      log(`[${module.name}] its Docker network '${networkMode}' has no gateway address for the local edgeHub to listen on: it runs without IoT Edge messaging (HostConfig.NetworkMode 'host' in its createOptions connects it)`);
+      log(
+        `[${module.name}] its Docker network '${networkMode}' has no gateway address for the local edgeHub to listen on: it runs without IoT Edge messaging (HostConfig.NetworkMode 'host' in its createOptions connects it)`,
+      );
     }
   }
   const options: ContainerCreateOptions = {

@@ -22,7 +22,10 @@ export function createContractChecker(ir: WorkflowIR): ContractChecker {
     if (!validators.has(key)) {
       const contract = ir.modules.find((m) => m.name === module)?.contracts?.[output];
       // The resolve stage compiled every contract already, so this does not throw for a loaded spec.
-      validators.set(key, contract?.schema ? { validate: compileContract(contract.schema), generated: contract.origin === 'generated' } : undefined);
+      validators.set(
+        key,
+        contract?.schema ? { validate: compileContract(contract.schema), generated: contract.origin === 'generated' } : undefined,
+      );
     }
     return validators.get(key);
   };

@@ -13,14 +13,21 @@ export type ExpectationFailure =
   | { id: 'expectDetections'; data: { file: string; count: number; min: number } };
 
 /** Every expectation that `predictions` (best first) fails; an empty list means all hold. */
-export function checkExpectations(expect: NonNullable<ModelIR['expect']>, predictions: readonly PredictionLike[], file: string): ExpectationFailure[] {
+export function checkExpectations(
+  expect: NonNullable<ModelIR['expect']>,
+  predictions: readonly PredictionLike[],
+  file: string,
+): ExpectationFailure[] {
   const failures: ExpectationFailure[] = [];
   const top = predictions[0];
   if (expect.label !== undefined && top?.label !== expect.label) {
     failures.push({ id: 'expectLabel', data: { file, expected: expect.label, actual: top?.label ?? '(nothing)', score: top?.score ?? 0 } });
   }
   if (expect.minScore !== undefined && (top?.score ?? 0) < expect.minScore) {
-    failures.push({ id: 'expectScore', data: { file, label: top?.label ?? '(nothing)', score: top?.score ?? 0, minScore: expect.minScore } });
+    failures.push({
+      id: 'expectScore',
+      data: { file, label: top?.label ?? '(nothing)', score: top?.score ?? 0, minScore: expect.minScore },
+    });
   }
   if (expect.minDetections !== undefined && predictions.length < expect.minDetections) {
     failures.push({ id: 'expectDetections', data: { file, count: predictions.length, min: expect.minDetections } });

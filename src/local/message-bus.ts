@@ -75,7 +75,14 @@ export function createMessageBus(routes: readonly RouteIR[], options: { deviceId
       ...(route.timeToLiveSecs !== undefined ? { timeToLiveSecs: route.timeToLiveSecs } : {}),
     });
     if (result.route) compiled.push(result.route);
-    else problems.push({ route: route.name, reason: result.problems.filter((p) => p.severity === 'error').map((p) => p.message).join(' ') });
+    else
+      problems.push({
+        route: route.name,
+        reason: result.problems
+          .filter((p) => p.severity === 'error')
+          .map((p) => p.message)
+          .join(' '),
+      });
   }
 
   const upstream: ((d: Delivery) => void)[] = [];
@@ -103,7 +110,14 @@ export function createMessageBus(routes: readonly RouteIR[], options: { deviceId
       }
       const matches = deliveriesOf(matched);
       if (matches.length === 0) stats.unrouted++;
-      const deliveries = matches.map(({ sink, route }) => ({ seq: ++seq, route: route.name, priority: route.priority, to: sink, message, systemProperties }));
+      const deliveries = matches.map(({ sink, route }) => ({
+        seq: ++seq,
+        route: route.name,
+        priority: route.priority,
+        to: sink,
+        message,
+        systemProperties,
+      }));
       for (const delivery of deliveries) {
         stats.byRoute[delivery.route] = (stats.byRoute[delivery.route] ?? 0) + 1;
         if (delivery.to.kind === 'upstream') {

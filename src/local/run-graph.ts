@@ -92,8 +92,11 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   // Every message is checked against its output's contract before it is routed.
   const contracts = createContractChecker(ir);
   const bus: MessageBus = { ...created.bus, publish: (message) => (contracts.check(message), created.bus.publish(message)) };
-  for (const p of problems) m.routeNotRunnable({ route: p.route, reason: p.reason }, at(ir.routes.find((r) => r.name === p.route)?.path ?? ['routes']));
-  const outcomes = new Map<string, ModuleOutcome>(ir.modules.map((mod) => [mod.name, { name: mod.name, kind: mod.kind, status: 'skipped' }]));
+  for (const p of problems)
+    m.routeNotRunnable({ route: p.route, reason: p.reason }, at(ir.routes.find((r) => r.name === p.route)?.path ?? ['routes']));
+  const outcomes = new Map<string, ModuleOutcome>(
+    ir.modules.map((mod) => [mod.name, { name: mod.name, kind: mod.kind, status: 'skipped' }]),
+  );
   const fail = (mod: ModuleIR, problem: string | Error): void => {
     const reason = typeof problem === 'string' ? problem : problem.message;
     outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'failed', reason });
@@ -119,8 +122,16 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   // Scoring modules answer HTTP, except a telemetry scorer, which reads its inputs through edgeHub.
   const talksToEdgeHub = (mod: ModuleIR): boolean => mod.kind !== 'scoring' || ir.task === 'telemetry';
   if (options.attach !== undefined && (!attached || !talksToEdgeHub(attached))) {
-    const modules = ir.modules.filter(talksToEdgeHub).map((mod) => mod.name).join(', ') || '(none)';
-    m.attachUnknown({ module: options.attach, reason: attached ? 'a scoring module answers HTTP and does not talk to edgeHub' : 'the spec has no such module', modules });
+    const modules =
+      ir.modules
+        .filter(talksToEdgeHub)
+        .map((mod) => mod.name)
+        .join(', ') || '(none)';
+    m.attachUnknown({
+      module: options.attach,
+      reason: attached ? 'a scoring module answers HTTP and does not talk to edgeHub' : 'the spec has no such module',
+      modules,
+    });
     options.signal?.removeEventListener('abort', onAbort);
     return { stopReason: 'failed', modules: [...outcomes.values()], stats: bus.stats, upstream, invocations: [] };
   }
@@ -138,7 +149,15 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   let shuttingDown = false;
   try {
     try {
-      edgeHub = await startRunEdgeHub({ ir, bus, deviceId, workDir, host: options.edgeHub?.host ?? options.env.EDGEML_EDGEHUB_HOST, port: options.edgeHub?.port, log });
+      edgeHub = await startRunEdgeHub({
+        ir,
+        bus,
+        deviceId,
+        workDir,
+        host: options.edgeHub?.host ?? options.env.EDGEML_EDGEHUB_HOST,
+        port: options.edgeHub?.port,
+        log,
+      });
     } catch (error) {
       if (!(error instanceof EdgeHubListenError)) throw error;
       m.edgeHubCannotListen({ address: error.address, code: error.code });
@@ -151,7 +170,11 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
       scoringModules.map(async (mod) => {
         try {
           const start = { ir, module: mod, modelInfo: options.modelInfo, env: options.env, workDir, runtimeDir, log };
-          scoring.push(ir.task === 'telemetry' ? await startTelemetryModule({ ...start, edgeHubEnv: hub.hostEnv(mod.name) }) : await startScoringModule(start));
+          scoring.push(
+            ir.task === 'telemetry'
+              ? await startTelemetryModule({ ...start, edgeHubEnv: hub.hostEnv(mod.name) })
+              : await startScoringModule(start),
+          );
           outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
         } catch (error) {
           fail(mod, error as Error);
@@ -159,7 +182,9 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
       }),
     );
     for (const mod of ir.modules.filter((x) => x.kind === 'container' && x !== attached)) {
-      const started = await startContainerModule(mod, options.env, log, hub).catch((error: Error) => ({ skipped: `Docker refused to start it (${error.message})` }));
+      const started = await startContainerModule(mod, options.env, log, hub).catch((error: Error) => ({
+        skipped: `Docker refused to start it (${error.message})`,
+      }));
       if ('started' in started) {
         containers.push(started.started);
         outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
@@ -177,7 +202,19 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
           continue;
         }
         try {
-          captures.push(await startCaptureModule({ ir, module: mod, scoringBaseUrl: target.baseUrl, bus, env: options.env, workDir, runtimeDir, log, edgeHubEnv: hub.hostEnv(mod.name) }));
+          captures.push(
+            await startCaptureModule({
+              ir,
+              module: mod,
+              scoringBaseUrl: target.baseUrl,
+              bus,
+              env: options.env,
+              workDir,
+              runtimeDir,
+              log,
+              edgeHubEnv: hub.hostEnv(mod.name),
+            }),
+          );
           outcomes.set(mod.name, { name: mod.name, kind: mod.kind, status: 'ran' });
         } catch (error) {
           fail(mod, error as Error);
@@ -186,7 +223,15 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     }
     if (attached && ![...outcomes.values()].some((o) => o.status === 'failed')) {
       try {
-        attachInfo = await attachModule({ ir, module: attached, edgeHub: hub, scoring, env: options.env, runtimeDir, modelInfo: options.modelInfo });
+        attachInfo = await attachModule({
+          ir,
+          module: attached,
+          edgeHub: hub,
+          scoring,
+          env: options.env,
+          runtimeDir,
+          modelInfo: options.modelInfo,
+        });
         outcomes.set(attached.name, { name: attached.name, kind: attached.kind, status: 'attached' });
         options.onAttach?.(attachInfo);
       } catch (error) {
@@ -204,7 +249,10 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
       void s.child.exited.then((exit) => {
         if (shuttingDown) return;
         const mod = ir.modules.find((x) => x.name === s.name)!;
-        m.moduleExited({ module: s.name, code: String(exit.code ?? exit.signal), reason: s.child.tail().split('\n').pop() ?? '' }, at(mod.path));
+        m.moduleExited(
+          { module: s.name, code: String(exit.code ?? exit.signal), reason: s.child.tail().split('\n').pop() ?? '' },
+          at(mod.path),
+        );
         outcomes.set(s.name, { name: s.name, kind: 'scoring', status: 'failed', reason: 'exited' });
         stop('failed');
       });
@@ -215,7 +263,19 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
           c.child.exited.then((exit) => {
             if (!shuttingDown && exit.code !== 0) {
               const mod = ir.modules.find((x) => x.name === c.name)!;
-              m.moduleExited({ module: c.name, code: String(exit.code ?? exit.signal), reason: c.child.tail().split('\n').pop()?.replace(/^capture: /, '') ?? '' }, at(mod.path));
+              m.moduleExited(
+                {
+                  module: c.name,
+                  code: String(exit.code ?? exit.signal),
+                  reason:
+                    c.child
+                      .tail()
+                      .split('\n')
+                      .pop()
+                      ?.replace(/^capture: /, '') ?? '',
+                },
+                at(mod.path),
+              );
               outcomes.set(c.name, { name: c.name, kind: 'image-capture', status: 'failed', reason: 'exited' });
               stop('failed');
             }
@@ -227,12 +287,17 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     if (![...outcomes.values()].some((o) => o.status === 'failed')) {
       // A module that never connects is worth a word while the run goes on (with its logs' tail), not only at the end.
       const telemetryScorers = ir.task === 'telemetry' ? scoring : [];
-      const watched = [...captures, ...telemetryScorers].map((c) => ({ name: c.name, tail: () => c.child.tail() })).concat(containers.map((c) => ({ name: c.name, tail: () => c.tail() })));
+      const watched = [...captures, ...telemetryScorers]
+        .map((c) => ({ name: c.name, tail: () => c.child.tail() }))
+        .concat(containers.map((c) => ({ name: c.name, tail: () => c.tail() })));
       for (const w of watched) {
         void hub.hub.waitForConnection(w.name, connectTimeoutMs).then((connected) => {
           if (connected || shuttingDown) return;
           log(`[edgeHub] module '${w.name}' has not connected within ${connectTimeoutMs / 1000} s`);
-          m.moduleNeverConnected({ module: w.name, seconds: connectTimeoutMs / 1000, tail: w.tail() }, at(ir.modules.find((x) => x.name === w.name)!.path));
+          m.moduleNeverConnected(
+            { module: w.name, seconds: connectTimeoutMs / 1000, tail: w.tail() },
+            at(ir.modules.find((x) => x.name === w.name)!.path),
+          );
         });
       }
       const control: RunControl = { invoke: (invocation) => performInvocation(hub.hub, invocation, connectTimeoutMs, options.signal) };
@@ -248,10 +313,12 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     }
     const reason = await stopped;
     // A run that ends by itself (--frames, --duration) still prints the replies of --invoke calls under way.
-    if (reason !== 'signal' && reason !== 'failed') await Promise.race([Promise.all(pendingInvocations), new Promise((r) => setTimeout(r, INVOCATION_GRACE_MS).unref())]);
+    if (reason !== 'signal' && reason !== 'failed')
+      await Promise.race([Promise.all(pendingInvocations), new Promise((r) => setTimeout(r, INVOCATION_GRACE_MS).unref())]);
     for (const [route, counts] of Object.entries(bus.stats.matched)) {
       const path = ir.routes.find((r) => r.name === route)?.path;
-      if (counts.byNullOrdering > 0) m.routeMatchedByNull({ route, count: counts.byNullOrdering, matched: counts.matched }, at(path ? [...path, 'when'] : ['routes']));
+      if (counts.byNullOrdering > 0)
+        m.routeMatchedByNull({ route, count: counts.byNullOrdering, matched: counts.matched }, at(path ? [...path, 'when'] : ['routes']));
     }
     for (const [source, violation] of contracts.bySource) {
       const mod = ir.modules.find((x) => source.startsWith(`${x.name}.`));
@@ -269,7 +336,12 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     await Promise.all(containers.map((c) => c.stop()));
     if (edgeHub) {
       await edgeHub.close();
-      reportEdgeHubStats(edgeHub.hub.stats, bus.stats, m, new Set([...outcomes.values()].filter((o) => o.status === 'skipped' || o.status === 'failed').map((o) => o.name)));
+      reportEdgeHubStats(
+        edgeHub.hub.stats,
+        bus.stats,
+        m,
+        new Set([...outcomes.values()].filter((o) => o.status === 'skipped' || o.status === 'failed').map((o) => o.name)),
+      );
     }
     await attachInfo?.cleanup();
     await rm(workDir, { recursive: true, force: true });

@@ -53,7 +53,10 @@ export async function startScoringModule(options: StartScoringOptions): Promise<
   await mkdir(dir, { recursive: true });
   // A remote model is served from the verified cache that `edgeml fetch` fills; a zipped export's model is extracted
   // into this module's folder of the run's work folder.
-  const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, options.env)), extractTo: dir });
+  const located = await locateSpecModel(ir, {
+    cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, options.env)),
+    extractTo: dir,
+  });
   if ('deferred' in located) throw new ModuleStartError(`its model is not on this machine: ${located.deferred}`);
   // Locally the scoring server answers only on loopback, never on this machine's network.
   const { env, missing } = moduleEnvironment(module, options.env, { EDGEML_HOST: '127.0.0.1' });
@@ -92,7 +95,9 @@ async function waitUntilReady(baseUrl: string, child: ManagedChild, timeoutMs: n
   while (Date.now() < deadline) {
     if (child.hasExited) {
       const exit = await child.exited;
-      throw new ModuleStartError(`the scoring process exited (${exit.code ?? exit.signal}) before it was ready${child.tail() ? `: ${lastLine(child.tail())}` : '.'}`);
+      throw new ModuleStartError(
+        `the scoring process exited (${exit.code ?? exit.signal}) before it was ready${child.tail() ? `: ${lastLine(child.tail())}` : '.'}`,
+      );
     }
     try {
       const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
@@ -108,4 +113,9 @@ async function waitUntilReady(baseUrl: string, child: ManagedChild, timeoutMs: n
   throw new ModuleStartError(`the scoring server was not ready within ${Math.round(timeoutMs / 1000)} s.`);
 }
 
-const lastLine = (text: string): string => text.trim().split('\n').pop()!.replace(/^scoring: /, '');
+const lastLine = (text: string): string =>
+  text
+    .trim()
+    .split('\n')
+    .pop()!
+    .replace(/^scoring: /, '');

@@ -14,11 +14,16 @@ import { MissingEnvError, ModuleStartError, type RunningScoringModule, type Star
 type StartTelemetryOptions = StartScoringOptions & { edgeHubEnv: Record<string, string> };
 
 /** Writes the module's config under `workDir/<module>/` and resolves its environment (what `--attach` hands out too). */
-export async function prepareTelemetryModule(options: Omit<StartTelemetryOptions, 'log'>): Promise<{ configPath: string; dir: string; env: Record<string, string> }> {
+export async function prepareTelemetryModule(
+  options: Omit<StartTelemetryOptions, 'log'>,
+): Promise<{ configPath: string; dir: string; env: Record<string, string> }> {
   const { ir, module } = options;
   const dir = join(options.workDir, module.name);
   await mkdir(dir, { recursive: true });
-  const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, options.env)), extractTo: dir });
+  const located = await locateSpecModel(ir, {
+    cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, options.env)),
+    extractTo: dir,
+  });
   if ('deferred' in located) throw new ModuleStartError(`its model is not on this machine: ${located.deferred}`);
   const { env, missing } = moduleEnvironment(module, options.env, options.edgeHubEnv);
   if (missing.length > 0) throw new MissingEnvError(missing[0]!);

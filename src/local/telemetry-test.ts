@@ -52,7 +52,10 @@ export async function runTelemetryTest(input: TelemetryTestInput): Promise<Telem
   const { ir, reporter } = input;
   const m = bindMessages(reporter, 'run', telemetryRunMessages);
   const at = (path: SpecPath) => input.locate?.(path);
-  const files = input.given.length > 0 ? input.given.map((f) => ({ shown: f, path: resolve(input.cwd, f) })) : ir.model.samples.map((s) => ({ shown: relative(input.cwd, resolve(ir.specDir, s)) || s, path: resolve(ir.specDir, s) }));
+  const files =
+    input.given.length > 0
+      ? input.given.map((f) => ({ shown: f, path: resolve(input.cwd, f) }))
+      : ir.model.samples.map((s) => ({ shown: relative(input.cwd, resolve(ir.specDir, s)) || s, path: resolve(ir.specDir, s) }));
   if (files.length === 0) {
     m.noMessages(undefined, at(['model']));
     return { ok: false, messages: [], files: [] };
@@ -70,12 +73,20 @@ export async function runTelemetryTest(input: TelemetryTestInput): Promise<Telem
       try {
         text = await readFile(file.path, 'utf8');
       } catch (error) {
-        m.messagesUnreadable({ file: file.shown, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message }, input.given.length ? undefined : at(['model', 'samples']));
+        m.messagesUnreadable(
+          { file: file.shown, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message },
+          input.given.length ? undefined : at(['model', 'samples']),
+        );
         continue;
       }
       const results: ScoredMessage[] = [];
       const reasons: string[] = [];
-      const pipeline = createTelemetryPipeline(config, scorer, (result) => void results.push({ file: file.shown, line: Number(result.input.messageId), result }), { log: (line) => reasons.push(line) });
+      const pipeline = createTelemetryPipeline(
+        config,
+        scorer,
+        (result) => void results.push({ file: file.shown, line: Number(result.input.messageId), result }),
+        { log: (line) => reasons.push(line) },
+      );
       const lines = text.split('\n');
       let count = 0;
       for (const [index, line] of lines.entries()) {
@@ -88,17 +99,35 @@ export async function runTelemetryTest(input: TelemetryTestInput): Promise<Telem
           reasons.push(`line ${index + 1} is not JSON`);
           continue;
         }
-        const wrapped = typeof parsed === 'object' && parsed !== null && 'body' in parsed ? (parsed as { input?: string; body: unknown; deviceId?: string }) : { body: parsed };
-        pipeline.handle({ input: wrapped.input ?? config.inputs[0], body: wrapped.body, deviceId: wrapped.deviceId ?? 'test', messageId: String(index + 1), receivedAt: Date.now() });
+        const wrapped =
+          typeof parsed === 'object' && parsed !== null && 'body' in parsed
+            ? (parsed as { input?: string; body: unknown; deviceId?: string })
+            : { body: parsed };
+        pipeline.handle({
+          input: wrapped.input ?? config.inputs[0],
+          body: wrapped.body,
+          deviceId: wrapped.deviceId ?? 'test',
+          messageId: String(index + 1),
+          receivedAt: Date.now(),
+        });
         await pipeline.idle();
       }
       const skipped = count - results.length - pipeline.stats.warmingUp;
       if (skipped > 0) m.linesSkipped({ count: skipped, file: file.shown, first: reasons[0] ?? 'unknown' });
-      report.push({ file: file.shown, lines: count, scored: results.length, skipped, flagged: results.filter((r) => flagged(r.result)).length });
+      report.push({
+        file: file.shown,
+        lines: count,
+        scored: results.length,
+        skipped,
+        flagged: results.filter((r) => flagged(r.result)).length,
+      });
       messages.push(...results);
       if (!input.json) {
         input.write(`${file.shown}:\n`);
-        for (const r of results) input.write(`  line ${String(r.line).padStart(4)}  ${describe(r.result)}${r.result.defaulted.length ? `  (defaults: ${r.result.defaulted.join(', ')})` : ''}\n`);
+        for (const r of results)
+          input.write(
+            `  line ${String(r.line).padStart(4)}  ${describe(r.result)}${r.result.defaulted.length ? `  (defaults: ${r.result.defaulted.join(', ')})` : ''}\n`,
+          );
       }
     }
   } finally {
@@ -109,8 +138,12 @@ export async function runTelemetryTest(input: TelemetryTestInput): Promise<Telem
     m.expectAnomalies({ expected, actual: report[0].flagged, file: report[0].file }, at(['model', 'expect', 'anomalies']));
   }
   if (!input.json) {
-    for (const f of report) input.write(`\n${f.file}: ${f.lines} message(s), ${f.scored} scored, ${f.skipped} not scored${config.decoder.kind === 'anomaly' ? `, ${f.flagged} anomal${f.flagged === 1 ? 'y' : 'ies'} (threshold ${config.decoder.threshold})` : ''}.\n`);
-    if (expected !== undefined && input.given.length === 0 && report[0]) input.write(`expect ${expected} anomalies on ${report[0].file}: ${report[0].flagged === expected ? 'ok' : 'FAILED'}\n`);
+    for (const f of report)
+      input.write(
+        `\n${f.file}: ${f.lines} message(s), ${f.scored} scored, ${f.skipped} not scored${config.decoder.kind === 'anomaly' ? `, ${f.flagged} anomal${f.flagged === 1 ? 'y' : 'ies'} (threshold ${config.decoder.threshold})` : ''}.\n`,
+      );
+    if (expected !== undefined && input.given.length === 0 && report[0])
+      input.write(`expect ${expected} anomalies on ${report[0].file}: ${report[0].flagged === expected ? 'ok' : 'FAILED'}\n`);
   }
   return { ok: true, messages, files: report };
 }

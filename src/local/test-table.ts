@@ -28,14 +28,19 @@ export function formatTestTable(images: readonly ScoredImage[], task: 'image-cla
   const labelWidth = Math.min(32, Math.max(10, ...images.flatMap((i) => (i.predictions ?? []).map((p) => p.label.length))) + 2);
   const what = task === 'object-detection' ? 'detection' : 'prediction';
   const lines: string[] = [];
-  lines.push(`${pad('image', fileWidth)}${pad(what, labelWidth)}${'score'.padStart(7)}${task === 'object-detection' ? '  box (left, top, width, height)' : ''}`);
+  lines.push(
+    `${pad('image', fileWidth)}${pad(what, labelWidth)}${'score'.padStart(7)}${task === 'object-detection' ? '  box (left, top, width, height)' : ''}`,
+  );
   for (const image of images) {
     if (image.error) {
       lines.push(`${pad(image.file, fileWidth)}error: ${image.error}`);
       continue;
     }
     const predictions = image.predictions ?? [];
-    if (predictions.length === 0) lines.push(`${pad(image.file, fileWidth)}${task === 'object-detection' ? '(no detections above the threshold)' : '(no prediction above the threshold)'}`);
+    if (predictions.length === 0)
+      lines.push(
+        `${pad(image.file, fileWidth)}${task === 'object-detection' ? '(no detections above the threshold)' : '(no prediction above the threshold)'}`,
+      );
     predictions.slice(0, MAX_ROWS).forEach((p, i) => {
       const box = p.box ? `  ${[p.box.left, p.box.top, p.box.width, p.box.height].map((v) => v.toFixed(3)).join(', ')}` : '';
       lines.push(`${pad(i === 0 ? image.file : '', fileWidth)}${pad(p.label, labelWidth)}${p.score.toFixed(4).padStart(7)}${box}`);
@@ -45,7 +50,9 @@ export function formatTestTable(images: readonly ScoredImage[], task: 'image-cla
     const t = image.timings;
     if (t) {
       const size = image.size ? `${image.size.width}x${image.size.height}, ` : '';
-      lines.push(`${pad('', fileWidth)}${size}ms: read ${ms(t.readMs).trim()}, decode+preprocess ${ms(t.preprocessMs).trim()}, inference ${ms(t.inferenceMs).trim()}, postprocess ${ms(t.postprocessMs).trim()}, total ${ms(t.totalMs).trim()}`);
+      lines.push(
+        `${pad('', fileWidth)}${size}ms: read ${ms(t.readMs).trim()}, decode+preprocess ${ms(t.preprocessMs).trim()}, inference ${ms(t.inferenceMs).trim()}, postprocess ${ms(t.postprocessMs).trim()}, total ${ms(t.totalMs).trim()}`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -56,7 +63,11 @@ function describeStages(stages: NonNullable<NonNullable<ScoredImage['predictions
   return Object.entries(stages)
     .map(([name, stage]) => {
       const top = stage.predictions[0];
-      const what = !top ? '(nothing)' : top.text !== undefined ? `"${top.text}" (${top.score.toFixed(3)})` : `${top.label} (${top.score.toFixed(3)})`;
+      const what = !top
+        ? '(nothing)'
+        : top.text !== undefined
+          ? `"${top.text}" (${top.score.toFixed(3)})`
+          : `${top.label} (${top.score.toFixed(3)})`;
       return `${name}: ${what}${stage.rotated ? `, turned ${stage.rotated}°` : ''}`;
     })
     .join(' · ');

@@ -33,7 +33,11 @@ export interface CacheRecord {
 }
 
 /** The cache root for a spec folder: $EDGEML_MODEL_CACHE (relative to cwd) or <specDir>/.edgeml/models. */
-export function modelCacheRoot(specDir: string, env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): string {
+export function modelCacheRoot(
+  specDir: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cwd = process.cwd(),
+): string {
   const override = env[MODEL_CACHE_ENV];
   return override ? resolve(cwd, override) : join(specDir, '.edgeml', 'models');
 }
@@ -45,7 +49,13 @@ export function modelCacheRoot(specDir: string, env: Readonly<Record<string, str
 export function cacheEntryDir(root: string, source: RemoteModelSource, workspace: string | undefined): string {
   if (source.kind === 'url') return join(root, 'url', safePart(source.sha256.toLowerCase(), 'sha256'));
   if (!workspace) throw new Error('An azureml model source needs azure.ml.workspace to be cached.');
-  return join(root, 'azureml', safePart(workspace, 'workspace'), safePart(source.name, 'model name'), safePart(String(source.version), 'version'));
+  return join(
+    root,
+    'azureml',
+    safePart(workspace, 'workspace'),
+    safePart(source.name, 'model name'),
+    safePart(String(source.version), 'version'),
+  );
 }
 
 /** The model file of an entry; `file` may have sub-folders (forward slashes) but must stay inside the entry. */
@@ -56,7 +66,8 @@ export function cacheEntryFile(entryDir: string, file: string): string {
 }
 
 function safePart(value: string, what: string): string {
-  if (value === '' || value === '.' || value === '..' || /[/\\\0]/.test(value)) throw new Error(`The ${what} '${value}' cannot be used as a cache folder name.`);
+  if (value === '' || value === '.' || value === '..' || /[/\\\0]/.test(value))
+    throw new Error(`The ${what} '${value}' cannot be used as a cache folder name.`);
   return value;
 }
 
@@ -93,10 +104,14 @@ export async function verifyCacheEntry(location: CacheLocation, source: RemoteMo
   if (source.kind === 'url') {
     const expected = source.sha256.toLowerCase();
     if (actual !== expected) return { ok: false, reason: 'mismatch', detail: `sha256 is ${actual}, expected ${expected}` };
-    return { ok: true, record: record ?? { kind: 'url', file: source.file, sizeBytes: size, sha256: actual, downloadedAt: '', origin: '' } };
+    return {
+      ok: true,
+      record: record ?? { kind: 'url', file: source.file, sizeBytes: size, sha256: actual, downloadedAt: '', origin: '' },
+    };
   }
   if (!record) return { ok: false, reason: 'missing', detail: `no download record in ${location.dir}` };
-  if (record.sizeBytes !== size) return { ok: false, reason: 'mismatch', detail: `size is ${size} bytes, ${record.sizeBytes} were downloaded` };
+  if (record.sizeBytes !== size)
+    return { ok: false, reason: 'mismatch', detail: `size is ${size} bytes, ${record.sizeBytes} were downloaded` };
   if (record.sha256 !== actual) return { ok: false, reason: 'mismatch', detail: `sha256 is ${actual}, ${record.sha256} was downloaded` };
   return { ok: true, record };
 }

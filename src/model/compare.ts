@@ -57,21 +57,51 @@ const inputRules: Rule[] = [
   function inputExists({ ir, info, input }) {
     if (input) return [];
     const wanted = ir.model.preprocess.inputName;
-    return [{ id: 'input-missing', path: [...PRE, 'inputName'], actual: info.inputs.map((i) => i.name).join(', '), expected: wanted ?? '', message: wanted ? `The model has no input '${wanted}'; its inputs are ${names(info.inputs)}.` : 'The model has no inputs.' }];
+    return [
+      {
+        id: 'input-missing',
+        path: [...PRE, 'inputName'],
+        actual: info.inputs.map((i) => i.name).join(', '),
+        expected: wanted ?? '',
+        message: wanted ? `The model has no input '${wanted}'; its inputs are ${names(info.inputs)}.` : 'The model has no inputs.',
+      },
+    ];
   },
   function inputIsImage({ input }) {
-    if (!input || (input.shape?.length === 4)) return [];
-    return [{ id: 'input-not-image', path: [...PRE, 'inputName'], actual: shapeText(input.shape), message: `Model input '${input.name}' has shape ${shapeText(input.shape)}, not an image batch [N, C, H, W] or [N, H, W, C].` }];
+    if (!input || input.shape?.length === 4) return [];
+    return [
+      {
+        id: 'input-not-image',
+        path: [...PRE, 'inputName'],
+        actual: shapeText(input.shape),
+        message: `Model input '${input.name}' has shape ${shapeText(input.shape)}, not an image batch [N, C, H, W] or [N, H, W, C].`,
+      },
+    ];
   },
   function layoutFits({ ir, input }) {
     if (input?.shape?.length !== 4) return [];
     const inferred = readImageInputShape(input.shape).layout;
     const stated = ir.model.preprocess.layout;
     if (stated && inferred && stated !== inferred) {
-      return [{ id: 'input-layout', path: [...PRE, 'layout'], actual: inferred, expected: stated, message: `The spec says layout ${stated} but model input '${input.name}' ${shapeText(input.shape)} is ${inferred}.` }];
+      return [
+        {
+          id: 'input-layout',
+          path: [...PRE, 'layout'],
+          actual: inferred,
+          expected: stated,
+          message: `The spec says layout ${stated} but model input '${input.name}' ${shapeText(input.shape)} is ${inferred}.`,
+        },
+      ];
     }
     if (!stated && !inferred) {
-      return [{ id: 'input-layout-unknown', path: [...PRE, 'layout'], actual: shapeText(input.shape), message: `Cannot tell whether model input '${input.name}' ${shapeText(input.shape)} is NCHW or NHWC; set the layout.` }];
+      return [
+        {
+          id: 'input-layout-unknown',
+          path: [...PRE, 'layout'],
+          actual: shapeText(input.shape),
+          message: `Cannot tell whether model input '${input.name}' ${shapeText(input.shape)} is NCHW or NHWC; set the layout.`,
+        },
+      ];
     }
     return [];
   },
@@ -80,7 +110,15 @@ const inputRules: Rule[] = [
     if (!input || !layout) return [];
     const { channels } = readShapeAs(input.shape, layout);
     if (!isFixed(channels) || channels === 3) return [];
-    return [{ id: 'input-channels', path: [...PRE, 'colorOrder'], actual: channels, expected: 3, message: `Model input '${input.name}' takes ${channels} channel(s) but the spec feeds 3 (${ir.model.preprocess.colorOrder}).` }];
+    return [
+      {
+        id: 'input-channels',
+        path: [...PRE, 'colorOrder'],
+        actual: channels,
+        expected: 3,
+        message: `Model input '${input.name}' takes ${channels} channel(s) but the spec feeds 3 (${ir.model.preprocess.colorOrder}).`,
+      },
+    ];
   },
   function sizeFits({ ir, input }) {
     const layout = ir.model.preprocess.layout ?? readImageInputShape(input?.shape).layout;
@@ -90,10 +128,25 @@ const inputRules: Rule[] = [
       const model = dims[axis];
       const spec = ir.model.preprocess[axis];
       if (spec !== undefined && isFixed(model) && model !== spec) {
-        return [{ id: 'input-size', path: [...PRE, axis], actual: model, expected: spec, message: `The spec sets ${axis} ${spec} but model input '${input.name}' has ${axis} ${model}.` }];
+        return [
+          {
+            id: 'input-size',
+            path: [...PRE, axis],
+            actual: model,
+            expected: spec,
+            message: `The spec sets ${axis} ${spec} but model input '${input.name}' has ${axis} ${model}.`,
+          },
+        ];
       }
       if (spec === undefined && !isFixed(model)) {
-        return [{ id: 'input-size-unknown', path: [...PRE, axis], actual: String(model), message: `Model input '${input.name}' has a variable ${axis} ('${model}'); set the ${axis} in the spec.` }];
+        return [
+          {
+            id: 'input-size-unknown',
+            path: [...PRE, axis],
+            actual: String(model),
+            message: `Model input '${input.name}' has a variable ${axis} ('${model}'); set the ${axis} in the spec.`,
+          },
+        ];
       }
       return [];
     });
@@ -103,10 +156,26 @@ const inputRules: Rule[] = [
     const stated = ir.model.preprocess.elementType;
     const supported = input.elementType === 'float32' || input.elementType === 'uint8';
     if (!supported) {
-      return [{ id: 'input-element-type', path: [...PRE, 'elementType'], actual: input.elementType, ...(stated ? { expected: stated } : {}), message: `Model input '${input.name}' takes ${input.elementType}; the scoring module feeds float32 or uint8.` }];
+      return [
+        {
+          id: 'input-element-type',
+          path: [...PRE, 'elementType'],
+          actual: input.elementType,
+          ...(stated ? { expected: stated } : {}),
+          message: `Model input '${input.name}' takes ${input.elementType}; the scoring module feeds float32 or uint8.`,
+        },
+      ];
     }
     if (stated && stated !== input.elementType) {
-      return [{ id: 'input-element-type', path: [...PRE, 'elementType'], actual: input.elementType, expected: stated, message: `The spec sets element type ${stated} but model input '${input.name}' takes ${input.elementType}.` }];
+      return [
+        {
+          id: 'input-element-type',
+          path: [...PRE, 'elementType'],
+          actual: input.elementType,
+          expected: stated,
+          message: `The spec sets element type ${stated} but model input '${input.name}' takes ${input.elementType}.`,
+        },
+      ];
     }
     return [];
   },
@@ -128,7 +197,15 @@ const metadataRules: Rule[] = [
     const wanted = format ? pixelFormats[format] : undefined;
     const stated = ir.model.preprocess.colorOrder;
     if (!wanted || wanted === stated) return [];
-    return [{ id: 'color-order', path: [...PRE, 'colorOrder'], actual: wanted, expected: stated, message: `The model's metadata says it takes ${format} pixels (${wanted}) but the spec feeds ${stated}.` }];
+    return [
+      {
+        id: 'color-order',
+        path: [...PRE, 'colorOrder'],
+        actual: wanted,
+        expected: stated,
+        message: `The model's metadata says it takes ${format} pixels (${wanted}) but the spec feeds ${stated}.`,
+      },
+    ];
   },
   function scaleFitsMetadata({ ir, info }) {
     const rangeName = info.metadata['Image.NominalPixelRange'];
@@ -137,7 +214,15 @@ const metadataRules: Rule[] = [
     if (!range || ir.model.preprocess.elementType === 'uint8') return [];
     const plain = mean.every((m) => m === 0) && std.every((s) => s === 1);
     if (!plain || Math.abs(scale - range.scale) < 1e-9) return [];
-    return [{ id: 'pixel-range', path: [...PRE, 'scale'], actual: range.text, expected: scale, message: `The model's metadata says it takes pixel values ${range.text} (scale ${range.scale === 1 ? '1' : '1/255'}) but the spec scales by ${scale}.` }];
+    return [
+      {
+        id: 'pixel-range',
+        path: [...PRE, 'scale'],
+        actual: range.text,
+        expected: scale,
+        message: `The model's metadata says it takes pixel values ${range.text} (scale ${range.scale === 1 ? '1' : '1/255'}) but the spec scales by ${scale}.`,
+      },
+    ];
   },
 ];
 
@@ -147,13 +232,41 @@ const NUMERIC_TYPES = new Set(['float32', 'float64', 'float16', 'int8', 'uint8',
 function findOutput(info: ModelInfo, name: string | undefined, path: SpecPath): { output?: TensorInfo; problems: ModelMismatch[] } {
   const output = name ? info.outputs.find((o) => o.name === name) : info.outputs[0];
   if (!output) {
-    return { problems: [{ id: 'output-missing', path, actual: info.outputs.map((o) => o.name).join(', '), expected: name ?? '', message: name ? `The model has no output '${name}'; its outputs are ${names(info.outputs)}.` : 'The model has no outputs.' }] };
+    return {
+      problems: [
+        {
+          id: 'output-missing',
+          path,
+          actual: info.outputs.map((o) => o.name).join(', '),
+          expected: name ?? '',
+          message: name ? `The model has no output '${name}'; its outputs are ${names(info.outputs)}.` : 'The model has no outputs.',
+        },
+      ],
+    };
   }
   if (!output.shape) {
-    return { problems: [{ id: 'output-not-tensor', path, actual: output.name, message: `Model output '${output.name}' is not a tensor (e.g. a ZipMap of labels); decode a tensor output instead.` }] };
+    return {
+      problems: [
+        {
+          id: 'output-not-tensor',
+          path,
+          actual: output.name,
+          message: `Model output '${output.name}' is not a tensor (e.g. a ZipMap of labels); decode a tensor output instead.`,
+        },
+      ],
+    };
   }
   if (!NUMERIC_TYPES.has(output.elementType)) {
-    return { problems: [{ id: 'output-element-type', path, actual: output.elementType, message: `Model output '${output.name}' holds ${output.elementType} values, not numbers (e.g. label names); decode the scores output instead.` }] };
+    return {
+      problems: [
+        {
+          id: 'output-element-type',
+          path,
+          actual: output.elementType,
+          message: `Model output '${output.name}' holds ${output.elementType} values, not numbers (e.g. label names); decode the scores output instead.`,
+        },
+      ],
+    };
   }
   return { output, problems: [] };
 }
@@ -164,8 +277,20 @@ function labelCount(ir: Context['ir'], classes: number, what: string): ModelMism
   const source = ir.model.source;
   // Labels that come with a Custom Vision export are reported where the spec names the export.
   const fromExport = source.kind === 'customvision' && ir.model.labelsFile === `${source.path}/${source.labelsFile}`;
-  const path: SpecPath = fromExport ? ['model', 'source', 'customvision'] : ir.model.labelsFile ? ['model', 'labelsFile'] : ['model', 'labels'];
-  return [{ id: 'label-count', path, actual: classes, expected: labels.length, message: `The spec lists ${labels.length} label(s) but ${what} has ${classes} classes.` }];
+  const path: SpecPath = fromExport
+    ? ['model', 'source', 'customvision']
+    : ir.model.labelsFile
+      ? ['model', 'labelsFile']
+      : ['model', 'labels'];
+  return [
+    {
+      id: 'label-count',
+      path,
+      actual: classes,
+      expected: labels.length,
+      message: `The spec lists ${labels.length} label(s) but ${what} has ${classes} classes.`,
+    },
+  ];
 }
 
 /** The graph op that already applies each decoder activation. */
@@ -178,7 +303,15 @@ const ACTIVATION_OPS: Record<string, string> = { softmax: 'Softmax', sigmoid: 'S
 function activationTwice(activation: string, output: string, info: ModelInfo): ModelMismatch[] {
   const op = info.outputOps?.[output];
   if (!op || op !== ACTIVATION_OPS[activation]) return [];
-  return [{ id: 'activation-twice', path: [...DEC, 'activation'], actual: op, expected: 'none', message: `Model output '${output}' is computed by ${op} already, and postprocess.activation ${activation} would apply it a second time.` }];
+  return [
+    {
+      id: 'activation-twice',
+      path: [...DEC, 'activation'],
+      actual: op,
+      expected: 'none',
+      message: `Model output '${output}' is computed by ${op} already, and postprocess.activation ${activation} would apply it a second time.`,
+    },
+  ];
 }
 
 const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
@@ -191,10 +324,20 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
     // A score vector may carry trailing 1s ([N, C, 1, 1]); more than one other dimension is a map, not a vector.
     const classDims = perImage.filter((d) => !(isFixed(d) && d === 1));
     if (classDims.length > 1) {
-      return [{ id: 'output-shape', path: [...DEC, 'output'], actual: shapeText(output.shape), message: `Model output '${output.name}' ${shapeText(output.shape)} is not one score vector per image.` }];
+      return [
+        {
+          id: 'output-shape',
+          path: [...DEC, 'output'],
+          actual: shapeText(output.shape),
+          message: `Model output '${output.name}' ${shapeText(output.shape)} is not one score vector per image.`,
+        },
+      ];
     }
     const classes = classDims.length === 0 ? 1 : classDims[0];
-    return [...activationTwice(decoder.activation, output.name, info), ...(isFixed(classes) ? labelCount(ir, classes, `output '${output.name}'`) : [])];
+    return [
+      ...activationTwice(decoder.activation, output.name, info),
+      ...(isFixed(classes) ? labelCount(ir, classes, `output '${output.name}'`) : []),
+    ];
   },
   boxes({ ir, info }) {
     const decoder = ir.model.decoder;
@@ -205,14 +348,31 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
       if (name) problems.push(...findOutput(info, name, [...DEC, 'outputs', role]).problems);
     }
     if (problems.length) return problems;
-    const chosen = guessBoxesOutputs(decoder.outputs, info.outputs.map((o) => o.name));
+    const chosen = guessBoxesOutputs(
+      decoder.outputs,
+      info.outputs.map((o) => o.name),
+    );
     if (!chosen) {
-      return [{ id: 'boxes-outputs-unknown', path: [...DEC, 'outputs'], actual: info.outputs.map((o) => o.name).join(', '), message: `Cannot tell which of the outputs ${names(info.outputs)} hold boxes and scores; name them.` }];
+      return [
+        {
+          id: 'boxes-outputs-unknown',
+          path: [...DEC, 'outputs'],
+          actual: info.outputs.map((o) => o.name).join(', '),
+          message: `Cannot tell which of the outputs ${names(info.outputs)} hold boxes and scores; name them.`,
+        },
+      ];
     }
     const boxes = info.outputs.find((o) => o.name === chosen.boxes);
     const last = boxes?.shape?.[boxes.shape.length - 1];
     if (boxes?.shape && (boxes.shape.length < 2 || boxes.shape.length > 3 || (isFixed(last) && last !== 4))) {
-      return [{ id: 'output-shape', path: [...DEC, 'outputs', 'boxes'], actual: shapeText(boxes.shape), message: `Boxes output '${boxes.name}' has shape ${shapeText(boxes.shape)}; expected [N, 4] or [batch, N, 4].` }];
+      return [
+        {
+          id: 'output-shape',
+          path: [...DEC, 'outputs', 'boxes'],
+          actual: shapeText(boxes.shape),
+          message: `Boxes output '${boxes.name}' has shape ${shapeText(boxes.shape)}; expected [N, 4] or [batch, N, 4].`,
+        },
+      ];
     }
     return [];
   },
@@ -226,7 +386,15 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
     const channels = output.shape[1];
     const anchors = decoder.anchors.length;
     if (output.shape.length !== 4 || (isFixed(channels) && (channels % anchors !== 0 || channels / anchors < 6))) {
-      return [{ id: 'output-shape', path: [...DEC, 'anchors'], actual: shapeText(output.shape), expected: anchors, message: `Model output '${output.name}' ${shapeText(output.shape)} does not fit ${anchors} anchors: expected [1, ${anchors}*(5+classes), gridH, gridW].` }];
+      return [
+        {
+          id: 'output-shape',
+          path: [...DEC, 'anchors'],
+          actual: shapeText(output.shape),
+          expected: anchors,
+          message: `Model output '${output.name}' ${shapeText(output.shape)} does not fit ${anchors} anchors: expected [1, ${anchors}*(5+classes), gridH, gridW].`,
+        },
+      ];
     }
     return isFixed(channels) ? labelCount(ir, channels / anchors - 5, `output '${output.name}'`) : [];
   },
@@ -238,7 +406,14 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
     const shape = output.shape;
     const isMap = shape.length === 3 || (shape.length === 4 && (!isFixed(shape[1]) || shape[1] === 1));
     if (isMap) return [];
-    return [{ id: 'output-shape', path: [...DEC, 'format'], actual: shapeText(shape), message: `Model output '${output.name}' ${shapeText(shape)} is not a text-probability map [N, 1, H, W].` }];
+    return [
+      {
+        id: 'output-shape',
+        path: [...DEC, 'format'],
+        actual: shapeText(shape),
+        message: `Model output '${output.name}' ${shapeText(shape)} is not a text-probability map [N, 1, H, W].`,
+      },
+    ];
   },
   'text-recognition'({ ir, info }) {
     const decoder = ir.model.decoder;
@@ -247,14 +422,29 @@ const decoderRules: Record<WorkflowIR['model']['decoder']['kind'], Rule> = {
     if (!output?.shape) return problems;
     const shape = output.shape;
     if (shape.length !== 3) {
-      return [{ id: 'output-shape', path: [...DEC, 'format'], actual: shapeText(shape), message: `Model output '${output.name}' ${shapeText(shape)} is not a CTC output [N, steps, classes].` }];
+      return [
+        {
+          id: 'output-shape',
+          path: [...DEC, 'format'],
+          actual: shapeText(shape),
+          message: `Model output '${output.name}' ${shapeText(shape)} is not a CTC output [N, steps, classes].`,
+        },
+      ];
     }
     const classes = shape[2];
     if (!decoder.characters || !isFixed(classes)) return [];
     const made = ctcAlphabet(decoder).length;
     if (made === classes) return [];
     const extras = `${decoder.characters.length} characters + blank${decoder.space ? ' + space' : ''}`;
-    return [{ id: 'label-count', path: [...DEC, 'characters'], actual: classes, expected: made, message: `The character list makes ${made} classes (${extras}) but output '${output.name}' has ${classes}.` }];
+    return [
+      {
+        id: 'label-count',
+        path: [...DEC, 'characters'],
+        actual: classes,
+        expected: made,
+        message: `The character list makes ${made} classes (${extras}) but output '${output.name}' has ${classes}.`,
+      },
+    ];
   },
 };
 
@@ -277,7 +467,10 @@ export function compareStageWithSpec(stage: CascadeStageIR, info: ModelInfo): Mo
     decoder: stage.decoder,
     samples: [],
   };
-  return compareModelWithSpec({ model: asModel, task: 'image-classification' }, info).map((m) => ({ ...m, path: [...stage.path, ...m.path.slice(1)] }));
+  return compareModelWithSpec({ model: asModel, task: 'image-classification' }, info).map((m) => ({
+    ...m,
+    path: [...stage.path, ...m.path.slice(1)],
+  }));
 }
 
 /** A regression value or an anomaly score: one number per message, [batch, 1] or [batch]. */
@@ -288,7 +481,14 @@ function oneValuePerRow({ ir, info }: Context): ModelMismatch[] {
   if (!output?.shape) return problems;
   const perRow = output.shape.slice(1);
   if (output.shape.length === 0 || perRow.some((d) => !(isFixed(d) && d === 1))) {
-    return [{ id: 'output-shape', path: [...DEC, 'format'], actual: shapeText(output.shape), message: `Model output '${output.name}' ${shapeText(output.shape)} is not one ${decoder.kind === 'anomaly' ? 'score' : 'value'} per message ([batch, 1]).` }];
+    return [
+      {
+        id: 'output-shape',
+        path: [...DEC, 'format'],
+        actual: shapeText(output.shape),
+        message: `Model output '${output.name}' ${shapeText(output.shape)} is not one ${decoder.kind === 'anomaly' ? 'score' : 'value'} per message ([batch, 1]).`,
+      },
+    ];
   }
   return [];
 }
@@ -300,18 +500,50 @@ function oneValuePerRow({ ir, info }: Context): ModelMismatch[] {
 function telemetryInput({ ir, info, input }: Context): ModelMismatch[] {
   const telemetry = ir.model.telemetry;
   if (!telemetry) return [];
-  if (!input) return [{ id: 'input-missing', path: ['model', 'features'], actual: info.inputs.map((i) => i.name).join(', '), message: 'The model has no inputs.' }];
+  if (!input)
+    return [
+      {
+        id: 'input-missing',
+        path: ['model', 'features'],
+        actual: info.inputs.map((i) => i.name).join(', '),
+        message: 'The model has no inputs.',
+      },
+    ];
   const width = telemetry.features.length * telemetry.window;
   const per = `${telemetry.features.length} feature${telemetry.features.length === 1 ? '' : 's'}${telemetry.window > 1 ? ` x window ${telemetry.window}` : ''}`;
   if (input.shape?.length !== 2) {
-    return [{ id: 'telemetry-input', path: ['model', 'features'], actual: shapeText(input.shape), expected: width, message: `Model input '${input.name}' has shape ${shapeText(input.shape)}; a telemetry model reads [batch, ${width}] (${per}).` }];
+    return [
+      {
+        id: 'telemetry-input',
+        path: ['model', 'features'],
+        actual: shapeText(input.shape),
+        expected: width,
+        message: `Model input '${input.name}' has shape ${shapeText(input.shape)}; a telemetry model reads [batch, ${width}] (${per}).`,
+      },
+    ];
   }
   const columns = input.shape[1];
   if (isFixed(columns) && columns !== width) {
-    return [{ id: 'telemetry-input', path: ['model', 'features'], actual: shapeText(input.shape), expected: width, message: `Model input '${input.name}' ${shapeText(input.shape)} takes ${columns} numbers per row, but the spec gives ${width} (${per}).` }];
+    return [
+      {
+        id: 'telemetry-input',
+        path: ['model', 'features'],
+        actual: shapeText(input.shape),
+        expected: width,
+        message: `Model input '${input.name}' ${shapeText(input.shape)} takes ${columns} numbers per row, but the spec gives ${width} (${per}).`,
+      },
+    ];
   }
   if (input.elementType !== 'float32') {
-    return [{ id: 'input-element-type', path: ['model', 'features'], actual: input.elementType, expected: 'float32', message: `Model input '${input.name}' holds ${input.elementType}; the telemetry module feeds float32.` }];
+    return [
+      {
+        id: 'input-element-type',
+        path: ['model', 'features'],
+        actual: input.elementType,
+        expected: 'float32',
+        message: `Model input '${input.name}' holds ${input.elementType}; the telemetry module feeds float32.`,
+      },
+    ];
   }
   return [];
 }
@@ -323,5 +555,9 @@ export function compareModelWithSpec(ir: Pick<WorkflowIR, 'model' | 'task'>, inf
   const ctx: Context = { ir, info, ...(input ? { input } : {}) };
   // Telemetry models read numbers, not images: their input has its own rule, and image metadata does not apply.
   if (ir.task === 'telemetry') return [...telemetryInput(ctx), ...decoderRules[ir.model.decoder.kind](ctx)];
-  return [...inputRules.flatMap((rule) => rule(ctx)), ...metadataRules.flatMap((rule) => rule(ctx)), ...decoderRules[ir.model.decoder.kind](ctx)];
+  return [
+    ...inputRules.flatMap((rule) => rule(ctx)),
+    ...metadataRules.flatMap((rule) => rule(ctx)),
+    ...decoderRules[ir.model.decoder.kind](ctx),
+  ];
 }

@@ -32,14 +32,20 @@ export class ModelCacheError extends Error {
 }
 
 export function fetchDiagnostic<K extends FetchMessageId>(id: K, data: DataOf<(typeof fetchMessages)[K]>): Diagnostic {
-  const def = fetchMessages[id] as { code: Diagnostic['code']; category: Diagnostic['category']; text: (d: unknown) => string; hint?: (d: unknown) => string };
+  const def = fetchMessages[id] as {
+    code: Diagnostic['code'];
+    category: Diagnostic['category'];
+    text: (d: unknown) => string;
+    hint?: (d: unknown) => string;
+  };
   const diagnostic: Diagnostic = { code: def.code, id: `fetch/${id}`, category: def.category, message: def.text(data) };
   const hint = def.hint?.(data);
   if (hint) diagnostic.hint = hint;
   return diagnostic;
 }
 
-const fail = <K extends FetchMessageId>(id: K, data: DataOf<(typeof fetchMessages)[K]>): ModelCacheError => new ModelCacheError(fetchDiagnostic(id, data));
+const fail = <K extends FetchMessageId>(id: K, data: DataOf<(typeof fetchMessages)[K]>): ModelCacheError =>
+  new ModelCacheError(fetchDiagnostic(id, data));
 
 /** "Azure ML model 'resnet' version 3" / "model at https://host/path" */
 export function describeRemoteModel(source: RemoteModelSource): string {
@@ -83,21 +89,32 @@ export async function ensureCachedModel(ir: Pick<WorkflowIR, 'model' | 'azure'>,
     options.onDiagnostic?.(fetchDiagnostic('cacheInvalid', { file: location.file, detail: check.detail }));
     await rm(location.file, { force: true });
   }
-  const record = source.kind === 'url' ? await downloadUrl(source, location, options) : await downloadAzureMl(ir.azure.ml!, source, location, options);
+  const record =
+    source.kind === 'url' ? await downloadUrl(source, location, options) : await downloadAzureMl(ir.azure.ml!, source, location, options);
   return { file: location.file, dir: location.dir, downloaded: true, record };
 }
 
-async function downloadUrl(source: Extract<RemoteModelSource, { kind: 'url' }>, location: CacheLocation, options: EnsureModelOptions): Promise<CacheRecord> {
+async function downloadUrl(
+  source: Extract<RemoteModelSource, { kind: 'url' }>,
+  location: CacheLocation,
+  options: EnsureModelOptions,
+): Promise<CacheRecord> {
   try {
     return await fetchUrlModel(source.url, source.sha256, location, options.url);
   } catch (error) {
     if (!(error instanceof ModelFetchError)) throw error;
-    if (error.kind === 'hash-mismatch') throw fail('hashMismatch', { url: displayUrl(source.url), expected: error.details.expected!, actual: error.details.actual! });
+    if (error.kind === 'hash-mismatch')
+      throw fail('hashMismatch', { url: displayUrl(source.url), expected: error.details.expected!, actual: error.details.actual! });
     throw fail('downloadFailed', { what: describeRemoteModel(source), code: error.kind, message: error.message });
   }
 }
 
-async function downloadAzureMl(ml: NonNullable<AzureIR['ml']>, source: Extract<RemoteModelSource, { kind: 'azureml' }>, location: CacheLocation, options: EnsureModelOptions): Promise<CacheRecord> {
+async function downloadAzureMl(
+  ml: NonNullable<AzureIR['ml']>,
+  source: Extract<RemoteModelSource, { kind: 'azureml' }>,
+  location: CacheLocation,
+  options: EnsureModelOptions,
+): Promise<CacheRecord> {
   const what = describeRemoteModel(source);
   const temp = await tempPathFor(location.file);
   try {
@@ -106,7 +123,14 @@ async function downloadAzureMl(ml: NonNullable<AzureIR['ml']>, source: Extract<R
     const workspace = { resourceGroup: ml.resourceGroup, workspace: ml.workspace };
     const version = await provider.getModelVersion(workspace, source.name, source.version);
     const result = await provider.download(workspace, version, source.file, temp);
-    const record: CacheRecord = { kind: 'azureml', file: source.file, sizeBytes: result.sizeBytes, sha256: result.sha256, downloadedAt: new Date().toISOString(), origin: version.id || `${ml.workspace}/${source.name}/${source.version}` };
+    const record: CacheRecord = {
+      kind: 'azureml',
+      file: source.file,
+      sizeBytes: result.sizeBytes,
+      sha256: result.sha256,
+      downloadedAt: new Date().toISOString(),
+      origin: version.id || `${ml.workspace}/${source.name}/${source.version}`,
+    };
     await commitCacheEntry(location, temp, record);
     return record;
   } catch (error) {
@@ -168,7 +192,10 @@ export function createRemoteModelLoader(ir: WorkflowIR, settings: RemoteModelLoa
   let pending: Promise<string> | undefined;
   const load = async (): Promise<string> => {
     const { modelCacheRoot } = await import('./cache.js');
-    const cached = await ensureCachedModel(ir, { cacheRoot: modelCacheRoot(ir.specDir, settings.env, settings.cwd), mlProvider: () => openMlProvider(ir.azure, settings) });
+    const cached = await ensureCachedModel(ir, {
+      cacheRoot: modelCacheRoot(ir.specDir, settings.env, settings.cwd),
+      mlProvider: () => openMlProvider(ir.azure, settings),
+    });
     await checkCachedModel(ir, cached.file);
     return cached.file;
   };
@@ -184,7 +211,10 @@ export async function prefetchSpecModel(ir: WorkflowIR, settings: RemoteModelLoa
   if (!isRemoteSource(ir.model.source)) return undefined;
   const { modelCacheRoot } = await import('./cache.js');
   try {
-    await ensureCachedModel(ir, { cacheRoot: modelCacheRoot(ir.specDir, settings.env, settings.cwd), mlProvider: () => openMlProvider(ir.azure, settings) });
+    await ensureCachedModel(ir, {
+      cacheRoot: modelCacheRoot(ir.specDir, settings.env, settings.cwd),
+      mlProvider: () => openMlProvider(ir.azure, settings),
+    });
     return undefined;
   } catch (error) {
     if (error instanceof ModelCacheError) return error.diagnostic;

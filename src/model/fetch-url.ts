@@ -54,20 +54,42 @@ export function displayUrl(url: string): string {
  * Downloads `url` into `location.file`, checking its sha256 against `expectedSha256`. Retries dropped connections
  * and 429/5xx answers; a hash mismatch is never retried (the server gave the wrong file).
  */
-export async function fetchUrlModel(url: string, expectedSha256: string, location: CacheLocation, options: UrlFetchOptions = {}): Promise<CacheRecord> {
-  if (new URL(url).protocol !== 'https:') throw new ModelFetchError('not-https', `The model URL ${displayUrl(url)} is not HTTPS; only HTTPS downloads are allowed.`);
+export async function fetchUrlModel(
+  url: string,
+  expectedSha256: string,
+  location: CacheLocation,
+  options: UrlFetchOptions = {},
+): Promise<CacheRecord> {
+  if (new URL(url).protocol !== 'https:')
+    throw new ModelFetchError('not-https', `The model URL ${displayUrl(url)} is not HTTPS; only HTTPS downloads are allowed.`);
   const expected = expectedSha256.toLowerCase();
   const temp = await tempPathFor(location.file);
   try {
     const { size, sha256 } = await withRetry(() => downloadOnce(url, temp, options), {
       options: { maxAttempts: 4, baseDelayMs: 300, ...options.retry },
       clock: options.clock,
-      classify: (outcome) => ({ retry: !outcome.ok && outcome.error instanceof ModelFetchError && outcome.error.details.retryable === true }),
+      classify: (outcome) => ({
+        retry: !outcome.ok && outcome.error instanceof ModelFetchError && outcome.error.details.retryable === true,
+      }),
     });
     if (sha256 !== expected) {
-      throw new ModelFetchError('hash-mismatch', `The model downloaded from ${displayUrl(url)} has sha256 ${sha256}, but the spec expects ${expected}; it was not cached.`, { expected, actual: sha256 });
+      throw new ModelFetchError(
+        'hash-mismatch',
+        `The model downloaded from ${displayUrl(url)} has sha256 ${sha256}, but the spec expects ${expected}; it was not cached.`,
+        { expected, actual: sha256 },
+      );
     }
-    const record: CacheRecord = { kind: 'url', file: location.file.slice(location.dir.length + 1).split('\\').join('/'), sizeBytes: size, sha256, downloadedAt: new Date().toISOString(), origin: displayUrl(url) };
+    const record: CacheRecord = {
+      kind: 'url',
+      file: location.file
+        .slice(location.dir.length + 1)
+        .split('\\')
+        .join('/'),
+      sizeBytes: size,
+      sha256,
+      downloadedAt: new Date().toISOString(),
+      origin: displayUrl(url),
+    };
     await commitCacheEntry(location, temp, record);
     return record;
   } finally {
@@ -88,7 +110,8 @@ async function downloadOnce(url: string, temp: string, options: UrlFetchOptions)
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
-      if (size > maxBytes) return callback(new ModelFetchError('too-large', `The model at ${displayUrl(url)} is larger than the limit of ${maxBytes} bytes.`));
+      if (size > maxBytes)
+        return callback(new ModelFetchError('too-large', `The model at ${displayUrl(url)} is larger than the limit of ${maxBytes} bytes.`));
       hash.update(chunk);
       callback(null, chunk);
     },
@@ -100,7 +123,9 @@ async function downloadOnce(url: string, temp: string, options: UrlFetchOptions)
     throw new ModelFetchError('network', `The download from ${displayUrl(url)} broke off: ${networkReason(error)}.`, { retryable: true });
   }
   if (Number.isFinite(declared) && declared !== size) {
-    throw new ModelFetchError('size-mismatch', `The download from ${displayUrl(url)} ended after ${size} of ${declared} bytes.`, { retryable: true });
+    throw new ModelFetchError('size-mismatch', `The download from ${displayUrl(url)} ended after ${size} of ${declared} bytes.`, {
+      retryable: true,
+    });
   }
   return { size, sha256: hash.digest('hex') };
 }
@@ -113,16 +138,24 @@ async function openFollowingRedirects(url: string, options: UrlFetchOptions): Pr
     const status = response.statusCode ?? 0;
     if (status >= 300 && status < 400 && response.headers.location) {
       response.resume();
-      if (hop >= maxRedirects) throw new ModelFetchError('redirects', `The model URL ${displayUrl(url)} redirected more than ${maxRedirects} times.`);
+      if (hop >= maxRedirects)
+        throw new ModelFetchError('redirects', `The model URL ${displayUrl(url)} redirected more than ${maxRedirects} times.`);
       const next = new URL(response.headers.location, current);
       // A redirect to plain HTTP would drop the integrity of the transport (the hash still guards the bytes).
-      if (next.protocol !== 'https:') throw new ModelFetchError('not-https', `The model URL ${displayUrl(url)} redirected to a non-HTTPS address (${displayUrl(next.href)}).`);
+      if (next.protocol !== 'https:')
+        throw new ModelFetchError(
+          'not-https',
+          `The model URL ${displayUrl(url)} redirected to a non-HTTPS address (${displayUrl(next.href)}).`,
+        );
       current = next.href;
       continue;
     }
     if (status !== 200) {
       response.resume();
-      throw new ModelFetchError('http', `The model URL ${displayUrl(current)} answered HTTP ${status}.`, { status, retryable: isRetryableStatus(status) });
+      throw new ModelFetchError('http', `The model URL ${displayUrl(current)} answered HTTP ${status}.`, {
+        status,
+        retryable: isRetryableStatus(status),
+      });
     }
     return response;
   }
@@ -133,8 +166,16 @@ function request(url: string, options: UrlFetchOptions): Promise<IncomingMessage
   return new Promise((resolvePromise, reject) => {
     const req = https.get(url, { headers: { accept: '*/*', 'user-agent': 'edgeml' } }, resolvePromise);
     // The socket's idle timeout also covers the body: a stalled download is aborted, not waited on forever.
-    req.setTimeout(options.idleTimeoutMs ?? 60_000, () => req.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
-    req.on('error', (error) => reject(new ModelFetchError('network', `The model URL ${displayUrl(url)} could not be reached: ${networkReason(error)}.`, { retryable: isTransientNetworkError(error) })));
+    req.setTimeout(options.idleTimeoutMs ?? 60_000, () =>
+      req.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })),
+    );
+    req.on('error', (error) =>
+      reject(
+        new ModelFetchError('network', `The model URL ${displayUrl(url)} could not be reached: ${networkReason(error)}.`, {
+          retryable: isTransientNetworkError(error),
+        }),
+      ),
+    );
   });
 }
 

@@ -53,23 +53,35 @@ export async function introspectModelInZip(zipFile: string, entryName: string, r
     if (!entry) throw new ModelIntrospectionError('missing', path, `Archive '${zipFile}' holds no '${entryName}'.`);
     bytes = readZipEntry(zip, entry);
   } catch (error) {
-    if (error instanceof ZipError) throw new ModelIntrospectionError('unreadable', path, `Archive '${zipFile}' cannot be read: ${error.message}`);
+    if (error instanceof ZipError)
+      throw new ModelIntrospectionError('unreadable', path, `Archive '${zipFile}' cannot be read: ${error.message}`);
     throw error;
   }
   return describeModel(bytes, `${path}#${entryName}`, what, bytes.length, () => readOnnxHeaderFromBytes(bytes), reader);
 }
 
 /** Loads the model with onnxruntime (CPU, no optimisation: only the interface is wanted) and reads its header. */
-async function describeModel(source: string | Buffer, file: string, what: string, size: number, readHeader: () => Promise<OnnxHeader>, reader: ModelReader): Promise<ModelInfo> {
+async function describeModel(
+  source: string | Buffer,
+  file: string,
+  what: string,
+  size: number,
+  readHeader: () => Promise<OnnxHeader>,
+  reader: ModelReader,
+): Promise<ModelInfo> {
   if (reader === 'header') return describeFromProtobuf(source, file, what, size, readHeader);
   const ort = await import('onnxruntime-node');
   const { describeSession } = await import('../runtime/scoring/model-metadata.js');
   let session: import('onnxruntime-node').InferenceSession;
   try {
     const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'disabled' } as const;
-    session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
+    session =
+      typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
   } catch (error) {
-    const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/^Load model from \S+ failed:/, '').trim();
+    const detail = (error instanceof Error ? error.message : String(error))
+      .split('\n')[0]!
+      .replace(/^Load model from \S+ failed:/, '')
+      .trim();
     const kind: ModelIntrospectionErrorKind = /protobuf parsing failed/i.test(detail) ? 'not-onnx' : 'invalid';
     const problem = kind === 'not-onnx' ? 'is not an ONNX model' : 'is an ONNX file onnxruntime cannot load';
     throw new ModelIntrospectionError(kind, file, `${what} ${problem}: ${detail}`);
@@ -95,7 +107,13 @@ async function describeModel(source: string | Buffer, file: string, what: string
   }
 }
 
-async function describeFromProtobuf(source: string | Buffer, file: string, what: string, size: number, readHeader: () => Promise<OnnxHeader>): Promise<ModelInfo> {
+async function describeFromProtobuf(
+  source: string | Buffer,
+  file: string,
+  what: string,
+  size: number,
+  readHeader: () => Promise<OnnxHeader>,
+): Promise<ModelInfo> {
   const { readOnnxSignature, readOnnxSignatureFromBytes } = await import('./onnx-signature.js');
   let signature;
   try {
@@ -157,10 +175,18 @@ async function checkLooksLikeOnnx(path: string, size: number): Promise<void> {
       await handle.close();
     }
   } catch (error) {
-    throw new ModelIntrospectionError('unreadable', path, `Model file '${path}' cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw new ModelIntrospectionError(
+      'unreadable',
+      path,
+      `Model file '${path}' cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+    );
   }
   if (head.toString('latin1', 0, 4) === 'PK\x03\x04') {
-    throw new ModelIntrospectionError('not-onnx', path, `Model file '${path}' is a zip archive, not an ONNX model; extract the .onnx file from it.`);
+    throw new ModelIntrospectionError(
+      'not-onnx',
+      path,
+      `Model file '${path}' is a zip archive, not an ONNX model; extract the .onnx file from it.`,
+    );
   }
   const field = head[0]! >> 3;
   const wireType = head[0]! & 7;
@@ -187,7 +213,10 @@ export type ModelLocation = { file: string } | { zip: string; entry: string } | 
  * The local path of the spec's model file, or why there is none yet. A zipped Custom Vision export has no file of its
  * own: with `extractTo` (a folder the caller owns and removes) its model is extracted there, else it is deferred.
  */
-export async function locateSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions & { extractTo?: string } = {}): Promise<{ file: string } | { deferred: string }> {
+export async function locateSpecModel(
+  ir: Pick<WorkflowIR, 'model' | 'specDir'>,
+  options: LocateOptions & { extractTo?: string } = {},
+): Promise<{ file: string } | { deferred: string }> {
   const found = await findSpecModel(ir, options);
   if (!('zip' in found)) return found;
   const archive = ir.model.source.kind === 'customvision' ? ir.model.source.path : found.zip;
@@ -215,10 +244,17 @@ export async function findSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, o
       return { file: join(ir.specDir, source.path, source.modelFile) };
     case 'azureml':
     case 'url': {
-      const where = source.kind === 'azureml' ? `Azure ML model '${source.name}' version ${source.version}` : `model at ${new URL(source.url).host}`;
-      if (!options.cacheDir) return { deferred: `The ${where} is not downloaded yet: run \`edgeml fetch <spec>\` to check it now, or it is checked when apply builds the image.` };
+      const where =
+        source.kind === 'azureml' ? `Azure ML model '${source.name}' version ${source.version}` : `model at ${new URL(source.url).host}`;
+      if (!options.cacheDir)
+        return {
+          deferred: `The ${where} is not downloaded yet: run \`edgeml fetch <spec>\` to check it now, or it is checked when apply builds the image.`,
+        };
       const file = join(options.cacheDir, source.file);
-      if (!(await isFile(file))) return { deferred: `The ${where} is not downloaded yet: run \`edgeml fetch <spec>\` to check it now, or it is checked when apply builds the image.` };
+      if (!(await isFile(file)))
+        return {
+          deferred: `The ${where} is not downloaded yet: run \`edgeml fetch <spec>\` to check it now, or it is checked when apply builds the image.`,
+        };
       if (source.kind === 'url' && (await sha256File(file)) !== source.sha256.toLowerCase()) {
         return { deferred: `The cached copy of the ${where} does not match its sha256; it is downloaded again at build time.` };
       }
@@ -228,11 +264,17 @@ export async function findSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, o
 }
 
 /** Introspects the spec's model when it is available locally; never throws for model problems. */
-export async function introspectSpecModel(ir: Pick<WorkflowIR, 'model' | 'specDir'>, options: LocateOptions = {}): Promise<SpecModelIntrospection> {
+export async function introspectSpecModel(
+  ir: Pick<WorkflowIR, 'model' | 'specDir'>,
+  options: LocateOptions = {},
+): Promise<SpecModelIntrospection> {
   const located = await findSpecModel(ir, options);
   if ('deferred' in located) return { status: 'deferred', reason: located.deferred };
   try {
-    const info = 'zip' in located ? await introspectModelInZip(located.zip, located.entry, options.reader) : await introspectModel(located.file, options.reader);
+    const info =
+      'zip' in located
+        ? await introspectModelInZip(located.zip, located.entry, options.reader)
+        : await introspectModel(located.file, options.reader);
     return { status: 'ok', info };
   } catch (error) {
     if (error instanceof ModelIntrospectionError) return { status: 'error', error };

@@ -38,8 +38,22 @@ const DIM_PARAM = 2;
 
 /** onnx.TensorProto.DataType → the element type names onnxruntime-node reports. */
 const ELEMENT_TYPES: Record<number, string> = {
-  1: 'float32', 2: 'uint8', 3: 'int8', 4: 'uint16', 5: 'int16', 6: 'int32', 7: 'int64', 8: 'string', 9: 'bool',
-  10: 'float16', 11: 'float64', 12: 'uint32', 13: 'uint64', 14: 'complex64', 15: 'complex128', 16: 'bfloat16',
+  1: 'float32',
+  2: 'uint8',
+  3: 'int8',
+  4: 'uint16',
+  5: 'int16',
+  6: 'int32',
+  7: 'int64',
+  8: 'string',
+  9: 'bool',
+  10: 'float16',
+  11: 'float64',
+  12: 'uint32',
+  13: 'uint64',
+  14: 'complex64',
+  15: 'complex128',
+  16: 'bfloat16',
 };
 
 export async function readOnnxSignature(path: string): Promise<OnnxSignature> {
@@ -51,8 +65,13 @@ export function readOnnxSignatureFromBytes(bytes: Uint8Array): OnnxSignature {
   if (!graph?.bytes) throw new OnnxSignatureError('the file has no graph');
   const graphFields = fields(graph.bytes);
   // Old models (IR < 4) list their weights among the inputs too; those are not inputs a caller feeds.
-  const initializers = new Set(graphFields.filter((f) => f.number === GRAPH_INITIALIZER && f.bytes).map((f) => stringField(fields(f.bytes!), TENSOR_NAME)));
-  const inputs = graphFields.filter((f) => f.number === GRAPH_INPUT && f.bytes).map((f) => valueInfo(f.bytes!)).filter((i) => !initializers.has(i.name));
+  const initializers = new Set(
+    graphFields.filter((f) => f.number === GRAPH_INITIALIZER && f.bytes).map((f) => stringField(fields(f.bytes!), TENSOR_NAME)),
+  );
+  const inputs = graphFields
+    .filter((f) => f.number === GRAPH_INPUT && f.bytes)
+    .map((f) => valueInfo(f.bytes!))
+    .filter((i) => !initializers.has(i.name));
   const outputs = graphFields.filter((f) => f.number === GRAPH_OUTPUT && f.bytes).map((f) => valueInfo(f.bytes!));
   if (inputs.length === 0 || outputs.length === 0) throw new OnnxSignatureError('the graph declares no inputs or no outputs');
   return { inputs, outputs, outputOps: outputOperators(graphFields, outputs) };
@@ -91,7 +110,11 @@ function valueInfo(bytes: Uint8Array): TensorInfo {
   const tensorFields = fields(tensor);
   const elem = tensorFields.find((f) => f.number === TENSOR_TYPE_ELEM && f.value !== undefined)?.value ?? 0;
   const shape = tensorFields.find((f) => f.number === TENSOR_TYPE_SHAPE && f.bytes)?.bytes;
-  const dims: Dim[] = shape ? fields(shape).filter((f) => f.number === SHAPE_DIM && f.bytes).map((f) => dimension(f.bytes!)) : [];
+  const dims: Dim[] = shape
+    ? fields(shape)
+        .filter((f) => f.number === SHAPE_DIM && f.bytes)
+        .map((f) => dimension(f.bytes!))
+    : [];
   return { name, elementType: ELEMENT_TYPES[elem] ?? `type-${elem}`, shape: dims };
 }
 

@@ -2,7 +2,14 @@
 // spec left open (input name, size, layout, element type, decoder outputs) from the model's introspection.
 // Model stage, pure: the compiler writes the result as JSON into the module's build context; `edgeml test` uses it.
 import type { CascadeIR, CascadeStageIR, DecoderIR, ModuleIR, PreprocessIR, ScoringSettingsIR, WorkflowIR } from '../ir/types.js';
-import { defaultServerLimits, type CascadeConfig, type CascadeStageConfig, type DecoderConfig, type InputConfig, type ScoringConfig } from '../runtime/scoring/config.js';
+import {
+  defaultServerLimits,
+  type CascadeConfig,
+  type CascadeStageConfig,
+  type DecoderConfig,
+  type InputConfig,
+  type ScoringConfig,
+} from '../runtime/scoring/config.js';
 import { ctcAlphabet } from './compare.js';
 import { guessBoxesOutputs } from '../runtime/scoring/decoders/boxes.js';
 import { isFixed, readImageInputShape, readShapeAs } from '../runtime/scoring/model-metadata.js';
@@ -26,7 +33,12 @@ export const DEFAULT_SCORING_SETTINGS: ScoringSettingsIR = {
  * `stageInfo` holds the introspection of cascade stage models by stage name (what the spec left open is then
  * filled from them, as for the main model; otherwise the scoring module reads it from the model at start).
  */
-export function createScoringConfig(ir: WorkflowIR, module: ModuleIR, introspection?: ModelInfo, stageInfo: Readonly<Record<string, ModelInfo>> = {}): ScoringConfig {
+export function createScoringConfig(
+  ir: WorkflowIR,
+  module: ModuleIR,
+  introspection?: ModelInfo,
+  stageInfo: Readonly<Record<string, ModelInfo>> = {},
+): ScoringConfig {
   const settings = module.scoring ?? DEFAULT_SCORING_SETTINGS;
   const task = ir.task;
   if (task === 'telemetry') throw new Error('internal error: a telemetry task has no image scoring config (see model/telemetry-config.ts)');
@@ -62,7 +74,10 @@ export function withLocalStageModels(config: ScoringConfig, ir: Pick<WorkflowIR,
   if (!config.cascade) return config;
   return {
     ...config,
-    cascade: { ...config.cascade, stages: config.cascade.stages.map((stage, i) => ({ ...stage, model: { path: join(ir.specDir, stages[i]!.source.path) } })) },
+    cascade: {
+      ...config.cascade,
+      stages: config.cascade.stages.map((stage, i) => ({ ...stage, model: { path: join(ir.specDir, stages[i]!.source.path) } })),
+    },
   };
 }
 
@@ -118,7 +133,13 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
   switch (decoder.kind) {
     case 'classification': {
       const output = decoder.output ?? outputNames[0];
-      return { kind: 'classification', ...(output ? { output } : {}), activation: decoder.activation, topK: decoder.topK, threshold: decoder.threshold };
+      return {
+        kind: 'classification',
+        ...(output ? { output } : {}),
+        activation: decoder.activation,
+        topK: decoder.topK,
+        threshold: decoder.threshold,
+      };
     }
     case 'yolo-grid': {
       const output = decoder.output ?? outputNames[0];
@@ -157,7 +178,13 @@ function createDecoderConfig(decoder: DecoderIR, info: ModelInfo | undefined): D
     case 'text-recognition': {
       const output = decoder.output ?? outputNames[0];
       const alphabet = ctcAlphabet(decoder);
-      return { kind: 'text-recognition', ...(output ? { output } : {}), alphabet, blank: decoder.blank === 'first' ? 0 : alphabet.length - 1, threshold: decoder.threshold };
+      return {
+        kind: 'text-recognition',
+        ...(output ? { output } : {}),
+        alphabet,
+        blank: decoder.blank === 'first' ? 0 : alphabet.length - 1,
+        threshold: decoder.threshold,
+      };
     }
   }
 }

@@ -7,7 +7,12 @@ import type { ModelInfo } from './model-info.js';
 import { CONTAINER_MODEL_PATH } from './scoring-config.js';
 
 /** The runtime's limits: bounded queue, batches, senders remembered, message size. */
-export const TELEMETRY_LIMITS: TelemetryConfig['limits'] = { queueLength: 1000, maxBatch: 64, maxWindows: 10_000, maxMessageBytes: 256 * 1024 };
+export const TELEMETRY_LIMITS: TelemetryConfig['limits'] = {
+  queueLength: 1000,
+  maxBatch: 64,
+  maxWindows: 10_000,
+  maxMessageBytes: 256 * 1024,
+};
 
 function decoderConfig(decoder: DecoderIR, labels: readonly string[], output: string): TelemetryDecoderConfig {
   switch (decoder.kind) {
@@ -27,7 +32,11 @@ export function createTelemetryConfig(ir: WorkflowIR, module: Pick<ModuleIR, 'in
   const declared = 'output' in decoder && typeof decoder.output === 'string' ? decoder.output : undefined;
   return {
     model: { path: CONTAINER_MODEL_PATH, inputName: ir.model.preprocess.inputName ?? info?.inputs[0]?.name ?? 'input' },
-    features: telemetry.features.map((f) => ({ name: f.name, path: [...f.segments], ...(f.default !== undefined ? { default: f.default } : {}) })),
+    features: telemetry.features.map((f) => ({
+      name: f.name,
+      path: [...f.segments],
+      ...(f.default !== undefined ? { default: f.default } : {}),
+    })),
     window: telemetry.window,
     windowKey: telemetry.windowKey,
     decoder: decoderConfig(decoder, ir.model.labels ?? [], declared ?? info?.outputs[0]?.name ?? 'output'),

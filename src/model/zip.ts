@@ -42,7 +42,8 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
   if (offset === 0xffffffff || count === 0xffff) throw new ZipError('zip64 archives are not supported.');
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== CENTRAL_FILE_HEADER) throw new ZipError('the central directory is damaged.');
+    if (offset + 46 > zip.length || zip.readUInt32LE(offset) !== CENTRAL_FILE_HEADER)
+      throw new ZipError('the central directory is damaged.');
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
@@ -62,7 +63,9 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
 export function findZipEntry(entries: readonly ZipEntry[], name: string): ZipEntry | undefined {
   const exact = entries.find((e) => e.name === name);
   if (exact) return exact;
-  const byBase = entries.filter((e) => e.name.split('/').pop() === name).sort((a, b) => a.name.split('/').length - b.name.split('/').length);
+  const byBase = entries
+    .filter((e) => e.name.split('/').pop() === name)
+    .sort((a, b) => a.name.split('/').length - b.name.split('/').length);
   return byBase[0];
 }
 
@@ -74,7 +77,10 @@ export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
   const data = zip.subarray(start, start + entry.compressedSize);
   if (data.length !== entry.compressedSize) throw new ZipError(`the entry '${entry.name}' is truncated.`);
   if (entry.method === 0) return Buffer.from(data);
-  if (entry.method !== 8) throw new ZipError(`the entry '${entry.name}' uses compression method ${entry.method}; only stored and deflated entries are supported.`);
+  if (entry.method !== 8)
+    throw new ZipError(
+      `the entry '${entry.name}' uses compression method ${entry.method}; only stored and deflated entries are supported.`,
+    );
   let out: Buffer;
   try {
     out = inflateRawSync(data, { maxOutputLength: Math.max(1, entry.size) });

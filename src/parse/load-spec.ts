@@ -45,7 +45,11 @@ export function loadSpecFile(file: string, displayName = file): LoadResult {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') m.fileNotFound({ path: displayName });
-    else m.fileUnreadable({ path: displayName, reason: code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : String(code ?? error) });
+    else
+      m.fileUnreadable({
+        path: displayName,
+        reason: code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : String(code ?? error),
+      });
     return { diagnostics: reporter.diagnostics };
   }
   return parseSpecText(bytes, displayName);
@@ -73,7 +77,14 @@ export function parseSpecText(input: Uint8Array | string, file: string): LoadRes
   if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1); // keep offsets stable: BOM becomes a space
 
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, merge: false, keepSourceTokens: false });
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    merge: false,
+    keepSourceTokens: false,
+  });
   const documents = Array.isArray(docs) ? docs : [];
   if (documents.length === 0) {
     m.emptySpec(undefined, { start: 0, length: 0 });
@@ -81,8 +92,10 @@ export function parseSpecText(input: Uint8Array | string, file: string): LoadRes
   }
   if (documents.length > 1) m.multipleDocuments(undefined, { start: documents[1].range[0], length: 1 });
   const doc = documents[0];
-  for (const error of doc.errors) reportYamlError(m, error.code, error.message, { start: error.pos[0], length: Math.max(1, error.pos[1] - error.pos[0]) });
-  for (const warning of doc.warnings) m.yamlWarning({ message: firstLine(warning.message) }, { start: warning.pos[0], length: Math.max(1, warning.pos[1] - warning.pos[0]) });
+  for (const error of doc.errors)
+    reportYamlError(m, error.code, error.message, { start: error.pos[0], length: Math.max(1, error.pos[1] - error.pos[0]) });
+  for (const warning of doc.warnings)
+    m.yamlWarning({ message: firstLine(warning.message) }, { start: warning.pos[0], length: Math.max(1, warning.pos[1] - warning.pos[0]) });
   if (reporter.errorCount > 0) return { text, diagnostics: reporter.diagnostics };
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     m.emptySpec(undefined, { start: 0, length: 0 });
@@ -119,7 +132,10 @@ function keyFromMessage(message: string): string {
 }
 
 function firstLine(message: string): string {
-  const line = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  const line = message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
   return /[.!?]$/.test(line) ? line : line + '.';
 }
 
@@ -150,9 +166,16 @@ class Converter {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
         let key: string;
-        if (isScalar(keyNode) && (typeof keyNode.value === 'string' || typeof keyNode.value === 'number' || typeof keyNode.value === 'boolean')) key = String(keyNode.value);
+        if (
+          isScalar(keyNode) &&
+          (typeof keyNode.value === 'string' || typeof keyNode.value === 'number' || typeof keyNode.value === 'boolean')
+        )
+          key = String(keyNode.value);
         else {
-          this.m.nonStringKey({ kind: isMap(keyNode) ? 'maps' : isSeq(keyNode) ? 'lists' : 'this value' }, keyNode ? rangeOf(keyNode) : rangeOf(node));
+          this.m.nonStringKey(
+            { kind: isMap(keyNode) ? 'maps' : isSeq(keyNode) ? 'lists' : 'this value' },
+            keyNode ? rangeOf(keyNode) : rangeOf(node),
+          );
           continue;
         }
         if (FORBIDDEN_KEYS.has(key)) {

@@ -44,7 +44,11 @@ function resourceChanges(desired: DesiredDeployment, live: LiveState, missing: M
     const current = live.configurations[0];
     const existing = live.configurations.find((c) => c.id === id);
     if (existing) {
-      const update = configurationUpdate(existing, live.configurations.filter((c) => c.id !== id), target);
+      const update = configurationUpdate(
+        existing,
+        live.configurations.filter((c) => c.id !== id),
+        target,
+      );
       const fields = Object.keys(update).sort();
       if (fields.length > 0) changes.push({ kind: 'configuration', name: id, action: 'update', reason: `updates ${fields.join(', ')}` });
     } else {
@@ -65,7 +69,11 @@ type FleetTarget = Extract<DeploymentTargetIR, { kind: 'fleet' }>;
  * What must change in place on an existing configuration with this content: its priority when an older one
  * outranks it, and target condition, labels or metrics when the spec changed them (IoT Hub allows exactly these).
  */
-export function configurationUpdate(current: ConfigurationInfo, older: readonly ConfigurationInfo[], target: FleetTarget): ConfigurationUpdate {
+export function configurationUpdate(
+  current: ConfigurationInfo,
+  older: readonly ConfigurationInfo[],
+  target: FleetTarget,
+): ConfigurationUpdate {
   const update: ConfigurationUpdate = {};
   if (older.some((c) => c.priority >= current.priority)) update.priority = nextPriority(target.priority, { configurations: [...older] });
   if (current.targetCondition !== target.targetCondition) update.targetCondition = target.targetCondition;
@@ -84,10 +92,19 @@ export function nextPriority(specPriority: number, live: Pick<LiveState, 'config
  * `resolved` is the desired content with secrets resolved as far as possible: it is what gets compared, so a
  * rotated registry password shows as a (sensitive) change and unchanged secrets as no change.
  */
-export function createPlan(desired: DesiredDeployment, resolved: ConfigurationContent, live: LiveState, lastAppliedContentHash?: string): PlanResult {
+export function createPlan(
+  desired: DesiredDeployment,
+  resolved: ConfigurationContent,
+  live: LiveState,
+  lastAppliedContentHash?: string,
+): PlanResult {
   const missing: MissingResource[] = [];
   const resources = resourceChanges(desired, live, missing);
-  const diff = diffDeployment({ desired: modelFromContent(resolved), desiredRendered: modelFromContent(desired.content), live: live.model });
+  const diff = diffDeployment({
+    desired: modelFromContent(resolved),
+    desiredRendered: modelFromContent(desired.content),
+    live: live.model,
+  });
   const target = desired.azure.deployment;
   const count = (action: string) =>
     resources.filter((r) => r.action === action).length +
@@ -102,7 +119,10 @@ export function createPlan(desired: DesiredDeployment, resolved: ConfigurationCo
     modules: diff.modules,
     routes: diff.routes,
     summary: { add: count('create'), change: count('update'), destroy: count('delete') },
-    drift: lastAppliedContentHash === desired.contentHash && live.model !== undefined && diff.modules.length + diff.routes.length + (diff.settings ? 1 : 0) > 0,
+    drift:
+      lastAppliedContentHash === desired.contentHash &&
+      live.model !== undefined &&
+      diff.modules.length + diff.routes.length + (diff.settings ? 1 : 0) > 0,
   };
   if (diff.settings) plan.settings = diff.settings;
   return { plan, missing };

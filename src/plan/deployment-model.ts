@@ -153,7 +153,11 @@ export function modelFromContent(content: ConfigurationContent): DeploymentModel
 }
 
 /** The model of what a single device has been told to run: its module twins' desired properties. */
-export function modelFromTwins(agent: TwinProperties | undefined, hub: TwinProperties | undefined, moduleTwins: ReadonlyMap<string, TwinProperties>): DeploymentModel {
+export function modelFromTwins(
+  agent: TwinProperties | undefined,
+  hub: TwinProperties | undefined,
+  moduleTwins: ReadonlyMap<string, TwinProperties>,
+): DeploymentModel {
   const twins = new Map<string, Json>();
   for (const [name, desired] of moduleTwins) twins.set(name, stripServiceKeys(desired) as Json);
   return modelFromDesired(stripServiceKeys(agent ?? {}) as Json, stripServiceKeys(hub ?? {}) as Json, twins);

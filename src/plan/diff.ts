@@ -49,7 +49,11 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** Field-by-field comparison of two leaf maps; `rendered` tells which desired fields are secret. */
-export function diffFields(desired: Map<string, unknown> | undefined, live: Map<string, unknown> | undefined, rendered: Map<string, unknown> | undefined): { changes: FieldChange[]; unchanged: number } {
+export function diffFields(
+  desired: Map<string, unknown> | undefined,
+  live: Map<string, unknown> | undefined,
+  rendered: Map<string, unknown> | undefined,
+): { changes: FieldChange[]; unchanged: number } {
   const names = new Set([...(desired?.keys() ?? []), ...(live?.keys() ?? [])]);
   const changes: FieldChange[] = [];
   let unchanged = 0;
@@ -79,7 +83,12 @@ export function diffFields(desired: Map<string, unknown> | undefined, live: Map<
   return { changes, unchanged };
 }
 
-function diffModule(name: string, desired: ModuleModel | undefined, live: ModuleModel | undefined, rendered: ModuleModel | undefined): ModuleChange | undefined {
+function diffModule(
+  name: string,
+  desired: ModuleModel | undefined,
+  live: ModuleModel | undefined,
+  rendered: ModuleModel | undefined,
+): ModuleChange | undefined {
   const { changes, unchanged } = diffFields(desired?.fields, live?.fields, rendered?.fields);
   const system = (desired ?? live)!.system;
   if (!live) return { name, system, action: 'create', fields: changes, groups: [], unchanged: 0 };

@@ -109,7 +109,11 @@ export function renderPlanText(plan: Plan, paint: Paint = plain): string {
   const out: string[] = [];
   if (plan.drift) {
     // Terraform shows drift apart from proposed changes: here the spec is unchanged, the live side moved.
-    out.push(paint('heading', 'Note: the live deployment has changed outside of edgeml since the last apply.'), 'The changes below put it back to what the spec says.', '');
+    out.push(
+      paint('heading', 'Note: the live deployment has changed outside of edgeml since the last apply.'),
+      'The changes below put it back to what the spec says.',
+      '',
+    );
   }
   out.push(...legend(plan, paint), '', paint('heading', 'edgeml will perform the following actions:'), '');
   const resources = [...plan.resources].sort(
@@ -143,11 +147,22 @@ function rolloutLines(rollout: NonNullable<Plan['rollout']>): string[] {
   const onFailure = rollout.onFailure === 'rollback' ? 'roll back' : 'halt';
   const lines = [`Rollout: ${rollout.rings.length} ring${rollout.rings.length === 1 ? '' : 's'}, on a failed gate ${onFailure}.`];
   const rows = rollout.rings.map((ring, i) => {
-    const share = ring.condition !== undefined ? `${ring.condition}${ring.percent !== undefined ? ` AND ${ring.percent}%` : ''}` : ring.percent !== undefined ? `${ring.percent}%` : 'the whole fleet';
-    const devices = ring.devices === undefined ? 'devices counted once the hub exists' : `${ring.devices} device${ring.devices === 1 ? '' : 's'} now`;
+    const share =
+      ring.condition !== undefined
+        ? `${ring.condition}${ring.percent !== undefined ? ` AND ${ring.percent}%` : ''}`
+        : ring.percent !== undefined
+          ? `${ring.percent}%`
+          : 'the whole fleet';
+    const devices =
+      ring.devices === undefined ? 'devices counted once the hub exists' : `${ring.devices} device${ring.devices === 1 ? '' : 's'} now`;
     const g = ring.gate;
     const metrics = Object.keys(g.metrics).length ? `, metrics ${Object.keys(g.metrics).join(', ')}` : '';
-    return [`  ${i + 1}. ${ring.name}`, share, devices, `gate: ${g.minDevices} reporting, at most ${g.maxFailedPercent}% failed, wait ${g.waitSeconds}s${metrics}`];
+    return [
+      `  ${i + 1}. ${ring.name}`,
+      share,
+      devices,
+      `gate: ${g.minDevices} reporting, at most ${g.maxFailedPercent}% failed, wait ${g.waitSeconds}s${metrics}`,
+    ];
   });
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
   for (const row of rows) lines.push(row.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]) : cell)).join('  '));

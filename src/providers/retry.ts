@@ -75,7 +75,12 @@ export async function withRetry<T>(attempt: (n: number) => Promise<T>, run: Retr
 }
 
 /** Full jitter: a random delay in [0, base·2^(n-1)], capped; a server's Retry-After wins (also capped). */
-export function backoffDelay(attempt: number, retryAfterMs: number | undefined, options: Required<RetryOptions>, clock: RetryClock): number {
+export function backoffDelay(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  options: Required<RetryOptions>,
+  clock: RetryClock,
+): number {
   if (retryAfterMs !== undefined && retryAfterMs >= 0) return Math.min(retryAfterMs, options.maxDelayMs);
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(clock.random() * ceiling);

@@ -45,22 +45,34 @@ export const SAFE_PATTERNS: Readonly<Record<ShellValueKind, SafePattern>> = {
   // IoT Hub allows more characters in device ids than this; these are the ones a script can carry without surprises.
   deviceId: { pattern: /^[A-Za-z0-9][A-Za-z0-9._:+@=-]{0,127}$/, describe: 'up to 128 letters, digits and . _ : + @ = -' },
   registryName: { pattern: /^[A-Za-z0-9]{5,50}$/, describe: '5-50 letters and digits' },
-  registryAddress: { pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/, describe: 'a host name with an optional :port, lower case' },
+  registryAddress: {
+    pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/,
+    describe: 'a host name with an optional :port, lower case',
+  },
   envName: { pattern: /^[A-Za-z_][A-Za-z0-9_]{0,127}$/, describe: 'a POSIX environment variable name' },
   imageRef: {
     pattern: /^[a-z0-9]([a-z0-9._:/-]*[a-z0-9])?(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/,
     describe: 'a Docker image reference such as registry.example.com/team/name:tag',
   },
   imageTag: { pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, describe: 'up to 128 letters, digits, _ . -, not starting with . or -' },
-  httpsUrl: { pattern: /^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%!$&'()*+,;=:@\/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@\/?-]*)?$/, describe: 'an https:// URL without spaces or fragments' },
+  httpsUrl: {
+    pattern: /^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%!$&'()*+,;=:@\/-]*)?(\?[A-Za-z0-9._~%!$&'()*+,;=:@\/?-]*)?$/,
+    describe: 'an https:// URL without spaces or fragments',
+  },
   sha256: { pattern: /^[a-f0-9]{64}$/, describe: '64 lower-case hex digits' },
   mlWorkspace: { pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{2,32}$/, describe: '3-33 letters, digits, _ and -' },
   mlModelName: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/, describe: 'letters, digits, _ . -' },
   moduleName: { pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, describe: 'letters, digits, _ and -' },
   relativePath: { pattern: /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._\/ -]+$/, describe: 'a relative path without ..' },
-  subscription: { pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, describe: 'a subscription GUID' },
+  subscription: {
+    pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    describe: 'a subscription GUID',
+  },
   word: { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, describe: 'a single word of letters, digits, _ . -' },
-  deploymentId: { pattern: /^[a-z0-9-:+%_#*?!(),=@;$']{1,128}$/, describe: 'lower-case letters, digits and - : + % _ # * ? ! ( ) , = @ ; $ \'' },
+  deploymentId: {
+    pattern: /^[a-z0-9-:+%_#*?!(),=@;$']{1,128}$/,
+    describe: "lower-case letters, digits and - : + % _ # * ? ! ( ) , = @ ; $ '",
+  },
 };
 
 export function isSafeShellValue(kind: ShellValueKind, value: string): boolean {
@@ -69,7 +81,10 @@ export function isSafeShellValue(kind: ShellValueKind, value: string): boolean {
 
 /** Thrown by a renderer when a value that should have been rejected by checkScriptValues reaches it anyway. */
 export class UnsafeShellValueError extends Error {
-  constructor(readonly kind: ShellValueKind, readonly label: string) {
+  constructor(
+    readonly kind: ShellValueKind,
+    readonly label: string,
+  ) {
     super(`Refusing to render ${label}: it must be ${SAFE_PATTERNS[kind].describe}.`);
     this.name = 'UnsafeShellValueError';
   }

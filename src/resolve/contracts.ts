@@ -27,7 +27,8 @@ export function resolveMessageContracts(ir: WorkflowIR, spec: SpecDocument, repo
         if (read.problem === 'missing') m.fileMissing({ what: 'message contract', path: contract.file }, at);
         else if (read.problem === 'not-a-file') m.notAFile({ what: 'message contract', path: contract.file }, at);
         else if (read.problem === 'escapes') m.escapesFolder({ path: contract.file }, at);
-        else if (read.problem === 'too-large') m.fileTooLarge({ what: 'message contract', path: contract.file, size: read.size, limit: MAX_CONTRACT_BYTES }, at);
+        else if (read.problem === 'too-large')
+          m.fileTooLarge({ what: 'message contract', path: contract.file, size: read.size, limit: MAX_CONTRACT_BYTES }, at);
         else if (read.problem === 'not-json') m.contractNotJson({ path: contract.file, reason: read.reason }, at);
         schema = read.schema;
       }

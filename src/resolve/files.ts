@@ -75,7 +75,14 @@ export function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, reporter: R
   if (source.kind === 'file') modelFile = need('model file', source.path, 'file', sourceAt);
   if (source.kind === 'customvision' && zipped) {
     const file = need('Custom Vision export', source.path, 'file', sourceAt);
-    if (file) archive = readExportArchive(file, source, labelsInArchive && !ir.model.labels, (entry) => m.archiveEntryMissing({ path: source.path, entry }, spec.locate(sourceAt)), (reason) => m.archiveUnreadable({ path: source.path, reason }, spec.locate(sourceAt)));
+    if (file)
+      archive = readExportArchive(
+        file,
+        source,
+        labelsInArchive && !ir.model.labels,
+        (entry) => m.archiveEntryMissing({ path: source.path, entry }, spec.locate(sourceAt)),
+        (reason) => m.archiveUnreadable({ path: source.path, reason }, spec.locate(sourceAt)),
+      );
   } else if (source.kind === 'customvision' && need('Custom Vision export folder', source.path, 'folder', sourceAt)) {
     modelFile = need('model file', `${source.path}/${source.modelFile}`, 'file', sourceAt);
   }
@@ -84,7 +91,10 @@ export function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, reporter: R
   const labelsFile = ir.model.labelsFile;
   let fileLabels: string[] | undefined;
   if (labelsFile && !ir.model.labels && (source.kind !== 'customvision' || modelIsLocal)) {
-    const at: SpecPath = source.kind === 'customvision' && !(spec.value as { model?: { labelsFile?: string } }).model?.labelsFile ? sourceAt : ['model', 'labelsFile'];
+    const at: SpecPath =
+      source.kind === 'customvision' && !(spec.value as { model?: { labelsFile?: string } }).model?.labelsFile
+        ? sourceAt
+        : ['model', 'labelsFile'];
     /** Reports a labels file over the limit; true when it is. */
     const tooLarge = (size: number): boolean => {
       if (size <= MAX_LABELS_BYTES) return false;
@@ -98,7 +108,11 @@ export function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, reporter: R
       if (file && !tooLarge(statSync(file).size)) bytes = readFileSync(file);
     }
     if (bytes) {
-      const labels = bytes.toString('utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+      const labels = bytes
+        .toString('utf8')
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line.length > 0);
       if (labels.length === 0) m.labelsEmpty({ path: labelsFile }, spec.locate(at));
       else fileLabels = labels;
     }
@@ -129,7 +143,13 @@ export function resolveSpecFiles(ir: WorkflowIR, spec: SpecDocument, reporter: R
 }
 
 /** Reads the ONNX model (when it is on this machine) and reports where the spec disagrees with it. */
-export async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, reporter: Reporter, options: ResolveOptions, modelIsLocal: boolean): Promise<{ modelInfo?: ModelInfo }> {
+export async function compareWithModel(
+  ir: WorkflowIR,
+  spec: SpecDocument,
+  reporter: Reporter,
+  options: ResolveOptions,
+  modelIsLocal: boolean,
+): Promise<{ modelInfo?: ModelInfo }> {
   if (!options.introspect) return {};
   const m = bindMessages(reporter, 'resolve', resolveMessages);
   // Lazy: onnxruntime is only loaded when a spec names a local model.
@@ -155,7 +175,10 @@ export async function compareWithModel(ir: WorkflowIR, spec: SpecDocument, repor
       mismatches.push(...compareStageWithSpec(stage, await introspectModel(join(ir.specDir, stage.source.path), options.modelReader)));
     } catch (error) {
       if (!(error instanceof ModelIntrospectionError)) throw error;
-      m.modelUnreadable({ message: error.message.replace(ir.specDir + sep, '').replace(ir.specDir, '.') }, spec.locate([...stage.path, 'source']));
+      m.modelUnreadable(
+        { message: error.message.replace(ir.specDir + sep, '').replace(ir.specDir, '.') },
+        spec.locate([...stage.path, 'source']),
+      );
     }
   }
   for (const mismatch of mismatches) {
@@ -198,7 +221,12 @@ function readExportArchive(
  * stages). A character list is read verbatim: an entry may be a space (PaddleOCR's keys hold U+3000), so lines are
  * neither trimmed nor skipped; only the line ends and one final empty line go.
  */
-function resolveCascadeFiles(ir: WorkflowIR, spec: SpecDocument, m: ReturnType<typeof bindMessages<typeof resolveMessages>>, need: (what: string, path: string, kind: Kind, at: SpecPath) => string | undefined): void {
+function resolveCascadeFiles(
+  ir: WorkflowIR,
+  spec: SpecDocument,
+  m: ReturnType<typeof bindMessages<typeof resolveMessages>>,
+  need: (what: string, path: string, kind: Kind, at: SpecPath) => string | undefined,
+): void {
   const readText = (what: string, path: string, at: SpecPath): string | undefined => {
     const file = need(what, path, 'file', at);
     if (!file) return undefined;
@@ -220,7 +248,10 @@ function resolveCascadeFiles(ir: WorkflowIR, spec: SpecDocument, m: ReturnType<t
     need('stage model file', stage.source.path, 'file', [...stage.path, 'source', 'file']);
     if (stage.labelsFile && !stage.labels) {
       const text = readText('labels file', stage.labelsFile, [...stage.path, 'labelsFile']);
-      const labels = text?.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+      const labels = text
+        ?.split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line.length > 0);
       if (labels && labels.length === 0) m.labelsEmpty({ path: stage.labelsFile }, spec.locate([...stage.path, 'labelsFile']));
       else if (labels) stage.labels = labels;
     }

@@ -22,7 +22,8 @@ const LONE_REFERENCE = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 export function sensitivityOf(path: SpecPath): Sensitivity {
   for (const field of SENSITIVE_FIELDS) {
-    if (field.path.length === path.length && field.path.every((segment, i) => segment === '*' || segment === path[i])) return field.sensitivity;
+    if (field.path.length === path.length && field.path.every((segment, i) => segment === '*' || segment === path[i]))
+      return field.sensitivity;
   }
   return 'plain';
 }
@@ -35,14 +36,24 @@ export function parseSecretRef(value: unknown): SecretRef | undefined {
 }
 
 export function describePath(path: SpecPath): string {
-  return path.length === 0 ? 'the spec' : path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return path.length === 0
+    ? 'the spec'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+        .join('.')
+        .replace(/\.\[/g, '[');
 }
 
 /**
  * Returns a copy of `value` with variables expanded. Secret fields keep their `${env:NAME}` text so the schema
  * still sees a string; lowering turns them into SecretRefs.
  */
-export function resolveVariables(spec: SpecDocument, value: unknown, env: Readonly<Record<string, string | undefined>>, reporter: Reporter): unknown {
+export function resolveVariables(
+  spec: SpecDocument,
+  value: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  reporter: Reporter,
+): unknown {
   const m = bindMessages(reporter, 'variables', schemaMessages);
   const missing = new Map<string, { start: number; length: number; file: string }[]>();
 
@@ -61,7 +72,10 @@ export function resolveVariables(spec: SpecDocument, value: unknown, env: Readon
       if (index > 0 && text[index - 1] === '$') continue; // $${ is an escaped literal
       if (!/^env:[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?$/.test(match[1]) || !match[0].endsWith('}')) {
         const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(match[1]) ? match[1] : undefined;
-        m.badVariableSyntax({ text: match[0], suggestion: name ? `\${env:${name}}` : closest(match[1], ['env:']) }, referenceSpan(path, match[0]));
+        m.badVariableSyntax(
+          { text: match[0], suggestion: name ? `\${env:${name}}` : closest(match[1], ['env:']) },
+          referenceSpan(path, match[0]),
+        );
       }
     }
     if (sensitivity === 'secret') {
@@ -132,5 +146,7 @@ export function resolveVariables(spec: SpecDocument, value: unknown, env: Readon
 function suggestEnvName(path: SpecPath): string {
   const last = [...path].reverse().find((p) => typeof p === 'string' && p !== 'secret');
   if (path[0] === 'azure' && path[1] === 'registry') return 'ACR_PASSWORD';
-  return String(last ?? 'SECRET').toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  return String(last ?? 'SECRET')
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_');
 }

@@ -16,10 +16,7 @@ export interface RingHealth {
   failures: string[];
 }
 
-export type GateVerdict =
-  | { verdict: 'wait'; detail: string }
-  | { verdict: 'pass'; detail: string }
-  | { verdict: 'fail'; reason: string };
+export type GateVerdict = { verdict: 'wait'; detail: string } | { verdict: 'pass'; detail: string } | { verdict: 'fail'; reason: string };
 
 const percent = (part: number, whole: number): number => (whole === 0 ? 0 : (part * 100) / whole);
 const fmt = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(1));
@@ -29,9 +26,11 @@ function metricProblems(gate: RolloutGateIR, health: RingHealth): string[] {
   for (const [name, limit] of Object.entries(gate.metrics)) {
     const count = health.metrics[name];
     if (count === undefined) continue; // IoT Hub has not computed it yet
-    if (limit.maxDevices !== undefined && count > limit.maxDevices) problems.push(`custom metric '${name}' counts ${count} devices, the gate allows ${limit.maxDevices}`);
+    if (limit.maxDevices !== undefined && count > limit.maxDevices)
+      problems.push(`custom metric '${name}' counts ${count} devices, the gate allows ${limit.maxDevices}`);
     const share = percent(count, health.targeted);
-    if (limit.maxPercent !== undefined && share > limit.maxPercent) problems.push(`custom metric '${name}' counts ${fmt(share)}% of the ring, the gate allows ${fmt(limit.maxPercent)}%`);
+    if (limit.maxPercent !== undefined && share > limit.maxPercent)
+      problems.push(`custom metric '${name}' counts ${fmt(share)}% of the ring, the gate allows ${fmt(limit.maxPercent)}%`);
   }
   return problems;
 }
@@ -45,7 +44,10 @@ export function evaluateGate(gate: RolloutGateIR, health: RingHealth, elapsedMs:
   const enoughReported = reported >= gate.minDevices;
   const failedShare = percent(failed, targeted);
   if (enoughReported && failedShare > gate.maxFailedPercent) {
-    return { verdict: 'fail', reason: `${failed} of ${targeted} devices (${fmt(failedShare)}%) failed; the gate allows ${fmt(gate.maxFailedPercent)}%` };
+    return {
+      verdict: 'fail',
+      reason: `${failed} of ${targeted} devices (${fmt(failedShare)}%) failed; the gate allows ${fmt(gate.maxFailedPercent)}%`,
+    };
   }
   const problems = enoughReported ? metricProblems(gate, health) : [];
   if (problems.length > 0) return { verdict: 'fail', reason: problems.join('; ') };
@@ -54,14 +56,23 @@ export function evaluateGate(gate: RolloutGateIR, health: RingHealth, elapsedMs:
 
   // Out of time: judge with what reported, counting the silent devices as failed.
   if (targeted < gate.minDevices) {
-    return { verdict: 'fail', reason: `the ring reaches ${targeted} device${targeted === 1 ? '' : 's'} but the gate needs ${gate.minDevices} to report` };
+    return {
+      verdict: 'fail',
+      reason: `the ring reaches ${targeted} device${targeted === 1 ? '' : 's'} but the gate needs ${gate.minDevices} to report`,
+    };
   }
   if (!enoughReported) {
-    return { verdict: 'fail', reason: `only ${reported} of ${targeted} devices reported within ${gate.waitSeconds}s; the gate needs ${gate.minDevices}` };
+    return {
+      verdict: 'fail',
+      reason: `only ${reported} of ${targeted} devices reported within ${gate.waitSeconds}s; the gate needs ${gate.minDevices}`,
+    };
   }
   const failingShare = percent(failed + silent, targeted);
   if (failingShare > gate.maxFailedPercent) {
-    return { verdict: 'fail', reason: `${failed} failed and ${silent} did not report within ${gate.waitSeconds}s (${fmt(failingShare)}% of ${targeted}); the gate allows ${fmt(gate.maxFailedPercent)}%` };
+    return {
+      verdict: 'fail',
+      reason: `${failed} failed and ${silent} did not report within ${gate.waitSeconds}s (${fmt(failingShare)}% of ${targeted}); the gate allows ${fmt(gate.maxFailedPercent)}%`,
+    };
   }
   return { verdict: 'pass', detail: status };
 }

@@ -88,7 +88,8 @@ export function readHistory(file: string, workflow: string): RolloutHistory {
     throw new HistoryError(file, `not JSON (${(error as Error).message})`);
   }
   const doc = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : undefined;
-  if (!doc || doc.version !== historyFormatVersion) throw new HistoryError(file, `expected an object with "version": ${historyFormatVersion}`);
+  if (!doc || doc.version !== historyFormatVersion)
+    throw new HistoryError(file, `expected an object with "version": ${historyFormatVersion}`);
   if (!Array.isArray(doc.revisions)) throw new HistoryError(file, '"revisions" is not a list');
   const bad = doc.revisions.findIndex((r) => !isRevision(r));
   if (bad >= 0) throw new HistoryError(file, `revision entry ${bad + 1} is malformed`);

@@ -31,7 +31,8 @@ export async function planRollout(rollout: RolloutIR, fleetCondition: string, hu
   }));
   if (!hub) return { onFailure: rollout.onFailure, rings };
   const fleet = await hub.queryTwins(`SELECT deviceId FROM devices WHERE capabilities.iotEdge = true AND (${fleetCondition})`, 1000);
-  const widestShare = (index: number) => Math.max(...rollout.rings.slice(0, index + 1).map((r) => (r.condition === undefined ? (r.percent ?? 100) : 0)));
+  const widestShare = (index: number) =>
+    Math.max(...rollout.rings.slice(0, index + 1).map((r) => (r.condition === undefined ? (r.percent ?? 100) : 0)));
   for (const [index, ring] of rings.entries()) {
     const conditional = rollout.rings.slice(0, index + 1).some((r) => r.condition !== undefined);
     if (ring.targetCondition === fleetCondition) ring.devices = fleet.length;

@@ -25,6 +25,10 @@ export function renderHistoryText(revisions: readonly Revision[], live: Readonly
   ]);
   const header = ['REV', 'KIND', 'STARTED (UTC)', 'CONTENT', 'RINGS', 'OUTCOME', 'REASON'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }

@@ -40,7 +40,10 @@ export function ringTargetCondition(fleetCondition: string, rings: readonly Roll
   if (reached.some((ring) => ringSelector(ring) === undefined)) return fleetCondition;
   // Rings that are only a share merge into the widest share (bucket < 50 covers bucket < 10).
   const shares = reached.filter((ring) => ring.condition === undefined || ring.condition.trim() === '');
-  const widest = shares.reduce<RolloutRingIR | undefined>((w, ring) => (w === undefined || ring.percent! > w.percent! ? ring : w), undefined);
+  const widest = shares.reduce<RolloutRingIR | undefined>(
+    (w, ring) => (w === undefined || ring.percent! > w.percent! ? ring : w),
+    undefined,
+  );
   const selectors = reached.filter((ring) => !shares.includes(ring)).map((ring) => ringSelector(ring)!);
   if (widest) selectors.push(ringSelector(widest)!);
   const union = selectors.length === 1 ? selectors[0] : selectors.map((s) => `(${s})`).join(' OR ');

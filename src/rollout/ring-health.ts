@@ -21,8 +21,18 @@ export function classifyAgent(agent: QueriedTwin): Classification {
   const reported = record(agent.reported);
   const status = record(reported.lastDesiredStatus);
   if (reported.lastDesiredVersion !== desiredVersion || typeof status.code !== 'number') return { kind: 'pending' };
-  if (status.code !== 200) return { kind: 'failed', reason: `edgeAgent reports code ${status.code}${status.description ? `: ${String(status.description)}` : ''}` };
-  const modules = moduleReports({ deviceId: agent.deviceId, moduleId: '$edgeAgent', etag: agent.etag, desired: agent.desired, reported: agent.reported });
+  if (status.code !== 200)
+    return {
+      kind: 'failed',
+      reason: `edgeAgent reports code ${status.code}${status.description ? `: ${String(status.description)}` : ''}`,
+    };
+  const modules = moduleReports({
+    deviceId: agent.deviceId,
+    moduleId: '$edgeAgent',
+    etag: agent.etag,
+    desired: agent.desired,
+    reported: agent.reported,
+  });
   const failing = modules.find((m) => !m.ok && m.runtimeStatus !== undefined && FAILING_STATES.has(m.runtimeStatus));
   if (failing) return { kind: 'failed', reason: describeModuleProblem(failing) };
   return modules.every((m) => m.ok) ? { kind: 'healthy' } : { kind: 'pending' };
@@ -33,7 +43,12 @@ export function appliedAgentsQuery(configurationId: string): string {
   return `SELECT * FROM devices.modules WHERE moduleId = '$edgeAgent' AND configurations.[[${configurationId}]].status = 'Applied'`;
 }
 
-export async function readRingHealth(hub: IotHubProvider, configurationId: string, targeted: number, metrics: Record<string, number | undefined>): Promise<RingHealth> {
+export async function readRingHealth(
+  hub: IotHubProvider,
+  configurationId: string,
+  targeted: number,
+  metrics: Record<string, number | undefined>,
+): Promise<RingHealth> {
   const agents = await hub.queryTwins(appliedAgentsQuery(configurationId), 1000);
   const health: RingHealth = { targeted, healthy: 0, failed: 0, metrics, failures: [] };
   for (const agent of agents) {

@@ -45,12 +45,14 @@ export interface RollbackResult {
 export function rollbackTarget(revisions: readonly Revision[], live: readonly ConfigurationInfo[], to?: number): Revision {
   if (to !== undefined) {
     const named = revisions.find((r) => r.revision === to);
-    if (!named) throw rolloutError('unknownRevision', { revision: String(to), known: revisions.map((r) => r.revision).join(', ') || 'none' });
+    if (!named)
+      throw rolloutError('unknownRevision', { revision: String(to), known: revisions.map((r) => r.revision).join(', ') || 'none' });
     return named;
   }
   const top = live[0]?.id;
   const good = revisions.findLast((r) => r.outcome === 'succeeded' && r.configurationId !== top);
-  if (!good) throw rolloutError('noRevisionToRollBackTo', { reason: revisions.length ? 'no earlier revision succeeded' : 'the history is empty' });
+  if (!good)
+    throw rolloutError('noRevisionToRollBackTo', { reason: revisions.length ? 'no earlier revision succeeded' : 'the history is empty' });
   return good;
 }
 
@@ -64,13 +66,23 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
   let recreated = false;
 
   if (!kept) {
-    if (!goal.content) throw rolloutError('noRevisionToRollBackTo', { reason: `revision ${goal.revision}'s content is no longer kept (only the newest revisions keep it)` });
+    if (!goal.content)
+      throw rolloutError('noRevisionToRollBackTo', {
+        reason: `revision ${goal.revision}'s content is no longer kept (only the newest revisions keep it)`,
+      });
     const resolved = await options.resolve(goal.content);
     const priority = nextPriority(target.priority, { configurations: own });
     kept = await progress.step(`deployment ${goal.configurationId} (revision ${goal.revision})`, async (control) => {
       if (!options.state.configurations.includes(goal.configurationId)) options.state.configurations.push(goal.configurationId);
       options.saveState();
-      const created = await hub.createConfiguration({ id: goal.configurationId, content: resolved, targetCondition: target.targetCondition, priority, labels: target.labels, metrics: target.metrics });
+      const created = await hub.createConfiguration({
+        id: goal.configurationId,
+        content: resolved,
+        targetCondition: target.targetCondition,
+        priority,
+        labels: target.labels,
+        metrics: target.metrics,
+      });
       control.done(`created at priority ${priority}`);
       return created;
     });
@@ -79,7 +91,9 @@ export async function runRollback(options: RollbackOptions): Promise<RollbackRes
   } else if (kept.targetCondition !== target.targetCondition) {
     // A revision that stopped part-way: it goes back to the whole fleet before the others leave.
     const update = kept;
-    kept = await progress.step(`deployment ${goal.configurationId}: whole fleet`, async () => hub.updateConfiguration(update.id, update.etag, { targetCondition: target.targetCondition }));
+    kept = await progress.step(`deployment ${goal.configurationId}: whole fleet`, async () =>
+      hub.updateConfiguration(update.id, update.etag, { targetCondition: target.targetCondition }),
+    );
     await waitApplied(options, clock, goal.configurationId);
   }
 
@@ -131,7 +145,12 @@ async function waitApplied(options: RollbackOptions, clock: Clock, id: string): 
         return;
       }
       if (clock.now() + options.intervalMs > deadline) {
-        throw rolloutError('rollbackNotApplied', { configuration: id, applied: m.applied, targeted: m.targeted, seconds: Math.round(options.timeoutMs / 1000) });
+        throw rolloutError('rollbackNotApplied', {
+          configuration: id,
+          applied: m.applied,
+          targeted: m.targeted,
+          seconds: Math.round(options.timeoutMs / 1000),
+        });
       }
       await clock.sleep(options.intervalMs);
     }

@@ -79,7 +79,8 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutResult
     revision.ringStartedAt = undefined;
     saveHistory();
   }
-  if (revision && revision.configurationId !== id) throw rolloutError('otherRolloutInProgress', { revision: revision.revision, configuration: revision.configurationId });
+  if (revision && revision.configurationId !== id)
+    throw rolloutError('otherRolloutInProgress', { revision: revision.revision, configuration: revision.configurationId });
 
   // Already everywhere: nothing to roll out (an interrupted retire of the older ones is finished below).
   if (!revision && current && current.targetCondition === target.targetCondition) {
@@ -122,7 +123,8 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutResult
     const report = await judgeRing(options, clock, index, condition, startedAt);
     reports.push(report);
     options.onRing?.(report);
-    if (report.verdict.verdict === 'fail') await onGateFailure(options, history, revision, previous, current, ring.name, report.verdict.reason, reports);
+    if (report.verdict.verdict === 'fail')
+      await onGateFailure(options, history, revision, previous, current, ring.name, report.verdict.reason, reports);
     revision.ringsPassed = index + 1;
     revision.ringIndex = index + 1;
     revision.ringStartedAt = undefined;
@@ -143,7 +145,7 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutResult
 
 /** Writes each fleet device's rollout bucket into its tags where it is missing or wrong (once per device). */
 async function assignBuckets(hub: IotHubProvider, fleetCondition: string, progress: Progress): Promise<void> {
-  await progress.step('rollout buckets on the fleet\'s devices', async (control) => {
+  await progress.step("rollout buckets on the fleet's devices", async (control) => {
     const devices = await hub.queryTwins(`SELECT * FROM devices WHERE capabilities.iotEdge = true AND (${fleetCondition})`, 1000);
     let written = 0;
     for (const device of devices) {
@@ -158,29 +160,45 @@ async function assignBuckets(hub: IotHubProvider, fleetCondition: string, progre
 }
 
 /** Creates the new deployment for this ring, or widens it; it always outranks the previous deployments. */
-async function widen(options: RolloutOptions, current: ConfigurationInfo | undefined, previous: ConfigurationInfo[], condition: string, index: number): Promise<ConfigurationInfo> {
+async function widen(
+  options: RolloutOptions,
+  current: ConfigurationInfo | undefined,
+  previous: ConfigurationInfo[],
+  condition: string,
+  index: number,
+): Promise<ConfigurationInfo> {
   const { hub, target } = options;
   const ring = target.rollout.rings[index];
-  return options.progress.step(`ring ${index + 1}/${target.rollout.rings.length} '${ring.name}': deployment ${options.configurationId}`, async (control) => {
-    const priority = nextPriority(target.priority, { configurations: previous });
-    if (!current) {
-      if (!options.state.configurations.includes(options.configurationId)) options.state.configurations.push(options.configurationId);
-      options.saveState();
-      const created = await hub.createConfiguration({ id: options.configurationId, content: options.resolved, targetCondition: condition, priority, labels: target.labels, metrics: target.metrics });
-      control.done(`created at priority ${priority}`);
-      return created;
-    }
-    const update: { targetCondition?: string; priority?: number } = {};
-    if (current.targetCondition !== condition) update.targetCondition = condition;
-    if (current.priority < priority) update.priority = priority;
-    if (Object.keys(update).length === 0) {
-      control.done('already reaches the ring');
-      return current;
-    }
-    const updated = await hub.updateConfiguration(options.configurationId, current.etag, update);
-    control.done(update.targetCondition ? 'widened' : `priority ${priority}`);
-    return updated;
-  });
+  return options.progress.step(
+    `ring ${index + 1}/${target.rollout.rings.length} '${ring.name}': deployment ${options.configurationId}`,
+    async (control) => {
+      const priority = nextPriority(target.priority, { configurations: previous });
+      if (!current) {
+        if (!options.state.configurations.includes(options.configurationId)) options.state.configurations.push(options.configurationId);
+        options.saveState();
+        const created = await hub.createConfiguration({
+          id: options.configurationId,
+          content: options.resolved,
+          targetCondition: condition,
+          priority,
+          labels: target.labels,
+          metrics: target.metrics,
+        });
+        control.done(`created at priority ${priority}`);
+        return created;
+      }
+      const update: { targetCondition?: string; priority?: number } = {};
+      if (current.targetCondition !== condition) update.targetCondition = condition;
+      if (current.priority < priority) update.priority = priority;
+      if (Object.keys(update).length === 0) {
+        control.done('already reaches the ring');
+        return current;
+      }
+      const updated = await hub.updateConfiguration(options.configurationId, current.etag, update);
+      control.done(update.targetCondition ? 'widened' : `priority ${priority}`);
+      return updated;
+    },
+  );
 }
 
 async function judgeRing(options: RolloutOptions, clock: Clock, index: number, condition: string, startedAt: number): Promise<RingReport> {
@@ -239,9 +257,21 @@ async function onGateFailure(
   revision.endedAt = iso(clock.now());
   writeHistory(options.historyFile, history);
   const previousName = previous.map((c) => c.id).join(', ');
-  if (rollBack) throw new RolloutFailure('rolled-back', revision.revision, reports, rolloutError('gateFailedRolledBack', { revision: revision.revision, ring: ringName, reason, previous: previousName }));
-  if (previous.length === 0) throw new RolloutFailure('halted', revision.revision, reports, rolloutError('firstRolloutHalted', { ring: ringName, reason }));
-  throw new RolloutFailure('halted', revision.revision, reports, rolloutError('gateFailedHalted', { revision: revision.revision, ring: ringName, reason }));
+  if (rollBack)
+    throw new RolloutFailure(
+      'rolled-back',
+      revision.revision,
+      reports,
+      rolloutError('gateFailedRolledBack', { revision: revision.revision, ring: ringName, reason, previous: previousName }),
+    );
+  if (previous.length === 0)
+    throw new RolloutFailure('halted', revision.revision, reports, rolloutError('firstRolloutHalted', { ring: ringName, reason }));
+  throw new RolloutFailure(
+    'halted',
+    revision.revision,
+    reports,
+    rolloutError('gateFailedHalted', { revision: revision.revision, ring: ringName, reason }),
+  );
 }
 
 /** A rollout that stopped at a gate; carries the diagnostic and the ring reports gathered so far. */
@@ -268,4 +298,3 @@ async function retire(options: RolloutOptions, previous: ConfigurationInfo[]): P
   }
   return retired;
 }
-

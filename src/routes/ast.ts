@@ -98,13 +98,7 @@ export interface UnaryExpr extends NodeBase {
   operand: Expr;
 }
 
-export type BinaryOp =
-  | '*' | '/' | '%'
-  | '+' | '-' | '||'
-  | '<' | '<=' | '>' | '>='
-  | '=' | '!=' | '<>'
-  | 'AND' | 'OR'
-  | '??';
+export type BinaryOp = '*' | '/' | '%' | '+' | '-' | '||' | '<' | '<=' | '>' | '>=' | '=' | '!=' | '<>' | 'AND' | 'OR' | '??';
 
 export interface BinaryExpr extends NodeBase {
   kind: 'binary';

@@ -234,7 +234,11 @@ export function selectOverload(builtin: Builtin, given: StaticType[]): Overload 
 /** Whether some overload takes this many arguments, to tell an arity error from a type error. */
 export function acceptsArity(builtin: Builtin, count: number): boolean {
   return builtin.overloads.some((o) =>
-    o.params.kind === 'fixed' ? o.params.types.length === count : o.params.kind === 'var' ? count >= o.params.types.length - 1 : o.params.count === count,
+    o.params.kind === 'fixed'
+      ? o.params.types.length === count
+      : o.params.kind === 'var'
+        ? count >= o.params.types.length - 1
+        : o.params.count === count,
   );
 }
 

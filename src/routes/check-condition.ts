@@ -57,7 +57,12 @@ export function checkCondition(expr: Expr, options: CheckConditionOptions): Rout
         });
       }
     }
-    if (node.kind === 'call' && node.name.toLowerCase() === 'is_null' && node.args.length === 1 && typing.types.get(node.args[0]!) === 'query') {
+    if (
+      node.kind === 'call' &&
+      node.name.toLowerCase() === 'is_null' &&
+      node.args.length === 1 &&
+      typing.types.get(node.args[0]!) === 'query'
+    ) {
       warn({
         id: 'is-null-body',
         message: 'is_null on a $body value is true whenever the field exists, even when it is not null (edgeHub behaviour).',

@@ -28,7 +28,8 @@ export function lookupContractPath(root: JsonSchema, segments: readonly PathSegm
     current = followRef(root, current);
     if (!current || COMBINATORS.some((k) => current![k] !== undefined)) return { kind: 'unknown' };
     const types = schemaTypes(current);
-    if (types && !types.includes('object')) return { kind: 'impossible', segment: i, reason: `${prefix || 'the body'} is ${article(types)}, not an object` };
+    if (types && !types.includes('object'))
+      return { kind: 'impossible', segment: i, reason: `${prefix || 'the body'} is ${article(types)}, not an object` };
     const field = prefix ? `${prefix}.${segment.name}` : segment.name;
     let child: JsonSchema | undefined;
     if (current.properties && Object.hasOwn(current.properties, segment.name)) {
@@ -47,11 +48,17 @@ export function lookupContractPath(root: JsonSchema, segments: readonly PathSegm
       const array = followRef(root, child ?? {});
       if (!array || COMBINATORS.some((k) => array[k] !== undefined)) return { kind: 'unknown' };
       const arrayTypes = schemaTypes(array);
-      if (arrayTypes && !arrayTypes.includes('array')) return { kind: 'impossible', segment: i, reason: `'${field}' is ${article(arrayTypes)}, not an array` };
+      if (arrayTypes && !arrayTypes.includes('array'))
+        return { kind: 'impossible', segment: i, reason: `'${field}' is ${article(arrayTypes)}, not an array` };
       if (array.maxItems !== undefined && segment.index >= array.maxItems) {
-        return { kind: 'impossible', segment: i, reason: `'${field}' holds at most ${array.maxItems} item${array.maxItems === 1 ? '' : 's'}` };
+        return {
+          kind: 'impossible',
+          segment: i,
+          reason: `'${field}' holds at most ${array.maxItems} item${array.maxItems === 1 ? '' : 's'}`,
+        };
       }
-      if (!(array.minItems !== undefined && array.minItems > segment.index)) missing.push({ kind: 'index', array: field, index: segment.index });
+      if (!(array.minItems !== undefined && array.minItems > segment.index))
+        missing.push({ kind: 'index', array: field, index: segment.index });
       if (array.items === undefined) return { kind: 'unknown' };
       child = array.items;
       prefix = `${field}[${segment.index}]`;
@@ -90,7 +97,13 @@ export function unreadableValue(schema: JsonSchema): 'object' | 'array' | 'date'
 export function queryTypes(schema: JsonSchema): ('number' | 'string' | 'bool' | 'null')[] | undefined {
   const types = schemaTypes(schema);
   if (!types) return undefined;
-  const map: Partial<Record<JsonSchemaType, 'number' | 'string' | 'bool' | 'null'>> = { number: 'number', integer: 'number', string: 'string', boolean: 'bool', null: 'null' };
+  const map: Partial<Record<JsonSchemaType, 'number' | 'string' | 'bool' | 'null'>> = {
+    number: 'number',
+    integer: 'number',
+    string: 'string',
+    boolean: 'bool',
+    null: 'null',
+  };
   return [...new Set(types.map((t) => map[t]).filter((t): t is 'number' | 'string' | 'bool' | 'null' => t !== undefined))];
 }
 
@@ -100,7 +113,9 @@ export function describeMissing(reason: MissingReason): string {
     case 'optional':
       return `'${reason.field}' is absent`;
     case 'index':
-      return reason.index === 0 ? `'${reason.array}' is empty` : `'${reason.array}' has ${reason.index} item${reason.index === 1 ? '' : 's'} or fewer`;
+      return reason.index === 0
+        ? `'${reason.array}' is empty`
+        : `'${reason.array}' has ${reason.index} item${reason.index === 1 ? '' : 's'} or fewer`;
     case 'nullable':
       return `'${reason.field}' is null`;
   }

@@ -54,7 +54,9 @@ export interface EvaluateOptions {
  * string (edgeHub's type order): it is true as edgeHub evaluates it, and not when such comparisons are undefined.
  */
 export function matchesOnlyByNullOrdering(expr: Expr, message: RouteMessage): boolean {
-  return evaluateConditionResult(expr, message) === true && evaluateConditionResult(expr, message, { nullComparisonsUndefined: true }) !== true;
+  return (
+    evaluateConditionResult(expr, message) === true && evaluateConditionResult(expr, message, { nullComparisonsUndefined: true }) !== true
+  );
 }
 
 /** Case-insensitive lookup, as edgeHub's property dictionaries use OrdinalIgnoreCase. */
@@ -68,7 +70,11 @@ function lookup(bag: Record<string, string>, name: string): string | undefined {
 class Evaluator {
   private parsedBody: { ok: true; root: unknown } | { ok: false } | undefined;
 
-  constructor(private readonly typing: Typing, private readonly message: RouteMessage, private readonly options: EvaluateOptions = {}) {}
+  constructor(
+    private readonly typing: Typing,
+    private readonly message: RouteMessage,
+    private readonly options: EvaluateOptions = {},
+  ) {}
 
   private typeOf(node: Expr): StaticType {
     return this.typing.types.get(node) ?? 'undefined';
@@ -152,14 +158,19 @@ class Evaluator {
       case '%':
       case '+':
       case '-':
-        return anyQuery ? queryArithmetic(node.op, toQuery(leftType, left), toQuery(rightType, right)) : arithmetic(node.op, left as number, right as number);
+        return anyQuery
+          ? queryArithmetic(node.op, toQuery(leftType, left), toQuery(rightType, right))
+          : arithmetic(node.op, left as number, right as number);
       case '||':
         return concatValues(toQuery(leftType, left), toQuery(rightType, right));
       case 'AND':
       case 'OR':
-        return anyQuery ? queryLogic(node.op, toQuery(leftType, left), toQuery(rightType, right)) : logic(node.op, leftType, left, rightType, right);
+        return anyQuery
+          ? queryLogic(node.op, toQuery(leftType, left), toQuery(rightType, right))
+          : logic(node.op, leftType, left, rightType, right);
       default: {
-        if (anyQuery && this.options.nullComparisonsUndefined && nullAgainstValue(toQuery(leftType, left), toQuery(rightType, right))) return undefined;
+        if (anyQuery && this.options.nullComparisonsUndefined && nullAgainstValue(toQuery(leftType, left), toQuery(rightType, right)))
+          return undefined;
         const order = anyQuery ? compareQuery(toQuery(leftType, left), toQuery(rightType, right)) : compareTyped(leftType, left, right);
         return order === undefined ? undefined : applyComparison(node.op, order);
       }

@@ -22,10 +22,15 @@ export function parseJsonPath(path: string): JsonPathResult {
     const name = path.slice(nameStart, pos);
     if (name.length === 0) {
       const found = path[pos];
-      return { ok: false, reason: found === undefined ? 'a name is missing at the end' : `a name is expected before '${found}'`, offset: pos };
+      return {
+        ok: false,
+        reason: found === undefined ? 'a name is missing at the end' : `a name is expected before '${found}'`,
+        offset: pos,
+      };
     }
     // A segment of digits only is lexed as INT, not IDENTIFIER, so edgeHub rejects it.
-    if (/^[0-9]+$/.test(name)) return { ok: false, reason: `'${name}' is a number, not a name; use [${name}] to index an array`, offset: nameStart };
+    if (/^[0-9]+$/.test(name))
+      return { ok: false, reason: `'${name}' is a number, not a name; use [${name}] to index an array`, offset: nameStart };
     const segment: PathSegment = { name };
     if (path[pos] === '[') {
       const close = path.indexOf(']', pos);
@@ -44,10 +49,7 @@ export function parseJsonPath(path: string): JsonPathResult {
 }
 
 /** Where a path led: not found, or a JSON value (objects and arrays are 'object'). */
-export type JsonLookup =
-  | { found: false }
-  | { found: true; value: null | boolean | number | string }
-  | { found: true; object: true };
+export type JsonLookup = { found: false } | { found: true; value: null | boolean | number | string } | { found: true; object: true };
 
 /** Reads `segments` from a parsed JSON value the way Json.NET's SelectTokens does for these simple paths. */
 export function lookupJsonPath(root: unknown, segments: PathSegment[]): JsonLookup {

@@ -3,18 +3,47 @@
 import type { RouteSyntaxError } from './ast.js';
 
 export type TokenKind =
-  | 'LBRACE' | 'RBRACE'
-  | 'SELECT' | 'FROM' | 'WHERE' | 'INTO'
-  | 'STRING' | 'UNTERMINATED_STRING'
-  | 'INTEGER' | 'HEX' | 'REAL'
-  | 'TRUE' | 'FALSE' | 'NULL' | 'UNDEFINED'
-  | 'LPAREN' | 'RPAREN' | 'COMMA'
-  | 'PLUS' | 'MINUS' | 'MUL' | 'DIV' | 'MOD'
-  | 'AND' | 'OR' | 'NOT'
-  | 'EQ' | 'NE1' | 'NE2' | 'LE' | 'GE' | 'GT' | 'LT'
-  | 'CONCAT' | 'COALESCE'
-  | 'SYS_PROP' | 'ID' | 'QUERY_PATH'
-  | 'WS' | 'COMMENT' | 'UNKNOWN'
+  | 'LBRACE'
+  | 'RBRACE'
+  | 'SELECT'
+  | 'FROM'
+  | 'WHERE'
+  | 'INTO'
+  | 'STRING'
+  | 'UNTERMINATED_STRING'
+  | 'INTEGER'
+  | 'HEX'
+  | 'REAL'
+  | 'TRUE'
+  | 'FALSE'
+  | 'NULL'
+  | 'UNDEFINED'
+  | 'LPAREN'
+  | 'RPAREN'
+  | 'COMMA'
+  | 'PLUS'
+  | 'MINUS'
+  | 'MUL'
+  | 'DIV'
+  | 'MOD'
+  | 'AND'
+  | 'OR'
+  | 'NOT'
+  | 'EQ'
+  | 'NE1'
+  | 'NE2'
+  | 'LE'
+  | 'GE'
+  | 'GT'
+  | 'LT'
+  | 'CONCAT'
+  | 'COALESCE'
+  | 'SYS_PROP'
+  | 'ID'
+  | 'QUERY_PATH'
+  | 'WS'
+  | 'COMMENT'
+  | 'UNKNOWN'
   | 'EOF';
 
 export interface Token {
@@ -33,10 +62,15 @@ type Matcher = (text: string, pos: number) => number;
 
 const isDigitChar = (c: string) => c >= '0' && c <= '9';
 
-const exact = (literal: string): Matcher => (text, pos) => (text.startsWith(literal, pos) ? literal.length : 0);
+const exact =
+  (literal: string): Matcher =>
+  (text, pos) =>
+    text.startsWith(literal, pos) ? literal.length : 0;
 
-const keyword = (word: string): Matcher => (text, pos) =>
-  text.slice(pos, pos + word.length).toLowerCase() === word ? word.length : 0;
+const keyword =
+  (word: string): Matcher =>
+  (text, pos) =>
+    text.slice(pos, pos + word.length).toLowerCase() === word ? word.length : 0;
 
 function runOf(text: string, pos: number, accepts: (c: string) => boolean): number {
   let i = pos;
@@ -305,7 +339,5 @@ function recoverString(text: string, pos: number, problems: RouteSyntaxError[]):
 export function unescapeString(token: Token): string {
   const closed = token.kind === 'STRING';
   const body = token.text.slice(1, closed ? -1 : undefined);
-  return body
-    .replace(/\\[Uu]([0-9A-Fa-f]{4})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
-    .replace(/\\(["'\\])/g, '$1');
+  return body.replace(/\\[Uu]([0-9A-Fa-f]{4})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\(["'\\])/g, '$1');
 }

@@ -28,7 +28,15 @@ const PREFIX_PRECEDENCE = 8;
 
 const LITERAL_KINDS = new Set<TokenKind>(['STRING', 'UNTERMINATED_STRING', 'INTEGER', 'HEX', 'REAL', 'TRUE', 'FALSE', 'NULL', 'UNDEFINED']);
 const STARTS_EXPRESSION = new Set<TokenKind>([
-  ...LITERAL_KINDS, 'LPAREN', 'SYS_PROP', 'ID', 'LBRACE', 'MINUS', 'NOT', 'UNKNOWN', 'QUERY_PATH',
+  ...LITERAL_KINDS,
+  'LPAREN',
+  'SYS_PROP',
+  'ID',
+  'LBRACE',
+  'MINUS',
+  'NOT',
+  'UNKNOWN',
+  'QUERY_PATH',
 ]);
 const RESERVED = new Set<TokenKind>(['SELECT', 'FROM', 'WHERE', 'INTO']);
 /** Deeper nesting is surely a mistake, and the recursive stages after parsing must not overflow the stack. */
@@ -51,7 +59,7 @@ export function parseCondition(text: string): ConditionParseResult {
     parser.report({
       id: 'empty-condition',
       message: 'The condition is empty, so edgeHub would never route these messages.',
-      hint: 'Write a condition such as $outputName = \'results\', or remove the condition.',
+      hint: "Write a condition such as $outputName = 'results', or remove the condition.",
       start: 0,
       length: text.length,
     });
@@ -71,7 +79,11 @@ export class ConditionParser {
   private readonly problems: RouteSyntaxError[];
   private readonly reportedStarts = new Set<number>();
 
-  constructor(private readonly tokens: Token[], lexProblems: RouteSyntaxError[] = [], startIndex = 0) {
+  constructor(
+    private readonly tokens: Token[],
+    lexProblems: RouteSyntaxError[] = [],
+    startIndex = 0,
+  ) {
     this.problems = [...lexProblems];
     this.index = startIndex;
   }
@@ -104,7 +116,8 @@ export class ConditionParser {
     const before = this.tokens[this.index - 1];
     const after = this.tokens[this.index + 1];
     const isDigits = (t: Token | undefined) => t !== undefined && t.kind === 'INTEGER' && /^[0-9]+$/.test(t.text);
-    if (!isDigits(before) || !isDigits(after) || before!.start + before!.length !== comma.start || comma.start + 1 !== after!.start) return undefined;
+    if (!isDigits(before) || !isDigits(after) || before!.start + before!.length !== comma.start || comma.start + 1 !== after!.start)
+      return undefined;
     return `Write decimals with a point: '${before!.text}.${after!.text}'.`;
   }
 
@@ -137,10 +150,10 @@ export class ConditionParser {
         message: `Unexpected ${describe(token)} after the expression.`,
         hint: /^-[0-9.]/.test(token.text)
           ? `Put a space after '-' to subtract: '- ${token.text.slice(1)}'.`
-          : this.commaDecimalHint(token) ??
+          : (this.commaDecimalHint(token) ??
             (STARTS_EXPRESSION.has(token.kind)
-          ? 'Join the two parts with an operator such as AND, OR or =.'
-          : 'Remove it, or complete the expression around it.'),
+              ? 'Join the two parts with an operator such as AND, OR or =.'
+              : 'Remove it, or complete the expression around it.')),
         start: token.start,
         length: token.length,
       });
@@ -310,7 +323,10 @@ export class ConditionParser {
         }
       }
     }
-    const rawArgs = this.tokens.slice(argsStart, this.index).map((t) => t.text).join('');
+    const rawArgs = this.tokens
+      .slice(argsStart, this.index)
+      .map((t) => t.text)
+      .join('');
     if (this.peek().kind === 'RPAREN') {
       this.next();
     } else {
@@ -401,7 +417,10 @@ export class ConditionParser {
     this.report({
       id: 'unexpected-character',
       message: `Unexpected character '${token.text}'.`,
-      hint: token.text === '"' || token.text === "'" ? 'Close the string with a matching quote.' : 'Remove it; names cannot contain ( ) < > @ , ; : \\ " / ? = { }.',
+      hint:
+        token.text === '"' || token.text === "'"
+          ? 'Close the string with a matching quote.'
+          : 'Remove it; names cannot contain ( ) < > @ , ; : \\ " / ? = { }.',
       start: token.start,
       length: token.length,
     });

@@ -31,7 +31,13 @@ export function parseRoute(text: string): ParsedRoute {
   const at = (token: Token) => ({ start: token.start, length: token.length });
 
   if (parser.peek().kind === 'EOF') {
-    return fail({ id: 'expected-from', message: 'The route is empty.', hint: 'Write FROM /messages/* INTO $upstream or similar.', start: 0, length: text.length });
+    return fail({
+      id: 'expected-from',
+      message: 'The route is empty.',
+      hint: 'Write FROM /messages/* INTO $upstream or similar.',
+      start: 0,
+      length: text.length,
+    });
   }
   if (parser.peek().kind === 'SELECT') {
     parser.next();
@@ -39,7 +45,12 @@ export function parseRoute(text: string): ParsedRoute {
     parser.next();
   }
   if (parser.peek().kind !== 'FROM') {
-    return fail({ id: 'expected-from', message: `Expected FROM, found ${describe(parser.peek())}.`, hint: 'A route starts with FROM (or SELECT * FROM).', ...at(parser.peek()) });
+    return fail({
+      id: 'expected-from',
+      message: `Expected FROM, found ${describe(parser.peek())}.`,
+      hint: 'A route starts with FROM (or SELECT * FROM).',
+      ...at(parser.peek()),
+    });
   }
   const from = parser.next();
 
@@ -52,14 +63,22 @@ export function parseRoute(text: string): ParsedRoute {
       return fail({
         id: 'expected-source',
         message: `Expected a name or '*' after '/', found ${describe(item)}.`,
-        hint: item.kind === 'EOF' || item.kind === 'WHERE' || item.kind === 'INTO' ? undefined : 'Path parts must be plain names (not keywords, numbers or $names) or *.',
+        hint:
+          item.kind === 'EOF' || item.kind === 'WHERE' || item.kind === 'INTO'
+            ? undefined
+            : 'Path parts must be plain names (not keywords, numbers or $names) or *.',
         ...(item.kind === 'EOF' ? at(slash) : at(item)),
       });
     }
     pathTokens.push(slash, parser.next());
   }
   if (pathTokens.length === 0) {
-    return fail({ id: 'expected-source', message: `Expected a source path after FROM, found ${describe(parser.peek())}.`, hint: 'Write a path such as /messages/* or /messages/modules/<module>/outputs/<output>.', ...at(from) });
+    return fail({
+      id: 'expected-source',
+      message: `Expected a source path after FROM, found ${describe(parser.peek())}.`,
+      hint: 'Write a path such as /messages/* or /messages/modules/<module>/outputs/<output>.',
+      ...at(from),
+    });
   }
   const first = pathTokens[0]!;
   const last = pathTokens[pathTokens.length - 1]!;
@@ -100,14 +119,30 @@ export function parseRoute(text: string): ParsedRoute {
   if (sinkToken.kind === 'SYS_PROP') {
     parser.next();
     if (sinkToken.text.toLowerCase() === '$upstream') result.sink = { kind: 'upstream' };
-    else parser.report({ id: 'unsupported-sink', message: `edgeHub does not support the system endpoint '${sinkToken.text}'.`, hint: SINK_HINT, ...at(sinkToken) });
+    else
+      parser.report({
+        id: 'unsupported-sink',
+        message: `edgeHub does not support the system endpoint '${sinkToken.text}'.`,
+        hint: SINK_HINT,
+        ...at(sinkToken),
+      });
   } else if (sinkToken.kind === 'ID' && parser.peek(1).kind === 'LPAREN') {
     parseFunctionSink(parser, result);
   } else {
-    return fail({ id: 'expected-sink', message: `Expected a sink after INTO, found ${describe(sinkToken)}.`, hint: SINK_HINT, ...(sinkToken.kind === 'EOF' ? at(into) : at(sinkToken)) });
+    return fail({
+      id: 'expected-sink',
+      message: `Expected a sink after INTO, found ${describe(sinkToken)}.`,
+      hint: SINK_HINT,
+      ...(sinkToken.kind === 'EOF' ? at(into) : at(sinkToken)),
+    });
   }
   if (parser.peek().kind !== 'EOF') {
-    parser.report({ id: 'unexpected-token', message: `Unexpected ${describe(parser.peek())} after the sink.`, hint: 'Remove it; the route ends after its sink.', ...at(parser.peek()) });
+    parser.report({
+      id: 'unexpected-token',
+      message: `Unexpected ${describe(parser.peek())} after the sink.`,
+      hint: 'Remove it; the route ends after its sink.',
+      ...at(parser.peek()),
+    });
   }
   result.errors = parser.errors();
   return result;
@@ -119,17 +154,34 @@ function parseFunctionSink(parser: ConditionParser, result: ParsedRoute): void {
   parser.next(); // '('
   const argument = parser.peek();
   if (argument.kind !== 'STRING') {
-    parser.report({ id: 'expected-sink', message: `Expected a quoted endpoint address after '${name.text}('.`, hint: SINK_HINT, start: argument.start, length: argument.length });
+    parser.report({
+      id: 'expected-sink',
+      message: `Expected a quoted endpoint address after '${name.text}('.`,
+      hint: SINK_HINT,
+      start: argument.start,
+      length: argument.length,
+    });
     return;
   }
   parser.next();
   if (parser.peek().kind !== 'RPAREN') {
-    parser.report({ id: 'missing-close-paren', message: `Missing ')' after the endpoint address.`, start: argument.start, length: argument.length });
+    parser.report({
+      id: 'missing-close-paren',
+      message: `Missing ')' after the endpoint address.`,
+      start: argument.start,
+      length: argument.length,
+    });
   } else {
     parser.next();
   }
   if (name.text.toLowerCase() !== 'brokeredendpoint') {
-    parser.report({ id: 'unsupported-sink', message: `edgeHub does not support the endpoint function '${name.text}'.`, hint: SINK_HINT, start: name.start, length: name.length });
+    parser.report({
+      id: 'unsupported-sink',
+      message: `edgeHub does not support the endpoint function '${name.text}'.`,
+      hint: SINK_HINT,
+      start: name.start,
+      length: name.length,
+    });
     return;
   }
   // edgeHub trims the address, drops one leading and one trailing '/', and needs exactly 4 segments.
@@ -138,7 +190,12 @@ function parseFunctionSink(parser: ConditionParser, result: ParsedRoute): void {
   if (address.endsWith('/')) address = address.slice(0, -1);
   const segments = address.split('/');
   if (segments.length !== 4) {
-    parser.report({ id: 'unsupported-sink', message: `The endpoint address must look like "/modules/<module>/inputs/<input>".`, start: argument.start, length: argument.length });
+    parser.report({
+      id: 'unsupported-sink',
+      message: `The endpoint address must look like "/modules/<module>/inputs/<input>".`,
+      start: argument.start,
+      length: argument.length,
+    });
     return;
   }
   result.sink = { kind: 'module', module: segments[1]!, input: segments[3]! };

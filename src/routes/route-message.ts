@@ -50,7 +50,11 @@ export function compileRoute(
  * The deliveries for one message from `messageSource` (see messageSourceOf): one per sink, chosen as the matching
  * route with the lowest priority number (the first listed wins a tie), in the order of `routes`.
  */
-export function routeMessage(routes: readonly CompiledRoute[], messageSource: string, message: RouteMessage): { sink: RouteSinkIR; route: CompiledRoute }[] {
+export function routeMessage(
+  routes: readonly CompiledRoute[],
+  messageSource: string,
+  message: RouteMessage,
+): { sink: RouteSinkIR; route: CompiledRoute }[] {
   return deliveriesOf(matchRoutes(routes, messageSource, message));
 }
 

@@ -263,7 +263,7 @@ export function typeCondition(expr: Expr, source: ConditionSource): Typing {
           : `Operator '${opText}' needs true/false operands, but got ${types}.`,
         hint: bodyOnRight
           ? 'Swap the two operands, or compare the $body value explicitly, e.g. $body.flag = true.'
-          : 'Compare values to get true/false, e.g. $outputName = \'x\'.',
+          : "Compare values to get true/false, e.g. $outputName = 'x'.",
         ...opSpan,
       });
       return 'undefined';

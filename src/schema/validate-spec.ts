@@ -34,26 +34,46 @@ export function validateSpecSchema(spec: SpecDocument, value: unknown, reporter:
       case 'additionalProperties': {
         const extra = String((error.params as { additionalProperty: string }).additionalProperty);
         const allowedKeys = Object.keys(parent.properties ?? {});
-        m.unknownKey({ key: extra, where, suggestion: closest(extra, allowedKeys), allowed: allowedKeys.join(', ') }, spec.locate([...path, extra], { key: true }));
+        m.unknownKey(
+          { key: extra, where, suggestion: closest(extra, allowedKeys), allowed: allowedKeys.join(', ') },
+          spec.locate([...path, extra], { key: true }),
+        );
         break;
       }
       case 'required': {
         const missing = String((error.params as { missingProperty: string }).missingProperty);
-        m.missingKey({ key: missing, where: path.length ? where : 'The spec', description: parent.properties?.[missing]?.description }, spec.locate(path, { key: true }));
+        m.missingKey(
+          { key: missing, where: path.length ? where : 'The spec', description: parent.properties?.[missing]?.description },
+          spec.locate(path, { key: true }),
+        );
         break;
       }
       case 'enum': {
-        const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).filter((v) => typeof v === 'string') as string[];
+        const allowed = ((error.params as { allowedValues: unknown[] }).allowedValues ?? []).filter(
+          (v) => typeof v === 'string',
+        ) as string[];
         const data = shownValue(error.data);
         m.badEnum({ value: data, where, allowed: allowed.join(', '), suggestion: closest(data, allowed) }, spec.locate(path));
         break;
       }
       case 'const':
         if (path.length === 1 && path[0] === 'edgeml') m.wrongVersion({ value: shownValue(error.data) }, spec.locate(path));
-        else m.badEnum({ value: shownValue(error.data), where, allowed: String((error.params as { allowedValue: unknown }).allowedValue), suggestion: undefined }, spec.locate(path));
+        else
+          m.badEnum(
+            {
+              value: shownValue(error.data),
+              where,
+              allowed: String((error.params as { allowedValue: unknown }).allowedValue),
+              suggestion: undefined,
+            },
+            spec.locate(path),
+          );
         break;
       case 'type':
-        m.wrongType({ where, expected: describeType((error.params as { type: string | string[] }).type), actual: describeValue(error.data) }, spec.locate(path));
+        m.wrongType(
+          { where, expected: describeType((error.params as { type: string | string[] }).type), actual: describeValue(error.data) },
+          spec.locate(path),
+        );
         break;
       case 'pattern':
       case 'format':
@@ -74,7 +94,11 @@ export function validateSpecSchema(spec: SpecDocument, value: unknown, reporter:
         if (options.length > 0 && limit === 1) {
           const found = error.data && typeof error.data === 'object' ? Object.keys(error.data).join(' and ') : '';
           m.exactlyOne({ where, options: options.join(', '), found }, spec.locate(path));
-        } else m.badLength({ where, limit: `${error.keyword === 'minProperties' ? 'at least' : 'at most'} ${limit} entr${limit === 1 ? 'y' : 'ies'}` }, spec.locate(path));
+        } else
+          m.badLength(
+            { where, limit: `${error.keyword === 'minProperties' ? 'at least' : 'at most'} ${limit} entr${limit === 1 ? 'y' : 'ies'}` },
+            spec.locate(path),
+          );
         break;
       }
       case 'minItems':
@@ -155,12 +179,21 @@ function toSpecPath(instancePath: string, root: unknown): SpecPath {
 
 function valueAt(root: unknown, instancePath: string): unknown {
   let node = root;
-  for (const segment of toSpecPath(instancePath, root)) node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined;
+  for (const segment of toSpecPath(instancePath, root))
+    node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[segment] : undefined;
   return node;
 }
 
 function describeType(type: string | string[]): string {
-  const names: Record<string, string> = { string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false', object: 'a map (key: value)', array: 'a list', null: 'empty' };
+  const names: Record<string, string> = {
+    string: 'text',
+    integer: 'a whole number',
+    number: 'a number',
+    boolean: 'true or false',
+    object: 'a map (key: value)',
+    array: 'a list',
+    null: 'empty',
+  };
   const list = Array.isArray(type) ? type : String(type).split(',');
   return list.map((t) => names[t] ?? t).join(' or ');
 }

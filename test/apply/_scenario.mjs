@@ -14,7 +14,11 @@ export const apiKeyEnv = 'DETECTOR_API_KEY';
 export const apiKeyValue = 'api-key-Zq7xW2pL9mN4vB8c';
 
 /** The deployment content edgeml would render; `${NAME}` marks secrets. */
-export function makeContent({ detectorImage = `${registryAddress}/wf/detector:1.0-aaaaaaaaaaaa-amd64`, threshold = 0.5, extraRoute = false } = {}) {
+export function makeContent({
+  detectorImage = `${registryAddress}/wf/detector:1.0-aaaaaaaaaaaa-amd64`,
+  threshold = 0.5,
+  extraRoute = false,
+} = {}) {
   const routes = { toCloud: { route: 'FROM /messages/modules/capture/outputs/* INTO $upstream', priority: 0, timeToLiveSecs: 7200 } };
   if (extraRoute) routes.all = { route: 'FROM /messages/* INTO $upstream', priority: 5, timeToLiveSecs: 7200 };
   return {
@@ -27,7 +31,13 @@ export function makeContent({ detectorImage = `${registryAddress}/wf/detector:1.
             settings: {
               minDockerVersion: 'v1.25',
               loggingOptions: '',
-              registryCredentials: { edgemltestacr: { username: '${EDGEML_REGISTRY_USERNAME}', password: '${EDGEML_REGISTRY_PASSWORD}', address: registryAddress } },
+              registryCredentials: {
+                edgemltestacr: {
+                  username: '${EDGEML_REGISTRY_USERNAME}',
+                  password: '${EDGEML_REGISTRY_PASSWORD}',
+                  address: registryAddress,
+                },
+              },
             },
           },
           systemModules: {
@@ -37,7 +47,11 @@ export function makeContent({ detectorImage = `${registryAddress}/wf/detector:1.
               status: 'running',
               restartPolicy: 'always',
               startupOrder: 0,
-              settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5', createOptions: '{"HostConfig":{"PortBindings":{"443/tcp":[{"HostPort":"443"}],"5671/tcp":[{"HostPort":"5671"}],"8883/tcp":[{"HostPort":"8883"}]}}}' },
+              settings: {
+                image: 'mcr.microsoft.com/azureiotedge-hub:1.5',
+                createOptions:
+                  '{"HostConfig":{"PortBindings":{"443/tcp":[{"HostPort":"443"}],"5671/tcp":[{"HostPort":"5671"}],"8883/tcp":[{"HostPort":"8883"}]}}}',
+              },
             },
           },
           modules: {
@@ -76,7 +90,15 @@ export function makeAzure({ fleet = false, rg = 'edgeml-test-rg', hub = 'edgeml-
     iotHub: { name: hub, sku: 'S1', units: 1, create: true },
     registry: { kind: 'create', name: 'edgemltestacr', sku: 'Basic', address: registryAddress },
     deployment: fleet
-      ? { kind: 'fleet', id: 'wf-fleet', targetCondition: "tags.role='camera'", priority: 10, layered: false, labels: { app: 'wf' }, metrics: {} }
+      ? {
+          kind: 'fleet',
+          id: 'wf-fleet',
+          targetCondition: "tags.role='camera'",
+          priority: 10,
+          layered: false,
+          labels: { app: 'wf' },
+          metrics: {},
+        }
       : { kind: 'device', deviceId: 'edge-1', create: deviceCreate },
     ...(armUrl ? { endpoints: { resourceManager: armUrl } } : {}),
   };
@@ -95,13 +117,22 @@ const fastRetry = { baseDelayMs: 5, maxDelayMs: 20, maxTotalMs: 5000, attemptTim
 /** Real ARM and IoT Hub providers against the fixtures, sharing one request counter. */
 export function makeProviders(az, azure) {
   const stats = createRequestStats();
-  const arm = createArmProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, authorityHost: az.authorityHost, stats, pollIntervalMs: 5, retry: fastRetry });
+  const arm = createArmProvider({
+    subscriptionId: az.subscriptionId,
+    endpoint: az.armUrl,
+    authorityHost: az.authorityHost,
+    stats,
+    pollIntervalMs: 5,
+    retry: fastRetry,
+  });
   let hub;
   return {
     arm,
     stats,
     iotHub: () =>
-      (hub ??= arm.getIotHubOwnerConnectionString(azure.resourceGroup, azure.iotHub.name).then((connectionString) => createIotHubProvider({ connectionString, stats, retry: fastRetry }))),
+      (hub ??= arm
+        .getIotHubOwnerConnectionString(azure.resourceGroup, azure.iotHub.name)
+        .then((connectionString) => createIotHubProvider({ connectionString, stats, retry: fastRetry }))),
   };
 }
 

@@ -79,7 +79,10 @@ test('a second apply of the same spec makes zero writes', async () => {
     const { outcome, log } = await applyWith(az, tmp, desired);
     assert.ok(outcome.ok);
     assert.is(outcome.deployed, false);
-    assert.equal(mutatingRequests(az.requests).map((r) => `${r.method} ${r.path}`), []);
+    assert.equal(
+      mutatingRequests(az.requests).map((r) => `${r.method} ${r.path}`),
+      [],
+    );
     assert.match(log, /deployment on edge-1: unchanged, nothing sent/);
   });
 });
@@ -97,11 +100,17 @@ test('plan after apply is empty; a changed image shows as one module update and 
     const planned = await computePlan(changed, makeProviders(az, changed.azure), env, desired.contentHash);
     assert.is(planned.plan.drift, false, 'a changed spec is not drift');
     assert.equal(mutatingRequests(az.requests), [], 'plan never writes');
-    assert.equal(planned.plan.modules.map((m) => [m.name, m.action, m.groups]), [['detector', 'update', ['image']]]);
+    assert.equal(
+      planned.plan.modules.map((m) => [m.name, m.action, m.groups]),
+      [['detector', 'update', ['image']]],
+    );
     assert.equal(planned.plan.summary, { add: 0, change: 1, destroy: 0 });
     const text = renderPlanText(planned.plan);
     assert.match(text, /# module "detector" will be updated in-place/);
-    assert.match(text, /~ image = "edgemltestacr.azurecr.io\/wf\/detector:1.0-aaaaaaaaaaaa-amd64" -> "edgemltestacr.azurecr.io\/wf\/detector:1.1-cccccccccccc-amd64"/);
+    assert.match(
+      text,
+      /~ image = "edgemltestacr.azurecr.io\/wf\/detector:1.0-aaaaaaaaaaaa-amd64" -> "edgemltestacr.azurecr.io\/wf\/detector:1.1-cccccccccccc-amd64"/,
+    );
     assert.not.match(text, new RegExp(apiKeyValue));
 
     const before = az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules;
@@ -124,8 +133,18 @@ test('a deployment changed outside edgeml shows as drift, and apply puts it back
     const tampered = makeDesired({ detectorImage: 'someone/else:9' }).content;
     const { resolveContent } = await import('../../dist/plan/secrets.js');
     const registry = az.device.moduleTwin('edge-1', '$edgeAgent').desired.runtime.settings.registryCredentials.edgemltestacr;
-    await hub.applyContentOnDevice('edge-1', resolveContent(tampered, { env: { [apiKeyEnv]: apiKeyValue, EDGEML_REGISTRY_USERNAME: registry.username, EDGEML_REGISTRY_PASSWORD: registry.password } }).content);
-    const planned = await computePlan(desired, makeProviders(az, desired.azure), { [apiKeyEnv]: apiKeyValue }, readState(tmp.state, 'wf').lastAppliedContentHash);
+    await hub.applyContentOnDevice(
+      'edge-1',
+      resolveContent(tampered, {
+        env: { [apiKeyEnv]: apiKeyValue, EDGEML_REGISTRY_USERNAME: registry.username, EDGEML_REGISTRY_PASSWORD: registry.password },
+      }).content,
+    );
+    const planned = await computePlan(
+      desired,
+      makeProviders(az, desired.azure),
+      { [apiKeyEnv]: apiKeyValue },
+      readState(tmp.state, 'wf').lastAppliedContentHash,
+    );
     assert.is(planned.plan.drift, true);
     const text = renderPlanText(planned.plan);
     assert.match(text, /^Note: the live deployment has changed outside of edgeml since the last apply\./);
@@ -133,7 +152,10 @@ test('a deployment changed outside edgeml shows as drift, and apply puts it back
     const { outcome } = await applyWith(az, tmp, desired);
     assert.ok(outcome.ok);
     assert.is(outcome.deployed, true);
-    assert.is(az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules.detector.settings.image, 'edgemltestacr.azurecr.io/wf/detector:1.0-aaaaaaaaaaaa-amd64');
+    assert.is(
+      az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules.detector.settings.image,
+      'edgemltestacr.azurecr.io/wf/detector:1.0-aaaaaaaaaaaa-amd64',
+    );
   });
 });
 
@@ -145,7 +167,10 @@ test('a failing module is reported with its status, exit code and restarts; appl
     await providers.arm.ensureResourceGroup('edgeml-test-rg', 'westeurope');
     await providers.arm.ensureIotHub('edgeml-test-rg', 'edgeml-test-hub', { location: 'westeurope', sku: 'S1', units: 1 });
     await (await providers.iotHub()).createEdgeDevice('edge-1');
-    az.device.setBehavior('edge-1', { delayMs: 10, failModule: { name: 'capture', exitCode: 139, statusDescription: 'Segmentation fault' } });
+    az.device.setBehavior('edge-1', {
+      delayMs: 10,
+      failModule: { name: 'capture', exitCode: 139, statusDescription: 'Segmentation fault' },
+    });
     const { outcome, log } = await applyWith(az, tmp, desired, { timeoutMs: 300 });
     assert.is(outcome.ok, false);
     assert.is(outcome.diagnostics[0].code, 'EML6301');
@@ -192,7 +217,8 @@ test('an apply stopped at any step, then run again, converges and keeps ownershi
       const second = await applyWith(az, tmp, makeDesired());
       assert.ok(second.outcome.ok, `re-run after a stop at ${stop.path}: ${JSON.stringify(second.outcome.diagnostics)}`);
       const state = readState(tmp.state, 'wf');
-      for (const key of ['resourceGroup', 'iotHub', 'registry', 'device']) assert.is(state[key].created, true, `${key} after a stop at ${stop.path}`);
+      for (const key of ['resourceGroup', 'iotHub', 'registry', 'device'])
+        assert.is(state[key].created, true, `${key} after a stop at ${stop.path}`);
     });
   }
 });
@@ -214,7 +240,10 @@ test('destroy deletes exactly what edgeml created, in reverse order, and clears 
     az.requests.clear();
     const result = await runDestroy({ azure: desired.azure, state, statePath: tmp.state, providers, progress: createProgress(log.stream) });
     assert.ok(result.ok, JSON.stringify(result.diagnostics));
-    assert.equal(result.deleted.map((d) => d.kind), ['edge device', 'container registry']);
+    assert.equal(
+      result.deleted.map((d) => d.kind),
+      ['edge device', 'container registry'],
+    );
     const deletes = az.requests.where({ method: 'DELETE' }).map((r) => r.path);
     assert.is(deletes.length, 2, deletes.join(', '));
     assert.ok(deletes[0].startsWith('/devices/edge-1'));
@@ -235,13 +264,27 @@ test('on a device edgeml did not create, destroy removes the modules it deployed
     const state = readState(tmp.state, 'wf');
     const modules = Object.keys(az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules).sort();
     assert.ok(modules.length > 0);
-    Object.assign(state, { device: { ...state.device, created: false }, iotHub: { ...state.iotHub, created: false }, resourceGroup: { ...state.resourceGroup, created: false }, registry: { ...state.registry, created: false } });
+    Object.assign(state, {
+      device: { ...state.device, created: false },
+      iotHub: { ...state.iotHub, created: false },
+      resourceGroup: { ...state.resourceGroup, created: false },
+      registry: { ...state.registry, created: false },
+    });
     assert.equal(state.deviceModules, undefined, 'apply recorded none: it created this device');
     state.deviceModules = { device: 'edge-1', modules };
     const before = az.device.moduleTwin('edge-1', '$edgeAgent').desired;
-    const result = await runDestroy({ azure: desired.azure, state, statePath: tmp.state, providers: makeProviders(az, desired.azure), progress: createProgress(makeProgressLog().stream) });
+    const result = await runDestroy({
+      azure: desired.azure,
+      state,
+      statePath: tmp.state,
+      providers: makeProviders(az, desired.azure),
+      progress: createProgress(makeProgressLog().stream),
+    });
     assert.ok(result.ok, JSON.stringify(result.diagnostics));
-    assert.equal(result.deleted.map((d) => d.kind), ['modules on edge device']);
+    assert.equal(
+      result.deleted.map((d) => d.kind),
+      ['modules on edge device'],
+    );
     assert.ok(az.device.exists('edge-1'), 'the device stays');
     const agent = az.device.moduleTwin('edge-1', '$edgeAgent').desired;
     assert.equal(agent.modules, {});
@@ -256,13 +299,27 @@ test('destroy leaves an existing device alone when its deployment changed since 
     const desired = makeDesired();
     assert.ok((await applyWith(az, tmp, desired)).outcome.ok);
     const state = readState(tmp.state, 'wf');
-    Object.assign(state, { device: { ...state.device, created: false }, iotHub: { ...state.iotHub, created: false }, resourceGroup: { ...state.resourceGroup, created: false }, registry: { ...state.registry, created: false } });
+    Object.assign(state, {
+      device: { ...state.device, created: false },
+      iotHub: { ...state.iotHub, created: false },
+      resourceGroup: { ...state.resourceGroup, created: false },
+      registry: { ...state.registry, created: false },
+    });
     state.deviceModules = { device: 'edge-1', modules: ['a-module-someone-removed'] };
     const before = az.device.moduleTwin('edge-1', '$edgeAgent').desired;
-    const result = await runDestroy({ azure: desired.azure, state, statePath: tmp.state, providers: makeProviders(az, desired.azure), progress: createProgress(makeProgressLog().stream) });
+    const result = await runDestroy({
+      azure: desired.azure,
+      state,
+      statePath: tmp.state,
+      providers: makeProviders(az, desired.azure),
+      progress: createProgress(makeProgressLog().stream),
+    });
     assert.ok(result.ok);
     assert.equal(result.deleted, []);
-    assert.equal(result.diagnostics.map((d) => d.code), ['EML6010']);
+    assert.equal(
+      result.diagnostics.map((d) => d.code),
+      ['EML6010'],
+    );
     assert.equal(az.device.moduleTwin('edge-1', '$edgeAgent').desired.modules, before.modules);
   });
 });
@@ -275,7 +332,12 @@ test('no secret appears in progress output, diagnostics, plan text or the state 
     assert.ok(first.outcome.ok);
     // A failing run too, so error paths are covered.
     az.device.setBehavior('edge-1', { delayMs: 10, agentStatus: { code: 500, description: 'image pull failed' } });
-    const failing = await applyWith(az, tmp, makeDesired({ threshold: 0.7, detectorImage: 'edgemltestacr.azurecr.io/wf/detector:2.0-dddddddddddd-amd64' }), { timeoutMs: 200 });
+    const failing = await applyWith(
+      az,
+      tmp,
+      makeDesired({ threshold: 0.7, detectorImage: 'edgemltestacr.azurecr.io/wf/detector:2.0-dddddddddddd-amd64' }),
+      { timeoutMs: 200 },
+    );
     assert.match(failing.log, /edgeAgent reports code 500: image pull failed/);
     assert.is(failing.outcome.ok, false);
     const plan = await computePlan(makeDesired({ threshold: 0.9 }), makeProviders(az, desired.azure), { [apiKeyEnv]: apiKeyValue });
@@ -283,8 +345,17 @@ test('no secret appears in progress output, diagnostics, plan text or the state 
     const connection = readFileSync(connectionFile, 'utf8').trim();
     assert.is(statSync(connectionFile).mode & 0o777, 0o600);
     const deviceKey = /SharedAccessKey=([^;]+)$/.exec(connection)[1];
-    const registryPassword = az.device.moduleTwin('edge-1', '$edgeAgent').desired.runtime.settings.registryCredentials.edgemltestacr.password;
-    const everything = [first.log, first.stdout, failing.log, JSON.stringify(failing.outcome), renderPlanText(plan.plan), JSON.stringify(plan.plan), readFileSync(tmp.state, 'utf8')].join('\n');
+    const registryPassword = az.device.moduleTwin('edge-1', '$edgeAgent').desired.runtime.settings.registryCredentials.edgemltestacr
+      .password;
+    const everything = [
+      first.log,
+      first.stdout,
+      failing.log,
+      JSON.stringify(failing.outcome),
+      renderPlanText(plan.plan),
+      JSON.stringify(plan.plan),
+      readFileSync(tmp.state, 'utf8'),
+    ].join('\n');
     for (const [name, secret] of Object.entries({ hubKey, deviceKey, registryPassword, apiKeyValue, clientSecret: az.clientSecret })) {
       assert.ok(secret && secret.length > 8, name);
       assert.not.ok(everything.includes(secret), `${name} leaked`);
@@ -297,7 +368,10 @@ test('a secret missing from the environment stops apply before anything is creat
   await withFixture(async (az, tmp) => {
     const { outcome } = await applyWith(az, tmp, makeDesired(), { env: {} });
     assert.is(outcome.ok, false);
-    assert.equal(outcome.diagnostics.map((d) => [d.code, d.message]), [['EML6003', `The deployment needs the secret '${apiKeyEnv}' but the environment variable '${apiKeyEnv}' is not set.`]]);
+    assert.equal(
+      outcome.diagnostics.map((d) => [d.code, d.message]),
+      [['EML6003', `The deployment needs the secret '${apiKeyEnv}' but the environment variable '${apiKeyEnv}' is not set.`]],
+    );
     assert.is(az.requests.length, 0);
   });
 });

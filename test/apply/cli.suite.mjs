@@ -37,22 +37,38 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     assert.equal(mutatingRequests(az.requests), []);
 
     // The same workflow as a fleet whose target condition matches no device of the (now existing) hub.
-    const fleetText = readFileSync(spec, 'utf8').replace('  device:\n    id: cli-edge\n', `  fleet:\n    id: cli-fleet\n    targetCondition: "tags.role='kiosk'"\n`);
+    const fleetText = readFileSync(spec, 'utf8').replace(
+      '  device:\n    id: cli-edge\n',
+      `  fleet:\n    id: cli-fleet\n    targetCondition: "tags.role='kiosk'"\n`,
+    );
     writeFileSync(join(dir, 'fleet.yaml'), fleetText);
     const fleetPlan = await run(['plan', 'fleet.yaml']);
     assert.is(fleetPlan.code, 0, fleetPlan.stderr);
     assert.match(fleetPlan.stdout, /Target: tags\.role='kiosk' matches 0 IoT Edge devices now\./);
     const conditionLine = fleetText.split('\n').findIndex((line) => line.includes('targetCondition')) + 1;
-    assert.match(fleetPlan.stderr, new RegExp(`fleet\\.yaml:${conditionLine}:\\d+ - warning EML6009: The target condition tags\\.role='kiosk' matches no IoT Edge device in hub 'cli-hub'`));
+    assert.match(
+      fleetPlan.stderr,
+      new RegExp(
+        `fleet\\.yaml:${conditionLine}:\\d+ - warning EML6009: The target condition tags\\.role='kiosk' matches no IoT Edge device in hub 'cli-hub'`,
+      ),
+    );
 
     writeFileSync(join(dir, 'badfleet.yaml'), fleetText.replace(`tags.role='kiosk'`, `tags.role == 'kiosk'`));
     const badPlan = await run(['plan', 'badfleet.yaml']);
     assert.is(badPlan.code, 1);
-    assert.match(badPlan.stderr, new RegExp(`badfleet\\.yaml:${conditionLine}:\\d+ - error EML6011: IoT Hub rejects the target condition tags\\.role == 'kiosk'`));
+    assert.match(
+      badPlan.stderr,
+      new RegExp(`badfleet\\.yaml:${conditionLine}:\\d+ - error EML6011: IoT Hub rejects the target condition tags\\.role == 'kiosk'`),
+    );
 
-    const changedPlan = await run(['plan', spec, '--detailed-exitcode'], { SENSOR_IMAGE: 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5.1' });
+    const changedPlan = await run(['plan', spec, '--detailed-exitcode'], {
+      SENSOR_IMAGE: 'mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5.1',
+    });
     assert.is(changedPlan.code, 2);
-    assert.match(changedPlan.stdout, /~ image = "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5" -> "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\.1"/);
+    assert.match(
+      changedPlan.stdout,
+      /~ image = "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5" -> "mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\.1"/,
+    );
 
     const shown = await run(['apply', spec, '--show-connection-string']);
     assert.is(shown.code, 0, shown.stderr);
@@ -64,7 +80,10 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     const status = await run(['status', spec]);
     assert.is(status.code, 0, status.stderr);
     assert.match(status.stdout, /Device cli-edge: converged/);
-    assert.match(status.stdout, /^sensor\s+running\s+running\s+mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\s+0\s+0\s+\d{4}-/m);
+    assert.match(
+      status.stdout,
+      /^sensor\s+running\s+running\s+mcr\.microsoft\.com\/azureiotedge-simulated-temperature-sensor:1\.5\s+0\s+0\s+\d{4}-/m,
+    );
     const statusJson = JSON.parse((await run(['status', spec, '--json'])).stdout);
     assert.is(statusJson.status.report.converged, true);
 
@@ -84,7 +103,10 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     const destroyed = await run(['destroy', spec, '--yes']);
     assert.is(destroyed.code, 0, destroyed.stderr);
     assert.match(destroyed.stdout, /Destroy complete: 4 deleted\./);
-    const order = destroyed.stdout.split('\n').filter((l) => l.startsWith('✓ delete')).map((l) => l.split(' ').slice(2, -1).join(' '));
+    const order = destroyed.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('✓ delete'))
+      .map((l) => l.split(' ').slice(2, -1).join(' '));
     assert.equal(order, ['edge device cli-edge', 'container registry cliacr12345', 'IoT hub cli-hub', 'resource group cli-rg']);
     assert.is(az.arm.groups.size, 0);
     assert.not.ok(existsSync(join(dir, '.edgeml/state/cli-wf.json')));
@@ -95,7 +117,8 @@ test('plan, apply, plan again, status, destroy through the commands', async () =
     assert.match(nothing.stderr, /EML6008/);
 
     const all = outputs.join('\n');
-    for (const secret of [sensorToken, az.hubOwnerKey, az.clientSecret, deviceKey]) assert.not.ok(all.includes(secret), 'a secret reached the output');
+    for (const secret of [sensorToken, az.hubOwnerKey, az.clientSecret, deviceKey])
+      assert.not.ok(all.includes(secret), 'a secret reached the output');
   });
 });
 
@@ -118,7 +141,11 @@ test('destroy asks on a terminal and deletes only after "yes"', async () => {
 /** Starts `edgeml apply` as a process and kills it (SIGKILL) right after its `n`-th finished step. */
 function applyKilledAfter(spec, dir, env, n) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin/edgeml.js'), 'apply', spec], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin/edgeml.js'), 'apply', spec], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let killed = false;
     child.stdout.on('data', (d) => {
@@ -143,7 +170,8 @@ test('an apply killed after any step converges when run again, and destroy then 
       const rerun = await run(['apply', spec]);
       assert.is(rerun.code, 0, `re-run after a kill at step ${n}: ${rerun.stdout}${rerun.stderr}`);
       const state = JSON.parse(readFileSync(join(dir, '.edgeml/state/cli-wf.json'), 'utf8'));
-      for (const key of ['resourceGroup', 'iotHub', 'registry', 'device']) assert.is(state[key].created, true, `${key} after a kill at step ${n}`);
+      for (const key of ['resourceGroup', 'iotHub', 'registry', 'device'])
+        assert.is(state[key].created, true, `${key} after a kill at step ${n}`);
       assert.is((await run(['destroy', spec, '--yes'])).code, 0);
       assert.is(az.arm.groups.size, 0, `everything removed after a kill at step ${n}`);
     });

@@ -118,7 +118,9 @@ function rewriteSpec(file, armUrl) {
 /** `build_and_push 'module' 'platform' 'Dockerfile' 'ref'` lines of the compiled build script. */
 function compiledBuilds(out) {
   const script = readFileSync(join(out, 'scripts/03-build-push.sh'), 'utf8');
-  return [...script.matchAll(/^build_and_push '([^']+)' '([^']+)' '([^']+)' '([^']+)'$/gm)].map(([, module, platform, dockerfile, ref]) => ({ module, platform, dockerfile, ref }));
+  return [...script.matchAll(/^build_and_push '([^']+)' '([^']+)' '([^']+)' '([^']+)'$/gm)].map(
+    ([, module, platform, dockerfile, ref]) => ({ module, platform, dockerfile, ref }),
+  );
 }
 
 /** The compiled deployment's modules (device manifest or the fleet's configuration content). */
@@ -133,7 +135,8 @@ function compiledModules(out) {
 function buildBlocker(out, build) {
   const dockerfile = readFileSync(join(out, 'modules', build.module, build.dockerfile), 'utf8');
   for (const [, base] of dockerfile.matchAll(/^FROM (\S+)/gm)) {
-    if (spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0) return `base image ${base} is not available offline`;
+    if (spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0)
+      return `base image ${base} is not available offline`;
   }
   if (build.platform !== hostPlatform) return `${build.platform} cannot be built on this ${hostPlatform} machine`;
   return undefined;
@@ -203,8 +206,13 @@ for (const name of specNames) {
       const blockers = builds.map((b) => [b.module, buildBlocker(out, b)]).filter(([, why]) => why);
       const skipBuild = blockers.length > 0;
       if (skipBuild) {
-        console.log(`NOTICE: example ${label}: image build skipped (${blockers.map(([m, why]) => `${m}: ${why}`).join('; ')}); stand-in images pushed under the refs compile names and applied with --skip-build.`);
-        pushStandIns(builds.map((b) => b.ref), dir);
+        console.log(
+          `NOTICE: example ${label}: image build skipped (${blockers.map(([m, why]) => `${m}: ${why}`).join('; ')}); stand-in images pushed under the refs compile names and applied with --skip-build.`,
+        );
+        pushStandIns(
+          builds.map((b) => b.ref),
+          dir,
+        );
       }
       const applyArgs = ['apply', spec, '--timeout', '120', ...(skipBuild ? ['--skip-build'] : [])];
 
@@ -242,9 +250,15 @@ for (const name of specNames) {
         assert.equal(az.device.moduleTwin(id, '$edgeAgent').desired.modules ?? {}, {}, `${id} is not targeted`);
       }
       for (const b of builds) {
-        assert.ok(Object.values(modules).some((m) => m.settings.image === b.ref), `${b.module}: the built image is deployed`);
+        assert.ok(
+          Object.values(modules).some((m) => m.settings.image === b.ref),
+          `${b.module}: the built image is deployed`,
+        );
         const [, repository, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(b.ref);
-        const head = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+        const head = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, {
+          method: 'HEAD',
+          headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+        });
         assert.is(head.status, 200, `${b.ref} is in the registry`);
         if (!skipBuild) {
           const inspected = JSON.parse(execFileSync('docker', ['image', 'inspect', b.ref], { encoding: 'utf8' }))[0];
@@ -261,7 +275,9 @@ for (const name of specNames) {
 
       // destroy removes exactly what apply created.
       const applied = snapshot(az);
-      const created = Object.keys(applied).flatMap((kind) => applied[kind].filter((x) => !before[kind].includes(x)).map((x) => `${kind}:${x}`));
+      const created = Object.keys(applied).flatMap((kind) =>
+        applied[kind].filter((x) => !before[kind].includes(x)).map((x) => `${kind}:${x}`),
+      );
       const destroyed = await run(['destroy', spec, '--yes']);
       assert.is(destroyed.code, 0, `destroy: ${destroyed.stdout}${destroyed.stderr}`);
       if (created.length === 0) {
@@ -273,7 +289,11 @@ for (const name of specNames) {
       }
       const after = snapshot(az);
       const createdDevice = deviceId && !before.devices.includes(deviceId);
-      assert.equal(after, { ...before, devices: before.devices.filter((d) => d !== deviceId || !createdDevice) }, 'destroy left exactly what existed before apply');
+      assert.equal(
+        after,
+        { ...before, devices: before.devices.filter((d) => d !== deviceId || !createdDevice) },
+        'destroy left exactly what existed before apply',
+      );
       if (deviceId && !createdDevice) assert.ok(az.device.exists(deviceId), 'the existing device stays');
       assert.not.ok(existsSync(join(dir, `.edgeml/state/${doc.get('name')}.json`)), 'the state file is gone');
     } finally {

@@ -23,7 +23,11 @@ async function withFleet(fn) {
     const desired = makeDesired({ fleet: true });
     const providers = makeProviders(az, desired.azure);
     await providers.arm.ensureResourceGroup(desired.azure.resourceGroup, 'westeurope');
-    await providers.arm.ensureIotHub(desired.azure.resourceGroup, desired.azure.iotHub.name, { location: 'westeurope', sku: 'S1', units: 1 });
+    await providers.arm.ensureIotHub(desired.azure.resourceGroup, desired.azure.iotHub.name, {
+      location: 'westeurope',
+      sku: 'S1',
+      units: 1,
+    });
     const hub = await providers.iotHub();
     for (const id of devices) {
       await hub.createEdgeDevice(id);
@@ -71,13 +75,18 @@ test('fleet apply creates <id>-<hash>, waits for the devices, and converges; re-
     assert.is(az.device.moduleTwin('other-device', '$edgeAgent').desired.modules, undefined);
 
     const status = await readStatus(desired.azure, makeProviders(az, desired.azure));
-    assert.equal(status.configurations, [{ id: desired.configurationId, priority: 10, metrics: { targeted: 3, applied: 3, succeeded: 3, failed: 0 } }]);
+    assert.equal(status.configurations, [
+      { id: desired.configurationId, priority: 10, metrics: { targeted: 3, applied: 3, succeeded: 3, failed: 0 } },
+    ]);
     assert.match(renderStatusText(status), new RegExp(`^${desired.configurationId}\\s+10\\s+3\\s+3\\s+3\\s+0$`, 'm'));
 
     az.requests.clear();
     const again = await applyFleet(az, tmp, desired);
     assert.ok(again.outcome.ok);
-    assert.equal(mutatingRequests(az.requests).map((r) => `${r.method} ${r.path}`), []);
+    assert.equal(
+      mutatingRequests(az.requests).map((r) => `${r.method} ${r.path}`),
+      [],
+    );
   });
 });
 
@@ -118,7 +127,10 @@ test('a changed spec swaps deployments with no moment where a device has none ap
     assert.ok(az.configurations.get(v2.configurationId).priority > 10);
     assert.equal(readState(tmp.state, 'wf').configurations, [v2.configurationId]);
     for (const id of devices) {
-      assert.is(az.device.moduleTwin(id, '$edgeAgent').reported.modules.detector.settings.image, 'edgemltestacr.azurecr.io/wf/detector:2.0-eeeeeeeeeeee-amd64');
+      assert.is(
+        az.device.moduleTwin(id, '$edgeAgent').reported.modules.detector.settings.image,
+        'edgemltestacr.azurecr.io/wf/detector:2.0-eeeeeeeeeeee-amd64',
+      );
     }
   });
 });
@@ -129,7 +141,13 @@ test('when the new deployment does not reach the devices in time the old one is 
     assert.ok((await applyFleet(az, tmp, v1)).outcome.ok);
     const v2 = makeDesired({ fleet: true, detectorImage: 'edgemltestacr.azurecr.io/wf/detector:3.0-ffffffffffff-amd64' });
     // The service never reports the new configuration's metrics (every read of it fails) until the timeout.
-    az.faults.add({ server: 'hub', method: 'GET', path: new RegExp(`/configurations/${v2.configurationId}`), kind: 'unavailable', times: 1000 });
+    az.faults.add({
+      server: 'hub',
+      method: 'GET',
+      path: new RegExp(`/configurations/${v2.configurationId}`),
+      kind: 'unavailable',
+      times: 1000,
+    });
     const { outcome } = await applyFleet(az, tmp, v2, { timeoutMs: 200 });
     assert.is(outcome.ok, false);
     assert.ok(ownIds(az).includes(v1.configurationId), 'the old deployment stays');
@@ -173,11 +191,20 @@ test('a changed target condition or label updates the same configuration in plac
     const v1 = makeDesired({ fleet: true });
     assert.ok((await applyFleet(az, tmp, v1)).outcome.ok);
     const retargeted = makeDesired({ fleet: true });
-    retargeted.azure.deployment = { ...retargeted.azure.deployment, targetCondition: "tags.role='camera' AND deviceId!='cam-3'", labels: { app: 'wf', stage: 'prod' } };
+    retargeted.azure.deployment = {
+      ...retargeted.azure.deployment,
+      targetCondition: "tags.role='camera' AND deviceId!='cam-3'",
+      labels: { app: 'wf', stage: 'prod' },
+    };
     assert.is(retargeted.configurationId, v1.configurationId, 'same content, same id');
     const plan = await computePlan(retargeted, makeProviders(az, retargeted.azure), { [apiKeyEnv]: apiKeyValue });
-    assert.equal(plan.plan.resources, [{ kind: 'configuration', name: v1.configurationId, action: 'update', reason: 'updates labels, targetCondition' }]);
-    assert.match(renderPlanText(plan.plan), /# deployment "wf-fleet-[0-9a-f]{12}" will be updated in-place\n {2}# \(updates labels, targetCondition\)/);
+    assert.equal(plan.plan.resources, [
+      { kind: 'configuration', name: v1.configurationId, action: 'update', reason: 'updates labels, targetCondition' },
+    ]);
+    assert.match(
+      renderPlanText(plan.plan),
+      /# deployment "wf-fleet-[0-9a-f]{12}" will be updated in-place\n {2}# \(updates labels, targetCondition\)/,
+    );
     const { outcome } = await applyFleet(az, tmp, retargeted);
     assert.ok(outcome.ok, JSON.stringify(outcome.diagnostics));
     const stored = az.configurations.get(v1.configurationId);
@@ -212,7 +239,15 @@ test('a layered deployment merges over the base and swaps without dropping the b
   await withFleet(async (az, tmp) => {
     // Someone else's base deployment at priority 5.
     const base = makeDesired().content;
-    base.modulesContent.$edgeAgent['properties.desired'].modules = { basemod: { version: '1.0', type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'base/mod:1', createOptions: '{}' } } };
+    base.modulesContent.$edgeAgent['properties.desired'].modules = {
+      basemod: {
+        version: '1.0',
+        type: 'docker',
+        status: 'running',
+        restartPolicy: 'always',
+        settings: { image: 'base/mod:1', createOptions: '{}' },
+      },
+    };
     delete base.modulesContent.detector;
     const hub = await makeProviders(az, makeDesired().azure).iotHub();
     await hub.createConfiguration({ id: 'site-base', content: base, targetCondition: "tags.role='camera'", priority: 5 });
@@ -227,7 +262,7 @@ test('a layered deployment merges over the base and swaps without dropping the b
     const second = await applyFleet(az, tmp, v2);
     assert.ok(second.outcome.ok, JSON.stringify(second.outcome.diagnostics));
     assert.equal(ownIds(az), [v2.configurationId]);
-    assert.ok(az.configurations.has('site-base'), 'the base deployment is not edgeml\'s and stays');
+    assert.ok(az.configurations.has('site-base'), "the base deployment is not edgeml's and stays");
     const after = az.device.moduleTwin('cam-1', '$edgeAgent').desired.modules;
     assert.equal(Object.keys(after).sort(), ['basemod', 'capture', 'detector']);
     assert.is(after.detector.settings.image, 'edgemltestacr.azurecr.io/wf/detector:4.0-abcabcabcabc-amd64');

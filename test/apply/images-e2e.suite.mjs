@@ -17,12 +17,17 @@ import { cliRunner } from '../helpers/cli-runner.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-
-
 function spec(armUrl, registry) {
   return orientationSpec({
-    name: 'e2e-wf', prefix: 'e2e', description: 'One generated scoring module, built and pushed by apply.',
-    source: '    file: model.onnx', topK: 2, target: GENERIC_DEBIAN, registry, armUrl, module: { name: 'scorer', port: 8080 },
+    name: 'e2e-wf',
+    prefix: 'e2e',
+    description: 'One generated scoring module, built and pushed by apply.',
+    source: '    file: model.onnx',
+    topK: 2,
+    target: GENERIC_DEBIAN,
+    registry,
+    armUrl,
+    module: { name: 'scorer', port: 8080 },
   });
 }
 
@@ -40,11 +45,16 @@ if (reason) {
     try {
       copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'model.onnx'));
       writeFileSync(join(dir, 'spec.yaml'), spec(az.armUrl, registry));
-      const run = cliRunner({ cwd: dir, env: { ...process.env, EDGEML_APPLY_POLL_MS: '10', EDGEML_DOCKER_BUILD_NETWORK: 'host', NO_COLOR: '1' } });
+      const run = cliRunner({
+        cwd: dir,
+        env: { ...process.env, EDGEML_APPLY_POLL_MS: '10', EDGEML_DOCKER_BUILD_NETWORK: 'host', NO_COLOR: '1' },
+      });
       const compiledImage = async (out) => {
         const compiled = await run(['compile', 'spec.yaml', '--out', out]);
         assert.is(compiled.code, 0, compiled.stderr);
-        return /^build_and_push 'scorer' 'linux\/amd64' 'Dockerfile\.amd64' '([^']+)'$/m.exec(readFileSync(join(dir, out, 'scripts/03-build-push.sh'), 'utf8'))[1];
+        return /^build_and_push 'scorer' 'linux\/amd64' 'Dockerfile\.amd64' '([^']+)'$/m.exec(
+          readFileSync(join(dir, out, 'scripts/03-build-push.sh'), 'utf8'),
+        )[1];
       };
       const before = await compiledImage('out-before');
       const first = await run(['apply', 'spec.yaml', '--timeout', '60']);
@@ -60,7 +70,10 @@ if (reason) {
       assert.ok(image === before || (before !== after && image === after), `apply pushed ${image}; compile names ${before} / ${after}`);
       assert.is(az.device.moduleTwin('e2e-edge', '$edgeAgent').desired.modules.scorer.settings.image, image);
       const [, repository, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(image);
-      const head = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
+      const head = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, {
+        method: 'HEAD',
+        headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+      });
       assert.is(head.headers.get('docker-content-digest'), state.images.scorer.digest);
       const inspected = JSON.parse(execFileSync('docker', ['image', 'inspect', image], { encoding: 'utf8' }))[0];
       assert.is(`${inspected.Os}/${inspected.Architecture}`, 'linux/amd64');

@@ -16,7 +16,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const model = readFileSync(join(root, 'specs/models/text-orientation/model.onnx'));
 const az = await startAzureFixtures();
 Object.assign(process.env, az.env);
-az.ml.registerModel({ resourceGroup: 'ml-rg', workspace: 'edgeml-ws', name: 'text-orientation', version: 1, files: { 'model.onnx': model }, layout: 'folder' });
+az.ml.registerModel({
+  resourceGroup: 'ml-rg',
+  workspace: 'edgeml-ws',
+  name: 'text-orientation',
+  version: 1,
+  files: { 'model.onnx': model },
+  layout: 'folder',
+});
 
 const { loadSpec, openProgram } = await import('../../dist/cli/command-support.js');
 const { publishImages } = await import('../../dist/apply/images.js');
@@ -31,9 +38,15 @@ const dir = mkdtempSync(join(tmpdir(), 'edgeml-remote-apply-'));
 writeFileSync(
   join(dir, 'spec.yaml'),
   orientationSpec({
-    name: 'remote-wf', prefix: 'remote', description: 'A scoring module whose model is registered in Azure ML.',
-    source: '    azureml:\n      name: text-orientation\n      version: 1', target: UBUNTU_VM, registry: 'localhost:5000', ml: true,
-    armUrl: az.armUrl, module: { name: 'orientation', port: 5001 },
+    name: 'remote-wf',
+    prefix: 'remote',
+    description: 'A scoring module whose model is registered in Azure ML.',
+    source: '    azureml:\n      name: text-orientation\n      version: 1',
+    target: UBUNTU_VM,
+    registry: 'localhost:5000',
+    ml: true,
+    armUrl: az.armUrl,
+    module: { name: 'orientation', port: 5001 },
   }),
 );
 const env = { ...process.env, ...az.env, EDGEML_STORAGE_ENDPOINT: az.storageEndpoint };
@@ -138,7 +151,12 @@ test('a model version that does not exist is an apply diagnostic, not a crash', 
 test('edgeml apply stops before touching Azure resources when the model cannot be fetched', async () => {
   let stdout = '';
   let stderr = '';
-  const cli = { stdout: { write: (t) => (stdout += t), isTTY: false }, stderr: { write: (t) => (stderr += t), isTTY: false }, env: { ...env, NO_COLOR: '1' }, cwd: dir };
+  const cli = {
+    stdout: { write: (t) => (stdout += t), isTTY: false },
+    stderr: { write: (t) => (stderr += t), isTTY: false },
+    env: { ...env, NO_COLOR: '1' },
+    cwd: dir,
+  };
   az.requests.clear();
   const code = await main(['apply', 'spec.yaml', '--set', 'model.source.azureml.version=8'], cli);
   assert.is(code, 1);

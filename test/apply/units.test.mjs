@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, } from 'node:path';
+import { dirname } from 'node:path';
 import { emptyState, hasCreatedResources, readState, recordResource, statePath, writeState, StateError } from '../../dist/apply/state.js';
 import { evaluateConvergence, waitForConvergence } from '../../dist/apply/convergence.js';
 import { createProgress } from '../../dist/apply/progress.js';
@@ -19,7 +19,11 @@ test('state: written atomically with mode 600, read back, unknown versions and b
   const tmp = tempDir('edgeml-state-');
   try {
     assert.equal(readState(tmp.state, 'wf'), emptyState('wf'));
-    const state = { ...emptyState('wf'), device: { name: 'd', created: true }, images: { m: { ref: 'r:1', digest: 'sha256:x', contextHash: 'h' } } };
+    const state = {
+      ...emptyState('wf'),
+      device: { name: 'd', created: true },
+      images: { m: { ref: 'r:1', digest: 'sha256:x', contextHash: 'h' } },
+    };
     writeState(tmp.state, state, new Date('2026-01-01T00:00:00Z'));
     const back = readState(tmp.state, 'wf');
     assert.equal(back.device, { name: 'd', created: true });
@@ -27,9 +31,15 @@ test('state: written atomically with mode 600, read back, unknown versions and b
     assert.is(statSync(tmp.state).mode & 0o777, 0o600);
     assert.equal(readdirSync(dirname(tmp.state)), ['wf.json'], 'no temp file left behind');
     writeFileSync(tmp.state, JSON.stringify({ version: 99 }));
-    assert.throws(() => readState(tmp.state, 'wf'), (e) => e instanceof StateError && e.kind === 'version');
+    assert.throws(
+      () => readState(tmp.state, 'wf'),
+      (e) => e instanceof StateError && e.kind === 'version',
+    );
     writeFileSync(tmp.state, '{"version":1,');
-    assert.throws(() => readState(tmp.state, 'wf'), (e) => e instanceof StateError && e.kind === 'unreadable');
+    assert.throws(
+      () => readState(tmp.state, 'wf'),
+      (e) => e instanceof StateError && e.kind === 'unreadable',
+    );
   } finally {
     tmp.cleanup();
   }
@@ -37,8 +47,15 @@ test('state: written atomically with mode 600, read back, unknown versions and b
 
 test('state: "created" is sticky, and an interrupted create counts as edgeml\'s', () => {
   assert.equal(recordResource(undefined, { name: 'rg', created: false }), { name: 'rg', created: false });
-  assert.equal(recordResource({ name: 'rg', created: true }, { name: 'rg', id: '/x', created: false }), { name: 'rg', id: '/x', created: true });
-  assert.equal(recordResource({ name: 'rg', created: false, creating: true }, { name: 'rg', created: false }), { name: 'rg', created: true });
+  assert.equal(recordResource({ name: 'rg', created: true }, { name: 'rg', id: '/x', created: false }), {
+    name: 'rg',
+    id: '/x',
+    created: true,
+  });
+  assert.equal(recordResource({ name: 'rg', created: false, creating: true }, { name: 'rg', created: false }), {
+    name: 'rg',
+    created: true,
+  });
   // A record for another name says nothing about this one.
   assert.equal(recordResource({ name: 'old', created: true }, { name: 'rg', created: false }), { name: 'rg', created: false });
   assert.not.ok(hasCreatedResources({ ...emptyState('wf'), resourceGroup: { name: 'rg', created: false } }));
@@ -54,17 +71,27 @@ test('destroy order is the reverse of creation and lists only what edgeml create
     device: { name: 'd', created: true },
     configurations: ['c-0123456789ab'],
   };
-  assert.equal(destroyList(state).map((i) => `${i.kind} ${i.name}`), ['deployment c-0123456789ab', 'edge device d', 'container registry acr', 'IoT hub hub']);
+  assert.equal(
+    destroyList(state).map((i) => `${i.kind} ${i.name}`),
+    ['deployment c-0123456789ab', 'edge device d', 'container registry acr', 'IoT hub hub'],
+  );
 });
 
 function twins({ desiredVersion = 3, lastVersion = 3, code = 200, modules = {}, reportedModules = {}, hubCode = 200, hubLast = 2 } = {}) {
   return {
     agent: {
-      desired: { $version: desiredVersion, systemModules: { edgeAgent: { settings: { image: 'agent:1.5' } }, edgeHub: { status: 'running', settings: { image: 'hub:1.5' } } }, modules },
+      desired: {
+        $version: desiredVersion,
+        systemModules: { edgeAgent: { settings: { image: 'agent:1.5' } }, edgeHub: { status: 'running', settings: { image: 'hub:1.5' } } },
+        modules,
+      },
       reported: {
         lastDesiredVersion: lastVersion,
         lastDesiredStatus: { code, description: code === 200 ? '' : 'bad' },
-        systemModules: { edgeAgent: { runtimeStatus: 'running', settings: { image: 'agent:1.5' } }, edgeHub: { runtimeStatus: 'running', settings: { image: 'hub:1.5' } } },
+        systemModules: {
+          edgeAgent: { runtimeStatus: 'running', settings: { image: 'agent:1.5' } },
+          edgeHub: { runtimeStatus: 'running', settings: { image: 'hub:1.5' } },
+        },
         modules: reportedModules,
       },
     },
@@ -79,7 +106,15 @@ test('convergence: all four conditions of §7.2 hold', () => {
   const t = twins({ modules: { a: mod('a:1'), b: mod('b:1', 'stopped') }, reportedModules: { a: rep('a:1'), b: rep('b:1', 'stopped') } });
   const r = evaluateConvergence(t.agent, t.hub);
   assert.ok(r.converged, r.problems.join('; '));
-  assert.equal(r.modules.map((m) => [m.name, m.ok]), [['edgeAgent', true], ['edgeHub', true], ['a', true], ['b', true]]);
+  assert.equal(
+    r.modules.map((m) => [m.name, m.ok]),
+    [
+      ['edgeAgent', true],
+      ['edgeHub', true],
+      ['a', true],
+      ['b', true],
+    ],
+  );
 });
 
 test('convergence: each unmet condition is reported and blocks convergence', () => {
@@ -87,7 +122,13 @@ test('convergence: each unmet condition is reported and blocks convergence', () 
     [{ lastVersion: 2 }, /edgeAgent has not processed desired version 3 yet \(last 2\)/],
     [{ code: 500 }, /edgeAgent reports code 500: bad/],
     [{ modules: { a: mod('a:2') }, reportedModules: { a: rep('a:1') } }, /module 'a' runs image a:1, desired a:2/],
-    [{ modules: { a: mod('a:1') }, reportedModules: { a: rep('a:1', 'backoff', { exitCode: 1, restartCount: 4, statusDescription: 'boom' }) } }, /module 'a' is backoff, desired running \(exit code 1, restarts 4\): boom/],
+    [
+      {
+        modules: { a: mod('a:1') },
+        reportedModules: { a: rep('a:1', 'backoff', { exitCode: 1, restartCount: 4, statusDescription: 'boom' }) },
+      },
+      /module 'a' is backoff, desired running \(exit code 1, restarts 4\): boom/,
+    ],
     [{ modules: { a: mod('a:1') } }, /module 'a' is not reported yet/],
     [{ hubCode: 400 }, /edgeHub reports code 400/],
     [{ hubLast: 1 }, /edgeHub has not processed desired version 2 yet/],
@@ -126,10 +167,12 @@ test('progress: one plain line per step with ✓/✗/– and the time; live line
     t += 1500;
     c.done('created');
   });
-  await progress.step('second', async () => {
-    t += 12_345;
-    throw new Error('x');
-  }).catch(() => {});
+  await progress
+    .step('second', async () => {
+      t += 12_345;
+      throw new Error('x');
+    })
+    .catch(() => {});
   progress.skip('third', 'unchanged');
   assert.is(out.join(''), '✓ first: created (1.5s)\n✗ second (12s)\n– third (unchanged)\n');
   const tty = [];
@@ -143,13 +186,37 @@ test('a corrupt or unknown-version state file stops apply before any call; no su
   const { createAzureProviders } = await import('../../dist/apply/azure-providers.js');
   const { makeDesired } = await import('./_scenario.mjs');
   const tmp = tempDir('edgeml-state-bad-');
-  const untouchable = new Proxy({}, { get: (_t, name) => { if (name === 'then') return undefined; throw new Error(`provider used: ${String(name)}`); } });
+  const untouchable = new Proxy(
+    {},
+    {
+      get: (_t, name) => {
+        if (name === 'then') return undefined;
+        throw new Error(`provider used: ${String(name)}`);
+      },
+    },
+  );
   try {
     mkdirSync(dirname(tmp.state), { recursive: true });
-    for (const [text, code] of [['{ nope', 'EML6001'], ['{"version":7}', 'EML6002']]) {
+    for (const [text, code] of [
+      ['{ nope', 'EML6001'],
+      ['{"version":7}', 'EML6002'],
+    ]) {
       writeFileSync(tmp.state, text);
-      const outcome = await runApply({ desired: makeDesired(), providers: { arm: untouchable, iotHub: async () => untouchable }, docker: async () => untouchable, statePath: tmp.state, env: {}, progress: createProgress({ write: () => true }), stdout: { write: () => true }, timeoutMs: 10, pollIntervalMs: 1 });
-      assert.equal(outcome.diagnostics.map((d) => d.code), [code]);
+      const outcome = await runApply({
+        desired: makeDesired(),
+        providers: { arm: untouchable, iotHub: async () => untouchable },
+        docker: async () => untouchable,
+        statePath: tmp.state,
+        env: {},
+        progress: createProgress({ write: () => true }),
+        stdout: { write: () => true },
+        timeoutMs: 10,
+        pollIntervalMs: 1,
+      });
+      assert.equal(
+        outcome.diagnostics.map((d) => d.code),
+        [code],
+      );
     }
   } finally {
     tmp.cleanup();

@@ -12,8 +12,20 @@ runCheckCases('databox-edge-features', {
     editSpec(['  platform: amd64\n', '  platform: amd64\n  device: databox-edge\n']),
   ],
   invalid: [
-    { name: 'camera', text: ase(['{ rtsp: "rtsp://camera.local/stream" }', '{ camera: /dev/video0 }']), errors: [{ messageId: 'hostDevice', at: '/dev/video0' }] },
-    { name: 'arm platform', text: ase(['  platform: amd64\n  device', '  platform: arm64v8\n  device']), errors: [{ messageId: 'platform', at: 'arm64v8' }] },
-    { name: 'fleet', text: ase(['  device: { id: dev1 }', "  fleet: { id: f, targetCondition: \"tags.a='b'\" }"]), errors: [{ messageId: 'fleet', at: 'fleet:' }] },
+    {
+      name: 'camera',
+      text: ase(['{ rtsp: "rtsp://camera.local/stream" }', '{ camera: /dev/video0 }']),
+      errors: [{ messageId: 'hostDevice', at: '/dev/video0' }],
+    },
+    {
+      name: 'arm platform',
+      text: ase(['  platform: amd64\n  device', '  platform: arm64v8\n  device']),
+      errors: [{ messageId: 'platform', at: 'arm64v8' }],
+    },
+    {
+      name: 'fleet',
+      text: ase(['  device: { id: dev1 }', '  fleet: { id: f, targetCondition: "tags.a=\'b\'" }']),
+      errors: [{ messageId: 'fleet', at: 'fleet:' }],
+    },
   ],
 });

@@ -3,14 +3,19 @@ import { editSpec } from '../helpers/spec-fixtures.mjs';
 
 /** A fleet spec with the given rollout YAML (indented under fleet:) and optional metrics. */
 const rollout = (body, metrics = '') =>
-  editSpec(['  device: { id: dev1 }\n', `  fleet:\n    id: demo\n    targetCondition: "tags.role='camera'"\n${metrics}    rollout:\n${body}`]);
+  editSpec([
+    '  device: { id: dev1 }\n',
+    `  fleet:\n    id: demo\n    targetCondition: "tags.role='camera'"\n${metrics}    rollout:\n${body}`,
+  ]);
 
 const ring = (name, extra = '') => `        - name: ${name}\n${extra}`;
 
 runCheckCases('fleet-rollout', {
   valid: [
     rollout(`      rings:\n${ring('canary', '          percent: 5\n')}${ring('early', '          percent: 25\n')}${ring('all')}`),
-    rollout(`      onFailure: halt\n      rings:\n${ring('lab', "          condition: \"tags.site='lab'\"\n")}${ring('everyone', '          percent: 100\n')}`),
+    rollout(
+      `      onFailure: halt\n      rings:\n${ring('lab', '          condition: "tags.site=\'lab\'"\n')}${ring('everyone', '          percent: 100\n')}`,
+    ),
     rollout(
       `      rings:\n${ring('canary', '          percent: 10\n          gate: { minDevices: 3, maxFailedPercent: 0, waitSeconds: 600, metrics: { errors: { maxDevices: 0 } } }\n')}${ring('all')}`,
       '    metrics:\n      errors: "SELECT deviceId FROM devices.modules WHERE properties.reported.errors > 0"\n',

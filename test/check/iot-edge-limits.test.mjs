@@ -10,10 +10,30 @@ runCheckCases('iot-edge-limits', {
   valid: [BASE_SPEC, editSpec(['    port: 8080\n', '    port: 8080\n    twin: { threshold: 0.5, zones: [1, 2] }\n'])],
   invalid: [
     { name: '51 modules', text: editSpec(['routes:\n', `${many}routes:\n`]), errors: [{ messageId: 'tooManyModules', at: 'modules:' }] },
-    { name: 'twin over 32 KB', text: editSpec(['    port: 8080\n', `    port: 8080\n${bigTwin}`]), errors: [{ messageId: 'twinTooLarge', at: 'twin:' }] },
-    { name: 'createOptions over 4 KB', text: editSpec(['    port: 8080\n', `    port: 8080\n${bigCreate}`]), errors: [{ messageId: 'createOptionsTooLarge', at: 'createOptions:' }] },
-    { name: 'twin too deep', text: editSpec(['    port: 8080\n', `    port: 8080\n${deep}`]), errors: [{ messageId: 'twinTooDeep', at: 'l9:' }] },
-    { name: 'twin key with a dot', text: editSpec(['    port: 8080\n', '    port: 8080\n    twin: { "a.b": 1 }\n']), errors: [{ messageId: 'twinBadKey', at: '"a.b"' }] },
-    { name: 'null in twin array', text: editSpec(['    port: 8080\n', '    port: 8080\n    twin: { zones: [1, null] }\n']), errors: [{ messageId: 'twinNullInArray', at: 'null' }] },
+    {
+      name: 'twin over 32 KB',
+      text: editSpec(['    port: 8080\n', `    port: 8080\n${bigTwin}`]),
+      errors: [{ messageId: 'twinTooLarge', at: 'twin:' }],
+    },
+    {
+      name: 'createOptions over 4 KB',
+      text: editSpec(['    port: 8080\n', `    port: 8080\n${bigCreate}`]),
+      errors: [{ messageId: 'createOptionsTooLarge', at: 'createOptions:' }],
+    },
+    {
+      name: 'twin too deep',
+      text: editSpec(['    port: 8080\n', `    port: 8080\n${deep}`]),
+      errors: [{ messageId: 'twinTooDeep', at: 'l9:' }],
+    },
+    {
+      name: 'twin key with a dot',
+      text: editSpec(['    port: 8080\n', '    port: 8080\n    twin: { "a.b": 1 }\n']),
+      errors: [{ messageId: 'twinBadKey', at: '"a.b"' }],
+    },
+    {
+      name: 'null in twin array',
+      text: editSpec(['    port: 8080\n', '    port: 8080\n    twin: { zones: [1, null] }\n']),
+      errors: [{ messageId: 'twinNullInArray', at: 'null' }],
+    },
   ],
 });

@@ -2,7 +2,12 @@ import { runCheckCases } from '../helpers/check-tester.mjs';
 import { BASE_SPEC, editSpec } from '../helpers/spec-fixtures.mjs';
 
 const when = (condition) => editSpec(['    to: upstream\n', `    to: upstream\n    when: ${condition}\n`]);
-const container = (condition) => editSpec(['routes:\n', '  filter:\n    type: container\n    image: contoso/filter:1.0\n    outputs: [out1]\nroutes:\n'], ['from: camera.frames', 'from: filter.out1'], ['    to: upstream\n', `    to: upstream\n    when: ${condition}\n`]);
+const container = (condition) =>
+  editSpec(
+    ['routes:\n', '  filter:\n    type: container\n    image: contoso/filter:1.0\n    outputs: [out1]\nroutes:\n'],
+    ['from: camera.frames', 'from: filter.out1'],
+    ['    to: upstream\n', `    to: upstream\n    when: ${condition}\n`],
+  );
 
 runCheckCases('route-condition-valid', {
   valid: [
@@ -16,7 +21,11 @@ runCheckCases('route-condition-valid', {
     { name: 'syntax error in a plain scalar', text: when(`$body.x = 'open`), errors: [{ messageId: 'syntax', at: `'open` }] },
     { name: 'unknown function', text: when(`"lenght($body.x) > 1"`), errors: [{ messageId: 'semantic', at: 'lenght' }] },
     { name: 'type mismatch', text: when(`"'abc' + 1 > 2"`), errors: [{ messageId: 'semantic' }] },
-    { name: '$body from a container module', text: container(`"$body.temperature > 30"`), errors: [{ messageId: 'bodyNeedsJson', at: '"$body.temperature' }] },
+    {
+      name: '$body from a container module',
+      text: container(`"$body.temperature > 30"`),
+      errors: [{ messageId: 'bodyNeedsJson', at: '"$body.temperature' }],
+    },
     { name: 'uppercase literal reads as a property', text: when(`"alert = TRUE"`), errors: [{ messageId: 'suspicious', at: 'TRUE' }] },
   ],
 });

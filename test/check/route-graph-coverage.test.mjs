@@ -12,7 +12,9 @@ const withFilter = (routes) => editSpec(['routes:\n', `${FILTER}routes:\n`], [' 
 runCheckCases('route-graph-coverage', {
   valid: [
     BASE_SPEC,
-    withFilter('  - from: camera.frames\n    to: filter.frames\n  - from: scorer\n    to: filter.control\n  - from: filter.*\n    to: upstream\n'),
+    withFilter(
+      '  - from: camera.frames\n    to: filter.frames\n  - from: scorer\n    to: filter.control\n  - from: filter.*\n    to: upstream\n',
+    ),
     withFilter('  - from: "*"\n    to: filter.frames\n  - from: camera.frames\n    to: filter.control\n'),
     // A misnamed output or input is route-endpoints-exist's error; this check then stays quiet about that module.
     editSpec(['  - from: camera.frames\n', '  - from: camera.frame\n']),
@@ -27,7 +29,10 @@ runCheckCases('route-graph-coverage', {
     {
       name: 'one declared output routed, the other not; an input nobody feeds',
       text: withFilter('  - from: camera.frames\n    to: filter.frames\n  - from: filter.kept\n    to: upstream\n'),
-      errors: [{ messageId: 'unfedInput', at: 'control]' }, { messageId: 'unroutedOutput', at: 'dropped]' }],
+      errors: [
+        { messageId: 'unfedInput', at: 'control]' },
+        { messageId: 'unroutedOutput', at: 'dropped]' },
+      ],
     },
   ],
 });

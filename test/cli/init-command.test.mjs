@@ -14,7 +14,11 @@ const edgeml = cliRunner({ cwd: work, env: { NO_COLOR: '1' } });
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
 const listFiles = (dir, prefix = '') =>
-  readdirSync(dir).sort().flatMap((entry) => (statSync(join(dir, entry)).isDirectory() ? listFiles(join(dir, entry), `${prefix}${entry}/`) : [`${prefix}${entry}`]));
+  readdirSync(dir)
+    .sort()
+    .flatMap((entry) =>
+      statSync(join(dir, entry)).isDirectory() ? listFiles(join(dir, entry), `${prefix}${entry}/`) : [`${prefix}${entry}`],
+    );
 
 for (const [name, starter] of Object.entries(STARTERS)) {
   test(`init --workflow ${name} writes ${starter.file} and the files it names; they validate and compile`, async () => {
@@ -39,7 +43,11 @@ for (const [name, starter] of Object.entries(STARTERS)) {
     // text-orientation deploys from localhost:5000 until REGISTRY_ADDRESS names a registry the devices reach: its spec
     // says so, and validate warns (EML3730). Nothing else may warn.
     const documented = name === 'text-orientation' ? ['EML3730'] : [];
-    assert.equal(report.diagnostics.filter((d) => d.category !== 'suggestion' && !documented.includes(d.code)).map((d) => d.code), [], 'no error or warning');
+    assert.equal(
+      report.diagnostics.filter((d) => d.category !== 'suggestion' && !documented.includes(d.code)).map((d) => d.code),
+      [],
+      'no error or warning',
+    );
     const compiled = await compileInMemory(join(name, starter.file), { cwd: work, env: { REGISTRY_ADDRESS: 'localhost:5000' } });
     assert.ok(compiled.files.length > 0, compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
   });

@@ -27,7 +27,12 @@ const edgeml = (args, options = {}) => {
   const r = spawnSync(process.execPath, ['bin/edgeml.js', ...args], { cwd: root, encoding: 'utf8', env, timeout: 120_000, ...options });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
-const lines = (text) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (text) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 /** Processes still running from any local run (their config files live in an edgeml-run-* temp folder). */
 const leftovers = () =>
@@ -69,7 +74,8 @@ function copyExample(dir) {
   mkdirSync(join(dir, 'models/text-orientation'), { recursive: true });
   mkdirSync(join(dir, 'samples/text'), { recursive: true });
   copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'models/text-orientation/model.onnx'));
-  for (const f of ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png']) copyFileSync(join(root, 'specs/samples/text', f), join(dir, 'samples/text', f));
+  for (const f of ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'])
+    copyFileSync(join(root, 'specs/samples/text', f), join(dir, 'samples/text', f));
   return readFileSync(join(root, spec), 'utf8');
 }
 
@@ -133,15 +139,22 @@ test('frames flow capture → scoring → routes → upstream; each message name
     assert.is(m.systemProperties.contentType, 'application/json');
     assert.is(m.systemProperties.contentEncoding, 'utf-8');
   }
-  assert.equal(messages.map((m) => m.seq), [1, 2, 3, 4, 5, 6]);
+  assert.equal(
+    messages.map((m) => m.seq),
+    [1, 2, 3, 4, 5, 6],
+  );
   // Folder order, then it loops: frame i is file i mod 4 (a loaded machine may drop frames, so not every i is sent).
   const folder = ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'];
   assert.is(messages[0].properties.frameOrigin, folder[0], 'the first frame is always sent');
-  for (const m of messages) assert.is(m.properties.frameOrigin, folder[Number(m.properties.frameIndex) % folder.length], `frame ${m.properties.frameIndex}`);
+  for (const m of messages)
+    assert.is(m.properties.frameOrigin, folder[Number(m.properties.frameIndex) % folder.length], `frame ${m.properties.frameIndex}`);
   assert.match(r.stderr, 'stopped (frames)');
   const carried = (route) => messages.filter((m) => m.route === route).length;
   // allLines matches every line, but a sink gets a message once: via upsideDown (priority 0) for the '180' ones.
-  assert.match(r.stderr, `route upsideDown: ${carried('upsideDown')} matched (0 because of a null comparison), ${carried('upsideDown')} delivered`);
+  assert.match(
+    r.stderr,
+    `route upsideDown: ${carried('upsideDown')} matched (0 because of a null comparison), ${carried('upsideDown')} delivered`,
+  );
   assert.match(r.stderr, `route allLines: ${messages.length} matched (0 because of a null comparison), ${carried('allLines')} delivered`);
   assert.not.match(r.stderr, 'EML7110', 'every message matches the capture contract');
   assert.equal(leftovers(), []);
@@ -198,7 +211,12 @@ const withFfmpeg = requires(test, 'ffmpeg');
 withFfmpeg('Ctrl-C in a terminal (SIGINT to the whole process group, ffmpeg included) still stops cleanly with exit 0', async () => {
   const dir = writeVideoSpec(join(work, 'video-sigint'), { loop: true });
   // detached: its own process group, like a shell job; the signal then goes to every process in it.
-  const child = startRun([join(root, 'bin/edgeml.js'), 'run', join(dir, 'spec.yaml')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = startRun([join(root, 'bin/edgeml.js'), 'run', join(dir, 'spec.yaml')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const { exited, stderr } = await untilFirstMessage(child);
   process.kill(-child.pid, 'SIGINT');
   const { code } = await exited;
@@ -207,7 +225,9 @@ withFfmpeg('Ctrl-C in a terminal (SIGINT to the whole process group, ffmpeg incl
   assert.not.match(stderr(), /error EML/);
   assert.not.match(stderr(), 'ffmpeg stopped reading', 'ffmpeg is stopped by the capture module, not by the terminal');
   assert.equal(leftovers(), []);
-  const ffmpegLeft = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes(join(dir, 'clip.mp4')));
+  const ffmpegLeft = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.includes(join(dir, 'clip.mp4')));
   assert.equal(ffmpegLeft, [], 'no ffmpeg left behind');
 });
 
@@ -233,13 +253,17 @@ const docker = (...args) => spawnSync('docker', args, { encoding: 'utf8', timeou
 const whyNoSensorImage = () => {
   const engine = whyMissing('docker');
   if (engine) return engine;
-  return docker('image', 'inspect', sensorImage).status === 0 ? undefined : `image ${sensorImage} is not on this machine (builds are offline)`;
+  return docker('image', 'inspect', sensorImage).status === 0
+    ? undefined
+    : `image ${sensorImage} is not on this machine (builds are offline)`;
 };
 
-testUnless(test, whyNoSensorImage())('a container module runs on the local Docker engine (createOptions applied, logs forwarded, removed at the end)', () => {
-  const image = sensorImage;
-  const dir = join(work, 'container-spec');
-  const withSensor = copyExample(dir).replace(
+testUnless(test, whyNoSensorImage())(
+  'a container module runs on the local Docker engine (createOptions applied, logs forwarded, removed at the end)',
+  () => {
+    const image = sensorImage;
+    const dir = join(work, 'container-spec');
+    const withSensor = copyExample(dir).replace(
       'routes:\n',
       `  sensor:
     type: container
@@ -249,22 +273,28 @@ testUnless(test, whyNoSensorImage())('a container module runs on the local Docke
       Cmd: ["node", "-e", "console.log(process.env.GREETING); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)"]
 routes:\n`,
     );
-  writeFileSync(join(dir, 'spec.yaml'), withSensor);
-  const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], { env: { ...process.env, NO_COLOR: '1', TMPDIR: runTmp, EDGEML_EDGEHUB_HOST: edgeHubHost } });
-  assert.is(r.code, 0, r.stderr);
-  assert.is(lines(r.stdout).length, 2);
-  const id = new RegExp(`\\[sensor\\] container ([0-9a-f]{12}) started from ${image.replace(/[.]/g, '\\.')}`).exec(r.stderr)?.[1];
-  assert.ok(id, `the container started: ${r.stderr}`);
-  assert.match(r.stderr, '[sensor] sensor up');
-  const left = docker('ps', '-a', '--filter', `id=${id}`, '--format', '{{.Names}}');
-  assert.is(left.stdout.trim(), '', 'the container is removed');
-});
+    writeFileSync(join(dir, 'spec.yaml'), withSensor);
+    const r = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '2'], {
+      env: { ...process.env, NO_COLOR: '1', TMPDIR: runTmp, EDGEML_EDGEHUB_HOST: edgeHubHost },
+    });
+    assert.is(r.code, 0, r.stderr);
+    assert.is(lines(r.stdout).length, 2);
+    const id = new RegExp(`\\[sensor\\] container ([0-9a-f]{12}) started from ${image.replace(/[.]/g, '\\.')}`).exec(r.stderr)?.[1];
+    assert.ok(id, `the container started: ${r.stderr}`);
+    assert.match(r.stderr, '[sensor] sensor up');
+    const left = docker('ps', '-a', '--filter', `id=${id}`, '--format', '{{.Names}}');
+    assert.is(left.stdout.trim(), '', 'the container is removed');
+  },
+);
 
 test('a module secret comes from the environment at run time: missing is EML7108, present is never printed', () => {
   const dir = join(work, 'secret-spec');
   writeFileSync(
     join(dir, 'spec.yaml'),
-    copyExample(dir).replace('    output: lines\n', '    output: lines\n    env:\n      TOKEN:\n        secret: ${env:EDGEML_TEST_TOKEN}\n'),
+    copyExample(dir).replace(
+      '    output: lines\n',
+      '    output: lines\n    env:\n      TOKEN:\n        secret: ${env:EDGEML_TEST_TOKEN}\n',
+    ),
   );
   const missing = edgeml(['run', join(dir, 'spec.yaml'), '--frames', '1']);
   assert.is(missing.code, 1);
@@ -296,7 +326,10 @@ function writeBrokenVideoSpec(name) {
 /** The run ended with exit 1, one EML7103 line at the module's position giving `reason`, no stack, no message, nothing left. */
 function assertModuleStopped(r, reason) {
   assert.is(r.code, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`spec\\.yaml:\\d+:\\d+ - error EML7103: Module 'scanner' stopped unexpectedly \\(exit 1\\): ${reason}`));
+  assert.match(
+    r.stderr,
+    new RegExp(`spec\\.yaml:\\d+:\\d+ - error EML7103: Module 'scanner' stopped unexpectedly \\(exit 1\\): ${reason}`),
+  );
   assert.not.match(r.stderr, '    at ');
   assert.is(r.stdout, '');
   assert.equal(leftovers(), []);
@@ -304,7 +337,9 @@ function assertModuleStopped(r, reason) {
 
 test('a module that cannot start exits 1 with a one-line reason: no ffmpeg where the capture module needs one', () => {
   // EDGEML_FFMPEG (passed through to the module) names a program that does not exist, with or without ffmpeg here.
-  const r = edgeml(['run', writeBrokenVideoSpec('no-ffmpeg'), '--duration', '30'], { env: { ...env, EDGEML_FFMPEG: join(work, 'no-such-ffmpeg') } });
+  const r = edgeml(['run', writeBrokenVideoSpec('no-ffmpeg'), '--duration', '30'], {
+    env: { ...env, EDGEML_FFMPEG: join(work, 'no-such-ffmpeg') },
+  });
   assertModuleStopped(r, "ffmpeg was not found \\('.*no-such-ffmpeg'\\); install it");
 });
 

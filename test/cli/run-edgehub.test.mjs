@@ -34,7 +34,8 @@ function writeSpec(dir, relay) {
   copyFileSync(join(root, 'specs/models/text-orientation/model.onnx'), join(dir, 'models/text-orientation/model.onnx'));
   for (const f of ['text-rotated.jpg', 'text-upright.jpg']) copyFileSync(join(root, 'specs/samples/text', f), join(dir, 'samples/text', f));
   const example = readFileSync(join(root, 'specs/text-orientation.yaml'), 'utf8');
-  const spec = example.slice(0, example.indexOf('routes:')).replace('    fps: 2\n', '    fps: 4\n') +
+  const spec =
+    example.slice(0, example.indexOf('routes:')).replace('    fps: 2\n', '    fps: 4\n') +
     `  relay:
     type: container
 ${relay}
@@ -82,7 +83,19 @@ test('--attach: the user starts the module with the env file; capture → relay 
   const spec = writeSpec(join(work, 'attach'), '    image: example.invalid/relay:1');
   const run = spawn(
     process.execPath,
-    ['bin/edgeml.js', 'run', spec, '--attach', 'relay', '--frames', '3', '--invoke', 'relay.echo={"ping":1}', '--invoke', 'relay.$desired={"threshold":0.9}'],
+    [
+      'bin/edgeml.js',
+      'run',
+      spec,
+      '--attach',
+      'relay',
+      '--frames',
+      '3',
+      '--invoke',
+      'relay.echo={"ping":1}',
+      '--invoke',
+      'relay.$desired={"threshold":0.9}',
+    ],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.add(run);
@@ -99,19 +112,33 @@ async function attachedRun(_run, out) {
   const envFile = /its variables are in (\S+\.env):/.exec(out.stderr)[1];
   const variables = readEnvFile(envFile);
   assert.equal(Object.keys(variables).sort(), ['EdgeHubConnectionString', 'EdgeModuleCACertificateFile']);
-  assert.match(variables.EdgeHubConnectionString, new RegExp(`^HostName=ocr-edge-hub-unique\\.azure-devices\\.net;DeviceId=[^;]+;ModuleId=relay;SharedAccessKey=[^;]+;GatewayHostName=${edgeHubHost.replace(/\./g, '\\.')}$`));
+  assert.match(
+    variables.EdgeHubConnectionString,
+    new RegExp(
+      `^HostName=ocr-edge-hub-unique\\.azure-devices\\.net;DeviceId=[^;]+;ModuleId=relay;SharedAccessKey=[^;]+;GatewayHostName=${edgeHubHost.replace(/\./g, '\\.')}$`,
+    ),
+  );
   assert.match(out.stderr, `EdgeHubConnectionString=${variables.EdgeHubConnectionString}`, 'the variables are printed too');
 
   // The "debugger": the SDK module started by hand with exactly the env file's variables.
-  const relay = spawn(process.execPath, [moduleScript, 'relay'], { env: { PATH: process.env.PATH, ...variables }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const relay = spawn(process.execPath, [moduleScript, 'relay'], {
+    env: { PATH: process.env.PATH, ...variables },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(relay);
   const events = [];
   createInterface({ input: relay.stdout }).on('line', (l) => events.push(JSON.parse(l)));
-  const code = await Promise.race([out.exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`the run did not stop: ${out.stderr}`)), 120_000))]);
+  const code = await Promise.race([
+    out.exited,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`the run did not stop: ${out.stderr}`)), 120_000)),
+  ]);
   relay.kill('SIGTERM');
   assert.is(code, 0, out.stderr);
 
-  const upstream = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const upstream = out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.is(upstream.length, 3);
   for (const m of upstream) {
     assert.is(m.route, 'relayUp');
@@ -127,7 +154,11 @@ async function attachedRun(_run, out) {
   assert.match(out.stderr, '[invoke] relay.$desired → 200 {"$version":2}');
   // The spec's desired properties (version 1), then the patch (version 2): the module sees the patch in its twin or,
   // when it read the twin first, as a desired-properties update.
-  await until(() => events.some((e) => (e.event === 'desired' && e.patch.$version === 2) || (e.event === 'twin' && e.desired.$version === 2)), 5000, 'the patch at the module').catch(() => undefined);
+  await until(
+    () => events.some((e) => (e.event === 'desired' && e.patch.$version === 2) || (e.event === 'twin' && e.desired.$version === 2)),
+    5000,
+    'the patch at the module',
+  ).catch(() => undefined);
   const twinSeen = events.find((e) => e.event === 'twin').desired;
   assert.equal(twinSeen, twinSeen.$version === 1 ? { threshold: 0.5, $version: 1 } : { threshold: 0.9, $version: 2 });
   const patched = [twinSeen, ...events.filter((e) => e.event === 'desired').map((e) => e.patch)].find((d) => d.$version === 2);
@@ -142,13 +173,26 @@ async function attachedRun(_run, out) {
 
 test('--attach and --invoke mistakes are diagnostics with codes', () => {
   const spec = writeSpec(join(work, 'mistakes'), '    image: example.invalid/relay:1');
-  const r1 = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--attach', 'orientation'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+  const r1 = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--attach', 'orientation'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.is(r1.status, 1);
   assert.match(r1.stderr, /error EML7154: --attach orientation: a scoring module answers HTTP and does not talk to edgeHub/);
-  const r2 = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--invoke', 'nosuch.reset={}', '--invoke', 'relay.$desired=[1]'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+  const r2 = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--invoke', 'nosuch.reset={}', '--invoke', 'relay.$desired=[1]'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.is(r2.status, 2);
   assert.match(r2.stderr, /error EML7153: --invoke 'nosuch\.reset=\{\}' is not usable: there is no module 'nosuch'/);
-  assert.match(r2.stderr, /error EML7153: --invoke 'relay\.\$desired=\[1\]' is not usable: a desired properties patch must be a JSON object/);
+  assert.match(
+    r2.stderr,
+    /error EML7153: --invoke 'relay\.\$desired=\[1\]' is not usable: a desired properties patch must be a JSON object/,
+  );
 });
 
 test('the port in use: EML7150 names the address, and nothing is left running', async () => {
@@ -158,7 +202,12 @@ test('the port in use: EML7150 names the address, and nothing is left running', 
   await new Promise((r) => blocker.once('listening', r));
   try {
     const spec = writeSpec(join(work, 'port'), '    image: example.invalid/relay:1');
-    const r = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--frames', '1'], { cwd: root, env: { ...env, EDGEML_EDGEHUB_HOST: host, DOCKER_HOST: 'tcp://127.0.0.1:9' }, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--frames', '1'], {
+      cwd: root,
+      env: { ...env, EDGEML_EDGEHUB_HOST: host, DOCKER_HOST: 'tcp://127.0.0.1:9' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.is(r.status, 1);
     assert.match(r.stderr, `error EML7150: The local edgeHub cannot listen on ${host}:8883: the port is in use.`);
   } finally {
@@ -179,16 +228,32 @@ test('a telemetry spec: the scoring module reads its input through the local edg
     const variables = readEnvFile(/its variables are in (\S+\.env):/.exec(out.stderr)[1]);
     assert.is(variables.MessageCount, '-1', "the module's env from the spec is in the file too");
     const sensor = spawn(process.execPath, [moduleScript, 'replay'], {
-      env: { PATH: process.env.PATH, ...variables, REPLAY_FILE: join(root, 'specs/samples/telemetry/readings.jsonl'), REPLAY_OUTPUT: 'temperatureOutput' },
+      env: {
+        PATH: process.env.PATH,
+        ...variables,
+        REPLAY_FILE: join(root, 'specs/samples/telemetry/readings.jsonl'),
+        REPLAY_OUTPUT: 'temperatureOutput',
+      },
       stdio: 'ignore',
     });
     children.add(sensor);
-    const code = await Promise.race([out.exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`the run did not stop: ${out.stderr}`)), 120_000))]);
+    const code = await Promise.race([
+      out.exited,
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`the run did not stop: ${out.stderr}`)), 120_000)),
+    ]);
     assert.is(code, 0, out.stderr);
     // The sample readings hold 20 injected anomalies; only anomalies go upstream.
-    const upstream = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const upstream = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.is(upstream.length, 20);
-    assert.ok(upstream.every((m) => m.route === 'anomaliesUpstream' && m.from.module === 'detector' && m.body.anomaly === true && m.body.input.moduleId === 'sensor'));
+    assert.ok(
+      upstream.every(
+        (m) =>
+          m.route === 'anomaliesUpstream' && m.from.module === 'detector' && m.body.anomaly === true && m.body.input.moduleId === 'sensor',
+      ),
+    );
     assert.match(out.stderr, "[edgeHub] module 'detector' connected");
     assert.ok(delivered(out.stderr, 'readingsToDetector') >= 20, out.stderr);
     assert.is(delivered(out.stderr, 'anomaliesUpstream'), 20, out.stderr);
@@ -206,86 +271,112 @@ const base = 'node:20.20.2-bookworm-slim';
 function whyNoDocker() {
   const missing = whyMissing('docker');
   if (missing) return missing;
-  if (spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0) return `the base image ${base} is not on this machine (offline build)`;
+  if (spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0)
+    return `the base image ${base} is not on this machine (offline build)`;
   return undefined;
 }
 const withDocker = testUnless(test, whyNoDocker());
 
-withDocker('with Docker: the relay as a container built from a tiny Dockerfile gets the capture results on in1 and sends upstream', async () => {
-  const image = `edgeml-h15-relay:${process.pid}`;
-  const ctx = join(work, 'relay-image');
-  mkdirSync(join(ctx, 'node_modules'), { recursive: true });
-  // The SDK offline: the packages it needs copied from this checkout's node_modules into the build context.
-  const needed = new Set();
-  const addWithDeps = (name) => {
-    if (needed.has(name) || !existsSync(join(root, 'node_modules', name, 'package.json'))) return;
-    needed.add(name);
-    const pkg = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
-    for (const dep of Object.keys(pkg.dependencies ?? {})) addWithDeps(dep);
-  };
-  addWithDeps('azure-iot-device');
-  addWithDeps('azure-iot-device-mqtt');
-  for (const name of needed) cpSync(join(root, 'node_modules', name), join(ctx, 'node_modules', name), { recursive: true, dereference: true });
-  copyFileSync(moduleScript, join(ctx, 'module.cjs'));
-  writeFileSync(join(ctx, 'Dockerfile'), `FROM ${base}\nWORKDIR /app\nCOPY node_modules ./node_modules\nCOPY module.cjs ./\nUSER node\nCMD ["node", "module.cjs", "relay"]\n`);
-  const built = spawnSync('docker', ['build', '--network', 'none', '-t', image, ctx], { encoding: 'utf8', timeout: 300_000 });
-  assert.is(built.status, 0, built.stderr);
-  try {
-    // Host networking: this CI engine has no bridge network; the manifest's createOptions are used as written.
-    const spec = writeSpec(join(work, 'docker'), `    image: ${image}\n    createOptions: { HostConfig: { NetworkMode: host } }`);
-    const r = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--frames', '3', '--invoke', 'relay.echo={"from":"test"}'], { cwd: root, env, encoding: 'utf8', timeout: 240_000 });
-    assert.is(r.status, 0, r.stderr);
-    const upstream = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.is(upstream.length, 3);
-    assert.ok(upstream.every((m) => m.route === 'relayUp' && m.from.module === 'relay' && m.properties.relayed === 'yes'));
-    assert.match(r.stderr, "[edgeHub] module 'relay' connected");
-    assert.match(r.stderr, '[invoke] relay.echo → 200 {"echoed":{"from":"test"},"by":"relay"}');
-    assert.ok(delivered(r.stderr, 'toRelay') >= 3, r.stderr);
-    assert.is(delivered(r.stderr, 'relayUp'), 3, r.stderr);
-    const id = /\[relay\] container ([0-9a-f]{12}) started/.exec(r.stderr)?.[1];
-    assert.ok(id);
-    assert.is(spawnSync('docker', ['ps', '-a', '--filter', `id=${id}`, '--format', '{{.ID}}'], { encoding: 'utf8' }).stdout.trim(), '', 'the container is removed');
-  } finally {
-    spawnSync('docker', ['image', 'rm', '-f', image], { stdio: 'ignore' });
-  }
-});
+withDocker(
+  'with Docker: the relay as a container built from a tiny Dockerfile gets the capture results on in1 and sends upstream',
+  async () => {
+    const image = `edgeml-h15-relay:${process.pid}`;
+    const ctx = join(work, 'relay-image');
+    mkdirSync(join(ctx, 'node_modules'), { recursive: true });
+    // The SDK offline: the packages it needs copied from this checkout's node_modules into the build context.
+    const needed = new Set();
+    const addWithDeps = (name) => {
+      if (needed.has(name) || !existsSync(join(root, 'node_modules', name, 'package.json'))) return;
+      needed.add(name);
+      const pkg = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+      for (const dep of Object.keys(pkg.dependencies ?? {})) addWithDeps(dep);
+    };
+    addWithDeps('azure-iot-device');
+    addWithDeps('azure-iot-device-mqtt');
+    for (const name of needed)
+      cpSync(join(root, 'node_modules', name), join(ctx, 'node_modules', name), { recursive: true, dereference: true });
+    copyFileSync(moduleScript, join(ctx, 'module.cjs'));
+    writeFileSync(
+      join(ctx, 'Dockerfile'),
+      `FROM ${base}\nWORKDIR /app\nCOPY node_modules ./node_modules\nCOPY module.cjs ./\nUSER node\nCMD ["node", "module.cjs", "relay"]\n`,
+    );
+    const built = spawnSync('docker', ['build', '--network', 'none', '-t', image, ctx], { encoding: 'utf8', timeout: 300_000 });
+    assert.is(built.status, 0, built.stderr);
+    try {
+      // Host networking: this CI engine has no bridge network; the manifest's createOptions are used as written.
+      const spec = writeSpec(join(work, 'docker'), `    image: ${image}\n    createOptions: { HostConfig: { NetworkMode: host } }`);
+      const r = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--frames', '3', '--invoke', 'relay.echo={"from":"test"}'], {
+        cwd: root,
+        env,
+        encoding: 'utf8',
+        timeout: 240_000,
+      });
+      assert.is(r.status, 0, r.stderr);
+      const upstream = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.is(upstream.length, 3);
+      assert.ok(upstream.every((m) => m.route === 'relayUp' && m.from.module === 'relay' && m.properties.relayed === 'yes'));
+      assert.match(r.stderr, "[edgeHub] module 'relay' connected");
+      assert.match(r.stderr, '[invoke] relay.echo → 200 {"echoed":{"from":"test"},"by":"relay"}');
+      assert.ok(delivered(r.stderr, 'toRelay') >= 3, r.stderr);
+      assert.is(delivered(r.stderr, 'relayUp'), 3, r.stderr);
+      const id = /\[relay\] container ([0-9a-f]{12}) started/.exec(r.stderr)?.[1];
+      assert.ok(id);
+      assert.is(
+        spawnSync('docker', ['ps', '-a', '--filter', `id=${id}`, '--format', '{{.ID}}'], { encoding: 'utf8' }).stdout.trim(),
+        '',
+        'the container is removed',
+      );
+    } finally {
+      spawnSync('docker', ['image', 'rm', '-f', image], { stdio: 'ignore' });
+    }
+  },
+);
 
-withDocker('with Docker: a container that never connects is named with its log tail (EML7151); a forged key is refused (EML7152)', async () => {
-  const { loadWorkflow } = await import('../../dist/program.js');
-  const { runGraph } = await import('../../dist/local/run-graph.js');
-  const { Reporter } = await import('../../dist/diagnostics/report.js');
-  const spec = writeSpec(
-    join(work, 'silent'),
-    `    image: ${base}\n    createOptions: { HostConfig: { NetworkMode: host }, Cmd: ["node", "-e", "console.log('no IoT Edge here'); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)"] }`,
-  );
-  const loaded = await loadWorkflow(spec, { env });
-  assert.ok(loaded.ir, JSON.stringify(loaded.diagnostics));
-  const reporter = new Reporter(spec);
-  const logs = [];
-  let forged;
-  const result = await runGraph({
-    ir: loaded.ir,
-    modelInfo: loaded.modelInfo,
-    env,
-    reporter,
-    log: (line) => logs.push(line),
-    onUpstream: () => undefined,
-    durationMs: 8000,
-    connectTimeoutMs: 3000,
-    onReady: () => {
-      // A module started with a key of its own making, as with an env file from an earlier run.
-      const variables = { EdgeHubConnectionString: `HostName=ocr-edge-hub-unique.azure-devices.net;DeviceId=edgeml-local;ModuleId=relay;SharedAccessKey=${Buffer.alloc(32, 1).toString('base64')};GatewayHostName=${edgeHubHost}`, EdgeModuleCACertificateFile: /its CA: (\S+)/.exec(logs.join('\n'))?.[1] ?? '' };
-      forged = spawn(process.execPath, [moduleScript, 'sender'], { env: { PATH: process.env.PATH, ...variables }, stdio: 'ignore' });
-      children.add(forged);
-    },
-  });
-  assert.is(result.stopReason, 'duration');
-  const silent = reporter.diagnostics.find((d) => d.code === 'EML7151');
-  assert.ok(silent, JSON.stringify(reporter.diagnostics));
-  assert.match(silent.message, "Module 'relay' has not connected to the local edgeHub within 3 s; its last log lines:\nno IoT Edge here");
-  const refused = reporter.diagnostics.find((d) => d.code === 'EML7152');
-  assert.ok(refused, JSON.stringify(reporter.diagnostics));
-  assert.match(refused.message, "refused 1 connection(s) for module 'relay': the signature does not match the module key");
-});
+withDocker(
+  'with Docker: a container that never connects is named with its log tail (EML7151); a forged key is refused (EML7152)',
+  async () => {
+    const { loadWorkflow } = await import('../../dist/program.js');
+    const { runGraph } = await import('../../dist/local/run-graph.js');
+    const { Reporter } = await import('../../dist/diagnostics/report.js');
+    const spec = writeSpec(
+      join(work, 'silent'),
+      `    image: ${base}\n    createOptions: { HostConfig: { NetworkMode: host }, Cmd: ["node", "-e", "console.log('no IoT Edge here'); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)"] }`,
+    );
+    const loaded = await loadWorkflow(spec, { env });
+    assert.ok(loaded.ir, JSON.stringify(loaded.diagnostics));
+    const reporter = new Reporter(spec);
+    const logs = [];
+    let forged;
+    const result = await runGraph({
+      ir: loaded.ir,
+      modelInfo: loaded.modelInfo,
+      env,
+      reporter,
+      log: (line) => logs.push(line),
+      onUpstream: () => undefined,
+      durationMs: 8000,
+      connectTimeoutMs: 3000,
+      onReady: () => {
+        // A module started with a key of its own making, as with an env file from an earlier run.
+        const variables = {
+          EdgeHubConnectionString: `HostName=ocr-edge-hub-unique.azure-devices.net;DeviceId=edgeml-local;ModuleId=relay;SharedAccessKey=${Buffer.alloc(32, 1).toString('base64')};GatewayHostName=${edgeHubHost}`,
+          EdgeModuleCACertificateFile: /its CA: (\S+)/.exec(logs.join('\n'))?.[1] ?? '',
+        };
+        forged = spawn(process.execPath, [moduleScript, 'sender'], { env: { PATH: process.env.PATH, ...variables }, stdio: 'ignore' });
+        children.add(forged);
+      },
+    });
+    assert.is(result.stopReason, 'duration');
+    const silent = reporter.diagnostics.find((d) => d.code === 'EML7151');
+    assert.ok(silent, JSON.stringify(reporter.diagnostics));
+    assert.match(silent.message, "Module 'relay' has not connected to the local edgeHub within 3 s; its last log lines:\nno IoT Edge here");
+    const refused = reporter.diagnostics.find((d) => d.code === 'EML7152');
+    assert.ok(refused, JSON.stringify(reporter.diagnostics));
+    assert.match(refused.message, "refused 1 connection(s) for module 'relay': the signature does not match the module key");
+  },
+);
 
 test.run();

@@ -26,7 +26,10 @@ test('one message per page, each line with its turn and text nested under stages
   });
   assert.is(r.status, 0, r.stderr);
   assert.not.match(r.stderr, 'EML7110', 'edgeml run found no message breaking its contract');
-  const messages = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const messages = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.is(messages.length, 3);
   // The contract the compiler renders for the capture output (goldens), nested stages included.
   const contract = compileContract(JSON.parse(readFileSync(join(root, 'generated/ocr/contracts/scanner.pages.schema.json'), 'utf8')));

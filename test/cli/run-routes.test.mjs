@@ -19,11 +19,29 @@ const env = { ...process.env, NO_COLOR: '1', DOCKER_HOST: 'tcp://127.0.0.1:9', T
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
 const run = (...extra) => {
-  const r = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--duration', '6', ...extra], { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
-  const messages = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const r = spawnSync(process.execPath, ['bin/edgeml.js', 'run', spec, '--duration', '6', ...extra], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+    timeout: 120_000,
+  });
+  const messages = r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const published = Number(/(\d+) message\(s\) from modules/.exec(r.stderr)?.[1]);
-  const [, matched, byNull, delivered] = /route detectionsToCloud: (\d+) matched \((\d+) because of a null comparison\), (\d+) delivered/.exec(r.stderr) ?? [];
-  return { code: r.status, stderr: r.stderr, messages, published, matched: Number(matched), byNull: Number(byNull), delivered: Number(delivered) };
+  const [, matched, byNull, delivered] =
+    /route detectionsToCloud: (\d+) matched \((\d+) because of a null comparison\), (\d+) delivered/.exec(r.stderr) ?? [];
+  return {
+    code: r.status,
+    stderr: r.stderr,
+    messages,
+    published,
+    matched: Number(matched),
+    byNull: Number(byNull),
+    delivered: Number(delivered),
+  };
 };
 
 // wf3 plays a video: without ffmpeg these runs are skipped (counted, with the reason).

@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const spec = 'specs/text-orientation.yaml';
 const edgeml = (...args) => {
-  const r = spawnSync(process.execPath, ['bin/edgeml.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['bin/edgeml.js', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -28,22 +33,46 @@ test("the example spec's samples get the right orientation, and model.expect pas
   assert.is(r.code, 0, r.stderr);
   const table = rows(r.stdout);
   const top = table.filter(([file]) => file !== '');
-  assert.equal(top.map(([file, label]) => [file.replace(/^.*\//, ''), label]), [['text-rotated.jpg', '180'], ['text-upright.jpg', '0']]);
-  assert.ok(top.every(([, , score]) => score > 0.9), 'confident');
+  assert.equal(
+    top.map(([file, label]) => [file.replace(/^.*\//, ''), label]),
+    [
+      ['text-rotated.jpg', '180'],
+      ['text-upright.jpg', '0'],
+    ],
+  );
+  assert.ok(
+    top.every(([, , score]) => score > 0.9),
+    'confident',
+  );
   assert.match(r.stdout, /decode\+preprocess [\d.]+, inference [\d.]+, postprocess [\d.]+/);
   assert.match(r.stdout, "expect top label '180' with score ≥ 0.8 on specs/samples/text/text-rotated.jpg: ok");
   assert.match(r.stdout, '2 of 2 image(s) scored');
 });
 
 test('--image scores the given files; --json gives predictions and timings per image', () => {
-  const r = edgeml('test', spec, '--json', '--image', 'test/fixtures/images/text2-rotated.png', '--image', 'test/fixtures/images/text-upright.webp');
+  const r = edgeml(
+    'test',
+    spec,
+    '--json',
+    '--image',
+    'test/fixtures/images/text2-rotated.png',
+    '--image',
+    'test/fixtures/images/text-upright.webp',
+  );
   assert.is(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.is(report.ok, true);
-  assert.equal(report.images.map((i) => i.predictions[0].label), ['180', '0']);
+  assert.equal(
+    report.images.map((i) => i.predictions[0].label),
+    ['180', '0'],
+  );
   assert.ok(report.images.every((i) => i.timings.inferenceMs > 0 && i.timings.totalMs >= i.timings.inferenceMs));
   assert.is(report.model.input.width, 192);
-  assert.equal(report.diagnostics.map((d) => d.code), ['EML7009'], 'expect is not checked for --image, and says so');
+  assert.equal(
+    report.diagnostics.map((d) => d.code),
+    ['EML7009'],
+    'expect is not checked for --image, and says so',
+  );
 });
 
 test('an expectation that is not met exits 1 with EML7006 at model.expect.label', () => {
@@ -59,12 +88,27 @@ test('unreadable and non-image files fail with one line each, no stack', () => {
   try {
     const notImage = join(dir, 'notes.jpg');
     writeFileSync(notImage, 'hello');
-    const r = edgeml('test', spec, '--image', join(dir, 'missing.jpg'), '--image', notImage, '--image', 'test/fixtures/images/text-rotated.jpg');
+    const r = edgeml(
+      'test',
+      spec,
+      '--image',
+      join(dir, 'missing.jpg'),
+      '--image',
+      notImage,
+      '--image',
+      'test/fixtures/images/text-rotated.jpg',
+    );
     assert.is(r.code, 1);
     assert.match(r.stderr, "error EML7004: The image '" + join(dir, 'missing.jpg') + "' cannot be read: no such file.");
     assert.match(r.stderr, 'error EML7005');
     assert.not.match(r.stderr, '    at ');
-    assert.equal(rows(r.stdout).filter(([f]) => f).map(([, label]) => label), ['180'], 'the good image is still scored');
+    assert.equal(
+      rows(r.stdout)
+        .filter(([f]) => f)
+        .map(([, label]) => label),
+      ['180'],
+      'the good image is still scored',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

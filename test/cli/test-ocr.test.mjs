@@ -13,7 +13,12 @@ import { OCR_TRUTH, gradeOcr, regionsOf } from '../helpers/ocr-cascade.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const edgeml = (...args) => {
-  const r = spawnSync(process.execPath, ['bin/edgeml.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 300_000 });
+  const r = spawnSync(process.execPath, ['bin/edgeml.js', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 300_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -22,7 +27,10 @@ test('the example spec reads its samples: every line, turned where upside down, 
   assert.is(r.code, 0, r.stderr + r.stdout.slice(0, 2000));
   const report = JSON.parse(r.stdout);
   assert.is(report.expectation.ok, true);
-  assert.equal(report.model.stages.map((s) => s.name), ['orientation', 'text']);
+  assert.equal(
+    report.model.stages.map((s) => s.name),
+    ['orientation', 'text'],
+  );
   for (const image of report.images) {
     const file = image.file.replace(/^.*\//, '');
     assert.is(image.predictions.length, OCR_TRUTH[file].length, `${file}: ${JSON.stringify(regionsOf(image.predictions))}`);
@@ -43,7 +51,10 @@ test('the table shows each line with its orientation and text; --annotate writes
     const meta = await sharp(join(dir, 'out', 'shipping-label.png')).metadata();
     assert.equal([meta.format, meta.width, meta.height], ['png', 720, 340]);
     const original = await sharp(join(root, 'specs/samples/ocr/shipping-label.png')).raw().toBuffer();
-    const drawn = await sharp(join(dir, 'out', 'shipping-label.png')).removeAlpha().raw().toBuffer();
+    const drawn = await sharp(join(dir, 'out', 'shipping-label.png'))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
     assert.not.equal(Buffer.compare(original, drawn), 0, 'something was drawn');
   } finally {
     rmSync(dir, { recursive: true, force: true });

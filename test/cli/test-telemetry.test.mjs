@@ -21,7 +21,10 @@ function example(edit = (text) => text) {
   copyFileSync(join(root, 'specs/models/machine-anomaly/model.onnx'), join(dir, 'models/machine-anomaly/model.onnx'));
   copyFileSync(join(root, 'specs/samples/telemetry/readings.jsonl'), join(dir, 'samples/telemetry/readings.jsonl'));
   mkdirSync(join(dir, 'contracts'));
-  copyFileSync(join(root, 'specs/contracts/simulated-temperature-sensor.schema.json'), join(dir, 'contracts/simulated-temperature-sensor.schema.json'));
+  copyFileSync(
+    join(root, 'specs/contracts/simulated-temperature-sensor.schema.json'),
+    join(dir, 'contracts/simulated-temperature-sensor.schema.json'),
+  );
   writeFileSync(join(dir, 'spec.yaml'), edit(readFileSync(join(root, 'specs/machine-anomaly.yaml'), 'utf8')));
   return { dir, spec: join(dir, 'spec.yaml'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -31,7 +34,10 @@ test('edgeml test on the example flags exactly the injected anomalies, and says 
   assert.is(json.code, 0, json.stderr);
   const report = JSON.parse(json.stdout);
   assert.equal(report.files, [{ file: 'specs/samples/telemetry/readings.jsonl', lines: 200, scored: 200, skipped: 0, flagged: 20 }]);
-  assert.equal(report.messages.filter((m) => m.result.anomaly).map((m) => m.line), expected.anomalies.map((a) => a.line));
+  assert.equal(
+    report.messages.filter((m) => m.result.anomaly).map((m) => m.line),
+    expected.anomalies.map((a) => a.line),
+  );
   const text = await run(['test', 'specs/machine-anomaly.yaml']);
   assert.is(text.code, 0, text.stderr);
   assert.match(text.stdout, new RegExp(`line +${expected.anomalies[0].line}  score [01]\\.\\d{4}  ANOMALY`));
@@ -42,17 +48,27 @@ test('edgeml test on the example flags exactly the injected anomalies, and says 
 test('--messages scores another file; lines without a required field are not scored and reported once', async () => {
   const ex = example();
   try {
-    writeFileSync(join(ex.dir, 'mine.jsonl'), [
-      JSON.stringify({ machine: { temperature: 60, pressure: 5.6 } }),
-      JSON.stringify({ machine: { temperature: 60 } }),
-      JSON.stringify({ input: 'readings', deviceId: 'press-7', body: { machine: { temperature: 118, pressure: 11.4 }, ambient: { temperature: 21, humidity: 25 } } }),
-    ].join('\n') + '\n');
+    writeFileSync(
+      join(ex.dir, 'mine.jsonl'),
+      [
+        JSON.stringify({ machine: { temperature: 60, pressure: 5.6 } }),
+        JSON.stringify({ machine: { temperature: 60 } }),
+        JSON.stringify({
+          input: 'readings',
+          deviceId: 'press-7',
+          body: { machine: { temperature: 118, pressure: 11.4 }, ambient: { temperature: 21, humidity: 25 } },
+        }),
+      ].join('\n') + '\n',
+    );
     const r = await cliRunner({ cwd: ex.dir, env: { ...process.env, NO_COLOR: '1' } })(['test', 'spec.yaml', '--messages', 'mine.jsonl']);
     assert.is(r.code, 0, r.stderr);
     assert.match(r.stdout, /line +1 {2}score 0\.\d{4} {2}\(defaults: ambientTemperature, ambientHumidity\)/);
     assert.match(r.stdout, /line +3 {2}score [01]\.\d{4} {2}ANOMALY/);
     assert.match(r.stdout, /3 message\(s\), 2 scored, 1 not scored, 1 anomaly/);
-    assert.match(r.stderr, /warning EML7303: 1 line\(s\) of 'mine\.jsonl' were not scored; the first: message rejected on input 'readings': \$body\.machine\.pressure is missing/);
+    assert.match(
+      r.stderr,
+      /warning EML7303: 1 line\(s\) of 'mine\.jsonl' were not scored; the first: message rejected on input 'readings': \$body\.machine\.pressure is missing/,
+    );
   } finally {
     ex.cleanup();
   }
@@ -63,7 +79,10 @@ test('a wrong expect.anomalies fails at its line', async () => {
   try {
     const r = await cliRunner({ cwd: ex.dir, env: { ...process.env, NO_COLOR: '1' } })(['test', 'spec.yaml']);
     assert.is(r.code, 1);
-    const line = readFileSync(ex.spec, 'utf8').split('\n').findIndex((l) => l.includes('anomalies: 3')) + 1;
+    const line =
+      readFileSync(ex.spec, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('anomalies: 3')) + 1;
     assert.match(r.stderr, new RegExp(`spec\\.yaml:${line}:\\d+ - error EML7304: model\\.expect\\.anomalies is 3, but 20 message\\(s\\)`));
   } finally {
     ex.cleanup();
@@ -75,8 +94,16 @@ test('validate compares the features with the model input: three features for a 
   try {
     const r = await cliRunner({ cwd: ex.dir, env: { ...process.env, NO_COLOR: '1' } })(['validate', 'spec.yaml']);
     assert.is(r.code, 1, r.stdout + r.stderr);
-    const line = readFileSync(ex.spec, 'utf8').split('\n').findIndex((l) => l.includes('name: machineTemperature')) + 1;
-    assert.match(r.stdout + r.stderr, new RegExp(`spec\\.yaml:${line}:\\d+ - error EML2603: Model input 'readings' \\[batch, 4\\] takes 4 numbers per row, but the spec gives 3 \\(3 features\\)\\.`));
+    const line =
+      readFileSync(ex.spec, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('name: machineTemperature')) + 1;
+    assert.match(
+      r.stdout + r.stderr,
+      new RegExp(
+        `spec\\.yaml:${line}:\\d+ - error EML2603: Model input 'readings' \\[batch, 4\\] takes 4 numbers per row, but the spec gives 3 \\(3 features\\)\\.`,
+      ),
+    );
   } finally {
     ex.cleanup();
   }

@@ -10,7 +10,8 @@ import { BASE_SPEC, editSpec } from '../helpers/spec-fixtures.mjs';
 const bin = join(process.cwd(), 'bin', 'edgeml.js');
 const dir = mkdtempSync(join(tmpdir(), 'edgeml-cli-'));
 const write = (name, text) => (writeFileSync(join(dir, name), text), name);
-const run = (args, env = {}) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+const run = (args, env = {}) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
 
 test('a valid spec exits 0', () => {
   const r = run(['validate', write('ok.yaml', BASE_SPEC)]);
@@ -37,7 +38,13 @@ test('a folder stands for the YAML specs directly inside it', () => {
   writeFileSync(join(folder, 'notes.txt'), 'not a spec');
   const r = run(['validate', folder]);
   assert.is(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim().split('\n').map((line) => line.replace(/ \(.*\)$/, '')), [`${join(folder, 'a.yaml')}: valid`, `${join(folder, 'b.yml')}: valid`]);
+  assert.equal(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/ \(.*\)$/, '')),
+    [`${join(folder, 'a.yaml')}: valid`, `${join(folder, 'b.yml')}: valid`],
+  );
 });
 
 test('several specs: every one is checked, exit 1 if any is invalid', () => {

@@ -59,8 +59,14 @@ test('--check passes on fresh output and fails naming the first difference after
   assert.is(await compile(['spec.yaml'], { out: 'checked', check: true, json: true }, json.io), 1);
   const report = JSON.parse(json.out.stdout);
   assert.is(report.ok, false);
-  assert.equal(report.differences, [{ kind: 'changed', path: 'deployment.json' }, { kind: 'extra', path: 'zz-extra.txt' }]);
-  assert.equal(report.diagnostics.filter((d) => d.category !== 'suggestion').map((d) => d.code), ['EML4200']);
+  assert.equal(report.differences, [
+    { kind: 'changed', path: 'deployment.json' },
+    { kind: 'extra', path: 'zz-extra.txt' },
+  ]);
+  assert.equal(
+    report.diagnostics.filter((d) => d.category !== 'suggestion').map((d) => d.code),
+    ['EML4200'],
+  );
 });
 
 test("a recompile keeps step 1's record of created resources, and --check ignores it", async () => {
@@ -80,7 +86,12 @@ test('an unchanged recompile writes nothing and keeps modification times; a chan
   utimesSync(manifest, past, past);
   const again = io();
   assert.is(await compile(['spec.yaml'], { out: 'steady' }, again.io), 0, again.out.stderr);
-  assert.ok(again.out.stdout.startsWith('steady is up to date (' + (await readTree(join(fixture.dir, 'steady'))).size + ' files); nothing written.\n'), again.out.stdout);
+  assert.ok(
+    again.out.stdout.startsWith(
+      'steady is up to date (' + (await readTree(join(fixture.dir, 'steady'))).size + ' files); nothing written.\n',
+    ),
+    again.out.stdout,
+  );
   assert.is(statSync(manifest).mtime.getTime(), past.getTime(), 'the file was not rewritten');
 
   // A file edited by hand is not "up to date": the whole folder is replaced, atomically, as on a first compile.
@@ -100,9 +111,19 @@ test('compile shows what it produced, written or up to date: files by kind, the 
   const tree = await readTree(join(fixture.dir, 'shown'));
   const paths = [...tree.keys()];
   for (const { out } of [first, again]) {
-    const counted = [...out.stdout.matchAll(/^ {2}(deployment manifests|Dockerfiles|module files|step scripts|README|other files) +(\d+) /gm)];
-    assert.equal(counted.map((m) => m[1]), ['deployment manifests', 'Dockerfiles', 'module files', 'step scripts', 'README', 'other files'], out.stdout);
-    assert.is(counted.reduce((n, m) => n + Number(m[2]), 0), paths.length, 'every file is counted once');
+    const counted = [
+      ...out.stdout.matchAll(/^ {2}(deployment manifests|Dockerfiles|module files|step scripts|README|other files) +(\d+) /gm),
+    ];
+    assert.equal(
+      counted.map((m) => m[1]),
+      ['deployment manifests', 'Dockerfiles', 'module files', 'step scripts', 'README', 'other files'],
+      out.stdout,
+    );
+    assert.is(
+      counted.reduce((n, m) => n + Number(m[2]), 0),
+      paths.length,
+      'every file is counted once',
+    );
     const dockerfiles = paths.filter((p) => /^modules\/[^/]+\/Dockerfile\./.test(p)).length;
     assert.is(Number(counted[1][2]), dockerfiles);
     assert.match(out.stdout, /^ {2}sensor\/temperatureOutput → IoT Hub \(\$upstream\) +route sensorToCloud$/m);
@@ -135,7 +156,10 @@ test('the default output folder is generated/<name>; --json lists the files writ
 });
 
 test('a spec with errors prints diagnostics, exits 1 and writes nothing', async () => {
-  writeFileSync(join(fixture.dir, 'broken.yaml'), readFileSync(join(fixture.dir, 'spec.yaml'), 'utf8').replace('type: scoring', 'type: scorer'));
+  writeFileSync(
+    join(fixture.dir, 'broken.yaml'),
+    readFileSync(join(fixture.dir, 'spec.yaml'), 'utf8').replace('type: scoring', 'type: scorer'),
+  );
   const { io: cli, out } = io();
   assert.is(await compile(['broken.yaml'], { out: 'broken-out' }, cli), 1);
   assert.match(out.stderr, /EML\d{4}/);

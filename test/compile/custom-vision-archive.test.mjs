@@ -13,11 +13,14 @@ import { createZip } from '../helpers/onnx-zip.mjs';
 const dir = mkdtempSync(join(tmpdir(), 'edgeml-cv-zip-'));
 cpSync('specs', dir, { recursive: true });
 const folder = join(dir, 'models', 'people-detector');
-writeFileSync(join(dir, 'models', 'people-detector.zip'), createZip([
-  { name: 'model.onnx', data: readFileSync(join(folder, 'model.onnx')) },
-  { name: 'labels.txt', data: readFileSync(join(folder, 'labels.txt')) },
-  { name: 'python/predict.py', data: '# sample code from the export\n' },
-]));
+writeFileSync(
+  join(dir, 'models', 'people-detector.zip'),
+  createZip([
+    { name: 'model.onnx', data: readFileSync(join(folder, 'model.onnx')) },
+    { name: 'labels.txt', data: readFileSync(join(folder, 'labels.txt')) },
+    { name: 'python/predict.py', data: '# sample code from the export\n' },
+  ]),
+);
 const folderSpec = readFileSync(join(dir, 'wf3-custom-vision.yaml'), 'utf8');
 const zipSpec = folderSpec.replace('customvision: models/people-detector\n', 'customvision: models/people-detector.zip\n');
 assert.is.not(zipSpec, folderSpec);
@@ -37,9 +40,14 @@ test('a zipped export compiles to the same build contexts, image tags and manife
   const fromFolder = await readTree(join(dir, 'out-folder'));
   const fromZip = await readTree(join(dir, 'out-zip'));
   assert.equal([...fromZip.keys()], [...fromFolder.keys()], 'the same files, and no archive among them');
-  const differing = [...fromFolder.keys()].filter((path) => !Buffer.from(fromFolder.get(path).content).equals(Buffer.from(fromZip.get(path).content)));
+  const differing = [...fromFolder.keys()].filter(
+    (path) => !Buffer.from(fromFolder.get(path).content).equals(Buffer.from(fromZip.get(path).content)),
+  );
   // Only documents that name the model source may differ; the manifest (with its content-hashed image tags) may not.
-  assert.ok(differing.every((path) => /(^|\/)README\.md$/.test(path)), differing.join(', '));
+  assert.ok(
+    differing.every((path) => /(^|\/)README\.md$/.test(path)),
+    differing.join(', '),
+  );
   const model = [...fromZip.keys()].find((path) => path.endsWith('/model/model.onnx'));
   assert.ok(Buffer.from(fromZip.get(model).content).equals(readFileSync(join(folder, 'model.onnx'))));
 });
@@ -61,7 +69,10 @@ test('edgeml test scores the sample images with the model inside the archive, an
   assert.ok(predictions(zipped)[0].length > 0, 'the sample image gets predictions');
   assert.equal(predictions(zipped), predictions(unzipped));
   try {
-    assert.equal(readTmp().filter((name) => name.startsWith('edgeml-model-') && !before.has(name)), []);
+    assert.equal(
+      readTmp().filter((name) => name.startsWith('edgeml-model-') && !before.has(name)),
+      [],
+    );
   } finally {
     if (savedTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = savedTmp;

@@ -5,7 +5,13 @@ import * as assert from 'uvu/assert';
 import { compareOutput } from '../../dist/emit/compare-output.js';
 import { compileGolden, describeDiagnostics, exampleSpecs, goldenEnv } from './_golden.mjs';
 
-const asTree = (files) => new Map(files.map((f) => [f.path, { content: typeof f.content === 'string' ? Buffer.from(f.content) : f.content, executable: ((f.mode ?? 0o644) & 0o111) !== 0 }]));
+const asTree = (files) =>
+  new Map(
+    files.map((f) => [
+      f.path,
+      { content: typeof f.content === 'string' ? Buffer.from(f.content) : f.content, executable: ((f.mode ?? 0o644) & 0o111) !== 0 },
+    ]),
+  );
 
 for (const spec of exampleSpecs()) {
   test(`${spec} compiles to the same bytes twice`, async () => {
@@ -13,10 +19,19 @@ for (const spec of exampleSpecs()) {
     assert.ok(first.files.length > 0, describeDiagnostics(first));
     const savedTz = process.env.TZ;
     process.env.TZ = 'Pacific/Chatham';
-    const second = await compileGolden(spec, { ...goldenEnv(spec), HOME: '/elsewhere', USER: 'someone-else', LANG: 'tr_TR.UTF-8', EDGEML_UNRELATED: 'x' });
+    const second = await compileGolden(spec, {
+      ...goldenEnv(spec),
+      HOME: '/elsewhere',
+      USER: 'someone-else',
+      LANG: 'tr_TR.UTF-8',
+      EDGEML_UNRELATED: 'x',
+    });
     if (savedTz === undefined) delete process.env.TZ;
     else process.env.TZ = savedTz;
-    assert.equal(second.files.map((f) => f.path), first.files.map((f) => f.path));
+    assert.equal(
+      second.files.map((f) => f.path),
+      first.files.map((f) => f.path),
+    );
     assert.equal(compareOutput(first.files, asTree(second.files)), []);
     const paths = first.files.map((f) => f.path);
     assert.equal(paths, [...paths].sort(), 'files come sorted by path');

@@ -42,7 +42,10 @@ for (const spec of specs) {
       const first = differences[0];
       assert.unreachable(
         `generated/${name}/${first.path} has changed. Run \`npm run accept\` if the new output is correct.` +
-          ` (${differences.length} difference(s): ${differences.slice(0, 5).map((d) => `${d.kind} ${d.path}`).join(', ')};` +
+          ` (${differences.length} difference(s): ${differences
+            .slice(0, 5)
+            .map((d) => `${d.kind} ${d.path}`)
+            .join(', ')};` +
           ` actual output in .baselines/local/${name}/)`,
       );
     } else {
@@ -54,11 +57,7 @@ for (const spec of specs) {
     const env = goldenEnv(spec);
     const compiled = await compileGolden(spec, env);
     assert.ok(compiled.ir && compiled.files.length > 0, describeDiagnostics(compiled));
-    const forbidden = [
-      ...secretNames(compiled.ir).map((name) => canaryValue(name)),
-      root.replace(/\/$/, ''),
-      compiled.ir.specDir,
-    ];
+    const forbidden = [...secretNames(compiled.ir).map((name) => canaryValue(name)), root.replace(/\/$/, ''), compiled.ir.specDir];
     for (const file of compiled.files) {
       const text = Buffer.from(contentBytes(file.content)).toString('latin1');
       for (const value of forbidden) assert.not.ok(text.includes(value), `${file.path} contains '${value}'`);

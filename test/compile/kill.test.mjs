@@ -11,7 +11,12 @@ import { createFixture, FIXTURE_ENV, specText } from './_fixture-spec.mjs';
 
 const fixture = createFixture();
 const quietIO = (env = FIXTURE_ENV) => ({ stdout: { write() {} }, stderr: { write() {} }, env, cwd: fixture.dir });
-const sameTree = (a, b) => a.size === b.size && [...a].every(([path, entry]) => b.has(path) && Buffer.from(entry.content).equals(Buffer.from(b.get(path).content)) && entry.executable === b.get(path).executable);
+const sameTree = (a, b) =>
+  a.size === b.size &&
+  [...a].every(
+    ([path, entry]) =>
+      b.has(path) && Buffer.from(entry.content).equals(Buffer.from(b.get(path).content)) && entry.executable === b.get(path).executable,
+  );
 
 test('killing compile mid-write keeps the previous output; the next compile cleans up and writes the new one', async () => {
   assert.is(await compile(['spec.yaml'], { out: 'out' }, quietIO()), 0);
@@ -47,7 +52,11 @@ test('killing compile mid-write keeps the previous output; the next compile clea
 
   assert.is(await compile(['spec.yaml'], { out: 'out' }, quietIO()), 0);
   assert.not.ok(existsSync(tempDir));
-  assert.equal(readdirSync(fixture.dir).filter((name) => name.startsWith('out')), ['out'], 'no temp or set-aside folders remain');
+  assert.equal(
+    readdirSync(fixture.dir).filter((name) => name.startsWith('out')),
+    ['out'],
+    'no temp or set-aside folders remain',
+  );
   const after = await readTree(join(fixture.dir, 'out'));
   assert.not.ok(sameTree(before, after), 'the new output was written');
   assert.match(Buffer.from(after.get('deployment.json').content).toString(), /"timeToLiveSecs": 60/);

@@ -15,7 +15,10 @@ cpSync('specs', dir, { recursive: true });
 const model = readFileSync(join(dir, 'models', 'text-orientation', 'model.onnx'));
 const sha256 = createHash('sha256').update(model).digest('hex');
 const original = readFileSync(join(dir, 'text-orientation.yaml'), 'utf8');
-const spec = original.replace(/ {2}source:\n {4}file: [^\n]+\n/, `  source:\n    url: { href: "https://models.example.com/cls.onnx", sha256: ${sha256} }\n`);
+const spec = original.replace(
+  / {2}source:\n {4}file: [^\n]+\n/,
+  `  source:\n    url: { href: "https://models.example.com/cls.onnx", sha256: ${sha256} }\n`,
+);
 assert.is.not(spec, original, 'the example spec names its model under model.source.file');
 writeFileSync(join(dir, 'remote.yaml'), spec);
 

@@ -7,10 +7,23 @@ import { normalizeRenderedFile, renderWorkflow } from '../../dist/render/index.j
 
 test('renders build contexts, manifest, scripts and README, sorted by path', () => {
   const result = renderWorkflow(makeContext());
-  assert.equal(result.diagnostics.filter((d) => d.category === 'error'), []);
+  assert.equal(
+    result.diagnostics.filter((d) => d.category === 'error'),
+    [],
+  );
   const paths = result.files.map((f) => f.path);
-  assert.equal(paths, [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-  for (const expected of ['README.md', 'deployment.json', 'scripts/01-create-resources.sh', 'scripts/06-teardown.sh', 'modules/people-detection-service/model/model.onnx', 'modules/image-capture-od/config.json']) {
+  assert.equal(
+    paths,
+    [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  for (const expected of [
+    'README.md',
+    'deployment.json',
+    'scripts/01-create-resources.sh',
+    'scripts/06-teardown.sh',
+    'modules/people-detection-service/model/model.onnx',
+    'modules/image-capture-od/config.json',
+  ]) {
     assert.ok(paths.includes(expected), `missing ${expected}`);
   }
   for (const file of result.files) {
@@ -20,7 +33,10 @@ test('renders build contexts, manifest, scripts and README, sorted by path', () 
 });
 
 test('a fleet target renders deployment.fleet.json instead of deployment.json', () => {
-  const azure = { ...makeIR().azure, deployment: { kind: 'fleet', id: 'wf-test', targetCondition: "tags.a='b'", priority: 1, layered: false, labels: {}, metrics: {} } };
+  const azure = {
+    ...makeIR().azure,
+    deployment: { kind: 'fleet', id: 'wf-test', targetCondition: "tags.a='b'", priority: 1, layered: false, labels: {}, metrics: {} },
+  };
   const paths = renderWorkflow(makeContext(makeIR({ azure }))).files.map((f) => f.path);
   assert.ok(paths.includes('deployment.fleet.json'));
   assert.not.ok(paths.includes('deployment.json'));
@@ -32,7 +48,10 @@ test('a missing input file is a diagnostic and no files are returned', () => {
   files.delete('models/detector/model.onnx');
   const result = renderWorkflow(makeContext(makeIR(), { ...assets, files }));
   assert.equal(result.files, []);
-  assert.ok(result.diagnostics.some((d) => d.category === 'error' && d.message.includes('models/detector/model.onnx')), JSON.stringify(result.diagnostics));
+  assert.ok(
+    result.diagnostics.some((d) => d.category === 'error' && d.message.includes('models/detector/model.onnx')),
+    JSON.stringify(result.diagnostics),
+  );
 });
 
 test('manifest errors stop the render too', () => {

@@ -20,7 +20,8 @@ const BASE = BASE_IMAGES.arm64v8.runtime;
 const TAG = `edgeml-arm64-test-${process.pid}`;
 
 const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
-const why = (result) => (result.error?.message ?? (result.stderr || result.stdout || '').trim().split('\n').pop() ?? 'unknown error').slice(0, 300);
+const why = (result) =>
+  (result.error?.message ?? (result.stderr || result.stdout || '').trim().split('\n').pop() ?? 'unknown error').slice(0, 300);
 
 /** Why linux/arm64 images cannot be built and run here, or undefined when they can. */
 function unavailable() {
@@ -28,7 +29,8 @@ function unavailable() {
   if (info.status !== 0) return `docker engine unavailable: ${why(info)}`;
   const recorded = join(STATE_DIR, 'arm64-unavailable');
   if (existsSync(recorded)) return `linux/arm64 emulation unavailable: ${readFileSync(recorded, 'utf8').trim()}`;
-  if (!existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64')) return 'qemu-aarch64 is not registered with binfmt_misc (run .ci/arm64-setup.sh as root)';
+  if (!existsSync('/proc/sys/fs/binfmt_misc/qemu-aarch64'))
+    return 'qemu-aarch64 is not registered with binfmt_misc (run .ci/arm64-setup.sh as root)';
   const arch = sh('docker', ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', BASE]);
   if (arch.status !== 0) return `base image ${BASE} is not on this engine (run .ci/arm64-setup.sh)`;
   if (arch.stdout.trim() !== 'linux/arm64') return `base image ${BASE} is ${arch.stdout.trim()}, not linux/arm64`;
@@ -68,11 +70,21 @@ if (reason) {
       assert.match(readFileSync(join(context, 'Dockerfile.arm64v8'), 'utf8'), new RegExp(`^FROM ${BASE.replace(/[.]/g, '\\.')}$`, 'm'));
       const image = `${TAG}-${module}`;
       // --network host: this engine has no bridge network, and npm must reach the registry during the build stage.
-      const build = sh('docker', ['build', '--network', 'host', '--platform', 'linux/arm64', '--file', join(context, 'Dockerfile.arm64v8'), '--tag', image, context], { timeout: 25 * 60_000 });
+      const build = sh(
+        'docker',
+        ['build', '--network', 'host', '--platform', 'linux/arm64', '--file', join(context, 'Dockerfile.arm64v8'), '--tag', image, context],
+        { timeout: 25 * 60_000 },
+      );
       images.push(image);
-      assert.is(build.status, 0, `docker build of ${module} for linux/arm64 failed:\n${(build.stdout + build.stderr).split('\n').slice(-30).join('\n')}`);
+      assert.is(
+        build.status,
+        0,
+        `docker build of ${module} for linux/arm64 failed:\n${(build.stdout + build.stderr).split('\n').slice(-30).join('\n')}`,
+      );
       assert.is(sh('docker', ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', image]).stdout.trim(), 'linux/arm64');
-      const arch = sh('docker', ['run', '--rm', '--platform', 'linux/arm64', '--network', 'host', image, 'node', '-p', 'process.arch'], { timeout: 120_000 });
+      const arch = sh('docker', ['run', '--rm', '--platform', 'linux/arm64', '--network', 'host', image, 'node', '-p', 'process.arch'], {
+        timeout: 120_000,
+      });
       assert.is(arch.stdout.trim(), 'arm64', `node in the ${module} image runs as arm64: ${why(arch)}`);
     }
   });
@@ -81,7 +93,19 @@ if (reason) {
     const image = `${TAG}-orientation`;
     const port = await freePort();
     const name = `${TAG}-run`;
-    const run = sh('docker', ['run', '--detach', '--name', name, '--platform', 'linux/arm64', '--network', 'host', '--env', `EDGEML_PORT=${port}`, image]);
+    const run = sh('docker', [
+      'run',
+      '--detach',
+      '--name',
+      name,
+      '--platform',
+      'linux/arm64',
+      '--network',
+      'host',
+      '--env',
+      `EDGEML_PORT=${port}`,
+      image,
+    ]);
     assert.is(run.status, 0, why(run));
     containers.push(name);
     // Emulation is 10-20x slower than the device: give loading the model minutes, not seconds.
@@ -93,9 +117,17 @@ if (reason) {
       if (sh('docker', ['inspect', '--format', '{{.State.Running}}', name]).stdout.trim() !== 'true') break;
       await new Promise((r) => setTimeout(r, 2000));
     }
-    assert.ok(health?.ok, `the arm64 container's /healthz answers 200 within 300 s; logs:\n${sh('docker', ['logs', name]).stdout}${sh('docker', ['logs', name]).stderr}`);
+    assert.ok(
+      health?.ok,
+      `the arm64 container's /healthz answers 200 within 300 s; logs:\n${sh('docker', ['logs', name]).stdout}${sh('docker', ['logs', name]).stderr}`,
+    );
     const body = readFileSync(join(root, 'specs/samples/text/text-rotated.jpg'));
-    const response = await fetch(`http://127.0.0.1:${port}/image`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body, signal: AbortSignal.timeout(120_000) });
+    const response = await fetch(`http://127.0.0.1:${port}/image`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body,
+      signal: AbortSignal.timeout(120_000),
+    });
     assert.is(response.status, 200, await response.clone().text());
     const best = [...(await response.json()).predictions].sort((a, b) => b.probability - a.probability)[0];
     assert.is(best.tagName, '180', 'the upside-down sample is recognised as rotated by 180 degrees');

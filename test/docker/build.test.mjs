@@ -18,21 +18,37 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 function compileForAmd64(registry, temps) {
   const out = mkdtempSync(join(tmpdir(), 'edgeml-docker-'));
   temps.push(out);
-  const compiled = sh(process.execPath, ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, '--set', 'target.platform=amd64', '--set', 'target.device=generic', '--set', 'target.os=debian-12'], {
-    cwd: root,
-    env: { ...process.env, REGISTRY_ADDRESS: registry, NO_COLOR: '1' },
-    timeout: 120_000,
-  });
+  const compiled = sh(
+    process.execPath,
+    [
+      'bin/edgeml.js',
+      'compile',
+      'specs/text-orientation.yaml',
+      '--out',
+      out,
+      '--set',
+      'target.platform=amd64',
+      '--set',
+      'target.device=generic',
+      '--set',
+      'target.os=debian-12',
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, REGISTRY_ADDRESS: registry, NO_COLOR: '1' },
+      timeout: 120_000,
+    },
+  );
   assert.is(compiled.status, 0, compiled.stdout + compiled.stderr);
   return out;
 }
 
 const sh = (cmd, args, options = {}) => spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
-const why = (result) => (result.error?.message ?? (result.stderr || result.stdout || '').trim().split('\n').pop() ?? 'unknown error').slice(0, 300);
+const why = (result) =>
+  (result.error?.message ?? (result.stderr || result.stdout || '').trim().split('\n').pop() ?? 'unknown error').slice(0, 300);
 
 /** Why the Docker part cannot run here, or undefined when it can. */
 const unavailable = () => whyMissing('docker');
-
 
 /** The amd64 scoring image's dependency size the compiled README states, in bytes (stated in MB, one decimal). */
 function readmeBytes(out) {
@@ -90,7 +106,22 @@ if (reason) {
     }
 
     // 2. Build. --network host: this engine runs without a bridge network, and npm must reach the registry.
-    const build = sh('docker', ['build', '--network', 'host', '--platform', 'linux/amd64', '--file', join(out, 'modules/orientation/Dockerfile.amd64'), '--tag', image, join(out, 'modules/orientation')], { timeout: 15 * 60_000 });
+    const build = sh(
+      'docker',
+      [
+        'build',
+        '--network',
+        'host',
+        '--platform',
+        'linux/amd64',
+        '--file',
+        join(out, 'modules/orientation/Dockerfile.amd64'),
+        '--tag',
+        image,
+        join(out, 'modules/orientation'),
+      ],
+      { timeout: 15 * 60_000 },
+    );
     cleanups.push(() => sh('docker', ['rmi', '--force', image]));
     assert.is(build.status, 0, `docker build failed:\n${(build.stdout + build.stderr).split('\n').slice(-30).join('\n')}`);
 
@@ -111,7 +142,9 @@ if (reason) {
       }
       assert.ok(health?.ok, `the container's /healthz answers 200 within 120 s; logs:\n${sh('docker', ['logs', name]).stdout}`);
       const body = readFileSync(join(root, 'specs/samples/text/text-rotated.jpg'));
-      const answer = await (await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })).json();
+      const answer = await (
+        await fetch(`http://127.0.0.1:${port}/predict`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body })
+      ).json();
       const best = [...answer.results.image.predictions].sort((a, b) => b.score - a.score)[0];
       assert.is(best.label, '180');
       assert.ok(best.score >= 0.8, `score ${best.score}`);
@@ -126,30 +159,50 @@ if (reason) {
       // The pruned image (it just scored): only linux/x64 native binaries, every one of them mapped by the running
       // module; the dependencies are at most 1.15x what the platform needs (the mapped native files plus every
       // non-native package file), and their size is the one the compiled README states.
-      const sizes = sh('docker', ['exec', name, 'sh', '-c', [
-        'du -sb /app/node_modules | cut -f1',
-        'find /app/node_modules \\( -name "*.so*" -o -name "*.node" \\) -type f -printf "%s %p\\n" | sort -k2',
-        'echo mapped',
-        'grep -o "/app/node_modules/[^ ]*" /proc/1/maps | sort -u',
-      ].join('; ')]);
+      const sizes = sh('docker', [
+        'exec',
+        name,
+        'sh',
+        '-c',
+        [
+          'du -sb /app/node_modules | cut -f1',
+          'find /app/node_modules \\( -name "*.so*" -o -name "*.node" \\) -type f -printf "%s %p\\n" | sort -k2',
+          'echo mapped',
+          'grep -o "/app/node_modules/[^ ]*" /proc/1/maps | sort -u',
+        ].join('; '),
+      ]);
       assert.is(sizes.status, 0, sizes.stderr);
       const [totalLine, ...rest] = sizes.stdout.trim().split('\n');
-      const natives = rest.slice(0, rest.indexOf('mapped')).map((l) => ({ bytes: Number(l.split(' ')[0]), path: l.slice(l.indexOf(' ') + 1) }));
+      const natives = rest
+        .slice(0, rest.indexOf('mapped'))
+        .map((l) => ({ bytes: Number(l.split(' ')[0]), path: l.slice(l.indexOf(' ') + 1) }));
       const mapped = new Set(rest.slice(rest.indexOf('mapped') + 1));
       const total = Number(totalLine);
-      assert.ok(natives.every((n) => /linux[-/]x64\//.test(n.path)), `only linux x64 binaries: ${natives.map((n) => n.path).join(', ')}`);
+      assert.ok(
+        natives.every((n) => /linux[-/]x64\//.test(n.path)),
+        `only linux x64 binaries: ${natives.map((n) => n.path).join(', ')}`,
+      );
       const unused = natives.filter((n) => !mapped.has(n.path)).reduce((sum, n) => sum + n.bytes, 0);
       const needed = total - unused;
-      console.log(`pruned image dependencies: ${total} bytes (README states ${readmeBytes(out)}); needed ${needed}; ratio ${(total / needed).toFixed(3)}`);
+      console.log(
+        `pruned image dependencies: ${total} bytes (README states ${readmeBytes(out)}); needed ${needed}; ratio ${(total / needed).toFixed(3)}`,
+      );
       assert.ok(total / needed <= 1.15, `dependencies ${total} bytes are ${(total / needed).toFixed(2)}x the ${needed} the platform needs`);
-      assert.ok(Math.abs(total - readmeBytes(out)) / total < 0.02, `the README's figure (${readmeBytes(out)}) is within 2% of the image's ${total} bytes`);
+      assert.ok(
+        Math.abs(total - readmeBytes(out)) / total < 0.02,
+        `the README's figure (${readmeBytes(out)}) is within 2% of the image's ${total} bytes`,
+      );
     }
 
     // 4. Push and read the image back from the registry: platform, user, health check, port.
     const push = sh('docker', ['push', image], { timeout: 10 * 60_000 });
     assert.is(push.status, 0, push.stdout + push.stderr);
     const [, repository, tag] = /^[^/]+\/(.+):([^:]+)$/.exec(image);
-    const { json: manifest, digest } = await registryJson(registry, `/v2/${repository}/manifests/${tag}`, 'application/vnd.docker.distribution.manifest.v2+json');
+    const { json: manifest, digest } = await registryJson(
+      registry,
+      `/v2/${repository}/manifests/${tag}`,
+      'application/vnd.docker.distribution.manifest.v2+json',
+    );
     cleanups.push(() => digest && fetch(`http://${registry}/v2/${repository}/manifests/${digest}`, { method: 'DELETE' }).catch(() => {}));
     const { json: config } = await registryJson(registry, `/v2/${repository}/blobs/${manifest.config.digest}`);
     assert.is(config.os, 'linux');
@@ -164,12 +217,39 @@ if (reason) {
   test('docker build of the generated capture image: media bundled, runs as node', () => {
     const registry = registryAddress();
     const out = compileForAmd64(registry, temps);
-    const image = /^build_and_push 'scanner' 'linux\/amd64' 'Dockerfile\.amd64' '([^']+)'$/m.exec(readFileSync(join(out, 'scripts/03-build-push.sh'), 'utf8'))[1];
-    const build = sh('docker', ['build', '--network', 'host', '--platform', 'linux/amd64', '--file', join(out, 'modules/scanner/Dockerfile.amd64'), '--tag', image, join(out, 'modules/scanner')], { timeout: 15 * 60_000 });
+    const image = /^build_and_push 'scanner' 'linux\/amd64' 'Dockerfile\.amd64' '([^']+)'$/m.exec(
+      readFileSync(join(out, 'scripts/03-build-push.sh'), 'utf8'),
+    )[1];
+    const build = sh(
+      'docker',
+      [
+        'build',
+        '--network',
+        'host',
+        '--platform',
+        'linux/amd64',
+        '--file',
+        join(out, 'modules/scanner/Dockerfile.amd64'),
+        '--tag',
+        image,
+        join(out, 'modules/scanner'),
+      ],
+      { timeout: 15 * 60_000 },
+    );
     cleanups.push(() => sh('docker', ['rmi', '--force', image]));
     assert.is(build.status, 0, `docker build failed:\n${(build.stdout + build.stderr).split('\n').slice(-30).join('\n')}`);
     // The capture module needs IoT Edge to run, so look inside instead: the bundled folder and the installed packages.
-    const listing = sh('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', image, '-c', 'id -u; ls media/samples/text; ls node_modules | grep -c azure-iot-device']);
+    const listing = sh('docker', [
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+      'id -u; ls media/samples/text; ls node_modules | grep -c azure-iot-device',
+    ]);
     assert.is(listing.status, 0, listing.stderr);
     const [uid, ...rest] = listing.stdout.trim().split('\n');
     assert.is(uid, '1000');

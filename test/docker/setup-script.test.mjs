@@ -57,11 +57,15 @@ requires(test, 'root')('--stop ends only the recorded processes that still run t
   try {
     // Wait until bash has exec'd into the stand-in (its command line then starts with docker-registry), not a fixed time.
     const cmdline = () => (existsSync(`/proc/${registry.pid}/cmdline`) ? readFileSync(`/proc/${registry.pid}/cmdline`, 'utf8') : '');
-    for (const deadline = Date.now() + 10_000; !cmdline().startsWith('docker-registry\0') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    for (const deadline = Date.now() + 10_000; !cmdline().startsWith('docker-registry\0') && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 20));
     assert.ok(cmdline().startsWith('docker-registry\0'), 'the stand-in registry is running');
     writeFileSync(join(state, 'registry.pid'), `${registry.pid}\n`);
     writeFileSync(join(state, 'dockerd.pid'), `${bystander.pid}\n`);
-    const result = spawnSync('bash', [script, '--stop'], { encoding: 'utf8', env: { ...process.env, EDGEML_CI_STATE: state, EDGEML_CI_CACHE: join(state, 'cache') } });
+    const result = spawnSync('bash', [script, '--stop'], {
+      encoding: 'utf8',
+      env: { ...process.env, EDGEML_CI_STATE: state, EDGEML_CI_CACHE: join(state, 'cache') },
+    });
     assert.is(result.status, 0, result.stderr);
     await Promise.race([exited(registry), new Promise((r) => setTimeout(r, 5000))]);
     assert.is(registry.signalCode, 'SIGTERM', 'the recorded registry was stopped');

@@ -15,7 +15,10 @@ const put = (path, content) => {
 
 test('specInputPaths lists the model, labels, samples and capture media', () => {
   const ir = makeIR({
-    modules: [makeScoringModule(), makeCaptureModule({ capture: { ...makeCaptureModule().capture, source: { kind: 'folder', path: 'frames/' }, bundle: 'extra' } })],
+    modules: [
+      makeScoringModule(),
+      makeCaptureModule({ capture: { ...makeCaptureModule().capture, source: { kind: 'folder', path: 'frames/' }, bundle: 'extra' } }),
+    ],
   });
   ir.model.labelsFile = 'models/detector/labels.txt';
   assert.equal(specInputPaths(ir), ['extra', 'frames', 'models/detector/labels.txt', 'models/detector/model.onnx', 'samples/people.jpg']);
@@ -44,7 +47,13 @@ test('loadPackageVersions prefers package-lock.json and falls back to node_modul
   put(join(root, 'package.json'), JSON.stringify({ dependencies: { sharp: '^0.34.0', busboy: '^1.6.0', absent: '1' } }));
   put(join(root, 'node_modules/busboy/package.json'), JSON.stringify({ version: '1.6.0' }));
   put(join(root, 'node_modules/sharp/package.json'), JSON.stringify({ version: '0.34.9' }));
-  assert.equal([...loadPackageVersions(root)], [['busboy', '1.6.0'], ['sharp', '0.34.9']]);
+  assert.equal(
+    [...loadPackageVersions(root)],
+    [
+      ['busboy', '1.6.0'],
+      ['sharp', '0.34.9'],
+    ],
+  );
   put(join(root, 'package-lock.json'), JSON.stringify({ packages: { 'node_modules/sharp': { version: '0.34.5' } } }));
   assert.equal(loadPackageVersions(root).get('sharp'), '0.34.5');
 });
@@ -63,7 +72,13 @@ test('loadRuntimeCode reads only .js files, with forward-slash relative paths', 
   put(join(dir, 'scoring/server.js'), 'export {};\n');
   put(join(dir, 'scoring/server.d.ts'), 'x');
   put(join(dir, 'shared/limiter.js'), '// l\n');
-  assert.equal([...loadRuntimeCode(dir)], [['scoring/server.js', 'export {};\n'], ['shared/limiter.js', '// l\n']]);
+  assert.equal(
+    [...loadRuntimeCode(dir)],
+    [
+      ['scoring/server.js', 'export {};\n'],
+      ['shared/limiter.js', '// l\n'],
+    ],
+  );
 });
 
 test('loadRuntimeCode with a source folder skips stale output whose .ts source is gone', () => {

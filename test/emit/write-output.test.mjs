@@ -84,7 +84,10 @@ test('preserved run-time files are carried over from the old output; rendered fi
   assert.not.ok(tree.has('linked-state'), 'a symlink is never followed or carried over');
   assert.is(Buffer.from(tree.get('README.md').content).toString(), '# hi\n', 'a rendered file wins over the old one');
   assert.equal(compareOutput(files, tree, ['scripts/.edgeml-created']), []);
-  assert.equal(compareOutput(files, tree).map((d) => d.kind + ' ' + d.path), ['extra scripts/.edgeml-created']);
+  assert.equal(
+    compareOutput(files, tree).map((d) => d.kind + ' ' + d.path),
+    ['extra scripts/.edgeml-created'],
+  );
 });
 
 test('path traversal and absolute paths are refused before anything is written', async () => {
@@ -93,7 +96,11 @@ test('path traversal and absolute paths are refused before anything is written',
   const before = await readTree(join(cwd, 'out'));
   for (const path of ['../escape.txt', 'modules/../../escape.txt', '/etc/passwd', 'C:/x', 'a\\..\\b', 'a//b', './a', '']) {
     const result = await writeOutput('out', [...files, { path, content: 'x\n' }], cwd);
-    assert.equal(result.diagnostics.map((d) => d.id), ['emit/unsafeOutputPath'], `path ${JSON.stringify(path)}`);
+    assert.equal(
+      result.diagnostics.map((d) => d.id),
+      ['emit/unsafeOutputPath'],
+      `path ${JSON.stringify(path)}`,
+    );
     assert.is(result.diagnostics[0].code, 'EML4100');
     assert.is(result.written, 0);
   }
@@ -107,9 +114,22 @@ test('path traversal and absolute paths are refused before anything is written',
 test('duplicate paths and file/folder clashes are refused', async () => {
   const cwd = freshDir();
   const dup = await writeOutput('out', [files[0], { path: 'README.md', content: 'again\n' }], cwd);
-  assert.equal(dup.diagnostics.map((d) => d.id), ['emit/duplicateOutputPath']);
-  const clash = await writeOutput('out', [{ path: 'a', content: '1\n' }, { path: 'a/b', content: '2\n' }], cwd);
-  assert.equal(clash.diagnostics.map((d) => d.id), ['emit/duplicateOutputPath']);
+  assert.equal(
+    dup.diagnostics.map((d) => d.id),
+    ['emit/duplicateOutputPath'],
+  );
+  const clash = await writeOutput(
+    'out',
+    [
+      { path: 'a', content: '1\n' },
+      { path: 'a/b', content: '2\n' },
+    ],
+    cwd,
+  );
+  assert.equal(
+    clash.diagnostics.map((d) => d.id),
+    ['emit/duplicateOutputPath'],
+  );
   assert.not.ok(existsSync(join(cwd, 'out')));
 });
 
@@ -139,16 +159,29 @@ test('refuses to replace the working directory, one of its parents, or a git rep
   const cwd = freshDir();
   for (const out of ['.', '..']) {
     const result = await writeOutput(out, files, cwd);
-    assert.equal(result.diagnostics.map((d) => d.id), ['emit/unsafeOutputFolder'], out);
+    assert.equal(
+      result.diagnostics.map((d) => d.id),
+      ['emit/unsafeOutputFolder'],
+      out,
+    );
   }
   mkdirSync(join(cwd, 'repo/.git'), { recursive: true });
   const repo = await writeOutput('repo', files, cwd);
-  assert.equal(repo.diagnostics.map((d) => d.id), ['emit/unsafeOutputFolder']);
+  assert.equal(
+    repo.diagnostics.map((d) => d.id),
+    ['emit/unsafeOutputFolder'],
+  );
   assert.ok(existsSync(join(cwd, 'repo/.git')));
   writeFileSync(join(cwd, 'file'), 'x');
-  assert.equal((await writeOutput('file', files, cwd)).diagnostics.map((d) => d.id), ['emit/unsafeOutputFolder']);
+  assert.equal(
+    (await writeOutput('file', files, cwd)).diagnostics.map((d) => d.id),
+    ['emit/unsafeOutputFolder'],
+  );
   const protectedSpec = await writeOutput('specs', files, cwd, { protectedPaths: [join(cwd, 'specs/wf.yaml')] });
-  assert.equal(protectedSpec.diagnostics.map((d) => d.id), ['emit/unsafeOutputFolder']);
+  assert.equal(
+    protectedSpec.diagnostics.map((d) => d.id),
+    ['emit/unsafeOutputFolder'],
+  );
 });
 
 test('stale temp folders of dead processes are removed; a set-aside output is restored if the output is missing', async () => {
@@ -173,8 +206,16 @@ test('a failure half-way (pause hook throws) leaves the previous output and no t
   const cwd = freshDir();
   await writeOutput('out', files, cwd);
   const changed = files.map((f) => ({ ...f, content: typeof f.content === 'string' ? f.content + 'changed\n' : f.content }));
-  const result = await writeOutput('out', changed, cwd, { pauseAfterFiles: 1, onPause: async () => { throw new Error('disk full'); } });
-  assert.equal(result.diagnostics.map((d) => d.id), ['emit/outputWriteFailed']);
+  const result = await writeOutput('out', changed, cwd, {
+    pauseAfterFiles: 1,
+    onPause: async () => {
+      throw new Error('disk full');
+    },
+  });
+  assert.equal(
+    result.diagnostics.map((d) => d.id),
+    ['emit/outputWriteFailed'],
+  );
   assert.equal(compareOutput(files, await readTree(join(cwd, 'out'))), []);
   assert.equal(siblings(cwd), ['out']);
 });
@@ -206,7 +247,13 @@ test('a writer process killed mid-write leaves the previous output byte-identica
   child.kill('SIGKILL');
   await exited;
 
-  assert.equal(compareOutput([...before].map(([path, e]) => ({ path, content: e.content, mode: e.executable ? 0o755 : 0o644 })), await readTree(join(cwd, 'out'))), []);
+  assert.equal(
+    compareOutput(
+      [...before].map(([path, e]) => ({ path, content: e.content, mode: e.executable ? 0o755 : 0o644 })),
+      await readTree(join(cwd, 'out')),
+    ),
+    [],
+  );
   assert.ok(existsSync(pausedDir), 'the killed writer left its temp folder');
   const next = await writeOutput('out', many, cwd);
   assert.equal(next.diagnostics, []);

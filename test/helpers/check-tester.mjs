@@ -21,7 +21,11 @@ export function runCheckCases(checkId, { valid = [], invalid = [] }) {
     test(`${checkId}: valid #${i + 1}${spec.name ? ` (${spec.name})` : ''}`, async () => {
       const result = await loadText(spec.text, spec.options);
       const own = result.diagnostics.filter((d) => d.id.startsWith(`${checkId}/`));
-      assert.equal(own.map((d) => d.message), [], 'expected no diagnostics from this check');
+      assert.equal(
+        own.map((d) => d.message),
+        [],
+        'expected no diagnostics from this check',
+      );
     });
   });
 
@@ -37,7 +41,9 @@ export function runCheckCases(checkId, { valid = [], invalid = [] }) {
         const messageId = d.id.slice(checkId.length + 1);
         return c.errors[k]?.at ? { messageId, ...lineColumn(result.text, d.start) } : { messageId };
       });
-      const expected = c.errors.map((e) => (e.at ? { messageId: e.messageId, ...position(c.text, e.at, e.occurrence ?? 0) } : { messageId: e.messageId }));
+      const expected = c.errors.map((e) =>
+        e.at ? { messageId: e.messageId, ...position(c.text, e.at, e.occurrence ?? 0) } : { messageId: e.messageId },
+      );
       assert.equal(actual, expected, `diagnostics: ${JSON.stringify(own.map((d) => d.message))}`);
       for (const d of own) assert.ok(d.code.startsWith('EML3'), 'semantic checks use 3xxx codes');
     });

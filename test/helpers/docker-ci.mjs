@@ -31,6 +31,7 @@ export async function whyImagesCannotBeBuilt({ needBaseImage = true } = {}) {
   if (!needBaseImage) return undefined;
   const dockerfile = readFileSync(join(root, 'generated/text-orientation/modules/orientation/Dockerfile.amd64'), 'utf8');
   const base = /^FROM (\S+) AS build$/m.exec(dockerfile)?.[1];
-  if (base && spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0) return `base image ${base} not available offline`;
+  if (base && spawnSync('docker', ['image', 'inspect', base], { stdio: 'ignore' }).status !== 0)
+    return `base image ${base} not available offline`;
   return undefined;
 }

@@ -29,7 +29,11 @@ export async function startGeneratedModule({ specPath, module, sets = [], env = 
   // The module's packages (onnxruntime-node, sharp, busboy) come from the repository, as `npm ci` gives them in the image.
   symlinkSync(join(root, 'node_modules'), join(temp, 'node_modules'), 'dir');
   const out = join(temp, 'out');
-  const compiled = spawnSync(process.execPath, [join(root, 'bin/edgeml.js'), 'compile', specPath, '--out', out, ...sets.flatMap((s) => ['--set', s])], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const compiled = spawnSync(
+    process.execPath,
+    [join(root, 'bin/edgeml.js'), 'compile', specPath, '--out', out, ...sets.flatMap((s) => ['--set', s])],
+    { encoding: 'utf8', env: { ...process.env, ...env } },
+  );
   if (compiled.status !== 0) {
     rmSync(temp, { recursive: true, force: true });
     throw new Error(`compile failed:\n${compiled.stdout}${compiled.stderr}`);
@@ -55,7 +59,15 @@ export async function startGeneratedModule({ specPath, module, sets = [], env = 
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && child.exitCode === null) {
     const health = await fetch(`${url}/healthz`).catch(() => undefined);
-    if (health?.ok) return { url, dir, stop, get log() { return log; } };
+    if (health?.ok)
+      return {
+        url,
+        dir,
+        stop,
+        get log() {
+          return log;
+        },
+      };
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();

@@ -20,7 +20,10 @@ function textLineSvg(text, width, height) {
   );
 }
 
-const upright = await sharp(textLineSvg('HELLO WORLD', 320, 64)).flatten({ background: 'white' }).png().toBuffer();
+const upright = await sharp(textLineSvg('HELLO WORLD', 320, 64))
+  .flatten({ background: 'white' })
+  .png()
+  .toBuffer();
 const rotated = await sharp(upright).rotate(180).png().toBuffer();
 
 writeFileSync(join(out, 'text-upright.png'), upright);
@@ -31,7 +34,10 @@ writeFileSync(join(out, 'text-upright.webp'), await sharp(upright).webp({ qualit
 const raw = await sharp(rotated).removeAlpha().raw().toBuffer({ resolveWithObject: true });
 writeFileSync(join(out, 'text-rotated.bmp'), encodeBmp24(raw.data, raw.info.width, raw.info.height));
 // A second, different line so tests do not hinge on one rendering.
-const second = await sharp(textLineSvg('EDGE SCORING 2026', 360, 56)).flatten({ background: 'white' }).png().toBuffer();
+const second = await sharp(textLineSvg('EDGE SCORING 2026', 360, 56))
+  .flatten({ background: 'white' })
+  .png()
+  .toBuffer();
 writeFileSync(join(out, 'text2-upright.png'), second);
 writeFileSync(join(out, 'text2-rotated.png'), await sharp(second).rotate(180).png().toBuffer());
 console.log(`wrote fixtures to ${out}`);

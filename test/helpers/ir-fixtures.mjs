@@ -13,7 +13,20 @@ export function makeIR(overrides = {}) {
       source: { kind: 'customvision', path: 'models/detector', modelFile: 'model.onnx', labelsFile: 'labels.txt' },
       labels: ['person'],
       preprocess: { colorOrder: 'BGR', resize: 'stretch', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], padValue: 0 },
-      decoder: { kind: 'yolo-grid', anchors: [[0.573, 0.677], [1.87, 2.06], [3.34, 5.47], [7.88, 3.53], [9.77, 9.17]], classActivation: 'softmax', threshold: 0.1, nmsIou: 0.45, maxDetections: 20 },
+      decoder: {
+        kind: 'yolo-grid',
+        anchors: [
+          [0.573, 0.677],
+          [1.87, 2.06],
+          [3.34, 5.47],
+          [7.88, 3.53],
+          [9.77, 9.17],
+        ],
+        classActivation: 'softmax',
+        threshold: 0.1,
+        nmsIou: 0.45,
+        maxDetections: 20,
+      },
       samples: ['samples/people.jpg'],
       expect: { label: 'person', minScore: 0.5 },
     },
@@ -71,7 +84,14 @@ export function makeScoringModule(overrides = {}) {
     path: ['modules', 'people-detection-service'],
     image: { kind: 'generated', repository: '', tag: '' },
     ports: [{ container: 80, protocol: 'tcp', host: 80 }],
-    scoring: { port: 80, apis: ['azureml', 'customvision'], maxBodyBytes: 8388608, concurrency: 1, queueLimit: 16, executionProviders: ['cpu'] },
+    scoring: {
+      port: 80,
+      apis: ['azureml', 'customvision'],
+      maxBodyBytes: 8388608,
+      concurrency: 1,
+      queueLimit: 16,
+      executionProviders: ['cpu'],
+    },
     ...overrides,
   });
 }

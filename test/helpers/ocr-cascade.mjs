@@ -18,8 +18,26 @@ export function ocrCascadeConfig({ crop = {}, maxPixels = 16_000_000, concurrenc
     name: 'ocr',
     task: 'object-detection',
     model: { path: OCR_MODELS + 'ch_PP-OCRv4_det_infer.onnx' },
-    input: { colorOrder: 'BGR', scale: 1 / 255, width: 640, height: 640, resize: 'letterbox', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], padValue: 255 },
-    decoder: { kind: 'text-detection', threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000, maxDetections: 100, shape: 'quad' },
+    input: {
+      colorOrder: 'BGR',
+      scale: 1 / 255,
+      width: 640,
+      height: 640,
+      resize: 'letterbox',
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+      padValue: 255,
+    },
+    decoder: {
+      kind: 'text-detection',
+      threshold: 0.3,
+      boxThreshold: 0.6,
+      unclipRatio: 1.5,
+      minSize: 3,
+      maxCandidates: 1000,
+      maxDetections: 100,
+      shape: 'quad',
+    },
     labels: ['text'],
     server: { port: 5001, apis: ['azureml'], maxBodyBytes: 10_000_000, concurrency, queueLimit: 8 },
     executionProviders: ['cpu'],
@@ -73,7 +91,13 @@ export function gradeOcr(file, regions) {
       const distance = editDistance(line.text, read);
       if (!best || distance < best.distance) best = { distance, read, turned: region.turned };
     }
-    return { truth: line.text, upsideDown: line.upsideDown, read: best?.read ?? '', turned: best?.turned, distance: best?.distance ?? line.text.length };
+    return {
+      truth: line.text,
+      upsideDown: line.upsideDown,
+      read: best?.read ?? '',
+      turned: best?.turned,
+      distance: best?.distance ?? line.text.length,
+    };
   });
   const chars = lines.reduce((n, l) => n + [...l.text].length, 0);
   const errors = pairs.reduce((n, p) => n + p.distance, 0);

@@ -44,7 +44,8 @@ export function node(opType, inputs, outputs, attributes = {}) {
     if (Array.isArray(value)) return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: value };
     if (typeof value === 'number' && Number.isInteger(value)) return { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
     if (typeof value === 'number') return { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value };
-    if (value && typeof value === 'object' && 'dataType' in value) return { name, type: onnx.AttributeProto.AttributeType.TENSOR, t: value };
+    if (value && typeof value === 'object' && 'dataType' in value)
+      return { name, type: onnx.AttributeProto.AttributeType.TENSOR, t: value };
     throw new Error(`attribute ${name}: unsupported value`);
   });
   return { opType, input: inputs, output: outputs, name: `${opType}_${outputs[0]}`, attribute };

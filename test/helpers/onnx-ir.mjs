@@ -1,6 +1,14 @@
 // Test helper: a minimal WorkflowIR (and scoring ModuleIR) for model tests; each test overrides the model part.
 
-export function workflowIR({ specDir = '/tmp', task = 'image-classification', source = { kind: 'file', path: 'model.onnx' }, labels, labelsFile, preprocess = {}, decoder } = {}) {
+export function workflowIR({
+  specDir = '/tmp',
+  task = 'image-classification',
+  source = { kind: 'file', path: 'model.onnx' },
+  labels,
+  labelsFile,
+  preprocess = {},
+  decoder,
+} = {}) {
   return {
     specFile: 'spec.yaml',
     specDir,
@@ -17,7 +25,9 @@ export function workflowIR({ specDir = '/tmp', task = 'image-classification', so
     },
     target: { platform: 'amd64', accelerator: 'none', device: 'ubuntu-vm', os: 'ubuntu-22.04', runtime: '1.5' },
     azure: {
-      resourceGroup: 'rg', location: 'eastus', createResourceGroup: true,
+      resourceGroup: 'rg',
+      location: 'eastus',
+      createResourceGroup: true,
       iotHub: { name: 'hub', sku: 'S1', units: 1, create: true },
       registry: { kind: 'anonymous', address: 'localhost:5000' },
       deployment: { kind: 'device', deviceId: 'dev', create: true },
@@ -30,9 +40,20 @@ export function workflowIR({ specDir = '/tmp', task = 'image-classification', so
 
 export function scoringModule(scoring) {
   return {
-    name: 'scorer', kind: 'scoring', path: ['modules', 'scorer'], image: { kind: 'generated', repository: 'scorer', tag: '1' },
-    version: '1', status: 'running', restartPolicy: 'always', env: [], ports: [], volumes: [], devices: [],
-    createOptions: {}, inputs: [], outputs: [],
+    name: 'scorer',
+    kind: 'scoring',
+    path: ['modules', 'scorer'],
+    image: { kind: 'generated', repository: 'scorer', tag: '1' },
+    version: '1',
+    status: 'running',
+    restartPolicy: 'always',
+    env: [],
+    ports: [],
+    volumes: [],
+    devices: [],
+    createOptions: {},
+    inputs: [],
+    outputs: [],
     ...(scoring ? { scoring } : {}),
   };
 }

@@ -25,7 +25,9 @@ const PROBES = {
   shellcheck: () => (ok('shellcheck', ['--version']) ? undefined : 'shellcheck is not installed (apt-get install shellcheck)'),
   docker: () => {
     if (!ok('docker', ['--version'])) return 'the docker command is not installed';
-    return ok('docker', ['info', '--format', '{{.ServerVersion}}']) ? undefined : 'no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)';
+    return ok('docker', ['info', '--format', '{{.ServerVersion}}'])
+      ? undefined
+      : 'no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)';
   },
   gpu: () => (ok('nvidia-smi', ['-L']) ? undefined : 'no NVIDIA GPU (nvidia-smi -L failed)'),
   root: () => (process.getuid?.() === 0 ? undefined : 'not running as root'),
@@ -88,7 +90,9 @@ function mountNamespaceProblem() {
     const script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro /';
     const r = spawnSync('unshare', [...unshareArgs(), 'sh', '-c', script, 'probe', dir], { encoding: 'utf8', timeout: 30_000 });
     if (r.error) return `unshare is not available (${r.error.code ?? r.error.message})`;
-    return r.status === 0 ? undefined : `cannot mount in a private mount namespace (${(r.stderr || `exit ${r.status}`).trim().split('\n').pop()})`;
+    return r.status === 0
+      ? undefined
+      : `cannot mount in a private mount namespace (${(r.stderr || `exit ${r.status}`).trim().split('\n').pop()})`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -74,5 +74,12 @@ export function position(text, needle, occurrence = 0) {
 /** The diagnostics of `result` as { id, code, category, line, column } for compact assertions. */
 export function located(result) {
   const index = new LineIndex(result.text);
-  return result.diagnostics.map((d) => ({ id: d.id, code: d.code, category: d.category, message: d.message, hint: d.hint, ...(d.start !== undefined ? index.position(d.start) : {}) }));
+  return result.diagnostics.map((d) => ({
+    id: d.id,
+    code: d.code,
+    category: d.category,
+    message: d.message,
+    hint: d.hint,
+    ...(d.start !== undefined ? index.position(d.start) : {}),
+  }));
 }

@@ -6,11 +6,21 @@ import { createContractChecker } from '../../dist/local/contract-check.js';
 
 const ir = {
   modules: [
-    { name: 'sensor', contracts: { temp: { origin: 'inline', schema: { type: 'object', required: ['t'], properties: { t: { type: 'number' } } } } } },
+    {
+      name: 'sensor',
+      contracts: { temp: { origin: 'inline', schema: { type: 'object', required: ['t'], properties: { t: { type: 'number' } } } } },
+    },
     { name: 'cam', contracts: {} },
   ],
 };
-const message = (module, output, body) => ({ module, output, body: typeof body === 'string' ? body : JSON.stringify(body), properties: {}, contentType: 'application/json', contentEncoding: 'utf-8' });
+const message = (module, output, body) => ({
+  module,
+  output,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  properties: {},
+  contentType: 'application/json',
+  contentEncoding: 'utf-8',
+});
 
 test('violations are counted per output with the first problem; outputs without a contract pass', () => {
   const checker = createContractChecker(ir);

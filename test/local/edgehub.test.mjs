@@ -24,11 +24,17 @@ test.after(() => {
 });
 
 /** A loopback address of its own for each hub (Linux routes all of 127/8 to lo). */
-const loopbackAddress = () => `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+const loopbackAddress = () =>
+  `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
 
 const route = (name, from, to, extra = {}) => ({ name, path: ['routes', name], from, to, ...extra });
 const routes = [
-  route('kindA', { kind: 'module', module: 'sender', output: 'out' }, { kind: 'module', module: 'relay', input: 'in1' }, { when: "kind = 'a'" }),
+  route(
+    'kindA',
+    { kind: 'module', module: 'sender', output: 'out' },
+    { kind: 'module', module: 'relay', input: 'in1' },
+    { when: "kind = 'a'" },
+  ),
   route('relayUp', { kind: 'module', module: 'relay', output: 'forwarded' }, { kind: 'upstream' }),
 ];
 
@@ -54,7 +60,10 @@ async function startHub(extra = {}) {
 
 /** Starts the SDK module with only the variables a module gets from the edge runtime; events arrive as JSON lines. */
 function startModule(role, env) {
-  const child = spawn(process.execPath, [moduleScript, role], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [moduleScript, role], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   const events = [];
   const waiters = [];
@@ -75,14 +84,23 @@ function startModule(role, env) {
       const seen = events.find(match);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching event from ${role} within ${ms} ms; events: ${JSON.stringify(events)}; stderr: ${stderr.slice(-500)}`)), ms);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no matching event from ${role} within ${ms} ms; events: ${JSON.stringify(events)}; stderr: ${stderr.slice(-500)}`),
+            ),
+          ms,
+        );
         waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) });
       });
     },
   };
 }
 
-const moduleEnv = (hub, host, module) => ({ EdgeHubConnectionString: hub.connectionString(module, host), EdgeModuleCACertificateFile: caFile });
+const moduleEnv = (hub, host, module) => ({
+  EdgeHubConnectionString: hub.connectionString(module, host),
+  EdgeModuleCACertificateFile: caFile,
+});
 
 test('SDK modules: telemetry routed into another module input and upstream, twin, desired patch, direct method', async () => {
   const { hub, bus, host, upstream } = await startHub();
@@ -98,7 +116,10 @@ test('SDK modules: telemetry routed into another module input and upstream, twin
     const sender = startModule('sender', { ...moduleEnv(hub, host, 'sender'), COUNT: '4' });
     assert.is(await sender.exited, 0, JSON.stringify(sender.events));
     // Messages 0 and 2 have kind=a: only they match route kindA and reach relay/in1, with the SDK's properties.
-    const inputs = [await relay.waitFor((e) => e.event === 'input' && e.body === '{"n":0}'), await relay.waitFor((e) => e.event === 'input' && e.body === '{"n":2}')];
+    const inputs = [
+      await relay.waitFor((e) => e.event === 'input' && e.body === '{"n":0}'),
+      await relay.waitFor((e) => e.event === 'input' && e.body === '{"n":2}'),
+    ];
     for (const input of inputs) {
       assert.is(input.input, 'in1');
       assert.is(input.properties.kind, 'a');
@@ -107,10 +128,13 @@ test('SDK modules: telemetry routed into another module input and upstream, twin
     // The relay forwards each on output 'forwarded', which route relayUp sends upstream.
     const deadline = Date.now() + 10_000;
     while (upstream.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(upstream.map((d) => [d.route, d.message.module, d.message.output, JSON.parse(d.message.body).n, d.message.properties.relayed]).sort(), [
-      ['relayUp', 'relay', 'forwarded', 0, 'yes'],
-      ['relayUp', 'relay', 'forwarded', 2, 'yes'],
-    ]);
+    assert.equal(
+      upstream.map((d) => [d.route, d.message.module, d.message.output, JSON.parse(d.message.body).n, d.message.properties.relayed]).sort(),
+      [
+        ['relayUp', 'relay', 'forwarded', 0, 'yes'],
+        ['relayUp', 'relay', 'forwarded', 2, 'yes'],
+      ],
+    );
     assert.is(relay.events.filter((e) => e.event === 'input').length, 2);
     assert.equal(bus.stats.byRoute, { kindA: 2, relayUp: 2 });
     assert.is(bus.stats.unrouted, 2);
@@ -157,12 +181,18 @@ test('a module that does not trust the run CA cannot connect, and the hub says w
     const otherCa = join(work, 'other-ca.pem');
     const { createEdgeHubCertificates } = await import('../../dist/local/edgehub/certificates.js');
     writeFileSync(otherCa, createEdgeHubCertificates([host]).caPem);
-    const sender = startModule('sender', { EdgeHubConnectionString: hub.connectionString('sender', host), EdgeModuleCACertificateFile: otherCa });
+    const sender = startModule('sender', {
+      EdgeHubConnectionString: hub.connectionString('sender', host),
+      EdgeModuleCACertificateFile: otherCa,
+    });
     await sender.waitFor((e) => e.event === 'open-failed');
     // The client may see the failed handshake before the server reports it.
     const deadline = Date.now() + 5000;
     while (!logs.some((l) => l.includes('TLS handshake failed')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(logs.some((l) => l.includes('TLS handshake failed')), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => l.includes('TLS handshake failed')),
+      logs.join('\n'),
+    );
     assert.not.ok(hub.isConnected('sender'));
     await sender.exited;
   } finally {

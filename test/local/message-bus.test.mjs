@@ -30,28 +30,65 @@ test('a sink gets a message once, via the matching route with the best priority'
   bus.onUpstream((d) => seen.push([d.route, JSON.parse(d.message.body).predictions[0].tagName]));
   const up = bus.publish(message('cam', 'lines', { predictions: [{ tagName: '180', probability: 0.9 }] }));
   const down = bus.publish(message('cam', 'lines', { predictions: [{ tagName: '0', probability: 0.9 }] }));
-  assert.equal(up.map((d) => d.route), ['flagged']);
-  assert.equal(down.map((d) => d.route), ['all']);
-  assert.equal(seen, [['flagged', '180'], ['all', '0']]);
+  assert.equal(
+    up.map((d) => d.route),
+    ['flagged'],
+  );
+  assert.equal(
+    down.map((d) => d.route),
+    ['all'],
+  );
+  assert.equal(seen, [
+    ['flagged', '180'],
+    ['all', '0'],
+  ]);
   assert.equal(bus.stats.byRoute, { flagged: 1, all: 1 });
-  assert.equal(up[0].systemProperties, { contentType: 'application/json', contentEncoding: 'utf-8', connectionDeviceId: 'dev1', connectionModuleId: 'cam', outputName: 'lines' });
+  assert.equal(up[0].systemProperties, {
+    contentType: 'application/json',
+    contentEncoding: 'utf-8',
+    connectionDeviceId: 'dev1',
+    connectionModuleId: 'cam',
+    outputName: 'lines',
+  });
 });
 
 test('source matching: other modules and outputs do not match; all-messages matches every module', () => {
   const { bus } = createMessageBus(
-    [route('camOnly', fromModule('cam', 'lines'), upstream), route('toFilter', { kind: 'all-messages' }, { kind: 'module', module: 'filter', input: 'in1' })],
+    [
+      route('camOnly', fromModule('cam', 'lines'), upstream),
+      route('toFilter', { kind: 'all-messages' }, { kind: 'module', module: 'filter', input: 'in1' }),
+    ],
     { deviceId: 'd' },
   );
   const received = [];
   bus.onInput('filter', (input, d) => received.push([input, d.route, d.message.module]));
-  assert.equal(bus.publish(message('cam10', 'lines', {})).map((d) => d.route), ['toFilter'], "'cam' does not match 'cam10'");
-  assert.equal(bus.publish(message('cam', 'other', {})).map((d) => d.route), ['toFilter']);
-  assert.equal(bus.publish(message('cam', 'lines', {})).map((d) => d.route).sort(), ['camOnly', 'toFilter']);
-  assert.equal(received, [['in1', 'toFilter', 'cam10'], ['in1', 'toFilter', 'cam'], ['in1', 'toFilter', 'cam']]);
+  assert.equal(
+    bus.publish(message('cam10', 'lines', {})).map((d) => d.route),
+    ['toFilter'],
+    "'cam' does not match 'cam10'",
+  );
+  assert.equal(
+    bus.publish(message('cam', 'other', {})).map((d) => d.route),
+    ['toFilter'],
+  );
+  assert.equal(
+    bus
+      .publish(message('cam', 'lines', {}))
+      .map((d) => d.route)
+      .sort(),
+    ['camOnly', 'toFilter'],
+  );
+  assert.equal(received, [
+    ['in1', 'toFilter', 'cam10'],
+    ['in1', 'toFilter', 'cam'],
+    ['in1', 'toFilter', 'cam'],
+  ]);
 });
 
 test('conditions use application properties and edgeHub semantics; no match counts as unrouted', () => {
-  const { bus } = createMessageBus([route('big', fromModule('cam'), upstream, { when: "frameIndex = '2' OR $body.count > 10" })], { deviceId: 'd' });
+  const { bus } = createMessageBus([route('big', fromModule('cam'), upstream, { when: "frameIndex = '2' OR $body.count > 10" })], {
+    deviceId: 'd',
+  });
   assert.is(bus.publish(message('cam', 'o', { count: 3 }, { frameIndex: '1' })).length, 0);
   assert.is(bus.publish(message('cam', 'o', { count: 3 }, { frameIndex: '2' })).length, 1);
   assert.is(bus.publish(message('cam', 'o', { count: 11 }, { frameIndex: '1' })).length, 1);
@@ -76,7 +113,10 @@ test('per route: matched messages, and those matched only because a missing $bod
   const { bus } = createMessageBus(
     [
       route('confident', fromModule('cam', 'o'), upstream, { when: '$body.predictions[0].probability >= 0.5' }),
-      route('guarded', fromModule('cam', 'o'), upstream, { priority: 9, when: 'is_number($body.predictions[0].probability) AND $body.predictions[0].probability >= 0.5' }),
+      route('guarded', fromModule('cam', 'o'), upstream, {
+        priority: 9,
+        when: 'is_number($body.predictions[0].probability) AND $body.predictions[0].probability >= 0.5',
+      }),
     ],
     { deviceId: 'd' },
   );
@@ -97,7 +137,14 @@ test('formatUpstreamLine names the route, priority, source and parsed body', () 
   assert.ok(line.endsWith('\n'));
   const parsed = JSON.parse(line);
   assert.equal(
-    { seq: parsed.seq, route: parsed.route, priority: parsed.priority, from: parsed.from, properties: parsed.properties, body: parsed.body },
+    {
+      seq: parsed.seq,
+      route: parsed.route,
+      priority: parsed.priority,
+      from: parsed.from,
+      properties: parsed.properties,
+      body: parsed.body,
+    },
     { seq: 1, route: 'r', priority: 3, from: { module: 'cam', output: 'out' }, properties: { frameIndex: '7' }, body: { a: 1 } },
   );
 });

@@ -6,14 +6,19 @@ import { checkExpectations, describeExpectation } from '../../dist/local/expecta
 import { formatTestTable } from '../../dist/local/test-table.js';
 
 test('checkExpectations reports each unmet expectation with its data', () => {
-  const preds = [{ label: 'cat', score: 0.7 }, { label: 'dog', score: 0.2 }];
+  const preds = [
+    { label: 'cat', score: 0.7 },
+    { label: 'dog', score: 0.2 },
+  ];
   assert.equal(checkExpectations({ label: 'cat', minScore: 0.5 }, preds, 'a.jpg'), []);
   assert.equal(checkExpectations({ label: 'dog', minScore: 0.9, minDetections: 3 }, preds, 'a.jpg'), [
     { id: 'expectLabel', data: { file: 'a.jpg', expected: 'dog', actual: 'cat', score: 0.7 } },
     { id: 'expectScore', data: { file: 'a.jpg', label: 'cat', score: 0.7, minScore: 0.9 } },
     { id: 'expectDetections', data: { file: 'a.jpg', count: 2, min: 3 } },
   ]);
-  assert.equal(checkExpectations({ minDetections: 1 }, [], 'b.jpg'), [{ id: 'expectDetections', data: { file: 'b.jpg', count: 0, min: 1 } }]);
+  assert.equal(checkExpectations({ minDetections: 1 }, [], 'b.jpg'), [
+    { id: 'expectDetections', data: { file: 'b.jpg', count: 0, min: 1 } },
+  ]);
   assert.equal(checkExpectations({ label: 'x' }, [], 'b.jpg')[0].data.actual, '(nothing)');
 });
 

@@ -11,14 +11,18 @@ const codesDir = join(process.cwd(), 'dist', 'diagnostics', 'codes');
 
 async function allMessages() {
   const entries = [];
-  for (const file of readdirSync(codesDir).filter((f) => f.endsWith('.js')).sort()) {
+  for (const file of readdirSync(codesDir)
+    .filter((f) => f.endsWith('.js'))
+    .sort()) {
     const module = await import(pathToFileURL(join(codesDir, file)).href);
     for (const [blockName, block] of Object.entries(module)) {
       if (!block || typeof block !== 'object') continue;
-      for (const [id, def] of Object.entries(block)) if (def && typeof def.code === 'string') entries.push({ where: `${file}:${blockName}.${id}`, code: def.code });
+      for (const [id, def] of Object.entries(block))
+        if (def && typeof def.code === 'string') entries.push({ where: `${file}:${blockName}.${id}`, code: def.code });
     }
   }
-  for (const check of CHECKS) for (const [id, def] of Object.entries(check.meta.messages)) entries.push({ where: `check ${check.meta.id}/${id}`, code: def.code });
+  for (const check of CHECKS)
+    for (const [id, def] of Object.entries(check.meta.messages)) entries.push({ where: `check ${check.meta.id}/${id}`, code: def.code });
   return entries;
 }
 
@@ -34,7 +38,9 @@ test('codes are unique and well formed', async () => {
 });
 
 test('semantic checks use the 3xxx block, are registered and have ids matching their files', () => {
-  const rules = readdirSync(join(process.cwd(), 'src', 'check', 'rules')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+  const rules = readdirSync(join(process.cwd(), 'src', 'check', 'rules'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => f.replace(/\.ts$/, ''));
   assert.equal(CHECKS.map((c) => c.meta.id).sort(), rules.sort(), 'every file in src/check/rules is registered in src/check/index.ts');
   for (const check of CHECKS) {
     for (const def of Object.values(check.meta.messages)) assert.match(def.code, /^EML3\d{3}$/, check.meta.id);

@@ -48,10 +48,17 @@ test('the executable loads the bundled CLI; its code cache is used and a compile
   const out = mkdtempSync(join(tmpdir(), 'edgeml-lazy-'));
   try {
     // In a fresh process: load the bundle as bin/edgeml.js does, compile an example spec, list the CommonJS modules loaded.
-    const { code, cacheUsed, modules } = runBundledCli(process.cwd(), ['compile', 'specs/wf3-custom-vision.yaml', '--out', join(out, 'wf3')]);
+    const { code, cacheUsed, modules } = runBundledCli(process.cwd(), [
+      'compile',
+      'specs/wf3-custom-vision.yaml',
+      '--out',
+      join(out, 'wf3'),
+    ]);
     assert.is(code, 0);
     assert.ok(cacheUsed, 'dist/edgeml.cjs.cache was made by the build for this Node and accepted by V8');
-    const offenders = modules.filter((path) => HEAVY.some((name) => path.includes(`/node_modules/${name}/`)) || path.includes('/node_modules/@azure/'));
+    const offenders = modules.filter(
+      (path) => HEAVY.some((name) => path.includes(`/node_modules/${name}/`)) || path.includes('/node_modules/@azure/'),
+    );
     assert.equal(offenders, []);
   } finally {
     rmSync(out, { recursive: true, force: true });

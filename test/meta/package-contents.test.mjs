@@ -23,7 +23,13 @@ const npm = (args) =>
     cwd: root,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_logs_max: '0', npm_config_update_notifier: 'false', npm_config_fund: 'false' },
+    env: {
+      ...process.env,
+      npm_config_cache: join(work, 'npm-cache'),
+      npm_config_logs_max: '0',
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+    },
   });
 const npmMissing = npm(['--version']).status === 0 ? undefined : 'npm is not on PATH';
 const withNpm = testUnless(test, npmMissing);
@@ -36,7 +42,11 @@ const packedFiles = () => {
 
 /** Files under `path` (file or folder) relative to the repository root. */
 const expand = (path) =>
-  statSync(join(root, path)).isDirectory() ? readdirSync(join(root, path)).sort().flatMap((entry) => expand(`${path}/${entry}`)) : [path];
+  statSync(join(root, path)).isDirectory()
+    ? readdirSync(join(root, path))
+        .sort()
+        .flatMap((entry) => expand(`${path}/${entry}`))
+    : [path];
 
 withNpm('the package holds the LICENSE, every file the README links, and every starter with the files it names', async () => {
   const files = packedFiles();
@@ -44,19 +54,22 @@ withNpm('the package holds the LICENSE, every file the README links, and every s
   assert.is(pkg.license, 'MIT');
   assert.ok(files.has('LICENSE'));
   assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /^MIT License\n/);
-  for (const required of ['README.md', 'package.json', 'bin/edgeml.js', 'dist/edgeml.cjs', 'schemas/edgeml.schema.json']) assert.ok(files.has(required), required);
+  for (const required of ['README.md', 'package.json', 'bin/edgeml.js', 'dist/edgeml.cjs', 'schemas/edgeml.schema.json'])
+    assert.ok(files.has(required), required);
 
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const links = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((href) => !/^[a-z]+:/.test(href));
   assert.ok(links.length >= 2, `README links: ${links.join(', ')}`);
-  for (const link of links) for (const file of expand(link)) assert.ok(files.has(file), `the README links ${link}, so ${file} must be packed`);
+  for (const link of links)
+    for (const file of expand(link)) assert.ok(files.has(file), `the README links ${link}, so ${file} must be packed`);
 
   for (const starter of Object.values(STARTERS)) {
     const spec = `specs/${starter.file}`;
     assert.ok(files.has(spec), spec);
     const loaded = await loadWorkflow(join(root, spec), { cwd: root, env: {}, modelReader: 'header' });
     assert.ok(loaded.ir, `${spec} loads`);
-    for (const input of specInputPaths(loaded.ir).flatMap((p) => expand(`specs/${p}`))) assert.ok(files.has(input), `${spec} names ${input}, so it must be packed`);
+    for (const input of specInputPaths(loaded.ir).flatMap((p) => expand(`specs/${p}`)))
+      assert.ok(files.has(input), `${spec} names ${input}, so it must be packed`);
   }
 });
 
@@ -72,7 +85,13 @@ withNpm('the tarball on its own runs edgeml init and compile (dependencies from 
   symlinkSync(join(root, 'node_modules'), join(pkgDir, 'node_modules'), 'dir');
   const project = join(work, 'project');
   mkdirSync(project);
-  const edgeml = (args) => spawnSync(process.execPath, [join(pkgDir, 'bin/edgeml.js'), ...args], { cwd: project, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  const edgeml = (args) =>
+    spawnSync(process.execPath, [join(pkgDir, 'bin/edgeml.js'), ...args], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
   const init = edgeml(['init', '--workflow', 'wf3']);
   assert.is(init.status, 0, init.stderr);
   assert.match(init.stdout, 'Wrote wf3-custom-vision.yaml');

@@ -24,7 +24,10 @@ const files = {
   'd-fail.test.mjs': `import { test } from '${uvu}';\nimport * as assert from '${pathToFileURL(join(root, 'node_modules/uvu/assert/index.mjs')).href}';\ntest('bad', () => assert.is(1, 2));\ntest.run();\n`,
 };
 
-const orphans = () => spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith(marker));
+const orphans = () =>
+  spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.startsWith(marker));
 
 test('counts passes, skips and failures; kills a hanging file with its children; ends with the summary line', () => {
   const tests = join(dir, 'tests');
@@ -52,12 +55,22 @@ test('a run where every test is skipped passes; an all-green run says 0 failed, 
   const only = join(dir, 'only');
   mkdirSync(only);
   writeFileSync(join(only, 'skip.test.mjs'), files['b-skip.test.mjs'].replace("test('runs', () => {});\n", ''));
-  const skipped = spawnSync(process.execPath, [join(root, 'test/run.mjs')], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, EDGEML_TEST_DIR: only } });
+  const skipped = spawnSync(process.execPath, [join(root, 'test/run.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, EDGEML_TEST_DIR: only },
+  });
   assert.is(skipped.status, 0, skipped.stdout);
   assert.is(skipped.stdout.trimEnd().split('\n').at(-1), '0 passed, 0 failed, 1 skipped');
 
   writeFileSync(join(only, 'skip.test.mjs'), files['a-pass.test.mjs']);
-  const green = spawnSync(process.execPath, [join(root, 'test/run.mjs')], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, EDGEML_TEST_DIR: only } });
+  const green = spawnSync(process.execPath, [join(root, 'test/run.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, EDGEML_TEST_DIR: only },
+  });
   assert.is(green.status, 0, green.stdout);
   assert.is(green.stdout.trimEnd().split('\n').at(-1), '2 passed, 0 failed, 0 skipped');
 });

@@ -34,7 +34,10 @@ test('the root is .edgeml/models next to the spec unless EDGEML_MODEL_CACHE says
 test('one folder per source: azureml/<workspace>/<name>/<version>, url/<sha256>', () => {
   assert.is(cacheEntryDir('/c', aml, 'ws'), join('/c', 'azureml', 'ws', 'resnet', '3'));
   assert.is(cacheEntryDir('/c', url, undefined), join('/c', 'url', sha));
-  assert.equal(specModelCacheLocation(ir({ ...aml, file: 'onnx/model.onnx' }), '/c'), { dir: join('/c', 'azureml', 'edgeml-ws', 'resnet', '3'), file: join('/c', 'azureml', 'edgeml-ws', 'resnet', '3', 'onnx', 'model.onnx') });
+  assert.equal(specModelCacheLocation(ir({ ...aml, file: 'onnx/model.onnx' }), '/c'), {
+    dir: join('/c', 'azureml', 'edgeml-ws', 'resnet', '3'),
+    file: join('/c', 'azureml', 'edgeml-ws', 'resnet', '3', 'onnx', 'model.onnx'),
+  });
   assert.is(specModelCacheLocation({ model: { source: { kind: 'file', path: 'm.onnx' } }, azure: {} }, '/c'), undefined);
 });
 
@@ -49,7 +52,14 @@ test('commit moves the temp file into place and records size and sha256; nothing
   const location = specModelCacheLocation(ir(aml), join(dir, 'root'));
   const temp = await tempPathFor(location.file);
   writeFileSync(temp, bytes);
-  await commitCacheEntry(location, temp, { kind: 'azureml', file: 'model.onnx', sizeBytes: bytes.length, sha256: sha, downloadedAt: new Date().toISOString(), origin: 'x' });
+  await commitCacheEntry(location, temp, {
+    kind: 'azureml',
+    file: 'model.onnx',
+    sizeBytes: bytes.length,
+    sha256: sha,
+    downloadedAt: new Date().toISOString(),
+    origin: 'x',
+  });
   assert.equal(readdirSync(location.dir).sort(), [CACHE_RECORD_FILE, 'model.onnx']);
   const check = await verifyCacheEntry(location, aml);
   assert.ok(check.ok);
@@ -80,7 +90,14 @@ test('a url entry is checked against the spec sha256 (case does not matter)', as
   assert.is((await verifyCacheEntry(location, url)).reason, 'missing');
   const temp = await tempPathFor(location.file);
   writeFileSync(temp, bytes);
-  await commitCacheEntry(location, temp, { kind: 'url', file: 'model.onnx', sizeBytes: bytes.length, sha256: sha, downloadedAt: '', origin: 'https://example.com/m.onnx' });
+  await commitCacheEntry(location, temp, {
+    kind: 'url',
+    file: 'model.onnx',
+    sizeBytes: bytes.length,
+    sha256: sha,
+    downloadedAt: '',
+    origin: 'https://example.com/m.onnx',
+  });
   assert.ok((await verifyCacheEntry(location, url)).ok);
   assert.not.match(readFileSync(join(location.dir, CACHE_RECORD_FILE), 'utf8'), /token/, 'the record holds no query string');
   const other = { ...url, sha256: '0'.repeat(64) };

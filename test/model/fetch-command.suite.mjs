@@ -20,7 +20,14 @@ const modelSha = createHash('sha256').update(model).digest('hex');
 
 const az = await startAzureFixtures();
 Object.assign(process.env, az.env); // DefaultAzureCredential reads the process environment
-const registered = az.ml.registerModel({ resourceGroup: 'ml-rg', workspace: 'edgeml-ws', name: 'text-orientation', version: 1, files: { 'model.onnx': model, 'labels.txt': Buffer.from('0\n180\n') }, layout: 'folder' });
+const registered = az.ml.registerModel({
+  resourceGroup: 'ml-rg',
+  workspace: 'edgeml-ws',
+  name: 'text-orientation',
+  version: 1,
+  files: { 'model.onnx': model, 'labels.txt': Buffer.from('0\n180\n') },
+  layout: 'folder',
+});
 
 // A plain HTTPS server for the url source.
 const tls = loadTestCertificate();
@@ -37,8 +44,15 @@ copyFileSync(join(root, 'specs/samples/text/text-rotated.jpg'), join(dir, 'sampl
 
 function specText(source) {
   return orientationSpec({
-    name: 'fetch-wf', prefix: 'fetch', description: 'A classifier whose model is not in the spec folder.', source,
-    samples: ['samples/rotated.jpg'], target: UBUNTU_VM, registry: 'localhost:5000', ml: true, armUrl: az.armUrl,
+    name: 'fetch-wf',
+    prefix: 'fetch',
+    description: 'A classifier whose model is not in the spec folder.',
+    source,
+    samples: ['samples/rotated.jpg'],
+    target: UBUNTU_VM,
+    registry: 'localhost:5000',
+    ml: true,
+    armUrl: az.armUrl,
     module: { name: 'orientation', port: 5001 },
   });
 }
@@ -76,9 +90,17 @@ test('edgeml fetch downloads the Azure ML model into the cache; validate and tes
   az.requests.clear();
   const fetched = await run(['fetch', 'aml.yaml']);
   assert.is(fetched.code, 0, fetched.stderr);
-  assert.match(fetched.stdout, /Fetched the Azure ML model 'text-orientation' version 1 into \.edgeml\/models\/azureml\/edgeml-ws\/text-orientation\/1\/model\.onnx/);
+  assert.match(
+    fetched.stdout,
+    /Fetched the Azure ML model 'text-orientation' version 1 into \.edgeml\/models\/azureml\/edgeml-ws\/text-orientation\/1\/model\.onnx/,
+  );
   assert.equal(readdirSync(amlEntry).sort(), ['.edgeml-model.json', 'model.onnx']);
-  assert.is(createHash('sha256').update(readFileSync(join(amlEntry, 'model.onnx'))).digest('hex'), modelSha);
+  assert.is(
+    createHash('sha256')
+      .update(readFileSync(join(amlEntry, 'model.onnx')))
+      .digest('hex'),
+    modelSha,
+  );
   assert.is(az.requests.count({ server: 'blob', method: 'GET', status: 200 }), 1);
 
   const validate = JSON.parse((await run(['validate', 'aml.yaml', '--json'])).stdout);

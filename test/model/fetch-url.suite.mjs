@@ -41,7 +41,11 @@ const port = server.address().port;
 const base = `https://127.0.0.1:${port}`;
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5 } };
 let n = 0;
-const location = () => specModelCacheLocation({ model: { source: { kind: 'url', url: base, sha256: sha, file: 'model.onnx' } }, azure: {} }, join(dir, `root${++n}`));
+const location = () =>
+  specModelCacheLocation(
+    { model: { source: { kind: 'url', url: base, sha256: sha, file: 'model.onnx' } }, azure: {} },
+    join(dir, `root${++n}`),
+  );
 
 const onlyModel = (loc) => assert.equal(readdirSync(loc.dir).sort(), ['.edgeml-model.json', 'model.onnx']);
 

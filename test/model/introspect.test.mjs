@@ -22,7 +22,10 @@ test('the orientation classifier: input x [?, 3, ?, ?] float32, output softmax [
   assert.is(input.shape[1], 3);
   assert.type(input.shape[0], 'string', 'batch is symbolic');
   assert.type(input.shape[2], 'string', 'height is symbolic');
-  assert.equal(info.outputs.map((o) => [o.name, o.shape[1]]), [['softmax_0.tmp_0', 2]]);
+  assert.equal(
+    info.outputs.map((o) => [o.name, o.shape[1]]),
+    [['softmax_0.tmp_0', 2]],
+  );
   assert.ok(info.sizeBytes > 100_000);
 });
 
@@ -72,10 +75,17 @@ test('spec sources: file, Custom Vision folders and zips are local; Azure ML and
 
   mkdirSync(join(dir.dir, 'cv'));
   copyFileSync(ORIENTATION_MODEL, join(dir.dir, 'cv', 'model.onnx'));
-  const cv = await locateSpecModel(workflowIR({ specDir: dir.dir, source: { kind: 'customvision', path: 'cv', modelFile: 'model.onnx', labelsFile: 'labels.txt' } }));
+  const cv = await locateSpecModel(
+    workflowIR({ specDir: dir.dir, source: { kind: 'customvision', path: 'cv', modelFile: 'model.onnx', labelsFile: 'labels.txt' } }),
+  );
   assert.equal(cv, { file: join(dir.dir, 'cv', 'model.onnx') });
 
-  const zip = await introspectSpecModel(workflowIR({ specDir: dir.dir, source: { kind: 'customvision', path: 'export.zip', modelFile: 'model.onnx', labelsFile: 'labels.txt' } }));
+  const zip = await introspectSpecModel(
+    workflowIR({
+      specDir: dir.dir,
+      source: { kind: 'customvision', path: 'export.zip', modelFile: 'model.onnx', labelsFile: 'labels.txt' },
+    }),
+  );
   assert.equal([zip.status, zip.error?.kind], ['error', 'missing'], 'a zip is read in place (see zip.test.mjs); a missing one is an error');
   const aml = await introspectSpecModel(workflowIR({ source: { kind: 'azureml', name: 'resnet', version: 3, file: 'model.onnx' } }));
   assert.is(aml.status, 'deferred');

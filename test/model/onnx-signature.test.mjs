@@ -30,7 +30,12 @@ test('the operator computing each output is found, through Identity and reshapin
   const bytes = buildModel({
     inputs: [valueInfo('x', FLOAT, [1, 4])],
     outputs: [valueInfo('probs', FLOAT, [1, 4]), valueInfo('raw', FLOAT, [1, 4])],
-    nodes: [node('Softmax', ['x'], ['s']), node('Reshape', ['s', 'shape'], ['r']), node('Identity', ['r'], ['probs']), node('Relu', ['x'], ['raw'])],
+    nodes: [
+      node('Softmax', ['x'], ['s']),
+      node('Reshape', ['s', 'shape'], ['r']),
+      node('Identity', ['r'], ['probs']),
+      node('Relu', ['x'], ['raw']),
+    ],
   });
   assert.equal(readOnnxSignatureFromBytes(bytes).outputOps, { probs: 'Softmax', raw: 'Relu' });
 });

@@ -14,7 +14,11 @@ import { workflowIR } from '../helpers/onnx-ir.mjs';
 
 const dir = createModelDir();
 const grid = yoloGridValues({ anchors: 5, classes: 2, gridW: 13, gridH: 13, cells: [] });
-const model = constantOutputsModel({ input: { name: 'data', dims: [1, 3, 416, 416] }, constants: { model_outputs: grid }, metadata: { 'Image.BitmapPixelFormat': 'Bgr8' } });
+const model = constantOutputsModel({
+  input: { name: 'data', dims: [1, 3, 416, 416] },
+  constants: { model_outputs: grid },
+  metadata: { 'Image.BitmapPixelFormat': 'Bgr8' },
+});
 
 test('entries are listed and read back byte for byte, stored or deflated', () => {
   const zip = createZip([
@@ -24,7 +28,10 @@ test('entries are listed and read back byte for byte, stored or deflated', () =>
   ]);
   assert.ok(isZip(zip));
   const entries = listZipEntries(zip);
-  assert.equal(entries.map((e) => e.name), ['labels.txt', 'model.onnx', 'python/predict.py']);
+  assert.equal(
+    entries.map((e) => e.name),
+    ['labels.txt', 'model.onnx', 'python/predict.py'],
+  );
   assert.is(readZipEntry(zip, findZipEntry(entries, 'labels.txt')).toString(), 'person\ncar\n');
   assert.ok(readZipEntry(zip, findZipEntry(entries, 'model.onnx')).equals(Buffer.from(model)));
   assert.is(findZipEntry(entries, 'predict.py').name, 'python/predict.py', 'found by file name in a folder');
@@ -33,15 +40,27 @@ test('entries are listed and read back byte for byte, stored or deflated', () =>
 
 test('damaged archives fail with ZipError', () => {
   const zip = createZip([{ name: 'model.onnx', data: Buffer.from(model) }]);
-  assert.throws(() => listZipEntries(zip.subarray(0, zip.length - 30)), (e) => e.name === 'ZipError');
+  assert.throws(
+    () => listZipEntries(zip.subarray(0, zip.length - 30)),
+    (e) => e.name === 'ZipError',
+  );
   const corrupt = Buffer.from(zip);
   corrupt.fill(0xff, 40, 80); // inside the deflated data
   const entry = listZipEntries(corrupt)[0];
-  assert.throws(() => readZipEntry(corrupt, entry), (e) => e.name === 'ZipError');
+  assert.throws(
+    () => readZipEntry(corrupt, entry),
+    (e) => e.name === 'ZipError',
+  );
 });
 
 test('a model inside a zip is introspected without extracting it', async () => {
-  const path = dir.write('export.zip', createZip([{ name: 'labels.txt', data: 'a\nb\n' }, { name: 'model.onnx', data: Buffer.from(model) }]));
+  const path = dir.write(
+    'export.zip',
+    createZip([
+      { name: 'labels.txt', data: 'a\nb\n' },
+      { name: 'model.onnx', data: Buffer.from(model) },
+    ]),
+  );
   const info = await introspectModelInZip(path, 'model.onnx');
   assert.equal(info.inputs, [{ name: 'data', elementType: 'float32', shape: [1, 3, 416, 416] }]);
   assert.equal(info.outputs[0].shape, [1, 35, 13, 13]);
@@ -63,8 +82,17 @@ test('a model inside a zip is introspected without extracting it', async () => {
 });
 
 test('introspectSpecModel reads a zipped Custom Vision source; locateSpecModel extracts its model only when asked', async () => {
-  dir.write('cv.zip', createZip([{ name: 'model.onnx', data: readFileSync(ORIENTATION_MODEL) }, { name: 'labels.txt', data: '0\n180\n' }]));
-  const ir = workflowIR({ specDir: dir.dir, source: { kind: 'customvision', path: 'cv.zip', modelFile: 'model.onnx', labelsFile: 'labels.txt' } });
+  dir.write(
+    'cv.zip',
+    createZip([
+      { name: 'model.onnx', data: readFileSync(ORIENTATION_MODEL) },
+      { name: 'labels.txt', data: '0\n180\n' },
+    ]),
+  );
+  const ir = workflowIR({
+    specDir: dir.dir,
+    source: { kind: 'customvision', path: 'cv.zip', modelFile: 'model.onnx', labelsFile: 'labels.txt' },
+  });
   const result = await introspectSpecModel(ir);
   assert.is(result.status, 'ok');
   assert.is(result.info.inputs[0].name, 'x');

@@ -35,12 +35,18 @@ test('module changes are typed by field group; unchanged fields are counted', ()
   desired.modulesContent.$edgeAgent['properties.desired'].modules.detector.env.LOG_LEVEL.value = 'debug';
   desired.modulesContent.$edgeAgent['properties.desired'].modules.capture.restartPolicy = 'on-failure';
   const result = diff(desired, live);
-  assert.equal(result.modules.map((m) => [m.name, m.action, m.groups]), [
-    ['capture', 'update', ['restartPolicy']],
-    ['detector', 'update', ['env', 'image', 'twin']],
-  ]);
+  assert.equal(
+    result.modules.map((m) => [m.name, m.action, m.groups]),
+    [
+      ['capture', 'update', ['restartPolicy']],
+      ['detector', 'update', ['env', 'image', 'twin']],
+    ],
+  );
   const detector = result.modules[1];
-  assert.equal(detector.fields.map((f) => f.field), ['env.LOG_LEVEL', 'image', 'twin.threshold']);
+  assert.equal(
+    detector.fields.map((f) => f.field),
+    ['env.LOG_LEVEL', 'image', 'twin.threshold'],
+  );
   assert.equal(detector.fields[2], { field: 'twin.threshold', before: 0.5, after: 0.9 });
   assert.ok(detector.unchanged >= 6);
 });
@@ -50,14 +56,32 @@ test('added and removed modules and routes; status and createOptions changes', (
   const desired = makeContent({ extraRoute: true });
   const modules = desired.modulesContent.$edgeAgent['properties.desired'].modules;
   delete modules.capture;
-  modules.extra = { version: '1.0', type: 'docker', status: 'stopped', restartPolicy: 'never', settings: { image: 'x:1', createOptions: '{}' } };
+  modules.extra = {
+    version: '1.0',
+    type: 'docker',
+    status: 'stopped',
+    restartPolicy: 'never',
+    settings: { image: 'x:1', createOptions: '{}' },
+  };
   modules.detector.status = 'stopped';
   modules.detector.settings.createOptions = '{"ExposedPorts":{"8080/tcp":{}}}';
   const result = diff(desired, live);
-  assert.equal(result.modules.map((m) => [m.name, m.action]), [['capture', 'delete'], ['detector', 'update'], ['extra', 'create']]);
+  assert.equal(
+    result.modules.map((m) => [m.name, m.action]),
+    [
+      ['capture', 'delete'],
+      ['detector', 'update'],
+      ['extra', 'create'],
+    ],
+  );
   assert.equal(result.modules[1].groups, ['createOptions', 'status']);
-  assert.equal(result.modules[1].fields.find((f) => f.field === 'createOptions'), { field: 'createOptions', before: { ExposedPorts: { '80/tcp': {} } }, after: { ExposedPorts: { '8080/tcp': {} } } });
-  assert.equal(result.routes, [{ name: 'all', action: 'create', after: { route: 'FROM /messages/* INTO $upstream', priority: 5, timeToLiveSecs: 7200 } }]);
+  assert.equal(
+    result.modules[1].fields.find((f) => f.field === 'createOptions'),
+    { field: 'createOptions', before: { ExposedPorts: { '80/tcp': {} } }, after: { ExposedPorts: { '8080/tcp': {} } } },
+  );
+  assert.equal(result.routes, [
+    { name: 'all', action: 'create', after: { route: 'FROM /messages/* INTO $upstream', priority: 5, timeToLiveSecs: 7200 } },
+  ]);
 });
 
 test('secrets are sensitive: a changed secret shows no value, an unset one is known after apply', () => {
@@ -65,7 +89,10 @@ test('secrets are sensitive: a changed secret shows no value, an unset one is kn
   const changed = diff(makeContent(), live, { ...env, DETECTOR_API_KEY: 'k-2', EDGEML_REGISTRY_PASSWORD: 'p-2' });
   const fields = changed.modules[0].fields;
   assert.equal(fields, [{ field: 'env.API_KEY', before: '(sensitive)', after: '(sensitive)', sensitive: true }]);
-  assert.equal(changed.settings.fields.map((f) => [f.field, f.sensitive]), [['edgeAgent.runtime.settings.registryCredentials.edgemltestacr.password', true]]);
+  assert.equal(
+    changed.settings.fields.map((f) => [f.field, f.sensitive]),
+    [['edgeAgent.runtime.settings.registryCredentials.edgemltestacr.password', true]],
+  );
   const text = JSON.stringify(changed);
   assert.not.ok(text.includes('k-2') || text.includes('k-1') || text.includes('p-2'));
   const unset = diff(makeContent(), live, { EDGEML_REGISTRY_USERNAME: 'acr', EDGEML_REGISTRY_PASSWORD: 'p-1' });
@@ -166,8 +193,14 @@ test('missing resources the spec may not create are reported, not planned', () =
   const desired = makeDesired({ deviceCreate: false });
   desired.azure.createResourceGroup = false;
   const { plan, missing } = createPlan(desired, desired.content, { configurations: [] });
-  assert.equal(missing, [{ kind: 'resource group', name: 'edgeml-test-rg' }, { kind: 'edge device', name: 'edge-1' }]);
-  assert.equal(plan.resources.map((r) => r.kind), ['registry', 'iot-hub']);
+  assert.equal(missing, [
+    { kind: 'resource group', name: 'edgeml-test-rg' },
+    { kind: 'edge device', name: 'edge-1' },
+  ]);
+  assert.equal(
+    plan.resources.map((r) => r.kind),
+    ['registry', 'iot-hub'],
+  );
 });
 
 test.run();

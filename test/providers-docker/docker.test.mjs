@@ -62,7 +62,10 @@ async function findRegistry() {
   if (!binary) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-registry-'));
   const port = await freePort();
-  writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
+  writeFileSync(
+    join(dir, 'config.yml'),
+    `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
+  );
   const child = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
   cleanups.push(async () => {
     child.kill('SIGTERM');
@@ -81,10 +84,21 @@ async function findRegistry() {
 function arm64Archive(tag) {
   const layer = createTar([{ path: 'marker', content: 'arm64\n' }]);
   const sha = (data) => createHash('sha256').update(data).digest('hex');
-  const config = JSON.stringify({ architecture: 'arm64', variant: 'v8', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [`sha256:${sha(layer)}`] }, history: [{ created_by: 'edgeml test' }] });
+  const config = JSON.stringify({
+    architecture: 'arm64',
+    variant: 'v8',
+    os: 'linux',
+    config: {},
+    rootfs: { type: 'layers', diff_ids: [`sha256:${sha(layer)}`] },
+    history: [{ created_by: 'edgeml test' }],
+  });
   const configName = `${sha(config)}.json`;
   const manifest = JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: ['layer/layer.tar'] }]);
-  return createTar([{ path: configName, content: config }, { path: 'layer/layer.tar', content: layer }, { path: 'manifest.json', content: manifest }]);
+  return createTar([
+    { path: configName, content: config },
+    { path: 'layer/layer.tar', content: layer },
+    { path: 'manifest.json', content: manifest },
+  ]);
 }
 
 const registryBinary = ['/usr/bin/docker-registry', '/usr/local/bin/docker-registry'].find(existsSync);
@@ -92,7 +106,11 @@ const securedPassword = `pw-${suffix}`;
 /** The bcrypt hash of securedPassword for htpasswd (python3's crypt module), or undefined when it cannot be made. */
 const securedHash = (() => {
   try {
-    const hash = execFileSync('python3', ['-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))', securedPassword], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const hash = execFileSync(
+      'python3',
+      ['-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))', securedPassword],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    ).trim();
     return hash.startsWith('$2') ? hash : undefined;
   } catch {
     return undefined;
@@ -110,7 +128,10 @@ async function startSecuredRegistry() {
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-registry-auth-'));
   const port = await freePort();
   writeFileSync(join(dir, 'htpasswd'), `edgeml:${hash}\n`);
-  writeFileSync(join(dir, 'config.yml'), `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\nauth:\n  htpasswd:\n    realm: edgeml-test\n    path: ${dir}/htpasswd\n`);
+  writeFileSync(
+    join(dir, 'config.yml'),
+    `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\nauth:\n  htpasswd:\n    realm: edgeml-test\n    path: ${dir}/htpasswd\n`,
+  );
   const child = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
   cleanups.push(async () => {
     child.kill('SIGTERM');
@@ -119,7 +140,10 @@ async function startSecuredRegistry() {
   });
   const address = `127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
-    const status = await fetch(`http://${address}/v2/`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://${address}/v2/`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 401) return { address, password };
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -146,8 +170,14 @@ test('platform table: target names map to Docker os/architecture/variant', () =>
 
 test('tar: deterministic ustar with long paths split into prefix and name', () => {
   const long = `${'d'.repeat(120)}/file.txt`;
-  const a = createTar([{ path: 'b.txt', content: 'b' }, { path: long, content: 'x', mode: 0o755 }]);
-  const b = createTar([{ path: long, content: 'x', mode: 0o755 }, { path: 'b.txt', content: 'b' }]);
+  const a = createTar([
+    { path: 'b.txt', content: 'b' },
+    { path: long, content: 'x', mode: 0o755 },
+  ]);
+  const b = createTar([
+    { path: long, content: 'x', mode: 0o755 },
+    { path: 'b.txt', content: 'b' },
+  ]);
   assert.ok(a.equals(b));
   assert.is(a.length % 512, 0);
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-tar-'));
@@ -161,7 +191,8 @@ test('tar: deterministic ustar with long paths split into prefix and name', () =
   }
 });
 
-const engineMissing = switchedOff('docker') ?? ((await engineAvailable()) ? undefined : 'no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)');
+const engineMissing =
+  switchedOff('docker') ?? ((await engineAvailable()) ? undefined : 'no Docker engine is reachable (DOCKER_HOST or /var/run/docker.sock)');
 const registry = engineMissing ? undefined : await findRegistry();
 const withEngine = testUnless(test, engineMissing);
 // `docker load` needs the docker command as well as an engine the provider reaches through its socket.
@@ -175,7 +206,10 @@ withRegistry('build from an in-memory context for amd64, check the platform, pus
   const lines = [];
   const built = await docker.build({
     ref,
-    context: [{ path: 'Dockerfile.amd64', content: 'FROM scratch\nCOPY hello.txt /hello.txt\n' }, { path: 'hello.txt', content: `hello ${suffix}\n` }],
+    context: [
+      { path: 'Dockerfile.amd64', content: 'FROM scratch\nCOPY hello.txt /hello.txt\n' },
+      { path: 'hello.txt', content: `hello ${suffix}\n` },
+    ],
     dockerfile: 'Dockerfile.amd64',
     platform: 'amd64',
     onOutput: (l) => lines.push(l),
@@ -203,7 +237,15 @@ withRegistry('build from an in-memory context for amd64, check the platform, pus
 withEngine('the platform option builds for the target: arm64v8 gives linux/arm64', async () => {
   const ref = `edgeml-test/arm64build:${suffix}`;
   cleanups.push(() => removeImage(ref));
-  await docker.build({ ref, context: [{ path: 'Dockerfile', content: 'FROM scratch\nCOPY a /a\n' }, { path: 'a', content: 'a' }], dockerfile: 'Dockerfile', platform: 'arm64v8' });
+  await docker.build({
+    ref,
+    context: [
+      { path: 'Dockerfile', content: 'FROM scratch\nCOPY a /a\n' },
+      { path: 'a', content: 'a' },
+    ],
+    dockerfile: 'Dockerfile',
+    platform: 'arm64v8',
+  });
   assert.is((await docker.checkPlatform(ref, 'arm64v8')).architecture, 'arm64');
   let mismatch;
   try {
@@ -217,7 +259,12 @@ withEngine('the platform option builds for the target: arm64v8 gives linux/arm64
 withEngine('a failed build is detected from the progress events', async () => {
   let failure;
   try {
-    await docker.build({ ref: `edgeml-test/broken:${suffix}`, context: [{ path: 'Dockerfile', content: 'FROM scratch\nCOPY missing.txt /x\n' }], dockerfile: 'Dockerfile', platform: 'amd64' });
+    await docker.build({
+      ref: `edgeml-test/broken:${suffix}`,
+      context: [{ path: 'Dockerfile', content: 'FROM scratch\nCOPY missing.txt /x\n' }],
+      dockerfile: 'Dockerfile',
+      platform: 'amd64',
+    });
   } catch (error) {
     failure = error;
   }
@@ -229,7 +276,15 @@ withEngine('a failed push is detected from the progress events', async () => {
   const port = await freePort(); // nothing listens there
   const ref = `127.0.0.1:${port}/edgeml-test/nowhere:${suffix}`;
   cleanups.push(() => removeImage(ref));
-  await docker.build({ ref, context: [{ path: 'Dockerfile', content: 'FROM scratch\nCOPY a /a\n' }, { path: 'a', content: 'a' }], dockerfile: 'Dockerfile', platform: 'amd64' });
+  await docker.build({
+    ref,
+    context: [
+      { path: 'Dockerfile', content: 'FROM scratch\nCOPY a /a\n' },
+      { path: 'a', content: 'a' },
+    ],
+    dockerfile: 'Dockerfile',
+    platform: 'amd64',
+  });
   let failure;
   try {
     await docker.push(ref);
@@ -256,24 +311,38 @@ withEngineAndCli('an image built for the wrong architecture is refused before an
   const ref = `${registry ?? '127.0.0.1:1'}/edgeml-test/wrongarch:${suffix}`;
   cleanups.push(() => removeImage(ref));
   const calls = [];
-  const fakeHub = new Proxy({ stats: createRequestStats(), hostName: 'fake' }, {
-    get: (target, name) => (name in target || name === 'then' ? target[name] : async (...args) => {
-      calls.push(String(name));
-      if (name === 'getDevice') return { deviceId: args[0], edge: true, status: 'enabled', etag: '', authentication: 'sas' };
-      return undefined;
-    }),
-  });
-  const fakeArm = new Proxy({ stats: createRequestStats() }, {
-    get: (target, name) => (name in target || name === 'then' ? target[name] : async (...args) => {
-      calls.push(String(name));
-      return { id: `/fake/${args.join('/')}`, created: false };
-    }),
-  });
+  const fakeHub = new Proxy(
+    { stats: createRequestStats(), hostName: 'fake' },
+    {
+      get: (target, name) =>
+        name in target || name === 'then'
+          ? target[name]
+          : async (...args) => {
+              calls.push(String(name));
+              if (name === 'getDevice') return { deviceId: args[0], edge: true, status: 'enabled', etag: '', authentication: 'sas' };
+              return undefined;
+            },
+    },
+  );
+  const fakeArm = new Proxy(
+    { stats: createRequestStats() },
+    {
+      get: (target, name) =>
+        name in target || name === 'then'
+          ? target[name]
+          : async (...args) => {
+              calls.push(String(name));
+              return { id: `/fake/${args.join('/')}`, created: false };
+            },
+    },
+  );
   const log = [];
   const desired = {
     workflow: 'wf',
     azure: {
-      resourceGroup: 'rg', location: 'westeurope', createResourceGroup: true,
+      resourceGroup: 'rg',
+      location: 'westeurope',
+      createResourceGroup: true,
       iotHub: { name: 'hub', sku: 'S1', units: 1, create: true },
       registry: { kind: 'anonymous', address: registry ?? '127.0.0.1:1' },
       deployment: { kind: 'device', deviceId: 'edge-1', create: true },
@@ -281,7 +350,23 @@ withEngineAndCli('an image built for the wrong architecture is refused before an
     platform: 'amd64',
     content: makeContent(),
     contentHash: 'x',
-    images: [{ module: 'detector', ref, platform: 'amd64', build: { context: { kind: 'files', files: new Map([['Dockerfile', `FROM ${base}\nCOPY extra /extra\n`], ['extra', 'x']]) }, dockerfile: 'Dockerfile' } }],
+    images: [
+      {
+        module: 'detector',
+        ref,
+        platform: 'amd64',
+        build: {
+          context: {
+            kind: 'files',
+            files: new Map([
+              ['Dockerfile', `FROM ${base}\nCOPY extra /extra\n`],
+              ['extra', 'x'],
+            ]),
+          },
+          dockerfile: 'Dockerfile',
+        },
+      },
+    ],
   };
   const stateDir = mkdtempSync(join(tmpdir(), 'edgeml-wrongarch-state-'));
   cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
@@ -298,7 +383,8 @@ withEngineAndCli('an image built for the wrong architecture is refused before an
   });
   assert.is(outcome.ok, false);
   assert.ok(['EML6202', 'EML6201'].includes(outcome.diagnostics[0].code), JSON.stringify(outcome.diagnostics));
-  if (outcome.diagnostics[0].code === 'EML6201') console.log(`NOTICE: this engine refused the cross-platform FROM at build time: ${outcome.diagnostics[0].message.split('\n')[0]}`);
+  if (outcome.diagnostics[0].code === 'EML6201')
+    console.log(`NOTICE: this engine refused the cross-platform FROM at build time: ${outcome.diagnostics[0].message.split('\n')[0]}`);
   else assert.match(outcome.diagnostics[0].message, /built for 'linux\/arm64(\/v8)?', but the target platform is 'linux\/amd64'/);
   assert.not.ok(calls.includes('applyContentOnDevice'), 'nothing was deployed');
   assert.not.ok(calls.includes('createConfiguration'));
@@ -309,41 +395,83 @@ withEngineAndCli('an image built for the wrong architecture is refused before an
   }
 });
 
-withSecuredRegistry('push with registry credentials: refused without or with wrong ones (error from the stream, no password in it), digest with the right ones', async () => {
-  const secured = await startSecuredRegistry();
-  assert.ok(secured, 'the htpasswd registry answered 401 within 5 s');
-  const ref = `${secured.address}/edgeml-test/secured:${suffix}`;
-  cleanups.push(() => removeImage(ref));
-  await docker.build({ ref, context: [{ path: 'Dockerfile', content: 'FROM scratch\nCOPY a /a\n' }, { path: 'a', content: suffix }], dockerfile: 'Dockerfile', platform: 'amd64' });
-  const attempt = async (auth) => {
-    try {
-      return await docker.push(ref, auth);
-    } catch (error) {
-      return error;
-    }
-  };
-  const anonymous = await attempt(undefined);
-  assert.is(anonymous.code, 'PushFailed');
-  const wrongPassword = 'wrong-Pw-77zz';
-  const wrong = await attempt({ address: secured.address, username: 'edgeml', password: new SecretValue(wrongPassword) });
-  assert.is(wrong.code, 'PushFailed');
-  assert.match(wrong.message, /auth|unauthori[sz]ed|denied/i);
-  assert.not.ok(wrong.message.includes(wrongPassword));
-  const right = await attempt({ address: secured.address, username: 'edgeml', password: new SecretValue(secured.password) });
-  assert.match(right.digest, /^sha256:[0-9a-f]{64}$/);
-  const { manifestDigest } = await import('../../dist/providers/docker/registry-client.js');
-  assert.is(await manifestDigest(ref, { address: secured.address, username: 'edgeml', password: new SecretValue(secured.password) }), right.digest);
-});
+withSecuredRegistry(
+  'push with registry credentials: refused without or with wrong ones (error from the stream, no password in it), digest with the right ones',
+  async () => {
+    const secured = await startSecuredRegistry();
+    assert.ok(secured, 'the htpasswd registry answered 401 within 5 s');
+    const ref = `${secured.address}/edgeml-test/secured:${suffix}`;
+    cleanups.push(() => removeImage(ref));
+    await docker.build({
+      ref,
+      context: [
+        { path: 'Dockerfile', content: 'FROM scratch\nCOPY a /a\n' },
+        { path: 'a', content: suffix },
+      ],
+      dockerfile: 'Dockerfile',
+      platform: 'amd64',
+    });
+    const attempt = async (auth) => {
+      try {
+        return await docker.push(ref, auth);
+      } catch (error) {
+        return error;
+      }
+    };
+    const anonymous = await attempt(undefined);
+    assert.is(anonymous.code, 'PushFailed');
+    const wrongPassword = 'wrong-Pw-77zz';
+    const wrong = await attempt({ address: secured.address, username: 'edgeml', password: new SecretValue(wrongPassword) });
+    assert.is(wrong.code, 'PushFailed');
+    assert.match(wrong.message, /auth|unauthori[sz]ed|denied/i);
+    assert.not.ok(wrong.message.includes(wrongPassword));
+    const right = await attempt({ address: secured.address, username: 'edgeml', password: new SecretValue(secured.password) });
+    assert.match(right.digest, /^sha256:[0-9a-f]{64}$/);
+    const { manifestDigest } = await import('../../dist/providers/docker/registry-client.js');
+    assert.is(
+      await manifestDigest(ref, { address: secured.address, username: 'edgeml', password: new SecretValue(secured.password) }),
+      right.digest,
+    );
+  },
+);
 
 withRegistry('publishImages skips an image whose context is unchanged since its push, and --skip-build needs a pushed image', async () => {
   const ref = `${registry}/edgeml-test/skip:${suffix}`;
   cleanups.push(() => removeImage(ref));
-  const image = { module: 'm', ref, platform: 'amd64', build: { context: { kind: 'files', files: new Map([['Dockerfile', 'FROM scratch\nCOPY a /a\n'], ['a', suffix]]) }, dockerfile: 'Dockerfile' } };
+  const image = {
+    module: 'm',
+    ref,
+    platform: 'amd64',
+    build: {
+      context: {
+        kind: 'files',
+        files: new Map([
+          ['Dockerfile', 'FROM scratch\nCOPY a /a\n'],
+          ['a', suffix],
+        ]),
+      },
+      dockerfile: 'Dockerfile',
+    },
+  };
   const state = emptyState('wf');
   const log = [];
   let builds = 0;
-  const counting = { ...docker, build: (r) => (builds++, docker.build(r)), ping: () => docker.ping(), checkPlatform: (...a) => docker.checkPlatform(...a), push: (...a) => docker.push(...a) };
-  const options = { images: [image], state, docker: async () => counting, registryAuth: async () => undefined, skipBuild: false, progress: createProgress({ write: (s) => log.push(s) }), saveState: () => {} };
+  const counting = {
+    ...docker,
+    build: (r) => (builds++, docker.build(r)),
+    ping: () => docker.ping(),
+    checkPlatform: (...a) => docker.checkPlatform(...a),
+    push: (...a) => docker.push(...a),
+  };
+  const options = {
+    images: [image],
+    state,
+    docker: async () => counting,
+    registryAuth: async () => undefined,
+    skipBuild: false,
+    progress: createProgress({ write: (s) => log.push(s) }),
+    saveState: () => {},
+  };
   await publishImages(options);
   assert.is(builds, 1);
   assert.match(state.images.m.digest, /^sha256:/);

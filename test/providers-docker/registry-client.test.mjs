@@ -15,7 +15,9 @@ async function startRegistry(mode) {
     seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/token') {
-      const ok = req.headers.authorization === `Basic ${Buffer.from(`user:${password}`).toString('base64')}` && url.searchParams.get('scope') === 'repository:wf/scorer:pull';
+      const ok =
+        req.headers.authorization === `Basic ${Buffer.from(`user:${password}`).toString('base64')}` &&
+        url.searchParams.get('scope') === 'repository:wf/scorer:pull';
       res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
       return res.end(JSON.stringify(ok ? { token: 'tok-1' } : {}));
     }
@@ -25,7 +27,10 @@ async function startRegistry(mode) {
       (mode === 'bearer' && req.headers.authorization === 'Bearer tok-1');
     if (!authorized) {
       const { port } = server.address();
-      const challenge = mode === 'bearer' ? `Bearer realm="http://127.0.0.1:${port}/token",service="test",scope="repository:wf/scorer:pull"` : 'Basic realm="test"';
+      const challenge =
+        mode === 'bearer'
+          ? `Bearer realm="http://127.0.0.1:${port}/token",service="test",scope="repository:wf/scorer:pull"`
+          : 'Basic realm="test"';
       res.writeHead(401, { 'www-authenticate': challenge });
       return res.end();
     }
@@ -61,7 +66,11 @@ test('wrong credentials are an error that names no secret', async () => {
   try {
     let failure;
     try {
-      await manifestDigest(`${registry.host}/wf/scorer:1.0`, { address: registry.host, username: 'user', password: new SecretValue('wrong-secret-x') });
+      await manifestDigest(`${registry.host}/wf/scorer:1.0`, {
+        address: registry.host,
+        username: 'user',
+        password: new SecretValue('wrong-secret-x'),
+      });
     } catch (error) {
       failure = error;
     }

@@ -142,12 +142,25 @@ test('retries: 429 with Retry-After, 503 and a dropped connection are retried; t
   const hub = await arm.getIotHub('rg-edge', 'hub-edge');
   assert.is(hub.hostName, az.hubHost);
   const attempts = az.requests.slice(before).filter((r) => hubPath.test(r.path));
-  assert.equal(attempts.map((r) => [r.status, r.fault]), [[429, 'throttle'], [503, 'unavailable'], [0, 'drop'], [200, undefined]]);
+  assert.equal(
+    attempts.map((r) => [r.status, r.fault]),
+    [
+      [429, 'throttle'],
+      [503, 'unavailable'],
+      [0, 'drop'],
+      [200, undefined],
+    ],
+  );
   assert.is(arm.stats.retries - retriesBefore, 3);
 });
 
 test('a slow answer hits the per-attempt timeout and is retried', async () => {
-  const quick = createArmProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, pollIntervalMs: 5, retry: { ...fastRetry, attemptTimeoutMs: 150 } });
+  const quick = createArmProvider({
+    subscriptionId: az.subscriptionId,
+    endpoint: az.armUrl,
+    pollIntervalMs: 5,
+    retry: { ...fastRetry, attemptTimeoutMs: 150 },
+  });
   az.faults.add({ server: 'arm', method: 'GET', path: /\/IotHubs\/hub-edge$/, kind: 'slow', delayMs: 1500 });
   const started = Date.now();
   const hub = await quick.getIotHub('rg-edge', 'hub-edge');
@@ -162,7 +175,10 @@ test('a create whose answer was lost: the retry meets our own running operation 
   const hub = await arm.ensureIotHub('rg-edge', 'hub-lost', { location: loc, sku: 'S1', units: 1 });
   assert.is(hub.created, true);
   assert.is(hub.hostName, az.hubHost);
-  assert.equal(az.requests.where({ method: 'PUT', path: /\/IotHubs\/hub-lost$/ }).map((r) => r.status), [0, 409]);
+  assert.equal(
+    az.requests.where({ method: 'PUT', path: /\/IotHubs\/hub-lost$/ }).map((r) => r.status),
+    [0, 409],
+  );
   const acr = await arm.ensureRegistry('rg-edge', 'acrlost01', { location: loc, sku: 'Basic' });
   assert.is(acr.created, true);
   assert.is(acr.loginServer, 'acrlost01.azurecr.io');
@@ -193,7 +209,7 @@ test('a wrong client secret fails sign-in with a ProviderError that does not con
   }
   const error = await rejects(bad.getResourceGroup('rg-edge'));
   assert.ok(error instanceof ProviderError);
-  assert.is(error.code, "AuthenticationError");
+  assert.is(error.code, 'AuthenticationError');
   assert.not.ok(error.message.includes(wrong), 'message leaks the wrong secret');
   assert.not.ok(inspect(error).includes(wrong), 'inspect leaks the wrong secret');
   assertNoSecrets(error.message, 'auth error');
@@ -209,7 +225,10 @@ test('delete registry, hub and group (LROs), then everything is gone; deleting a
   assert.is(await arm.getResourceGroup('rg-edge'), undefined);
   // Location-header polling for the group: 202 while running, then 204.
   const polls = az.requests.where({ path: /Microsoft\.Resources\/locations\/.+\/operationResults\// });
-  assert.equal(polls.map((r) => r.status), [202, 202, 204]);
+  assert.equal(
+    polls.map((r) => r.status),
+    [202, 202, 204],
+  );
   await arm.deleteResourceGroup('rg-edge');
   await arm.deleteIotHub('rg-gone', 'hub-edge');
 });
@@ -224,7 +243,14 @@ test('deleting a group removes what is in it', async () => {
 test('one RequestStats shared by both providers counts ARM and IoT Hub calls', async () => {
   const { createRequestStats } = await import('../../dist/providers/types.js');
   const stats = createRequestStats();
-  const shared = createArmProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, authorityHost: az.authorityHost, pollIntervalMs: 5, retry: fastRetry, stats });
+  const shared = createArmProvider({
+    subscriptionId: az.subscriptionId,
+    endpoint: az.armUrl,
+    authorityHost: az.authorityHost,
+    pollIntervalMs: 5,
+    retry: fastRetry,
+    stats,
+  });
   await shared.ensureResourceGroup('rg-ir', loc);
   await shared.ensureIotHub('rg-ir', 'hub-ir', { location: loc, sku: 'S1', units: 1 });
   const hub = createIotHubProvider({ connectionString: await shared.getIotHubOwnerConnectionString('rg-ir', 'hub-ir'), stats });

@@ -20,7 +20,10 @@ test('ARM RestErrors give their error.code; status-only errors get a local code'
     name: 'RestError',
     code: 'ResourceGroupNotFound',
     statusCode: 404,
-    response: { status: 404, bodyAsText: JSON.stringify({ error: { code: 'ResourceGroupNotFound', message: 'Resource group x could not be found.' } }) },
+    response: {
+      status: 404,
+      bodyAsText: JSON.stringify({ error: { code: 'ResourceGroupNotFound', message: 'Resource group x could not be found.' } }),
+    },
   });
   assert.is(toProviderError(rest, 'arm.getIotHub', createRedactor()).code, 'ResourceGroupNotFound');
   const bare = Object.assign(new Error('nope'), { statusCode: 503 });

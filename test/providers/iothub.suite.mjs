@@ -19,7 +19,14 @@ function manifest(image, { extraModule } = {}) {
   const modules = {
     detector: { type: 'docker', status: 'running', restartPolicy: 'always', version: '1.0', settings: { image, createOptions: '{}' } },
   };
-  if (extraModule) modules[extraModule] = { type: 'docker', status: 'running', restartPolicy: 'always', version: '1.0', settings: { image: `${extraModule}:1`, createOptions: '{}' } };
+  if (extraModule)
+    modules[extraModule] = {
+      type: 'docker',
+      status: 'running',
+      restartPolicy: 'always',
+      version: '1.0',
+      settings: { image: `${extraModule}:1`, createOptions: '{}' },
+    };
   return {
     modulesContent: {
       $edgeAgent: {
@@ -28,12 +35,23 @@ function manifest(image, { extraModule } = {}) {
           runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25' } },
           systemModules: {
             edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5', createOptions: '{}' } },
-            edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5', createOptions: '{}' } },
+            edgeHub: {
+              type: 'docker',
+              status: 'running',
+              restartPolicy: 'always',
+              settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5', createOptions: '{}' },
+            },
           },
           modules,
         },
       },
-      $edgeHub: { 'properties.desired': { schemaVersion: '1.1', routes: { up: 'FROM /messages/* INTO $upstream' }, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } } },
+      $edgeHub: {
+        'properties.desired': {
+          schemaVersion: '1.1',
+          routes: { up: 'FROM /messages/* INTO $upstream' },
+          storeAndForwardConfiguration: { timeToLiveSecs: 7200 },
+        },
+      },
       detector: { 'properties.desired': { threshold: 0.5 } },
     },
   };
@@ -46,7 +64,8 @@ async function waitForTwins(deviceId, predicate, timeoutMs = 3000) {
     const agent = await hub.getModuleTwin(deviceId, '$edgeAgent');
     const edgeHub = await hub.getModuleTwin(deviceId, '$edgeHub');
     if (predicate(agent, edgeHub)) return { agent, edgeHub };
-    if (Date.now() > until) assert.unreachable(`twins of ${deviceId} did not reach the expected state: ${JSON.stringify(agent.reported).slice(0, 400)}`);
+    if (Date.now() > until)
+      assert.unreachable(`twins of ${deviceId} did not reach the expected state: ${JSON.stringify(agent.reported).slice(0, 400)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -60,7 +79,10 @@ const rawSdkRequests = [];
 test('create an edge device; creating it again fails with DeviceAlreadyExists', async () => {
   assert.is(await hub.getDevice('edge-1'), undefined);
   const device = await hub.createEdgeDevice('edge-1');
-  assert.equal({ id: device.deviceId, edge: device.edge, status: device.status, auth: device.authentication }, { id: 'edge-1', edge: true, status: 'enabled', auth: 'sas' });
+  assert.equal(
+    { id: device.deviceId, edge: device.edge, status: device.status, auth: device.authentication },
+    { id: 'edge-1', edge: true, status: 'enabled', auth: 'sas' },
+  );
   const again = await rejects(hub.createEdgeDevice('edge-1'));
   assert.ok(again instanceof ProviderError);
   assert.is(again.code, 'DeviceAlreadyExists');
@@ -72,7 +94,10 @@ test('create an edge device; creating it again fails with DeviceAlreadyExists', 
 
 test('device connection string carries the device key and stays sensitive', async () => {
   const cs = await hub.getDeviceConnectionString('edge-1');
-  assert.match(cs.reveal(), new RegExp(`^HostName=${az.hubHost.replace(/\./g, '\\.')};DeviceId=edge-1;SharedAccessKey=[A-Za-z0-9+/=]{40,}$`));
+  assert.match(
+    cs.reveal(),
+    new RegExp(`^HostName=${az.hubHost.replace(/\./g, '\\.')};DeviceId=edge-1;SharedAccessKey=[A-Za-z0-9+/=]{40,}$`),
+  );
   assert.is(`${cs}`, '(sensitive)');
   assert.not.ok(inspect(cs).includes(cs.reveal().split('SharedAccessKey=')[1]));
 });
@@ -144,14 +169,19 @@ test('a base configuration targets tagged devices, reaches them and reports syst
     targetCondition: "tags.env='prod'",
     priority: 10,
     labels: { app: 'detector' },
-    metrics: { ok: "SELECT deviceId FROM devices.modules WHERE moduleId='$edgeAgent' AND properties.reported.lastDesiredStatus.code = 200" },
+    metrics: {
+      ok: "SELECT deviceId FROM devices.modules WHERE moduleId='$edgeAgent' AND properties.reported.lastDesiredStatus.code = 200",
+    },
   });
   assert.is(created.schemaVersion, '2.0');
   assert.is(created.priority, 10);
   assert.ok(created.etag);
   assert.equal(created.labels, { app: 'detector' });
   assert.ok(created.metricQueries.ok);
-  const { agent } = await waitForTwins('edge-2', (a, h) => caughtUp(a, h) && a.reported.modules?.detector?.settings.image === 'acr.example/detector:10');
+  const { agent } = await waitForTwins(
+    'edge-2',
+    (a, h) => caughtUp(a, h) && a.reported.modules?.detector?.settings.image === 'acr.example/detector:10',
+  );
   const raw = az.device.moduleTwin('edge-2', '$edgeAgent');
   assert.equal(raw.configurations, { 'detector-base-aaa': { status: 'Applied' } });
   assert.is(agent.reported.lastDesiredStatus.code, 200);
@@ -170,7 +200,10 @@ test('queryTwins pages through the $edgeAgent twins a configuration was applied 
   }
   await hub.createEdgeDevice('edge-6'); // untagged: not targeted
   const before = az.requests.count({ method: 'POST', path: '/devices/query' });
-  const rows = await hub.queryTwins("SELECT * FROM devices.modules WHERE moduleId = '$edgeAgent' AND configurations.[[detector-base-aaa]].status = 'Applied'", 2);
+  const rows = await hub.queryTwins(
+    "SELECT * FROM devices.modules WHERE moduleId = '$edgeAgent' AND configurations.[[detector-base-aaa]].status = 'Applied'",
+    2,
+  );
   assert.equal(rows.map((r) => r.deviceId).sort(), ['edge-2', 'edge-4', 'edge-5']);
   assert.ok(rows.every((r) => r.moduleId === '$edgeAgent' && r.configurations['detector-base-aaa'].status === 'Applied'));
   assert.is(az.requests.count({ method: 'POST', path: '/devices/query' }) - before, 2, 'two pages of two');
@@ -199,7 +232,12 @@ test('countEdgeDevices counts the IoT Edge devices a target condition selects, i
 
 test('configuration content is immutable: same id again → ConfigurationAlreadyExists; changed content via the SDK → refused', async () => {
   const error = await rejects(
-    hub.createConfiguration({ id: 'detector-base-aaa', content: manifest('acr.example/detector:11'), targetCondition: "tags.env='prod'", priority: 10 }),
+    hub.createConfiguration({
+      id: 'detector-base-aaa',
+      content: manifest('acr.example/detector:11'),
+      targetCondition: "tags.env='prod'",
+      priority: 10,
+    }),
   );
   assert.ok(error instanceof ProviderError);
   assert.is(error.code, 'ConfigurationAlreadyExists');
@@ -213,11 +251,20 @@ test('configuration content is immutable: same id again → ConfigurationAlready
   assert.is(sdkError.response.statusCode, 400);
   assert.match(sdkError.responseBody, /CannotModifyImmutableConfigurationContent/);
   rawSdkRequests.push(...az.requests.slice(rawStart));
-  assert.is((await hub.getConfiguration('detector-base-aaa')).content.modulesContent.$edgeAgent['properties.desired'].modules.detector.settings.image, 'acr.example/detector:10');
+  assert.is(
+    (await hub.getConfiguration('detector-base-aaa')).content.modulesContent.$edgeAgent['properties.desired'].modules.detector.settings
+      .image,
+    'acr.example/detector:10',
+  );
 });
 
 test('priority decides the base deployment; swapping priorities moves the device (etag-guarded update)', async () => {
-  const next = await hub.createConfiguration({ id: 'detector-base-bbb', content: manifest('acr.example/detector:20'), targetCondition: "tags.env='prod' AND tags.site.line='a'", priority: 20 });
+  const next = await hub.createConfiguration({
+    id: 'detector-base-bbb',
+    content: manifest('acr.example/detector:20'),
+    targetCondition: "tags.env='prod' AND tags.site.line='a'",
+    priority: 20,
+  });
   await waitForTwins('edge-2', (a, h) => caughtUp(a, h) && a.reported.modules?.detector?.settings.image === 'acr.example/detector:20');
   assert.equal(az.device.moduleTwin('edge-2', '$edgeAgent').configurations, {
     'detector-base-aaa': { status: 'Targeted' },
@@ -237,9 +284,17 @@ test('a layered deployment adds a module on top of the base', async () => {
   const layer = {
     modulesContent: {
       $edgeAgent: {
-        'properties.desired.modules.logger': { type: 'docker', status: 'running', restartPolicy: 'always', version: '1.0', settings: { image: 'acr.example/logger:1', createOptions: '{}' } },
+        'properties.desired.modules.logger': {
+          type: 'docker',
+          status: 'running',
+          restartPolicy: 'always',
+          version: '1.0',
+          settings: { image: 'acr.example/logger:1', createOptions: '{}' },
+        },
       },
-      $edgeHub: { 'properties.desired.routes.logger': 'FROM /messages/modules/detector/outputs/* INTO BrokeredEndpoint("/modules/logger/inputs/in")' },
+      $edgeHub: {
+        'properties.desired.routes.logger': 'FROM /messages/modules/detector/outputs/* INTO BrokeredEndpoint("/modules/logger/inputs/in")',
+      },
     },
   };
   await hub.createConfiguration({ id: 'logger-layer', content: layer, targetCondition: "tags.env='prod'", priority: 50 });
@@ -262,7 +317,10 @@ test('list configurations; delete with a stale etag is refused, with the right e
   assert.is(await hub.getConfiguration('logger-layer'), undefined);
   await hub.deleteConfiguration('logger-layer'); // already gone: no error
   await hub.deleteConfiguration('detector-base-bbb');
-  assert.equal((await hub.listConfigurations()).map((c) => c.id), ['detector-base-aaa']);
+  assert.equal(
+    (await hub.listConfigurations()).map((c) => c.id),
+    ['detector-base-aaa'],
+  );
 });
 
 test('retries on the hub: 429 with Retry-After, 503, dropped connection; stats match the log', async () => {
@@ -273,7 +331,15 @@ test('retries on the hub: 429 with Retry-After, 503, dropped connection; stats m
   const twin = await hub.getDeviceTwin('edge-2');
   assert.is(twin.tags.env, 'prod');
   const attempts = az.requests.where({ server: 'hub', path: '/twins/edge-2', method: 'GET' }).slice(-4);
-  assert.equal(attempts.map((r) => [r.status, r.fault]), [[429, 'throttle'], [503, 'unavailable'], [0, 'drop'], [200, undefined]]);
+  assert.equal(
+    attempts.map((r) => [r.status, r.fault]),
+    [
+      [429, 'throttle'],
+      [503, 'unavailable'],
+      [0, 'drop'],
+      [200, undefined],
+    ],
+  );
   assert.is(hub.stats.retries - retries, 3);
   const log = az.requests.where({ server: 'hub' }).filter((r) => !rawSdkRequests.includes(r));
   assert.is(rawSdkRequests.length, 2);
@@ -288,11 +354,17 @@ test('a create whose answer was lost is retried and recognised as our own (no fa
   assert.is(device.deviceId, 'edge-3');
   assert.is(device.edge, true);
   const puts = az.requests.where({ method: 'PUT', path: '/devices/edge-3' });
-  assert.equal(puts.map((r) => r.status), [0, 409]);
+  assert.equal(
+    puts.map((r) => r.status),
+    [0, 409],
+  );
 });
 
 test('slow answers hit the per-attempt timeout and are retried', async () => {
-  const slowHub = createIotHubProvider({ connectionString: new SecretValue(az.hubConnectionString), retry: { ...fastRetry, attemptTimeoutMs: 150 } });
+  const slowHub = createIotHubProvider({
+    connectionString: new SecretValue(az.hubConnectionString),
+    retry: { ...fastRetry, attemptTimeoutMs: 150 },
+  });
   az.faults.add({ server: 'hub', method: 'GET', path: '/devices/edge-3', kind: 'slow', delayMs: 1500 });
   const started = Date.now();
   const device = await slowHub.getDevice('edge-3');

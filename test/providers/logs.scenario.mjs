@@ -10,7 +10,13 @@ const { createIotHubProvider } = await import('../../dist/providers/azure/iothub
 const { SecretValue } = await import('../../dist/providers/types.js');
 const retry = { baseDelayMs: 1, maxAttempts: 3 };
 const conn = {
-  arm: createArmProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, authorityHost: az.authorityHost, pollIntervalMs: 5, retry }),
+  arm: createArmProvider({
+    subscriptionId: az.subscriptionId,
+    endpoint: az.armUrl,
+    authorityHost: az.authorityHost,
+    pollIntervalMs: 5,
+    retry,
+  }),
   iotHub: (connectionString) => createIotHubProvider({ connectionString, retry }),
 };
 const secrets = [az.clientSecret, az.hubOwnerKey];
@@ -31,7 +37,9 @@ try {
   az.faults.add({ server: 'hub', kind: 'throttle', retryAfterSeconds: 0 });
   console.log('device', await hub.getDevice('log-dev'));
   console.log('secret objects print as', owner, creds, `${device}`);
-  const bad = conn.iotHub(new SecretValue(owner.reveal().replace(/SharedAccessKey=.*/, `SharedAccessKey=${Buffer.alloc(32, 9).toString('base64')}`)));
+  const bad = conn.iotHub(
+    new SecretValue(owner.reveal().replace(/SharedAccessKey=.*/, `SharedAccessKey=${Buffer.alloc(32, 9).toString('base64')}`)),
+  );
   secrets.push(Buffer.alloc(32, 9).toString('base64'));
   await bad.getDevice('log-dev').catch((error) => console.error('expected failure:', error));
   await conn.arm.deleteResourceGroup('rg-log');

@@ -22,7 +22,14 @@ testUnless(test, unavailable)('verbose SDK logging and printed errors/objects co
     const cert = join(tlsDir, 'cert.pem');
     const secretsFile = join(dir, 'secrets.json');
     const child = spawn(process.execPath, [fileURLToPath(new URL('./logs.scenario.mjs', import.meta.url))], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: cert, EDGEML_TEST_TLS_DIR: tlsDir, EDGEML_SECRETS_OUT: secretsFile, AZURE_LOG_LEVEL: 'verbose', DEBUG: 'azure*' },
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: cert,
+        EDGEML_TEST_TLS_DIR: tlsDir,
+        EDGEML_SECRETS_OUT: secretsFile,
+        AZURE_LOG_LEVEL: 'verbose',
+        DEBUG: 'azure*',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const started = Date.now();

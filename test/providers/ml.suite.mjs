@@ -21,16 +21,31 @@ const modelSha = createHash('sha256').update(model).digest('hex');
 const ws = { resourceGroup: 'ml-rg', workspace: 'edgeml-ws' };
 const dir = mkdtempSync(join(tmpdir(), 'edgeml-ml-'));
 const fastRetry = { baseDelayMs: 5, maxDelayMs: 50, maxAttempts: 4 };
-const newProvider = (extra = {}) => createMlModelProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, storageEndpoint: az.storageEndpoint, retry: fastRetry, stats: createRequestStats(), ...extra });
+const newProvider = (extra = {}) =>
+  createMlModelProvider({
+    subscriptionId: az.subscriptionId,
+    endpoint: az.armUrl,
+    storageEndpoint: az.storageEndpoint,
+    retry: fastRetry,
+    stats: createRequestStats(),
+    ...extra,
+  });
 
 const single = az.ml.registerModel({ ...ws, name: 'text-orientation', version: 1, files: { 'model.onnx': model } });
-az.ml.registerModel({ ...ws, name: 'text-orientation-folder', version: 2, files: { 'model.onnx': model, 'labels.txt': Buffer.from('0\n180\n'), 'conda.yaml': Buffer.from('name: x\n') }, layout: 'folder' });
+az.ml.registerModel({
+  ...ws,
+  name: 'text-orientation-folder',
+  version: 2,
+  files: { 'model.onnx': model, 'labels.txt': Buffer.from('0\n180\n'), 'conda.yaml': Buffer.from('name: x\n') },
+  layout: 'folder',
+});
 
 /** Every secret the fixtures know: the client secret, storage keys and SAS tokens. */
 function knownSecrets() {
   const out = [az.clientSecret];
   for (const account of az.ml.state.accounts.values()) out.push(account.key);
-  for (const w of az.ml.state.workspaces.values()) for (const ds of w.datastores.values()) if (ds.sasToken) out.push(ds.sasToken, decodeURIComponent(/sig=([^&]+)/.exec(ds.sasToken)[1]));
+  for (const w of az.ml.state.workspaces.values())
+    for (const ds of w.datastores.values()) if (ds.sasToken) out.push(ds.sasToken, decodeURIComponent(/sig=([^&]+)/.exec(ds.sasToken)[1]));
   return out;
 }
 function assertNoSecrets(text, what) {
@@ -44,7 +59,12 @@ async function readAll(stream) {
 const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 test('datastore URIs: long and short azureml:// forms', () => {
-  assert.equal(parseDatastoreUri('azureml://subscriptions/s/resourcegroups/rg/workspaces/w/datastores/workspaceblobstore/paths/LocalUpload/ab/model.onnx'), { datastore: 'workspaceblobstore', path: 'LocalUpload/ab/model.onnx' });
+  assert.equal(
+    parseDatastoreUri(
+      'azureml://subscriptions/s/resourcegroups/rg/workspaces/w/datastores/workspaceblobstore/paths/LocalUpload/ab/model.onnx',
+    ),
+    { datastore: 'workspaceblobstore', path: 'LocalUpload/ab/model.onnx' },
+  );
   assert.equal(parseDatastoreUri('azureml://datastores/ds/paths/models/m/'), { datastore: 'ds', path: 'models/m/' });
   assert.is(parseDatastoreUri('azureml://registries/r/models/m/versions/1'), undefined);
 });
@@ -90,7 +110,11 @@ test('SAS and identity-based datastores work too', async () => {
     az.ml.setDatastoreCredentials(ws.resourceGroup, ws.workspace, 'None');
     const before = az.requests.count({ server: 'arm', method: 'POST', path: /listSecrets$/ });
     assert.is((await provider.download(ws, version, 'model.onnx', join(dir, 'aad.onnx'))).sha256, modelSha);
-    assert.is(az.requests.count({ server: 'arm', method: 'POST', path: /listSecrets$/ }), before, 'no secrets listed for an identity-based datastore');
+    assert.is(
+      az.requests.count({ server: 'arm', method: 'POST', path: /listSecrets$/ }),
+      before,
+      'no secrets listed for an identity-based datastore',
+    );
   } finally {
     az.ml.setDatastoreCredentials(ws.resourceGroup, ws.workspace, 'AccountKey');
   }
@@ -115,16 +139,23 @@ test('a wrong storage key is refused by the blob server (the signature is really
 
 // @azure/storage-blob is present only as a dependency of azure-iot-device; when it is, it signs independently of us.
 const storageSdk = await import('@azure/storage-blob').catch(() => undefined);
-testUnless(test, storageSdk ? undefined : '@azure/storage-blob is not installed')('the blob fixture agrees with the Azure Storage SDK on Shared Key (so the fixture checks the real scheme)', async () => {
-  const sdk = storageSdk;
-  const url = `${az.storageEndpoint}/${single.account}/${single.container}/${single.names[0]}`;
-  const client = new sdk.BlobClient(url, new sdk.StorageSharedKeyCredential(single.account, single.key), { retryOptions: { maxTries: 1 } });
-  const bytes = await readAll((await client.download()).readableStreamBody);
-  assert.is(createHash('sha256').update(bytes).digest('hex'), modelSha);
-  const wrong = new sdk.BlobClient(url, new sdk.StorageSharedKeyCredential(single.account, Buffer.alloc(64, 3).toString('base64')), { retryOptions: { maxTries: 1 } });
-  const error = await rejects(wrong.download());
-  assert.is(error.statusCode, 403);
-});
+testUnless(test, storageSdk ? undefined : '@azure/storage-blob is not installed')(
+  'the blob fixture agrees with the Azure Storage SDK on Shared Key (so the fixture checks the real scheme)',
+  async () => {
+    const sdk = storageSdk;
+    const url = `${az.storageEndpoint}/${single.account}/${single.container}/${single.names[0]}`;
+    const client = new sdk.BlobClient(url, new sdk.StorageSharedKeyCredential(single.account, single.key), {
+      retryOptions: { maxTries: 1 },
+    });
+    const bytes = await readAll((await client.download()).readableStreamBody);
+    assert.is(createHash('sha256').update(bytes).digest('hex'), modelSha);
+    const wrong = new sdk.BlobClient(url, new sdk.StorageSharedKeyCredential(single.account, Buffer.alloc(64, 3).toString('base64')), {
+      retryOptions: { maxTries: 1 },
+    });
+    const error = await rejects(wrong.download());
+    assert.is(error.statusCode, 403);
+  },
+);
 
 test('model not found and workspace not found are clear ProviderErrors', async () => {
   const provider = newProvider();

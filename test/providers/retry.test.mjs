@@ -23,7 +23,9 @@ function fakeClock(random = 0.5) {
 }
 
 const statusClassifier = (outcome) =>
-  outcome.ok ? { retry: isRetryableStatus(outcome.value.status), retryAfterMs: outcome.value.retryAfterMs } : { retry: isTransientNetworkError(outcome.error) };
+  outcome.ok
+    ? { retry: isRetryableStatus(outcome.value.status), retryAfterMs: outcome.value.retryAfterMs }
+    : { retry: isTransientNetworkError(outcome.error) };
 
 test('retries 503 with exponential full-jitter backoff until success', async () => {
   const clock = fakeClock(0.5);
@@ -47,7 +49,11 @@ test('honours Retry-After instead of backoff, capped by maxDelayMs', async () =>
 test('stops after maxAttempts and returns the last retryable answer', async () => {
   const clock = fakeClock();
   let calls = 0;
-  const result = await withRetry(async () => (calls++, { status: 503 }), { classify: statusClassifier, clock, options: { maxAttempts: 3 } });
+  const result = await withRetry(async () => (calls++, { status: 503 }), {
+    classify: statusClassifier,
+    clock,
+    options: { maxAttempts: 3 },
+  });
   assert.is(result.status, 503);
   assert.is(calls, 3);
   assert.is(clock.sleeps.length, 2);

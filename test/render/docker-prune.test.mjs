@@ -8,7 +8,12 @@ import { renderReadme } from '../../dist/render/readme/index.js';
 import { makeAssets, makeContext, makeIR } from '../helpers/ir-fixtures.mjs';
 
 const text = (file) => (typeof file.content === 'string' ? file.content : new TextDecoder().decode(file.content));
-const dockerfiles = (ctx) => new Map(renderBuildContexts(ctx).filter((f) => /Dockerfile\./.test(f.path)).map((f) => [f.path, text(f)]));
+const dockerfiles = (ctx) =>
+  new Map(
+    renderBuildContexts(ctx)
+      .filter((f) => /Dockerfile\./.test(f.path))
+      .map((f) => [f.path, text(f)]),
+  );
 
 test('each scoring variant keeps its own CPU only, and loads both packages after the prune, in the build stage', () => {
   const ir = makeIR({ target: { platform: 'amd64', accelerator: 'nvidia-gpu', device: 'ubuntu-vm', os: 'ubuntu-22.04', runtime: '1.5' } });
@@ -18,10 +23,19 @@ test('each scoring variant keeps its own CPU only, and loads both packages after
     const dockerfile = files.get(`modules/people-detection-service/Dockerfile.${variant}`);
     assert.ok(dockerfile, variant);
     const buildStage = dockerfile.slice(0, dockerfile.indexOf('\nFROM ', dockerfile.indexOf(' AS build')));
-    assert.ok(buildStage.includes(`! -path '*/linux/${arch}' -exec rm -rf {} +`), `${variant}: onnxruntime keeps linux/${arch}\n${buildStage}`);
-    assert.ok(buildStage.includes(`! -name 'sharp-linux-${arch}' ! -name 'sharp-libvips-linux-${arch}'`), `${variant}: sharp keeps linux-${arch}`);
+    assert.ok(
+      buildStage.includes(`! -path '*/linux/${arch}' -exec rm -rf {} +`),
+      `${variant}: onnxruntime keeps linux/${arch}\n${buildStage}`,
+    );
+    assert.ok(
+      buildStage.includes(`! -name 'sharp-linux-${arch}' ! -name 'sharp-libvips-linux-${arch}'`),
+      `${variant}: sharp keeps linux-${arch}`,
+    );
     assert.ok(buildStage.includes(`node -e "require('onnxruntime-node'); require('sharp')"`), `${variant}: loads both after the prune`);
-    assert.ok(buildStage.indexOf('npm install') < buildStage.indexOf('find node_modules/onnxruntime-node'), `${variant}: prunes after installing`);
+    assert.ok(
+      buildStage.indexOf('npm install') < buildStage.indexOf('find node_modules/onnxruntime-node'),
+      `${variant}: prunes after installing`,
+    );
   }
 });
 

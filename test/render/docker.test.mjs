@@ -1,7 +1,13 @@
 // Build contexts and image names (render/docker): file layout, pinned packages, Dockerfile rules, content-hash tags.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderBuildContexts, resolveImages, checkRenderBuildContexts, BASE_IMAGES, RenderProblem } from '../../dist/render/docker/index.js';
+import {
+  renderBuildContexts,
+  resolveImages,
+  checkRenderBuildContexts,
+  BASE_IMAGES,
+  RenderProblem,
+} from '../../dist/render/docker/index.js';
 import { validateScoringConfig } from '../../dist/runtime/scoring/config.js';
 import { makeAssets, makeCaptureModule, makeContext, makeIR, makeScoringModule } from '../helpers/ir-fixtures.mjs';
 
@@ -11,7 +17,17 @@ const byPath = (files) => new Map(files.map((f) => [f.path, f]));
 test('scoring context holds Dockerfiles for amd64 and arm64v8 only, app code, config, model and labels', () => {
   const files = byPath(renderBuildContexts(makeContext()));
   const dir = 'modules/people-detection-service';
-  for (const p of ['.dockerignore', 'package.json', 'config.json', 'Dockerfile.amd64', 'Dockerfile.arm64v8', 'app/scoring/main.js', 'app/shared/limiter.js', 'model/model.onnx', 'model/labels.txt']) {
+  for (const p of [
+    '.dockerignore',
+    'package.json',
+    'config.json',
+    'Dockerfile.amd64',
+    'Dockerfile.arm64v8',
+    'app/scoring/main.js',
+    'app/shared/limiter.js',
+    'model/model.onnx',
+    'model/labels.txt',
+  ]) {
     assert.ok(files.has(`${dir}/${p}`), `missing ${dir}/${p}`);
   }
   assert.not.ok(files.has(`${dir}/Dockerfile.arm32v7`), 'onnxruntime-node has no arm32 build');
@@ -113,8 +129,25 @@ test('image names: repository from registry/name/module, tag version-hash12-vari
     name: 'WF-Test',
     modules: [
       makeScoringModule({ name: 'Scorer', version: '2.1' }),
-      makeScoringModule({ name: 'mine', kind: 'container', scoring: undefined, image: { kind: 'user-build', repository: 'youracr123unique.azurecr.io/wf-test/mine', tag: '', context: 'src', dockerfile: 'src/Dockerfile', platforms: ['amd64'] } }),
-      makeScoringModule({ name: 'sensor', kind: 'container', scoring: undefined, image: { kind: 'prebuilt', ref: 'mcr.microsoft.com/x/y:1.5' } }),
+      makeScoringModule({
+        name: 'mine',
+        kind: 'container',
+        scoring: undefined,
+        image: {
+          kind: 'user-build',
+          repository: 'youracr123unique.azurecr.io/wf-test/mine',
+          tag: '',
+          context: 'src',
+          dockerfile: 'src/Dockerfile',
+          platforms: ['amd64'],
+        },
+      }),
+      makeScoringModule({
+        name: 'sensor',
+        kind: 'container',
+        scoring: undefined,
+        image: { kind: 'prebuilt', ref: 'mcr.microsoft.com/x/y:1.5' },
+      }),
     ],
   });
   const images = resolveImages(makeContext(ir));
@@ -154,11 +187,30 @@ test('remote url model: no model bytes, a source.json that feeds the hash', () =
   assert.equal(JSON.parse(text(files.get('modules/people-detection-service/model/source.json'))).sha256, 'a'.repeat(64));
   const ir2 = makeIR();
   ir2.model.source = { ...ir.model.source, sha256: 'b'.repeat(64) };
-  assert.is.not(resolveImages(makeContext(ir)).get('people-detection-service'), resolveImages(makeContext(ir2)).get('people-detection-service'));
+  assert.is.not(
+    resolveImages(makeContext(ir)).get('people-detection-service'),
+    resolveImages(makeContext(ir2)).get('people-detection-service'),
+  );
 });
 
 test('container modules get no generated context', () => {
-  const ir = makeIR({ modules: [makeScoringModule({ name: 'mine', kind: 'container', scoring: undefined, image: { kind: 'user-build', repository: 'r.example.com/a/b', tag: '', context: 'src', dockerfile: 'src/Dockerfile', platforms: ['amd64'] } })] });
+  const ir = makeIR({
+    modules: [
+      makeScoringModule({
+        name: 'mine',
+        kind: 'container',
+        scoring: undefined,
+        image: {
+          kind: 'user-build',
+          repository: 'r.example.com/a/b',
+          tag: '',
+          context: 'src',
+          dockerfile: 'src/Dockerfile',
+          platforms: ['amd64'],
+        },
+      }),
+    ],
+  });
   assert.equal(renderBuildContexts(makeContext(ir)), []);
 });
 
@@ -167,16 +219,24 @@ test('missing inputs are reported with codes, and rendering refuses with RenderP
   assets.files.delete('models/detector/model.onnx');
   assets.packageVersions.delete('busboy');
   const ctx = makeContext(makeIR(), assets);
-  const codes = checkRenderBuildContexts(ctx).map((d) => d.id).sort();
+  const codes = checkRenderBuildContexts(ctx)
+    .map((d) => d.id)
+    .sort();
   assert.equal(codes, ['render-scripts/missingAsset', 'render-scripts/missingPackageVersion']);
-  assert.throws(() => renderBuildContexts(ctx), (e) => e instanceof RenderProblem && /^EML45\d\d$/.test(e.diagnostic.code));
+  assert.throws(
+    () => renderBuildContexts(ctx),
+    (e) => e instanceof RenderProblem && /^EML45\d\d$/.test(e.diagnostic.code),
+  );
 });
 
 test('nvidia-gpu on arm64 warns (EML4504) and deploys the CPU image', () => {
   const ir = makeIR({ target: { ...makeIR().target, platform: 'arm64v8', accelerator: 'nvidia-gpu' } });
   const ctx = makeContext(ir);
   const warnings = checkRenderBuildContexts(ctx);
-  assert.equal(warnings.map((d) => [d.code, d.category]), [['EML4504', 'warning']]);
+  assert.equal(
+    warnings.map((d) => [d.code, d.category]),
+    [['EML4504', 'warning']],
+  );
   assert.match(resolveImages(ctx).get('people-detection-service'), /-arm64v8$/);
 });
 
@@ -191,7 +251,10 @@ test('scoring on arm32v7 is refused (EML4503)', () => {
 test('rendering is byte-stable and paths are relative', () => {
   const a = renderBuildContexts(makeContext());
   const b = renderBuildContexts(makeContext());
-  assert.equal(a.map((f) => f.path), b.map((f) => f.path));
+  assert.equal(
+    a.map((f) => f.path),
+    b.map((f) => f.path),
+  );
   assert.equal(a.map(text), b.map(text));
   for (const f of a) assert.ok(!f.path.startsWith('/') && !f.path.split('/').includes('..'), f.path);
 });

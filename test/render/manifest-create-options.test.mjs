@@ -12,12 +12,14 @@ import {
 import { renderManifest } from '../../dist/render/manifest/index.js';
 
 test('ports: ExposedPorts for every port, PortBindings only for host ports, with host IP when given', () => {
-  const options = deriveCreateOptions(makeModule({
-    ports: [
-      { container: 80, protocol: 'tcp', host: 8080, hostIp: '127.0.0.1' },
-      { container: 9000, protocol: 'udp' },
-    ],
-  }));
+  const options = deriveCreateOptions(
+    makeModule({
+      ports: [
+        { container: 80, protocol: 'tcp', host: 8080, hostIp: '127.0.0.1' },
+        { container: 9000, protocol: 'udp' },
+      ],
+    }),
+  );
   assert.equal(options, {
     ExposedPorts: { '80/tcp': {}, '9000/udp': {} },
     HostConfig: { PortBindings: { '80/tcp': [{ HostPort: '8080', HostIp: '127.0.0.1' }] } },
@@ -25,22 +27,26 @@ test('ports: ExposedPorts for every port, PortBindings only for host ports, with
 });
 
 test('volumes: binds as Binds strings (":ro" when read-only), named volumes as Mounts', () => {
-  const options = deriveCreateOptions(makeModule({
-    volumes: [
-      { kind: 'bind', source: '/data/in', target: '/in', readOnly: true },
-      { kind: 'bind', source: '/data/out', target: '/out', readOnly: false },
-      { kind: 'volume', source: 'models', target: '/models', readOnly: true },
-    ],
-  }));
+  const options = deriveCreateOptions(
+    makeModule({
+      volumes: [
+        { kind: 'bind', source: '/data/in', target: '/in', readOnly: true },
+        { kind: 'bind', source: '/data/out', target: '/out', readOnly: false },
+        { kind: 'volume', source: 'models', target: '/models', readOnly: true },
+      ],
+    }),
+  );
   assert.equal(options.HostConfig.Binds, ['/data/in:/in:ro', '/data/out:/out']);
   assert.equal(options.HostConfig.Mounts, [{ Type: 'volume', Source: 'models', Target: '/models', ReadOnly: true }]);
 });
 
 test('devices and GPUs', () => {
-  const options = deriveCreateOptions(makeModule({
-    devices: [{ host: '/dev/video0', container: '/dev/video0', permissions: 'rwm' }],
-    gpu: 'all',
-  }));
+  const options = deriveCreateOptions(
+    makeModule({
+      devices: [{ host: '/dev/video0', container: '/dev/video0', permissions: 'rwm' }],
+      gpu: 'all',
+    }),
+  );
   assert.equal(options.HostConfig.Devices, [{ PathOnHost: '/dev/video0', PathInContainer: '/dev/video0', CgroupPermissions: 'rwm' }]);
   assert.equal(options.HostConfig.DeviceRequests, [{ Driver: '', Count: -1, Capabilities: [['gpu']] }]);
   assert.equal(deriveCreateOptions(makeModule({ gpu: 2 })).HostConfig.DeviceRequests[0].Count, 2);
@@ -57,7 +63,10 @@ test('env never goes into createOptions, and NetworkingConfig only when the user
 
 test('deep merge: objects merge, arrays and scalars from the escape hatch win', () => {
   const merged = deepMerge(
-    { HostConfig: { Binds: ['/a:/a'], PortBindings: { '80/tcp': [{ HostPort: '80' }] }, Privileged: false }, ExposedPorts: { '80/tcp': {} } },
+    {
+      HostConfig: { Binds: ['/a:/a'], PortBindings: { '80/tcp': [{ HostPort: '80' }] }, Privileged: false },
+      ExposedPorts: { '80/tcp': {} },
+    },
     { HostConfig: { Binds: ['/b:/b'], Privileged: true, ShmSize: 1024 }, Labels: { x: 'y' } },
   );
   assert.equal(merged, {
@@ -68,11 +77,16 @@ test('deep merge: objects merge, arrays and scalars from the escape hatch win', 
 });
 
 test('rendered createOptions are minified with sorted keys at every level', () => {
-  const text = renderCreateOptions(makeModule({
-    ports: [{ container: 80, protocol: 'tcp', host: 80 }],
-    createOptions: { HostConfig: { ShmSize: 1, LogConfig: { Type: 'json-file' } }, Env: undefined },
-  }));
-  assert.is(text, '{"ExposedPorts":{"80/tcp":{}},"HostConfig":{"LogConfig":{"Type":"json-file"},"PortBindings":{"80/tcp":[{"HostPort":"80"}]},"ShmSize":1}}');
+  const text = renderCreateOptions(
+    makeModule({
+      ports: [{ container: 80, protocol: 'tcp', host: 80 }],
+      createOptions: { HostConfig: { ShmSize: 1, LogConfig: { Type: 'json-file' } }, Env: undefined },
+    }),
+  );
+  assert.is(
+    text,
+    '{"ExposedPorts":{"80/tcp":{}},"HostConfig":{"LogConfig":{"Type":"json-file"},"PortBindings":{"80/tcp":[{"HostPort":"80"}]},"ShmSize":1}}',
+  );
 });
 
 test('a 1,500-character createOptions string is split into 3 chunks of at most 512 and re-joined exactly', () => {
@@ -80,10 +94,20 @@ test('a 1,500-character createOptions string is split into 3 chunks of at most 5
   assert.is(text.length, 1500);
   const chunks = chunkCreateOptions(text);
   assert.equal(Object.keys(chunks), ['createOptions', 'createOptions01', 'createOptions02']);
-  assert.equal(Object.values(chunks).map((c) => c.length), [512, 512, 476]);
+  assert.equal(
+    Object.values(chunks).map((c) => c.length),
+    [512, 512, 476],
+  );
   assert.is(joinCreateOptions({ image: 'x', ...chunks }), text);
   // edgeAgent reads chunk keys case-insensitively and in numeric order, whatever the key order in the object.
-  assert.is(joinCreateOptions({ createOptions02: chunks.createOptions02, CreateOptions: chunks.createOptions, createoptions01: chunks.createOptions01 }), text);
+  assert.is(
+    joinCreateOptions({
+      createOptions02: chunks.createOptions02,
+      CreateOptions: chunks.createOptions,
+      createoptions01: chunks.createOptions01,
+    }),
+    text,
+  );
 });
 
 test('chunking never splits a surrogate pair', () => {
@@ -108,7 +132,10 @@ test('the manifest carries the chunks; more than 8 chunks is EML4001 naming the 
 
   const huge = makeModule({ name: 'huge', createOptions: { Labels: { a: 'x'.repeat(4200) } } });
   const bad = renderManifest(makeContext(makeIR({ modules: [huge], routes: [] })), new Map([['huge', 'r/huge:1']]));
-  assert.equal(bad.diagnostics.map((d) => d.id), ['manifest/createOptionsTooLarge']);
+  assert.equal(
+    bad.diagnostics.map((d) => d.id),
+    ['manifest/createOptionsTooLarge'],
+  );
   assert.is(bad.diagnostics[0].code, 'EML4001');
   assert.ok(bad.diagnostics[0].message.includes("'huge'"));
   const size = JSON.stringify({ Labels: { a: 'x'.repeat(4200) } }).length;

@@ -23,14 +23,19 @@ const render = (ir) => renderManifest(makeContext(ir), images(ir));
 
 test('base fleet deployment: deployment.fleet.json with condition, priority, labels, metrics and full content', () => {
   const result = render(fleetIR(fleet()));
-  assert.equal(result.files.map((f) => f.path), ['deployment.fleet.json']);
+  assert.equal(
+    result.files.map((f) => f.path),
+    ['deployment.fleet.json'],
+  );
   assert.equal(result.diagnostics, []);
   const body = JSON.parse(result.files[0].content);
   assert.equal(Object.keys(body).sort(), ['content', 'id', 'labels', 'metrics', 'priority', 'targetCondition']);
   assert.is(body.targetCondition, "tags.site='plant-1'");
   assert.is(body.priority, 10);
   assert.equal(body.labels, { app: 'detector' });
-  assert.equal(body.metrics, { queries: { detecting: "SELECT deviceId FROM devices.modules WHERE moduleId = 'people-detection-service'" } });
+  assert.equal(body.metrics, {
+    queries: { detecting: "SELECT deviceId FROM devices.modules WHERE moduleId = 'people-detection-service'" },
+  });
   assert.equal(body.content.modulesContent, result.modulesContent, 'a base deployment carries the full manifest');
   assert.is(body.content.modulesContent.$edgeAgent['properties.desired'].schemaVersion, '1.1');
 });

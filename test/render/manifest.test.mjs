@@ -14,7 +14,10 @@ const ids = (result) => result.diagnostics.map((d) => d.id);
 
 test('single-device manifest: deployment.json with the 1.5 system modules and schemaVersion 1.1', () => {
   const result = render(makeIR());
-  assert.equal(result.files.map((f) => f.path), ['deployment.json']);
+  assert.equal(
+    result.files.map((f) => f.path),
+    ['deployment.json'],
+  );
   assert.equal(result.diagnostics, []);
   const parsed = JSON.parse(result.files[0].content);
   const agent = parsed.modulesContent.$edgeAgent['properties.desired'];
@@ -70,15 +73,32 @@ test('module entries: explicit restartPolicy, status, version, optional pull pol
 test('secrets appear only as ${NAME} placeholders: created registry, existing registry, module env', () => {
   const created = desiredOf(render(makeIR()), '$edgeAgent').runtime.settings.registryCredentials;
   assert.equal(created, {
-    youracr123unique: { address: 'youracr123unique.azurecr.io', username: '${EDGEML_REGISTRY_USERNAME}', password: '${EDGEML_REGISTRY_PASSWORD}' },
+    youracr123unique: {
+      address: 'youracr123unique.azurecr.io',
+      username: '${EDGEML_REGISTRY_USERNAME}',
+      password: '${EDGEML_REGISTRY_PASSWORD}',
+    },
   });
 
   const ir = makeIR({
     azure: {
       ...makeIR().azure,
-      registry: { kind: 'existing', address: 'contoso.azurecr.io', username: { kind: 'secret', env: 'ACR_USER' }, password: { kind: 'secret', env: 'ACR_PASSWORD' } },
+      registry: {
+        kind: 'existing',
+        address: 'contoso.azurecr.io',
+        username: { kind: 'secret', env: 'ACR_USER' },
+        password: { kind: 'secret', env: 'ACR_PASSWORD' },
+      },
     },
-    modules: [makeModule({ name: 'reader', env: [{ name: 'TOKEN', value: { kind: 'secret', env: 'READER_TOKEN' } }, { name: 'MODE', value: 'fast' }] })],
+    modules: [
+      makeModule({
+        name: 'reader',
+        env: [
+          { name: 'TOKEN', value: { kind: 'secret', env: 'READER_TOKEN' } },
+          { name: 'MODE', value: 'fast' },
+        ],
+      }),
+    ],
     routes: [],
   });
   const result = render(ir);
@@ -87,7 +107,10 @@ test('secrets appear only as ${NAME} placeholders: created registry, existing re
     contoso: { address: 'contoso.azurecr.io', username: '${ACR_USER}', password: '${ACR_PASSWORD}' },
   });
   assert.equal(agent.modules.reader.env, { TOKEN: { value: '${READER_TOKEN}' }, MODE: { value: 'fast' } });
-  assert.equal(listManifestSecrets(ir).map((s) => s.env), ['ACR_USER', 'ACR_PASSWORD', 'READER_TOKEN']);
+  assert.equal(
+    listManifestSecrets(ir).map((s) => s.env),
+    ['ACR_USER', 'ACR_PASSWORD', 'READER_TOKEN'],
+  );
 
   const anonymous = render(makeIR({ azure: { ...makeIR().azure, registry: { kind: 'anonymous', address: 'localhost:5000' } } }));
   assert.not.ok('registryCredentials' in desiredOf(anonymous, '$edgeAgent').runtime.settings);
@@ -106,7 +129,10 @@ test('a capture module with a secret RTSP URL gets that variable as a placeholde
 });
 
 test('a secret whose env name cannot be a placeholder is an error', () => {
-  const ir = makeIR({ modules: [makeModule({ name: 'm', env: [{ name: 'X', value: { kind: 'secret', env: 'BAD NAME}' } }] })], routes: [] });
+  const ir = makeIR({
+    modules: [makeModule({ name: 'm', env: [{ name: 'X', value: { kind: 'secret', env: 'BAD NAME}' } }] })],
+    routes: [],
+  });
   const result = render(ir);
   assert.equal(ids(result), ['manifest/invalidSecretName']);
   assert.is(result.diagnostics[0].code, 'EML4006');
@@ -148,7 +174,10 @@ test('store and forward: TTL always, storeLimits only when a size is given', () 
 });
 
 test('module twins: one properties.desired section per module with twin settings', () => {
-  const ir = makeIR({ modules: [makeModule({ name: 'tw', twin: { threshold: 0.5, nested: { a: 1 } } }), makeModule({ name: 'none' })], routes: [] });
+  const ir = makeIR({
+    modules: [makeModule({ name: 'tw', twin: { threshold: 0.5, nested: { a: 1 } } }), makeModule({ name: 'none' })],
+    routes: [],
+  });
   const result = render(ir);
   assert.equal(result.modulesContent.tw, { 'properties.desired': { threshold: 0.5, nested: { a: 1 } } });
   assert.not.ok('none' in result.modulesContent);
@@ -165,7 +194,7 @@ test('twin keys with dots, $ or spaces, deep nesting and long strings break IoT 
   const deep = {};
   let node = deep;
   for (let i = 0; i < 11; i++) node = node[`l${i}`] = {};
-  const twin = { 'a.b': 1, ok: { '$meta': 2, 'has space': 3 }, deep, long: 'y'.repeat(4097), fine: 'y'.repeat(4096) };
+  const twin = { 'a.b': 1, ok: { $meta: 2, 'has space': 3 }, deep, long: 'y'.repeat(4097), fine: 'y'.repeat(4096) };
   const result = render(makeIR({ modules: [makeModule({ name: 'tw', twin })], routes: [] }));
   const keys = result.diagnostics.filter((d) => d.id === 'manifest/twinRule').map((d) => /at '([^']*)'/.exec(d.message)[1]);
   assert.equal(keys.sort(), ['a.b', 'deep.l0.l1.l2.l3.l4.l5.l6.l7.l8', 'long', 'ok.$meta', 'ok.has space']);
@@ -178,7 +207,12 @@ test('twin keys with dots, $ or spaces, deep nesting and long strings break IoT 
 });
 
 test('desired properties over 32 KB are an error naming the twin', () => {
-  const result = render(makeIR({ modules: [makeModule({ name: 'big', twin: Object.fromEntries(Array.from({ length: 34 }, (_, i) => [`k${i}`, 'x'.repeat(1000)])) })], routes: [] }));
+  const result = render(
+    makeIR({
+      modules: [makeModule({ name: 'big', twin: Object.fromEntries(Array.from({ length: 34 }, (_, i) => [`k${i}`, 'x'.repeat(1000)])) })],
+      routes: [],
+    }),
+  );
   assert.equal(ids(result), ['manifest/desiredPropertiesTooLarge']);
   assert.ok(result.diagnostics[0].message.includes("'big'"));
 });
@@ -200,7 +234,10 @@ test('schema validation: module names outside ^[a-zA-Z0-9_-]+$ and bad enum valu
   tampered.$edgeAgent['properties.desired'].modules['people-detection-service'].status = 'paused';
   const problems = validateModulesContent(tampered);
   assert.is(problems.length > 0, true);
-  assert.ok(problems.some((p) => p.kind === 'schema' && p.pointer.includes('people-detection-service')), JSON.stringify(problems));
+  assert.ok(
+    problems.some((p) => p.kind === 'schema' && p.pointer.includes('people-detection-service')),
+    JSON.stringify(problems),
+  );
   const noRoutes = structuredClone(content);
   delete noRoutes.$edgeHub['properties.desired'].routes;
   assert.ok(validateModulesContent(noRoutes).some((p) => p.schema === 'azure-iot-edgehub-deployment-1.1.json'));
@@ -235,12 +272,18 @@ test('wf3-like modules render the scoring and capture images given by resolveIma
   const ctx = makeContext(makeIR({ modules: [makeScoringModule(), makeCaptureModule()] }));
   const result = renderManifest(ctx);
   const modules = desiredOf(result, '$edgeAgent').modules;
-  assert.match(modules['people-detection-service'].settings.image, /^youracr123unique\.azurecr\.io\/wf-test\/people-detection-service:1\.0-[0-9a-f]{12}-amd64$/);
+  assert.match(
+    modules['people-detection-service'].settings.image,
+    /^youracr123unique\.azurecr\.io\/wf-test\/people-detection-service:1\.0-[0-9a-f]{12}-amd64$/,
+  );
   assert.match(modules['image-capture-od'].settings.image, /^youracr123unique\.azurecr\.io\/wf-test\/image-capture-od:/);
 });
 
 test('stableJson sorts keys by code unit at every depth and keeps array order', () => {
-  assert.is(stableJson({ b: 1, a: { d: [3, 1], c: 2 }, B: 0 }), '{\n  "B": 0,\n  "a": {\n    "c": 2,\n    "d": [\n      3,\n      1\n    ]\n  },\n  "b": 1\n}\n');
+  assert.is(
+    stableJson({ b: 1, a: { d: [3, 1], c: 2 }, B: 0 }),
+    '{\n  "B": 0,\n  "a": {\n    "c": 2,\n    "d": [\n      3,\n      1\n    ]\n  },\n  "b": 1\n}\n',
+  );
   assert.is(stableJsonMinified({ z: undefined, y: 'x' }), '{"y":"x"}');
 });
 

@@ -14,17 +14,37 @@ test('one row per served API, with the module address and the host port when map
   const text = readme(makeIR({ modules: [module] }));
   const rows = endpointRows(text);
   assert.is(rows.length, 2, text);
-  assert.ok(rows.every((r) => r.includes(`\`http://${module.name}:${module.scoring.port}\` from other modules; \`http://<device>:8081\` from outside`)), rows.join('\n'));
+  assert.ok(
+    rows.every((r) =>
+      r.includes(`\`http://${module.name}:${module.scoring.port}\` from other modules; \`http://<device>:8081\` from outside`),
+    ),
+    rows.join('\n'),
+  );
   assert.match(rows[0], /\| azureml \| `POST \/score`/);
   assert.match(rows[1], new RegExp(`\\| v2 \\| \`GET /v2/models/${module.name}\``));
 });
 
-test("the /score answer follows the task, and /url says whether it is on and from where", () => {
+test('the /score answer follows the task, and /url says whether it is on and from where', () => {
   const module = makeScoringModule();
-  const detector = readme(makeIR({ task: 'object-detection', modules: [{ ...module, scoring: { ...module.scoring, apis: ['azureml', 'customvision'] } }] }));
+  const detector = readme(
+    makeIR({ task: 'object-detection', modules: [{ ...module, scoring: { ...module.scoring, apis: ['azureml', 'customvision'] } }] }),
+  );
   assert.match(detector, /\[\[\{boxes, labels, scores\}\], "Computed in N ms"\]/);
   assert.match(detector, /`POST \/url` is off/);
-  const fetching = readme(makeIR({ modules: [{ ...module, scoring: { ...module.scoring, apis: ['customvision'], urlFetch: { allow: ['camera.local', '10.0.0.0/8'], maxBytes: 1, timeoutMs: 1, maxRedirects: 0 } } }] }));
+  const fetching = readme(
+    makeIR({
+      modules: [
+        {
+          ...module,
+          scoring: {
+            ...module.scoring,
+            apis: ['customvision'],
+            urlFetch: { allow: ['camera.local', '10.0.0.0/8'], maxBytes: 1, timeoutMs: 1, maxRedirects: 0 },
+          },
+        },
+      ],
+    }),
+  );
   assert.match(fetching, /only from `camera\.local`, `10\.0\.0\.0\/8`/);
 });
 

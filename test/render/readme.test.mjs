@@ -11,7 +11,10 @@ import { captureResultsContract } from '../../dist/runtime/contracts/index.js';
 
 const readme = (ctx) => {
   const files = renderReadme(ctx);
-  assert.equal(files.map((f) => f.path), ['README.md']);
+  assert.equal(
+    files.map((f) => f.path),
+    ['README.md'],
+  );
   return files[0].content;
 };
 
@@ -31,7 +34,10 @@ test('lists every generated script, build context and the manifest, and every im
 test('the six steps appear in order with their commands and environment variables', () => {
   const text = readme(makeContext());
   const positions = [1, 2, 3, 4, 5, 6].map((n) => text.indexOf(`\n### ${n}. `));
-  assert.ok(positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1])), String(positions));
+  assert.ok(
+    positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1])),
+    String(positions),
+  );
   assert.match(text, /bash scripts\/01-create-resources\.sh/);
   assert.match(text, /sudo --preserve-env=EDGE_DEVICE_CONNECTION_STRING bash scripts\/02-setup-device\.sh/);
   const step4 = text.slice(text.indexOf('\n### 4. '), text.indexOf('\n### 5. '));
@@ -42,7 +48,12 @@ test('the six steps appear in order with their commands and environment variable
 });
 
 test('fleet targets name deployment.fleet.json', () => {
-  const ir = makeIR({ azure: { ...makeIR().azure, deployment: { kind: 'fleet', id: 'x', targetCondition: "tags.a='b'", priority: 1, layered: false, labels: {}, metrics: {} } } });
+  const ir = makeIR({
+    azure: {
+      ...makeIR().azure,
+      deployment: { kind: 'fleet', id: 'x', targetCondition: "tags.a='b'", priority: 1, layered: false, labels: {}, metrics: {} },
+    },
+  });
   const text = readme(makeContext(ir));
   assert.ok(text.includes('`deployment.fleet.json`'));
   assert.not.ok(text.includes('`deployment.json`'));
@@ -66,7 +77,10 @@ test('Mermaid chart: flowchart LR, modules, HTTP edge, routes with escaped condi
   assert.ok(lines.includes('  m1 -.->|"HTTP POST"| m0'));
   assert.ok(lines.includes('  m1 -->|"detectionsToCloud: detections, when $body.predictions[0].probability #gt;= 0.5"| upstream'));
   const devices = lines.find((l) => l.startsWith('  devices -->'));
-  assert.is(devices, '  devices -->|"toScorer: device telemetry → in1, when $body.tag = #quot;a#124;b#quot; AND $body.n #gt; 2 #35; x"| m0');
+  assert.is(
+    devices,
+    '  devices -->|"toScorer: device telemetry → in1, when $body.tag = #quot;a#124;b#quot; AND $body.n #gt; 2 #35; x"| m0',
+  );
   // Inside every label, nothing that would end it early.
   for (const line of lines.slice(1)) {
     const label = /\|"(.*)"\|/.exec(line)?.[1] ?? /\["(.*)"\]/.exec(line)?.[1];
@@ -91,27 +105,59 @@ test('Azure Stack Edge: step 2 runs in the Ubuntu VM on the appliance, with the 
 
 test('a fleet pulling from a loopback registry is warned about next to its images', () => {
   const base = makeIR();
-  const fleet = { kind: 'fleet', id: 'scanners', targetCondition: "tags.role='scanner'", priority: 10, layered: false, labels: {}, metrics: {} };
-  const loopback = readme(makeContext(makeIR({ azure: { ...base.azure, registry: { kind: 'anonymous', address: 'localhost:5000' }, deployment: fleet } })));
-  assert.match(loopback, /> \*\*Warning:\*\* registry localhost:5000 is a loopback address: every device of the fleet would pull these images from itself\./);
+  const fleet = {
+    kind: 'fleet',
+    id: 'scanners',
+    targetCondition: "tags.role='scanner'",
+    priority: 10,
+    layered: false,
+    labels: {},
+    metrics: {},
+  };
+  const loopback = readme(
+    makeContext(makeIR({ azure: { ...base.azure, registry: { kind: 'anonymous', address: 'localhost:5000' }, deployment: fleet } })),
+  );
+  assert.match(
+    loopback,
+    /> \*\*Warning:\*\* registry localhost:5000 is a loopback address: every device of the fleet would pull these images from itself\./,
+  );
   const cloud = readme(makeContext(makeIR({ azure: { ...base.azure, deployment: fleet } })));
   assert.not.match(cloud, /loopback/);
 });
 
 test('a scoring module that cannot run on the target shows no image', () => {
-  const ir = makeIR({ target: { platform: 'arm32v7', accelerator: 'none', device: 'raspberry-pi', os: 'debian-12', runtime: '1.5' }, modules: [makeScoringModule()] });
+  const ir = makeIR({
+    target: { platform: 'arm32v7', accelerator: 'none', device: 'raspberry-pi', os: 'debian-12', runtime: '1.5' },
+    modules: [makeScoringModule()],
+  });
   const text = readme(makeContext(ir));
   assert.match(text, /\| people-detection-service \| scoring \| `\(none for this target\)` \|/);
 });
 
 test('every output contract becomes a schema file and a field table in the README', () => {
   const schema = captureResultsContract('object-detection');
-  const inline = { type: 'object', required: ['t'], properties: { t: { type: 'number', minimum: -40, maximum: 125, description: 'Temperature | °C' } } };
+  const inline = {
+    type: 'object',
+    required: ['t'],
+    properties: { t: { type: 'number', minimum: -40, maximum: 125, description: 'Temperature | °C' } },
+  };
   const capture = makeCaptureModule({ contracts: { detections: { origin: 'generated', schema } } });
-  const sensor = makeScoringModule({ name: 'sensor', kind: 'container', outputs: ['temp', 'raw'], contracts: { temp: { origin: 'inline', schema: inline, description: 'Readings', path: [] }, raw: { origin: 'file', file: 'missing.json', path: [] } } });
+  const sensor = makeScoringModule({
+    name: 'sensor',
+    kind: 'container',
+    outputs: ['temp', 'raw'],
+    contracts: {
+      temp: { origin: 'inline', schema: inline, description: 'Readings', path: [] },
+      raw: { origin: 'file', file: 'missing.json', path: [] },
+    },
+  });
   const ctx = makeContext(makeIR({ modules: [makeScoringModule(), capture, sensor] }));
   const files = renderContracts(ctx);
-  assert.equal(files.map((f) => f.path), ['contracts/image-capture-od.detections.schema.json', 'contracts/sensor.temp.schema.json'], 'outputs without a schema get no file');
+  assert.equal(
+    files.map((f) => f.path),
+    ['contracts/image-capture-od.detections.schema.json', 'contracts/sensor.temp.schema.json'],
+    'outputs without a schema get no file',
+  );
   assert.equal(JSON.parse(files[0].content), schema);
   const text = readme(ctx);
   assert.match(text, '### image-capture-od.detections');

@@ -87,7 +87,13 @@ function setup(ir, { daemonJson = '{"data-root": "/srv/docker"}' } = {}) {
 
 /** What the host has at the paths 02 writes on a device, to prove afterwards that none of them changed. */
 function hostSnapshot() {
-  const paths = ['/etc/docker', '/etc/docker/daemon.json', '/etc/docker/daemon.json.edgeml', '/etc/apt/sources.list.d/nvidia-container-toolkit.list', '/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg'];
+  const paths = [
+    '/etc/docker',
+    '/etc/docker/daemon.json',
+    '/etc/docker/daemon.json.edgeml',
+    '/etc/apt/sources.list.d/nvidia-container-toolkit.list',
+    '/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg',
+  ];
   return paths.map((path) => {
     if (!existsSync(path)) return `${path}: absent`;
     const stat = lstatSync(path);
@@ -103,14 +109,28 @@ function runSetup({ dir, bin, root }, { env = {}, input = '' } = {}) {
     encoding: 'utf8',
     input,
     timeout: 60_000,
-    env: { PATH: `${bin}:${process.env.PATH}`, HOME: dir, TMPDIR: join(root, 'tmp'), FAKE_DIR: dir, SCRIPT: join(dir, 'scripts/02-setup-device.sh'), EDGEML_TEST_ROOT: root, FAKE_DOCKER_VERSION: '26.1.3', FAKE_DOCKER_MIN_API: '1.24', FAKE_DOCKER_API: '1.45', ...env },
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      HOME: dir,
+      TMPDIR: join(root, 'tmp'),
+      FAKE_DIR: dir,
+      SCRIPT: join(dir, 'scripts/02-setup-device.sh'),
+      EDGEML_TEST_ROOT: root,
+      FAKE_DOCKER_VERSION: '26.1.3',
+      FAKE_DOCKER_MIN_API: '1.24',
+      FAKE_DOCKER_API: '1.45',
+      ...env,
+    },
   });
   assert.equal(hostSnapshot(), before, "the host's /etc and /usr are untouched");
   const read = (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
   return {
     ...result,
     output: result.stdout + result.stderr,
-    calls: (read(join(dir, 'calls')) ?? '').trim().split('\n').map((line) => line.trim()),
+    calls: (read(join(dir, 'calls')) ?? '')
+      .trim()
+      .split('\n')
+      .map((line) => line.trim()),
     daemon: read(join(root, 'etc/docker/daemon.json')),
     connectionString: read(join(dir, 'connection-string')),
   };
@@ -131,7 +151,10 @@ sandboxed('02 provisions from stdin, merges daemon.json, pins aziot-edge and pol
   assert.ok(r.calls.includes('systemctl restart docker'));
   const order = ['iotedge config mp', 'iotedge config apply', 'iotedge list'].map((c) => r.calls.indexOf(c));
   assert.is(r.calls.filter((c) => c === 'iotedge list').length >= 2, true, 'polled until edgeAgent ran');
-  assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])), r.calls.join('\n'));
+  assert.ok(
+    order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1])),
+    r.calls.join('\n'),
+  );
 });
 
 sandboxed('02 writes daemon.json where there was none (a machine without /etc/docker)', () => {
@@ -148,8 +171,14 @@ sandboxed('02 on a GPU target: the NVIDIA repository, keyring and runtime go to 
   const r = runSetup(device, { env: { EDGE_DEVICE_CONNECTION_STRING: CS, FAKE_DPKG_STATUS: '1' } });
   assert.is(r.status, 0, r.output);
   assert.is(readFileSync(join(device.root, 'usr/share/keyrings/nvidia-container-toolkit-keyring.gpg'), 'utf8'), 'fake-key\n');
-  assert.ok(existsSync(join(device.root, 'etc/apt/sources.list.d/nvidia-container-toolkit.list')), 'the NVIDIA apt source is in the device root');
-  assert.ok(r.calls.includes(`nvidia-ctk runtime configure --runtime=docker --config=${join(device.root, 'etc/docker/daemon.json')}`), r.calls.join('\n'));
+  assert.ok(
+    existsSync(join(device.root, 'etc/apt/sources.list.d/nvidia-container-toolkit.list')),
+    'the NVIDIA apt source is in the device root',
+  );
+  assert.ok(
+    r.calls.includes(`nvidia-ctk runtime configure --runtime=docker --config=${join(device.root, 'etc/docker/daemon.json')}`),
+    r.calls.join('\n'),
+  );
 });
 
 sandboxed('02 refuses an EDGEML_TEST_ROOT that is not an existing absolute folder, before anything else', () => {
@@ -198,7 +227,6 @@ sandboxed('02 on Azure Stack Edge sets up IoT Edge 1.6 in the Ubuntu VM like any
   assert.ok(r.calls.includes('apt-get install -y -q aziot-edge=1.6.*'), r.calls.join('\n'));
   assert.not.match(r.output, /Data Box Edge|Configure compute/);
 });
-
 
 sandboxed('02 rejects something that is not a connection string without calling iotedge', () => {
   const r = runSetup(setup(debianIR()), { input: 'not-a-connection-string\n' });

@@ -18,12 +18,16 @@ const hubDir = join(work, 'hub');
 const bin = join(work, 'bin');
 
 function compile(...sets) {
-  const r = spawnSync(process.execPath, ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, ...sets.flatMap((s) => ['--set', s])], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, REGISTRY_ADDRESS: 'registry.example.com', NO_COLOR: '1' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, ...sets.flatMap((s) => ['--set', s])],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, REGISTRY_ADDRESS: 'registry.example.com', NO_COLOR: '1' },
+    },
+  );
   assert.is(r.status, 0, r.stdout + r.stderr);
   return JSON.parse(readFileSync(join(out, 'deployment.fleet.json'), 'utf8'));
 }
@@ -39,7 +43,10 @@ function step(script, ...args) {
 }
 
 const hub = () => JSON.parse(readFileSync(join(hubDir, 'hub.json'), 'utf8'));
-const liveIds = () => hub().deployments.map((d) => d.id).sort();
+const liveIds = () =>
+  hub()
+    .deployments.map((d) => d.id)
+    .sort();
 const calls = () => readFileSync(join(hubDir, 'calls'), 'utf8').trim().split('\n');
 const recorded = () => {
   try {
@@ -59,15 +66,18 @@ if (jq.status !== 0) {
     mkdirSync(bin);
     writeFileSync(join(bin, 'az'), `#!/usr/bin/env bash\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(fakeAz)} "$@"\n`);
     chmodSync(join(bin, 'az'), 0o755);
-    writeFileSync(join(hubDir, 'hub.json'), JSON.stringify({
-      sequence: 0,
-      deployments: [],
-      devices: {
-        'scanner-1': { tags: { role: 'scanner' }, modules: [] },
-        'scanner-2': { tags: { role: 'scanner' }, modules: [] },
-        'printer-1': { tags: { role: 'printer' }, modules: ['spooler'] },
-      },
-    }));
+    writeFileSync(
+      join(hubDir, 'hub.json'),
+      JSON.stringify({
+        sequence: 0,
+        deployments: [],
+        devices: {
+          'scanner-1': { tags: { role: 'scanner' }, modules: [] },
+          'scanner-2': { tags: { role: 'scanner' }, modules: [] },
+          'printer-1': { tags: { role: 'printer' }, modules: ['spooler'] },
+        },
+      }),
+    );
   });
 
   test('steps 4 and 6 keep one live deployment per fleet and take the modules off at teardown', () => {

@@ -11,7 +11,9 @@ import { compileInMemory } from '../../dist/cli/commands/compile.js';
 import { requires } from '../helpers/requires.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const specs = readdirSync(join(root, 'specs')).filter((f) => f.endsWith('.yaml')).sort();
+const specs = readdirSync(join(root, 'specs'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const temps = [];
 const withShellcheck = requires(test, 'shellcheck');
 
@@ -19,18 +21,21 @@ const withShellcheck = requires(test, 'shellcheck');
 const compiledScripts = new Map();
 function scriptsOf(spec) {
   if (!compiledScripts.has(spec)) {
-    compiledScripts.set(spec, (async () => {
-      const compiled = await compileInMemory(`specs/${spec}`, { cwd: root, env: { REGISTRY_ADDRESS: 'localhost:5000' } });
-      assert.ok(compiled.files.length > 0, compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
-      const dir = mkdtempSync(join(tmpdir(), 'edgeml-spec-scripts-'));
-      temps.push(dir);
-      const scripts = compiled.files.filter((f) => f.path.startsWith('scripts/') && f.path.endsWith('.sh'));
-      for (const f of scripts) {
-        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-        writeFileSync(join(dir, f.path), f.content);
-      }
-      return { ir: compiled.ir, dir, names: scripts.map((f) => f.path.slice('scripts/'.length)) };
-    })());
+    compiledScripts.set(
+      spec,
+      (async () => {
+        const compiled = await compileInMemory(`specs/${spec}`, { cwd: root, env: { REGISTRY_ADDRESS: 'localhost:5000' } });
+        assert.ok(compiled.files.length > 0, compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+        const dir = mkdtempSync(join(tmpdir(), 'edgeml-spec-scripts-'));
+        temps.push(dir);
+        const scripts = compiled.files.filter((f) => f.path.startsWith('scripts/') && f.path.endsWith('.sh'));
+        for (const f of scripts) {
+          mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+          writeFileSync(join(dir, f.path), f.content);
+        }
+        return { ir: compiled.ir, dir, names: scripts.map((f) => f.path.slice('scripts/'.length)) };
+      })(),
+    );
   }
   return compiledScripts.get(spec);
 }
@@ -43,7 +48,11 @@ for (const spec of specs) {
       const parse = spawnSync('bash', ['-n', join(dir, 'scripts', name)], { encoding: 'utf8' });
       assert.is(parse.status, 0, `${name} parses: ${parse.stderr}`);
     }
-    const probe = spawnSync('bash', ['-c', 'source "$1"; printf "%s\\n" "$RESOURCE_GROUP" "$IOT_HUB" "$REGISTRY_ADDRESS"', 'probe', join(dir, 'scripts/lib.sh')], { encoding: 'utf8' });
+    const probe = spawnSync(
+      'bash',
+      ['-c', 'source "$1"; printf "%s\\n" "$RESOURCE_GROUP" "$IOT_HUB" "$REGISTRY_ADDRESS"', 'probe', join(dir, 'scripts/lib.sh')],
+      { encoding: 'utf8' },
+    );
     assert.equal(probe.stdout.trim().split('\n'), [ir.azure.resourceGroup, ir.azure.iotHub.name, ir.azure.registry.address]);
   });
 

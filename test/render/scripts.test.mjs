@@ -60,7 +60,10 @@ function run(script, { bin, env = {}, args = [], input } = {}) {
 function runAsync(script, { bin, env = {} } = {}) {
   const log = join(bin, 'calls.log');
   return new Promise((resolvePromise) => {
-    const child = spawn('bash', [script], { env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, FAKE_LOG: log, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [script], {
+      env: { PATH: `${bin}:${process.env.PATH}`, HOME: process.env.HOME, FAKE_LOG: log, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -78,19 +81,67 @@ function runAsync(script, { bin, env = {} } = {}) {
 function variants() {
   const wf3 = makeIR();
   const fleet = makeIR({
-    azure: { ...makeIR().azure, deployment: { kind: 'fleet', id: 'wf-test', targetCondition: "tags.environment='prod'", priority: 10, layered: true, labels: { app: 'wf' }, metrics: {} } },
+    azure: {
+      ...makeIR().azure,
+      deployment: {
+        kind: 'fleet',
+        id: 'wf-test',
+        targetCondition: "tags.environment='prod'",
+        priority: 10,
+        layered: true,
+        labels: { app: 'wf' },
+        metrics: {},
+      },
+    },
   });
   const gpu = makeIR({ target: { ...makeIR().target, accelerator: 'nvidia-gpu', os: 'ubuntu-24.04' } });
   const existing = makeIR({
-    azure: { ...makeIR().azure, subscription: '00000000-1111-2222-3333-444444444444', createResourceGroup: false, iotHub: { ...makeIR().azure.iotHub, create: false }, registry: { kind: 'existing', address: 'myreg.example.com:5000', username: { kind: 'secret', env: 'REG_USER' }, password: { kind: 'secret', env: 'REG_PASS' } } },
+    azure: {
+      ...makeIR().azure,
+      subscription: '00000000-1111-2222-3333-444444444444',
+      createResourceGroup: false,
+      iotHub: { ...makeIR().azure.iotHub, create: false },
+      registry: {
+        kind: 'existing',
+        address: 'myreg.example.com:5000',
+        username: { kind: 'secret', env: 'REG_USER' },
+        password: { kind: 'secret', env: 'REG_PASS' },
+      },
+    },
   });
   const url = makeIR({ modules: [makeScoringModule()] });
   url.model.source = { kind: 'url', url: 'https://models.example.com/m.onnx', sha256: 'a'.repeat(64), file: 'm.onnx' };
-  const aml = makeIR({ azure: { ...makeIR().azure, ml: { workspace: 'myws', resourceGroup: 'mlrg' }, registry: { kind: 'anonymous', address: 'localhost:5000' } }, modules: [makeScoringModule()] });
+  const aml = makeIR({
+    azure: {
+      ...makeIR().azure,
+      ml: { workspace: 'myws', resourceGroup: 'mlrg' },
+      registry: { kind: 'anonymous', address: 'localhost:5000' },
+    },
+    modules: [makeScoringModule()],
+  });
   aml.model.source = { kind: 'azureml', name: 'resnet_model', version: 3, file: 'outputs/model.onnx' };
   aml.model.expect = { minDetections: 2 };
   const dbe = makeIR({ target: { ...makeIR().target, device: 'databox-edge' } });
-  const pi = makeIR({ target: { platform: 'arm32v7', accelerator: 'none', device: 'raspberry-pi', os: 'debian-12', runtime: '1.5' }, modules: [makeCaptureModule({ capture: { ...makeCaptureModule().capture, view: undefined } }), makeScoringModule({ name: 'remote', kind: 'container', scoring: undefined, ports: [], image: { kind: 'user-build', repository: 'youracr123unique.azurecr.io/wf-test/remote', tag: '', context: 'remote', dockerfile: 'remote/Dockerfile', platforms: ['arm32v7'] } })] });
+  const pi = makeIR({
+    target: { platform: 'arm32v7', accelerator: 'none', device: 'raspberry-pi', os: 'debian-12', runtime: '1.5' },
+    modules: [
+      makeCaptureModule({ capture: { ...makeCaptureModule().capture, view: undefined } }),
+      makeScoringModule({
+        name: 'remote',
+        kind: 'container',
+        scoring: undefined,
+        ports: [],
+        image: {
+          kind: 'user-build',
+          repository: 'youracr123unique.azurecr.io/wf-test/remote',
+          tag: '',
+          context: 'remote',
+          dockerfile: 'remote/Dockerfile',
+          platforms: ['arm32v7'],
+        },
+      }),
+    ],
+  });
   pi.model.samples = [];
   return { wf3, fleet, gpu, existing, url, aml, dbe, pi };
 }
@@ -98,9 +149,29 @@ function variants() {
 requires(test, 'shellcheck')('every variant renders scripts that pass shellcheck', () => {
   for (const [name, ir] of Object.entries(variants())) {
     const ctx = makeContext(ir);
-    assert.equal(checkScriptValues(ctx).filter((d) => d.category === 'error').map((d) => d.message), [], `${name}: no problems`);
+    assert.equal(
+      checkScriptValues(ctx)
+        .filter((d) => d.category === 'error')
+        .map((d) => d.message),
+      [],
+      `${name}: no problems`,
+    );
     const dir = writeOut(renderScripts(ctx));
-    const result = spawnSync('shellcheck', ['-x', '--severity=style', 'lib.sh', '01-create-resources.sh', '02-setup-device.sh', '03-build-push.sh', '04-deploy.sh', '05-test.sh', '06-teardown.sh'], { cwd: join(dir, 'scripts'), encoding: 'utf8' });
+    const result = spawnSync(
+      'shellcheck',
+      [
+        '-x',
+        '--severity=style',
+        'lib.sh',
+        '01-create-resources.sh',
+        '02-setup-device.sh',
+        '03-build-push.sh',
+        '04-deploy.sh',
+        '05-test.sh',
+        '06-teardown.sh',
+      ],
+      { cwd: join(dir, 'scripts'), encoding: 'utf8' },
+    );
     assert.is(result.status, 0, `${name}:\n${result.stdout}${result.stderr}`);
   }
 });
@@ -114,7 +185,8 @@ test('scripts are executable, start with bash strict mode, and .env.example list
     assert.match(text(f), /\nset -euo pipefail\n/);
   }
   const env = text(files.find((f) => f.path === 'scripts/.env.example'));
-  for (const name of ['REG_USER', 'REG_PASS', 'EDGE_DEVICE_CONNECTION_STRING', 'EDGE_DEVICE_HOST']) assert.match(env, new RegExp(`^${name}=$`, 'm'));
+  for (const name of ['REG_USER', 'REG_PASS', 'EDGE_DEVICE_CONNECTION_STRING', 'EDGE_DEVICE_HOST'])
+    assert.match(env, new RegExp(`^${name}=$`, 'm'));
   assert.not.match(env, /^[A-Z_]+=.+$/m, 'no values');
 });
 
@@ -124,31 +196,46 @@ test('a value full of shell metacharacters arrives intact through lib.sh', () =>
   ir.model.expect = { label: nasty };
   ir.azure.deployment.targetCondition = nasty + "'";
   const dir = writeOut(renderScripts(makeContext(ir)));
-  const result = spawnSync('bash', ['-c', 'source "$1"; printf "%s\\0%s" "$EXPECT_LABEL" "$FLEET_TARGET_CONDITION"', 'probe', join(dir, 'scripts/lib.sh')], { encoding: 'utf8' });
+  const result = spawnSync(
+    'bash',
+    ['-c', 'source "$1"; printf "%s\\0%s" "$EXPECT_LABEL" "$FLEET_TARGET_CONDITION"', 'probe', join(dir, 'scripts/lib.sh')],
+    { encoding: 'utf8' },
+  );
   assert.is(result.status, 0, result.stderr);
   assert.equal(result.stdout.split('\0'), [nasty, nasty + "'"]);
   assert.is(shellQuote("a'b"), `'a'\\''b'`);
 });
 
 test('unsafe spec values are reported and refused', () => {
-  const ir = makeIR({ azure: { ...makeIR().azure, resourceGroup: 'rg; rm -rf ~', iotHub: { ...makeIR().azure.iotHub, name: 'hub$(id)' } } });
+  const ir = makeIR({
+    azure: { ...makeIR().azure, resourceGroup: 'rg; rm -rf ~', iotHub: { ...makeIR().azure.iotHub, name: 'hub$(id)' } },
+  });
   const ctx = makeContext(ir);
   const found = checkScriptValues(ctx).filter((d) => d.id === 'render-scripts/unsafeValue');
-  assert.equal(found.map((d) => d.code), ['EML4500', 'EML4500']);
+  assert.equal(
+    found.map((d) => d.code),
+    ['EML4500', 'EML4500'],
+  );
   assert.ok(found.some((d) => d.message.includes('azure.resourceGroup')));
   assert.ok(found.some((d) => d.message.includes('azure.iotHub.name')));
   assert.ok(!found.some((d) => d.message.includes('rm -rf')), 'messages name the field, not the value');
   const badOs = makeContext(makeIR({ target: { ...makeIR().target, os: 'windows-11' } }));
   assert.ok(checkScriptValues(badOs).some((d) => d.code === 'EML4506'));
   const badModule = makeContext(makeIR({ modules: [makeScoringModule({ name: 'a;b' })] }));
-  assert.throws(() => renderScripts(badModule), (e) => e instanceof UnsafeShellValueError);
+  assert.throws(
+    () => renderScripts(badModule),
+    (e) => e instanceof UnsafeShellValueError,
+  );
 });
 
 test('checkScriptValues does not trip over a build context with missing inputs', () => {
   const assets = makeAssets();
   assets.files.delete('models/detector/model.onnx');
   const problems = checkScriptValues(makeContext(makeIR(), assets));
-  assert.equal(problems.filter((d) => d.category === 'error').map((d) => d.id), []);
+  assert.equal(
+    problems.filter((d) => d.category === 'error').map((d) => d.id),
+    [],
+  );
 });
 
 test('01 creates what is missing and records it; a re-run with everything present creates nothing', () => {
@@ -160,12 +247,18 @@ test('01 creates what is missing and records it; a re-run with everything presen
   assert.is(creates.length, 4, creates.join('\n'));
   assert.ok(creates.some((c) => c.startsWith('iot|hub|device-identity|create|') && c.includes('|--edge-enabled|')));
   assert.ok(creates.some((c) => c.startsWith('acr|create|') && c.includes('|--sku|Standard|')));
-  assert.is(readFileSync(join(dir, 'scripts/.edgeml-created'), 'utf8'), 'resource-group myedgedeployrg\niot-hub myiothub-test\ndevice myedgedevice\nregistry youracr123unique\n');
+  assert.is(
+    readFileSync(join(dir, 'scripts/.edgeml-created'), 'utf8'),
+    'resource-group myedgedeployrg\niot-hub myiothub-test\ndevice myedgedevice\nregistry youracr123unique\n',
+  );
   const bin2 = fakeBin();
   rmSync(join(dir, 'scripts/.edgeml-created'));
   const again = run(join(dir, 'scripts/01-create-resources.sh'), { bin: bin2, env: { FAKE_EXISTING: 'group hub device acr' } });
   assert.is(again.status, 0, again.output);
-  assert.equal(again.calls.filter((c) => /\|create\|/.test(c)), []);
+  assert.equal(
+    again.calls.filter((c) => /\|create\|/.test(c)),
+    [],
+  );
   assert.not.ok(existsSync(join(dir, 'scripts/.edgeml-created')), 'nothing recorded when nothing was created');
 });
 
@@ -232,7 +325,10 @@ test('06 deletes the deployment step 4 created for a fleet, and only that', () =
   const teardown = run(join(dir, 'scripts/06-teardown.sh'), { bin: fakeBin(), args: ['--yes'] });
   assert.is(teardown.status, 0, teardown.output);
   const deletes = teardown.calls.filter((c) => c.includes('|delete|'));
-  assert.equal(deletes.map((c) => c.split('|').slice(0, 4).join(' ')), ['iot edge deployment delete']);
+  assert.equal(
+    deletes.map((c) => c.split('|').slice(0, 4).join(' ')),
+    ['iot edge deployment delete'],
+  );
   assert.ok(deletes[0].includes(`|--deployment-id|${id}|`));
   assert.not.ok(existsSync(join(dir, 'scripts/.edgeml-created')), 'nothing left recorded');
 });
@@ -244,27 +340,72 @@ test('06 takes the deployed modules off a device step 1 did not create, keeping 
   const twins = tempDir();
   const agent = {
     schemaVersion: '1.1',
-    runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25', registryCredentials: { acr: { address: 'a.azurecr.io', username: 'u', password: 'secret-pass' } } } },
-    systemModules: { edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } }, edgeHub: { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' } } },
-    modules: Object.fromEntries(names.map((n) => [n, { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: `x/${n}:1` } }])),
+    runtime: {
+      type: 'docker',
+      settings: {
+        minDockerVersion: 'v1.25',
+        registryCredentials: { acr: { address: 'a.azurecr.io', username: 'u', password: 'secret-pass' } },
+      },
+    },
+    systemModules: {
+      edgeAgent: { type: 'docker', settings: { image: 'mcr.microsoft.com/azureiotedge-agent:1.5' } },
+      edgeHub: {
+        type: 'docker',
+        status: 'running',
+        restartPolicy: 'always',
+        settings: { image: 'mcr.microsoft.com/azureiotedge-hub:1.5' },
+      },
+    },
+    modules: Object.fromEntries(
+      names.map((n) => [n, { type: 'docker', status: 'running', restartPolicy: 'always', settings: { image: `x/${n}:1` } }]),
+    ),
     $version: 4,
   };
-  const hub = { schemaVersion: '1.1', routes: { up: 'FROM /messages/* INTO $upstream' }, storeAndForwardConfiguration: { timeToLiveSecs: 7200 }, $version: 3 };
+  const hub = {
+    schemaVersion: '1.1',
+    routes: { up: 'FROM /messages/* INTO $upstream' },
+    storeAndForwardConfiguration: { timeToLiveSecs: 7200 },
+    $version: 3,
+  };
   writeFileSync(join(twins, '$edgeAgent.json'), JSON.stringify(agent));
   writeFileSync(join(twins, '$edgeHub.json'), JSON.stringify(hub));
   const capture = join(tempDir(), 'content.json');
-  const removed = run(join(dir, 'scripts/06-teardown.sh'), { bin: fakeBin(), args: ['--yes'], env: { FAKE_TWIN_DIR: twins, FAKE_CAPTURE: capture } });
+  const removed = run(join(dir, 'scripts/06-teardown.sh'), {
+    bin: fakeBin(),
+    args: ['--yes'],
+    env: { FAKE_TWIN_DIR: twins, FAKE_CAPTURE: capture },
+  });
   assert.is(removed.status, 0, removed.output);
-  assert.equal(removed.calls.filter((c) => c.includes('delete')), [], 'nothing is deleted: step 1 created nothing');
-  assert.ok(removed.calls.some((c) => c.startsWith('iot|edge|set-modules|')), removed.calls.join('\n'));
+  assert.equal(
+    removed.calls.filter((c) => c.includes('delete')),
+    [],
+    'nothing is deleted: step 1 created nothing',
+  );
+  assert.ok(
+    removed.calls.some((c) => c.startsWith('iot|edge|set-modules|')),
+    removed.calls.join('\n'),
+  );
   const content = JSON.parse(readFileSync(capture, 'utf8')).modulesContent;
-  assert.equal(content.$edgeAgent['properties.desired'], { schemaVersion: '1.1', runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25' } }, systemModules: agent.systemModules, modules: {} });
-  assert.equal(content.$edgeHub['properties.desired'], { schemaVersion: '1.1', routes: {}, storeAndForwardConfiguration: { timeToLiveSecs: 7200 } });
+  assert.equal(content.$edgeAgent['properties.desired'], {
+    schemaVersion: '1.1',
+    runtime: { type: 'docker', settings: { minDockerVersion: 'v1.25' } },
+    systemModules: agent.systemModules,
+    modules: {},
+  });
+  assert.equal(content.$edgeHub['properties.desired'], {
+    schemaVersion: '1.1',
+    routes: {},
+    storeAndForwardConfiguration: { timeToLiveSecs: 7200 },
+  });
   assert.match(removed.output, /delete that VM on the appliance/);
 
   agent.modules['someone-elses-module'] = agent.modules[names[0]];
   writeFileSync(join(twins, '$edgeAgent.json'), JSON.stringify(agent));
-  const changed = run(join(dir, 'scripts/06-teardown.sh'), { bin: fakeBin(), args: ['--yes'], env: { FAKE_TWIN_DIR: twins, FAKE_CAPTURE: capture } });
+  const changed = run(join(dir, 'scripts/06-teardown.sh'), {
+    bin: fakeBin(),
+    args: ['--yes'],
+    env: { FAKE_TWIN_DIR: twins, FAKE_CAPTURE: capture },
+  });
   assert.is(changed.status, 0, changed.output);
   assert.not.ok(changed.calls.some((c) => c.includes('set-modules')));
   assert.match(changed.output, /changed since step 4 .*left in place/);
@@ -275,11 +416,17 @@ test('06 deletes only what .edgeml-created lists, and nothing without it', () =>
   const bin = fakeBin();
   const none = run(join(dir, 'scripts/06-teardown.sh'), { bin, args: ['--yes'] });
   assert.is(none.status, 0, none.output);
-  assert.equal(none.calls.filter((c) => c.includes('delete')), []);
+  assert.equal(
+    none.calls.filter((c) => c.includes('delete')),
+    [],
+  );
   writeFileSync(join(dir, 'scripts/.edgeml-created'), 'device myedgedevice\nregistry youracr123unique\n');
   const refused = run(join(dir, 'scripts/06-teardown.sh'), { bin: fakeBin(), input: '' });
   assert.is.not(refused.status, 0, 'asks first; no terminal means no');
-  assert.equal(refused.calls.filter((c) => c.includes('delete')), []);
+  assert.equal(
+    refused.calls.filter((c) => c.includes('delete')),
+    [],
+  );
   const bin2 = fakeBin();
   const yes = run(join(dir, 'scripts/06-teardown.sh'), { bin: bin2, args: ['--yes'] });
   assert.is(yes.status, 0, yes.output);
@@ -310,10 +457,19 @@ test('03 downloads a url model, verifies its sha256, then builds every module wi
   const { resolveImages } = await import('../../dist/render/docker/index.js');
   assert.ok(build.includes(`|--tag|${resolveImages(ctx).get('people-detection-service')}|`), build);
   assert.ok(build.includes('|--platform|linux/amd64|'));
-  assert.not.ok(ok.calls.some((c) => c.startsWith('docker|push')), 'EDGEML_SKIP_PUSH=1');
+  assert.not.ok(
+    ok.calls.some((c) => c.startsWith('docker|push')),
+    'EDGEML_SKIP_PUSH=1',
+  );
 
   rmSync(join(dir, 'modules/people-detection-service/model/model.onnx'));
-  const bad = run(join(dir, 'scripts/03-build-push.sh'), { bin: fakeBin({ curl: `out=""; while (($#)); do if [[ $1 == --output ]]; then out=$2; fi; shift; done; echo tampered >"$out"`, docker: 'exit 0' }), env: { EDGEML_SKIP_PUSH: '1' } });
+  const bad = run(join(dir, 'scripts/03-build-push.sh'), {
+    bin: fakeBin({
+      curl: `out=""; while (($#)); do if [[ $1 == --output ]]; then out=$2; fi; shift; done; echo tampered >"$out"`,
+      docker: 'exit 0',
+    }),
+    env: { EDGEML_SKIP_PUSH: '1' },
+  });
   assert.is.not(bad.status, 0);
   assert.match(bad.output, /sha256/);
   assert.not.ok(existsSync(join(dir, 'modules/people-detection-service/model/model.onnx')));
@@ -321,7 +477,22 @@ test('03 downloads a url model, verifies its sha256, then builds every module wi
 
 test('03 logs in to an existing registry with the password on stdin and builds user images from EDGEML_SPEC_DIR', () => {
   const ir = variants().existing;
-  ir.modules.push(makeScoringModule({ name: 'mine', kind: 'container', scoring: undefined, ports: [], image: { kind: 'user-build', repository: 'myreg.example.com:5000/wf-test/mine', tag: '', context: 'src/mine', dockerfile: 'src/mine/Dockerfile', platforms: ['amd64'] } }));
+  ir.modules.push(
+    makeScoringModule({
+      name: 'mine',
+      kind: 'container',
+      scoring: undefined,
+      ports: [],
+      image: {
+        kind: 'user-build',
+        repository: 'myreg.example.com:5000/wf-test/mine',
+        tag: '',
+        context: 'src/mine',
+        dockerfile: 'src/mine/Dockerfile',
+        platforms: ['amd64'],
+      },
+    }),
+  );
   const dir = writeOut(renderScripts(makeContext(ir)));
   const docker = `printf '%s\\n' "$(IFS='|'; echo "docker|$*")" >>"$FAKE_LOG"; if [[ $1 == login ]]; then cat >"$FAKE_LOG.stdin"; fi`;
   const bin = fakeBin({ docker });
@@ -330,12 +501,20 @@ test('03 logs in to an existing registry with the password on stdin and builds u
   assert.match(missing.output, /EDGEML_SPEC_DIR/);
 
   const bin2 = fakeBin({ docker });
-  const ok = run(join(dir, 'scripts/03-build-push.sh'), { bin: bin2, env: { REG_USER: 'robot', REG_PASS: 's3cr3t-pass', EDGEML_SPEC_DIR: '/specs here' } });
+  const ok = run(join(dir, 'scripts/03-build-push.sh'), {
+    bin: bin2,
+    env: { REG_USER: 'robot', REG_PASS: 's3cr3t-pass', EDGEML_SPEC_DIR: '/specs here' },
+  });
   assert.is(ok.status, 0, ok.output);
   assert.ok(ok.calls.includes('docker|login|myreg.example.com:5000|--username|robot|--password-stdin'), ok.calls.join('\n'));
   assert.is(readFileSync(join(bin2, 'calls.log.stdin'), 'utf8'), 's3cr3t-pass');
   assert.not.ok(ok.calls.join('\n').includes('s3cr3t-pass'), 'the password is not an argument');
-  assert.ok(ok.calls.includes('docker|build|--platform|linux/amd64|--file|/specs here/src/mine/Dockerfile|--tag|myreg.example.com:5000/wf-test/mine:1.0-amd64|/specs here/src/mine'), ok.calls.join('\n'));
+  assert.ok(
+    ok.calls.includes(
+      'docker|build|--platform|linux/amd64|--file|/specs here/src/mine/Dockerfile|--tag|myreg.example.com:5000/wf-test/mine:1.0-amd64|/specs here/src/mine',
+    ),
+    ok.calls.join('\n'),
+  );
   assert.ok(ok.calls.includes('docker|push|myreg.example.com:5000/wf-test/mine:1.0-amd64'));
   assert.is(ok.calls.filter((c) => c.startsWith('docker|push|')).length, 3, 'two generated images and the user image');
 });
@@ -347,7 +526,13 @@ test('05 waits for convergence, then scores the sample over HTTP and checks mode
     let size = 0;
     req.on('data', (d) => (size += d.length));
     // Each API's answer shape (the module serves customvision here, so step 5 posts to /image).
-    const found = (size) => (size > 0 ? [{ label: 'person', score: 0.91 }, { label: 'person', score: 0.3 }] : []);
+    const found = (size) =>
+      size > 0
+        ? [
+            { label: 'person', score: 0.91 },
+            { label: 'person', score: 0.3 },
+          ]
+        : [];
     const answers = {
       '/image': (p) => ({ predictions: p.map((x) => ({ tagName: x.label, probability: x.score })) }),
       '/predict': (p) => ({ results: { image: { predictions: p } } }),
@@ -361,7 +546,12 @@ test('05 waits for convergence, then scores the sample over HTTP and checks mode
     ir.model.expect = { label: 'person', minScore: 0.5, minDetections: 2 };
     const dir = writeOut(renderScripts(makeContext(ir)));
     const twin = join(dir, 'twin.json');
-    const reported = { lastDesiredStatus: { code: 200 }, lastDesiredVersion: 4, systemModules: { edgeHub: { runtimeStatus: 'running' } }, modules: { 'people-detection-service': { runtimeStatus: 'running' } } };
+    const reported = {
+      lastDesiredStatus: { code: 200 },
+      lastDesiredVersion: 4,
+      systemModules: { edgeHub: { runtimeStatus: 'running' } },
+      modules: { 'people-detection-service': { runtimeStatus: 'running' } },
+    };
     writeFileSync(twin, JSON.stringify({ properties: { desired: { $version: 4 }, reported } }));
     const env = { FAKE_TWIN: twin, EDGE_DEVICE_HOST: '127.0.0.1', EDGEML_TEST_TIMEOUT: '20' };
     const ok = await runAsync(join(dir, 'scripts/05-test.sh'), { bin: fakeBin(), env });
@@ -384,7 +574,7 @@ test('05 waits for convergence, then scores the sample over HTTP and checks mode
   }
 });
 
-test('05 checks the capture module\'s annotated-frame view when it is mapped to a host port', async () => {
+test("05 checks the capture module's annotated-frame view when it is mapped to a host port", async () => {
   const view = createServer((_req, res) => res.end('<html></html>'));
   await new Promise((r) => view.listen(0, '127.0.0.1', r));
   try {
@@ -392,8 +582,24 @@ test('05 checks the capture module\'s annotated-frame view when it is mapped to 
     ir.model.samples = [];
     const dir = writeOut(renderScripts(makeContext(ir)));
     const twin = join(dir, 'twin.json');
-    writeFileSync(twin, JSON.stringify({ properties: { desired: { $version: 1 }, reported: { lastDesiredStatus: { code: 200 }, lastDesiredVersion: 1, systemModules: { edgeHub: { runtimeStatus: 'running' } }, modules: { 'image-capture-od': { runtimeStatus: 'running' } } } } }));
-    const result = await runAsync(join(dir, 'scripts/05-test.sh'), { bin: fakeBin(), env: { FAKE_TWIN: twin, EDGE_DEVICE_HOST: '127.0.0.1' } });
+    writeFileSync(
+      twin,
+      JSON.stringify({
+        properties: {
+          desired: { $version: 1 },
+          reported: {
+            lastDesiredStatus: { code: 200 },
+            lastDesiredVersion: 1,
+            systemModules: { edgeHub: { runtimeStatus: 'running' } },
+            modules: { 'image-capture-od': { runtimeStatus: 'running' } },
+          },
+        },
+      }),
+    );
+    const result = await runAsync(join(dir, 'scripts/05-test.sh'), {
+      bin: fakeBin(),
+      env: { FAKE_TWIN: twin, EDGE_DEVICE_HOST: '127.0.0.1' },
+    });
     assert.is(result.status, 0, result.output);
     assert.match(result.output, new RegExp(`ok: open http://127\\.0\\.0\\.1:${view.address().port}/ in a browser`));
   } finally {
@@ -409,8 +615,20 @@ test('05 for a fleet also waits until IoT Hub reports the deployment Applied on 
   const manifest = renderManifest(ctx);
   const dir = writeOut([...renderScripts(ctx), ...manifest.files]);
   const twin = join(dir, 'twin.json');
-  const reported = { lastDesiredStatus: { code: 200 }, lastDesiredVersion: 2, systemModules: { edgeHub: { runtimeStatus: 'running' } }, modules: { 'people-detection-service': { runtimeStatus: 'running' }, 'image-capture-od': { runtimeStatus: 'running' } } };
-  const write = (status) => writeFileSync(twin, JSON.stringify({ configurations: { [manifest.fleetConfiguration.id]: { status } }, properties: { desired: { $version: 2 }, reported } }));
+  const reported = {
+    lastDesiredStatus: { code: 200 },
+    lastDesiredVersion: 2,
+    systemModules: { edgeHub: { runtimeStatus: 'running' } },
+    modules: { 'people-detection-service': { runtimeStatus: 'running' }, 'image-capture-od': { runtimeStatus: 'running' } },
+  };
+  const write = (status) =>
+    writeFileSync(
+      twin,
+      JSON.stringify({
+        configurations: { [manifest.fleetConfiguration.id]: { status } },
+        properties: { desired: { $version: 2 }, reported },
+      }),
+    );
   write('Targeted');
   const env = { FAKE_TWIN: twin, EDGE_DEVICE_ID: 'dev-1', EDGEML_TEST_TIMEOUT: '1' };
   const pending = await runAsync(join(dir, 'scripts/05-test.sh'), { bin: fakeBin(), env });
@@ -451,20 +669,33 @@ test('02 --checklist for Azure Stack Edge prints the VM steps with the values to
   // The same script, run without --checklist, is the ordinary device setup (it needs root, which this run lacks).
   const install = text(renderScripts(makeContext(ir)).find((f) => f.path === 'scripts/02-setup-device.sh'));
   assert.match(install, /apt-get install -y -q "aziot-edge=\$IOTEDGE_VERSION\.\*"/);
-  const gpu = text(renderScripts(makeContext({ ...ir, target: { ...ir.target, accelerator: 'nvidia-gpu' } })).find((f) => f.path === 'scripts/02-setup-device.sh'));
+  const gpu = text(
+    renderScripts(makeContext({ ...ir, target: { ...ir.target, accelerator: 'nvidia-gpu' } })).find(
+      (f) => f.path === 'scripts/02-setup-device.sh',
+    ),
+  );
   assert.match(gpu, /GPU size of the NCasT4_v3 series/);
 });
 
-test('01 creates the Azure Stack Edge VM\'s device identity (the appliance no longer does)', () => {
+test("01 creates the Azure Stack Edge VM's device identity (the appliance no longer does)", () => {
   const ir = variants().dbe;
-  const s = text(renderScripts(makeContext({ ...ir, azure: { ...ir.azure, deployment: { kind: 'device', deviceId: 'myedgedevice', create: true } } })).find((f) => f.path === 'scripts/01-create-resources.sh'));
+  const s = text(
+    renderScripts(
+      makeContext({ ...ir, azure: { ...ir.azure, deployment: { kind: 'device', deviceId: 'myedgedevice', create: true } } }),
+    ).find((f) => f.path === 'scripts/01-create-resources.sh'),
+  );
   assert.match(s, /az iot hub device-identity create --hub-name "\$IOT_HUB" --device-id "\$DEVICE_ID" --edge-enabled/);
   assert.not.match(s, /Configure compute/);
 });
 
-test('01 prints tag examples that match the fleet\'s own target condition', () => {
+test("01 prints tag examples that match the fleet's own target condition", () => {
   const ir = variants().fleet;
-  const files = renderScripts(makeContext({ ...ir, azure: { ...ir.azure, deployment: { ...ir.azure.deployment, targetCondition: "tags.role='scanner' AND tags.site.name='O''Hare'" } } }));
+  const files = renderScripts(
+    makeContext({
+      ...ir,
+      azure: { ...ir.azure, deployment: { ...ir.azure.deployment, targetCondition: "tags.role='scanner' AND tags.site.name='O''Hare'" } },
+    }),
+  );
   const lib = text(files.find((f) => f.path === 'scripts/lib.sh'));
   assert.match(lib, /^FLEET_DEVICE_TAGS='\{"role":"scanner","site":\{"name":"O'\\''Hare"\}\}'$/m);
   const step1 = text(files.find((f) => f.path === 'scripts/01-create-resources.sh'));
@@ -472,7 +703,7 @@ test('01 prints tag examples that match the fleet\'s own target condition', () =
   assert.not.match(step1, /environment/);
 });
 
-test('02 pins aziot-edge to the runtime minor, checks the engine\'s Docker API range, and installs gnupg before gpg', () => {
+test("02 pins aziot-edge to the runtime minor, checks the engine's Docker API range, and installs gnupg before gpg", () => {
   const files = renderScripts(makeContext(variants().gpu));
   const s = text(files.find((f) => f.path === 'scripts/02-setup-device.sh'));
   assert.match(s, /apt-get install -y -q "aziot-edge=\$IOTEDGE_VERSION\.\*"/);

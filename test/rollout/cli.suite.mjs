@@ -35,7 +35,9 @@ azure:
   fleet:
     id: roll
     targetCondition: "tags.role='sensor'"
-${rollout ? `    rollout:
+${
+  rollout
+    ? `    rollout:
       onFailure: rollback
       rings:
         - name: canary
@@ -43,7 +45,9 @@ ${rollout ? `    rollout:
           gate: { minDevices: 1, maxFailedPercent: 0, waitSeconds: 5 }
         - name: all
           gate: { minDevices: 6, maxFailedPercent: 10, waitSeconds: 5 }
-` : ''}  endpoints:
+`
+    : ''
+}  endpoints:
     resourceManager: ${armUrl}
 modules:
   sensor:
@@ -59,7 +63,12 @@ test('plan shows the rings, rollout widens them, history lists revisions, rollba
   Object.assign(process.env, az.env);
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-rollout-cli-'));
   try {
-    const arm = createArmProvider({ subscriptionId: az.subscriptionId, endpoint: az.armUrl, authorityHost: az.authorityHost, pollIntervalMs: 5 });
+    const arm = createArmProvider({
+      subscriptionId: az.subscriptionId,
+      endpoint: az.armUrl,
+      authorityHost: az.authorityHost,
+      pollIntervalMs: 5,
+    });
     await arm.ensureResourceGroup('roll-rg', 'westeurope');
     await arm.ensureIotHub('roll-rg', 'roll-hub', { location: 'westeurope', sku: 'S1', units: 1 });
     const hub = createIotHubProvider({ connectionString: await arm.getIotHubOwnerConnectionString('roll-rg', 'roll-hub') });
@@ -79,7 +88,10 @@ test('plan shows the rings, rollout widens them, history lists revisions, rollba
     assert.match(plan.stdout, /1\. canary\s+25%\s+\d+ devices? now\s+gate: 1 reporting, at most 0% failed, wait 5s/);
     assert.match(plan.stdout, /2\. all\s+the whole fleet\s+12 devices now/);
     const planJson = JSON.parse((await run(['plan', 'v1.yaml', '--json'])).stdout);
-    assert.equal(planJson.rollout.rings.map((r) => r.name), ['canary', 'all']);
+    assert.equal(
+      planJson.rollout.rings.map((r) => r.name),
+      ['canary', 'all'],
+    );
 
     const plain = await run(['rollout', 'plain.yaml']);
     assert.is(plain.code, 1);
@@ -88,11 +100,17 @@ test('plan shows the rings, rollout widens them, history lists revisions, rollba
     const first = await run(['rollout', 'v1.yaml']);
     assert.is(first.code, 0, first.stderr + first.stdout);
     assert.match(first.stdout, /✓ ring 1\/2 'canary': health gate: passed/);
-    assert.match(first.stdout, /Rollout of revision 1: succeeded: canary passed \(\d+\/\d+ healthy, \d+s\), all passed \(12\/12 healthy, \d+s\)\./);
+    assert.match(
+      first.stdout,
+      /Rollout of revision 1: succeeded: canary passed \(\d+\/\d+ healthy, \d+s\), all passed \(12\/12 healthy, \d+s\)\./,
+    );
     const second = await run(['rollout', 'v2.yaml', '--json']);
     assert.is(second.code, 0, second.stderr + second.stdout);
     const report = JSON.parse(second.stdout);
-    assert.equal([report.rollout.outcome, report.rollout.revision, report.rollout.rings.map((r) => r.verdict.verdict)], ['succeeded', 2, ['pass', 'pass']]);
+    assert.equal(
+      [report.rollout.outcome, report.rollout.revision, report.rollout.rings.map((r) => r.verdict.verdict)],
+      ['succeeded', 2, ['pass', 'pass']],
+    );
     assert.is(report.rollout.rings[1].targeted, 12);
 
     const history = await run(['history', 'v2.yaml']);
@@ -106,7 +124,14 @@ test('plan shows the rings, rollout widens them, history lists revisions, rollba
     assert.match(back.stdout, /Rollback complete: revision 3 returns the fleet to revision 1/);
     assert.is(az.device.moduleTwin('sensor-1', '$edgeAgent').desired.modules.sensor.settings.image, 'localhost:5000/sensor:1.0');
     const json = JSON.parse((await run(['history', 'v2.yaml', '--json'])).stdout);
-    assert.equal(json.revisions.map((r) => [r.revision, r.kind, r.outcome, r.live]), [[1, 'rollout', 'succeeded', true], [2, 'rollout', 'succeeded', false], [3, 'rollback', 'succeeded', true]]);
+    assert.equal(
+      json.revisions.map((r) => [r.revision, r.kind, r.outcome, r.live]),
+      [
+        [1, 'rollout', 'succeeded', true],
+        [2, 'rollout', 'succeeded', false],
+        [3, 'rollback', 'succeeded', true],
+      ],
+    );
     const bad = await run(['rollback', 'v2.yaml', '--to', 'two']);
     assert.is(bad.code, 2);
   } finally {

@@ -57,15 +57,31 @@ test('healthy rollout: three rings widen 10 → ~50 → 100 devices, the old dep
     const second = await fleet.apply(v2);
     assert.ok(second.outcome.ok, second.log + JSON.stringify(second.outcome.diagnostics));
     const rings = second.outcome.rollout.rings;
-    assert.equal(rings.map((r) => [r.ring, r.verdict.verdict]), [['canary', 'pass'], ['half', 'pass'], ['all', 'pass']]);
+    assert.equal(
+      rings.map((r) => [r.ring, r.verdict.verdict]),
+      [
+        ['canary', 'pass'],
+        ['half', 'pass'],
+        ['all', 'pass'],
+      ],
+    );
     const expected = [fleet.ids.filter((id) => withinPercent(id, 10)).length, fleet.ids.filter((id) => withinPercent(id, 50)).length, 100];
-    assert.equal(rings.map((r) => r.health.targeted), expected);
+    assert.equal(
+      rings.map((r) => r.health.targeted),
+      expected,
+    );
     assert.ok(expected[0] >= 3 && expected[0] < 25 && expected[1] > 30 && expected[1] < 70, `ring sizes ${expected}`);
     assert.equal(second.outcome.rollout.retired, [v1.configurationId]);
     assert.equal(fleet.ownDeployments(), [v2.configurationId]);
     for (const id of fleet.ids) assert.is(fleet.image(id), 'edgemltestacr.azurecr.io/wf/detector:v2', id);
     assert.is(fleet.image('not-a-camera'), undefined);
-    assert.equal(history(fleet).map((r) => [r.revision, r.outcome, r.ringsPassed]), [[1, 'succeeded', 3], [2, 'succeeded', 3]]);
+    assert.equal(
+      history(fleet).map((r) => [r.revision, r.outcome, r.ringsPassed]),
+      [
+        [1, 'succeeded', 3],
+        [2, 'succeeded', 3],
+      ],
+    );
     // Buckets were written once (first rollout); the second wrote no tags.
     assert.is(fleet.az.requests.where({ server: 'hub', method: 'PATCH', path: /^\/twins\// }).length, 0);
 
@@ -82,7 +98,8 @@ test('a ring-2 failure above the threshold rolls back: ring-1 devices return to 
     assert.ok((await fleet.apply(v1)).outcome.ok);
     // Image pulls fail on the devices ring 2 adds (edgeAgent reports 500, as iotedge-facts §7.1 describes).
     const failing = fleet.ids.filter((id) => ringOf(id) === 'half');
-    for (const id of failing) fleet.az.device.setBehavior(id, { delayMs: 5, agentStatus: { code: 500, description: 'image pull failed: manifest unknown' } });
+    for (const id of failing)
+      fleet.az.device.setBehavior(id, { delayMs: 5, agentStatus: { code: 500, description: 'image pull failed: manifest unknown' } });
 
     const v2 = desiredVersion('v2', threeRings());
     const { outcome, log } = await fleet.apply(v2);
@@ -90,7 +107,13 @@ test('a ring-2 failure above the threshold rolls back: ring-1 devices return to 
     assert.is(outcome.diagnostics[0].code, 'EML6401', log);
     assert.match(outcome.diagnostics[0].message, /ring 'half'/);
     assert.is(outcome.rollout.outcome, 'rolled-back');
-    assert.equal(outcome.rollout.rings.map((r) => [r.ring, r.verdict.verdict]), [['canary', 'pass'], ['half', 'fail']]);
+    assert.equal(
+      outcome.rollout.rings.map((r) => [r.ring, r.verdict.verdict]),
+      [
+        ['canary', 'pass'],
+        ['half', 'fail'],
+      ],
+    );
     assert.equal(fleet.ownDeployments(), [v1.configurationId]);
     const canary = fleet.ids.filter((id) => ringOf(id) === 'canary');
     assert.ok(canary.length > 0);
@@ -121,7 +144,14 @@ test('halt keeps the rings reached; devices that go silent count as failed; roll
     assert.equal([result.rolledBackTo, result.recreated, result.deleted], [1, false, [v2.configurationId]]);
     assert.equal(fleet.ownDeployments(), [v1.configurationId]);
     await waitFor(() => fleet.ids.every((id) => fleet.image(id) === 'edgemltestacr.azurecr.io/wf/detector:v1'));
-    assert.equal(history(fleet).map((r) => [r.revision, r.kind, r.outcome]), [[1, 'rollout', 'succeeded'], [2, 'rollout', 'rolled-back'], [3, 'rollback', 'succeeded']]);
+    assert.equal(
+      history(fleet).map((r) => [r.revision, r.kind, r.outcome]),
+      [
+        [1, 'rollout', 'succeeded'],
+        [2, 'rollout', 'rolled-back'],
+        [3, 'rollback', 'succeeded'],
+      ],
+    );
   });
 });
 
@@ -129,12 +159,20 @@ test('a crash-looping module in the canary ring stops the rollout before ring 2'
   await withFleet(async (fleet) => {
     assert.ok((await fleet.apply(desiredVersion('v1', threeRings()))).outcome.ok);
     for (const id of fleet.ids.filter((id) => ringOf(id) === 'canary').slice(0, 1)) {
-      fleet.az.device.setBehavior(id, { delayMs: 5, failModule: { name: 'detector', runtimeStatus: 'backoff', exitCode: 139, statusDescription: 'exited with 139' } });
+      fleet.az.device.setBehavior(id, {
+        delayMs: 5,
+        failModule: { name: 'detector', runtimeStatus: 'backoff', exitCode: 139, statusDescription: 'exited with 139' },
+      });
     }
     const { outcome } = await fleet.apply(desiredVersion('v2', threeRings()));
-    assert.equal(outcome.rollout.rings.map((r) => [r.ring, r.verdict.verdict]), [['canary', 'fail']]);
+    assert.equal(
+      outcome.rollout.rings.map((r) => [r.ring, r.verdict.verdict]),
+      [['canary', 'fail']],
+    );
     assert.match(outcome.rollout.rings[0].health.failures[0], /module 'detector' is backoff, desired running \(exit code 139/);
-    assert.ok(fleet.ids.filter((id) => ringOf(id) !== 'canary').every((id) => fleet.image(id) === 'edgemltestacr.azurecr.io/wf/detector:v1'));
+    assert.ok(
+      fleet.ids.filter((id) => ringOf(id) !== 'canary').every((id) => fleet.image(id) === 'edgemltestacr.azurecr.io/wf/detector:v1'),
+    );
   });
 });
 
@@ -144,7 +182,19 @@ test('kill -9 in the middle of ring 2, then a re-run resumes at ring 2 and finis
     // Ring 2's new devices take a while, so the child is still judging ring 2 when it is killed.
     for (const id of fleet.ids.filter((id) => ringOf(id) === 'half')) fleet.az.device.setBehavior(id, { delayMs: 1500 });
     const file = historyPath(fleet.tmp.state);
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./_apply-child.mjs', import.meta.url)), JSON.stringify({ az: { armUrl: fleet.az.armUrl, authorityHost: fleet.az.authorityHost, subscriptionId: fleet.az.subscriptionId }, statePath: fleet.tmp.state, version: 'v2', env: { ...fleet.az.env, ...env } })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        fileURLToPath(new URL('./_apply-child.mjs', import.meta.url)),
+        JSON.stringify({
+          az: { armUrl: fleet.az.armUrl, authorityHost: fleet.az.authorityHost, subscriptionId: fleet.az.subscriptionId },
+          statePath: fleet.tmp.state,
+          version: 'v2',
+          env: { ...fleet.az.env, ...env },
+        }),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -152,13 +202,20 @@ test('kill -9 in the middle of ring 2, then a re-run resumes at ring 2 and finis
     const v2 = desiredVersion('v2', threeRings());
     // Killed while it judges ring 2: the history says so and the deployment already reaches ring 2 (bucket < 500).
     await waitFor(
-      () => existsSync(file) && readHistory(file, 'wf').revisions.at(-1)?.ringIndex === 1 && / < 500\)$/.test(fleet.az.configurations.get(v2.configurationId)?.targetCondition ?? ''),
+      () =>
+        existsSync(file) &&
+        readHistory(file, 'wf').revisions.at(-1)?.ringIndex === 1 &&
+        / < 500\)$/.test(fleet.az.configurations.get(v2.configurationId)?.targetCondition ?? ''),
       20_000,
       () => output,
     );
     child.kill('SIGKILL');
     assert.is(await exited, 'SIGKILL');
-    assert.equal(fleet.ownDeployments(), [desiredVersion('v1', threeRings()).configurationId, v2.configurationId].sort(), 'both deployments live at the kill');
+    assert.equal(
+      fleet.ownDeployments(),
+      [desiredVersion('v1', threeRings()).configurationId, v2.configurationId].sort(),
+      'both deployments live at the kill',
+    );
 
     const createdAt = fleet.az.configurations.get(v2.configurationId).createdTimeUtc;
     for (const id of fleet.ids) fleet.az.device.setBehavior(id, { delayMs: 5 });
@@ -166,13 +223,26 @@ test('kill -9 in the middle of ring 2, then a re-run resumes at ring 2 and finis
     const resumed = await fleet.apply(v2);
     assert.ok(resumed.outcome.ok, resumed.log + JSON.stringify(resumed.outcome.diagnostics));
     assert.match(resumed.log, /Resuming revision 2 at ring 2 of 3/);
-    assert.equal(resumed.outcome.rollout.rings.map((r) => r.ring), ['half', 'all']);
+    assert.equal(
+      resumed.outcome.rollout.rings.map((r) => r.ring),
+      ['half', 'all'],
+    );
     assert.match(resumed.log, /ring 2\/3 'half': deployment \S+: already reaches the ring/);
     assert.equal(fleet.ownDeployments(), [v2.configurationId]);
-    assert.is(fleet.az.configurations.get(v2.configurationId).createdTimeUtc, createdAt, 'the deployment of the killed run was kept, not created again');
+    assert.is(
+      fleet.az.configurations.get(v2.configurationId).createdTimeUtc,
+      createdAt,
+      'the deployment of the killed run was kept, not created again',
+    );
     // One widening (ring 3) and one retirement: ring 2's condition was already in place.
     assert.is(fleet.az.requests.where({ server: 'hub', method: 'PUT', path: /^\/configurations\// }).length, 1, resumed.log);
-    assert.equal(history(fleet).map((r) => [r.revision, r.outcome, r.ringsPassed]), [[1, 'succeeded', 3], [2, 'succeeded', 3]]);
+    assert.equal(
+      history(fleet).map((r) => [r.revision, r.outcome, r.ringsPassed]),
+      [
+        [1, 'succeeded', 3],
+        [2, 'succeeded', 3],
+      ],
+    );
   });
 });
 

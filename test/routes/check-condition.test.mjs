@@ -16,17 +16,17 @@ const VALID = [
   'NOT IS_DEFINED($connectionModuleId)',
   '$body.predictions[0].probability > 0.5',
   "$body.label = 'cat' AND $body.score >= 0.9",
-  "as_number(temperature) > 30",
+  'as_number(temperature) > 30',
   "temperature > '30'",
   "{$contentType} = 'application/json'",
   "Lower($connectionDeviceId) = 'cam1'",
   "concat('a', 'b', c) = 'abc'",
   "substring(name, 1, 2) = 'ab' OR length(name) = 3",
-  "abs(-2) = 2 AND power(2, 3) = 8 AND sqrt(16) = 4 AND floor(1.5) = 1",
+  'abs(-2) = 2 AND power(2, 3) = 8 AND sqrt(16) = 4 AND floor(1.5) = 1',
   "starts_with($messageSchema, 'v1') AND NOT contains(x, 'y')",
-  "is_string(x) AND is_number(1) AND is_bool(true) AND NOT is_null(x)",
+  'is_string(x) AND is_number(1) AND is_bool(true) AND NOT is_null(x)',
   "($inputName ?? 'none') = 'none'",
-  "$body.count * 2 > 10",
+  '$body.count * 2 > 10',
   "$body.flag AND $outputName = 'x'",
   "'a' || 'b' = 'ab'",
   "$ContentType = 'application/json'",
@@ -38,7 +38,7 @@ test('valid conditions have no problems', () => {
 
 /** [text, [[id, severity, start, length], ...]] */
 const INVALID = [
-  ["lenght($outputName) > 3", [['unknown-function', 'error', 0, 6]]],
+  ['lenght($outputName) > 3', [['unknown-function', 'error', 0, 6]]],
   ["'a' + 1 = 'x'", [['operand-types', 'error', 4, 1]]],
   ["'x' > 3", [['operand-types', 'error', 4, 1]]],
   ['temperature > 30', [['operand-types', 'error', 12, 1]]],
@@ -56,7 +56,13 @@ const INVALID = [
   ['$outputName = null', [['operand-types', 'error', 12, 1]]],
   ["'a' ?? 1", [['operand-types', 'error', 4, 2]]],
   // one mistake gives one error: the unknown function does not also make '>' complain
-  ['lenght(x) > 3 OR foo(1)', [['unknown-function', 'error', 0, 6], ['unknown-function', 'error', 17, 3]]],
+  [
+    'lenght(x) > 3 OR foo(1)',
+    [
+      ['unknown-function', 'error', 0, 6],
+      ['unknown-function', 'error', 17, 3],
+    ],
+  ],
 ];
 
 test('invalid conditions: edgeHub compile errors with offsets', () => {
@@ -65,7 +71,10 @@ test('invalid conditions: edgeHub compile errors with offsets', () => {
 
 test('warnings for conditions edgeHub accepts but that cannot do what was meant', () => {
   assert.equal(problems("$outputNme = 'x'"), [['unknown-system-property', 'warning', 0, 10]]);
-  assert.equal(problems("TRUE"), [['literal-case', 'warning', 0, 4], ['not-boolean', 'warning', 0, 4]]);
+  assert.equal(problems('TRUE'), [
+    ['literal-case', 'warning', 0, 4],
+    ['not-boolean', 'warning', 0, 4],
+  ]);
   assert.equal(problems("a+1 = '2'"), [['suspicious-name', 'warning', 0, 3]]);
   assert.equal(problems('is_null($body.x)'), [['is-null-body', 'warning', 0, 16]]);
   assert.equal(problems("'abc'"), [['not-boolean', 'warning', 0, 5]]);
@@ -90,13 +99,22 @@ test('twin_change_includes is allowed for twin change routes, with a checked pat
   assert.equal(problems('twin_change_includes(properties.reported.fw)', 'twinChangeNotifications'), []);
   assert.equal(problems('twin_change_includes(tags.site)', 'twinChangeNotifications'), []);
   assert.equal(problems('twin_change_includes(Properties.Reported.fw)', 'twinChangeNotifications'), [], 'prefixes ignore case');
-  assert.equal(problems('twin_change_includes(properties.reported.)', 'twinChangeNotifications').map((p) => p[0]), ['invalid-twin-path']);
+  assert.equal(
+    problems('twin_change_includes(properties.reported.)', 'twinChangeNotifications').map((p) => p[0]),
+    ['invalid-twin-path'],
+  );
   assert.equal(problems('twin_change_includes(properties.other.x)', 'twinChangeNotifications'), [['invalid-twin-path', 'error', 0, 40]]);
-  assert.equal(problems("twin_change_includes('properties.reported.fw')", 'twinChangeNotifications').map((p) => p[0]), ['invalid-twin-path']);
+  assert.equal(
+    problems("twin_change_includes('properties.reported.fw')", 'twinChangeNotifications').map((p) => p[0]),
+    ['invalid-twin-path'],
+  );
 });
 
 test('function names are case-insensitive; every builtin from the facts file is known', () => {
-  const names = 'abs exp power square ceiling floor sign sqrt as_number is_bool is_defined is_null is_number is_string concat length lower upper substring index_of starts_with ends_with contains'.split(' ');
+  const names =
+    'abs exp power square ceiling floor sign sqrt as_number is_bool is_defined is_null is_number is_string concat length lower upper substring index_of starts_with ends_with contains'.split(
+      ' ',
+    );
   for (const name of names) {
     const found = check(`${name.toUpperCase()}()`).filter((p) => p.id === 'unknown-function');
     assert.equal(found, [], name);

@@ -15,7 +15,16 @@ const scoringResult = {
     contentEncoding: 'utf-8',
   },
   properties: { model: 'squeezenet', 'Frame-Id': '42', temperature: '31.5' },
-  body: json({ predictions: [{ label: 'cat', probability: 0.82 }, { label: 'dog', probability: 0.1 }], count: 2, ok: true, note: null, box: { x: 1 } }),
+  body: json({
+    predictions: [
+      { label: 'cat', probability: 0.82 },
+      { label: 'dog', probability: 0.1 },
+    ],
+    count: 2,
+    ok: true,
+    note: null,
+    box: { x: 1 },
+  }),
 };
 
 /** Telemetry from a leaf device: no module id, properties only. */
@@ -142,7 +151,7 @@ test('numbers are doubles: properties convert with as_number; hex and reals comp
   assert.not.ok(routes('as_number(model) > 0'), 'a non-number string gives undefined');
   assert.ok(routes('0x10 = 16 AND 1.5e1 = 15 AND 7 % 4 = 3 AND 1 / 0 > 1000000'));
   assert.ok(routes('-2 * 3 = -6 AND - 2 = -2'));
-  assert.not.ok(routes("temperature > 30"), 'string vs number does not compile in edgeHub, so it never routes');
+  assert.not.ok(routes('temperature > 30'), 'string vs number does not compile in edgeHub, so it never routes');
 });
 
 test('?? picks the left value when it is defined', () => {
@@ -158,7 +167,7 @@ test('string functions', () => {
   assert.ok(routes("index_of(model, 'net') = 7 AND length(model) = 10"));
   assert.ok(routes("starts_with($connectionDeviceId, 'edge') AND ends_with(model, 'net') AND contains(model, 'eez')"));
   assert.ok(routes("concat(model, '-', $outputName) = 'squeezenet-results' AND model || '!' = 'squeezenet!'"));
-  assert.ok(routes("length($body.predictions[0].label) = 3"));
+  assert.ok(routes('length($body.predictions[0].label) = 3'));
 });
 
 test('math and type functions', () => {
@@ -172,12 +181,17 @@ test('math and type functions', () => {
 
 test('conditions edgeHub would reject never route', () => {
   assert.not.ok(routes('nosuchfunction(model) OR true'));
-  assert.not.ok(routes("twin_change_includes(properties.reported.fw)"));
+  assert.not.ok(routes('twin_change_includes(properties.reported.fw)'));
 });
 
 test('twin change notifications: twin_change_includes reads the notification body', () => {
   const twin = {
-    systemProperties: { messageType: 'twinChangeNotification', connectionDeviceId: 'edge-01', contentType: 'application/json', contentEncoding: 'utf-8' },
+    systemProperties: {
+      messageType: 'twinChangeNotification',
+      connectionDeviceId: 'edge-01',
+      contentType: 'application/json',
+      contentEncoding: 'utf-8',
+    },
     properties: {},
     body: json({ properties: { reported: { fw: '1.2', nothing: null } }, version: 3 }),
   };
@@ -198,11 +212,37 @@ test('twin_change_includes matches edgeHub on a reported-properties notification
   };
   const result = (condition) => evaluateConditionResult(parseCondition(condition).expr, twin);
   assert.is(result('TWIN_CHANGE_INCLUDES(properties.reported.WeatherTwin)'), true, 'an object counts as included');
-  assert.is(result('twin_change_includes(properties.reported.WeatherTwin.Location.City) AND twin_change_includes(properties.reported.WeatherTwin.Temperature) = true'), true);
-  assert.is(result('twin_change_includes(properties.reported.WeatherTwin.Location.City) AND Not(twin_change_includes(properties.reported.WeatherTwin.Temperature123))'), true);
+  assert.is(
+    result(
+      'twin_change_includes(properties.reported.WeatherTwin.Location.City) AND twin_change_includes(properties.reported.WeatherTwin.Temperature) = true',
+    ),
+    true,
+  );
+  assert.is(
+    result(
+      'twin_change_includes(properties.reported.WeatherTwin.Location.City) AND Not(twin_change_includes(properties.reported.WeatherTwin.Temperature123))',
+    ),
+    true,
+  );
   assert.is(result('twin_change_includes(properties.desired.WeatherTwin)'), false);
-  assert.is(evaluateConditionResult(parseCondition('twin_change_includes(properties.reported.WeatherTwin)').expr, { ...twin, body: 'random message' }), undefined);
-  for (const bad of ['twin_change_includes()', 'twin_change_includes(properties.)', 'twin_change_includes(123123)', 'twin_change_includes(properties.abcd123)', 'twin_change_includes(123abc)', 'twin_change_includes(properties.desired.twin,,)', 'twin_change_includes(properties[0])', 'twin_change_includes(properties.desired.twin[0].test1)', 'twin_change_includes(properties[123].props11, abc)']) {
+  assert.is(
+    evaluateConditionResult(parseCondition('twin_change_includes(properties.reported.WeatherTwin)').expr, {
+      ...twin,
+      body: 'random message',
+    }),
+    undefined,
+  );
+  for (const bad of [
+    'twin_change_includes()',
+    'twin_change_includes(properties.)',
+    'twin_change_includes(123123)',
+    'twin_change_includes(properties.abcd123)',
+    'twin_change_includes(123abc)',
+    'twin_change_includes(properties.desired.twin,,)',
+    'twin_change_includes(properties[0])',
+    'twin_change_includes(properties.desired.twin[0].test1)',
+    'twin_change_includes(properties[123].props11, abc)',
+  ]) {
     const { expr, errors } = parseCondition(bad);
     const problems = expr ? checkCondition(expr, { source: 'twinChangeNotifications' }).filter((p) => p.severity === 'error') : errors;
     assert.ok(problems.length > 0, bad);

@@ -9,7 +9,7 @@ test('operators need spaces: a name swallows + - * ! | and quotes (longest match
   assert.equal(kinds('2*3'), ['ID:2*3', 'EOF:']);
   assert.equal(kinds('a-1'), ['ID:a-1', 'EOF:']);
   assert.equal(kinds('2 * 3'), ['INTEGER:2', 'MUL:*', 'INTEGER:3', 'EOF:']);
-  assert.equal(kinds("a!='x'"), ['ID:a!', "EQ:=", "STRING:'x'", 'EOF:']);
+  assert.equal(kinds("a!='x'"), ['ID:a!', 'EQ:=', "STRING:'x'", 'EOF:']);
   // ' and | are name characters, so without spaces the whole thing is one (odd) application property name.
   assert.equal(kinds("'a'||'b'"), ["ID:'a'||'b'", 'EOF:']);
   assert.equal(kinds("'a' || 'b'"), ["STRING:'a'", 'CONCAT:||', "STRING:'b'", 'EOF:']);
@@ -53,22 +53,67 @@ test('strings: escapes are decoded like edgeHub (\\u first, then \\" \\\' \\\\)'
 
 test('unterminated strings and bad escapes are one problem each, with offsets', () => {
   let result = tokenize("x = 'abc");
-  assert.equal(result.problems.map((p) => [p.id, p.start, p.length]), [['unterminated-string', 4, 4]]);
-  assert.equal(result.tokens.map((t) => t.kind), ['ID', 'EQ', 'UNTERMINATED_STRING', 'EOF']);
+  assert.equal(
+    result.problems.map((p) => [p.id, p.start, p.length]),
+    [['unterminated-string', 4, 4]],
+  );
+  assert.equal(
+    result.tokens.map((t) => t.kind),
+    ['ID', 'EQ', 'UNTERMINATED_STRING', 'EOF'],
+  );
   result = tokenize("x = 'a\\nb' AND y");
-  assert.equal(result.problems.map((p) => [p.id, p.start, p.length]), [['invalid-escape', 6, 2]]);
-  assert.equal(result.tokens.map((t) => t.kind), ['ID', 'EQ', 'UNTERMINATED_STRING', 'AND', 'ID', 'EOF']);
+  assert.equal(
+    result.problems.map((p) => [p.id, p.start, p.length]),
+    [['invalid-escape', 6, 2]],
+  );
+  assert.equal(
+    result.tokens.map((t) => t.kind),
+    ['ID', 'EQ', 'UNTERMINATED_STRING', 'AND', 'ID', 'EOF'],
+  );
 });
 
 test('the first-character filter never drops a rule that matches (every BMP character, many continuations)', () => {
-  const suffixes = ['', 'elect', 'rom', 'here', 'nto', 'nd', 'r', 'ot', 'rue', 'alse', 'ull', 'ndefined', 'x', '0', '9', '.5', 'e3', '1.5e-3', 'x1F',
-    '"', "'", 'a"', '*', '* x */', '=', '>', '|', '?', '$', ' ', 'body.a[0]', '\u0041'];
+  const suffixes = [
+    '',
+    'elect',
+    'rom',
+    'here',
+    'nto',
+    'nd',
+    'r',
+    'ot',
+    'rue',
+    'alse',
+    'ull',
+    'ndefined',
+    'x',
+    '0',
+    '9',
+    '.5',
+    'e3',
+    '1.5e-3',
+    'x1F',
+    '"',
+    "'",
+    'a"',
+    '*',
+    '* x */',
+    '=',
+    '>',
+    '|',
+    '?',
+    '$',
+    ' ',
+    'body.a[0]',
+    '\u0041',
+  ];
   const missed = [];
   for (let code = 0; code <= 0xffff; code++) {
     const c = String.fromCharCode(code);
     for (const rule of LEXER_RULES) {
       if (rule.canStart(c)) continue;
-      for (const suffix of suffixes) if (rule.match(c + suffix, 0) > 0) missed.push(`${rule.kind} at U+${code.toString(16)} before ${JSON.stringify(suffix)}`);
+      for (const suffix of suffixes)
+        if (rule.match(c + suffix, 0) > 0) missed.push(`${rule.kind} at U+${code.toString(16)} before ${JSON.stringify(suffix)}`);
     }
   }
   assert.equal(missed.slice(0, 5), []);

@@ -47,7 +47,23 @@ test('sourceMatches: trailing * stripped, case-insensitive prefix with a trailin
 test('route identifiers: the GrammarLexer ID rule, plus names the lexer would read as something else', () => {
   for (const name of ['m1', 'camera-capture', 'detector_v2', 'a.b', 'Ünïcode', 'x+y']) assert.ok(isValidRouteIdentifier(name), name);
   for (const c of '()<>@,;:\\"/[]?={}') assert.not.ok(isValidRouteIdentifier(`a${c}b`), `a${c}b`);
-  for (const name of ['', 'a b', 'tab\there', 'new\nline', 'from', 'AND', 'true', 'null', '123', '0x1f', '1.5', 'e5', '$edgeHub', '*x', "'q'"]) {
+  for (const name of [
+    '',
+    'a b',
+    'tab\there',
+    'new\nline',
+    'from',
+    'AND',
+    'true',
+    'null',
+    '123',
+    '0x1f',
+    '1.5',
+    'e5',
+    '$edgeHub',
+    '*x',
+    "'q'",
+  ]) {
     assert.not.ok(isValidRouteIdentifier(name), JSON.stringify(name));
     assert.type(routeIdentifierProblem(name), 'string');
   }

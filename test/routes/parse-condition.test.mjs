@@ -56,7 +56,7 @@ test('NOT and unary minus bind tighter than every binary operator', () => {
 test('primaries: literals, properties, escaped system properties, calls, body paths', () => {
   assert.is(tree('$body.predictions[0].probability > 0.5'), '($body.predictions[0].probability > 0.5)');
   assert.is(tree("{$contentType} = 'application/json'"), "({$contentType} = 'application/json')");
-  assert.is(tree('concat(a, "b", lower($c)) = \'x\''), "(concat(@a, \"b\", lower($c)) = 'x')");
+  assert.is(tree('concat(a, "b", lower($c)) = \'x\''), '(concat(@a, "b", lower($c)) = \'x\')');
   assert.is(tree('is_defined(undefined) OR null = null'), '(is_defined(undefined) OR (null = null))');
   assert.is(tree('0xff = 255'), '(0xff = 255)');
   assert.is(tree('f()'), 'f()');
@@ -112,8 +112,20 @@ const INVALID = [
   ['{$x = 1', [['missing-close-brace', 0, 3]]],
   ['NOT', [['expected-expression', 0, 3]]],
   // independent mistakes are all reported, without cascades
-  ["(a = 1)) OR b = 'x", [['unmatched-close-paren', 7, 1], ['unterminated-string', 16, 2]]],
-  ["a = 'x\\q' AND b @ c", [['invalid-escape', 6, 2], ['unexpected-character', 16, 1]]],
+  [
+    "(a = 1)) OR b = 'x",
+    [
+      ['unmatched-close-paren', 7, 1],
+      ['unterminated-string', 16, 2],
+    ],
+  ],
+  [
+    "a = 'x\\q' AND b @ c",
+    [
+      ['invalid-escape', 6, 2],
+      ['unexpected-character', 16, 1],
+    ],
+  ],
 ];
 
 test('invalid conditions: one error per mistake, at the right offset, and no tree', () => {
@@ -132,7 +144,7 @@ test('invalid conditions: one error per mistake, at the right offset, and no tre
   }
 });
 
-test("error offsets match the ones edgeHub reports for the same mistakes", () => {
+test('error offsets match the ones edgeHub reports for the same mistakes', () => {
   const first = (text) => {
     const { expr, errors } = parseCondition(text);
     const all = expr ? checkCondition(expr, { source: 'messages' }) : errors;

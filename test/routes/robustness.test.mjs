@@ -16,10 +16,70 @@ function rng(seed) {
 }
 
 const PIECES = [
-  'a', 'temperature', '$outputName', '$body.x', '$body.a[0].b', '{$contentType}', '$body.', '1', '-2', '0x1F', '1.5e3', 'e5',
-  "'s'", '"d"', "'un", 'true', 'false', 'null', 'undefined', 'TRUE', '(', ')', '(', ')', ',', '{', '}', '+', '-', '*', '/', '%',
-  '||', '<', '<=', '>', '>=', '=', '!=', '<>', 'AND', 'or', 'NOT', '??', '@', ';', '[', ']', 'lower(', 'concat(', 'is_defined(',
-  'as_number(', 'substring(', 'twin_change_includes(', 'nosuch(', '/*c*/', '/*', '*/', '\\', 'FROM', 'INTO', ' ', ' ', ' ',
+  'a',
+  'temperature',
+  '$outputName',
+  '$body.x',
+  '$body.a[0].b',
+  '{$contentType}',
+  '$body.',
+  '1',
+  '-2',
+  '0x1F',
+  '1.5e3',
+  'e5',
+  "'s'",
+  '"d"',
+  "'un",
+  'true',
+  'false',
+  'null',
+  'undefined',
+  'TRUE',
+  '(',
+  ')',
+  '(',
+  ')',
+  ',',
+  '{',
+  '}',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '||',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '=',
+  '!=',
+  '<>',
+  'AND',
+  'or',
+  'NOT',
+  '??',
+  '@',
+  ';',
+  '[',
+  ']',
+  'lower(',
+  'concat(',
+  'is_defined(',
+  'as_number(',
+  'substring(',
+  'twin_change_includes(',
+  'nosuch(',
+  '/*c*/',
+  '/*',
+  '*/',
+  '\\',
+  'FROM',
+  'INTO',
+  ' ',
+  ' ',
+  ' ',
 ];
 
 function generate(next, maxPieces) {
@@ -31,7 +91,10 @@ function generate(next, maxPieces) {
 
 function assertInside(text, item, label) {
   assert.ok(Number.isInteger(item.start) && Number.isInteger(item.length), `${label}: integer offsets in ${JSON.stringify(text)}`);
-  assert.ok(item.start >= 0 && item.length >= 0 && item.start + item.length <= text.length, `${label} [${item.start}, ${item.length}] inside ${JSON.stringify(text)}`);
+  assert.ok(
+    item.start >= 0 && item.length >= 0 && item.start + item.length <= text.length,
+    `${label} [${item.start}, ${item.length}] inside ${JSON.stringify(text)}`,
+  );
 }
 
 function walk(expr, visit) {
@@ -75,9 +138,15 @@ test('routes: no throws and problems inside the text', () => {
 
 test('very deep nesting is one error, not a stack overflow', () => {
   const deep = `${'('.repeat(5000)}a = 1${')'.repeat(5000)}`;
-  assert.equal(parseCondition(deep).errors.map((e) => e.id), ['nesting-too-deep']);
+  assert.equal(
+    parseCondition(deep).errors.map((e) => e.id),
+    ['nesting-too-deep'],
+  );
   const nots = `${'NOT '.repeat(5000)}true`;
-  assert.equal(parseCondition(nots).errors.map((e) => e.id), ['nesting-too-deep']);
+  assert.equal(
+    parseCondition(nots).errors.map((e) => e.id),
+    ['nesting-too-deep'],
+  );
   const fine = `${'('.repeat(50)}a = '1'${')'.repeat(50)}`;
   const { expr } = parseCondition(fine);
   assert.ok(expr);

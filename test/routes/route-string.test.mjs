@@ -42,11 +42,17 @@ test('formatRoute also accepts RouteIR-shaped edges ({ from, to })', () => {
 });
 
 test('formatRoute refuses names that cannot appear in a route', () => {
-  assert.throws(() => formatRoute({ source: { kind: 'module', module: 'bad name', output: 'o' }, sink: { kind: 'upstream' } }), /module name 'bad name'/);
+  assert.throws(
+    () => formatRoute({ source: { kind: 'module', module: 'bad name', output: 'o' }, sink: { kind: 'upstream' } }),
+    /module name 'bad name'/,
+  );
   assert.throws(() => formatRoute({ source: { kind: 'all-messages' }, sink: { kind: 'module', module: 'm', input: 'a/b' } }), /input name/);
   assert.throws(() => formatRoute({ source: { kind: 'module', module: 'from', output: 'o' }, sink: { kind: 'upstream' } }), /keyword/);
   // "a = '1') OR (b = '2'" would parse once wrapped as AND (...), but would no longer be limited to devices
-  assert.throws(() => formatRoute({ source: { kind: 'devices' }, sink: { kind: 'upstream' }, when: "a = '1') OR (b = '2'" }), /does not parse/);
+  assert.throws(
+    () => formatRoute({ source: { kind: 'devices' }, sink: { kind: 'upstream' }, when: "a = '1') OR (b = '2'" }),
+    /does not parse/,
+  );
 });
 
 test('round trip: parseRoute(formatRoute(x)) gives back the path, the condition and the sink, for every kind', () => {
@@ -59,14 +65,20 @@ test('round trip: parseRoute(formatRoute(x)) gives back the path, the condition 
         assert.is(parsed.source, path, text);
         assert.equal(parsed.sink, sink, text);
         assert.is(text.slice(parsed.sourceStart, parsed.sourceStart + parsed.sourceLength), path);
-        const expectedCondition = source.kind === 'devices'
-          ? (when ? `NOT IS_DEFINED($connectionModuleId) AND (${when})` : 'NOT IS_DEFINED($connectionModuleId)')
-          : when;
+        const expectedCondition =
+          source.kind === 'devices'
+            ? when
+              ? `NOT IS_DEFINED($connectionModuleId) AND (${when})`
+              : 'NOT IS_DEFINED($connectionModuleId)'
+            : when;
         assert.is(parsed.condition?.text, expectedCondition, text);
         if (expectedCondition) {
           assert.is(text.slice(parsed.condition.start, parsed.condition.start + expectedCondition.length), expectedCondition);
           assert.ok(parsed.condition.expr, text);
-          assert.equal(checkCondition(parsed.condition.expr, { source: conditionSourceOf(parsed.source) }).filter((p) => p.severity === 'error'), []);
+          assert.equal(
+            checkCondition(parsed.condition.expr, { source: conditionSourceOf(parsed.source) }).filter((p) => p.severity === 'error'),
+            [],
+          );
         }
       }
     }
@@ -74,7 +86,7 @@ test('round trip: parseRoute(formatRoute(x)) gives back the path, the condition 
 });
 
 test('parseRoute accepts SELECT *, any keyword case, extra spaces and comments', () => {
-  const parsed = parseRoute('/* m1 only */ select * from /messages/modules/m1/*  where $outputName = \'x\' into $UPSTREAM');
+  const parsed = parseRoute("/* m1 only */ select * from /messages/modules/m1/*  where $outputName = 'x' into $UPSTREAM");
   assert.equal(parsed.errors, []);
   assert.is(parsed.source, '/messages/modules/m1/*');
   assert.equal(parsed.sink, { kind: 'upstream' });
@@ -99,9 +111,15 @@ test("a path's trailing /* opens a comment: a later */ eats the WHERE clause, so
 test('condition errors inside a route are reported at offsets into the route text', () => {
   const text = "FROM /messages/* WHERE $outputName = 'x INTO $upstream";
   const parsed = parseRoute(text);
-  assert.equal(parsed.errors.map((e) => [e.id, e.start]), [['unterminated-string', 37]]);
+  assert.equal(
+    parsed.errors.map((e) => [e.id, e.start]),
+    [['unterminated-string', 37]],
+  );
   const text2 = 'FROM /messages/* WHERE a = 1 AND INTO $upstream';
-  assert.equal(parseRoute(text2).errors.map((e) => [e.id, e.start, e.length]), [['expected-expression', 29, 3]]);
+  assert.equal(
+    parseRoute(text2).errors.map((e) => [e.id, e.start, e.length]),
+    [['expected-expression', 29, 3]],
+  );
 });
 
 /** [route, [[id, start], ...]] */
@@ -126,7 +144,11 @@ const INVALID = [
 test('invalid routes: one error, at the offending token', () => {
   for (const [text, expected] of INVALID) {
     const parsed = parseRoute(text);
-    assert.equal(parsed.errors.map((e) => [e.id, e.start]), expected, JSON.stringify(text));
+    assert.equal(
+      parsed.errors.map((e) => [e.id, e.start]),
+      expected,
+      JSON.stringify(text),
+    );
   }
 });
 

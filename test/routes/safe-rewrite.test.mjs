@@ -7,7 +7,10 @@ import { evaluateCondition, parseCondition } from '../../dist/routes/index.js';
 import { editSpec, loadText } from '../helpers/spec-fixtures.mjs';
 
 const detector = (condition) =>
-  editSpec(['    to: upstream\n', `    to: upstream\n    when: "${condition}"\n`], ['task: image-classification', 'task: object-detection']);
+  editSpec(
+    ['    to: upstream\n', `    to: upstream\n    when: "${condition}"\n`],
+    ['task: image-classification', 'task: object-detection'],
+  );
 
 /** The rewrite in the hint of the route-body-missing-field warning for `condition`. */
 async function suggestedRewrite(condition) {
@@ -17,7 +20,11 @@ async function suggestedRewrite(condition) {
   return warning.hint.replace(/^[^:]*: /, '').replace(/ \(or compare .*\)$/, '');
 }
 
-const json = (body) => ({ systemProperties: { contentType: 'application/json', contentEncoding: 'utf-8' }, properties: {}, body: JSON.stringify(body) });
+const json = (body) => ({
+  systemProperties: { contentType: 'application/json', contentEncoding: 'utf-8' },
+  properties: {},
+  body: JSON.stringify(body),
+});
 const frame = (...predictions) => json({ predictions, summary: { count: predictions.length } });
 const p = (probability, tagName = 'person') => ({ probability, tagName, tagId: 0, boundingBox: { left: 0, top: 0, width: 1, height: 1 } });
 const routes = (condition, message) => evaluateCondition(parseCondition(condition).expr, message);
@@ -44,7 +51,10 @@ for (const { condition, matching, other } of CASES) {
     for (const m of other) assert.equal([routes(condition, m), routes(rewrite, m)], [false, false], m.body);
     // And the rewrite is quiet under the same check.
     const again = await loadText(detector(rewrite.replace(/"/g, "'")));
-    assert.equal(again.diagnostics.filter((d) => d.id.startsWith('route-body-missing-field/')).map((d) => d.message), []);
+    assert.equal(
+      again.diagnostics.filter((d) => d.id.startsWith('route-body-missing-field/')).map((d) => d.message),
+      [],
+    );
   });
 }
 

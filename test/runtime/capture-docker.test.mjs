@@ -32,22 +32,63 @@ if (engineMissing) {
   });
 
   test('the capture container sends frames to the scoring container and prints its results', async () => {
-    const compiled = sh(process.execPath, ['bin/edgeml.js', 'compile', 'specs/text-orientation.yaml', '--out', out, '--set', 'target.platform=amd64', '--set', 'target.device=generic', '--set', 'target.os=debian-12'], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1' },
-      timeout: 120_000,
-    });
+    const compiled = sh(
+      process.execPath,
+      [
+        'bin/edgeml.js',
+        'compile',
+        'specs/text-orientation.yaml',
+        '--out',
+        out,
+        '--set',
+        'target.platform=amd64',
+        '--set',
+        'target.device=generic',
+        '--set',
+        'target.os=debian-12',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 120_000,
+      },
+    );
     assert.is(compiled.status, 0, compiled.stdout + compiled.stderr);
     for (const module of ['orientation', 'scanner']) {
       // --network host: this engine may run without a bridge network, and npm must reach the registry.
-      const build = sh('docker', ['build', '--network', 'host', '--platform', 'linux/amd64', '--file', join(out, `modules/${module}/Dockerfile.amd64`), '--tag', tag(module), join(out, `modules/${module}`)], { timeout: 15 * 60_000 });
+      const build = sh(
+        'docker',
+        [
+          'build',
+          '--network',
+          'host',
+          '--platform',
+          'linux/amd64',
+          '--file',
+          join(out, `modules/${module}/Dockerfile.amd64`),
+          '--tag',
+          tag(module),
+          join(out, `modules/${module}`),
+        ],
+        { timeout: 15 * 60_000 },
+      );
       assert.is(build.status, 0, `docker build of ${module} failed:\n${(build.stdout + build.stderr).split('\n').slice(-20).join('\n')}`);
     }
 
     const port = await findFreePort();
     const scorer = `edgeml-capture-test-scorer-${process.pid}`;
     containers.push(scorer);
-    const started = sh('docker', ['run', '--detach', '--name', scorer, '--network', 'host', '--env', `EDGEML_PORT=${port}`, tag('orientation')]);
+    const started = sh('docker', [
+      'run',
+      '--detach',
+      '--name',
+      scorer,
+      '--network',
+      'host',
+      '--env',
+      `EDGEML_PORT=${port}`,
+      tag('orientation'),
+    ]);
     assert.is(started.status, 0, lastLine(started));
     let ready = false;
     for (const deadline = Date.now() + 120_000; !ready && Date.now() < deadline; ) {
@@ -63,10 +104,21 @@ if (engineMissing) {
     writeFileSync(local, JSON.stringify({ ...config, scoring: { ...config.scoring, url: `http://127.0.0.1:${port}/image` } }));
     chmodSync(local, 0o644); // the container runs as the node user
 
-    const run = sh('docker', ['run', '--rm', '--network', 'host', '--env', 'EDGEML_MAX_FRAMES=4', '--volume', `${local}:/app/config.json:ro`, tag('scanner')], { timeout: 120_000 });
+    const run = sh(
+      'docker',
+      ['run', '--rm', '--network', 'host', '--env', 'EDGEML_MAX_FRAMES=4', '--volume', `${local}:/app/config.json:ro`, tag('scanner')],
+      { timeout: 120_000 },
+    );
     assert.is(run.status, 0, run.stderr);
-    const messages = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.equal(messages.map((m) => m.properties.frameOrigin), ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'], 'the bundled folder, in order');
+    const messages = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(
+      messages.map((m) => m.properties.frameOrigin),
+      ['text-rotated.jpg', 'text-upright.jpg', 'text2-rotated.png', 'text2-upright.png'],
+      'the bundled folder, in order',
+    );
     // Every message matches the contract the compile rendered for this output.
     const contract = compileContract(JSON.parse(readFileSync(join(out, 'contracts/scanner.lines.schema.json'), 'utf8')));
     for (const m of messages) {
@@ -80,7 +132,11 @@ if (engineMissing) {
     // docker stop sends SIGTERM: the module finishes its frame and exits 0.
     const capture = `edgeml-capture-test-scanner-${process.pid}`;
     containers.push(capture);
-    assert.is(sh('docker', ['run', '--detach', '--name', capture, '--network', 'host', '--volume', `${local}:/app/config.json:ro`, tag('scanner')]).status, 0);
+    assert.is(
+      sh('docker', ['run', '--detach', '--name', capture, '--network', 'host', '--volume', `${local}:/app/config.json:ro`, tag('scanner')])
+        .status,
+      0,
+    );
     await new Promise((r) => setTimeout(r, 2000));
     const stop = sh('docker', ['stop', '--time', '10', capture], { timeout: 60_000 });
     assert.is(stop.status, 0, lastLine(stop));

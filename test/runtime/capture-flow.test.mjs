@@ -48,22 +48,33 @@ async function fakeScorer(behave) {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${server.address().port}/image`;
-  const close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  const close = () =>
+    new Promise((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   closeAfterTest(server, close);
   return { state, url, close };
 }
 
 /** The scoring module's real answer (responses.ts) for answer n: odd answers find one object, even ones none. */
 const answerFor = (n) => {
-  const predictions = n % 2 === 1 ? [{ label: 'thing', labelId: 0, score: 0.9, box: { left: 0.1, top: 0.1, width: 0.5, height: 0.5 } }] : [];
+  const predictions =
+    n % 2 === 1 ? [{ label: 'thing', labelId: 0, score: 0.9, box: { left: 0.1, top: 0.1, width: 0.5, height: 0.5 } }] : [];
   const timings = { preprocessMs: 1, inferenceMs: 2, postprocessMs: 0.5, totalMs: 3.5, batchSize: 1 };
-  return { ...toCustomVisionAnswer('detector', { predictions, image: { width: 64, height: 48 }, timings }, new Date(Date.UTC(2026, 0, 1))), id: `a${n}` };
+  return {
+    ...toCustomVisionAnswer('detector', { predictions, image: { width: 64, height: 48 }, timings }, new Date(Date.UTC(2026, 0, 1))),
+    id: `a${n}`,
+  };
 };
 /** What the capture module sends for answer n: the answer plus its summary. */
 const messageFor = (n) => {
   const answer = answerFor(n);
   const top = answer.predictions[0];
-  return { ...answer, summary: { count: answer.predictions.length, topProbability: top?.probability ?? 0, topTagName: top?.tagName ?? '' } };
+  return {
+    ...answer,
+    summary: { count: answer.predictions.length, topProbability: top?.probability ?? 0, topTagName: top?.tagName ?? '' },
+  };
 };
 const detectionsContract = compileContract(captureResultsContract('object-detection'));
 /** Every message the module sends must validate against its contract. */
@@ -95,7 +106,10 @@ withFfmpeg('ffmpeg video source yields valid JPEG frames at the configured rate,
   const frames = [];
   for (let f = await source.next(); f; f = await source.next()) frames.push(f);
   assert.ok(frames.length >= 7 && frames.length <= 9, `2 s at 4 fps ≈ 8 frames, got ${frames.length}`);
-  assert.equal(frames.map((f) => f.index), frames.map((_, i) => i));
+  assert.equal(
+    frames.map((f) => f.index),
+    frames.map((_, i) => i),
+  );
   const meta = await sharp(frames[3].data).metadata();
   assert.equal([meta.format, meta.width, meta.height], ['jpeg', 160, 120]);
   await source.close();
@@ -115,14 +129,30 @@ withFfmpeg('ffmpeg video source loops and stops on close; a bad file is a one-li
   const bogus = join(work, 'bogus.mp4');
   writeFileSync(bogus, 'not a video');
   const bad = ffmpegSource({ input: { kind: 'video', path: bogus, loop: false }, fps: 5, description: "video 'bogus.mp4'" });
-  await bad.next().then(() => assert.unreachable('should fail'), (e) => assert.match(e.message, "ffmpeg stopped reading video 'bogus.mp4'"));
-  const missing = ffmpegSource({ input: { kind: 'video', path: video, loop: false }, fps: 5, description: 'x', ffmpegPath: join(work, 'no-ffmpeg') });
-  await missing.next().then(() => assert.unreachable('should fail'), (e) => assert.match(e.message, 'ffmpeg was not found'));
+  await bad.next().then(
+    () => assert.unreachable('should fail'),
+    (e) => assert.match(e.message, "ffmpeg stopped reading video 'bogus.mp4'"),
+  );
+  const missing = ffmpegSource({
+    input: { kind: 'video', path: video, loop: false },
+    fps: 5,
+    description: 'x',
+    ffmpegPath: join(work, 'no-ffmpeg'),
+  });
+  await missing.next().then(
+    () => assert.unreachable('should fail'),
+    (e) => assert.match(e.message, 'ffmpeg was not found'),
+  );
 });
 
 test('live sources keep only the newest frame, reconnect after ffmpeg exits, and never log the RTSP password', async () => {
   const jpegPath = join(work, 'live.jpg');
-  writeFileSync(jpegPath, await sharp({ create: { width: 8, height: 8, channels: 3, background: 'blue' } }).jpeg().toBuffer());
+  writeFileSync(
+    jpegPath,
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: 'blue' } })
+      .jpeg()
+      .toBuffer(),
+  );
   const startsLog = join(work, 'fake-starts.log');
   writeFileSync(startsLog, '');
   const fakeEnv = { FAKE_FFMPEG_JPEG: jpegPath, FAKE_FFMPEG_FRAMES: '5', FAKE_FFMPEG_INTERVAL_MS: '10', FAKE_FFMPEG_LOG: startsLog };
@@ -143,7 +173,10 @@ test('live sources keep only the newest frame, reconnect after ffmpeg exits, and
     assert.is(first.index, 4, 'stale frames were replaced by the newest');
     const afterReconnect = await source.next(); // waits for the second ffmpeg run (reconnect after 1 s)
     assert.ok(afterReconnect.index >= 5, `a frame from the reconnected stream: ${afterReconnect.index}`);
-    const starts = readFileSync(startsLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const starts = readFileSync(startsLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.ok(starts.length >= 2, 'ffmpeg was started again');
     assert.ok(starts[0].includes(url) && starts[0].includes('tcp'), 'the real URL reaches ffmpeg, over TCP');
     assert.match(logs.join('\n'), 'reconnecting in 1 s');
@@ -156,7 +189,9 @@ test('live sources keep only the newest frame, reconnect after ffmpeg exits, and
 });
 
 test('scoring client retries 5xx and connection errors with backoff, but not a refusal', async () => {
-  const scorer = await fakeScorer((n) => (n === 1 ? { status: 503, body: { error: { message: 'busy' } } } : { status: 200, body: answerFor(n) }));
+  const scorer = await fakeScorer((n) =>
+    n === 1 ? { status: 503, body: { error: { message: 'busy' } } } : { status: 200, body: answerFor(n) },
+  );
   const client = scoringClient({ url: scorer.url, timeoutMs: 30_000, retries: 2, backoffMs: 5 });
   const answer = await client.score(Buffer.from('img'));
   assert.is(answer.attempts, 2);
@@ -169,10 +204,13 @@ test('scoring client retries 5xx and connection errors with backoff, but not a r
 
   const refusing = await fakeScorer(() => ({ status: 415, body: { error: { message: 'not an image' } } }));
   const c2 = scoringClient({ url: refusing.url, timeoutMs: 30_000, retries: 3, backoffMs: 5 });
-  await c2.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => {
-    assert.instance(e, ScoringRejectedError);
-    assert.match(e.message, 'not an image');
-  });
+  await c2.score(Buffer.from('x')).then(
+    () => assert.unreachable(),
+    (e) => {
+      assert.instance(e, ScoringRejectedError);
+      assert.match(e.message, 'not an image');
+    },
+  );
   assert.is(refusing.state.requests, 1, 'a 4xx is not retried');
   c2.close();
   await refusing.close();
@@ -180,17 +218,23 @@ test('scoring client retries 5xx and connection errors with backoff, but not a r
   const hanging = await fakeScorer(() => 'hang');
   const c3 = scoringClient({ url: hanging.url, timeoutMs: 100, retries: 1, backoffMs: 5 });
   const t = performance.now();
-  await c3.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => {
-    assert.instance(e, ScoringUnavailableError);
-    assert.match(e.message, 'failed after 2 attempt(s)');
-  });
+  await c3.score(Buffer.from('x')).then(
+    () => assert.unreachable(),
+    (e) => {
+      assert.instance(e, ScoringUnavailableError);
+      assert.match(e.message, 'failed after 2 attempt(s)');
+    },
+  );
   assert.ok(performance.now() - t < 1500, 'timeouts bound the wait');
   assert.is(hanging.state.requests, 2);
   c3.close();
   await hanging.close();
 
   const c4 = scoringClient({ url: 'http://127.0.0.1:9/image', timeoutMs: 500, retries: 1, backoffMs: 5 });
-  await c4.score(Buffer.from('x')).then(() => assert.unreachable(), (e) => assert.match(e.message, 'ECONNREFUSED'));
+  await c4.score(Buffer.from('x')).then(
+    () => assert.unreachable(),
+    (e) => assert.match(e.message, 'ECONNREFUSED'),
+  );
   c4.close();
 });
 
@@ -225,11 +269,26 @@ test('capture loop drops frames while a request is in flight and sends each answ
     await frames.reach(frames.taken + 2);
     return { status: 200, body: answerFor(n) };
   });
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: folder }, fps: 20, loop: true, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 }, output: 'results' };
+  const config = {
+    version: 1,
+    name: 'cam',
+    source: { kind: 'folder', path: folder },
+    fps: 20,
+    loop: true,
+    scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 },
+    output: 'results',
+  };
   const client = scoringClient(config.scoring);
   const messages = [];
   const view = viewServer({ name: 'cam', minScore: 0.4, fps: 20 });
-  const outcome = await runCaptureLoop({ config, source: frames.source, client, sink: createCallbackSink((m) => messages.push(m)), view, maxMessages: 4 });
+  const outcome = await runCaptureLoop({
+    config,
+    source: frames.source,
+    client,
+    sink: createCallbackSink((m) => messages.push(m)),
+    view,
+    maxMessages: 4,
+  });
   assert.is(outcome.reason, 'limit');
   assert.is(messages.length, 4);
   assert.is(scorer.state.maxActive, 1, 'never two requests at once');
@@ -257,16 +316,35 @@ test('capture loop drops frames while a request is in flight and sends each answ
 });
 
 test('capture loop resizes frames before sending and keeps going after a refused frame', async () => {
-  const scorer = await fakeScorer((n) => (n === 1 ? { status: 400, body: { error: { message: 'bad' } } } : { status: 200, body: answerFor(n) }));
+  const scorer = await fakeScorer((n) =>
+    n === 1 ? { status: 400, body: { error: { message: 'bad' } } } : { status: 200, body: answerFor(n) },
+  );
   // sharp cannot decode BMP, so this folder holds JPEG and PNG only.
   const folder = join(work, 'resize');
   mkdirSync(folder);
-  for (const f of ['text-upright.jpg', 'text-rotated.jpg', 'text-upright.png', 'text2-rotated.png']) copyFileSync(join(images, f), join(folder, f));
+  for (const f of ['text-upright.jpg', 'text-rotated.jpg', 'text-upright.png', 'text2-rotated.png'])
+    copyFileSync(join(images, f), join(folder, f));
   // Looping, so the two answers arrive however many frames a loaded machine drops while resizing and scoring.
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: folder }, fps: 50, loop: true, resize: { width: 64, height: 48 }, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 }, output: 'o' };
+  const config = {
+    version: 1,
+    name: 'cam',
+    source: { kind: 'folder', path: folder },
+    fps: 50,
+    loop: true,
+    resize: { width: 64, height: 48 },
+    scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 },
+    output: 'o',
+  };
   const lines = [];
   const client = scoringClient(config.scoring);
-  const outcome = await runCaptureLoop({ config, source: await createFolderSource(folder, true), client, sink: createCallbackSink(() => {}), maxMessages: 2, log: (l) => lines.push(l) });
+  const outcome = await runCaptureLoop({
+    config,
+    source: await createFolderSource(folder, true),
+    client,
+    sink: createCallbackSink(() => {}),
+    maxMessages: 2,
+    log: (l) => lines.push(l),
+  });
   assert.is(outcome.reason, 'limit');
   assert.is(outcome.stats.failed, 1);
   assert.is(outcome.stats.sent, 2);
@@ -280,7 +358,10 @@ test('capture loop resizes frames before sending and keeps going after a refused
 /** Runs dist/runtime/capture/main.js on a config; resolves with exit code, stdout and stderr. */
 function runMain(configPath, env = {}, onSpawn) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'dist/runtime/capture/main.js'), configPath], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'dist/runtime/capture/main.js'), configPath], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -296,30 +377,59 @@ test('main.js: relative folder, JSON message lines on stdout, logs on stderr, ED
   const dir = join(work, 'module');
   mkdirSync(join(dir, 'media'), { recursive: true });
   for (const f of ['text-upright.jpg', 'text-rotated.jpg']) copyFileSync(join(images, f), join(dir, 'media', f));
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: 'media' }, fps: 10, loop: true, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 1, backoffMs: 10 }, output: 'results' };
+  const config = {
+    version: 1,
+    name: 'cam',
+    source: { kind: 'folder', path: 'media' },
+    fps: 10,
+    loop: true,
+    scoring: { url: scorer.url, timeoutMs: 30_000, retries: 1, backoffMs: 10 },
+    output: 'results',
+  };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const r = await runMain(join(dir, 'config.json'), { EDGEML_MAX_FRAMES: '3' });
   assert.is(r.code, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.is(lines.length, 3);
-  assert.equal(lines.map((l) => [l.type, l.output, l.contentType, l.contentEncoding]), Array(3).fill(['message', 'results', 'application/json', 'utf-8']));
+  assert.equal(
+    lines.map((l) => [l.type, l.output, l.contentType, l.contentEncoding]),
+    Array(3).fill(['message', 'results', 'application/json', 'utf-8']),
+  );
   // The first frame is always sent; which later ones are depends on how many a loaded machine drops while busy.
   assert.is(lines[0].properties.frameOrigin, 'text-rotated.jpg');
-  assert.ok(lines.every((l) => ['text-rotated.jpg', 'text-upright.jpg'].includes(l.properties.frameOrigin)), 'frames come from the relative folder');
+  assert.ok(
+    lines.every((l) => ['text-rotated.jpg', 'text-upright.jpg'].includes(l.properties.frameOrigin)),
+    'frames come from the relative folder',
+  );
   assert.match(r.stderr, 'stopped (limit): ');
   lines.forEach((l) => assertContract(l.body));
   const detections = (origin) => (origin === 'text-rotated.jpg' ? 1 : 0);
-  assert.equal(lines.map((l) => l.body.summary.count), lines.map((l) => detections(l.properties.frameOrigin)), 'frames without detections still carry a summary');
+  assert.equal(
+    lines.map((l) => l.body.summary.count),
+    lines.map((l) => detections(l.properties.frameOrigin)),
+    'frames without detections still carry a summary',
+  );
   await scorer.close();
 
   const bad = await runMain(join(work, 'nope.json'));
   assert.is(bad.code, 1);
-  assert.match(bad.stderr, "Cannot read capture config");
+  assert.match(bad.stderr, 'Cannot read capture config');
   assert.not.match(bad.stderr, '    at ', 'no stack for an expected problem');
 });
 
 test('main.js under IoT Edge (IOTEDGE_* set) talks to the edge runtime, not stdout; unreachable is one line, exit 1', async () => {
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 1, loop: true, scoring: { url: 'http://127.0.0.1:9/image', timeoutMs: 500, retries: 0, backoffMs: 0 }, output: 'o' };
+  const config = {
+    version: 1,
+    name: 'cam',
+    source: { kind: 'folder', path: images },
+    fps: 1,
+    loop: true,
+    scoring: { url: 'http://127.0.0.1:9/image', timeoutMs: 500, retries: 0, backoffMs: 0 },
+    output: 'o',
+  };
   const path = join(work, 'edge.json');
   writeFileSync(path, JSON.stringify(config));
   const edgeEnv = {
@@ -348,7 +458,15 @@ test('main.js under IoT Edge (IOTEDGE_* set) talks to the edge runtime, not stdo
 
 test('main.js stops cleanly on SIGTERM with exit code 0', async () => {
   const scorer = await fakeScorer((n) => ({ status: 200, body: answerFor(n) }));
-  const config = { version: 1, name: 'cam', source: { kind: 'folder', path: images }, fps: 20, loop: true, scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 }, output: 'results' };
+  const config = {
+    version: 1,
+    name: 'cam',
+    source: { kind: 'folder', path: images },
+    fps: 20,
+    loop: true,
+    scoring: { url: scorer.url, timeoutMs: 30_000, retries: 0, backoffMs: 0 },
+    output: 'results',
+  };
   const path = join(work, 'sig.json');
   writeFileSync(path, JSON.stringify(config));
   const started = performance.now();

@@ -2,7 +2,7 @@
 // credential redaction, folder order and looping, pacing, and box annotation at the frame's real size.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync, } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -15,7 +15,10 @@ import { createPacer } from '../../dist/runtime/capture/pacer.js';
 import { overlaysFromAnswer, overlaySvg, annotateFrame, boxesInPixels } from '../../dist/runtime/capture/annotate.js';
 import { formatMessageLine, parseMessageLine, isIotEdgeEnvironment, createIotEdgeSink } from '../../dist/runtime/capture/sinks.js';
 
-const jpeg = (w, h, color) => sharp({ create: { width: w, height: h, channels: 3, background: color } }).jpeg().toBuffer();
+const jpeg = (w, h, color) =>
+  sharp({ create: { width: w, height: h, channels: 3, background: color } })
+    .jpeg()
+    .toBuffer();
 
 /** A JPEG with a COM segment whose payload holds FF D9 (an EOI look-alike), inserted right after SOI. */
 function withTrickyComment(buf) {
@@ -60,7 +63,13 @@ const validConfig = () => ({
 
 test('validateCaptureConfig accepts a valid config and names every problem path', () => {
   assert.equal(validateCaptureConfig(validConfig()), validConfig());
-  const bad = { ...validConfig(), fps: 0, extra: 1, source: { kind: 'rtsp', url: 'rtsp://x', urlEnv: 'RTSP' }, scoring: { ...validConfig().scoring, url: 'ftp://x' } };
+  const bad = {
+    ...validConfig(),
+    fps: 0,
+    extra: 1,
+    source: { kind: 'rtsp', url: 'rtsp://x', urlEnv: 'RTSP' },
+    scoring: { ...validConfig().scoring, url: 'ftp://x' },
+  };
   try {
     validateCaptureConfig(bad);
     assert.unreachable('should throw');
@@ -83,13 +92,22 @@ const captureModule = (source, extra = {}) => ({
   version: '1.0',
   status: 'running',
   restartPolicy: 'always',
-  env: [], ports: [], volumes: [], devices: [], createOptions: {}, inputs: [], outputs: ['results'],
+  env: [],
+  ports: [],
+  volumes: [],
+  devices: [],
+  createOptions: {},
+  inputs: [],
+  outputs: ['results'],
   capture: { source, fps: 3, loop: false, scoringModule: 'det', scoringUrl: 'http://det:80/image', output: 'results', ...extra },
 });
 
 test('createCaptureConfig maps the IR, and writes an RTSP secret as an env reference, never a value', () => {
   const ir = { modules: [] };
-  const folder = createCaptureConfig(ir, captureModule({ kind: 'folder', path: 'samples' }, { resize: { width: 416, height: 416 }, view: { port: 5012, minScore: 0.4 } }));
+  const folder = createCaptureConfig(
+    ir,
+    captureModule({ kind: 'folder', path: 'samples' }, { resize: { width: 416, height: 416 }, view: { port: 5012, minScore: 0.4 } }),
+  );
   assert.equal(validateCaptureConfig(folder), folder);
   assert.equal(folder.source, { kind: 'folder', path: 'samples' });
   assert.is(folder.fps, 3);
@@ -111,7 +129,10 @@ test('createCaptureConfig maps the IR, and writes an RTSP secret as an env refer
   const rtsp = createCaptureConfig(ir, captureModule({ kind: 'rtsp', url: { kind: 'secret', env: 'CAM_URL' } }));
   assert.equal(rtsp.source, { kind: 'rtsp', urlEnv: 'CAM_URL' });
   assert.not.match(JSON.stringify(rtsp), 'secret');
-  assert.throws(() => createCaptureConfig(ir, { ...captureModule({ kind: 'folder', path: 'x' }), kind: 'scoring' }), /not an image-capture module/);
+  assert.throws(
+    () => createCaptureConfig(ir, { ...captureModule({ kind: 'folder', path: 'x' }), kind: 'scoring' }),
+    /not an image-capture module/,
+  );
 });
 
 test('ffmpegArgs: fps filter, JPEG pipe output, file: prefix, loop, camera and RTSP inputs', () => {
@@ -145,7 +166,11 @@ test('folder source: images only, natural order, loops when asked', async () => 
     const once = await createFolderSource(dir, false);
     const seen = [];
     for (let f = await once.next(); f; f = await once.next()) seen.push([f.origin, f.data.toString(), f.index]);
-    assert.equal(seen, [['img1.jpeg', 'img1.jpeg', 0], ['img2.png', 'img2.png', 1], ['img10.jpg', 'img10.jpg', 2]]);
+    assert.equal(seen, [
+      ['img1.jpeg', 'img1.jpeg', 0],
+      ['img2.png', 'img2.png', 1],
+      ['img10.jpg', 'img10.jpg', 2],
+    ]);
     assert.match(once.description, '3 images');
 
     const looping = await createFolderSource(dir, true);
@@ -156,9 +181,15 @@ test('folder source: images only, natural order, loops when asked', async () => 
     assert.is(await looping.next(), undefined, 'closed sources end');
 
     const empty = mkdtempSync(join(tmpdir(), 'edgeml-empty-'));
-    await createFolderSource(empty, true).then(() => assert.unreachable(), (e) => assert.match(e.message, 'holds no images'));
+    await createFolderSource(empty, true).then(
+      () => assert.unreachable(),
+      (e) => assert.match(e.message, 'holds no images'),
+    );
     rmSync(empty, { recursive: true });
-    await createFolderSource(join(dir, 'missing'), true).then(() => assert.unreachable(), (e) => assert.match(e.message, 'ENOENT'));
+    await createFolderSource(join(dir, 'missing'), true).then(
+      () => assert.unreachable(),
+      (e) => assert.match(e.message, 'ENOENT'),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -196,7 +227,10 @@ test('annotation scales normalised boxes to the real frame size, not 256', async
   };
   const overlays = overlaysFromAnswer(answer, 0.4);
   assert.is(overlays.length, 1, 'low scores are not drawn');
-  assert.equal(boxesInPixels(overlays, 640, 480).map(({ x, y, w, h }) => [x, y, w, h]), [[320, 120, 160, 240]]);
+  assert.equal(
+    boxesInPixels(overlays, 640, 480).map(({ x, y, w, h }) => [x, y, w, h]),
+    [[320, 120, 160, 240]],
+  );
   assert.match(overlaySvg(overlays, 640, 480), '<rect x="320" y="120" width="160" height="240"');
   assert.match(overlaySvg([{ label: '<b>&', score: 1 }], 100, 100), '&lt;b&gt;&amp;', 'labels are escaped');
 
@@ -215,7 +249,14 @@ test('message lines round-trip and carry JSON content type and encoding', () => 
   const line = formatMessageLine({ output: 'results', body: '{"predictions":[]}', properties: { frameIndex: '3' } });
   assert.ok(line.endsWith('\n'));
   const parsed = parseMessageLine(line.trim());
-  assert.equal(parsed, { type: 'message', output: 'results', contentType: 'application/json', contentEncoding: 'utf-8', properties: { frameIndex: '3' }, body: { predictions: [] } });
+  assert.equal(parsed, {
+    type: 'message',
+    output: 'results',
+    contentType: 'application/json',
+    contentEncoding: 'utf-8',
+    properties: { frameIndex: '3' },
+    body: { predictions: [] },
+  });
   assert.is(parseMessageLine('capture: log line'), undefined);
   assert.ok(isIotEdgeEnvironment({ IOTEDGE_WORKLOADURI: 'unix:///var/run/iotedge/workload.sock', IOTEDGE_MODULEID: 'cam' }));
   assert.not.ok(isIotEdgeEnvironment({ PATH: '/bin' }));
@@ -233,7 +274,10 @@ test('the IoT Edge sink sends a JSON-typed azure-iot-device Message on the outpu
   assert.is(sink.kind, 'iotedge');
   await sink.send({ output: 'detections', body: '{"predictions":[]}', properties: { frameIndex: '4', frameOrigin: 'a.jpg' } });
   await sink.close();
-  assert.equal(calls.map((c) => c[0]), ['open', 'send', 'close']);
+  assert.equal(
+    calls.map((c) => c[0]),
+    ['open', 'send', 'close'],
+  );
   const [, output, message] = calls[1];
   assert.is(output, 'detections');
   assert.is(message.contentType, 'application/json');
@@ -247,11 +291,19 @@ test.run();
 
 test('summary: count, best probability and its label; zero and empty when nothing was found; other answers untouched', async () => {
   const { summarizePredictions, messageBodyFor } = await import('../../dist/runtime/capture/summary.js');
-  const preds = [{ probability: 0.3, tagName: 'cat' }, { probability: 0.8, tagName: 'dog' }, { probability: 0.5, tagName: 'cow' }];
+  const preds = [
+    { probability: 0.3, tagName: 'cat' },
+    { probability: 0.8, tagName: 'dog' },
+    { probability: 0.5, tagName: 'cow' },
+  ];
   assert.equal(summarizePredictions(preds), { count: 3, topProbability: 0.8, topTagName: 'dog' });
   assert.equal(summarizePredictions([]), { count: 0, topProbability: 0, topTagName: '' });
   const text = '{"predictions":[],"id":"x"}';
-  assert.equal(JSON.parse(messageBodyFor(JSON.parse(text), text)), { predictions: [], id: 'x', summary: { count: 0, topProbability: 0, topTagName: '' } });
+  assert.equal(JSON.parse(messageBodyFor(JSON.parse(text), text)), {
+    predictions: [],
+    id: 'x',
+    summary: { count: 0, topProbability: 0, topTagName: '' },
+  });
   const other = '{"results":{}}';
   assert.is(messageBodyFor(JSON.parse(other), other), other, 'an answer without predictions is sent as the scorer wrote it');
   assert.is(messageBodyFor([1], '[1]'), '[1]');
@@ -261,12 +313,23 @@ test('capture contract: a message missing its summary, or with a probability abo
   const { captureResultsContract } = await import('../../dist/runtime/contracts/index.js');
   const { compileContract } = await import('../../dist/contracts/validate.js');
   const validate = compileContract(captureResultsContract('object-detection'));
-  const good = { id: 'a', project: 'p', iteration: '', created: '2026-01-01T00:00:00.000Z', predictions: [], summary: { count: 0, topProbability: 0, topTagName: '' }, timings: { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0, batchSize: 1 } };
+  const good = {
+    id: 'a',
+    project: 'p',
+    iteration: '',
+    created: '2026-01-01T00:00:00.000Z',
+    predictions: [],
+    summary: { count: 0, topProbability: 0, topTagName: '' },
+    timings: { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0, batchSize: 1 },
+  };
   assert.equal(validate(good), []);
   const { summary, ...withoutSummary } = good;
   void summary;
   assert.equal(validate(withoutSummary), ["(body): missing field 'summary'"]);
-  const tooHigh = { ...good, predictions: [{ probability: 8, tagId: 0, tagName: 'x', boundingBox: { left: 0, top: 0, width: 1, height: 1 } }] };
+  const tooHigh = {
+    ...good,
+    predictions: [{ probability: 8, tagId: 0, tagName: 'x', boundingBox: { left: 0, top: 0, width: 1, height: 1 } }],
+  };
   assert.equal(validate(tooHigh), ['predictions[0].probability: must be <= 1']);
   const classification = compileContract(captureResultsContract('image-classification'));
   assert.equal(classification({ ...good, predictions: [{ probability: 0.5, tagId: 1, tagName: 'x' }] }), [], 'classes carry no box');

@@ -43,7 +43,10 @@ test('a pass where no file can be read ends with a clear error instead of spinni
   const dir = folderWith(['a.jpg', 'b.jpg']);
   try {
     const source = await createFolderSource(dir, true, { readFile: async (path) => Promise.reject(eacces(path)) });
-    const error = await source.next().then(() => undefined, (e) => e);
+    const error = await source.next().then(
+      () => undefined,
+      (e) => e,
+    );
     assert.is(error?.name, 'FrameSourceError');
     assert.match(error.message, /No image in .* could be read \(last: '[ab]\.jpg': EACCES\)/);
   } finally {
@@ -66,8 +69,15 @@ const asRoot = process.getuid?.() === 0;
 function whyNobodyCannotRead() {
   if (!process.getuid) return 'no POSIX user ids on this platform';
   if (!asRoot) return undefined;
-  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', 'await import(process.argv[1])', FOLDER_JS], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 30_000 });
-  return probe.error || probe.status !== 0 ? `cannot run a process as uid 65534 here (${probe.error?.message ?? probe.stderr.trim().split('\n')[0]})` : undefined;
+  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', 'await import(process.argv[1])', FOLDER_JS], {
+    uid: 65534,
+    gid: 65534,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return probe.error || probe.status !== 0
+    ? `cannot run a process as uid 65534 here (${probe.error?.message ?? probe.stderr.trim().split('\n')[0]})`
+    : undefined;
 }
 
 testUnless(test, whyNobodyCannotRead())('real permissions: a chmod 000 file is skipped by a user who cannot read it', async () => {
@@ -85,7 +95,12 @@ testUnless(test, whyNobodyCannotRead())('real permissions: a chmod 000 file is s
     }
     // Root reads any file: read as uid/gid 65534 (nobody) instead, as the module's non-root user would.
     chmodSync(dir, 0o755);
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', READ_ONCE, FOLDER_JS, dir], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 30_000 });
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', READ_ONCE, FOLDER_JS, dir], {
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.is(child.status, 0, child.error?.message ?? child.stderr);
     const { seen, lines } = JSON.parse(child.stdout);
     assert.equal(seen, ['a.jpg', 'c.jpg']);

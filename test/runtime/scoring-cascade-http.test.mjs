@@ -23,7 +23,13 @@ test.after(async () => server?.close(1000));
 test('/healthz lists the cascade stages', async () => {
   const health = await (await fetch(`${url}/healthz`)).json();
   assert.is(health.status, 'ready');
-  assert.equal(health.model.stages.map((s) => [s.name, s.decoder]), [['orientation', 'classification'], ['text', 'text-recognition']]);
+  assert.equal(
+    health.model.stages.map((s) => [s.name, s.decoder]),
+    [
+      ['orientation', 'classification'],
+      ['text', 'text-recognition'],
+    ],
+  );
 });
 
 test('/predict: each region nests its orientation and text', async () => {
@@ -37,7 +43,9 @@ test('/predict: each region nests its orientation and text', async () => {
 });
 
 test('/image (Custom Vision): the same nesting with tagName and probability at every level', async () => {
-  const answer = await (await fetch(`${url}/image`, { method: 'POST', body: page, headers: { 'content-type': 'application/octet-stream' } })).json();
+  const answer = await (
+    await fetch(`${url}/image`, { method: 'POST', body: page, headers: { 'content-type': 'application/octet-stream' } })
+  ).json();
   const [first, second] = answer.predictions;
   assert.is(first.tagName, 'text');
   assert.ok(first.boundingBox && first.quad.length === 4);

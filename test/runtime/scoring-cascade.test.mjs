@@ -35,7 +35,9 @@ for (const file of Object.keys(OCR_TRUTH)) {
 }
 
 test('long lines keep their aspect ratio (maxWidth): the upside-down page is read exactly, spaces included', async () => {
-  const read = regionsOf(answers['scanned-upside-down.png'].predictions).map((r) => r.text).sort();
+  const read = regionsOf(answers['scanned-upside-down.png'].predictions)
+    .map((r) => r.text)
+    .sort();
   assert.equal(read, OCR_TRUTH['scanned-upside-down.png'].map((l) => l.text).sort());
 });
 
@@ -52,11 +54,19 @@ test('the answer nests each stage under the region: orientation label and turn, 
   assert.ok(text.characters.every((c) => c.score > 0 && c.score <= 1));
   assert.is(answers['invoice.png'].image.width, 760);
   assert.ok(answers['invoice.png'].timings.inferenceMs > 0);
-  assert.equal(scorer.summary.stages.map((s) => [s.name, s.decoder, s.input.width]), [['orientation', 'classification', 192], ['text', 'text-recognition', 320]]);
+  assert.equal(
+    scorer.summary.stages.map((s) => [s.name, s.decoder, s.input.width]),
+    [
+      ['orientation', 'classification', 192],
+      ['text', 'text-recognition', 320],
+    ],
+  );
 });
 
 test('a page without text gives no regions (and no crops); a broken image is a 400 naming its index', async () => {
-  const blank = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  const blank = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#ffffff' } })
+    .png()
+    .toBuffer();
   const result = await scorer.score(blank);
   assert.equal(result.predictions, []);
   assert.equal(result.image, { width: 400, height: 200 });
@@ -147,16 +157,46 @@ test('config validation: crops after a region stage, unique names, rotate on cla
       return error.problems;
     }
   };
-  assert.equal(problems(() => {}), []);
+  assert.equal(
+    problems(() => {}),
+    [],
+  );
   assert.match(problems((c) => delete c.cascade.stages[0].crop).join(' '), /stages\[0\]\.crop is required/);
-  assert.match(problems((c) => (c.cascade.stages[1].crop = { padding: 0, maxRegions: 1, minSize: 0 })).join(' '), /stages\[1\]\.crop is only for the stage right after a region stage/);
+  assert.match(
+    problems((c) => (c.cascade.stages[1].crop = { padding: 0, maxRegions: 1, minSize: 0 })).join(' '),
+    /stages\[1\]\.crop is only for the stage right after a region stage/,
+  );
   assert.match(problems((c) => (c.cascade.stages[1].name = 'orientation')).join(' '), /'orientation' is used twice/);
-  assert.match(problems((c) => (c.cascade.stages[1].rotate = { label: 'x', degrees: 180, minScore: 0.5 })).join(' '), /stages\[1\]\.rotate needs a classification decoder/);
+  assert.match(
+    problems((c) => (c.cascade.stages[1].rotate = { label: 'x', degrees: 180, minScore: 0.5 })).join(' '),
+    /stages\[1\]\.rotate needs a classification decoder/,
+  );
   assert.match(problems((c) => (c.cascade.stages[1].decoder.blank = 99999)).join(' '), /blank is outside the alphabet/);
-  assert.match(problems((c) => (c.cascade.stages[1].decoder = { kind: 'boxes', outputs: {}, boxFormat: 'xyxy', normalized: false, labelOffset: 0, threshold: 0.5, nmsIou: 0.5, maxDetections: 5 })).join(' '), /ends with a region stage/);
-  assert.match(problems((c) => (c.decoder = { kind: 'classification', activation: 'none', topK: 1, threshold: 0 })).join(' '), /does not fit task|finds no regions/);
+  assert.match(
+    problems(
+      (c) =>
+        (c.cascade.stages[1].decoder = {
+          kind: 'boxes',
+          outputs: {},
+          boxFormat: 'xyxy',
+          normalized: false,
+          labelOffset: 0,
+          threshold: 0.5,
+          nmsIou: 0.5,
+          maxDetections: 5,
+        }),
+    ).join(' '),
+    /ends with a region stage/,
+  );
+  assert.match(
+    problems((c) => (c.decoder = { kind: 'classification', activation: 'none', topK: 1, threshold: 0 })).join(' '),
+    /does not fit task|finds no regions/,
+  );
   assert.match(problems((c) => (c.cascade.stages[0].rotate.degrees = 45)).join(' '), /degrees must be one of/);
-  assert.match(problems((c) => (c.cascade.stages[1].input.resize = 'stretch')).join(' '), /stages\[1\]\.maxWidth needs input.resize 'pad-right'/);
+  assert.match(
+    problems((c) => (c.cascade.stages[1].input.resize = 'stretch')).join(' '),
+    /stages\[1\]\.maxWidth needs input.resize 'pad-right'/,
+  );
   assert.match(problems((c) => (c.cascade.stages[1].maxWidth = 100)).join(' '), /maxWidth must be at least input.width/);
 });
 
@@ -173,12 +213,30 @@ const pixel = (image, x, y) => [...image.data.subarray((y * image.width + x) * 3
 
 test('cropQuad: an axis-aligned quad gives exactly those pixels; padding grows it by a fraction of the shorter side', () => {
   const image = gradient(40, 30);
-  const crop = cropQuad(image, [[10, 5], [30, 5], [30, 15], [10, 15]], 0);
+  const crop = cropQuad(
+    image,
+    [
+      [10, 5],
+      [30, 5],
+      [30, 15],
+      [10, 15],
+    ],
+    0,
+  );
   assert.is(crop.width, 20);
   assert.is(crop.height, 10);
   assert.equal(pixel(crop, 0, 0), [10, 5, 7]);
   assert.equal(pixel(crop, 19, 9), [29, 14, 7]);
-  const padded = cropQuad(image, [[10, 5], [30, 5], [30, 15], [10, 15]], 0.2);
+  const padded = cropQuad(
+    image,
+    [
+      [10, 5],
+      [30, 5],
+      [30, 15],
+      [10, 15],
+    ],
+    0.2,
+  );
   assert.is(padded.width, 24);
   assert.is(padded.height, 14);
   assert.equal(pixel(padded, 0, 0), [8, 3, 7]);
@@ -187,13 +245,40 @@ test('cropQuad: an axis-aligned quad gives exactly those pixels; padding grows i
 test('cropQuad: a tilted quad comes out upright; a tall crop is turned to lie flat; edges repeat outside the image', () => {
   const image = gradient(60, 60);
   // A square turned 45 degrees: its top edge runs from (30, 10) to (50, 30).
-  const crop = cropQuad(image, [[30, 10], [50, 30], [30, 50], [10, 30]], 0);
+  const crop = cropQuad(
+    image,
+    [
+      [30, 10],
+      [50, 30],
+      [30, 50],
+      [10, 30],
+    ],
+    0,
+  );
   assert.is(crop.width, crop.height);
   const [x, y] = pixel(crop, 0, 0);
   assert.ok(Math.abs(x - 30) <= 1 && Math.abs(y - 10) <= 2, `top-left sample ${x}, ${y}`);
-  const tall = cropQuad(image, [[5, 5], [15, 5], [15, 45], [5, 45]], 0);
+  const tall = cropQuad(
+    image,
+    [
+      [5, 5],
+      [15, 5],
+      [15, 45],
+      [5, 45],
+    ],
+    0,
+  );
   assert.equal([tall.width, tall.height], [40, 10]);
-  const outside = cropQuad(image, [[-10, -10], [10, -10], [10, 10], [-10, 10]], 0);
+  const outside = cropQuad(
+    image,
+    [
+      [-10, -10],
+      [10, -10],
+      [10, 10],
+      [-10, 10],
+    ],
+    0,
+  );
   assert.equal(pixel(outside, 0, 0), [0, 0, 7]);
 });
 

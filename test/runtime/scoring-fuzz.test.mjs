@@ -6,7 +6,20 @@ import sharp from 'sharp';
 import { prepareImage } from '../../dist/runtime/scoring/preprocess.js';
 import { encodeBmp24 } from '../helpers/images-bmp.mjs';
 
-const input = { name: 'x', width: 16, height: 16, layout: 'NCHW', elementType: 'float32', dynamicBatch: false, colorOrder: 'RGB', resize: 'letterbox', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], padValue: 0 };
+const input = {
+  name: 'x',
+  width: 16,
+  height: 16,
+  layout: 'NCHW',
+  elementType: 'float32',
+  dynamicBatch: false,
+  colorOrder: 'RGB',
+  resize: 'letterbox',
+  scale: 1,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  padValue: 0,
+};
 
 /** Deterministic pseudo-random bytes. */
 function noise(seed, length) {
@@ -31,9 +44,15 @@ async function outcome(bytes) {
 
 test('valid magic numbers followed by garbage, and truncations of real images', async () => {
   const real = [
-    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#a53' } }).jpeg().toBuffer(),
-    await sharp({ create: { width: 40, height: 30, channels: 4, background: '#a53f' } }).png().toBuffer(),
-    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#a53' } }).webp().toBuffer(),
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#a53' } })
+      .jpeg()
+      .toBuffer(),
+    await sharp({ create: { width: 40, height: 30, channels: 4, background: '#a53f' } })
+      .png()
+      .toBuffer(),
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#a53' } })
+      .webp()
+      .toBuffer(),
     encodeBmp24(Buffer.alloc(40 * 30 * 3, 90), 40, 30),
   ];
   const cases = [];
@@ -71,7 +90,10 @@ test('crafted BMP headers: huge sizes, negative width, bad bit depths and palett
   ];
   const results = [];
   for (const bytes of cases) results.push(await outcome(bytes));
-  assert.ok(results.every((r) => !r.startsWith('UNEXPECTED')), results.join('\n'));
+  assert.ok(
+    results.every((r) => !r.startsWith('UNEXPECTED')),
+    results.join('\n'),
+  );
   assert.is(results[2], 'ok', 'a top-down BMP is fine');
   assert.is(results[3], 'input-error 413', 'an absurd size is refused as too large');
 });

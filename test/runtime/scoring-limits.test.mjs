@@ -18,7 +18,14 @@ import { orientationConfig, FIXTURE_IMAGES, ORIENTATION_MODEL } from '../helpers
 const upright = readFileSync(FIXTURE_IMAGES + 'text-upright.png');
 const jpeg = readFileSync(FIXTURE_IMAGES + 'text-upright.jpg');
 const MB = 1024 * 1024;
-const limits = { bytesInFlight: 4 * MB, decodeBytes: 24 * MB, imagesPerRequest: 4, processingTimeoutMs: 10_000, requestTimeoutMs: 20_000, bodyIdleTimeoutMs: 15_000 };
+const limits = {
+  bytesInFlight: 4 * MB,
+  decodeBytes: 24 * MB,
+  imagesPerRequest: 4,
+  processingTimeoutMs: 10_000,
+  requestTimeoutMs: 20_000,
+  bodyIdleTimeoutMs: 15_000,
+};
 const cleanups = [];
 test.after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -41,9 +48,15 @@ async function startModule(server) {
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'model'));
   copyFileSync(ORIENTATION_MODEL, join(dir, 'model', 'model.onnx'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...orientationConfig({ server: { port: 5001, ...server } }), model: { path: 'model/model.onnx' } }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ ...orientationConfig({ server: { port: 5001, ...server } }), model: { path: 'model/model.onnx' } }),
+  );
   const mainJs = fileURLToPath(new URL('../../dist/runtime/scoring/main.js', import.meta.url));
-  const child = spawn(process.execPath, [mainJs, join(dir, 'config.json')], { env: { ...process.env, EDGEML_PORT: '0', EDGEML_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainJs, join(dir, 'config.json')], {
+    env: { ...process.env, EDGEML_PORT: '0', EDGEML_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   cleanups.push(async () => child.exitCode === null && child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -106,7 +119,12 @@ function pngBomb(width, height) {
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([16, 6, 0, 0, 0], 8); // 16-bit, RGBA, deflate, no filter, not interlaced
   const raw = Buffer.alloc(height * (1 + width * 8)); // every row: filter 0, then zeros
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** The JPEG fixture with its frame header rewritten to claim `width` x `height`. */
@@ -163,19 +181,30 @@ test('small limits: stalled uploads past the byte budget get 503 while good requ
   const bomb = pngBomb(1200, 1200);
   const refusedBomb = await postForm(`${url}/score`, [bomb, bomb, bomb, bomb]);
   assert.is(refusedBomb.status, 413);
-  assert.match((await refusedBomb.json()).error.message, /4 images would take 44 MiB to decode, over the 24 MiB per request .*limits\.decodeBytes/);
+  assert.match(
+    (await refusedBomb.json()).error.message,
+    /4 images would take 44 MiB to decode, over the 24 MiB per request .*limits\.decodeBytes/,
+  );
   // One bomb image alone fits the budget and really decodes: the bound is the budget, not a blanket refusal.
   assert.is((await postForm(`${url}/score`, [bomb])).status, 200);
 
   // Releasing the stalled uploads gives the budget back: a large request fits again.
   for (const s of stalled) s.socket.destroy();
-  await until(async () => (await postRaw(`${url}/image`, Buffer.concat([upright, Buffer.alloc(800_000)]))).status === 200, 'the budget to be released');
+  await until(
+    async () => (await postRaw(`${url}/image`, Buffer.concat([upright, Buffer.alloc(800_000)]))).status === 200,
+    'the budget to be released',
+  );
   clearInterval(sampler);
   // Bound: the byte budget, one decode budget, and 40 MiB for sockets, sharp's and onnxruntime's arenas and the
   // allocator's slack. Unbounded, 30 stalled 900 KB uploads alone would add 27 MB, the bomb batch 44 MiB.
   const bound = baseline + limits.bytesInFlight + limits.decodeBytes + 40 * MB;
-  console.log(`  RSS: baseline ${(baseline / MB).toFixed(0)} MiB, peak ${(peak / MB).toFixed(0)} MiB, bound ${(bound / MB).toFixed(0)} MiB`);
-  assert.ok(peak < bound, `RSS peaked at ${(peak / MB).toFixed(0)} MiB, over the ${(bound / MB).toFixed(0)} MiB bound (baseline ${(baseline / MB).toFixed(0)} MiB)`);
+  console.log(
+    `  RSS: baseline ${(baseline / MB).toFixed(0)} MiB, peak ${(peak / MB).toFixed(0)} MiB, bound ${(bound / MB).toFixed(0)} MiB`,
+  );
+  assert.ok(
+    peak < bound,
+    `RSS peaked at ${(peak / MB).toFixed(0)} MiB, over the ${(bound / MB).toFixed(0)} MiB bound (baseline ${(baseline / MB).toFixed(0)} MiB)`,
+  );
   assert.match(module.log(), / POST \/image 503 /);
 });
 
@@ -185,7 +214,9 @@ test('a decode-bomb batch never reaches the scorer: refused from its headers bef
     summary: { name: 'spy' },
     description: {},
     score: async () => ({}),
-    scoreBatch: async (images) => (calls.push(images.length), images.map(() => ({ predictions: [], image: { width: 1, height: 1 }, timings: {} }))),
+    scoreBatch: async (images) => (
+      calls.push(images.length), images.map(() => ({ predictions: [], image: { width: 1, height: 1 }, timings: {} }))
+    ),
     close: async () => undefined,
   };
   const server = createScoringServer(orientationConfig({ server: { limits } }));
@@ -210,7 +241,10 @@ test('forged and disguised images are refused before decoding; the batch limit l
   assert.is((await postRaw(`${url}/image`, forgedJpeg(320, 64))).status, 200, 'the same bytes with their true size pass');
   // An SVG behind a UTF-8 byte-order mark (and a UTF-16 one) never reaches the decoder.
   const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>';
-  for (const bytes of [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(svg)]), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(svg, 'utf16le')])]) {
+  for (const bytes of [
+    Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(svg)]),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(svg, 'utf16le')]),
+  ]) {
     const res = await postRaw(`${url}/image`, bytes);
     assert.is(res.status, 415);
     assert.match((await res.json()).error.message, /'svg' is not supported/);
@@ -257,7 +291,10 @@ test('a 50 MB upload to a 1 MB limit always gets its 413 (answer, then a gracefu
       // Written in pieces, as a client streaming a file does; writes after the server closed are simply dropped.
       for (let offset = 0; offset < body.length && !socket.destroyed; offset += 256 * 1024) {
         const piece = body.subarray(offset, offset + 256 * 1024);
-        const ok = socket.write(declared ? piece : Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]), () => undefined);
+        const ok = socket.write(
+          declared ? piece : Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]),
+          () => undefined,
+        );
         if (!ok) await Promise.race([new Promise((r) => socket.once('drain', r)), outcome]);
       }
       const answer = await outcome;
@@ -272,10 +309,13 @@ test('the processing deadline answers 503 with Retry-After, for the running requ
     summary: { name: 'slow' },
     description: {},
     score: async () => ({}),
-    scoreBatch: () => new Promise((resolve) => setTimeout(() => resolve([{ predictions: [], image: { width: 1, height: 1 }, timings: {} }]), 1500)),
+    scoreBatch: () =>
+      new Promise((resolve) => setTimeout(() => resolve([{ predictions: [], image: { width: 1, height: 1 }, timings: {} }]), 1500)),
     close: async () => undefined,
   };
-  const server = createScoringServer(orientationConfig({ server: { concurrency: 1, queueLimit: 4, limits: { ...limits, processingTimeoutMs: 300 } } }));
+  const server = createScoringServer(
+    orientationConfig({ server: { concurrency: 1, queueLimit: 4, limits: { ...limits, processingTimeoutMs: 300 } } }),
+  );
   server.setScorer(slow);
   const port = await server.listen(0, '127.0.0.1');
   cleanups.push(() => server.close(3000));
@@ -319,7 +359,10 @@ test('an upload that stalls for bodyIdleTimeoutMs gets 408 and frees its share o
   const heads = await Promise.all([...stalled, chunked].map((s) => s.answer));
   const statuses = heads.map(statusOf).sort();
   assert.equal(statuses, [408, 408, 408, 408, 408, 503], heads.map((h) => h.split('\r\n')[0]).join(', '));
-  assert.match(heads.find((h) => statusOf(h) === 408), /No request body bytes arrived for 500 ms/);
+  assert.match(
+    heads.find((h) => statusOf(h) === 408),
+    /No request body bytes arrived for 500 ms/,
+  );
   // The budget is free again: a large good request is read and scored.
   assert.is((await postRaw(`${url}/image`, Buffer.concat([upright, Buffer.alloc(800_000)]))).status, 200);
 });

@@ -47,7 +47,15 @@ test('a rotation made here (not a committed file) flips the answer', async () =>
 });
 
 test('the model reports what the config could not know: input x, NCHW, float32', () => {
-  assert.equal(scorer.summary.input, { name: 'x', width: 192, height: 48, layout: 'NCHW', elementType: 'float32', resize: 'pad-right', colorOrder: 'RGB' });
+  assert.equal(scorer.summary.input, {
+    name: 'x',
+    width: 192,
+    height: 48,
+    layout: 'NCHW',
+    elementType: 'float32',
+    resize: 'pad-right',
+    colorOrder: 'RGB',
+  });
   assert.equal(scorer.summary.outputs, ['softmax_0.tmp_0']);
 });
 

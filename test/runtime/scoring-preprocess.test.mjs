@@ -12,17 +12,41 @@ import { channelMeanModel, createModelDir, UINT8 } from '../helpers/onnx-builder
 import { encodeBmp24 } from '../helpers/images-bmp.mjs';
 import { testConfig, FIXTURE_IMAGES } from '../helpers/onnx-configs.mjs';
 
-const near = (actual, expected, eps, what = '') => assert.ok(Math.abs(actual - expected) <= eps, `${what} expected ${expected}, got ${actual}`);
-const solid = (width, height, rgb, format = 'png') => sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })[format]().toBuffer();
+const near = (actual, expected, eps, what = '') =>
+  assert.ok(Math.abs(actual - expected) <= eps, `${what} expected ${expected}, got ${actual}`);
+const solid = (width, height, rgb, format = 'png') =>
+  sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    [format]()
+    .toBuffer();
 const models = createModelDir();
 
 const input = (overrides = {}) => ({
-  name: 'x', width: 4, height: 2, layout: 'NCHW', elementType: 'float32', dynamicBatch: false,
-  colorOrder: 'RGB', resize: 'stretch', scale: 1, mean: [0, 0, 0], std: [1, 1, 1], padValue: 0, ...overrides,
+  name: 'x',
+  width: 4,
+  height: 2,
+  layout: 'NCHW',
+  elementType: 'float32',
+  dynamicBatch: false,
+  colorOrder: 'RGB',
+  resize: 'stretch',
+  scale: 1,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  padValue: 0,
+  ...overrides,
 });
 
 test('resize plans: stretch, letterbox, crop, pad-right', () => {
-  assert.equal(planResize('stretch', 640, 480, 416, 416), { originalWidth: 640, originalHeight: 480, networkWidth: 416, networkHeight: 416, contentWidth: 416, contentHeight: 416, offsetX: 0, offsetY: 0 });
+  assert.equal(planResize('stretch', 640, 480, 416, 416), {
+    originalWidth: 640,
+    originalHeight: 480,
+    networkWidth: 416,
+    networkHeight: 416,
+    contentWidth: 416,
+    contentHeight: 416,
+    offsetX: 0,
+    offsetY: 0,
+  });
   const lb = planResize('letterbox', 640, 480, 416, 416);
   assert.equal([lb.contentWidth, lb.contentHeight, lb.offsetX, lb.offsetY], [416, 312, 0, 52]);
   const crop = planResize('crop', 640, 480, 416, 416);
@@ -44,7 +68,14 @@ test('network boxes map back through letterbox and crop offsets', () => {
 });
 
 test('tensor values: scale/mean/std per channel, BGR swap, NCHW vs NHWC, padding', () => {
-  const prepared = { rgb: Buffer.from([10, 20, 30, 40, 50, 60]), rgbWidth: 2, rgbHeight: 1, placeX: 1, placeY: 1, geometry: planResize('stretch', 2, 1, 2, 1) };
+  const prepared = {
+    rgb: Buffer.from([10, 20, 30, 40, 50, 60]),
+    rgbWidth: 2,
+    rgbHeight: 1,
+    placeX: 1,
+    placeY: 1,
+    geometry: planResize('stretch', 2, 1, 2, 1),
+  };
   const nchw = createInputData([prepared], input({ scale: 2, mean: [1, 2, 3], std: [1, 2, 4], padValue: 5 }));
   // Channel 0 (R): pad = 5*2-1 = 9; pixels at (1,1) and (2,1): 10*2-1 = 19, 40*2-1 = 79.
   assert.equal(Array.from(nchw.slice(0, 8)), [9, 9, 9, 9, 9, 19, 79, 9]);
@@ -54,7 +85,10 @@ test('tensor values: scale/mean/std per channel, BGR swap, NCHW vs NHWC, padding
   assert.equal(Array.from(bgr.slice(4, 8)), [0, 30, 60, 0], 'model channel 0 gets blue');
   const nhwc = createInputData([prepared], input({ layout: 'NHWC' }));
   assert.equal(Array.from(nhwc.slice(15, 21)), [10, 20, 30, 40, 50, 60], 'pixel (1,1) then (2,1), channels interleaved');
-  const u8 = createInputData([prepared], input({ elementType: 'uint8', padValue: 114, scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2] }));
+  const u8 = createInputData(
+    [prepared],
+    input({ elementType: 'uint8', padValue: 114, scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2] }),
+  );
   assert.ok(u8 instanceof Uint8Array);
   assert.equal(Array.from(u8.slice(0, 8)), [114, 114, 114, 114, 114, 10, 40, 114], 'uint8 inputs get raw pixels');
 });
@@ -74,7 +108,11 @@ function referenceInput(img, cfg) {
         const ix = x - img.placeX;
         const iy = y - img.placeY;
         const inside = ix >= 0 && iy >= 0 && ix < img.rgbWidth && iy < img.rgbHeight;
-        out[at(c, x, y)] = inside ? a * img.rgb[(iy * img.rgbWidth + ix) * 3 + source[c]] + b : isFloat ? a * cfg.padValue + b : Math.round(cfg.padValue);
+        out[at(c, x, y)] = inside
+          ? a * img.rgb[(iy * img.rgbWidth + ix) * 3 + source[c]] + b
+          : isFloat
+            ? a * cfg.padValue + b
+            : Math.round(cfg.padValue);
       }
     }
   }
@@ -90,7 +128,17 @@ test('tensor values match the per-pixel formula exactly for all 256 levels, ever
   for (const layout of ['NCHW', 'NHWC']) {
     for (const colorOrder of ['RGB', 'BGR']) {
       for (const elementType of ['float32', 'uint8']) {
-        const cfg = input({ width: 19, height: 18, layout, colorOrder, elementType, scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225], padValue: 114 });
+        const cfg = input({
+          width: 19,
+          height: 18,
+          layout,
+          colorOrder,
+          elementType,
+          scale: 1 / 255,
+          mean: [0.485, 0.456, 0.406],
+          std: [0.229, 0.224, 0.225],
+          padValue: 114,
+        });
         const what = `${layout} ${colorOrder} ${elementType}`;
         const fresh = createInputData([img], cfg);
         assert.equal(Array.from(fresh), Array.from(referenceInput(img, cfg)), what);
@@ -113,7 +161,11 @@ test('tensor values match the per-pixel formula exactly for all 256 levels, ever
 
 test('a pure red PNG reaches the model as (1, 0, 0) in RGB and (0, 0, 1) in BGR, NCHW and NHWC', async () => {
   const png = await solid(20, 10, [255, 0, 0]);
-  for (const [layout, colorOrder, expected] of [['NCHW', 'RGB', [1, 0, 0]], ['NCHW', 'BGR', [0, 0, 1]], ['NHWC', 'RGB', [1, 0, 0]]]) {
+  for (const [layout, colorOrder, expected] of [
+    ['NCHW', 'RGB', [1, 0, 0]],
+    ['NCHW', 'BGR', [0, 0, 1]],
+    ['NHWC', 'RGB', [1, 0, 0]],
+  ]) {
     const path = models.write(`mean-${layout}.onnx`, channelMeanModel({ layout }));
     const scorer = await createScorer(testConfig(path, { input: { colorOrder }, labels: ['c0', 'c1', 'c2'] }));
     const { predictions } = await scorer.score(png);
@@ -126,7 +178,12 @@ test('a pure red PNG reaches the model as (1, 0, 0) in RGB and (0, 0, 1) in BGR,
 test('mean/std normalisation and letterbox padding show in the model input', async () => {
   const path = models.write('mean-8.onnx', channelMeanModel({ width: 8, height: 8 }));
   // A 8x4 white image letterboxed into 8x8: half the rows are image (255), half padding (0).
-  const scorer = await createScorer(testConfig(path, { input: { resize: 'letterbox', padValue: 0, scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] }, labels: ['r', 'g', 'b'] }));
+  const scorer = await createScorer(
+    testConfig(path, {
+      input: { resize: 'letterbox', padValue: 0, scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+      labels: ['r', 'g', 'b'],
+    }),
+  );
   const { predictions } = await scorer.score(await solid(8, 4, [255, 255, 255]));
   await scorer.close();
   // white → (1 - 0.5)/0.5 = 1; padding 0 → (0 - 0.5)/0.5 = -1; mean over the 8x8 input = 0.
@@ -156,9 +213,20 @@ test('JPEG, PNG, WebP and BMP decode to the same pixels; greyscale and alpha bec
   const bmp = await prepareImage(encodeBmp24(raw, 8, 8), geometryInput);
   colours.push(Array.from(bmp.rgb.subarray(0, 3)));
   for (const c of colours) c.forEach((v, i) => near(v, [200, 100, 50][i], 3, 'channel'));
-  const grey = await prepareImage(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#404040' } }).greyscale().png().toBuffer(), geometryInput);
+  const grey = await prepareImage(
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#404040' } })
+      .greyscale()
+      .png()
+      .toBuffer(),
+    geometryInput,
+  );
   assert.equal(grey.rgb.length, 8 * 8 * 3);
-  const alpha = await prepareImage(await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 9, g: 8, b: 7, alpha: 0.5 } } }).png().toBuffer(), geometryInput);
+  const alpha = await prepareImage(
+    await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 9, g: 8, b: 7, alpha: 0.5 } } })
+      .png()
+      .toBuffer(),
+    geometryInput,
+  );
   assert.equal(Array.from(alpha.rgb.subarray(0, 3)), [9, 8, 7]);
 });
 
@@ -171,9 +239,16 @@ test('BMP reader: bottom-up rows, 24-bit and palette files; rejects compressed a
   assert.equal([committed.width, committed.height], [320, 64]);
   // 8-bit palette, 1x1, index 1 = (r 1, g 2, b 3)
   const pal = Buffer.alloc(54 + 8 + 4);
-  pal.write('BM'); pal.writeUInt32LE(54 + 8, 10); pal.writeUInt32LE(40, 14); pal.writeInt32LE(1, 18); pal.writeInt32LE(1, 22);
-  pal.writeUInt16LE(1, 26); pal.writeUInt16LE(8, 28); pal.writeUInt32LE(2, 46);
-  pal.set([0, 0, 0, 0, 3, 2, 1, 0], 54); pal[62] = 1;
+  pal.write('BM');
+  pal.writeUInt32LE(54 + 8, 10);
+  pal.writeUInt32LE(40, 14);
+  pal.writeInt32LE(1, 18);
+  pal.writeInt32LE(1, 22);
+  pal.writeUInt16LE(1, 26);
+  pal.writeUInt16LE(8, 28);
+  pal.writeUInt32LE(2, 46);
+  pal.set([0, 0, 0, 0, 3, 2, 1, 0], 54);
+  pal[62] = 1;
   assert.equal(Array.from(decodeBmp(pal).data), [1, 2, 3]);
   const compressed = encodeBmp24(rgb, 2, 2);
   compressed.writeUInt32LE(1, 30);
@@ -185,8 +260,18 @@ test('bad images: empty, not an image, unsupported format, truncated BMP → Inp
   const cases = [
     [Buffer.alloc(0), 400],
     [Buffer.from('definitely not an image'), 400],
-    [await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).gif().toBuffer(), 415],
-    [await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).tiff().toBuffer(), 415],
+    [
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+        .gif()
+        .toBuffer(),
+      415,
+    ],
+    [
+      await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+        .tiff()
+        .toBuffer(),
+      415,
+    ],
     [encodeBmp24(Buffer.alloc(12), 2, 2).subarray(0, 58), 400],
     [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'), 415],
   ];
@@ -210,29 +295,50 @@ test('bad images: empty, not an image, unsupported format, truncated BMP → Inp
 });
 
 test('EXIF orientation is applied: a portrait-tagged landscape JPEG is scored as portrait', async () => {
-  const jpeg = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#fff' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  const jpeg = await sharp({ create: { width: 40, height: 20, channels: 3, background: '#fff' } })
+    .jpeg()
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
   const p = await prepareImage(jpeg, input({ width: 8, height: 8 }));
   assert.equal([p.geometry.originalWidth, p.geometry.originalHeight], [20, 40]);
 });
 
 test('batching: a dynamic-batch model scores several images in one run, each decoded from its own row', async () => {
   const path = models.write('mean-batch.onnx', channelMeanModel({ batch: 'N' }));
-  const scorer = await createScorer(testConfig(path, { labels: ['r', 'g', 'b'], decoder: { kind: 'classification', activation: 'none', topK: 1, threshold: 0 } }));
+  const scorer = await createScorer(
+    testConfig(path, { labels: ['r', 'g', 'b'], decoder: { kind: 'classification', activation: 'none', topK: 1, threshold: 0 } }),
+  );
   const results = await scorer.scoreBatch([await solid(8, 8, [255, 0, 0]), await solid(8, 8, [0, 0, 255]), await solid(8, 8, [0, 255, 0])]);
   await scorer.close();
-  assert.equal(results.map((r) => r.predictions[0].label), ['r', 'b', 'g']);
-  assert.equal(results.map((r) => r.timings.batchSize), [3, 3, 3]);
+  assert.equal(
+    results.map((r) => r.predictions[0].label),
+    ['r', 'b', 'g'],
+  );
+  assert.equal(
+    results.map((r) => r.timings.batchSize),
+    [3, 3, 3],
+  );
 });
 
 test('concurrent score() calls on one scorer each get their own answer, equal to scoring one at a time', async () => {
   const path = models.write('mean-concurrent.onnx', channelMeanModel());
-  const scorer = await createScorer(testConfig(path, { labels: ['r', 'g', 'b'], decoder: { kind: 'classification', activation: 'none', topK: 3, threshold: 0 } }));
-  const images = [await solid(8, 8, [255, 0, 0]), await solid(8, 8, [0, 0, 255]), await solid(8, 8, [0, 255, 0]), await solid(8, 8, [200, 100, 50])];
+  const scorer = await createScorer(
+    testConfig(path, { labels: ['r', 'g', 'b'], decoder: { kind: 'classification', activation: 'none', topK: 3, threshold: 0 } }),
+  );
+  const images = [
+    await solid(8, 8, [255, 0, 0]),
+    await solid(8, 8, [0, 0, 255]),
+    await solid(8, 8, [0, 255, 0]),
+    await solid(8, 8, [200, 100, 50]),
+  ];
   const oneByOne = [];
   for (const image of images) oneByOne.push((await scorer.score(image)).predictions);
   const together = await Promise.all(Array.from({ length: 12 }, (_, i) => scorer.score(images[i % 4])));
   await scorer.close();
-  assert.equal(together.map((r) => r.predictions), Array.from({ length: 12 }, (_, i) => oneByOne[i % 4]));
+  assert.equal(
+    together.map((r) => r.predictions),
+    Array.from({ length: 12 }, (_, i) => oneByOne[i % 4]),
+  );
 });
 
 test.after(() => models.cleanup());

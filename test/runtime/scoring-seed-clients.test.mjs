@@ -38,12 +38,24 @@ function post(url, headers, body) {
 function requestsFiles(fields) {
   const boundary = randomBytes(16).toString('hex');
   const parts = Object.entries(fields).map(([name, bytes]) =>
-    Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}"\r\n\r\n`), bytes, Buffer.from('\r\n')]),
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}"\r\n\r\n`),
+      bytes,
+      Buffer.from('\r\n'),
+    ]),
   );
-  return { body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
-const PYTHON_REQUESTS_HEADERS = { 'user-agent': 'python-requests/2.22.0', 'accept-encoding': 'gzip, deflate', accept: '*/*', connection: 'keep-alive' };
+const PYTHON_REQUESTS_HEADERS = {
+  'user-agent': 'python-requests/2.22.0',
+  'accept-encoding': 'gzip, deflate',
+  accept: '*/*',
+  connection: 'keep-alive',
+};
 
 // wf1-like module: a classifier with five ImageNet-style labels, apis [azureml] and top-3 as the seed's driver.
 let wf1;
@@ -52,7 +64,10 @@ test.before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-seed-wf1-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const probabilities = [0.01, 0.005, 0.9, 0.07, 0.015];
-  writeFileSync(join(dir, 'model.onnx'), constantOutputsModel({ input: { name: 'data', dims: [1, 3, 32, 32] }, constants: { probs: { dims: [1, 5], values: probabilities } } }));
+  writeFileSync(
+    join(dir, 'model.onnx'),
+    constantOutputsModel({ input: { name: 'data', dims: [1, 3, 32, 32] }, constants: { probs: { dims: [1, 5], values: probabilities } } }),
+  );
   writeFileSync(
     join(dir, 'spec.yaml'),
     `edgeml: 1
@@ -79,7 +94,10 @@ modules:
     startGeneratedModule({ specPath: join(dir, 'spec.yaml'), module: 'image-classification-service' }),
     startGeneratedModule({ specPath: join(REPO_ROOT, 'specs/wf3-custom-vision.yaml'), module: 'people-detection-service' }),
   ]);
-  cleanups.push(() => wf1.stop(), () => wf3.stop());
+  cleanups.push(
+    () => wf1.stop(),
+    () => wf3.stop(),
+  );
 });
 test.after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -172,14 +190,21 @@ test('Custom Vision harness: imageData as a multipart file and as an urlencoded 
   const encoded = Buffer.from('imageData=' + [...people].map((b) => '%' + b.toString(16).padStart(2, '0')).join(''));
   const form = await post(`${wf3.url}/image`, { 'content-type': 'application/x-www-form-urlencoded' }, encoded);
   assert.is(form.status, 200, form.text);
-  assert.equal(JSON.parse(form.text).predictions.map((p) => p.tagName), JSON.parse(multipart.text).predictions.map((p) => p.tagName));
+  assert.equal(
+    JSON.parse(form.text).predictions.map((p) => p.tagName),
+    JSON.parse(multipart.text).predictions.map((p) => p.tagName),
+  );
 });
 
 test('Custom Vision harness: GET / answers the banner; /url is off by default', async () => {
   const banner = await fetch(`${wf3.url}/`);
   assert.is(banner.status, 200);
   assert.is(await banner.text(), 'CustomVision.ai model host harness');
-  const r = await post(`${wf3.url}/proj/detect/iterations/Iteration1/url`, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ url: `${wf3.url}/` })));
+  const r = await post(
+    `${wf3.url}/proj/detect/iterations/Iteration1/url`,
+    { 'content-type': 'application/json' },
+    Buffer.from(JSON.stringify({ url: `${wf3.url}/` })),
+  );
   assert.is(r.status, 403);
   assert.match(JSON.parse(r.text).error.message, /urlFetch\.allow/);
 });

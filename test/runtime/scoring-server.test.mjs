@@ -73,7 +73,10 @@ test('/healthz reports a failed load with 503 and the reason', async () => {
 });
 
 test('POST /predict: multipart with two fields, results keyed by field name, timing header and field', async () => {
-  const res = await postForm(`${base}/predict`, [['front', upright], ['back', rotated, 'back.jpg']]);
+  const res = await postForm(`${base}/predict`, [
+    ['front', upright],
+    ['back', rotated, 'back.jpg'],
+  ]);
   assert.is(res.status, 200);
   const body = await res.json();
   assert.equal(Object.keys(body.results).sort(), ['back', 'front']);
@@ -119,17 +122,43 @@ test('POST /image multipart imageData, and Custom Vision route variants', async 
 });
 
 test('POST /image on a detector returns normalised boundingBox like Custom Vision', async () => {
-  const grid = yoloGridValues({ anchors: 5, classes: 1, gridW: 13, gridH: 13, cells: [{ anchor: 1, gx: 3, gy: 9, objectness: 6, classLogits: [1] }] });
-  const path = models.write('od.onnx', constantOutputsModel({ input: { name: 'data', dims: [1, 3, 416, 416] }, constants: { model_outputs: { dims: grid.dims, values: grid.values } } }));
-  const config = testConfig(path, { task: 'object-detection', input: { colorOrder: 'BGR', scale: 1 }, labels: ['person'], decoder: { kind: 'yolo-grid', anchors: CUSTOM_VISION_ANCHORS, classActivation: 'softmax', threshold: 0.1, nmsIou: 0.45, maxDetections: 20 } });
+  const grid = yoloGridValues({
+    anchors: 5,
+    classes: 1,
+    gridW: 13,
+    gridH: 13,
+    cells: [{ anchor: 1, gx: 3, gy: 9, objectness: 6, classLogits: [1] }],
+  });
+  const path = models.write(
+    'od.onnx',
+    constantOutputsModel({
+      input: { name: 'data', dims: [1, 3, 416, 416] },
+      constants: { model_outputs: { dims: grid.dims, values: grid.values } },
+    }),
+  );
+  const config = testConfig(path, {
+    task: 'object-detection',
+    input: { colorOrder: 'BGR', scale: 1 },
+    labels: ['person'],
+    decoder: {
+      kind: 'yolo-grid',
+      anchors: CUSTOM_VISION_ANCHORS,
+      classActivation: 'softmax',
+      threshold: 0.1,
+      nmsIou: 0.45,
+      maxDetections: 20,
+    },
+  });
   const { url } = await start(config, await createScorer(config));
-  const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#334455' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#334455' } })
+    .jpeg()
+    .toBuffer();
   const body = await (await postRaw(`${url}/image`, jpeg)).json();
   assert.is(body.predictions.length, 1);
   const [p] = body.predictions;
   assert.equal([p.tagName, p.tagId], ['person', 0]);
   const w = 1.87 / 13;
-  assert.ok(Math.abs(p.boundingBox.left - ((3.5 / 13) - w / 2)) < 1e-6, JSON.stringify(p.boundingBox));
+  assert.ok(Math.abs(p.boundingBox.left - (3.5 / 13 - w / 2)) < 1e-6, JSON.stringify(p.boundingBox));
   assert.ok(Math.abs(p.boundingBox.width - w) < 1e-6);
   assert.ok(Math.abs(p.probability - 1 / (1 + Math.exp(-6))) < 1e-6);
 });
@@ -155,7 +184,9 @@ test('bad requests get clear 4xx JSON errors and the server keeps answering', as
   await stillServes();
   await expectError(await postRaw(`${base}/score`, upright, 'application/json'), 415, /application\/json/);
   await expectError(await postRaw(`${base}/predict`, upright, 'text/plain'), 415, /text\/plain/);
-  const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).gif().toBuffer();
+  const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+    .gif()
+    .toBuffer();
   await expectError(await postRaw(`${base}/image`, gif), 415, /gif/);
   await expectError(await fetch(`${base}/score`), 405, /POST/);
   await expectError(await fetch(`${base}/nothing-here`), 404, /nothing-here/);
@@ -163,9 +194,23 @@ test('bad requests get clear 4xx JSON errors and the server keeps answering', as
   noFiles.append('note', '');
   await expectError(await fetch(`${base}/score`, { method: 'POST', body: noFiles }), 400, /no image/);
   await expectError(await postForm(`${base}/image`, [['other', Buffer.alloc(0), '']]), 400, /imageData|empty/);
-  await expectError(await postForm(`${base}/score`, [['a', upright], ['a', rotated]]), 400, /more than once/);
+  await expectError(
+    await postForm(`${base}/score`, [
+      ['a', upright],
+      ['a', rotated],
+    ]),
+    400,
+    /more than once/,
+  );
   await expectError(await postForm(`${base}/score`, [['a', Buffer.from('garbage')]]), 400, /not an image/);
-  await expectError(await postForm(`${base}/score`, [['good', upright], ['broken', Buffer.from('garbage')]]), 400, /^Field 'broken': .*not an image/);
+  await expectError(
+    await postForm(`${base}/score`, [
+      ['good', upright],
+      ['broken', Buffer.from('garbage')],
+    ]),
+    400,
+    /^Field 'broken': .*not an image/,
+  );
   await stillServes();
 });
 
@@ -181,7 +226,12 @@ test('bodies over maxBodyBytes get 413, with or without Content-Length, multipar
       controller.close();
     },
   });
-  const res = await fetch(`${url}/image`, { method: 'POST', body: chunked, duplex: 'half', headers: { 'content-type': 'application/octet-stream' } });
+  const res = await fetch(`${url}/image`, {
+    method: 'POST',
+    body: chunked,
+    duplex: 'half',
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   await expectError(res, 413, /limit/);
   await stillServes(url);
   await expectError(await postForm(`${url}/predict`, [['big', big]]), 413, /limit/);
@@ -199,7 +249,9 @@ test('an API left out of the config is not served', async () => {
 
 test('20 parallel requests are all answered correctly', async () => {
   const requests = Array.from({ length: 20 }, (_, i) =>
-    i % 2 === 0 ? postRaw(`${base}/image`, upright).then((r) => r.json()) : postForm(`${base}/predict`, [['img', rotated]]).then((r) => r.json()),
+    i % 2 === 0
+      ? postRaw(`${base}/image`, upright).then((r) => r.json())
+      : postForm(`${base}/predict`, [['img', rotated]]).then((r) => r.json()),
   );
   const answers = await Promise.all(requests);
   answers.forEach((a, i) => {
@@ -212,15 +264,27 @@ test('20 parallel requests are all answered correctly', async () => {
 function gatedScorer() {
   const waiting = [];
   let started = 0;
-  const result = { predictions: [{ label: 'x', labelId: 0, score: 1 }], image: { width: 1, height: 1 }, timings: { preprocessMs: 0, inferenceMs: 1, postprocessMs: 0, totalMs: 1, batchSize: 1 } };
+  const result = {
+    predictions: [{ label: 'x', labelId: 0, score: 1 }],
+    image: { width: 1, height: 1 },
+    timings: { preprocessMs: 0, inferenceMs: 1, postprocessMs: 0, totalMs: 1, batchSize: 1 },
+  };
   return {
     summary: { name: 'gated' },
     description: { inputs: [], outputs: [] },
-    score: () => new Promise((resolve) => { started++; waiting.push(() => resolve(result)); }),
-    scoreBatch(images) { return Promise.all(images.map(() => this.score())); },
+    score: () =>
+      new Promise((resolve) => {
+        started++;
+        waiting.push(() => resolve(result));
+      }),
+    scoreBatch(images) {
+      return Promise.all(images.map(() => this.score()));
+    },
     close: async () => undefined,
     releaseAll: () => waiting.splice(0).forEach((r) => r()),
-    get started() { return started; },
+    get started() {
+      return started;
+    },
   };
 }
 
@@ -259,7 +323,13 @@ test('an internal error answers 500 without details and the server keeps going',
     summary: { name: 'flaky' },
     scoreBatch: async () => {
       if (fail) throw new Error('secret internal detail');
-      return [{ predictions: [], image: { width: 1, height: 1 }, timings: { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0, batchSize: 1 } }];
+      return [
+        {
+          predictions: [],
+          image: { width: 1, height: 1 },
+          timings: { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0, totalMs: 0, batchSize: 1 },
+        },
+      ];
     },
     close: async () => undefined,
   };
@@ -268,10 +338,16 @@ test('an internal error answers 500 without details and the server keeps going',
   assert.is(res.status, 500);
   const text = await res.text();
   assert.not.match(text, /secret/);
-  assert.ok(lines.some((l) => l.includes('secret internal detail')), 'the cause goes to the log');
+  assert.ok(
+    lines.some((l) => l.includes('secret internal detail')),
+    'the cause goes to the log',
+  );
   fail = false;
   assert.is((await postRaw(`${url}/image?Prediction-Key=s3cr3t`, upright)).status, 200);
-  assert.not.ok(lines.some((l) => l.includes('s3cr3t')), 'query strings stay out of the log');
+  assert.not.ok(
+    lines.some((l) => l.includes('s3cr3t')),
+    'query strings stay out of the log',
+  );
   assert.ok(lines.some((l) => / POST \/image 500 /.test(l)) && lines.some((l) => / POST \/image 200 /.test(l)), 'one log line per request');
 });
 
@@ -283,7 +359,10 @@ test('main entry: reads the config file, loads model/model.onnx, serves, and sto
   const config = { ...orientationConfig({ server: { port: 5001 } }), model: { path: 'model/model.onnx' } };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   const mainJs = fileURLToPath(new URL('../../dist/runtime/scoring/main.js', import.meta.url));
-  const child = spawn(process.execPath, [mainJs], { env: { ...process.env, EDGEML_CONFIG: join(dir, 'config.json'), EDGEML_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainJs], {
+    env: { ...process.env, EDGEML_CONFIG: join(dir, 'config.json'), EDGEML_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   cleanups.push(async () => child.exitCode === null && child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -322,9 +401,15 @@ test('main entry: SIGTERM while the model is still loading exits cleanly', async
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'model'));
   copyFileSync(ORIENTATION_MODEL, join(dir, 'model', 'model.onnx'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...orientationConfig({ server: { port: 5001 } }), model: { path: 'model/model.onnx' } }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({ ...orientationConfig({ server: { port: 5001 } }), model: { path: 'model/model.onnx' } }),
+  );
   const mainJs = fileURLToPath(new URL('../../dist/runtime/scoring/main.js', import.meta.url));
-  const child = spawn(process.execPath, [mainJs, join(dir, 'config.json')], { env: { ...process.env, EDGEML_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainJs, join(dir, 'config.json')], {
+    env: { ...process.env, EDGEML_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   cleanups.push(async () => child.exitCode === null && child.kill('SIGKILL'));
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -339,7 +424,13 @@ test('main entry: SIGTERM while the model is still loading exits cleanly', async
 test('main entry: a bad config exits 1 with one line naming the problem', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'edgeml-scoring-bad-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...orientationConfig({ server: { port: 5001 } }), decoder: { kind: 'classification', activation: 'maybe', topK: 1, threshold: 0 } }));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      ...orientationConfig({ server: { port: 5001 } }),
+      decoder: { kind: 'classification', activation: 'maybe', topK: 1, threshold: 0 },
+    }),
+  );
   const mainJs = fileURLToPath(new URL('../../dist/runtime/scoring/main.js', import.meta.url));
   const child = spawn(process.execPath, [mainJs, join(dir, 'config.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';

@@ -3,7 +3,12 @@
 // decoding (repeats merged, repeats across a blank kept, blanks dropped, per-character confidences, shape checks).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createTextDetectionDecoder, findTextRegions, unclip, sortReadingOrder } from '../../dist/runtime/scoring/decoders/text-detection.js';
+import {
+  createTextDetectionDecoder,
+  findTextRegions,
+  unclip,
+  sortReadingOrder,
+} from '../../dist/runtime/scoring/decoders/text-detection.js';
 import { createTextRecognitionDecoder, readCtc } from '../../dist/runtime/scoring/decoders/text-recognition.js';
 import { minAreaRect, orderQuad } from '../../dist/runtime/scoring/decoders/min-area-rect.js';
 import { planResize } from '../../dist/runtime/scoring/geometry.js';
@@ -11,7 +16,16 @@ import { planResize } from '../../dist/runtime/scoring/geometry.js';
 const near = (actual, expected, eps = 1e-6, what = '') =>
   assert.ok(Math.abs(actual - expected) <= eps, `${what} expected ${expected}, got ${actual}`);
 
-const DETECTION = { kind: 'text-detection', threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000, maxDetections: 100, shape: 'quad' };
+const DETECTION = {
+  kind: 'text-detection',
+  threshold: 0.3,
+  boxThreshold: 0.6,
+  unclipRatio: 1.5,
+  minSize: 3,
+  maxCandidates: 1000,
+  maxDetections: 100,
+  shape: 'quad',
+};
 
 /** A W x H map with the given rectangles [x0, y0, x1, y1] (inclusive) filled with `value`. */
 function mapWith(width, height, rects, value = 0.9) {
@@ -21,7 +35,12 @@ function mapWith(width, height, rects, value = 0.9) {
 }
 
 const detect = (data, width, height, config = {}, geometry = planResize('stretch', width, height, width, height)) =>
-  createTextDetectionDecoder({ ...DETECTION, ...config }, ['maps']).decode({ outputs: { maps: { dims: [1, 1, height, width], data } }, batchIndex: 0, geometry, labels: [] });
+  createTextDetectionDecoder({ ...DETECTION, ...config }, ['maps']).decode({
+    outputs: { maps: { dims: [1, 1, height, width], data } },
+    batchIndex: 0,
+    geometry,
+    labels: [],
+  });
 
 test('an empty map finds nothing', () => {
   assert.equal(detect(new Float32Array(40 * 30), 40, 30), []);
@@ -29,7 +48,10 @@ test('an empty map finds nothing', () => {
 });
 
 test('one-pixel regions are dropped by minSize, and kept (grown to a square) when minSize is 0', () => {
-  const data = mapWith(20, 20, [[5, 5, 5, 5], [12, 14, 12, 14]]);
+  const data = mapWith(20, 20, [
+    [5, 5, 5, 5],
+    [12, 14, 12, 14],
+  ]);
   assert.equal(detect(data, 20, 20), []);
   const kept = findTextRegions(data, 20, 20, { ...DETECTION, minSize: 0, unclipRatio: 0 });
   // minSize 0 still needs a grown side of 2: a single pixel has zero width, so even then nothing is kept.
@@ -50,13 +72,51 @@ test('a filled rectangle becomes one region: its rectangle, mean score and uncli
 });
 
 test('touching regions (sharing an edge or only a corner) are one region; a one-pixel gap makes two', () => {
-  const edge = findTextRegions(mapWith(60, 30, [[5, 5, 20, 10], [21, 5, 40, 10]]), 60, 30, DETECTION);
+  const edge = findTextRegions(
+    mapWith(60, 30, [
+      [5, 5, 20, 10],
+      [21, 5, 40, 10],
+    ]),
+    60,
+    30,
+    DETECTION,
+  );
   assert.is(edge.length, 1);
   // Corner to corner: one region (8-connected, as OpenCV contours are) whose rectangle is half empty.
   const loose = { ...DETECTION, boxThreshold: 0.3 };
-  assert.is(findTextRegions(mapWith(60, 30, [[5, 5, 20, 10], [21, 11, 40, 16]]), 60, 30, loose).length, 1);
-  assert.is(findTextRegions(mapWith(60, 30, [[5, 5, 20, 10], [22, 12, 40, 17]]), 60, 30, loose).length, 2);
-  const gap = findTextRegions(mapWith(60, 30, [[5, 5, 20, 10], [22, 5, 40, 10]]), 60, 30, DETECTION);
+  assert.is(
+    findTextRegions(
+      mapWith(60, 30, [
+        [5, 5, 20, 10],
+        [21, 11, 40, 16],
+      ]),
+      60,
+      30,
+      loose,
+    ).length,
+    1,
+  );
+  assert.is(
+    findTextRegions(
+      mapWith(60, 30, [
+        [5, 5, 20, 10],
+        [22, 12, 40, 17],
+      ]),
+      60,
+      30,
+      loose,
+    ).length,
+    2,
+  );
+  const gap = findTextRegions(
+    mapWith(60, 30, [
+      [5, 5, 20, 10],
+      [22, 5, 40, 10],
+    ]),
+    60,
+    30,
+    DETECTION,
+  );
   assert.is(gap.length, 2);
 });
 
@@ -68,12 +128,19 @@ test('a region whose mean probability is below boxThreshold is dropped; pixels a
 });
 
 test('maxCandidates bounds the regions examined; maxDetections keeps the best scores, then reading order', () => {
-  const data = mapWith(80, 40, [[2, 2, 20, 8], [30, 2, 50, 8], [2, 20, 20, 26]]);
+  const data = mapWith(80, 40, [
+    [2, 2, 20, 8],
+    [30, 2, 50, 8],
+    [2, 20, 20, 26],
+  ]);
   data.fill(0.7, 20 * 80 + 2, 20 * 80 + 21); // lower the third region's first row: its score drops
   assert.is(findTextRegions(data, 80, 40, { ...DETECTION, maxCandidates: 2 }).length, 2);
   const two = detect(data, 80, 40, { maxDetections: 2 });
   assert.is(two.length, 2);
-  assert.ok(two.every((p) => p.boxPixels.top < 10), 'the two full-score regions on the first line');
+  assert.ok(
+    two.every((p) => p.boxPixels.top < 10),
+    'the two full-score regions on the first line',
+  );
   assert.ok(two[0].boxPixels.left < two[1].boxPixels.left, 'left to right on one line');
 });
 
@@ -103,7 +170,10 @@ test('regions map back through the resize (letterbox) onto the original image, c
   near(p.boxPixels.height, 5 * s, 0.01, 'height');
   near(p.box.left, (10 * s) / 200, 1e-6);
   const [edge] = detect(mapWith(64, 64, [[0, 16, 20, 22]]), 64, 64, { unclipRatio: 3 }, geometry);
-  assert.ok(edge.quad.every(([x, y]) => x >= 0 && y >= 0 && x <= 200 && y <= 100), 'clipped');
+  assert.ok(
+    edge.quad.every(([x, y]) => x >= 0 && y >= 0 && x <= 200 && y <= 100),
+    'clipped',
+  );
   const [box] = detect(mapWith(64, 64, [[10, 30, 40, 35]]), 64, 64, { shape: 'box' }, geometry);
   assert.ok(box.quad[0][1] === box.quad[1][1] && box.quad[0][0] === box.quad[3][0], 'axis-aligned');
 });
@@ -115,8 +185,14 @@ test('a [N, H, W] map and the second image of a batch are read; other shapes are
   const decoder = createTextDetectionDecoder(DETECTION, ['maps']);
   const geometry = planResize('stretch', 30, 20, 30, 20);
   assert.is(decoder.decode({ outputs: { maps: { dims: [2, 20, 30], data: batch } }, batchIndex: 0, geometry, labels: [] }).length, 0);
-  assert.is(decoder.decode({ outputs: { maps: { dims: [2, 20, 30], data: batch } }, batchIndex: 1, geometry, labels: ['line'] })[0].label, 'line');
-  assert.throws(() => decoder.decode({ outputs: { maps: { dims: [1, 2, 20, 15], data: one } }, batchIndex: 0, geometry, labels: [] }), /probability map/);
+  assert.is(
+    decoder.decode({ outputs: { maps: { dims: [2, 20, 30], data: batch } }, batchIndex: 1, geometry, labels: ['line'] })[0].label,
+    'line',
+  );
+  assert.throws(
+    () => decoder.decode({ outputs: { maps: { dims: [1, 2, 20, 15], data: one } }, batchIndex: 0, geometry, labels: [] }),
+    /probability map/,
+  );
 });
 
 test('unclip grows by area * ratio / perimeter; a degenerate rectangle stays as it is', () => {
@@ -127,15 +203,48 @@ test('unclip grows by area * ratio / perimeter; a degenerate rectangle stays as 
 });
 
 test('minAreaRect finds the rotated rectangle of a diamond; orderQuad returns TL, TR, BR, BL', () => {
-  const rect = minAreaRect([[0, 5], [5, 0], [10, 5], [5, 10]]);
+  const rect = minAreaRect([
+    [0, 5],
+    [5, 0],
+    [10, 5],
+    [5, 10],
+  ]);
   near(rect.width * rect.height, 50, 1e-9, 'area of the diamond itself');
-  assert.equal(orderQuad([[10, 10], [0, 0], [10, 0], [0, 10]]), [[0, 0], [10, 0], [10, 10], [0, 10]]);
+  assert.equal(
+    orderQuad([
+      [10, 10],
+      [0, 0],
+      [10, 0],
+      [0, 10],
+    ]),
+    [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+    ],
+  );
 });
 
 test('reading order: lines top to bottom, boxes on one line left to right', () => {
-  const at = (x, y) => ({ quad: [[x, y], [x + 5, y], [x + 5, y + 3], [x, y + 3]] });
+  const at = (x, y) => ({
+    quad: [
+      [x, y],
+      [x + 5, y],
+      [x + 5, y + 3],
+      [x, y + 3],
+    ],
+  });
   const sorted = sortReadingOrder([at(50, 42), at(0, 40), at(10, 0), at(0, 100)]);
-  assert.equal(sorted.map((b) => b.quad[0]), [[10, 0], [0, 40], [50, 42], [0, 100]]);
+  assert.equal(
+    sorted.map((b) => b.quad[0]),
+    [
+      [10, 0],
+      [0, 40],
+      [50, 42],
+      [0, 100],
+    ],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -162,7 +271,10 @@ test('CTC: each character keeps its step confidence; the score is their mean', (
   const tensor = ctc([1, 0, 2]);
   tensor.data[2 * 5 + 2] = 0.6;
   const read = readCtc(tensor, 0, ALPHABET, 0);
-  assert.equal(read.characters.map((c) => c.char), ['a', 'b']);
+  assert.equal(
+    read.characters.map((c) => c.char),
+    ['a', 'b'],
+  );
   near(read.characters[0].score, 0.9, 1e-6);
   near(read.characters[1].score, 0.6, 1e-6);
   near(read.score, 0.75, 1e-6);
@@ -179,7 +291,8 @@ test('CTC: a blank at the last index (other exporters) and the second image of a
 
 test('CTC decoder: text as label with characters; nothing for empty text or below the threshold; shape checks', () => {
   const decoder = createTextRecognitionDecoder({ kind: 'text-recognition', alphabet: ALPHABET, blank: 0, threshold: 0.5 }, ['probs']);
-  const run = (tensor) => decoder.decode({ outputs: { probs: tensor }, batchIndex: 0, geometry: planResize('stretch', 1, 1, 1, 1), labels: [] });
+  const run = (tensor) =>
+    decoder.decode({ outputs: { probs: tensor }, batchIndex: 0, geometry: planResize('stretch', 1, 1, 1, 1), labels: [] });
   const [p] = run(ctc([3, 1, 2]));
   assert.is(p.label, 'cab');
   assert.is(p.text, 'cab');

@@ -35,7 +35,13 @@ test.before(async () => {
     res.writeHead(404).end();
   });
   await new Promise((r) => images.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise((r) => { images.closeAllConnections(); images.close(r); }));
+  cleanups.push(
+    () =>
+      new Promise((r) => {
+        images.closeAllConnections();
+        images.close(r);
+      }),
+  );
 });
 test.after(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -54,7 +60,8 @@ async function startWith(urlFetch) {
   return `http://127.0.0.1:${port}`;
 }
 
-const postUrl = (base, url, path = '/url') => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+const postUrl = (base, url, path = '/url') =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
 
 async function expectRefused(res, status, pattern) {
   const text = await res.text();
@@ -71,7 +78,13 @@ test('off by default: 403 naming the setting, and nothing is fetched', async () 
 
 test('a listed loopback address is fetched and scored, on every Custom Vision /url route', async () => {
   const base = await startWith({ allow: ['127.0.0.1'], ...limits });
-  for (const path of ['/url', '/proj/url', '/proj/url/nostore', '/proj/classify/iterations/It1/url', '/proj/detect/iterations/It1/url/nostore']) {
+  for (const path of [
+    '/url',
+    '/proj/url',
+    '/proj/url/nostore',
+    '/proj/classify/iterations/It1/url',
+    '/proj/detect/iterations/It1/url/nostore',
+  ]) {
     const res = await postUrl(base, imageUrl('/text.jpg'), path);
     assert.is(res.status, 200, path);
     assert.is((await res.json()).predictions[0].tagName, '180', path);
@@ -108,8 +121,16 @@ test('each redirect is checked again; hops, size and time are bounded', async ()
   // A redirect to an allowed place is followed.
   assert.is((await postUrl(base, imageUrl(`/redirect?to=${encodeURIComponent(imageUrl('/text.jpg'))}`))).status, 200);
   // A redirect to a name that resolves to loopback (not listed), or to the cloud metadata address, is refused.
-  await expectRefused(await postUrl(base, imageUrl(`/redirect?to=${encodeURIComponent(`http://localhost:${images.address().port}/text.jpg`)}`)), 403, /allow list/);
-  await expectRefused(await postUrl(base, imageUrl(`/redirect?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`)), 403, /allow list/);
+  await expectRefused(
+    await postUrl(base, imageUrl(`/redirect?to=${encodeURIComponent(`http://localhost:${images.address().port}/text.jpg`)}`)),
+    403,
+    /allow list/,
+  );
+  await expectRefused(
+    await postUrl(base, imageUrl(`/redirect?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`)),
+    403,
+    /allow list/,
+  );
   await expectRefused(await postUrl(base, imageUrl(`/redirect?to=${encodeURIComponent('file:///etc/passwd')}`)), 400, /http and https/);
   await expectRefused(await postUrl(base, imageUrl('/loop')), 502, /redirects more than 2/);
   await expectRefused(await postUrl(base, imageUrl('/big')), 413, /100000-byte limit/);
@@ -124,42 +145,86 @@ test('the address connected to is the checked one: a listed name resolving to lo
   const resolveToLoopback = async () => [{ address: '127.0.0.1', family: 4 }];
   const url = `http://camera.test:${images.address().port}/text.jpg`;
   const refused = createUrlFetcher({ allow: ['camera.test'], ...limits }, resolveToLoopback);
-  const error = await refused.fetch(url).then(() => undefined, (e) => e);
+  const error = await refused.fetch(url).then(
+    () => undefined,
+    (e) => e,
+  );
   assert.is(error?.status, 403);
   const allowed = createUrlFetcher({ allow: ['camera.test', '127.0.0.1'], ...limits }, resolveToLoopback);
   assert.equal(await allowed.fetch(url), rotated);
   // A name resolving to a loopback address first and a public one second connects only to the public one (here
   // unreachable: 502/504); had the loopback address been used, the local server would have answered 200.
   const before = requestsSeen;
-  const mixed = createUrlFetcher({ allow: ['*.example.test'], ...limits, timeoutMs: 500 }, async () => [{ address: '127.0.0.1', family: 4 }, { address: '20.0.0.1', family: 4 }]);
-  const mixedError = await mixed.fetch(`http://cam.example.test:${images.address().port}/text.jpg`).then(() => undefined, (e) => e);
+  const mixed = createUrlFetcher({ allow: ['*.example.test'], ...limits, timeoutMs: 500 }, async () => [
+    { address: '127.0.0.1', family: 4 },
+    { address: '20.0.0.1', family: 4 },
+  ]);
+  const mixedError = await mixed.fetch(`http://cam.example.test:${images.address().port}/text.jpg`).then(
+    () => undefined,
+    (e) => e,
+  );
   assert.ok(mixedError && [502, 504].includes(mixedError.status), String(mixedError?.message));
   assert.is(requestsSeen, before, 'the loopback server saw nothing');
 });
 
 test('address classes and allow entries', () => {
-  for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+  for (const a of [
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+  ]) {
     assert.not.ok(isPublicAddress(a), a);
   }
   for (const a of ['8.8.8.8', '20.50.1.1', '2606:4700::1111']) assert.ok(isPublicAddress(a), a);
-  for (const ok of ['images.example.com', '*.example.com', '10.0.0.5', '192.168.0.0/16', 'fd00::/8']) assert.is(allowEntryProblem(ok), undefined, ok);
+  for (const ok of ['images.example.com', '*.example.com', '10.0.0.5', '192.168.0.0/16', 'fd00::/8'])
+    assert.is(allowEntryProblem(ok), undefined, ok);
   for (const bad of ['http://x', '10.0.0.0/33', 'a b', '*']) assert.ok(allowEntryProblem(bad), bad);
-  assert.throws(() => validateScoringConfig(orientationConfig({ server: { port: 8080, urlFetch: { allow: ['http://x'], ...limits } } })), /urlFetch\.allow\[0\]/);
+  assert.throws(
+    () => validateScoringConfig(orientationConfig({ server: { port: 8080, urlFetch: { allow: ['http://x'], ...limits } } })),
+    /urlFetch\.allow\[0\]/,
+  );
 });
 
 test('spec urlFetch → module config: allow list, size (default maxBodySize), time and hops; a bad entry is a schema error', async () => {
-  const spec = (fetchYaml) => editSpec(['    type: scoring\n    port: 8080\n', `    type: scoring\n    port: 8080\n    maxBodySize: 2MB\n    urlFetch: ${fetchYaml}\n`]);
+  const spec = (fetchYaml) =>
+    editSpec([
+      '    type: scoring\n    port: 8080\n',
+      `    type: scoring\n    port: 8080\n    maxBodySize: 2MB\n    urlFetch: ${fetchYaml}\n`,
+    ]);
   const { ir, diagnostics } = await loadText(spec('{ allow: [camera.local, 192.168.1.0/24], timeoutSeconds: 2.5 }'));
-  assert.equal(diagnostics.filter((d) => d.category === 'error'), []);
+  assert.equal(
+    diagnostics.filter((d) => d.category === 'error'),
+    [],
+  );
   const module = ir.modules.find((m) => m.name === 'scorer');
   const config = createScoringConfig(ir, module);
-  assert.equal(config.server.urlFetch, { allow: ['camera.local', '192.168.1.0/24'], maxBytes: 2 * 1024 * 1024, timeoutMs: 2500, maxRedirects: 3 });
+  assert.equal(config.server.urlFetch, {
+    allow: ['camera.local', '192.168.1.0/24'],
+    maxBytes: 2 * 1024 * 1024,
+    timeoutMs: 2500,
+    maxRedirects: 3,
+  });
   validateScoringConfig(config);
   const second = (await loadText(spec('{ allow: [a.example.com], maxSize: 1MB, maxRedirects: 0 }'))).ir;
-  const defaults = createScoringConfig(second, second.modules.find((m) => m.name === 'scorer'));
+  const defaults = createScoringConfig(
+    second,
+    second.modules.find((m) => m.name === 'scorer'),
+  );
   assert.equal(defaults.server.urlFetch, { allow: ['a.example.com'], maxBytes: 1024 * 1024, timeoutMs: 10_000, maxRedirects: 0 });
   const bad = await loadText(spec('{ allow: ["http://camera/x"] }'));
-  assert.ok(bad.diagnostics.some((d) => d.category === 'error' && d.code === 'EML2005' && /urlFetch\.allow\[0\]/.test(d.message)), JSON.stringify(bad.diagnostics));
+  assert.ok(
+    bad.diagnostics.some((d) => d.category === 'error' && d.code === 'EML2005' && /urlFetch\.allow\[0\]/.test(d.message)),
+    JSON.stringify(bad.diagnostics),
+  );
 });
 
 test.run();

@@ -52,7 +52,12 @@ async function expectedOutput(input) {
   return out['softmax_0.tmp_0'];
 }
 
-const postJson = (path, body, headers = {}) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const postJson = (path, body, headers = {}) =>
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 async function expectV2Error(res, status, pattern) {
   const text = await res.text();
@@ -91,7 +96,11 @@ test('server metadata: name, version and the extensions it supports', async () =
 });
 
 test('model metadata comes from the real ONNX model: names, datatypes, shapes with -1 for variable dims', async () => {
-  const toV2 = (m) => ({ name: m.name, datatype: { float32: 'FP32', int64: 'INT64', uint8: 'UINT8' }[m.type], shape: m.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)) });
+  const toV2 = (m) => ({
+    name: m.name,
+    datatype: { float32: 'FP32', int64: 'INT64', uint8: 'UINT8' }[m.type],
+    shape: m.shape.map((d) => (typeof d === 'number' && d > 0 ? d : -1)),
+  });
   for (const path of ['/v2/models/orientation', '/v2/models/orientation/versions/1']) {
     const res = await fetch(`${base}${path}`);
     assert.is(res.status, 200, path);
@@ -113,7 +122,10 @@ test('model metadata comes from the real ONNX model: names, datatypes, shapes wi
 test('infer with JSON tensors (flat or nested) matches a direct onnxruntime run; id is echoed; outputs by name', async () => {
   const input = sampleInput();
   const expected = await expectedOutput(input);
-  const flat = await postJson('/v2/models/orientation/infer', { id: 'req-1', inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', data: Array.from(input.data) }] });
+  const flat = await postJson('/v2/models/orientation/infer', {
+    id: 'req-1',
+    inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', data: Array.from(input.data) }],
+  });
   assert.is(flat.status, 200);
   const body = await flat.json();
   assert.is(body.model_name, 'orientation');
@@ -124,15 +136,25 @@ test('infer with JSON tensors (flat or nested) matches a direct onnxruntime run;
   assert.equal([out.name, out.datatype, out.shape], ['softmax_0.tmp_0', 'FP32', [1, 2]]);
   out.data.forEach((v, i) => assert.ok(Math.abs(v - expected.data[i]) < 1e-6, `${v} vs ${expected.data[i]}`));
   // Nested row-major data and an explicit output list give the same numbers.
-  const nested = [[0, 1, 2].map((c) => Array.from({ length: 48 }, (_, y) => Array.from(input.data.subarray((c * 48 + y) * 64, (c * 48 + y + 1) * 64))))];
-  const res = await postJson('/v2/models/orientation/versions/1/infer', { inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', data: nested }], outputs: [{ name: 'softmax_0.tmp_0' }] });
+  const nested = [
+    [0, 1, 2].map((c) => Array.from({ length: 48 }, (_, y) => Array.from(input.data.subarray((c * 48 + y) * 64, (c * 48 + y + 1) * 64)))),
+  ];
+  const res = await postJson('/v2/models/orientation/versions/1/infer', {
+    inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', data: nested }],
+    outputs: [{ name: 'softmax_0.tmp_0' }],
+  });
   assert.equal((await res.json()).outputs[0].data, out.data);
 });
 
-test("binary tensor data extension: binary input and output, Inference-Header-Content-Length both ways", async () => {
+test('binary tensor data extension: binary input and output, Inference-Header-Content-Length both ways', async () => {
   const input = sampleInput();
   const expected = await expectedOutput(input);
-  const head = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', parameters: { binary_data_size: input.data.byteLength } }], outputs: [{ name: 'softmax_0.tmp_0', parameters: { binary_data: true } }] }));
+  const head = Buffer.from(
+    JSON.stringify({
+      inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', parameters: { binary_data_size: input.data.byteLength } }],
+      outputs: [{ name: 'softmax_0.tmp_0', parameters: { binary_data: true } }],
+    }),
+  );
   const res = await fetch(`${base}/v2/models/orientation/infer`, {
     method: 'POST',
     headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(head.length) },
@@ -148,12 +170,17 @@ test("binary tensor data extension: binary input and output, Inference-Header-Co
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + length, bytes.byteOffset + length + 8));
   values.forEach((v, i) => assert.ok(Math.abs(v - expected.data[i]) < 1e-6));
   // binary_data_output for the whole request.
-  const all = await postJson('/v2/models/orientation/infer', { parameters: { binary_data_output: true }, inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', data: Array.from(input.data) }] });
+  const all = await postJson('/v2/models/orientation/infer', {
+    parameters: { binary_data_output: true },
+    inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', data: Array.from(input.data) }],
+  });
   assert.ok(Number(all.headers.get('inference-header-content-length')) > 0);
 });
 
 test('image input: BYTES of encoded images (base64 in JSON, raw in binary) runs preprocessing and the decoder', async () => {
-  const res = await postJson('/v2/models/orientation/infer', { inputs: [{ name: 'image', shape: [2], datatype: 'BYTES', data: [rotated.toString('base64'), upright.toString('base64')] }] });
+  const res = await postJson('/v2/models/orientation/infer', {
+    inputs: [{ name: 'image', shape: [2], datatype: 'BYTES', data: [rotated.toString('base64'), upright.toString('base64')] }],
+  });
   const text = await res.text();
   assert.is(res.status, 200, text);
   const outputs = Object.fromEntries(JSON.parse(text).outputs.map((o) => [o.name, o]));
@@ -166,21 +193,62 @@ test('image input: BYTES of encoded images (base64 in JSON, raw in binary) runs 
   // The same image as a binary BYTES element: 4-byte little-endian length, then the bytes.
   const element = Buffer.concat([Buffer.alloc(4), rotated]);
   element.writeUInt32LE(rotated.length, 0);
-  const head = Buffer.from(JSON.stringify({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', parameters: { binary_data_size: element.length } }], outputs: [{ name: 'label' }] }));
-  const binary = await fetch(`${base}/v2/models/orientation/infer`, { method: 'POST', headers: { 'inference-header-content-length': String(head.length) }, body: Buffer.concat([head, element]) });
+  const head = Buffer.from(
+    JSON.stringify({
+      inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', parameters: { binary_data_size: element.length } }],
+      outputs: [{ name: 'label' }],
+    }),
+  );
+  const binary = await fetch(`${base}/v2/models/orientation/infer`, {
+    method: 'POST',
+    headers: { 'inference-header-content-length': String(head.length) },
+    body: Buffer.concat([head, element]),
+  });
   const answer = await binary.json();
-  assert.equal(answer.outputs.map((o) => [o.name, o.data[0]]), [['label', '180']]);
+  assert.equal(
+    answer.outputs.map((o) => [o.name, o.data[0]]),
+    [['label', '180']],
+  );
 });
 
 test('image input on a detector adds box [N, K, 4] (x1 y1 x2 y2 in 0..1), rows padded for images with fewer detections', async () => {
   const models = createModelDir();
   cleanups.push(async () => models.cleanup());
-  const grid = yoloGridValues({ anchors: 5, classes: 1, gridW: 13, gridH: 13, cells: [{ anchor: 1, gx: 3, gy: 9, objectness: 6, classLogits: [1] }] });
-  const path = models.write('od.onnx', constantOutputsModel({ input: { name: 'data', dims: [1, 3, 416, 416] }, constants: { model_outputs: { dims: grid.dims, values: grid.values } } }));
-  const config = testConfig(path, { task: 'object-detection', input: { colorOrder: 'BGR', scale: 1 }, labels: ['person'], decoder: { kind: 'yolo-grid', anchors: CUSTOM_VISION_ANCHORS, classActivation: 'softmax', threshold: 0.1, nmsIou: 0.45, maxDetections: 20 } });
+  const grid = yoloGridValues({
+    anchors: 5,
+    classes: 1,
+    gridW: 13,
+    gridH: 13,
+    cells: [{ anchor: 1, gx: 3, gy: 9, objectness: 6, classLogits: [1] }],
+  });
+  const path = models.write(
+    'od.onnx',
+    constantOutputsModel({
+      input: { name: 'data', dims: [1, 3, 416, 416] },
+      constants: { model_outputs: { dims: grid.dims, values: grid.values } },
+    }),
+  );
+  const config = testConfig(path, {
+    task: 'object-detection',
+    input: { colorOrder: 'BGR', scale: 1 },
+    labels: ['person'],
+    decoder: {
+      kind: 'yolo-grid',
+      anchors: CUSTOM_VISION_ANCHORS,
+      classActivation: 'softmax',
+      threshold: 0.1,
+      nmsIou: 0.45,
+      maxDetections: 20,
+    },
+  });
   const { url } = await start(config, await createScorer(config));
-  const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#334455' } }).jpeg().toBuffer();
-  const res = await fetch(`${url}/v2/models/test/infer`, { method: 'POST', body: JSON.stringify({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [jpeg.toString('base64')] }] }) });
+  const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#334455' } })
+    .jpeg()
+    .toBuffer();
+  const res = await fetch(`${url}/v2/models/test/infer`, {
+    method: 'POST',
+    body: JSON.stringify({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [jpeg.toString('base64')] }] }),
+  });
   const text = await res.text();
   assert.is(res.status, 200, text);
   const outputs = Object.fromEntries(JSON.parse(text).outputs.map((o) => [o.name, o]));
@@ -211,9 +279,19 @@ test('errors: protocol shape and status for bad JSON, unknown input/output, data
   await expectV2Error(await infer({ inputs: [x({ shape: [1, 3, 100000, 100000] })] }), 413, /more than/);
   await expectV2Error(await infer({ inputs: [x()], outputs: [{ name: 'logits' }] }), 400, /no output 'logits'/);
   await expectV2Error(await infer({ inputs: [x({ data: undefined })] }), 400, /'data' is missing/);
-  await expectV2Error(await infer('{"inputs": [{"name": "x", "shape": [1, 3, 48, 8], "datatype": "FP32", "data": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}]}'), 400, /nested deeper|not valid JSON/);
+  await expectV2Error(
+    await infer(
+      '{"inputs": [{"name": "x", "shape": [1, 3, 48, 8], "datatype": "FP32", "data": ' + '['.repeat(100_000) + ']'.repeat(100_000) + '}]}',
+    ),
+    400,
+    /nested deeper|not valid JSON/,
+  );
   await expectV2Error(await infer('{"inputs": []}', { 'inference-header-content-length': '999' }), 400, /does not fit/);
-  await expectV2Error(await infer({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [Buffer.from('not an image').toString('base64')] }] }), 400, /not an image/);
+  await expectV2Error(
+    await infer({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [Buffer.from('not an image').toString('base64')] }] }),
+    400,
+    /not an image/,
+  );
   await expectV2Error(await fetch(`${base}/v2/models/nope/infer`, { method: 'POST', body: '{}' }), 404, /Unknown model/);
   await expectV2Error(await fetch(`${base}/v2/models/orientation/infer`), 405, /POST/);
   await expectV2Error(await fetch(`${base}/v2/repository/index`, { method: 'POST', body: '{}' }), 404, /No such endpoint/);
@@ -235,7 +313,10 @@ test('infer runs in the worker threads of the production scorer too', async () =
   const { url } = await start(orientationConfig(), scorer);
   const input = sampleInput();
   const expected = await expectedOutput(input);
-  const res = await fetch(`${url}/v2/models/orientation/infer`, { method: 'POST', body: JSON.stringify({ inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', data: Array.from(input.data) }] }) });
+  const res = await fetch(`${url}/v2/models/orientation/infer`, {
+    method: 'POST',
+    body: JSON.stringify({ inputs: [{ name: 'x', shape: input.shape, datatype: 'FP32', data: Array.from(input.data) }] }),
+  });
   const text = await res.text();
   assert.is(res.status, 200, text);
   JSON.parse(text).outputs[0].data.forEach((v, i) => assert.ok(Math.abs(v - expected.data[i]) < 1e-6));
@@ -248,9 +329,18 @@ test('the generated text-orientation module speaks the protocol: metadata from i
   const metadata = await (await fetch(`${module.url}/v2/models/orientation`)).json();
   assert.equal([metadata.inputs, metadata.outputs], [direct.inputMetadata.map(toV2), direct.outputMetadata.map(toV2)]);
   assert.is((await fetch(`${module.url}/v2/health/ready`)).status, 200);
-  const res = await fetch(`${module.url}/v2/models/orientation/infer`, { method: 'POST', body: JSON.stringify({ inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [rotated.toString('base64')] }], outputs: [{ name: 'label' }, { name: 'score' }] }) });
+  const res = await fetch(`${module.url}/v2/models/orientation/infer`, {
+    method: 'POST',
+    body: JSON.stringify({
+      inputs: [{ name: 'image', shape: [1], datatype: 'BYTES', data: [rotated.toString('base64')] }],
+      outputs: [{ name: 'label' }, { name: 'score' }],
+    }),
+  });
   const body = await res.json();
-  assert.equal(body.outputs.map((o) => o.name), ['label', 'score']);
+  assert.equal(
+    body.outputs.map((o) => o.name),
+    ['label', 'score'],
+  );
   assert.is(body.outputs[0].data[0], '180');
 });
 

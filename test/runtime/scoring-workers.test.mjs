@@ -29,7 +29,10 @@ test('reports the model like the in-thread scorer', () => {
 test('12 jobs at once over 2 workers are all answered correctly', async () => {
   const jobs = Array.from({ length: 12 }, (_, i) => scorer.score(i % 2 ? rotated : upright));
   const labels = (await Promise.all(jobs)).map((r) => r.predictions[0].label);
-  assert.equal(labels, Array.from({ length: 12 }, (_, i) => (i % 2 ? '180' : '0')));
+  assert.equal(
+    labels,
+    Array.from({ length: 12 }, (_, i) => (i % 2 ? '180' : '0')),
+  );
   const [a, b] = await scorer.scoreBatch([upright, rotated]);
   assert.equal([a.predictions[0].label, b.predictions[0].label], ['0', '180']);
 });
@@ -90,12 +93,15 @@ test('a model that cannot load rejects creation with the reason, and no worker i
 test('ready means "has scored": a model that loads but cannot run fails the start with the warm-up reason', async () => {
   const models = createModelDir();
   // Loads (the symbolic batch keeps shape inference from judging the Reshape), fails when run: 192 values cannot become 7.
-  const path = models.write('cannot-run.onnx', buildModel({
-    inputs: [valueInfo('image', FLOAT, ['N', 3, 8, 8])],
-    outputs: [valueInfo('scores', FLOAT, [7])],
-    nodes: [node('Reshape', ['image', 'shape'], ['scores'])],
-    initializers: [tensor('shape', INT64, [1], [7])],
-  }));
+  const path = models.write(
+    'cannot-run.onnx',
+    buildModel({
+      inputs: [valueInfo('image', FLOAT, ['N', 3, 8, 8])],
+      outputs: [valueInfo('scores', FLOAT, [7])],
+      nodes: [node('Reshape', ['image', 'shape'], ['scores'])],
+      initializers: [tensor('shape', INT64, [1], [7])],
+    }),
+  );
   try {
     await createWorkerScorer(testConfig(path), { workers: 2 });
     assert.unreachable();
@@ -131,7 +137,10 @@ test('after close, scoring is refused', async () => {
 });
 
 test('each worker gets its share of the cores, at least one thread', () => {
-  assert.equal([intraOpThreadsFor(1, 2), intraOpThreadsFor(2, 2), intraOpThreadsFor(4, 2), intraOpThreadsFor(2, 8), intraOpThreadsFor(3, 8)], [2, 1, 1, 4, 2]);
+  assert.equal(
+    [intraOpThreadsFor(1, 2), intraOpThreadsFor(2, 2), intraOpThreadsFor(4, 2), intraOpThreadsFor(2, 8), intraOpThreadsFor(3, 8)],
+    [2, 1, 1, 4, 2],
+  );
 });
 
 test.run();

@@ -44,10 +44,21 @@ function config(extra = {}) {
 }
 
 test('features read body paths; a missing field takes its default or rejects the message with the path', () => {
-  assert.equal(featureVector({ machine: { temperature: 50, pressure: 4 }, ambient: { temperature: 20, humidity: 26 } }, FEATURES), { ok: true, values: [50, 4, 20, 26], defaulted: [] });
-  assert.equal(featureVector({ machine: { temperature: 50, pressure: 4 } }, FEATURES), { ok: true, values: [50, 4, 21, 25], defaulted: ['ambientTemperature', 'ambientHumidity'] });
+  assert.equal(featureVector({ machine: { temperature: 50, pressure: 4 }, ambient: { temperature: 20, humidity: 26 } }, FEATURES), {
+    ok: true,
+    values: [50, 4, 20, 26],
+    defaulted: [],
+  });
+  assert.equal(featureVector({ machine: { temperature: 50, pressure: 4 } }, FEATURES), {
+    ok: true,
+    values: [50, 4, 21, 25],
+    defaulted: ['ambientTemperature', 'ambientHumidity'],
+  });
   assert.equal(featureVector({ machine: { temperature: 50 } }, FEATURES), { ok: false, reason: '$body.machine.pressure is missing' });
-  assert.equal(featureVector({ machine: { temperature: '50', pressure: 1 } }, FEATURES), { ok: false, reason: '$body.machine.temperature is "50", not a number' });
+  assert.equal(featureVector({ machine: { temperature: '50', pressure: 1 } }, FEATURES), {
+    ok: false,
+    reason: '$body.machine.temperature is "50", not a number',
+  });
   assert.equal(featureVector({ readings: [1, 2] }, [{ name: 'second', path: ['readings', 1] }]), { ok: true, values: [2], defaulted: [] });
   // Only own properties: the prototype is not a message field.
   assert.is(featureVector({}, [{ name: 'p', path: ['constructor'] }]).ok, false);
@@ -78,12 +89,26 @@ test('the queue drops the oldest item when full and never holds more than its ca
 
 test('decoders: regression, class probabilities, anomaly score against its threshold', () => {
   assert.equal(decodeRow({ kind: 'regression', output: 'y', unit: 'degC' }, [41.5]), { kind: 'regression', value: 41.5, unit: 'degC' });
-  assert.equal(decodeRow({ kind: 'classification', output: 'p', labels: ['ok', 'worn', 'broken'] }, [0.1, 0.7, 0.2]), { kind: 'classification', label: 'worn', probability: 0.7, probabilities: { ok: 0.1, worn: 0.7, broken: 0.2 } });
-  assert.equal(decodeRow({ kind: 'anomaly', output: 's', threshold: 0.3 }, [0.31]), { kind: 'anomaly', score: 0.31, threshold: 0.3, anomaly: true });
+  assert.equal(decodeRow({ kind: 'classification', output: 'p', labels: ['ok', 'worn', 'broken'] }, [0.1, 0.7, 0.2]), {
+    kind: 'classification',
+    label: 'worn',
+    probability: 0.7,
+    probabilities: { ok: 0.1, worn: 0.7, broken: 0.2 },
+  });
+  assert.equal(decodeRow({ kind: 'anomaly', output: 's', threshold: 0.3 }, [0.31]), {
+    kind: 'anomaly',
+    score: 0.31,
+    threshold: 0.3,
+    anomaly: true,
+  });
   assert.is(decodeRow({ kind: 'anomaly', output: 's', threshold: 0.3 }, [0.29]).anomaly, false);
 });
 
-const readings = () => readFileSync(READINGS, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const readings = () =>
+  readFileSync(READINGS, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 test('on the generated readings the fitted model flags exactly the injected anomalies; a burst is scored in batches', async () => {
   const cfg = config();
@@ -91,11 +116,23 @@ test('on the generated readings the fitted model flags exactly the injected anom
   const results = [];
   const pipeline = createTelemetryPipeline(cfg, scorer, (r) => results.push(r));
   const all = readings();
-  all.forEach((body, i) => pipeline.handle({ input: 'readings', body, deviceId: 'machine-1', messageId: `m${i + 1}`, createdAt: body.timeCreated, receivedAt: Date.now() }));
+  all.forEach((body, i) =>
+    pipeline.handle({
+      input: 'readings',
+      body,
+      deviceId: 'machine-1',
+      messageId: `m${i + 1}`,
+      createdAt: body.timeCreated,
+      receivedAt: Date.now(),
+    }),
+  );
   await pipeline.idle();
   assert.is(results.length, all.length);
   const flagged = results.filter((r) => r.anomaly).map((r) => Number(r.input.messageId.slice(1)));
-  assert.equal(flagged, EXPECTED.anomalies.map((a) => a.line));
+  assert.equal(
+    flagged,
+    EXPECTED.anomalies.map((a) => a.line),
+  );
   assert.ok(pipeline.stats.batches < all.length / 4, `${pipeline.stats.batches} model runs for ${all.length} messages`);
   assert.is(results[0].timestamps.created, all[0].timeCreated);
   assert.equal(Object.keys(results[0]).sort(), ['anomaly', 'defaulted', 'dropped', 'input', 'kind', 'score', 'threshold', 'timestamps']);
@@ -120,7 +157,10 @@ test('a slow model under a flood: the queue stays bounded and the oldest reading
   assert.is(results.length, 11);
   assert.is(pipeline.stats.dropped, 89);
   assert.is(results.at(-1).dropped, 89, 'results say how many readings were dropped');
-  assert.equal(results.slice(-10).map((r) => r.input.messageId), Array.from({ length: 10 }, (_, i) => String(90 + i)));
+  assert.equal(
+    results.slice(-10).map((r) => r.input.messageId),
+    Array.from({ length: 10 }, (_, i) => String(90 + i)),
+  );
 });
 
 test('the module in stdin mode: JSON lines in, one result line per reading out, a bad line skipped with its line number', () => {
@@ -129,13 +169,27 @@ test('the module in stdin mode: JSON lines in, one result line per reading out, 
     copyFileSync(MODEL, join(dir, 'model.onnx'));
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config(), model: { path: 'model.onnx', inputName: 'readings' } }));
     const lines = readFileSync(READINGS, 'utf8').trim().split('\n');
-    const input = [...lines.slice(0, 9), 'not json', lines[9], JSON.stringify({ input: 'readings', deviceId: 'm2', body: JSON.parse(lines[0]) })].join('\n') + '\n';
-    const run = spawnSync(process.execPath, [join(root, 'dist/runtime/telemetry/main.js'), join(dir, 'config.json'), '--stdin'], { input, encoding: 'utf8', timeout: 60_000, env: { ...process.env, IOTEDGE_WORKLOADURI: '', EdgeHubConnectionString: '' } });
+    const input =
+      [...lines.slice(0, 9), 'not json', lines[9], JSON.stringify({ input: 'readings', deviceId: 'm2', body: JSON.parse(lines[0]) })].join(
+        '\n',
+      ) + '\n';
+    const run = spawnSync(process.execPath, [join(root, 'dist/runtime/telemetry/main.js'), join(dir, 'config.json'), '--stdin'], {
+      input,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, IOTEDGE_WORKLOADURI: '', EdgeHubConnectionString: '' },
+    });
     assert.is(run.status, 0, run.stderr);
-    const out = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const out = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.is(out.length, 11);
     assert.ok(out.every((o) => o.output === 'results'));
-    assert.equal(out.map((o) => o.body.anomaly), [...Array(9).fill(false), true, false]);
+    assert.equal(
+      out.map((o) => o.body.anomaly),
+      [...Array(9).fill(false), true, false],
+    );
     assert.is(out[10].body.input.deviceId, 'm2');
     assert.match(run.stderr, /line 10: not JSON; skipped/);
     assert.match(run.stderr, /done: 11 received, 11 scored, 0 rejected, 0 dropped/);

@@ -23,7 +23,10 @@ test('tabs used for indentation are reported', () => {
 
 test('a billion-laughs alias bomb stops with a clear error, quickly', () => {
   let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-  for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  for (let i = 1; i < 9; i++)
+    text += `a${i}: &a${i} [${Array(10)
+      .fill(`*a${i - 1}`)
+      .join(', ')}]\n`;
   const started = Date.now();
   const result = parseSpecText(text, 'bomb.yaml');
   assert.ok(Date.now() - started < 5000, 'bounded time');
@@ -35,8 +38,8 @@ test('__proto__ keys are refused and pollute nothing', () => {
   const text = 'edgeml: 1\n__proto__:\n  polluted: yes\nmodel:\n  __proto__: { isAdmin: true }\n';
   const result = parseSpecText(text, 'x.yaml');
   assert.equal(ids(result), ['read/forbiddenKey', 'read/forbiddenKey']);
-  assert.is(({}).polluted, undefined);
-  assert.is(({}).isAdmin, undefined);
+  assert.is({}.polluted, undefined);
+  assert.is({}.isAdmin, undefined);
   assert.is(result.diagnostics[0].start, text.indexOf('__proto__'));
 });
 
@@ -82,7 +85,10 @@ test('missing file, folder and empty spec', async () => {
 });
 
 test('custom tags and non-string keys are refused', () => {
-  assert.equal(ids(parseSpecText('a: !!js/function "x"\n', 'x.yaml')).filter((id) => id !== 'read/yamlWarning'), ['read/badTag']);
+  assert.equal(
+    ids(parseSpecText('a: !!js/function "x"\n', 'x.yaml')).filter((id) => id !== 'read/yamlWarning'),
+    ['read/badTag'],
+  );
   assert.equal(ids(parseSpecText('? [a, b]\n: 1\n', 'x.yaml')), ['read/nonStringKey']);
 });
 
@@ -97,7 +103,9 @@ test('YAML syntax errors carry positions and no stack', () => {
 });
 
 test('shell metacharacters and path traversal in names are diagnostics, not accidents', async () => {
-  const text = BASE_SPEC.replace('name: demo', 'name: "demo; rm -rf /"').replace('  scorer:\n', '  "../../etc":\n').replace('sendTo: scorer', 'sendTo: "../../etc"');
+  const text = BASE_SPEC.replace('name: demo', 'name: "demo; rm -rf /"')
+    .replace('  scorer:\n', '  "../../etc":\n')
+    .replace('sendTo: scorer', 'sendTo: "../../etc"');
   const result = await loadText(text);
   const found = located(result).map((d) => d.id);
   assert.ok(found.includes('schema/badFormat'), found.join());

@@ -11,7 +11,9 @@ import { compileInMemory } from '../../dist/cli/commands/compile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgeml-mutations-'));
 cpSync('specs', dir, { recursive: true });
-const examples = readdirSync('specs').filter((f) => f.endsWith('.yaml')).map((f) => readFileSync(join('specs', f), 'utf8'));
+const examples = readdirSync('specs')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => readFileSync(join('specs', f), 'utf8'));
 const env = { RTSP_URL: 'rtsp://camera/stream', ACR_USER: 'u', ACR_PASSWORD: 'p' };
 
 function random(seed) {
@@ -21,8 +23,46 @@ function random(seed) {
   };
 }
 
-const ODD_SCALARS = ['', '~', '[]', '{}', '-1', '1e309', "'", '"x"', '!!str 1', '[1, [2, {}]]', '{a: }', '99999999999999999999', '${env:}', '$', '__proto__', '../../etc', '.inf', '*'];
-const ODD_VALUES = [null, true, 0, -1, 1.5, '', 'x', 'a.b', '*', 'upstream', [], [1], ['a', 'b'], {}, { a: 1 }, { file: 'x' }, [{ from: 'a', to: 'b' }], '${env:NOPE}'];
+const ODD_SCALARS = [
+  '',
+  '~',
+  '[]',
+  '{}',
+  '-1',
+  '1e309',
+  "'",
+  '"x"',
+  '!!str 1',
+  '[1, [2, {}]]',
+  '{a: }',
+  '99999999999999999999',
+  '${env:}',
+  '$',
+  '__proto__',
+  '../../etc',
+  '.inf',
+  '*',
+];
+const ODD_VALUES = [
+  null,
+  true,
+  0,
+  -1,
+  1.5,
+  '',
+  'x',
+  'a.b',
+  '*',
+  'upstream',
+  [],
+  [1],
+  ['a', 'b'],
+  {},
+  { a: 1 },
+  { file: 'x' },
+  [{ from: 'a', to: 'b' }],
+  '${env:NOPE}',
+];
 
 function mutateLines(text, next) {
   const lines = text.split('\n');
@@ -43,7 +83,8 @@ function mutateNodes(text, next) {
   const pick = (list) => list[Math.floor(next() * list.length)];
   const paths = (node, path = [], out = []) => {
     if (path.length) out.push(path);
-    if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) paths(v, [...path, Array.isArray(node) ? Number(k) : k], out);
+    if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) paths(v, [...path, Array.isArray(node) ? Number(k) : k], out);
     return out;
   };
   for (let k = 0; k < 1 + Math.floor(next() * 3); k++) {
@@ -55,7 +96,10 @@ function mutateNodes(text, next) {
   return stringify(data);
 }
 
-for (const [name, mutate, count] of [['line edits', mutateLines, 150], ['node replacements', mutateNodes, 150]]) {
+for (const [name, mutate, count] of [
+  ['line edits', mutateLines, 150],
+  ['node replacements', mutateNodes, 150],
+]) {
   test(`${count} ${name} of the example specs end in output or diagnostics, never an exception`, async () => {
     const next = random(20261125);
     for (let i = 0; i < count; i++) {

@@ -50,11 +50,13 @@ test('the desired deployment is the typed deployment the manifest file holds', a
 });
 
 test("a route's condition is parsed once, at lowering, into the frozen IR", async () => {
-  const { dir, cleanup } = specFolder(BASE_SPEC.replace('    to: upstream\n', '    to: upstream\n    when: "$body.summary.topProbability >= 0.5"\n'));
+  const { dir, cleanup } = specFolder(
+    BASE_SPEC.replace('    to: upstream\n', '    to: upstream\n    when: "$body.summary.topProbability >= 0.5"\n'),
+  );
   try {
     const checked = await createProgram('spec.yaml', { cwd: dir, env: {}, introspect: false }).getCheckedWorkflow();
     const route = checked.ir.routes[0];
-    assert.is(route.when, "$body.summary.topProbability >= 0.5");
+    assert.is(route.when, '$body.summary.topProbability >= 0.5');
     assert.equal(route.condition.errors, []);
     assert.ok(route.condition.expr && Object.isFrozen(route.condition.expr));
   } finally {

@@ -58,7 +58,10 @@ const complete = () => ({ 'models/cls.onnx': model, 'labels.txt': '0\n180\n', 's
 
 test('a complete folder resolves: labels are read from the file', async () => {
   const r = await load(complete());
-  assert.equal(r.found.filter((d) => !d.id.startsWith('resolve/modelDeferred')), []);
+  assert.equal(
+    r.found.filter((d) => !d.id.startsWith('resolve/modelDeferred')),
+    [],
+  );
   assert.equal(r.ir.model.labels, ['0', '180']);
 });
 
@@ -89,33 +92,70 @@ test('a symbolic link that leaves the spec folder is refused', async () => {
   delete files['samples/a.jpg'];
   files['samples/a.jpg'] = { symlink: '/etc/hostname' };
   const r = await load(files);
-  assert.ok(r.found.some((d) => d.id === 'resolve/escapesFolder' && d.line === 9), JSON.stringify(r.found));
+  assert.ok(
+    r.found.some((d) => d.id === 'resolve/escapesFolder' && d.line === 9),
+    JSON.stringify(r.found),
+  );
 });
 
-const CV_SPEC = SPEC.replace('source: { file: models/cls.onnx }', 'source: { customvision: export.zip }').replace('  labelsFile: labels.txt\n', '');
+const CV_SPEC = SPEC.replace('source: { file: models/cls.onnx }', 'source: { customvision: export.zip }').replace(
+  '  labelsFile: labels.txt\n',
+  '',
+);
 
 test('a zipped Custom Vision export is read in place: labels from the archive, the model compared with the spec', async () => {
-  const zip = createZip([{ name: 'model.onnx', data: model }, { name: 'labels.txt', data: '0\n180\n' }, { name: 'python/predict.py', data: '' }]);
+  const zip = createZip([
+    { name: 'model.onnx', data: model },
+    { name: 'labels.txt', data: '0\n180\n' },
+    { name: 'python/predict.py', data: '' },
+  ]);
   const r = await load({ ...complete(), 'export.zip': zip }, CV_SPEC);
   assert.equal(r.found, []);
   assert.equal(r.ir.model.labels, ['0', '180']);
   assert.is(r.modelInfo.inputs[0].name, 'x');
   // The same archive with three labels: the model's two classes are reported at the spec line.
-  const three = await load({ ...complete(), 'export.zip': createZip([{ name: 'model.onnx', data: model }, { name: 'labels.txt', data: 'a\nb\nc\n' }]) }, CV_SPEC);
-  assert.ok(three.found.some((d) => d.id === 'resolve/modelLabelCount' && d.line === 5), JSON.stringify(three.found));
+  const three = await load(
+    {
+      ...complete(),
+      'export.zip': createZip([
+        { name: 'model.onnx', data: model },
+        { name: 'labels.txt', data: 'a\nb\nc\n' },
+      ]),
+    },
+    CV_SPEC,
+  );
+  assert.ok(
+    three.found.some((d) => d.id === 'resolve/modelLabelCount' && d.line === 5),
+    JSON.stringify(three.found),
+  );
 });
 
 test('a damaged export, or one without model.onnx or labels.txt, is reported at model.source', async () => {
   const notZip = await load({ ...complete(), 'export.zip': 'PK' }, CV_SPEC);
-  assert.ok(notZip.found.some((d) => d.id === 'resolve/archiveUnreadable' && d.line === 5 && /not a zip/.test(d.message)), JSON.stringify(notZip.found));
+  assert.ok(
+    notZip.found.some((d) => d.id === 'resolve/archiveUnreadable' && d.line === 5 && /not a zip/.test(d.message)),
+    JSON.stringify(notZip.found),
+  );
   const empty = await load({ ...complete(), 'export.zip': createZip([{ name: 'readme.txt', data: 'x' }]) }, CV_SPEC);
-  assert.equal(empty.found.filter((d) => d.id === 'resolve/archiveEntryMissing').map((d) => [d.line, /'(\S+)'\.$/.exec(d.message)[1]]), [[5, 'model.onnx'], [5, 'labels.txt']]);
+  assert.equal(
+    empty.found.filter((d) => d.id === 'resolve/archiveEntryMissing').map((d) => [d.line, /'(\S+)'\.$/.exec(d.message)[1]]),
+    [
+      [5, 'model.onnx'],
+      [5, 'labels.txt'],
+    ],
+  );
   const missing = await load(complete(), CV_SPEC);
-  assert.ok(missing.found.some((d) => d.id === 'resolve/fileMissing' && d.line === 5), JSON.stringify(missing.found));
+  assert.ok(
+    missing.found.some((d) => d.id === 'resolve/fileMissing' && d.line === 5),
+    JSON.stringify(missing.found),
+  );
 });
 
-test('a wrong model/spec pairing is reported at the spec line with the model\'s values', async () => {
-  const text = SPEC.replace('preprocess: { width: 192, height: 48, resize: pad-right }', 'preprocess: { width: 224, height: 224, layout: NHWC, resize: pad-right }').replace('labelsFile: labels.txt', 'labels: [a, b, c]');
+test("a wrong model/spec pairing is reported at the spec line with the model's values", async () => {
+  const text = SPEC.replace(
+    'preprocess: { width: 192, height: 48, resize: pad-right }',
+    'preprocess: { width: 224, height: 224, layout: NHWC, resize: pad-right }',
+  ).replace('labelsFile: labels.txt', 'labels: [a, b, c]');
   const r = await load(complete(), text);
   const mismatches = r.found.filter((d) => d.id.startsWith('resolve/model'));
   assert.ok(mismatches.length >= 2, JSON.stringify(mismatches));
@@ -131,7 +171,11 @@ test('a wrong model/spec pairing is reported at the spec line with the model\'s 
 test('a decoder that does not fit the model is reported where model.postprocess says it', async () => {
   const r = await load(complete(), SPEC.replace('postprocess: { activation: none }', 'postprocess: { activation: none, output: probs }'));
   const found = r.found.filter((d) => d.id === 'resolve/modelMismatch');
-  assert.equal(found.map((d) => [d.line, d.column]), [[8, 44]], JSON.stringify(r.found)); // at 'probs'
+  assert.equal(
+    found.map((d) => [d.line, d.column]),
+    [[8, 44]],
+    JSON.stringify(r.found),
+  ); // at 'probs'
   assert.match(found[0].message, /no output 'probs'/);
 });
 
@@ -146,12 +190,22 @@ test('a file that is not ONNX is reported at model.source', async () => {
 });
 
 test('Custom Vision sources default to BGR and raw pixel values; xyActivation reaches the IR', async () => {
-  const text = SPEC.replace('source: { file: models/cls.onnx }', 'source: { customvision: cv }').replace('  labelsFile: labels.txt\n', '')
-    .replace("task: image-classification", 'task: object-detection').replace('  postprocess: { activation: none }\n', '  postprocess: { format: yolo-grid, xyActivation: none }\n')
+  const text = SPEC.replace('source: { file: models/cls.onnx }', 'source: { customvision: cv }')
+    .replace('  labelsFile: labels.txt\n', '')
+    .replace('task: image-classification', 'task: object-detection')
+    .replace('  postprocess: { activation: none }\n', '  postprocess: { format: yolo-grid, xyActivation: none }\n')
     .replace('preprocess: { width: 192, height: 48, resize: pad-right }', 'preprocess: {}');
-  const files = { 'cv/model.onnx': readFileSync('specs/models/people-detector/model.onnx'), 'cv/labels.txt': 'person\n', 'samples/a.jpg': 'x', 'frames/1.png': 'x' };
+  const files = {
+    'cv/model.onnx': readFileSync('specs/models/people-detector/model.onnx'),
+    'cv/labels.txt': 'person\n',
+    'samples/a.jpg': 'x',
+    'frames/1.png': 'x',
+  };
   const r = await load(files, text);
-  assert.equal(r.found.filter((d) => !d.id.includes('Deferred')), []);
+  assert.equal(
+    r.found.filter((d) => !d.id.includes('Deferred')),
+    [],
+  );
   assert.is(r.ir.model.preprocess.colorOrder, 'BGR');
   assert.is(r.ir.model.preprocess.scale, 1);
   assert.is(r.ir.model.decoder.xyActivation, 'none');

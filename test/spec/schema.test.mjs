@@ -8,7 +8,12 @@ import { editSpec, loadText, located, position } from '../helpers/spec-fixtures.
 const find = (result, id) => located(result).filter((d) => d.id === id);
 
 test('every schema mistake is reported at once, each at its position', async () => {
-  const text = editSpec(['  platform: amd64', '  platfrom: amd64'], ['task: image-classification', 'task: image-clasification'], ['    port: 8080', '    port: "eighty"'], ['  iotHub: { name: hub-1 }', '  iotHub: {}']);
+  const text = editSpec(
+    ['  platform: amd64', '  platfrom: amd64'],
+    ['task: image-classification', 'task: image-clasification'],
+    ['    port: 8080', '    port: "eighty"'],
+    ['  iotHub: { name: hub-1 }', '  iotHub: {}'],
+  );
   const result = await loadText(text);
   const unknown = find(result, 'schema/unknownKey')[0];
   assert.match(unknown.message, "Did you mean 'platform'?");
@@ -34,8 +39,14 @@ test('the spec version and required top-level keys', async () => {
 test('a map or list where an enum or version is expected is named, not printed (found by fuzzing: it threw)', async () => {
   const r = await loadText(editSpec(['  platform: amd64', '  platform: { arch: amd64 }'], ['edgeml: 1', 'edgeml: [1]']));
   const messages = r.diagnostics.filter((d) => d.category === 'error').map((d) => d.message);
-  assert.ok(messages.some((m) => m.includes("'a map' is not a valid value for target.platform")), messages.join('\n'));
-  assert.ok(messages.some((m) => /a list/.test(m) && /edgeml/.test(m)), messages.join('\n'));
+  assert.ok(
+    messages.some((m) => m.includes("'a map' is not a valid value for target.platform")),
+    messages.join('\n'),
+  );
+  assert.ok(
+    messages.some((m) => /a list/.test(m) && /edgeml/.test(m)),
+    messages.join('\n'),
+  );
 });
 
 test('one-of fields report the branch the user meant', async () => {
@@ -43,7 +54,9 @@ test('one-of fields report the branch the user meant', async () => {
   const ids = ports.diagnostics.map((d) => d.id);
   assert.ok(ids.includes('schema/badFormat'), ids.join());
   assert.ok(ids.includes('schema/outOfRange'), ids.join());
-  const twoSources = await loadText(editSpec(['    azureml: { name: classifier, version: 1 }', '    azureml: { name: classifier, version: 1 }\n    file: m.onnx']));
+  const twoSources = await loadText(
+    editSpec(['    azureml: { name: classifier, version: 1 }', '    azureml: { name: classifier, version: 1 }\n    file: m.onnx']),
+  );
   const exactlyOne = twoSources.diagnostics.find((d) => d.id === 'schema/exactlyOne');
   assert.ok(exactlyOne);
   assert.match(exactlyOne.message, 'azureml and file');
@@ -75,15 +88,31 @@ test('schemas/edgeml.schema.json is what schemas/src/build-schema.mjs produces, 
   assert.equal(missing, []);
 });
 
-
 test('the precompiled validator (built by npm run build) agrees with a run-time compile of the schema', async () => {
   const { getSpecValidator, compileSpecValidator } = await import('../../dist/schema/spec-validator.js');
   const fast = getSpecValidator();
   const slow = compileSpecValidator();
   const samples = [
     { edgeml: 2 },
-    { edgeml: 1, name: 'Bad Name', task: 'x', model: { source: { file: 'a', url: {} } }, target: { platform: 'z' }, azure: {}, modules: { a: { type: 'scoring', ports: ['1:2:3:4', { container: 0 }], bogus: 1 } } },
-    { edgeml: 1, name: 'ok', task: 'object-detection', model: { source: { file: 'm.onnx' } }, target: {}, azure: { resourceGroup: 'rg', iotHub: { name: 'hub' }, registry: { create: { name: 'registry1' } } }, modules: { c: { type: 'image-capture', source: {}, sendTo: 's' } }, routes: [{ from: 'c' }] },
+    {
+      edgeml: 1,
+      name: 'Bad Name',
+      task: 'x',
+      model: { source: { file: 'a', url: {} } },
+      target: { platform: 'z' },
+      azure: {},
+      modules: { a: { type: 'scoring', ports: ['1:2:3:4', { container: 0 }], bogus: 1 } },
+    },
+    {
+      edgeml: 1,
+      name: 'ok',
+      task: 'object-detection',
+      model: { source: { file: 'm.onnx' } },
+      target: {},
+      azure: { resourceGroup: 'rg', iotHub: { name: 'hub' }, registry: { create: { name: 'registry1' } } },
+      modules: { c: { type: 'image-capture', source: {}, sendTo: 's' } },
+      routes: [{ from: 'c' }],
+    },
   ];
   for (const sample of samples) {
     const a = fast(sample);

@@ -27,6 +27,6 @@ push_image() {
   fi
 }
 
-build_and_push 'ocr' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/ocr/ocr:1.0-7687a0907c2b-arm64v8'
-build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/ocr/scanner:1.0-8664f9a95043-arm64v8'
+build_and_push 'ocr' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/ocr/ocr:1.0-e9904d7cb875-arm64v8'
+build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/ocr/scanner:1.0-f2993e292e11-arm64v8'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -27,6 +27,6 @@ push_image() {
   fi
 }
 
-build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-ea0c88146d3e-arm64v8'
-build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-453661c8d9ae-arm64v8'
+build_and_push 'orientation' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/orientation:1.0-85f37b66e240-arm64v8'
+build_and_push 'scanner' 'linux/arm64' 'Dockerfile.arm64v8' 'localhost:5000/text-orientation/scanner:1.0-08b168bded39-arm64v8'
 log "Step 3 done. Next: scripts/04-deploy.sh"

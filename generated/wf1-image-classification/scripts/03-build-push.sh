@@ -54,5 +54,5 @@ push_image() {
 }
 
 fetch_model 'image-classification-service'
-build_and_push 'image-classification-service' 'linux/amd64' 'Dockerfile.amd64-cuda' 'edgemlwf1registry.azurecr.io/wf1-image-classification/image-classification-service:1.0-eb81a5f908ca-amd64-cuda'
+build_and_push 'image-classification-service' 'linux/amd64' 'Dockerfile.amd64-cuda' 'edgemlwf1registry.azurecr.io/wf1-image-classification/image-classification-service:1.0-25e8640f589c-amd64-cuda'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -54,5 +54,5 @@ push_image() {
 }
 
 fetch_model 'people-detection-service'
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64-cuda' 'edgemlwf2registry.azurecr.io/wf2-object-detection/people-detection-service:1.0-c30545e75293-amd64-cuda'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64-cuda' 'edgemlwf2registry.azurecr.io/wf2-object-detection/people-detection-service:1.0-b0615f1e7da9-amd64-cuda'
 log "Step 3 done. Next: scripts/04-deploy.sh"

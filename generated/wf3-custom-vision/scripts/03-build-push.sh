@@ -33,6 +33,6 @@ push_image() {
   fi
 }
 
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/people-detection-service:1.0-8cdb3337d8a4-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-e0dd89636d65-amd64'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/people-detection-service:1.0-f815b70d0f5f-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'youracr123unique.azurecr.io/wf3-custom-vision/image-capture-od:1.0-81f63e2b1764-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

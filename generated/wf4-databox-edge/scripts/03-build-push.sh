@@ -33,6 +33,6 @@ push_image() {
   fi
 }
 
-build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-8c5be1315955-amd64'
-build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-e229201c186e-amd64'
+build_and_push 'people-detection-service' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/people-detection-service:1.0-4aaccb553040-amd64'
+build_and_push 'image-capture-od' 'linux/amd64' 'Dockerfile.amd64' 'edgemlwf4registry.azurecr.io/wf4-databox-edge/image-capture-od:1.0-7b52ba54d4ba-amd64'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -9,9 +9,23 @@ export default defineCheck({
     id: 'databox-edge-features',
     description: 'A databox-edge (Azure Stack Edge) target uses only what a VM on the appliance offers.',
     messages: {
-      platform: { code: 'EML3802', text: (d: { platform: string }) => `Azure Stack Edge runs x64 virtual machines, so the IoT Edge VM is amd64, not ${d.platform}.`, hint: () => 'Set platform: amd64.' },
-      hostDevice: { code: 'EML3803', text: (d: { module: string }) => `Module '${d.module}' maps a host device; a VM on Azure Stack Edge has no cameras or other USB devices passed through to it.`, hint: () => 'Read frames from an RTSP URL, a video file or a folder instead.' },
-      fleet: { code: 'EML3806', category: 'warning', text: () => 'Azure Stack Edge VMs are usually deployed one at a time; a fleet needs every VM\'s device identity tagged in its hub.', hint: () => 'Use azure.device unless the appliances share a hub.' },
+      platform: {
+        code: 'EML3802',
+        text: (d: { platform: string }) => `Azure Stack Edge runs x64 virtual machines, so the IoT Edge VM is amd64, not ${d.platform}.`,
+        hint: () => 'Set platform: amd64.',
+      },
+      hostDevice: {
+        code: 'EML3803',
+        text: (d: { module: string }) =>
+          `Module '${d.module}' maps a host device; a VM on Azure Stack Edge has no cameras or other USB devices passed through to it.`,
+        hint: () => 'Read frames from an RTSP URL, a video file or a folder instead.',
+      },
+      fleet: {
+        code: 'EML3806',
+        category: 'warning',
+        text: () => "Azure Stack Edge VMs are usually deployed one at a time; a fleet needs every VM's device identity tagged in its hub.",
+        hint: () => 'Use azure.device unless the appliances share a hub.',
+      },
     },
   },
   check(ctx) {
@@ -20,7 +34,12 @@ export default defineCheck({
     if (target.platform !== 'amd64') ctx.report('platform', { platform: target.platform }, ['target', 'platform']);
     if (azure.deployment.kind === 'fleet') ctx.report('fleet', undefined, ['azure', 'fleet'], { key: true });
     for (const module of ctx.ir.modules) {
-      if (module.devices.length > 0) ctx.report('hostDevice', { module: module.name }, module.capture?.source.kind === 'camera' ? [...module.path, 'source', 'camera'] : [...module.path, 'devices']);
+      if (module.devices.length > 0)
+        ctx.report(
+          'hostDevice',
+          { module: module.name },
+          module.capture?.source.kind === 'camera' ? [...module.path, 'source', 'camera'] : [...module.path, 'devices'],
+        );
     }
   },
 });

@@ -10,15 +10,21 @@ export default defineCheck({
     id: 'fleet-rollout',
     description: 'Rollout rings widen up to the whole fleet, have readable conditions and gate on metrics the fleet defines.',
     messages: {
-      duplicateRing: { code: 'EML3720', text: (d: { name: string }) => `Two rings are named '${d.name}'.`, hint: () => 'Give every ring its own name; the history and progress name rings.' },
+      duplicateRing: {
+        code: 'EML3720',
+        text: (d: { name: string }) => `Two rings are named '${d.name}'.`,
+        hint: () => 'Give every ring its own name; the history and progress name rings.',
+      },
       ringNotWider: {
         code: 'EML3721',
-        text: (d: { ring: string; percent: number; previous: number }) => `Ring '${d.ring}' reaches ${d.percent}% of the fleet, no more than the ring before it (${d.previous}%), so it adds no device.`,
+        text: (d: { ring: string; percent: number; previous: number }) =>
+          `Ring '${d.ring}' reaches ${d.percent}% of the fleet, no more than the ring before it (${d.previous}%), so it adds no device.`,
         hint: () => 'Give each later ring a larger percent, e.g. 5, 25, 100.',
       },
       lastRingPartial: {
         code: 'EML3722',
-        text: (d: { ring: string }) => `The last ring, '${d.ring}', does not reach the whole fleet, so the previous deployment could never be retired.`,
+        text: (d: { ring: string }) =>
+          `The last ring, '${d.ring}', does not reach the whole fleet, so the previous deployment could never be retired.`,
         hint: () => 'End with a ring that has no percent and no condition (or percent: 100).',
       },
       ringAfterWholeFleet: {
@@ -26,7 +32,11 @@ export default defineCheck({
         text: (d: { ring: string; whole: string }) => `Ring '${d.ring}' comes after '${d.whole}', which already reaches the whole fleet.`,
         hint: () => 'Remove it, or move the whole-fleet ring to the end.',
       },
-      ringConditionDoubleQuotes: { code: 'EML3724', text: () => 'Ring conditions use single quotes; IoT Hub rejects double quotes.', hint: () => "Write tags.site='lab'." },
+      ringConditionDoubleQuotes: {
+        code: 'EML3724',
+        text: () => 'Ring conditions use single quotes; IoT Hub rejects double quotes.',
+        hint: () => "Write tags.site='lab'.",
+      },
       ringConditionUnbalanced: {
         code: 'EML3725',
         text: (d: { problem: string }) => `The ring condition ${d.problem}, so IoT Hub would reject it.`,
@@ -34,8 +44,10 @@ export default defineCheck({
       },
       unknownGateMetric: {
         code: 'EML3726',
-        text: (d: { name: string; known: string }) => `The gate limits the metric '${d.name}', which azure.fleet.metrics does not define (${d.known}).`,
-        hint: (d: { suggestion?: string }) => (d.suggestion ? `Did you mean '${d.suggestion}'?` : 'Add the query under azure.fleet.metrics, or remove the limit.'),
+        text: (d: { name: string; known: string }) =>
+          `The gate limits the metric '${d.name}', which azure.fleet.metrics does not define (${d.known}).`,
+        hint: (d: { suggestion?: string }) =>
+          d.suggestion ? `Did you mean '${d.suggestion}'?` : 'Add the query under azure.fleet.metrics, or remove the limit.',
       },
       metricLimitEmpty: {
         code: 'EML3727',
@@ -70,9 +82,15 @@ export default defineCheck({
       const known = Object.keys(deployment.metrics);
       for (const [name, limit] of Object.entries(ring.gate.metrics)) {
         if (!known.includes(name)) {
-          ctx.report('unknownGateMetric', { name, known: known.length ? `it has ${known.join(', ')}` : 'it defines none', suggestion: didYouMean(name, known) }, at(index, 'gate', 'metrics', name), { key: true });
+          ctx.report(
+            'unknownGateMetric',
+            { name, known: known.length ? `it has ${known.join(', ')}` : 'it defines none', suggestion: didYouMean(name, known) },
+            at(index, 'gate', 'metrics', name),
+            { key: true },
+          );
         }
-        if (limit.maxDevices === undefined && limit.maxPercent === undefined) ctx.report('metricLimitEmpty', { name }, at(index, 'gate', 'metrics', name), { key: true });
+        if (limit.maxDevices === undefined && limit.maxPercent === undefined)
+          ctx.report('metricLimitEmpty', { name }, at(index, 'gate', 'metrics', name), { key: true });
       }
     });
     const last = rings.at(-1);

@@ -6,7 +6,11 @@ export default defineCheck({
     id: 'gpu-needs-accelerator',
     description: 'GPU requests match the target accelerator.',
     messages: {
-      noAccelerator: { code: 'EML3401', text: (d: { module: string }) => `Module '${d.module}' requests a GPU, but target.accelerator is none.`, hint: () => 'Set target.accelerator: nvidia-gpu, or remove gpu from the module.' },
+      noAccelerator: {
+        code: 'EML3401',
+        text: (d: { module: string }) => `Module '${d.module}' requests a GPU, but target.accelerator is none.`,
+        hint: () => 'Set target.accelerator: nvidia-gpu, or remove gpu from the module.',
+      },
     },
   },
   check(ctx) {

@@ -13,12 +13,40 @@ export default defineCheck({
     id: 'iot-edge-limits',
     description: 'The deployment stays within IoT Edge and IoT Hub limits.',
     messages: {
-      tooManyModules: { code: 'EML3601', text: (d: { count: number }) => `The spec declares ${d.count} modules; an IoT Edge deployment holds at most ${MAX_MODULES}.`, hint: () => 'Split the modules across devices or layered deployments.' },
-      twinTooLarge: { code: 'EML3602', text: (d: { module: string; size: number }) => `The twin of module '${d.module}' is ${d.size} bytes; desired properties are limited to ${MAX_TWIN_BYTES} bytes.`, hint: () => 'Move bulky settings into a file baked into the image or fetched at start.' },
-      createOptionsTooLarge: { code: 'EML3603', text: (d: { module: string; size: number }) => `The createOptions of module '${d.module}' are ${d.size} characters minified; IoT Edge tools accept at most ${MAX_CREATE_OPTIONS_CHARS} (8 chunks of 512).`, hint: () => 'Move settings out of createOptions (e.g. env, or a config file in the image).' },
-      twinTooDeep: { code: 'EML3604', text: (d: { module: string }) => `The twin of module '${d.module}' nests deeper than ${MAX_TWIN_DEPTH} levels, which IoT Hub rejects.`, hint: () => 'Flatten the twin properties.' },
-      twinBadKey: { code: 'EML3605', text: (d: { module: string; key: string }) => `Twin property '${d.key}' of module '${d.module}' contains '.', '$' or a space, which IoT Hub rejects in twin keys.`, hint: () => 'Rename the property.' },
-      twinNullInArray: { code: 'EML3606', text: (d: { module: string }) => `The twin of module '${d.module}' has null inside a list, which IoT Hub rejects.`, hint: () => 'Remove the null entries.' },
+      tooManyModules: {
+        code: 'EML3601',
+        text: (d: { count: number }) => `The spec declares ${d.count} modules; an IoT Edge deployment holds at most ${MAX_MODULES}.`,
+        hint: () => 'Split the modules across devices or layered deployments.',
+      },
+      twinTooLarge: {
+        code: 'EML3602',
+        text: (d: { module: string; size: number }) =>
+          `The twin of module '${d.module}' is ${d.size} bytes; desired properties are limited to ${MAX_TWIN_BYTES} bytes.`,
+        hint: () => 'Move bulky settings into a file baked into the image or fetched at start.',
+      },
+      createOptionsTooLarge: {
+        code: 'EML3603',
+        text: (d: { module: string; size: number }) =>
+          `The createOptions of module '${d.module}' are ${d.size} characters minified; IoT Edge tools accept at most ${MAX_CREATE_OPTIONS_CHARS} (8 chunks of 512).`,
+        hint: () => 'Move settings out of createOptions (e.g. env, or a config file in the image).',
+      },
+      twinTooDeep: {
+        code: 'EML3604',
+        text: (d: { module: string }) =>
+          `The twin of module '${d.module}' nests deeper than ${MAX_TWIN_DEPTH} levels, which IoT Hub rejects.`,
+        hint: () => 'Flatten the twin properties.',
+      },
+      twinBadKey: {
+        code: 'EML3605',
+        text: (d: { module: string; key: string }) =>
+          `Twin property '${d.key}' of module '${d.module}' contains '.', '$' or a space, which IoT Hub rejects in twin keys.`,
+        hint: () => 'Rename the property.',
+      },
+      twinNullInArray: {
+        code: 'EML3606',
+        text: (d: { module: string }) => `The twin of module '${d.module}' has null inside a list, which IoT Hub rejects.`,
+        hint: () => 'Remove the null entries.',
+      },
     },
   },
   check(ctx) {
@@ -34,12 +62,18 @@ export default defineCheck({
         });
       }
       const raw = JSON.stringify(module.createOptions);
-      if (raw.length > MAX_CREATE_OPTIONS_CHARS) ctx.report('createOptionsTooLarge', { module: module.name, size: raw.length }, [...module.path, 'createOptions'], { key: true });
+      if (raw.length > MAX_CREATE_OPTIONS_CHARS)
+        ctx.report('createOptionsTooLarge', { module: module.name, size: raw.length }, [...module.path, 'createOptions'], { key: true });
     }
   },
 });
 
-function walkTwin(value: unknown, path: (string | number)[], depth: number, report: (problem: 'depth' | 'key' | 'null', path: (string | number)[], key?: string) => void): void {
+function walkTwin(
+  value: unknown,
+  path: (string | number)[],
+  depth: number,
+  report: (problem: 'depth' | 'key' | 'null', path: (string | number)[], key?: string) => void,
+): void {
   if (depth > MAX_TWIN_DEPTH) {
     report('depth', path);
     return;

@@ -2,17 +2,32 @@
 import { defineCheck } from '../define-check.js';
 import { isSecretRef } from '../../ir/types.js';
 
-const SECRET_NAME = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|connection[_-]?string|conn[_-]?str|sas)($|[_-])/i;
-const SECRET_VALUE = /(SharedAccessKey=|AccountKey=|SharedAccessSignature\s+sr=|-----BEGIN [A-Z ]*PRIVATE KEY-----|\bsig=[A-Za-z0-9%+/=]{20,})/;
+const SECRET_NAME =
+  /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key|connection[_-]?string|conn[_-]?str|sas)($|[_-])/i;
+const SECRET_VALUE =
+  /(SharedAccessKey=|AccountKey=|SharedAccessSignature\s+sr=|-----BEGIN [A-Z ]*PRIVATE KEY-----|\bsig=[A-Za-z0-9%+/=]{20,})/;
 
 export default defineCheck({
   meta: {
     id: 'no-literal-secrets',
     description: 'Secret values are written as ${env:NAME} references, never literally.',
     messages: {
-      secretEnv: { code: 'EML3951', text: (d: { module: string; name: string }) => `Environment variable '${d.name}' of module '${d.module}' looks like a secret but has a literal value.`, hint: (d: { name: string }) => `Write ${d.name}: { secret: \${env:${d.name}} } so the value is resolved only when applying.` },
-      secretValue: { code: 'EML3952', text: (d: { where: string }) => `${d.where} contains what looks like a key or connection string.`, hint: () => 'Remove it from the spec and pass it as a reference such as ${env:NAME}.' },
-      rtspCredentials: { code: 'EML3953', text: (d: { module: string }) => `The RTSP URL of module '${d.module}' contains a password.`, hint: () => 'Write rtsp: ${env:RTSP_URL} and set RTSP_URL when applying.' },
+      secretEnv: {
+        code: 'EML3951',
+        text: (d: { module: string; name: string }) =>
+          `Environment variable '${d.name}' of module '${d.module}' looks like a secret but has a literal value.`,
+        hint: (d: { name: string }) => `Write ${d.name}: { secret: \${env:${d.name}} } so the value is resolved only when applying.`,
+      },
+      secretValue: {
+        code: 'EML3952',
+        text: (d: { where: string }) => `${d.where} contains what looks like a key or connection string.`,
+        hint: () => 'Remove it from the spec and pass it as a reference such as ${env:NAME}.',
+      },
+      rtspCredentials: {
+        code: 'EML3953',
+        text: (d: { module: string }) => `The RTSP URL of module '${d.module}' contains a password.`,
+        hint: () => 'Write rtsp: ${env:RTSP_URL} and set RTSP_URL when applying.',
+      },
     },
   },
   check(ctx) {

@@ -12,8 +12,10 @@ export default defineCheck({
       loopbackRegistry: {
         code: 'EML3730',
         category: 'warning',
-        text: (d: { address: string; who: string }) => `Registry ${d.address} is a loopback address: ${d.who} would pull from itself, not from this machine, and every image pull would fail.`,
-        hint: () => 'Use a registry the devices reach: an Azure Container Registry (registry.create.name) or this machine\'s network address (e.g. 192.168.1.10:5000, listed under insecure-registries in each device\'s /etc/docker/daemon.json).',
+        text: (d: { address: string; who: string }) =>
+          `Registry ${d.address} is a loopback address: ${d.who} would pull from itself, not from this machine, and every image pull would fail.`,
+        hint: () =>
+          "Use a registry the devices reach: an Azure Container Registry (registry.create.name) or this machine's network address (e.g. 192.168.1.10:5000, listed under insecure-registries in each device's /etc/docker/daemon.json).",
       },
     },
   },

@@ -12,7 +12,17 @@ import { evaluateConditionResult, parseCondition, walkExpr } from '../../routes/
 import { describeMissing, queryTypes } from '../../routes/contract-paths.js';
 import { schemaFields, type JsonSchema } from '../../runtime/contracts/index.js';
 import { defineCheck } from '../define-check.js';
-import { allContracted, conditionalRoutes, lookupAcross, parseBodyReads, sourceContracts, spanIn, type BodyRead, type ParsedCondition, type PathVerdict } from '../route-contracts.js';
+import {
+  allContracted,
+  conditionalRoutes,
+  lookupAcross,
+  parseBodyReads,
+  sourceContracts,
+  spanIn,
+  type BodyRead,
+  type ParsedCondition,
+  type PathVerdict,
+} from '../route-contracts.js';
 
 const COMPARISONS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 const GUARDS = { number: 'is_number', string: 'is_string', bool: 'is_bool' } as const;
@@ -35,7 +45,8 @@ export default defineCheck({
       definedAlwaysTrue: {
         code: 'EML3213',
         category: 'warning',
-        text: (d: { path: string; when: string }) => `is_defined($body.${d.path}) is true even when ${d.when}: edgeHub reads a missing field as null, and null is defined.`,
+        text: (d: { path: string; when: string }) =>
+          `is_defined($body.${d.path}) is true even when ${d.when}: edgeHub reads a missing field as null, and null is defined.`,
         hint: (d: { rewrite: string }) => `Test the field's type instead: ${d.rewrite}`,
       },
     },
@@ -54,7 +65,11 @@ export default defineCheck({
         const parent = parsed.parents.get(read.node);
         if (parent?.kind === 'call' && parent.name.toLowerCase() === 'is_defined') {
           const guard = guardFor(verdict, undefined);
-          ctx.report('definedAlwaysTrue', { path: read.path, when, rewrite: replace(route.when, parent, `${guard}(${read.node.name})`) }, spanIn(base, parent));
+          ctx.report(
+            'definedAlwaysTrue',
+            { path: read.path, when, rewrite: replace(route.when, parent, `${guard}(${read.node.name})`) },
+            spanIn(base, parent),
+          );
           continue;
         }
         if (parent?.kind !== 'binary' || !COMPARISONS.has(parent.op)) continue;
@@ -67,13 +82,40 @@ export default defineCheck({
         const negations = countNegations(parent, parsed.parents);
         const missingValue = trueWithoutField(comparison);
         if (missingValue === undefined || missingValue === (negations % 2 === 1)) continue;
-        if (negations === 0 && stoppedBySibling(parent, parsed, route.when, (read) => missingKey(lookupAcross(contracts, read.segments, read.path)), missingKey(verdict))) continue;
+        if (
+          negations === 0 &&
+          stoppedBySibling(
+            parent,
+            parsed,
+            route.when,
+            (read) => missingKey(lookupAcross(contracts, read.segments, read.path)),
+            missingKey(verdict),
+          )
+        )
+          continue;
         const guard = guardFor(verdict, literal.type);
-        const guarded = negations % 2 === 0 ? `${guard}(${read.node.name}) AND ${comparison}` : `NOT ${guard}(${read.node.name}) OR ${comparison}`;
+        const guarded =
+          negations % 2 === 0 ? `${guard}(${read.node.name}) AND ${comparison}` : `NOT ${guard}(${read.node.name}) OR ${comparison}`;
         const needsParens = parent !== parsed.expr && parsed.parents.get(parent)?.kind !== 'group';
         const rewrite = replace(route.when, parent, needsParens ? `(${guarded})` : guarded);
-        const always = alwaysPresentTop(read.path, contracts.map((c) => c.schema));
-        ctx.report('nullOrdering', { path: read.path, when, comparison, above: TYPE_ORDER_WORDS[literal.type], sources: first.source, value: missingValue, rewrite, ...(always ? { always } : {}) }, spanIn(base, read.node));
+        const always = alwaysPresentTop(
+          read.path,
+          contracts.map((c) => c.schema),
+        );
+        ctx.report(
+          'nullOrdering',
+          {
+            path: read.path,
+            when,
+            comparison,
+            above: TYPE_ORDER_WORDS[literal.type],
+            sources: first.source,
+            value: missingValue,
+            rewrite,
+            ...(always ? { always } : {}),
+          },
+          spanIn(base, read.node),
+        );
       }
     }
   },
@@ -102,13 +144,26 @@ function missingKey(verdict: PathVerdict): string | undefined {
  * True when an AND around the comparison has a side that is not true when the same field is missing, e.g.
  * `$body.p[0].tag = 'x' AND $body.p[0].score > 0.5` with an empty `p`: the condition is false for such messages.
  */
-function stoppedBySibling(comparison: Expr, parsed: ParsedCondition, text: string, keyOf: (read: BodyRead) => string | undefined, key: string | undefined): boolean {
+function stoppedBySibling(
+  comparison: Expr,
+  parsed: ParsedCondition,
+  text: string,
+  keyOf: (read: BodyRead) => string | undefined,
+  key: string | undefined,
+): boolean {
   for (let child: Expr = comparison, at = parsed.parents.get(comparison); at; child = at, at = parsed.parents.get(at)) {
     if (at.kind === 'group') continue;
     if (at.kind !== 'binary' || at.op !== 'AND') return false;
     const sibling = at.left === child ? at.right : at.left;
-    const reads = parsed.reads.filter((r) => r.node.start >= sibling.start && r.node.start + r.node.length <= sibling.start + sibling.length);
-    if (reads.length > 0 && reads.every((r) => keyOf(r) === key) && trueWithoutField(text.slice(sibling.start, sibling.start + sibling.length)) !== true) return true;
+    const reads = parsed.reads.filter(
+      (r) => r.node.start >= sibling.start && r.node.start + r.node.length <= sibling.start + sibling.length,
+    );
+    if (
+      reads.length > 0 &&
+      reads.every((r) => keyOf(r) === key) &&
+      trueWithoutField(text.slice(sibling.start, sibling.start + sibling.length)) !== true
+    )
+      return true;
   }
   return false;
 }
@@ -156,4 +211,3 @@ function guardFor(verdict: PathVerdict & { kind: 'found' }, literalType: 'number
 function replace(text: string, node: BinaryExpr | CallExpr | SysPropertyExpr, by: string): string {
   return text.slice(0, node.start) + by + text.slice(node.start + node.length);
 }
-

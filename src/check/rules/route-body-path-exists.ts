@@ -5,7 +5,15 @@
 import { defineCheck } from '../define-check.js';
 import { didYouMean } from '../../routes/did-you-mean.js';
 import { contractPaths, contractValuePaths, unreadableValue } from '../../routes/contract-paths.js';
-import { allContracted, conditionalRoutes, describeSources, lookupAcross, parseBodyReads, sourceContracts, spanIn } from '../route-contracts.js';
+import {
+  allContracted,
+  conditionalRoutes,
+  describeSources,
+  lookupAcross,
+  parseBodyReads,
+  sourceContracts,
+  spanIn,
+} from '../route-contracts.js';
 
 const UNREADABLE = {
   object: 'an object, and edgeHub reads objects through $body as undefined',
@@ -20,8 +28,10 @@ export default defineCheck({
     messages: {
       unknownPath: {
         code: 'EML3210',
-        text: (d: { path: string; sources: string; reason: string }) => `No message from ${d.sources} has $body.${d.path}: ${d.reason}. edgeHub reads it as null in every message.`,
-        hint: (d: { suggestion?: string; fields: string }) => (d.suggestion ? `Did you mean $body.${d.suggestion}?` : `The messages have: ${d.fields}.`),
+        text: (d: { path: string; sources: string; reason: string }) =>
+          `No message from ${d.sources} has $body.${d.path}: ${d.reason}. edgeHub reads it as null in every message.`,
+        hint: (d: { suggestion?: string; fields: string }) =>
+          d.suggestion ? `Did you mean $body.${d.suggestion}?` : `The messages have: ${d.fields}.`,
       },
       unreadable: {
         code: 'EML3211',
@@ -42,11 +52,17 @@ export default defineCheck({
       for (const read of parsed.reads) {
         const verdict = lookupAcross(contracts, read.segments, read.path);
         if (verdict.kind === 'impossible') {
-          const suggestion = didYouMean(read.path, [...new Set(contracts.flatMap((c) => contractPaths(c.schema)))]) ?? synonym(read.path, valuePaths);
-          ctx.report('unknownPath', { path: read.path, sources: describeSources(contracts), reason: verdict.reason, fields, ...(suggestion ? { suggestion } : {}) }, spanIn(base, read.node));
+          const suggestion =
+            didYouMean(read.path, [...new Set(contracts.flatMap((c) => contractPaths(c.schema)))]) ?? synonym(read.path, valuePaths);
+          ctx.report(
+            'unknownPath',
+            { path: read.path, sources: describeSources(contracts), reason: verdict.reason, fields, ...(suggestion ? { suggestion } : {}) },
+            spanIn(base, read.node),
+          );
         } else if (verdict.kind === 'found') {
           const what = verdict.schemas.map(unreadableValue);
-          if (what.every((w) => w !== undefined)) ctx.report('unreadable', { path: read.path, what: UNREADABLE[what[0]!], fields }, spanIn(base, read.node));
+          if (what.every((w) => w !== undefined))
+            ctx.report('unreadable', { path: read.path, what: UNREADABLE[what[0]!], fields }, spanIn(base, read.node));
         }
       }
     }

@@ -13,13 +13,16 @@ export default defineCheck({
       unroutedOutput: {
         code: 'EML3109',
         category: 'warning',
-        text: (d: { module: string; output: string }) => `Output '${d.output}' of module '${d.module}' is not routed anywhere; edgeHub drops the messages it sends.`,
-        hint: (d: { module: string; output: string }) => `Add a route from ${d.module}.${d.output} (to upstream or a module input), or remove the output.`,
+        text: (d: { module: string; output: string }) =>
+          `Output '${d.output}' of module '${d.module}' is not routed anywhere; edgeHub drops the messages it sends.`,
+        hint: (d: { module: string; output: string }) =>
+          `Add a route from ${d.module}.${d.output} (to upstream or a module input), or remove the output.`,
       },
       unfedInput: {
         code: 'EML3110',
         category: 'warning',
-        text: (d: { module: string; input: string }) => `Input '${d.input}' of module '${d.module}' receives nothing: no route leads to it.`,
+        text: (d: { module: string; input: string }) =>
+          `Input '${d.input}' of module '${d.module}' receives nothing: no route leads to it.`,
         hint: (d: { module: string; input: string }) => `Add a route to ${d.module}.${d.input}, or remove the input.`,
       },
     },
@@ -32,7 +35,8 @@ export default defineCheck({
       const named = graph.sourcesNamed.get(module.name) ?? [];
       if (!named.some((output) => output !== '*' && !module.outputs.includes(output))) {
         module.outputs.forEach((output, index) => {
-          if (!graph.allMessages && !named.includes('*') && !named.includes(output)) ctx.report('unroutedOutput', { module: module.name, output }, outputPath(ctx.data, module, index));
+          if (!graph.allMessages && !named.includes('*') && !named.includes(output))
+            ctx.report('unroutedOutput', { module: module.name, output }, outputPath(ctx.data, module, index));
         });
       }
       const fed = graph.inputsNamed.get(module.name) ?? [];
@@ -46,7 +50,11 @@ export default defineCheck({
 });
 
 /** In one pass over the routes: the outputs ('*' for any) they read and the inputs they feed, per module. */
-function routedEndpoints(routes: readonly RouteIR[]): { allMessages: boolean; sourcesNamed: Map<string, string[]>; inputsNamed: Map<string, string[]> } {
+function routedEndpoints(routes: readonly RouteIR[]): {
+  allMessages: boolean;
+  sourcesNamed: Map<string, string[]>;
+  inputsNamed: Map<string, string[]>;
+} {
   const sourcesNamed = new Map<string, string[]>();
   const inputsNamed = new Map<string, string[]>();
   const add = (map: Map<string, string[]>, module: string, name: string) => {
@@ -69,6 +77,7 @@ function outputPath(data: Record<string, unknown>, module: ModuleIR, index: numb
   const name = module.outputs[index];
   // `outputs` is a list of names or a map from name to its contract.
   if (Array.isArray(written) && written.indexOf(name) >= 0) return [...module.path, 'outputs', written.indexOf(name)];
-  if (name !== undefined && typeof written === 'object' && written !== null && Object.hasOwn(written, name)) return [...module.path, 'outputs', name];
+  if (name !== undefined && typeof written === 'object' && written !== null && Object.hasOwn(written, name))
+    return [...module.path, 'outputs', name];
   return module.capture ? [...module.path, 'output'] : module.path;
 }

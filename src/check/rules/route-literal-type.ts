@@ -5,7 +5,15 @@ import type { BinaryExpr, Expr, LiteralExpr } from '../../routes/ast.js';
 import { queryTypes } from '../../routes/contract-paths.js';
 import type { JsonSchema } from '../../runtime/contracts/index.js';
 import { defineCheck } from '../define-check.js';
-import { allContracted, conditionalRoutes, describeSources, lookupAcross, parseBodyReads, sourceContracts, spanIn } from '../route-contracts.js';
+import {
+  allContracted,
+  conditionalRoutes,
+  describeSources,
+  lookupAcross,
+  parseBodyReads,
+  sourceContracts,
+  spanIn,
+} from '../route-contracts.js';
 
 const COMPARISONS = new Set(['=', '!=', '<>', '<', '<=', '>', '>=']);
 // QueryValueType order in edgeHub: values of different types compare by it.
@@ -29,7 +37,8 @@ export default defineCheck({
         category: 'warning',
         text: (d: { path: string; range: string; literal: string; sources: string; always: boolean }) =>
           `$body.${d.path} is ${d.range} in messages from ${d.sources}, so comparing it with ${d.literal} is always ${d.always}.`,
-        hint: (d: { suggestion?: string; range: string }) => (d.suggestion ? `Did you mean ${d.suggestion}? Values are ${d.range}.` : `Use a value that is ${d.range}.`),
+        hint: (d: { suggestion?: string; range: string }) =>
+          d.suggestion ? `Did you mean ${d.suggestion}? Values are ${d.range}.` : `Use a value that is ${d.range}.`,
       },
     },
   },
@@ -54,7 +63,18 @@ export default defineCheck({
           if (fieldTypes.length !== 1) continue;
           const fieldType = fieldTypes[0]!;
           const order = Math.sign(TYPE_ORDER[fieldType] - TYPE_ORDER[literal.type]) * (fieldOnLeft ? 1 : -1);
-          ctx.report('typeMismatch', { path: read.path, fieldType, literal: literal.node.raw, literalType: literal.type, always: compare(parent.op, order), example: example(fieldType, literal) }, spanIn(base, literal.node));
+          ctx.report(
+            'typeMismatch',
+            {
+              path: read.path,
+              fieldType,
+              literal: literal.node.raw,
+              literalType: literal.type,
+              always: compare(parent.op, order),
+              example: example(fieldType, literal),
+            },
+            spanIn(base, literal.node),
+          );
           continue;
         }
         if (literal.type !== 'number' || fieldTypes.length !== 1) continue;
@@ -65,8 +85,20 @@ export default defineCheck({
         if (side === 0) continue;
         // Every field value is on the other side of the literal: field < literal when the literal is above the range.
         const order = -side * (fieldOnLeft ? 1 : -1);
-        const suggestion = range.min === 0 && range.max === 1 && value > 1 && value <= 100 ? String(value >= 10 ? value / 100 : value / 10) : undefined;
-        ctx.report('outOfRange', { path: read.path, range: `between ${range.min} and ${range.max}`, literal: literal.node.raw, sources: describeSources(contracts), always: compare(parent.op, order), ...(suggestion ? { suggestion } : {}) }, spanIn(base, literal.node));
+        const suggestion =
+          range.min === 0 && range.max === 1 && value > 1 && value <= 100 ? String(value >= 10 ? value / 100 : value / 10) : undefined;
+        ctx.report(
+          'outOfRange',
+          {
+            path: read.path,
+            range: `between ${range.min} and ${range.max}`,
+            literal: literal.node.raw,
+            sources: describeSources(contracts),
+            always: compare(parent.op, order),
+            ...(suggestion ? { suggestion } : {}),
+          },
+          spanIn(base, literal.node),
+        );
       }
     }
   },
@@ -82,7 +114,11 @@ interface Literal {
 function literalValue(node: Expr): (Literal & { node: { raw: string } }) | undefined {
   if (node.kind === 'group') return literalValue(node.expr);
   if (node.kind === 'unary' && node.op === '-' && node.operand.kind === 'literal' && node.operand.type === 'number') {
-    return { node: { ...node.operand, start: node.start, length: node.length, raw: `-${node.operand.raw}` }, type: 'number', value: -(node.operand.value as number) };
+    return {
+      node: { ...node.operand, start: node.start, length: node.length, raw: `-${node.operand.raw}` },
+      type: 'number',
+      value: -(node.operand.value as number),
+    };
   }
   if (node.kind !== 'literal' || (node.type !== 'number' && node.type !== 'string' && node.type !== 'bool')) return undefined;
   if (node.type === 'number' && Number.isNaN(node.value)) return undefined;
@@ -122,7 +158,10 @@ function compare(op: BinaryExpr['op'], order: number): boolean {
 }
 
 function example(type: LiteralKind, literal: Literal): string {
-  if (type === 'number') return typeof literal.value === 'string' && literal.value.trim() !== '' && !Number.isNaN(Number(literal.value)) ? literal.value.trim() : '0.5';
+  if (type === 'number')
+    return typeof literal.value === 'string' && literal.value.trim() !== '' && !Number.isNaN(Number(literal.value))
+      ? literal.value.trim()
+      : '0.5';
   if (type === 'string') return `'${String(literal.value)}'`;
   return 'true';
 }

@@ -19,7 +19,11 @@ export default defineCheck({
       const settings = module.scoring;
       const uploads = settings?.limits?.bytesInFlight;
       if (!settings || uploads === undefined || uploads >= settings.maxBodyBytes) continue;
-      ctx.report('uploadsBelowBody', { module: module.name, uploads, body: settings.maxBodyBytes }, [...module.path, 'limits', 'uploadsInFlight']);
+      ctx.report('uploadsBelowBody', { module: module.name, uploads, body: settings.maxBodyBytes }, [
+        ...module.path,
+        'limits',
+        'uploadsInFlight',
+      ]);
     }
   },
 });

@@ -14,18 +14,21 @@ export default defineCheck({
       urlFetchUnused: {
         code: 'EML3981',
         category: 'warning',
-        text: (d: { module: string }) => `Module '${d.module}' sets urlFetch, but it does not serve the customvision API, whose /url route uses it.`,
+        text: (d: { module: string }) =>
+          `Module '${d.module}' sets urlFetch, but it does not serve the customvision API, whose /url route uses it.`,
         hint: () => 'Add customvision to apis, or remove urlFetch.',
       },
       urlFetchEntry: {
         code: 'EML3983',
         text: (d: { module: string; problem: string }) => `Module '${d.module}': urlFetch.allow entry ${d.problem}.`,
-        hint: () => 'Give a host name (camera.local, *.example.com), an IP address (192.168.1.20) or a CIDR range (192.168.1.0/24); no scheme, port or path.',
+        hint: () =>
+          'Give a host name (camera.local, *.example.com), an IP address (192.168.1.20) or a CIDR range (192.168.1.0/24); no scheme, port or path.',
       },
       urlFetchEverything: {
         code: 'EML3982',
         category: 'warning',
-        text: (d: { module: string; entry: string }) => `Module '${d.module}' lets /url fetch from '${d.entry}': every address, including the cloud metadata endpoint and the device's own network.`,
+        text: (d: { module: string; entry: string }) =>
+          `Module '${d.module}' lets /url fetch from '${d.entry}': every address, including the cloud metadata endpoint and the device's own network.`,
         hint: () => 'List the hosts or ranges images come from (e.g. camera.local, 192.168.10.0/24).',
       },
     },
@@ -38,7 +41,8 @@ export default defineCheck({
       scoring.urlFetch.allow.forEach((entry, i) => {
         const problem = EVERYTHING.has(entry) ? undefined : allowEntryProblem(entry);
         if (problem) ctx.report('urlFetchEntry', { module: module.name, problem }, [...module.path, 'urlFetch', 'allow', i]);
-        if (EVERYTHING.has(entry)) ctx.report('urlFetchEverything', { module: module.name, entry }, [...module.path, 'urlFetch', 'allow', i]);
+        if (EVERYTHING.has(entry))
+          ctx.report('urlFetchEverything', { module: module.name, entry }, [...module.path, 'urlFetch', 'allow', i]);
       });
     }
   },

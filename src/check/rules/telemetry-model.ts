@@ -14,16 +14,28 @@ export default defineCheck({
     id: 'telemetry-model',
     description: 'Telemetry specs name features, a numeric decoder and scoring inputs; image specs carry no telemetry settings.',
     messages: {
-      featuresMissing: { code: 'EML3740', text: () => 'task telemetry needs model.features: the message fields the model reads.', hint: () => 'Add model.features, e.g. - { name: temperature, path: $body.machine.temperature }.' },
-      featuresOnImageTask: { code: 'EML3741', text: (d: { task: string }) => `model.features belong to task telemetry; this spec's task is ${d.task}.`, hint: () => 'Remove model.features, or set task: telemetry.' },
+      featuresMissing: {
+        code: 'EML3740',
+        text: () => 'task telemetry needs model.features: the message fields the model reads.',
+        hint: () => 'Add model.features, e.g. - { name: temperature, path: $body.machine.temperature }.',
+      },
+      featuresOnImageTask: {
+        code: 'EML3741',
+        text: (d: { task: string }) => `model.features belong to task telemetry; this spec's task is ${d.task}.`,
+        hint: () => 'Remove model.features, or set task: telemetry.',
+      },
       decoderNotForTask: {
         code: 'EML3742',
         text: (d: { format: string; task: string }) => `postprocess.format ${d.format} does not fit task ${d.task}.`,
-        hint: (d: { task: string }) => (d.task === 'telemetry' ? 'Use regression, anomaly or classification for telemetry.' : 'Use classification, boxes or yolo-grid for images; regression and anomaly are for task telemetry.'),
+        hint: (d: { task: string }) =>
+          d.task === 'telemetry'
+            ? 'Use regression, anomaly or classification for telemetry.'
+            : 'Use classification, boxes or yolo-grid for images; regression and anomaly are for task telemetry.',
       },
       noInputs: {
         code: 'EML3743',
-        text: (d: { module: string }) => `Scoring module '${d.module}' of a telemetry spec reads no IoT Edge inputs, so no message would reach the model.`,
+        text: (d: { module: string }) =>
+          `Scoring module '${d.module}' of a telemetry spec reads no IoT Edge inputs, so no message would reach the model.`,
         hint: () => 'Add inputs: [readings] and a route such as { from: sensor.temperatureOutput, to: scorer.readings }.',
       },
       imageOnlySetting: {
@@ -32,15 +44,22 @@ export default defineCheck({
         text: (d: { key: string }) => `'${d.key}' configures the HTTP image server; a telemetry scoring module has none, so it is ignored.`,
         hint: () => 'Remove it.',
       },
-      duplicateFeature: { code: 'EML3745', text: (d: { name: string }) => `Two features are named '${d.name}'.`, hint: () => 'Give each feature its own name; logs and the README name them.' },
+      duplicateFeature: {
+        code: 'EML3745',
+        text: (d: { name: string }) => `Two features are named '${d.name}'.`,
+        hint: () => 'Give each feature its own name; logs and the README name them.',
+      },
       featureNotSent: {
         code: 'EML3747',
-        text: (d: { feature: string; path: string; sources: string; reason: string }) => `Feature '${d.feature}' reads ${d.path}, which no message from ${d.sources} has: ${d.reason}.`,
-        hint: (d: { suggestion?: string; fields: string }) => (d.suggestion ? `Did you mean $body.${d.suggestion}?` : `The messages have: ${d.fields}.`),
+        text: (d: { feature: string; path: string; sources: string; reason: string }) =>
+          `Feature '${d.feature}' reads ${d.path}, which no message from ${d.sources} has: ${d.reason}.`,
+        hint: (d: { suggestion?: string; fields: string }) =>
+          d.suggestion ? `Did you mean $body.${d.suggestion}?` : `The messages have: ${d.fields}.`,
       },
       captureWithTelemetry: {
         code: 'EML3746',
-        text: (d: { module: string }) => `Image-capture module '${d.module}' sends images, but the model of a telemetry spec scores messages.`,
+        text: (d: { module: string }) =>
+          `Image-capture module '${d.module}' sends images, but the model of a telemetry spec scores messages.`,
         hint: () => 'Remove the capture module, or use an image task.',
       },
     },
@@ -50,10 +69,17 @@ export default defineCheck({
     const model = (ctx.data.model ?? {}) as Record<string, unknown>;
     const telemetry = ir.task === 'telemetry';
     const decoder = ir.model.decoder.kind;
-    if (telemetry && (!Array.isArray(model.features) || model.features.length === 0)) ctx.report('featuresMissing', undefined, ['model'], { key: true });
-    if (!telemetry && model.features !== undefined) ctx.report('featuresOnImageTask', { task: ir.task }, ['model', 'features'], { key: true });
+    if (telemetry && (!Array.isArray(model.features) || model.features.length === 0))
+      ctx.report('featuresMissing', undefined, ['model'], { key: true });
+    if (!telemetry && model.features !== undefined)
+      ctx.report('featuresOnImageTask', { task: ir.task }, ['model', 'features'], { key: true });
     const fits = telemetry ? TELEMETRY_DECODERS.has(decoder) : decoder !== 'regression' && decoder !== 'anomaly';
-    if (!fits) ctx.report('decoderNotForTask', { format: decoder, task: ir.task }, (model.postprocess as Record<string, unknown> | undefined)?.format !== undefined ? ['model', 'postprocess', 'format'] : ['task']);
+    if (!fits)
+      ctx.report(
+        'decoderNotForTask',
+        { format: decoder, task: ir.task },
+        (model.postprocess as Record<string, unknown> | undefined)?.format !== undefined ? ['model', 'postprocess', 'format'] : ['task'],
+      );
     if (!telemetry) return;
     const seen = new Set<string>();
     (ir.model.telemetry?.features ?? []).forEach((f, i) => {
@@ -76,7 +102,14 @@ export default defineCheck({
         const suggestion = didYouMean(feature.path.replace(/^\$body\./, ''), fields);
         ctx.report(
           'featureNotSent',
-          { feature: feature.name, path: feature.path, sources: describeSources(contracts), reason: verdict.reason, fields: fields.slice(0, 8).join(', '), ...(suggestion ? { suggestion } : {}) },
+          {
+            feature: feature.name,
+            path: feature.path,
+            sources: describeSources(contracts),
+            reason: verdict.reason,
+            fields: fields.slice(0, 8).join(', '),
+            ...(suggestion ? { suggestion } : {}),
+          },
           ['model', 'features', index, 'path'],
         );
       });
@@ -86,7 +119,8 @@ export default defineCheck({
       if (module.kind !== 'scoring') continue;
       if (module.inputs.length === 0) ctx.report('noInputs', { module: module.name }, [...module.path], { key: true });
       const written = (((ctx.data.modules ?? {}) as Record<string, Record<string, unknown>>)[module.name] ?? {}) as Record<string, unknown>;
-      for (const key of IMAGE_ONLY_SCORING_KEYS) if (written[key] !== undefined) ctx.report('imageOnlySetting', { key }, [...module.path, key], { key: true });
+      for (const key of IMAGE_ONLY_SCORING_KEYS)
+        if (written[key] !== undefined) ctx.report('imageOnlySetting', { key }, [...module.path, key], { key: true });
     }
   },
 });

@@ -61,7 +61,8 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   }
   const support = await import('../command-support.js');
   const fail = (diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>, extra: Record<string, unknown> = {}): number => {
-    if (options.json) io.stdout.write(JSON.stringify({ ok: false, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, sources) }, null, 2) + '\n');
+    if (options.json)
+      io.stdout.write(JSON.stringify({ ok: false, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, sources);
     return ExitCode.failed;
   };
@@ -83,7 +84,8 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
   const loaded = await support.loadSpec(program, true);
   const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
     if (!ok) return fail(diagnostics, loaded.sources, extra);
-    if (options.json) io.stdout.write(JSON.stringify({ ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
+    if (options.json)
+      io.stdout.write(JSON.stringify({ ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);
     return ExitCode.ok;
   };
@@ -117,12 +119,17 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
       return finish(false, [...diagnostics, checked.diagnostic!]);
     }
     if (saved && checked.state.serial !== saved.state.serial) {
-      return finish(false, [...diagnostics, applyDiagnostic('planStateChanged', { file: target, state: statePath, planned: saved.state.serial, current: checked.state.serial })]);
+      return finish(false, [
+        ...diagnostics,
+        applyDiagnostic('planStateChanged', { file: target, state: statePath, planned: saved.state.serial, current: checked.state.serial }),
+      ]);
     }
 
     // The one decision: the same plan `edgeml plan` shows; apply carries it out.
     const { computePlan } = await import('../../plan/compute-plan.js');
-    const planned = await support.guarded(async () => computePlan(desired, providers, io.env, checked.state?.lastAppliedContentHash, { reach: false }));
+    const planned = await support.guarded(async () =>
+      computePlan(desired, providers, io.env, checked.state?.lastAppliedContentHash, { reach: false }),
+    );
     if (!planned.value) return finish(false, [...diagnostics, planned.diagnostic!]);
     const missing = planned.value.missing.map((m) => applyDiagnostic('resourceMissing', { kind: m.kind, name: m.name }));
     if (missing.length > 0) return finish(false, [...diagnostics, ...missing]);
@@ -142,7 +149,10 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
     const outcome = await runApply({
       desired,
       providers,
-      docker: async () => (await import('../../providers/docker/docker-provider.js')).createDockerProvider({ buildNetwork: io.env[BUILD_NETWORK_ENV] || undefined }),
+      docker: async () =>
+        (await import('../../providers/docker/docker-provider.js')).createDockerProvider({
+          buildNetwork: io.env[BUILD_NETWORK_ENV] || undefined,
+        }),
       statePath,
       env: io.env,
       progress: createProgress(options.json ? silent : io.stdout),
@@ -159,11 +169,20 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
     const stats = providers.stats;
     const rollout = outcome.rollout;
     if (rollout && !options.json) {
-      const rings = rollout.rings.map((r) => `${r.ring} ${r.verdict.verdict === 'fail' ? 'FAILED' : 'passed'} (${r.health.healthy}/${r.health.targeted} healthy, ${Math.round(r.elapsedMs / 1000)}s)`).join(', ');
-      io.stdout.write(`Rollout${rollout.revision ? ` of revision ${rollout.revision}` : ''}: ${rollout.outcome}${rings ? `: ${rings}` : ''}.\n`);
+      const rings = rollout.rings
+        .map(
+          (r) =>
+            `${r.ring} ${r.verdict.verdict === 'fail' ? 'FAILED' : 'passed'} (${r.health.healthy}/${r.health.targeted} healthy, ${Math.round(r.elapsedMs / 1000)}s)`,
+        )
+        .join(', ');
+      io.stdout.write(
+        `Rollout${rollout.revision ? ` of revision ${rollout.revision}` : ''}: ${rollout.outcome}${rings ? `: ${rings}` : ''}.\n`,
+      );
     }
     if (outcome.ok && !options.json) {
-      io.stdout.write(`Apply complete: ${outcome.deployed ? 'deployment sent' : 'no deployment change'} (${stats.total} Azure requests).\n`);
+      io.stdout.write(
+        `Apply complete: ${outcome.deployed ? 'deployment sent' : 'no deployment change'} (${stats.total} Azure requests).\n`,
+      );
     }
     const extra = {
       deployed: outcome.deployed,
@@ -176,7 +195,13 @@ export default async function apply(args: string[], options: ApplyOptions, io: C
               outcome: rollout.outcome,
               revision: rollout.revision,
               retired: rollout.retired,
-              rings: rollout.rings.map((r) => ({ ring: r.ring, targetCondition: r.targetCondition, ...r.health, verdict: r.verdict, elapsedMs: r.elapsedMs })),
+              rings: rollout.rings.map((r) => ({
+                ring: r.ring,
+                targetCondition: r.targetCondition,
+                ...r.health,
+                verdict: r.verdict,
+                elapsedMs: r.elapsedMs,
+              })),
             },
           }
         : {}),

@@ -49,7 +49,10 @@ export interface CompiledWorkflow {
 }
 
 /** Asks the Program for the spec's outputs, in memory; `files` is empty when there are errors. Used by the golden tests too. */
-export async function compileInMemory(specPath: string, options: { sets?: readonly string[]; env?: CliIO['env']; cwd: string }): Promise<CompiledWorkflow> {
+export async function compileInMemory(
+  specPath: string,
+  options: { sets?: readonly string[]; env?: CliIO['env']; cwd: string },
+): Promise<CompiledWorkflow> {
   // Compile needs only the model's signature: read it from the protobuf instead of starting onnxruntime
   // (validate and test load the model with onnxruntime; test/model/onnx-signature.test.mjs keeps both in agreement).
   const program = createProgram(specPath, { sets: options.sets, env: options.env, cwd: options.cwd, modelReader: 'header' });
@@ -105,7 +108,11 @@ export default async function compile(args: string[], options: CompileOptions, i
       return finish(ExitCode.ok, compiled.diagnostics, { differences: [] }, `${out} is up to date (${compiled.files.length} files).\n`);
     }
     const reporter = new Reporter();
-    bindMessages(reporter, 'compile', compileMessages).outputOutOfDate({ out, count: differences.length, first: describeDifference(differences[0]) });
+    bindMessages(reporter, 'compile', compileMessages).outputOutOfDate({
+      out,
+      count: differences.length,
+      first: describeDifference(differences[0]),
+    });
     return finish(ExitCode.failed, [...compiled.diagnostics, ...reporter.diagnostics], { differences }, listDifferences(differences));
   }
 
@@ -120,11 +127,25 @@ export default async function compile(args: string[], options: CompileOptions, i
   });
   const diagnostics = [...compiled.diagnostics, ...written.diagnostics];
   if (hasErrors(written.diagnostics)) return finish(ExitCode.failed, diagnostics);
-  const headline = written.unchanged ? `${out} is up to date (${compiled.files.length} files); nothing written.\n` : `Wrote ${written.written} files to ${out}.\n`;
+  const headline = written.unchanged
+    ? `${out} is up to date (${compiled.files.length} files); nothing written.\n`
+    : `Wrote ${written.written} files to ${out}.\n`;
   // Also when nothing changed: a first run on a fresh clone finds the committed goldens, and must still show what they are.
-  const summary = compiled.ir ? summarizeCompile(compiled.ir, compiled.files.map((f) => f.path), specPath, out) : undefined;
+  const summary = compiled.ir
+    ? summarizeCompile(
+        compiled.ir,
+        compiled.files.map((f) => f.path),
+        specPath,
+        out,
+      )
+    : undefined;
   const text = headline + (summary ? formatCompileSummary(summary) : '');
-  return finish(ExitCode.ok, diagnostics, { files: compiled.files.map((f) => f.path), written: written.written, ...(summary ? { summary } : {}) }, text);
+  return finish(
+    ExitCode.ok,
+    diagnostics,
+    { files: compiled.files.map((f) => f.path), written: written.written, ...(summary ? { summary } : {}) },
+    text,
+  );
 }
 
 function listDifferences(differences: readonly OutputDifference[]): string {

@@ -64,7 +64,14 @@ export default async function destroy(args: string[], options: DestroyOptions, i
 
 type Support = typeof import('../command-support.js');
 
-async function destroyRecorded(ir: WorkflowIR, state: ApplyState, statePath: string, options: DestroyOptions, io: CliIO, support: Support): Promise<number> {
+async function destroyRecorded(
+  ir: WorkflowIR,
+  state: ApplyState,
+  statePath: string,
+  options: DestroyOptions,
+  io: CliIO,
+  support: Support,
+): Promise<number> {
   const { applyDiagnostic } = await import('../../apply/errors.js');
   const sources = new Map<string, string>();
   const { destroyList, runDestroy } = await import('../../apply/destroy.js');
@@ -92,9 +99,21 @@ async function destroyRecorded(ir: WorkflowIR, state: ApplyState, statePath: str
     return ExitCode.failed;
   }
   const { createProgress } = await import('../../apply/progress.js');
-  const result = await runDestroy({ azure: ir.azure, state, statePath, providers: opened.value, progress: createProgress(options.json ? { write: () => true } : io.stdout) });
+  const result = await runDestroy({
+    azure: ir.azure,
+    state,
+    statePath,
+    providers: opened.value,
+    progress: createProgress(options.json ? { write: () => true } : io.stdout),
+  });
   if (options.json) {
-    io.stdout.write(JSON.stringify({ ok: result.ok, deleted: result.deleted, diagnostics: support.jsonDiagnostics(result.diagnostics, sources) }, null, 2) + '\n');
+    io.stdout.write(
+      JSON.stringify(
+        { ok: result.ok, deleted: result.deleted, diagnostics: support.jsonDiagnostics(result.diagnostics, sources) },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     support.printDiagnostics(io, options, result.diagnostics, sources);
     if (result.ok) io.stdout.write(`Destroy complete: ${result.deleted.length} deleted.\n`);

@@ -21,7 +21,10 @@ export default async function fetch(args: string[], options: FetchOptions, io: C
   const support = await import('../command-support.js');
   const loaded = await support.loadSpec(await support.openProgram(specPath, options, io, { introspect: false }), false);
   const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
-    if (options.json) io.stdout.write(JSON.stringify({ spec: specPath, ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
+    if (options.json)
+      io.stdout.write(
+        JSON.stringify({ spec: specPath, ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n',
+      );
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);
     return ok ? ExitCode.ok : ExitCode.failed;
   };
@@ -30,7 +33,8 @@ export default async function fetch(args: string[], options: FetchOptions, io: C
 
   const { modelCacheRoot, isRemoteSource } = await import('../../model/cache.js');
   const remote = await import('../../model/fetch-remote.js');
-  if (!isRemoteSource(ir.model.source)) return finish(true, [...loaded.diagnostics, remote.fetchDiagnostic('notRemote', { kind: ir.model.source.kind })]);
+  if (!isRemoteSource(ir.model.source))
+    return finish(true, [...loaded.diagnostics, remote.fetchDiagnostic('notRemote', { kind: ir.model.source.kind })]);
   const what = remote.describeRemoteModel(ir.model.source);
   const { createRequestStats } = await import('../../providers/types.js');
   const stats = createRequestStats();
@@ -55,7 +59,10 @@ export default async function fetch(args: string[], options: FetchOptions, io: C
     }
     return finish(true, [...loaded.diagnostics, ...warnings], extra);
   } catch (error) {
-    if (error instanceof remote.ModelCacheError) return finish(false, [...loaded.diagnostics, ...warnings, error.diagnostic], { requests: { total: stats.total, retries: stats.retries } });
+    if (error instanceof remote.ModelCacheError)
+      return finish(false, [...loaded.diagnostics, ...warnings, error.diagnostic], {
+        requests: { total: stats.total, retries: stats.retries },
+      });
     throw error;
   }
 }

@@ -44,7 +44,13 @@ export default async function history(args: string[], options: HistoryOptions, i
     if (listed.diagnostic && !options.json) io.stderr.write(`(live deployments unknown: ${listed.diagnostic.message})\n`);
   }
   if (options.json) {
-    io.stdout.write(JSON.stringify({ ok: true, revisions: revisions.map(({ content: _content, ...r }) => ({ ...r, live: live.has(r.configurationId) })) }, null, 2) + '\n');
+    io.stdout.write(
+      JSON.stringify(
+        { ok: true, revisions: revisions.map(({ content: _content, ...r }) => ({ ...r, live: live.has(r.configurationId) })) },
+        null,
+        2,
+      ) + '\n',
+    );
     return ExitCode.ok;
   }
   const { renderHistoryText } = await import('../../rollout/render-history.js');

@@ -21,12 +21,18 @@ export interface InitOptions {
 
 /** The starters: short name → example spec in the package's specs/ folder and what it deploys. */
 export const STARTERS: Readonly<Record<string, { file: string; what: string }>> = {
-  'text-orientation': { file: 'text-orientation.yaml', what: 'a runnable text-orientation classifier (PaddleOCR model included; test and run work offline)' },
+  'text-orientation': {
+    file: 'text-orientation.yaml',
+    what: 'a runnable text-orientation classifier (PaddleOCR model included; test and run work offline)',
+  },
   wf1: { file: 'wf1-image-classification.yaml', what: 'image classification with an Azure ML model on an Ubuntu GPU VM' },
   wf2: { file: 'wf2-object-detection.yaml', what: 'object detection with an Azure ML model on a GPU VM' },
   wf3: { file: 'wf3-custom-vision.yaml', what: 'a Custom Vision detector fed by an image-capture module on an Ubuntu VM' },
   wf4: { file: 'wf4-databox-edge.yaml', what: 'the Custom Vision workflow on Azure Stack Edge / Data Box Edge' },
-  'machine-anomaly': { file: 'machine-anomaly.yaml', what: "an anomaly model scoring a sensor's telemetry on the device (model and sample readings included)" },
+  'machine-anomaly': {
+    file: 'machine-anomaly.yaml',
+    what: "an anomaly model scoring a sensor's telemetry on the device (model and sample readings included)",
+  },
 };
 export const DEFAULT_STARTER = 'text-orientation';
 
@@ -42,7 +48,9 @@ function filesUnder(specDir: string, path: string): string[] {
   const absolute = join(specDir, ...path.split('/'));
   if (!existsSync(absolute)) return [];
   if (!lstatSync(absolute).isDirectory()) return [path];
-  return readdirSync(absolute).sort().flatMap((entry) => filesUnder(specDir, `${path}/${entry}`));
+  return readdirSync(absolute)
+    .sort()
+    .flatMap((entry) => filesUnder(specDir, `${path}/${entry}`));
 }
 
 /** The starter's spec text for a spec written into `targetDir`: the schema comment points at this install's schema. */
@@ -112,7 +120,9 @@ export default async function init(args: string[], options: InitOptions, io: Cli
   const spec = shown(starter.file);
   const lines = [
     `Wrote ${spec}: ${starter.what}.`,
-    inputs.length > 0 ? `  with the ${inputs.length} file(s) it names: ${inputs.join(', ')}` : '  (its model is downloaded by `edgeml fetch`; no local files needed)',
+    inputs.length > 0
+      ? `  with the ${inputs.length} file(s) it names: ${inputs.join(', ')}`
+      : '  (its model is downloaded by `edgeml fetch`; no local files needed)',
     '',
     'Next:',
     `  edgeml validate ${spec}    check it (every problem at file:line:column)`,

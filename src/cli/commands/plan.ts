@@ -40,7 +40,8 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
   }
   const loaded = await support.loadSpec(program, true);
   const fail = (diagnostics: Diagnostic[]): number => {
-    if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
+    if (options.json)
+      io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);
     return ExitCode.failed;
   };
@@ -64,7 +65,10 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
   const warnings = [...loaded.diagnostics];
   if (thePlan.reach?.rejected !== undefined) {
     const at = loaded.locate?.(['azure', 'fleet', 'targetCondition']);
-    return fail([...loaded.diagnostics, { ...applyDiagnostic('targetConditionRejected', { condition: thePlan.reach.condition, reason: thePlan.reach.rejected }), ...at }]);
+    return fail([
+      ...loaded.diagnostics,
+      { ...applyDiagnostic('targetConditionRejected', { condition: thePlan.reach.condition, reason: thePlan.reach.rejected }), ...at },
+    ]);
   }
   if (thePlan.reach?.edgeDevices === 0) {
     const at = loaded.locate?.(['azure', 'fleet', 'targetCondition']);
@@ -74,7 +78,10 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
     if (ring.devices !== undefined && ring.devices < ring.gate.minDevices) {
       const { rolloutDiagnostic } = await import('../../rollout/errors.js');
       const at = loaded.locate?.(['azure', 'fleet', 'rollout', 'rings', index, 'name']);
-      warnings.push({ ...rolloutDiagnostic('ringBelowGate', { ring: ring.name, devices: ring.devices, needed: ring.gate.minDevices }), ...at });
+      warnings.push({
+        ...rolloutDiagnostic('ringBelowGate', { ring: ring.name, devices: ring.devices, needed: ring.gate.minDevices }),
+        ...at,
+      });
     }
   }
   if (options.out) {
@@ -98,7 +105,8 @@ export default async function plan(args: string[], options: PlanOptions, io: Cli
     support.printDiagnostics(io, options, warnings, loaded.sources);
     const { renderPlanText } = await import('../../plan/render-text.js');
     io.stdout.write(renderPlanText(thePlan, planPaint(useColor(io, 'stdout', options.color === false))));
-    if (options.out) io.stdout.write(`\nSaved this plan to ${options.out}. To carry out exactly these changes, run: edgeml apply ${options.out}\n`);
+    if (options.out)
+      io.stdout.write(`\nSaved this plan to ${options.out}. To carry out exactly these changes, run: edgeml apply ${options.out}\n`);
   }
   if (options.detailedExitcode && !isEmptyPlan(thePlan)) return ExitCode.changes;
   return ExitCode.ok;

@@ -33,7 +33,8 @@ export default async function rollback(args: string[], options: RollbackCommandO
   const support = await import('../command-support.js');
   const loaded = await support.loadSpec(await support.openProgram(specPath, options, io, { introspect: false }), false);
   const finish = (ok: boolean, diagnostics: Diagnostic[], extra: Record<string, unknown> = {}): number => {
-    if (options.json) io.stdout.write(JSON.stringify({ ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
+    if (options.json)
+      io.stdout.write(JSON.stringify({ ok, ...extra, diagnostics: support.jsonDiagnostics(diagnostics, loaded.sources) }, null, 2) + '\n');
     else support.printDiagnostics(io, options, diagnostics, loaded.sources);
     return ok ? ExitCode.ok : ExitCode.failed;
   };
@@ -57,44 +58,46 @@ export default async function rollback(args: string[], options: RollbackCommandO
   }
 
   async function rollbackLocked(): Promise<number> {
-  const loadedState = loadState(statePath, ir.name);
-  if (!loadedState.state) return finish(false, [loadedState.diagnostic!]);
-  const state = loadedState.state;
+    const loadedState = loadState(statePath, ir.name);
+    if (!loadedState.state) return finish(false, [loadedState.diagnostic!]);
+    const state = loadedState.state;
 
-  const opened = await support.guarded(() => support.openProviders(ir, io));
-  if (!opened.value) return finish(false, [opened.diagnostic!]);
-  const providers = opened.value;
-  const { runRollback } = await import('../../rollout/rollback.js');
-  const { historyPath } = await import('../../rollout/history.js');
-  const { createProgress } = await import('../../apply/progress.js');
-  const { createRegistrySecretsLoader } = await import('../../apply/registry-credentials.js');
-  const { resolveContent } = await import('../../plan/secrets.js');
-  const { applyError } = await import('../../apply/errors.js');
-  const registrySecrets = createRegistrySecretsLoader(ir.azure, providers.arm, io.env);
-  const result = await support.guarded(async () =>
-    runRollback({
-      hub: await providers.iotHub(),
-      target: fleet,
-      state,
-      saveState: () => writeState(statePath, state),
-      historyFile: historyPath(statePath),
-      progress: createProgress(options.json ? { write: () => true } : io.stdout),
-      resolve: async (content) => {
-        const resolved = resolveContent(content, { env: { ...io.env, ...(await registrySecrets()).env } });
-        if (resolved.missing.length > 0) throw applyError('secretMissing', { name: resolved.missing[0] });
-        return resolved.content;
-      },
-      to,
-      timeoutMs: timeoutSeconds * 1000,
-      intervalMs: support.pollIntervalMs(io, 5000),
-    }),
-  );
-  if (!result.value) return finish(false, [result.diagnostic!]);
-  const r = result.value;
-  if (!options.json) {
-    io.stdout.write(`Rollback complete: revision ${r.revision} returns the fleet to revision ${r.rolledBackTo} (deployment ${r.configurationId}${r.recreated ? ', created again' : ''}).\n`);
-    io.stdout.write('The spec still describes the newer content: `edgeml apply` would roll it out again.\n');
-  }
-  return finish(true, [], { rollback: r });
+    const opened = await support.guarded(() => support.openProviders(ir, io));
+    if (!opened.value) return finish(false, [opened.diagnostic!]);
+    const providers = opened.value;
+    const { runRollback } = await import('../../rollout/rollback.js');
+    const { historyPath } = await import('../../rollout/history.js');
+    const { createProgress } = await import('../../apply/progress.js');
+    const { createRegistrySecretsLoader } = await import('../../apply/registry-credentials.js');
+    const { resolveContent } = await import('../../plan/secrets.js');
+    const { applyError } = await import('../../apply/errors.js');
+    const registrySecrets = createRegistrySecretsLoader(ir.azure, providers.arm, io.env);
+    const result = await support.guarded(async () =>
+      runRollback({
+        hub: await providers.iotHub(),
+        target: fleet,
+        state,
+        saveState: () => writeState(statePath, state),
+        historyFile: historyPath(statePath),
+        progress: createProgress(options.json ? { write: () => true } : io.stdout),
+        resolve: async (content) => {
+          const resolved = resolveContent(content, { env: { ...io.env, ...(await registrySecrets()).env } });
+          if (resolved.missing.length > 0) throw applyError('secretMissing', { name: resolved.missing[0] });
+          return resolved.content;
+        },
+        to,
+        timeoutMs: timeoutSeconds * 1000,
+        intervalMs: support.pollIntervalMs(io, 5000),
+      }),
+    );
+    if (!result.value) return finish(false, [result.diagnostic!]);
+    const r = result.value;
+    if (!options.json) {
+      io.stdout.write(
+        `Rollback complete: revision ${r.revision} returns the fleet to revision ${r.rolledBackTo} (deployment ${r.configurationId}${r.recreated ? ', created again' : ''}).\n`,
+      );
+      io.stdout.write('The spec still describes the newer content: `edgeml apply` would roll it out again.\n');
+    }
+    return finish(true, [], { rollback: r });
   }
 }

@@ -72,9 +72,12 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
   let console: ReturnType<typeof createInterface> | undefined;
   const printReply = (reply: Parameters<typeof formatInvocationReply>[0]): void => {
     io.stderr.write(formatInvocationReply(reply) + '\n');
-    if (reply.status >= 300) m.invokeFailed({ target: invocationTarget(reply.invocation), status: reply.status, message: JSON.stringify(reply.payload) });
+    if (reply.status >= 300)
+      m.invokeFailed({ target: invocationTarget(reply.invocation), status: reply.status, message: JSON.stringify(reply.payload) });
   };
-  io.stderr.write(`${ir.name}: starting ${ir.modules.map((mod) => `${mod.name} (${mod.kind})`).join(', ')}${outFile ? `; upstream messages go to ${options.out}` : ''}\n`);
+  io.stderr.write(
+    `${ir.name}: starting ${ir.modules.map((mod) => `${mod.name} (${mod.kind})`).join(', ')}${outFile ? `; upstream messages go to ${options.out}` : ''}\n`,
+  );
   try {
     const result = await runGraph({
       ir,
@@ -116,9 +119,19 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
         }
       },
     });
-    io.stderr.write(`${ir.name}: stopped (${result.stopReason}): ${result.stats.published} message(s) from modules, ${result.upstream} upstream; unrouted ${result.stats.unrouted}.\n`);
-    io.stderr.write(formatRouteCounts(ir.routes.map((r) => r.name), result.stats));
-    if (result.edgeHub) io.stderr.write(`${ir.name}: local edgeHub: ${result.edgeHub.received} message(s) from modules, ${result.edgeHub.delivered} delivered to module inputs.\n`);
+    io.stderr.write(
+      `${ir.name}: stopped (${result.stopReason}): ${result.stats.published} message(s) from modules, ${result.upstream} upstream; unrouted ${result.stats.unrouted}.\n`,
+    );
+    io.stderr.write(
+      formatRouteCounts(
+        ir.routes.map((r) => r.name),
+        result.stats,
+      ),
+    );
+    if (result.edgeHub)
+      io.stderr.write(
+        `${ir.name}: local edgeHub: ${result.edgeHub.received} message(s) from modules, ${result.edgeHub.delivered} delivered to module inputs.\n`,
+      );
     for (const [key, count] of Object.entries(result.stats.unread)) {
       const [module, input] = key.split('/') as [string, string];
       m.inputNotRunning({ module, input, count });
@@ -145,7 +158,12 @@ export function formatRouteCounts(routes: readonly string[], stats: BusStats): s
     .join('');
 }
 
-function positiveNumber(value: string | undefined, option: string, m: ReturnType<typeof bindMessages<typeof runMessages>>, integer = false): number | undefined {
+function positiveNumber(
+  value: string | undefined,
+  option: string,
+  m: ReturnType<typeof bindMessages<typeof runMessages>>,
+  integer = false,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {

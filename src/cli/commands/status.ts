@@ -25,7 +25,10 @@ export default async function status(args: string[], options: StatusOptions, io:
   const { readStatus, renderStatusText } = await import('../../apply/status.js');
   const result = await support.guarded(async () => readStatus(ir.azure, await support.openProviders(ir, io)));
   if (!result.value) {
-    if (options.json) io.stdout.write(JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics([result.diagnostic!], loaded.sources) }, null, 2) + '\n');
+    if (options.json)
+      io.stdout.write(
+        JSON.stringify({ ok: false, diagnostics: support.jsonDiagnostics([result.diagnostic!], loaded.sources) }, null, 2) + '\n',
+      );
     else support.printDiagnostics(io, options, [result.diagnostic!], loaded.sources);
     return ExitCode.failed;
   }

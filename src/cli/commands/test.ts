@@ -44,7 +44,13 @@ export default async function test(args: string[], options: TestOptions, io: Cli
   const m = bindMessages(reporter, 'run', runMessages);
   const finish = (code: number, report?: object): number => {
     if (options.json) {
-      io.stdout.write(JSON.stringify({ spec: specPath, ok: code === ExitCode.ok, ...report, diagnostics: toJsonDiagnostics(reporter.diagnostics, loaded.sources) }, null, 2) + '\n');
+      io.stdout.write(
+        JSON.stringify(
+          { spec: specPath, ok: code === ExitCode.ok, ...report, diagnostics: toJsonDiagnostics(reporter.diagnostics, loaded.sources) },
+          null,
+          2,
+        ) + '\n',
+      );
     } else if (reporter.diagnostics.length > 0) {
       io.stderr.write(formatDiagnostics(reporter.diagnostics, loaded.sources, painter(useColor(io, 'stderr', options.color === false))));
     }
@@ -70,7 +76,10 @@ export default async function test(args: string[], options: TestOptions, io: Cli
   const extractTo = await mkdtemp(join(tmpdir(), 'edgeml-model-'));
   let scorer: Scorer;
   try {
-    const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, io.env, io.cwd)), extractTo });
+    const located = await locateSpecModel(ir, {
+      cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, io.env, io.cwd)),
+      extractTo,
+    });
     if ('deferred' in located) {
       m.modelUnavailable({ reason: located.deferred }, at(loaded, ['model', 'source']));
       return finish(ExitCode.failed);
@@ -91,7 +100,8 @@ export default async function test(args: string[], options: TestOptions, io: Cli
 
   const scored: ScoredImage[] = [];
   try {
-    const annotate = options.annotate === undefined ? undefined : { dir: resolve(io.cwd, options.annotate), shown: options.annotate, failed: false };
+    const annotate =
+      options.annotate === undefined ? undefined : { dir: resolve(io.cwd, options.annotate), shown: options.annotate, failed: false };
     for (const image of images) scored.push(await scoreOne(scorer, image, m, annotate));
   } finally {
     await scorer.close();
@@ -112,12 +122,17 @@ export default async function test(args: string[], options: TestOptions, io: Cli
   const s = scorer.summary;
   const ok = !hasErrors(reporter.diagnostics);
   if (!options.json) {
-    io.stdout.write(`${ir.name}: ${s.task} on ${s.provider}, input '${s.input.name}' ${s.input.width}x${s.input.height} ${s.input.layout} ${s.input.elementType} (${s.input.resize}, ${s.input.colorOrder})\n\n`);
+    io.stdout.write(
+      `${ir.name}: ${s.task} on ${s.provider}, input '${s.input.name}' ${s.input.width}x${s.input.height} ${s.input.layout} ${s.input.elementType} (${s.input.resize}, ${s.input.colorOrder})\n\n`,
+    );
     io.stdout.write(formatTestTable(scored, ir.task));
-    if (expectation.checked) io.stdout.write(`\nexpect ${expectation.description} on ${scored[0]!.file}: ${expectation.ok ? 'ok' : 'FAILED'}\n`);
+    if (expectation.checked)
+      io.stdout.write(`\nexpect ${expectation.description} on ${scored[0]!.file}: ${expectation.ok ? 'ok' : 'FAILED'}\n`);
     const good = scored.filter((i) => !i.error);
     const mean = good.length ? good.reduce((n, i) => n + i.timings!.inferenceMs, 0) / good.length : 0;
-    io.stdout.write(`\n${good.length} of ${scored.length} image(s) scored${good.length ? `, mean inference ${mean.toFixed(1)} ms` : ''}.\n`);
+    io.stdout.write(
+      `\n${good.length} of ${scored.length} image(s) scored${good.length ? `, mean inference ${mean.toFixed(1)} ms` : ''}.\n`,
+    );
   }
   return finish(ok ? ExitCode.ok : ExitCode.failed, { model: s, images: scored, expectation });
 }
@@ -133,7 +148,8 @@ async function scoreOne(
   try {
     bytes = await readFile(image.path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? oneLine(error));
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? oneLine(error));
     m.imageUnreadable({ file: image.shown, reason });
     return { file: image.shown, error: reason };
   }
@@ -152,7 +168,13 @@ async function scoreOne(
     }
     return {
       file: image.shown,
-      predictions: result.predictions.map((p) => ({ label: p.label, score: p.score, ...(p.box ? { box: p.box } : {}), ...(p.quad ? { quad: p.quad } : {}), ...(p.stages ? { stages: p.stages } : {}) })),
+      predictions: result.predictions.map((p) => ({
+        label: p.label,
+        score: p.score,
+        ...(p.box ? { box: p.box } : {}),
+        ...(p.quad ? { quad: p.quad } : {}),
+        ...(p.stages ? { stages: p.stages } : {}),
+      })),
       size: result.image,
       timings: { readMs: round(readMs), ...pick(result.timings), totalMs: round(readMs + result.timings.totalMs) },
     };
@@ -162,12 +184,31 @@ async function scoreOne(
   }
 }
 
-const pick = (t: { preprocessMs: number; inferenceMs: number; postprocessMs: number }) => ({ preprocessMs: t.preprocessMs, inferenceMs: t.inferenceMs, postprocessMs: t.postprocessMs });
+const pick = (t: { preprocessMs: number; inferenceMs: number; postprocessMs: number }) => ({
+  preprocessMs: t.preprocessMs,
+  inferenceMs: t.inferenceMs,
+  postprocessMs: t.postprocessMs,
+});
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** A scoring module for specs that declare none: `edgeml test` needs only the model settings from it. */
 function standInScoringModule(ir: WorkflowIR): ModuleIR {
-  return { name: ir.name, kind: 'scoring', path: ['model'], image: { kind: 'generated', repository: ir.name, tag: 'test' }, version: '1', status: 'running', restartPolicy: 'never', env: [], ports: [], volumes: [], devices: [], createOptions: {}, inputs: [], outputs: [] };
+  return {
+    name: ir.name,
+    kind: 'scoring',
+    path: ['model'],
+    image: { kind: 'generated', repository: ir.name, tag: 'test' },
+    version: '1',
+    status: 'running',
+    restartPolicy: 'never',
+    env: [],
+    ports: [],
+    volumes: [],
+    devices: [],
+    createOptions: {},
+    inputs: [],
+    outputs: [],
+  };
 }
 
 /** The error's message on one line, never its stack. */
@@ -193,7 +234,10 @@ async function testTelemetry(
   const { modelCacheRoot, verifiedCacheDir } = await import('../../model/cache.js');
   const extractTo = await mkdtemp(join(tmpdir(), 'edgeml-model-'));
   try {
-    const located = await locateSpecModel(ir, { cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, io.env, io.cwd)), extractTo });
+    const located = await locateSpecModel(ir, {
+      cacheDir: await verifiedCacheDir(ir, modelCacheRoot(ir.specDir, io.env, io.cwd)),
+      extractTo,
+    });
     if ('deferred' in located) {
       m.modelUnavailable({ reason: located.deferred }, at(loaded, ['model', 'source']));
       return finish(ExitCode.failed);

@@ -39,7 +39,12 @@ export default async function validate(specs: string[], options: ValidateOptions
 function countsText(diagnostics: readonly Diagnostic[]): string {
   const warnings = diagnostics.filter((d) => d.category === 'warning').length;
   const notes = diagnostics.length - warnings;
-  const parts = [[warnings, 'warning'], [notes, 'note']].filter(([n]) => n).map(([n, word]) => `${n} ${word}${n === 1 ? '' : 's'}`);
+  const parts = [
+    [warnings, 'warning'],
+    [notes, 'note'],
+  ]
+    .filter(([n]) => n)
+    .map(([n, word]) => `${n} ${word}${n === 1 ? '' : 's'}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 

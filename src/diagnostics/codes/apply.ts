@@ -13,7 +13,8 @@ export const applyMessages = defineMessages({
   stateVersion: {
     code: 'EML6002',
     category: 'error',
-    text: (d: { file: string; version: unknown }) => `The state file '${d.file}' has format version '${String(d.version)}', which this edgeml does not know.`,
+    text: (d: { file: string; version: unknown }) =>
+      `The state file '${d.file}' has format version '${String(d.version)}', which this edgeml does not know.`,
     hint: () => 'Upgrade edgeml, or use --state to point at another state file.',
   },
   secretMissing: {
@@ -53,7 +54,8 @@ export const applyMessages = defineMessages({
   deviceDeploymentChanged: {
     code: 'EML6010',
     category: 'warning',
-    text: (d: { device: string; modules: string }) => `The deployment on edge device '${d.device}' has changed since edgeml applied it, so its modules were left in place (edgeml deployed: ${d.modules}).`,
+    text: (d: { device: string; modules: string }) =>
+      `The deployment on edge device '${d.device}' has changed since edgeml applied it, so its modules were left in place (edgeml deployed: ${d.modules}).`,
     hint: () => 'Remove the modules with the tool that changed the deployment, or with `az iot edge set-modules`.',
   },
   targetConditionRejected: {
@@ -65,20 +67,23 @@ export const applyMessages = defineMessages({
   noTargetedDevices: {
     code: 'EML6009',
     category: 'warning',
-    text: (d: { condition: string; hub: string }) => `The target condition ${d.condition} matches no IoT Edge device in hub '${d.hub}'; the deployment would reach no device.`,
+    text: (d: { condition: string; hub: string }) =>
+      `The target condition ${d.condition} matches no IoT Edge device in hub '${d.hub}'; the deployment would reach no device.`,
     hint: () => 'Tag the devices the deployment is for (their twin tags), or correct azure.fleet.targetCondition.',
   },
   stateInvalid: {
     code: 'EML6020',
     category: 'error',
     text: (d: { file: string; reason: string }) => `The state file '${d.file}' is not a valid edgeml state: ${d.reason}.`,
-    hint: () => 'Fix the value, or move the file away and run `edgeml state recover <spec>` to rebuild it from what edgeml created in Azure.',
+    hint: () =>
+      'Fix the value, or move the file away and run `edgeml state recover <spec>` to rebuild it from what edgeml created in Azure.',
   },
   stateLocked: {
     code: 'EML6021',
     category: 'error',
     text: (d: { file: string; holder: string }) => `Another edgeml run is using the state file '${d.file}': ${d.holder}.`,
-    hint: (d: { lockFile: string }) => `Wait for that run to finish. Only if it is gone for good (its machine is down), delete ${d.lockFile}.`,
+    hint: (d: { lockFile: string }) =>
+      `Wait for that run to finish. Only if it is gone for good (its machine is down), delete ${d.lockFile}.`,
   },
   staleLockReplaced: {
     code: 'EML6022',
@@ -95,7 +100,8 @@ export const applyMessages = defineMessages({
   planSpecChanged: {
     code: 'EML6024',
     category: 'error',
-    text: (d: { file: string; spec: string }) => `The spec '${d.spec}', or what it renders to, has changed since the plan '${d.file}' was made.`,
+    text: (d: { file: string; spec: string }) =>
+      `The spec '${d.spec}', or what it renders to, has changed since the plan '${d.file}' was made.`,
     hint: () => 'Review a new plan (`edgeml plan <spec> --out <file>`) and apply that one.',
   },
   planStateChanged: {
@@ -117,7 +123,10 @@ export const applyMessages = defineMessages({
     code: 'EML6101',
     category: 'error',
     text: (d: { operation: string; code: string; message: string }) => `${d.operation} failed (${d.code}): ${d.message}`,
-    hint: (d: { retryable: boolean }) => (d.retryable ? 'The service kept failing after retries; run apply again later, it resumes where it stopped.' : 'Check the resource names and your Azure permissions.'),
+    hint: (d: { retryable: boolean }) =>
+      d.retryable
+        ? 'The service kept failing after retries; run apply again later, it resumes where it stopped.'
+        : 'Check the resource names and your Azure permissions.',
   },
   resourceMissing: {
     code: 'EML6102',
@@ -175,7 +184,8 @@ export const applyMessages = defineMessages({
   notConverged: {
     code: 'EML6301',
     category: 'error',
-    text: (d: { seconds: number; problems: number }) => `The deployment did not converge within ${d.seconds} s (${d.problems} problem${d.problems === 1 ? '' : 's'}).`,
+    text: (d: { seconds: number; problems: number }) =>
+      `The deployment did not converge within ${d.seconds} s (${d.problems} problem${d.problems === 1 ? '' : 's'}).`,
     hint: () => 'Read the module report above; fix the module or raise --timeout, then run apply again.',
   },
   deploymentRejected: {
@@ -187,7 +197,8 @@ export const applyMessages = defineMessages({
   fleetNotApplied: {
     code: 'EML6303',
     category: 'error',
-    text: (d: { id: string; applied: number; targeted: number }) => `The deployment '${d.id}' reached ${d.applied} of ${d.targeted} targeted devices in time; the previous deployment was kept.`,
+    text: (d: { id: string; applied: number; targeted: number }) =>
+      `The deployment '${d.id}' reached ${d.applied} of ${d.targeted} targeted devices in time; the previous deployment was kept.`,
     hint: () => 'Check the devices that match the target condition, then run apply again.',
   },
 });

@@ -24,13 +24,14 @@ export const fetchMessages = defineMessages({
         : d.code === 'SubscriptionMissing'
           ? 'Set azure.subscription in the spec or export AZURE_SUBSCRIPTION_ID.'
           : /Authori[sz]ation|Authentication|Unauthorized|Forbidden|Credential/i.test(d.code)
-          ? 'Sign in with an identity that may read the workspace and list its datastore secrets (e.g. AzureML Data Scientist).'
-          : 'Run `edgeml fetch` again; transient failures are retried, others name what to fix.',
+            ? 'Sign in with an identity that may read the workspace and list its datastore secrets (e.g. AzureML Data Scientist).'
+            : 'Run `edgeml fetch` again; transient failures are retried, others name what to fix.',
   },
   hashMismatch: {
     code: 'EML6504',
     category: 'error',
-    text: (d: { url: string; expected: string; actual: string }) => `The model downloaded from ${d.url} has sha256 ${d.actual}, but model.source.url.sha256 is ${d.expected}; it was not cached.`,
+    text: (d: { url: string; expected: string; actual: string }) =>
+      `The model downloaded from ${d.url} has sha256 ${d.actual}, but model.source.url.sha256 is ${d.expected}; it was not cached.`,
     hint: () => 'Fix the sha256 in the spec if the model changed on purpose, otherwise find out who changed the file.',
   },
   cacheInvalid: {
@@ -42,7 +43,8 @@ export const fetchMessages = defineMessages({
     code: 'EML6506',
     category: 'error',
     text: (d: { what: string; problems: string }) => `The ${d.what} does not fit the spec: ${d.problems}`,
-    hint: () => 'Fix model.preprocess / model.postprocess (`edgeml validate` now compares them with the cached model), or register the right model version.',
+    hint: () =>
+      'Fix model.preprocess / model.postprocess (`edgeml validate` now compares them with the cached model), or register the right model version.',
   },
   modelUnreadable: {
     code: 'EML6507',

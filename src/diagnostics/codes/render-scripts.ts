@@ -6,8 +6,10 @@ export const renderScriptMessages = defineMessages({
   unsafeValue: {
     code: 'EML4500',
     category: 'error',
-    text: (d: { field: string; expected: string }) => `The value of '${d.field}' cannot be used in the generated scripts: it must be ${d.expected}.`,
-    hint: (d: { field: string }) => `Change '${d.field}' to a plain name; scripts quote every value, but this one would be rejected by Azure or Docker.`,
+    text: (d: { field: string; expected: string }) =>
+      `The value of '${d.field}' cannot be used in the generated scripts: it must be ${d.expected}.`,
+    hint: (d: { field: string }) =>
+      `Change '${d.field}' to a plain name; scripts quote every value, but this one would be rejected by Azure or Docker.`,
   },
   missingPackageVersion: {
     code: 'EML4501',
@@ -24,13 +26,15 @@ export const renderScriptMessages = defineMessages({
   noPlatformImage: {
     code: 'EML4503',
     category: 'error',
-    text: (d: { module: string; platform: string }) => `Module '${d.module}' cannot run on '${d.platform}': onnxruntime-node has no build for it.`,
+    text: (d: { module: string; platform: string }) =>
+      `Module '${d.module}' cannot run on '${d.platform}': onnxruntime-node has no build for it.`,
     hint: () => 'Use target.platform arm64v8 (a 64-bit OS) for scoring on ARM devices.',
   },
   gpuWithoutCuda: {
     code: 'EML4504',
     category: 'warning',
-    text: (d: { module: string; platform: string }) => `Module '${d.module}' gets a CPU image on '${d.platform}': the CUDA variant is built for amd64 only.`,
+    text: (d: { module: string; platform: string }) =>
+      `Module '${d.module}' gets a CPU image on '${d.platform}': the CUDA variant is built for amd64 only.`,
     hint: () => 'Build your own image (type: container) for Jetson-class devices.',
   },
   missingRuntime: {

@@ -17,7 +17,7 @@ export const manifestMessages = defineMessages({
     category: 'error',
     text: (d: { route: string; rendered: string; problem: string }) =>
       `Route '${d.route}' renders as '${d.rendered}', which edgeHub's route grammar rejects: ${d.problem}`,
-    hint: () => 'Fix the route in the spec (routes.<name>.from, to and when) so that it follows edgeHub\'s route syntax.',
+    hint: () => "Fix the route in the spec (routes.<name>.from, to and when) so that it follows edgeHub's route syntax.",
   },
   manifestSchemaViolation: {
     code: 'EML4003',

@@ -12,20 +12,24 @@ export const rolloutMessages = defineMessages({
   gateFailedHalted: {
     code: 'EML6402',
     category: 'error',
-    text: (d: { revision: number; ring: string; reason: string }) => `Rollout of revision ${d.revision} halted at ring '${d.ring}': ${d.reason}. The rings reached keep the new deployment.`,
-    hint: () => 'Fix the devices and run apply again to re-judge the ring, or run `edgeml rollback` to return every device to the last good revision.',
+    text: (d: { revision: number; ring: string; reason: string }) =>
+      `Rollout of revision ${d.revision} halted at ring '${d.ring}': ${d.reason}. The rings reached keep the new deployment.`,
+    hint: () =>
+      'Fix the devices and run apply again to re-judge the ring, or run `edgeml rollback` to return every device to the last good revision.',
   },
   otherRolloutInProgress: {
     code: 'EML6403',
     category: 'error',
-    text: (d: { revision: number; configuration: string }) => `Revision ${d.revision} (deployment ${d.configuration}) is still rolling out, from another version of the spec.`,
+    text: (d: { revision: number; configuration: string }) =>
+      `Revision ${d.revision} (deployment ${d.configuration}) is still rolling out, from another version of the spec.`,
     hint: () => 'Apply the spec that started it to finish it, or run `edgeml rollback` first; then apply this one.',
   },
   historyUnreadable: {
     code: 'EML6404',
     category: 'error',
     text: (d: { file: string; reason: string }) => `The rollout history '${d.file}' cannot be read: ${d.reason}.`,
-    hint: () => 'Restore the file from a backup; without it edgeml cannot roll back to earlier revisions (the live deployments are untouched).',
+    hint: () =>
+      'Restore the file from a backup; without it edgeml cannot roll back to earlier revisions (the live deployments are untouched).',
   },
   noRevisionToRollBackTo: {
     code: 'EML6405',
@@ -55,13 +59,15 @@ export const rolloutMessages = defineMessages({
   firstRolloutHalted: {
     code: 'EML6409',
     category: 'error',
-    text: (d: { ring: string; reason: string }) => `The first rollout stopped at ring '${d.ring}': ${d.reason}. There is no earlier deployment to return to, so the rings reached keep it.`,
+    text: (d: { ring: string; reason: string }) =>
+      `The first rollout stopped at ring '${d.ring}': ${d.reason}. There is no earlier deployment to return to, so the rings reached keep it.`,
     hint: () => 'Fix the devices or the spec and apply again.',
   },
   ringBelowGate: {
     code: 'EML6410',
     category: 'warning',
-    text: (d: { ring: string; devices: number; needed: number }) => `Ring '${d.ring}' reaches ${d.devices} device${d.devices === 1 ? '' : 's'} now, fewer than its gate's minDevices (${d.needed}): the gate can only fail.`,
+    text: (d: { ring: string; devices: number; needed: number }) =>
+      `Ring '${d.ring}' reaches ${d.devices} device${d.devices === 1 ? '' : 's'} now, fewer than its gate's minDevices (${d.needed}): the gate can only fail.`,
     hint: () => 'Widen the ring (percent or condition) or lower gate.minDevices.',
   },
 });

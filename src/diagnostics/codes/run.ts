@@ -60,7 +60,8 @@ export const runMessages = defineMessages({
   expectDetections: {
     code: 'EML7008',
     category: 'error',
-    text: (d: { file: string; count: number; min: number }) => `'${d.file}' gave ${d.count} detection(s), but model.expect.minDetections is ${d.min}.`,
+    text: (d: { file: string; count: number; min: number }) =>
+      `'${d.file}' gave ${d.count} detection(s), but model.expect.minDetections is ${d.min}.`,
     hint: () => 'Check postprocess.threshold and the box decoder settings, or lower model.expect.minDetections.',
   },
   expectSkipped: {
@@ -83,13 +84,15 @@ export const runMessages = defineMessages({
   moduleExited: {
     code: 'EML7103',
     category: 'error',
-    text: (d: { module: string; code: string; reason: string }) => `Module '${d.module}' stopped unexpectedly (exit ${d.code})${d.reason ? `: ${d.reason}` : '.'}`,
+    text: (d: { module: string; code: string; reason: string }) =>
+      `Module '${d.module}' stopped unexpectedly (exit ${d.code})${d.reason ? `: ${d.reason}` : '.'}`,
   },
   containerSkipped: {
     code: 'EML7104',
     category: 'warning',
     text: (d: { module: string; reason: string }) => `Container module '${d.module}' is not run locally: ${d.reason}.`,
-    hint: () => 'Start a Docker engine (and build or pull the image) to include container modules in `edgeml run`; or run the module yourself with `--attach MODULE`.',
+    hint: () =>
+      'Start a Docker engine (and build or pull the image) to include container modules in `edgeml run`; or run the module yourself with `--attach MODULE`.',
   },
   routeNotRunnable: {
     code: 'EML7105',
@@ -112,13 +115,18 @@ export const runMessages = defineMessages({
     category: 'warning',
     text: (d: { route: string; count: number; matched: number }) =>
       `Route '${d.route}' matched ${d.count} of its ${d.matched} message(s) only because a $body field they lack read as null, which edgeHub sorts above every number and string.`,
-    hint: () => 'Guard the comparison with the field\'s type, e.g. is_number($body.x) AND $body.x >= 0.5 (edgeml validate shows the exact rewrite).',
+    hint: () =>
+      "Guard the comparison with the field's type, e.g. is_number($body.x) AND $body.x >= 0.5 (edgeml validate shows the exact rewrite).",
   },
   contractViolation: {
     code: 'EML7110',
     category: 'warning',
-    text: (d: { source: string; count: number; problem: string }) => `${d.count} message(s) from ${d.source} did not match its message contract; the first: ${d.problem}.`,
-    hint: (d: { generated: boolean }) => (d.generated ? 'This is a bug in edgeml: please report it with the spec.' : "Fix the module, or its contract under the module's outputs."),
+    text: (d: { source: string; count: number; problem: string }) =>
+      `${d.count} message(s) from ${d.source} did not match its message contract; the first: ${d.problem}.`,
+    hint: (d: { generated: boolean }) =>
+      d.generated
+        ? 'This is a bug in edgeml: please report it with the spec.'
+        : "Fix the module, or its contract under the module's outputs.",
   },
   secretForRun: {
     code: 'EML7108',
@@ -143,19 +151,23 @@ export const runMessages = defineMessages({
     category: 'warning',
     text: (d: { module: string; seconds: number; tail: string }) =>
       `Module '${d.module}' has not connected to the local edgeHub within ${d.seconds} s${d.tail ? `; its last log lines:\n${d.tail}` : '.'}`,
-    hint: () => 'A module reaches edgeHub with ModuleClient.fromEnvironment (EdgeHubConnectionString, EdgeModuleCACertificateFile); one that does not use IoT Edge messaging can ignore this.',
+    hint: () =>
+      'A module reaches edgeHub with ModuleClient.fromEnvironment (EdgeHubConnectionString, EdgeModuleCACertificateFile); one that does not use IoT Edge messaging can ignore this.',
   },
   edgeHubRefused: {
     code: 'EML7152',
     category: 'warning',
-    text: (d: { module: string; reason: string; count: number }) => `The local edgeHub refused ${d.count} connection(s) for module '${d.module}': ${d.reason}.`,
-    hint: () => 'Keys and the CA are new every run: use the EdgeHubConnectionString of this run (with --attach, reload the env file after each start).',
+    text: (d: { module: string; reason: string; count: number }) =>
+      `The local edgeHub refused ${d.count} connection(s) for module '${d.module}': ${d.reason}.`,
+    hint: () =>
+      'Keys and the CA are new every run: use the EdgeHubConnectionString of this run (with --attach, reload the env file after each start).',
   },
   badInvoke: {
     code: 'EML7153',
     category: 'error',
     text: (d: { value: string; reason: string }) => `--invoke '${d.value}' is not usable: ${d.reason}.`,
-    hint: () => "Write MODULE.METHOD=JSON for a direct method, e.g. --invoke 'filter.reset={\"hard\":true}', or MODULE.$desired=JSON for a desired properties patch.",
+    hint: () =>
+      'Write MODULE.METHOD=JSON for a direct method, e.g. --invoke \'filter.reset={"hard":true}\', or MODULE.$desired=JSON for a desired properties patch.',
   },
   attachUnknown: {
     code: 'EML7154',
@@ -168,7 +180,8 @@ export const runMessages = defineMessages({
     category: 'warning',
     text: (d: { module: string; input: string; count: number; limit: number }) =>
       `${d.count} message(s) for '${d.module}' input '${d.input}' were dropped: ${d.limit} were already waiting, the local edgeHub's limit per input.`,
-    hint: () => 'The module reads its input more slowly than messages arrive (or was not connected); on a device edgeHub would store them until their time to live ends.',
+    hint: () =>
+      'The module reads its input more slowly than messages arrive (or was not connected); on a device edgeHub would store them until their time to live ends.',
   },
   invokeFailed: {
     code: 'EML7156',

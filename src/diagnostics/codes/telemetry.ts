@@ -17,13 +17,15 @@ export const telemetryRunMessages = defineMessages({
   linesSkipped: {
     code: 'EML7303',
     category: 'warning',
-    text: (d: { count: number; file: string; first: string }) => `${d.count} line(s) of '${d.file}' were not scored; the first: ${d.first}.`,
+    text: (d: { count: number; file: string; first: string }) =>
+      `${d.count} line(s) of '${d.file}' were not scored; the first: ${d.first}.`,
     hint: () => 'Give every feature path a value in each message, or a default in model.features.',
   },
   expectAnomalies: {
     code: 'EML7304',
     category: 'error',
-    text: (d: { expected: number; actual: number; file: string }) => `model.expect.anomalies is ${d.expected}, but ${d.actual} message(s) of '${d.file}' were flagged.`,
+    text: (d: { expected: number; actual: number; file: string }) =>
+      `model.expect.anomalies is ${d.expected}, but ${d.actual} message(s) of '${d.file}' were flagged.`,
     hint: () => 'Check the threshold (model.postprocess.threshold) and the feature paths; or update the expectation.',
   },
 });

@@ -50,24 +50,52 @@ export async function attachModule(options: {
   if (module.kind === 'image-capture') {
     const target = options.scoring.find((s) => s.name === module.capture!.scoringModule);
     if (!target) throw new ModuleStartError(`it sends frames to '${module.capture!.scoringModule}', which does not run locally.`);
-    const prepared = await prepareCaptureModule({ ir, module, scoringBaseUrl: target.baseUrl, env: options.env, workDir: dir, runtimeDir: options.runtimeDir, edgeHubEnv: edgeHub.hostEnv(module.name) });
+    const prepared = await prepareCaptureModule({
+      ir,
+      module,
+      scoringBaseUrl: target.baseUrl,
+      env: options.env,
+      workDir: dir,
+      runtimeDir: options.runtimeDir,
+      edgeHubEnv: edgeHub.hostEnv(module.name),
+    });
     extra = { EDGEML_CONFIG: prepared.configPath, EDGEML_VIEW_HOST: '127.0.0.1' };
     command = `node --inspect ${join(options.runtimeDir, 'capture', 'main.js')}`;
   } else if (module.kind === 'scoring') {
-    const prepared = await prepareTelemetryModule({ ir, module, modelInfo: options.modelInfo, env: options.env, workDir: dir, runtimeDir: options.runtimeDir, edgeHubEnv: edgeHub.hostEnv(module.name) });
+    const prepared = await prepareTelemetryModule({
+      ir,
+      module,
+      modelInfo: options.modelInfo,
+      env: options.env,
+      workDir: dir,
+      runtimeDir: options.runtimeDir,
+      edgeHubEnv: edgeHub.hostEnv(module.name),
+    });
     extra = { EDGEML_CONFIG: prepared.configPath };
     command = `node --inspect ${join(options.runtimeDir, 'telemetry', 'main.js')}`;
   }
   const attach = attachVariables(module, edgeHub, extra);
   const envFile = await writeAttachEnvFile(dir, module.name, attach);
-  return { module: module.name, envFile, variables: attach.variables, secrets: attach.secrets, ...(command ? { command } : {}), cleanup: () => removeAttachEnvFile(envFile) };
+  return {
+    module: module.name,
+    envFile,
+    variables: attach.variables,
+    secrets: attach.secrets,
+    ...(command ? { command } : {}),
+    cleanup: () => removeAttachEnvFile(envFile),
+  };
 }
 
 /**
  * Refusals and dropped input messages as warnings; messages still waiting for an input count as unread, and so do
  * the dropped ones of a module that did not run (`notRunning`): for those, "not read" says it better than "dropped".
  */
-export function reportEdgeHubStats(stats: EdgeHubStats, busStats: BusStats, m: ReturnType<typeof bindMessages<typeof runMessages>>, notRunning: ReadonlySet<string> = new Set()): void {
+export function reportEdgeHubStats(
+  stats: EdgeHubStats,
+  busStats: BusStats,
+  m: ReturnType<typeof bindMessages<typeof runMessages>>,
+  notRunning: ReadonlySet<string> = new Set(),
+): void {
   const refusals = new Map<string, { module: string; reason: string; count: number }>();
   for (const failure of stats.authFailures) {
     const key = `${failure.module ?? '?'}\n${failure.reason}`;

@@ -19,7 +19,11 @@ export interface EdgeHubCertificates {
 const VALIDITY_MS = 24 * 60 * 60 * 1000;
 
 function newKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; privatePem: string } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const forgeKey = forge.pki.privateKeyFromPem(privateKey);
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), privatePem: privateKey };
 }
@@ -65,7 +69,10 @@ export function createEdgeHubCertificates(hostNames: readonly string[]): EdgeHub
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
     // type 7 is an IP address, 2 a DNS name (RFC 5280 GeneralName).
-    { name: 'subjectAltName', altNames: [...new Set(hostNames)].map((name) => (isIP(name) ? { type: 7, ip: name } : { type: 2, value: name })) },
+    {
+      name: 'subjectAltName',
+      altNames: [...new Set(hostNames)].map((name) => (isIP(name) ? { type: 7, ip: name } : { type: 2, value: name })),
+    },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
   server.sign(caKeys.privateKey, forge.md.sha256.create());

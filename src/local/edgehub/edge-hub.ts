@@ -9,7 +9,15 @@ import type { Delivery, MessageBus } from '../message-bus.js';
 import { createEdgeHubCertificates } from './certificates.js';
 import { guardConnection } from './frame-limit.js';
 import { moduleConnectionString, moduleResourceUri, newModuleKey, verifySharedAccessSignature, type ModuleIdentity } from './sas.js';
-import { allowedSubscription, desiredPatchTopic, inputTopic, methodRequestTopic, parseModulePublish, parseModuleUsername, twinResponseTopic } from './topics.js';
+import {
+  allowedSubscription,
+  desiredPatchTopic,
+  inputTopic,
+  methodRequestTopic,
+  parseModulePublish,
+  parseModuleUsername,
+  twinResponseTopic,
+} from './topics.js';
 import { ModuleTwin, type PatchResult } from './twin.js';
 
 /** The port the device SDKs dial for MQTT over TLS; a connection string cannot name another one. */
@@ -26,7 +34,12 @@ export interface EdgeHubLimits {
   maxPendingMethods: number;
 }
 
-export const DEFAULT_EDGE_HUB_LIMITS: EdgeHubLimits = { maxConnections: 32, maxMessageBytes: 256 * 1024, maxQueuedPerInput: 100, maxPendingMethods: 8 };
+export const DEFAULT_EDGE_HUB_LIMITS: EdgeHubLimits = {
+  maxConnections: 32,
+  maxMessageBytes: 256 * 1024,
+  maxQueuedPerInput: 100,
+  maxPendingMethods: 8,
+};
 /** Input messages written to one module and not yet acknowledged. */
 const MAX_IN_FLIGHT_PER_MODULE = 16;
 /** Room for the topic and MQTT headers on top of the largest body. */
@@ -165,14 +178,26 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
   const send = (session: ModuleSession, topic: string, payload: string | Buffer, qos: 0 | 1, done?: () => void): boolean => {
     const client = session.client;
     if (!client) return false;
-    const packet: PublishPacket = { cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos, retain: false, dup: false };
+    const packet: PublishPacket = {
+      cmd: 'publish',
+      topic,
+      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+      qos,
+      retain: false,
+      dup: false,
+    };
     client.publish(packet, () => done?.());
     return true;
   };
 
   /** Writes queued input messages while the module reads its inputs and has room in flight. */
   const pump = (session: ModuleSession): void => {
-    while (session.client && session.subscriptions.has(inputsFilter(session)) && session.inFlight < MAX_IN_FLIGHT_PER_MODULE && session.queue.length > 0) {
+    while (
+      session.client &&
+      session.subscriptions.has(inputsFilter(session)) &&
+      session.inFlight < MAX_IN_FLIGHT_PER_MODULE &&
+      session.queue.length > 0
+    ) {
       const { input, delivery } = session.queue.shift()!;
       session.queuedByInput.set(input, Math.max(0, (session.queuedByInput.get(input) ?? 0) - 1));
       const topic = inputTopic(deviceId, session.name, input, delivery.systemProperties, delivery.message.properties);
@@ -192,7 +217,8 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
         const oldest = session.queue.findIndex((q) => q.input === input);
         session.queue.splice(oldest, 1);
         const key = `${session.name}/${input}`;
-        if (!stats.dropped[key]) log(`[edgeHub] input '${key}' is full (${limits.maxQueuedPerInput} messages waiting): dropping the oldest`);
+        if (!stats.dropped[key])
+          log(`[edgeHub] input '${key}' is full (${limits.maxQueuedPerInput} messages waiting): dropping the oldest`);
         stats.dropped[key] = (stats.dropped[key] ?? 0) + 1;
       } else {
         session.queuedByInput.set(input, count + 1);
@@ -213,7 +239,11 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
     heartbeatInterval: 60_000,
   });
 
-  const refuse = (failure: AuthFailure, error: AuthenticateError, done: (error: AuthenticateError | null, success: boolean | null) => void): void => {
+  const refuse = (
+    failure: AuthFailure,
+    error: AuthenticateError,
+    done: (error: AuthenticateError | null, success: boolean | null) => void,
+  ): void => {
     if (stats.authFailures.length < 100) stats.authFailures.push(failure);
     log(`[edgeHub] refused a connection${failure.module ? ` for module '${failure.module}'` : ''}: ${failure.reason}`);
     done(error, false);
@@ -221,21 +251,49 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
 
   broker.authenticate = (client, username, password, done) => {
     const claimed = parseModuleUsername(username ?? '');
-    if (!claimed) return refuse({ reason: `the MQTT username '${(username ?? '').slice(0, 80)}' is not <hub>/<device>/<module>/?api-version=…` }, authError('bad username', RETURN_CODE.badUsernameOrPassword), done);
+    if (!claimed)
+      return refuse(
+        { reason: `the MQTT username '${(username ?? '').slice(0, 80)}' is not <hub>/<device>/<module>/?api-version=…` },
+        authError('bad username', RETURN_CODE.badUsernameOrPassword),
+        done,
+      );
     const session = sessions.get(claimed.moduleId);
     if (!session || claimed.deviceId !== deviceId) {
-      return refuse({ module: claimed.moduleId, reason: `no module '${claimed.moduleId}' on device '${claimed.deviceId}' in this run (device '${deviceId}')` }, authError('unknown module', RETURN_CODE.notAuthorized), done);
+      return refuse(
+        {
+          module: claimed.moduleId,
+          reason: `no module '${claimed.moduleId}' on device '${claimed.deviceId}' in this run (device '${deviceId}')`,
+        },
+        authError('unknown module', RETURN_CODE.notAuthorized),
+        done,
+      );
     }
     if (client.id !== `${deviceId}/${session.name}`) {
-      return refuse({ module: session.name, reason: `the MQTT client id '${client.id}' is not '${deviceId}/${session.name}'` }, authError('bad client id', RETURN_CODE.identifierRejected), done);
+      return refuse(
+        { module: session.name, reason: `the MQTT client id '${client.id}' is not '${deviceId}/${session.name}'` },
+        authError('bad client id', RETURN_CODE.identifierRejected),
+        done,
+      );
     }
     if (claimed.hubHostName.toLowerCase() !== hubHostName.toLowerCase()) {
-      return refuse({ module: session.name, reason: `its HostName '${claimed.hubHostName}' is not this run's '${hubHostName}'` }, authError('wrong hub', RETURN_CODE.notAuthorized), done);
+      return refuse(
+        { module: session.name, reason: `its HostName '${claimed.hubHostName}' is not this run's '${hubHostName}'` },
+        authError('wrong hub', RETURN_CODE.notAuthorized),
+        done,
+      );
     }
-    const verdict = verifySharedAccessSignature(password?.toString('utf8') ?? '', { resourceUri: moduleResourceUri(hubHostName, deviceId, session.name), key: session.identity.key });
-    if (!verdict.ok) return refuse({ module: session.name, reason: verdict.reason }, authError('not authorized', RETURN_CODE.notAuthorized), done);
+    const verdict = verifySharedAccessSignature(password?.toString('utf8') ?? '', {
+      resourceUri: moduleResourceUri(hubHostName, deviceId, session.name),
+      key: session.identity.key,
+    });
+    if (!verdict.ok)
+      return refuse({ module: session.name, reason: verdict.reason }, authError('not authorized', RETURN_CODE.notAuthorized), done);
     if (broker.connectedClients >= limits.maxConnections) {
-      return refuse({ module: session.name, reason: `${limits.maxConnections} modules are connected already (the local edgeHub's limit)` }, authError('busy', RETURN_CODE.serverUnavailable), done);
+      return refuse(
+        { module: session.name, reason: `${limits.maxConnections} modules are connected already (the local edgeHub's limit)` },
+        authError('busy', RETURN_CODE.serverUnavailable),
+        done,
+      );
     }
     byClient.set(client, session);
     done(null, true);
@@ -277,7 +335,9 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
     packet.retain = false;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     if (payload.length > limits.maxMessageBytes) {
-      log(`[edgeHub] module '${session.name}' sent ${payload.length} bytes, over the ${limits.maxMessageBytes}-byte message limit; disconnecting it`);
+      log(
+        `[edgeHub] module '${session.name}' sent ${payload.length} bytes, over the ${limits.maxMessageBytes}-byte message limit; disconnecting it`,
+      );
       return done(new Error('message too large'));
     }
     const what = parseModulePublish(packet.topic, deviceId, session.name);
@@ -299,9 +359,17 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
         return done(null);
       case 'twin-reported': {
         const body = parseJson(payload);
-        const result = body.ok ? session.twin.patchReported(body.value) : ({ ok: false, status: 400, message: 'the reported properties patch is not JSON' } as const);
+        const result = body.ok
+          ? session.twin.patchReported(body.value)
+          : ({ ok: false, status: 400, message: 'the reported properties patch is not JSON' } as const);
         if (result.ok) send(session, twinResponseTopic(204, what.requestId, result.version), '', 0);
-        else send(session, twinResponseTopic(result.status, what.requestId), JSON.stringify({ errorCode: result.status * 1000, message: result.message }), 0);
+        else
+          send(
+            session,
+            twinResponseTopic(result.status, what.requestId),
+            JSON.stringify({ errorCode: result.status * 1000, message: result.message }),
+            0,
+          );
         return done(null);
       }
       case 'method-response': {
@@ -327,18 +395,26 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
   const maxPacketBytes = limits.maxMessageBytes + PACKET_OVERHEAD_BYTES;
   const startServer = (address: { host: string; port: number }): Promise<Server> =>
     new Promise((resolve, reject) => {
-      const server = createServer({ cert: certificates.serverChainPem, key: certificates.serverKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 }, (socket: TLSSocket) => {
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
-        broker.handle(guardConnection(socket, maxPacketBytes, (error) => log(`[edgeHub] closed a connection: ${error.message}`)));
-      });
+      const server = createServer(
+        { cert: certificates.serverChainPem, key: certificates.serverKeyPem, minVersion: 'TLSv1.2', handshakeTimeout: 10_000 },
+        (socket: TLSSocket) => {
+          sockets.add(socket);
+          socket.once('close', () => sockets.delete(socket));
+          broker.handle(guardConnection(socket, maxPacketBytes, (error) => log(`[edgeHub] closed a connection: ${error.message}`)));
+        },
+      );
       // Sockets still in the TLS handshake or before CONNECT count too; authenticated modules are limited above.
       server.maxConnections = limits.maxConnections * 2;
       server.on('tlsClientError', (error: NodeJS.ErrnoException) => {
         // A module that does not trust the CA shows up here: say so a few times, not once per retry forever.
-        if (++tlsFailures <= 5) log(`[edgeHub] a TLS handshake failed (${error.code ?? error.message}): does the module trust the CA file in EdgeModuleCACertificateFile?`);
+        if (++tlsFailures <= 5)
+          log(
+            `[edgeHub] a TLS handshake failed (${error.code ?? error.message}): does the module trust the CA file in EdgeModuleCACertificateFile?`,
+          );
       });
-      server.once('error', (error: NodeJS.ErrnoException) => reject(new EdgeHubListenError(`${address.host}:${address.port}`, error.code ?? error.message)));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new EdgeHubListenError(`${address.host}:${address.port}`, error.code ?? error.message)),
+      );
       server.listen(address.port, address.host, () => resolve(server));
     });
   try {
@@ -358,7 +434,8 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
   return {
     caPem: certificates.caPem,
     stats,
-    connectionString: (module, gatewayHostName) => moduleConnectionString({ hubHostName, gatewayHostName, identity: sessionOf(module).identity }),
+    connectionString: (module, gatewayHostName) =>
+      moduleConnectionString({ hubHostName, gatewayHostName, identity: sessionOf(module).identity }),
     isConnected: (module) => Boolean(sessions.get(module)?.client),
     waitForConnection(module, timeoutMs) {
       const session = sessionOf(module);
@@ -374,9 +451,13 @@ export async function startEdgeHub(options: EdgeHubOptions): Promise<LocalEdgeHu
     invokeMethod(module, method, payload, timeoutMs = 30_000) {
       const session = sessionOf(module);
       if (!session.client || !session.subscriptions.has('$iothub/methods/POST/#')) {
-        return Promise.resolve({ status: 404, payload: { message: `module '${module}' is not connected or does not listen for direct methods` } });
+        return Promise.resolve({
+          status: 404,
+          payload: { message: `module '${module}' is not connected or does not listen for direct methods` },
+        });
       }
-      if (pendingMethods.size >= limits.maxPendingMethods) return Promise.resolve({ status: 429, payload: { message: `${limits.maxPendingMethods} method calls are waiting already` } });
+      if (pendingMethods.size >= limits.maxPendingMethods)
+        return Promise.resolve({ status: 429, payload: { message: `${limits.maxPendingMethods} method calls are waiting already` } });
       const requestId = (++requestCounter).toString(16);
       return new Promise((resolve) => {
         const timer = setTimeout(() => {

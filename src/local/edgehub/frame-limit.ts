@@ -5,7 +5,10 @@ import { Duplex, Transform, type TransformCallback } from 'node:stream';
 
 export class PacketTooLargeError extends Error {
   override name = 'PacketTooLargeError';
-  constructor(readonly size: number, readonly limit: number) {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
     super(`an MQTT packet of ${size} bytes is over the local edgeHub's limit of ${limit} bytes`);
   }
 }

@@ -80,7 +80,11 @@ export async function startRunEdgeHub(options: StartRunEdgeHubOptions): Promise<
 }
 
 /** The variables an attached module needs; secret values are left for the user to export, never written. */
-export function attachVariables(module: ModuleIR, edgeHub: RunEdgeHub, extra: Record<string, string> = {}): { variables: Record<string, string>; secrets: string[] } {
+export function attachVariables(
+  module: ModuleIR,
+  edgeHub: RunEdgeHub,
+  extra: Record<string, string> = {},
+): { variables: Record<string, string>; secrets: string[] } {
   const variables: Record<string, string> = {};
   const secrets: string[] = [];
   for (const v of module.env) {
@@ -94,7 +98,11 @@ export function attachVariables(module: ModuleIR, edgeHub: RunEdgeHub, extra: Re
 const quoteEnvValue = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /** Writes `<dir>/<module>.env` (mode 600); returns its path. */
-export async function writeAttachEnvFile(dir: string, module: string, attach: { variables: Record<string, string>; secrets: string[] }): Promise<string> {
+export async function writeAttachEnvFile(
+  dir: string,
+  module: string,
+  attach: { variables: Record<string, string>; secrets: string[] },
+): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${module}.env`);
   const lines = [
@@ -113,7 +121,9 @@ export async function removeAttachEnvFile(file: string): Promise<void> {
 
 // --invoke MODULE.METHOD=JSON (a direct method) or MODULE.$desired=JSON (a desired properties patch).
 
-export type Invocation = { module: string; kind: 'method'; method: string; payload: unknown } | { module: string; kind: 'desired'; patch: Record<string, unknown> };
+export type Invocation =
+  | { module: string; kind: 'method'; method: string; payload: unknown }
+  | { module: string; kind: 'desired'; patch: Record<string, unknown> };
 
 export const DESIRED_PATCH_NAME = '$desired';
 
@@ -135,7 +145,8 @@ export function parseInvocation(text: string, moduleNames: readonly string[]): I
     }
   }
   if (name === DESIRED_PATCH_NAME) {
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 'a desired properties patch must be a JSON object';
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return 'a desired properties patch must be a JSON object';
     return { module, kind: 'desired', patch: payload as Record<string, unknown> };
   }
   if (!/^[A-Za-z0-9_.\-]{1,128}$/.test(name)) return `'${name}' is not a method name`;
@@ -152,14 +163,25 @@ export interface InvocationReply {
  * Performs one invocation once its module has connected: a method is retried while the module is connected but
  * not yet listening for methods (404), within `waitMs`.
  */
-export async function performInvocation(hub: LocalEdgeHub, invocation: Invocation, waitMs = 30_000, signal?: AbortSignal): Promise<InvocationReply> {
+export async function performInvocation(
+  hub: LocalEdgeHub,
+  invocation: Invocation,
+  waitMs = 30_000,
+  signal?: AbortSignal,
+): Promise<InvocationReply> {
   const deadline = Date.now() + waitMs;
   if (!(await hub.waitForConnection(invocation.module, waitMs))) {
-    return { invocation, status: 404, payload: { message: `module '${invocation.module}' did not connect within ${Math.round(waitMs / 1000)} s` } };
+    return {
+      invocation,
+      status: 404,
+      payload: { message: `module '${invocation.module}' did not connect within ${Math.round(waitMs / 1000)} s` },
+    };
   }
   if (invocation.kind === 'desired') {
     const result = hub.patchDesired(invocation.module, invocation.patch);
-    return result.ok ? { invocation, status: 200, payload: { $version: result.version } } : { invocation, status: result.status, payload: { message: result.message } };
+    return result.ok
+      ? { invocation, status: 200, payload: { $version: result.version } }
+      : { invocation, status: result.status, payload: { message: result.message } };
   }
   let reply: MethodReply;
   for (;;) {

@@ -42,7 +42,11 @@ function decode(text: string): string | undefined {
  * this module on this hub, the signature must match and the expiry must lie in the future. Reasons never contain the
  * token or the key.
  */
-export function verifySharedAccessSignature(token: string, expected: { resourceUri: string; key: string }, nowSeconds = Date.now() / 1000): SasVerdict {
+export function verifySharedAccessSignature(
+  token: string,
+  expected: { resourceUri: string; key: string },
+  nowSeconds = Date.now() / 1000,
+): SasVerdict {
   const prefix = 'SharedAccessSignature ';
   if (!token.startsWith(prefix)) return { ok: false, reason: 'the password is not a SharedAccessSignature token' };
   const fields = new Map<string, string>();
@@ -57,7 +61,11 @@ export function verifySharedAccessSignature(token: string, expected: { resourceU
   if (sr === undefined || sig === undefined || se === undefined) return { ok: false, reason: 'the token lacks sr, sig or se' };
   const resource = decode(sr);
   // IoT Hub compares host names case-insensitively; device and module ids are case-sensitive.
-  if (resource === undefined || resource.toLowerCase() !== expected.resourceUri.toLowerCase() || !resource.endsWith(expected.resourceUri.slice(expected.resourceUri.indexOf('/')))) {
+  if (
+    resource === undefined ||
+    resource.toLowerCase() !== expected.resourceUri.toLowerCase() ||
+    !resource.endsWith(expected.resourceUri.slice(expected.resourceUri.indexOf('/')))
+  ) {
     return { ok: false, reason: `the token is for '${resource ?? sr}', not '${expected.resourceUri}'` };
   }
   const expiry = Number(se);
@@ -67,6 +75,7 @@ export function verifySharedAccessSignature(token: string, expected: { resourceU
   if (presented === undefined) return { ok: false, reason: 'the token signature is malformed' };
   const computed = createHmac('sha256', Buffer.from(expected.key, 'base64')).update(`${sr}\n${se}`).digest();
   const given = Buffer.from(presented, 'base64');
-  if (given.length !== computed.length || !timingSafeEqual(given, computed)) return { ok: false, reason: 'the signature does not match the module key' };
+  if (given.length !== computed.length || !timingSafeEqual(given, computed))
+    return { ok: false, reason: 'the signature does not match the module key' };
   return { ok: true };
 }

@@ -3,20 +3,22 @@
 // formatting what the hub sends it. Local stage; pure.
 
 /** On-the-wire names of the system properties a module may set on telemetry (edgeHub IncomingSystemPropertiesMap). */
-const INCOMING_SYSTEM_PROPERTIES: ReadonlyMap<string, string> = new Map(Object.entries({
-  '$.exp': 'expiryTimeUtc',
-  '$.cid': 'correlationId',
-  '$.mid': 'messageId',
-  '$.to': 'to',
-  '$.uid': 'userId',
-  '$.ack': 'ack',
-  '$.on': 'outputName',
-  '$.ct': 'contentType',
-  '$.ce': 'contentEncoding',
-  '$.schema': 'messageSchema',
-  '$.ctime': 'creationTimeUtc',
-  '$.ifid': 'interfaceId',
-}));
+const INCOMING_SYSTEM_PROPERTIES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    '$.exp': 'expiryTimeUtc',
+    '$.cid': 'correlationId',
+    '$.mid': 'messageId',
+    '$.to': 'to',
+    '$.uid': 'userId',
+    '$.ack': 'ack',
+    '$.on': 'outputName',
+    '$.ct': 'contentType',
+    '$.ce': 'contentEncoding',
+    '$.schema': 'messageSchema',
+    '$.ctime': 'creationTimeUtc',
+    '$.ifid': 'interfaceId',
+  }),
+);
 
 /** System properties edgeHub puts on a message it delivers to a module input (edgeHub OutgoingSystemPropertiesMap). */
 const OUTGOING_SYSTEM_PROPERTIES: readonly (readonly [string, string])[] = [
@@ -77,7 +79,8 @@ export function parseModulePublish(topic: string, deviceId: string, moduleId: st
     }
     return { kind: 'telemetry', systemProperties, properties };
   }
-  if (topic.startsWith('devices/')) return { kind: 'not-allowed', reason: `a module may only send telemetry on devices/${deviceId}/modules/${moduleId}/messages/events/` };
+  if (topic.startsWith('devices/'))
+    return { kind: 'not-allowed', reason: `a module may only send telemetry on devices/${deviceId}/modules/${moduleId}/messages/events/` };
   const requestId = queryOf(topic).$rid;
   if (/^\$iothub\/twin\/GET\/?\?/.test(topic) && requestId) return { kind: 'twin-get', requestId };
   if (/^\$iothub\/twin\/PATCH\/properties\/reported\/?\?/.test(topic) && requestId) return { kind: 'twin-reported', requestId };
@@ -96,7 +99,13 @@ export function allowedSubscription(filter: string, deviceId: string, moduleId: 
   );
 }
 
-export function inputTopic(deviceId: string, moduleId: string, input: string, systemProperties: Readonly<Record<string, string | undefined>>, properties: Readonly<Record<string, string>>): string {
+export function inputTopic(
+  deviceId: string,
+  moduleId: string,
+  input: string,
+  systemProperties: Readonly<Record<string, string | undefined>>,
+  properties: Readonly<Record<string, string>>,
+): string {
   const entries: [string, string][] = Object.entries(properties);
   for (const [name, wire] of OUTGOING_SYSTEM_PROPERTIES) {
     const value = systemProperties[name];

@@ -48,7 +48,10 @@ export class ModuleTwin {
 
   /** The document a twin GET answers with (a plain JSON copy). */
   document(): { desired: JsonObject; reported: JsonObject } {
-    const text = JSON.stringify({ desired: { ...this.desired, $version: this.desiredVersion }, reported: { ...this.reported, $version: this.reportedVersion } });
+    const text = JSON.stringify({
+      desired: { ...this.desired, $version: this.desiredVersion },
+      reported: { ...this.reported, $version: this.reportedVersion },
+    });
     return JSON.parse(text) as { desired: JsonObject; reported: JsonObject };
   }
 
@@ -65,7 +68,12 @@ export class ModuleTwin {
     if (!isObject(patch)) return { ok: false, status: 400, message: `a ${section} properties patch must be a JSON object` };
     const merged = mergePatch(this[section], cleanJson(patch) as JsonObject);
     const size = Buffer.byteLength(JSON.stringify(merged));
-    if (size > TWIN_SECTION_MAX_BYTES) return { ok: false, status: 400, message: `the ${section} properties would be ${size} bytes, over IoT Hub's ${TWIN_SECTION_MAX_BYTES}` };
+    if (size > TWIN_SECTION_MAX_BYTES)
+      return {
+        ok: false,
+        status: 400,
+        message: `the ${section} properties would be ${size} bytes, over IoT Hub's ${TWIN_SECTION_MAX_BYTES}`,
+      };
     this[section] = merged;
     const version = section === 'desired' ? ++this.desiredVersion : ++this.reportedVersion;
     return { ok: true, version };

@@ -29,7 +29,12 @@ export const publicCloudEndpoint = 'https://management.azure.com';
 const adoptTimeoutMs = 15 * 60 * 1000;
 
 /** AAD hosts MSAL knows; any other authority (Azure Stack, ADFS, a test server) must skip instance discovery. */
-const knownAuthorityHosts = new Set(['login.microsoftonline.com', 'login.chinacloudapi.cn', 'login.microsoftonline.us', 'login.partner.microsoftonline.cn']);
+const knownAuthorityHosts = new Set([
+  'login.microsoftonline.com',
+  'login.chinacloudapi.cn',
+  'login.microsoftonline.us',
+  'login.partner.microsoftonline.cn',
+]);
 
 export interface ArmProviderOptions extends AzureArmOptions {
   /** Use this credential instead of DefaultAzureCredential (e.g. a pre-built one from the CLI). */
@@ -47,7 +52,11 @@ export function createDefaultCredential(authorityHost?: string): TokenCredential
 /** Creates an ArmProvider. No request is made until a method is called. */
 export function createArmProvider(options: ArmProviderOptions): ArmProvider {
   if (!options.subscriptionId) {
-    throw new ProviderError({ code: 'SubscriptionMissing', message: 'No Azure subscription id: set azure.subscription or AZURE_SUBSCRIPTION_ID.', operation: 'arm.connect' });
+    throw new ProviderError({
+      code: 'SubscriptionMissing',
+      message: 'No Azure subscription id: set azure.subscription or AZURE_SUBSCRIPTION_ID.',
+      operation: 'arm.connect',
+    });
   }
   const endpoint = (options.endpoint ?? publicCloudEndpoint).replace(/\/+$/, '');
   const credential = options.credential ?? createDefaultCredential(options.authorityHost);
@@ -70,7 +79,12 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
    * Runs a create. If the first PUT's answer was lost, the retried PUT meets our own operation still running and
    * gets 409: then wait for that resource to finish provisioning and adopt it, instead of failing the apply.
    */
-  async function createOrAdopt<T>(create: () => Promise<T>, get: () => Promise<T | undefined>, stateOf: (r: T) => string | undefined, operation: string): Promise<T> {
+  async function createOrAdopt<T>(
+    create: () => Promise<T>,
+    get: () => Promise<T | undefined>,
+    stateOf: (r: T) => string | undefined,
+    operation: string,
+  ): Promise<T> {
     const retriesBefore = stats.retries;
     try {
       return await create();
@@ -99,7 +113,11 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
     async ensureResourceGroup(name, location, tags = {}) {
       const existing = await provider.getResourceGroup(name);
       if (existing) return existing;
-      const group = await call(() => resources.resourceGroups.createOrUpdate(name, { location, tags }), 'arm.createResourceGroup', redactor);
+      const group = await call(
+        () => resources.resourceGroups.createOrUpdate(name, { location, tags }),
+        'arm.createResourceGroup',
+        redactor,
+      );
       return toResourceGroupInfo(group, true);
     },
 
@@ -137,9 +155,20 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
     async getIotHubOwnerConnectionString(resourceGroup, name) {
       const operation = 'arm.getIotHubOwnerConnectionString';
       const hub = await provider.getIotHub(resourceGroup, name);
-      if (!hub) throw new ProviderError({ code: 'ResourceNotFound', status: 404, message: `${operation} failed: IoT hub '${name}' was not found in resource group '${resourceGroup}'.`, operation });
+      if (!hub)
+        throw new ProviderError({
+          code: 'ResourceNotFound',
+          status: 404,
+          message: `${operation} failed: IoT hub '${name}' was not found in resource group '${resourceGroup}'.`,
+          operation,
+        });
       const rule = await call(() => iothub.iotHubResource.getKeysForKeyName(resourceGroup, name, 'iothubowner'), operation, redactor);
-      if (!rule.primaryKey) throw new ProviderError({ code: 'KeyNameNotFound', message: `${operation} failed: the 'iothubowner' policy of '${name}' has no key.`, operation });
+      if (!rule.primaryKey)
+        throw new ProviderError({
+          code: 'KeyNameNotFound',
+          message: `${operation} failed: the 'iothubowner' policy of '${name}' has no key.`,
+          operation,
+        });
       redactor.add(rule.primaryKey);
       redactor.add(rule.secondaryKey);
       return new SecretValue(`HostName=${hub.hostName};SharedAccessKeyName=iothubowner;SharedAccessKey=${rule.primaryKey}`);
@@ -178,7 +207,11 @@ export function createArmProvider(options: ArmProviderOptions): ArmProvider {
       for (const p of result.passwords ?? []) redactor.add(p.value);
       const password = result.passwords?.find((p) => p.value)?.value;
       if (!result.username || !password) {
-        throw new ProviderError({ code: 'AdminUserDisabled', message: `${operation} failed: registry '${name}' has no admin credentials; enable its admin user.`, operation });
+        throw new ProviderError({
+          code: 'AdminUserDisabled',
+          message: `${operation} failed: registry '${name}' has no admin credentials; enable its admin user.`,
+          operation,
+        });
       }
       return { username: result.username, password: new SecretValue(password) };
     },
@@ -209,12 +242,22 @@ async function ignoreNotFound(run: () => Promise<unknown>, operation: string, re
   await orUndefined(run, operation, redactor);
 }
 
-function toResourceGroupInfo(group: { id?: string; name?: string; location: string; tags?: Record<string, string> }, created: boolean): ResourceGroupInfo {
+function toResourceGroupInfo(
+  group: { id?: string; name?: string; location: string; tags?: Record<string, string> },
+  created: boolean,
+): ResourceGroupInfo {
   return { id: group.id ?? '', name: group.name ?? '', location: group.location, tags: { ...(group.tags ?? {}) }, created };
 }
 
 function toIotHubInfo(
-  hub: { id?: string; name?: string; location: string; tags?: Record<string, string>; sku: { name: string; capacity?: number }; properties?: { hostName?: string } },
+  hub: {
+    id?: string;
+    name?: string;
+    location: string;
+    tags?: Record<string, string>;
+    sku: { name: string; capacity?: number };
+    properties?: { hostName?: string };
+  },
   created: boolean,
 ): IotHubInfo {
   return {
@@ -229,7 +272,15 @@ function toIotHubInfo(
 }
 
 function toRegistryInfo(
-  registry: { id?: string; name?: string; location: string; tags?: Record<string, string>; sku: { name: string }; loginServer?: string; adminUserEnabled?: boolean },
+  registry: {
+    id?: string;
+    name?: string;
+    location: string;
+    tags?: Record<string, string>;
+    sku: { name: string };
+    loginServer?: string;
+    adminUserEnabled?: boolean;
+  },
   created: boolean,
 ): RegistryInfo {
   return {

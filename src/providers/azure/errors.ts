@@ -81,7 +81,8 @@ export function statusOf(error: unknown): number | undefined {
 export function azureErrorCode(error: unknown): string | undefined {
   const e = error as ErrorLike | null;
   if (!e) return undefined;
-  const fromBody = parseIotHubErrorBody(e.responseBody).code ?? parseArmErrorBody(e.response?.bodyAsText).code ?? parseFailedOperation(e.message).code;
+  const fromBody =
+    parseIotHubErrorBody(e.responseBody).code ?? parseArmErrorBody(e.response?.bodyAsText).code ?? parseFailedOperation(e.message).code;
   if (fromBody) return fromBody;
   if (e.details?.error?.code) return e.details.error.code;
   if (typeof e.code === 'string' && e.code !== '' && !/^\d+$/.test(e.code)) return e.code;

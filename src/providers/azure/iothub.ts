@@ -20,7 +20,15 @@ import {
   type QueriedTwin,
   type RequestStats,
 } from '../types.js';
-import { defaultRetryOptions, isRetryableStatus, isTransientNetworkError, parseRetryAfter, withRetry, withTimeout, type RetryClock } from '../retry.js';
+import {
+  defaultRetryOptions,
+  isRetryableStatus,
+  isTransientNetworkError,
+  parseRetryAfter,
+  withRetry,
+  withTimeout,
+  type RetryClock,
+} from '../retry.js';
 import { createRedactor, statusOf, toProviderError, type Redactor } from './errors.js';
 
 const { Registry, ConnectionString } = iothub;
@@ -77,7 +85,9 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
   const hostName = parsed.HostName;
   // cast: the SDK keeps its REST client private and declares no type for it; we only hook its pipeline.
   const restClient = (registry as unknown as { _restApiClient?: RestApiClientLike })._restApiClient;
-  restClient?.setOptions?.({ http: { agent: new IdleTimeoutAgent(options.retry?.attemptTimeoutMs ?? defaultRetryOptions.attemptTimeoutMs) } });
+  restClient?.setOptions?.({
+    http: { agent: new IdleTimeoutAgent(options.retry?.attemptTimeoutMs ?? defaultRetryOptions.attemptTimeoutMs) },
+  });
   const send = createSender(stats, redactor, options);
 
   async function getOrUndefined<T>(operation: string, run: () => Promise<T>): Promise<T | undefined> {
@@ -119,9 +129,14 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
 
     async getDeviceConnectionString(deviceId) {
       const result = await send('iothub.getDevice', 'GET', () => registry.get(deviceId));
-      const key = (result.responseBody as { authentication?: { symmetricKey?: { primaryKey?: string } } }).authentication?.symmetricKey?.primaryKey;
+      const key = (result.responseBody as { authentication?: { symmetricKey?: { primaryKey?: string } } }).authentication?.symmetricKey
+        ?.primaryKey;
       if (!key) {
-        throw new ProviderError({ code: 'NoSymmetricKey', message: `iothub.getDeviceConnectionString failed: device '${deviceId}' has no symmetric key.`, operation: 'iothub.getDeviceConnectionString' });
+        throw new ProviderError({
+          code: 'NoSymmetricKey',
+          message: `iothub.getDeviceConnectionString failed: device '${deviceId}' has no symmetric key.`,
+          operation: 'iothub.getDeviceConnectionString',
+        });
       }
       redactor.add(key);
       return new SecretValue(`HostName=${hostName};DeviceId=${deviceId};SharedAccessKey=${key}`);
@@ -223,8 +238,13 @@ export function createIotHubProvider(options: IotHubProviderOptions): IotHubProv
       }
       const path = `/configurations/${encodeURIComponent(id)}${iothub.versionQueryString()}`;
       const ifMatch = etag.startsWith('"') ? etag : `"${etag}"`;
-      await getOrUndefinedWrite('iothub.deleteConfiguration', 'DELETE', () =>
-        new Promise<void>((resolve, reject) => client.executeApiCall('DELETE', path, { 'If-Match': ifMatch }, null, (err) => (err ? reject(err) : resolve()))),
+      await getOrUndefinedWrite(
+        'iothub.deleteConfiguration',
+        'DELETE',
+        () =>
+          new Promise<void>((resolve, reject) =>
+            client.executeApiCall('DELETE', path, { 'If-Match': ifMatch }, null, (err) => (err ? reject(err) : resolve())),
+          ),
       );
     },
   };
@@ -306,7 +326,13 @@ function parseConnectionString(value: string): { HostName: string; SharedAccessK
 }
 
 function toDeviceInfo(device: unknown): DeviceInfo {
-  const d = device as { deviceId: string; capabilities?: { iotEdge?: boolean }; status?: string; etag?: string; authentication?: { type?: string } };
+  const d = device as {
+    deviceId: string;
+    capabilities?: { iotEdge?: boolean };
+    status?: string;
+    etag?: string;
+    authentication?: { type?: string };
+  };
   return {
     deviceId: d.deviceId,
     edge: d.capabilities?.iotEdge === true,
@@ -322,7 +348,11 @@ function plain<T>(value: T): T {
 }
 
 function toDeviceTwin(deviceId: string, twin: unknown): DeviceTwin {
-  const t = twin as { etag?: string; tags?: Record<string, unknown>; properties?: { desired?: Record<string, unknown>; reported?: Record<string, unknown> } };
+  const t = twin as {
+    etag?: string;
+    tags?: Record<string, unknown>;
+    properties?: { desired?: Record<string, unknown>; reported?: Record<string, unknown> };
+  };
   return {
     deviceId,
     etag: t.etag ?? '',

@@ -64,7 +64,11 @@ interface BlobLocation {
 
 export function createMlModelProvider(options: MlProviderCreateOptions): MlModelProvider {
   if (!options.subscriptionId) {
-    throw new ProviderError({ code: 'SubscriptionMissing', message: 'No Azure subscription id: set azure.subscription or AZURE_SUBSCRIPTION_ID.', operation: 'ml.connect' });
+    throw new ProviderError({
+      code: 'SubscriptionMissing',
+      message: 'No Azure subscription id: set azure.subscription or AZURE_SUBSCRIPTION_ID.',
+      operation: 'ml.connect',
+    });
   }
   const endpoint = (options.endpoint ?? publicCloudEndpoint).replace(/\/+$/, '');
   const credential = options.credential ?? createDefaultCredential(options.authorityHost);
@@ -99,7 +103,13 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
   const workspacePath = (ws: MlWorkspaceRef) =>
     `${endpoint}/subscriptions/${enc(options.subscriptionId)}/resourceGroups/${enc(ws.resourceGroup)}/providers/Microsoft.MachineLearningServices/workspaces/${enc(ws.workspace)}`;
 
-  async function send(pipe: Pipeline, method: HttpMethods, url: string, operation: string, extra: { headers?: Record<string, string>; stream?: boolean } = {}): Promise<PipelineResponse> {
+  async function send(
+    pipe: Pipeline,
+    method: HttpMethods,
+    url: string,
+    operation: string,
+    extra: { headers?: Record<string, string>; stream?: boolean } = {},
+  ): Promise<PipelineResponse> {
     const request = createPipelineRequest({ url, method, headers: createHttpHeaders({ accept: 'application/json', ...extra.headers }) });
     if (extra.stream) request.streamResponseStatusCodes = new Set([200]);
     try {
@@ -109,14 +119,24 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
     }
   }
 
-  async function armJson<T>(method: HttpMethods, url: string, operation: string, onError: (status: number, code: string | undefined, detail: string) => ProviderError | undefined = () => undefined): Promise<T> {
+  async function armJson<T>(
+    method: HttpMethods,
+    url: string,
+    operation: string,
+    onError: (status: number, code: string | undefined, detail: string) => ProviderError | undefined = () => undefined,
+  ): Promise<T> {
     const response = await send(arm, method, url, operation);
     const text = response.bodyAsText ?? '';
     if (response.status >= 200 && response.status < 300) {
       try {
         return JSON.parse(text) as T;
       } catch {
-        throw new ProviderError({ code: 'InvalidResponse', status: response.status, message: `${operation} failed: the answer is not JSON.`, operation });
+        throw new ProviderError({
+          code: 'InvalidResponse',
+          status: response.status,
+          message: `${operation} failed: the answer is not JSON.`,
+          operation,
+        });
       }
     }
     const { code, message } = parseArmError(text);
@@ -130,10 +150,18 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
     const body = await armJson<DatastoreBody>('GET', url, operation);
     const props = body.properties ?? {};
     if (props.datastoreType !== 'AzureBlob' || !props.accountName || !props.containerName) {
-      throw new ProviderError({ code: 'DatastoreNotSupported', message: `${operation} failed: datastore '${datastore}' is of type '${props.datastoreType ?? 'unknown'}'; edgeml downloads models from Azure Blob datastores only.`, operation });
+      throw new ProviderError({
+        code: 'DatastoreNotSupported',
+        message: `${operation} failed: datastore '${datastore}' is of type '${props.datastoreType ?? 'unknown'}'; edgeml downloads models from Azure Blob datastores only.`,
+        operation,
+      });
     }
     if (props.protocol && props.protocol.toLowerCase() !== 'https') {
-      throw new ProviderError({ code: 'DatastoreNotSupported', message: `${operation} failed: datastore '${datastore}' uses protocol '${props.protocol}'; edgeml downloads over HTTPS only.`, operation });
+      throw new ProviderError({
+        code: 'DatastoreNotSupported',
+        message: `${operation} failed: datastore '${datastore}' uses protocol '${props.protocol}'; edgeml downloads over HTTPS only.`,
+        operation,
+      });
     }
     const account = props.accountName;
     const accountUrl = options.storageEndpoint
@@ -142,22 +170,42 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
     const credentialsType = props.credentials?.credentialsType ?? 'None';
     let auth: BlobAuth;
     if (credentialsType === 'AccountKey' || credentialsType === 'Sas') {
-      const secrets = await armJson<DatastoreSecretsBody>('POST', `${workspacePath(ws)}/datastores/${enc(datastore)}/listSecrets?api-version=${ML_API_VERSION}`, 'ml.listDatastoreSecrets');
+      const secrets = await armJson<DatastoreSecretsBody>(
+        'POST',
+        `${workspacePath(ws)}/datastores/${enc(datastore)}/listSecrets?api-version=${ML_API_VERSION}`,
+        'ml.listDatastoreSecrets',
+      );
       redactor.add(secrets.key);
       redactor.add(secrets.sasToken);
-      if (secrets.secretsType === 'AccountKey' && secrets.key) auth = { kind: 'sharedKey', account, key: Buffer.from(secrets.key, 'base64') };
+      if (secrets.secretsType === 'AccountKey' && secrets.key)
+        auth = { kind: 'sharedKey', account, key: Buffer.from(secrets.key, 'base64') };
       else if (secrets.secretsType === 'Sas' && secrets.sasToken) auth = { kind: 'sas', query: secrets.sasToken.replace(/^\?/, '') };
-      else throw new ProviderError({ code: 'DatastoreNotSupported', message: `ml.listDatastoreSecrets failed: datastore '${datastore}' returned no usable ${credentialsType} secret.`, operation: 'ml.listDatastoreSecrets' });
+      else
+        throw new ProviderError({
+          code: 'DatastoreNotSupported',
+          message: `ml.listDatastoreSecrets failed: datastore '${datastore}' returned no usable ${credentialsType} secret.`,
+          operation: 'ml.listDatastoreSecrets',
+        });
     } else if (credentialsType === 'None') {
       auth = { kind: 'bearer' }; // identity-based access: the caller's own AAD token for storage
     } else {
-      throw new ProviderError({ code: 'DatastoreNotSupported', message: `${operation} failed: datastore '${datastore}' uses ${credentialsType} credentials; edgeml supports account key, SAS and identity-based datastores.`, operation });
+      throw new ProviderError({
+        code: 'DatastoreNotSupported',
+        message: `${operation} failed: datastore '${datastore}' uses ${credentialsType} credentials; edgeml supports account key, SAS and identity-based datastores.`,
+        operation,
+      });
     }
     return { account, accountUrl, container: props.containerName, auth };
   }
 
   /** Sends a blob-service GET with the datastore's auth; `query` is part of what Shared Key signs. */
-  async function blobGet(location: BlobLocation, path: string, query: Record<string, string>, operation: string, stream: boolean): Promise<PipelineResponse> {
+  async function blobGet(
+    location: BlobLocation,
+    path: string,
+    query: Record<string, string>,
+    operation: string,
+    stream: boolean,
+  ): Promise<PipelineResponse> {
     const encodedPath = `/${enc(location.container)}${path ? '/' + path.split('/').map(enc).join('/') : ''}`;
     const base = new URL(location.accountUrl);
     const fullPath = `${base.pathname.replace(/\/+$/, '')}${encodedPath}`;
@@ -192,7 +240,13 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
       const response = await blobGet(location, path, {}, operation, true);
       if (response.status !== 200) throw storageError(operation, response, response.bodyAsText ?? '', redactor, path);
       const body = response.readableStreamBody;
-      if (!body) throw new ProviderError({ code: 'InvalidResponse', status: 200, message: `${operation} failed: the blob answer had no body.`, operation });
+      if (!body)
+        throw new ProviderError({
+          code: 'InvalidResponse',
+          status: 200,
+          message: `${operation} failed: the blob answer had no body.`,
+          operation,
+        });
       const declared = Number(response.headers.get('content-length'));
       const storedMd5 = response.headers.get('content-md5') ?? response.headers.get('x-ms-blob-content-md5');
       const sha = createHash('sha256');
@@ -209,7 +263,10 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
       });
       const watch = () => {
         clearTimeout(idle);
-        idle = setTimeout(() => meter.destroy(Object.assign(new Error('the blob download stalled'), { code: 'ETIMEDOUT' })), bodyIdleTimeoutMs);
+        idle = setTimeout(
+          () => meter.destroy(Object.assign(new Error('the blob download stalled'), { code: 'ETIMEDOUT' })),
+          bodyIdleTimeoutMs,
+        );
       };
       meter.on('data', watch);
       watch();
@@ -229,10 +286,21 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
           stats.recordRetry();
           continue;
         }
-        throw new ProviderError({ code: 'IncompleteDownload', status: 200, message: `${operation} failed: the blob ended after ${size} of ${declared} bytes.`, retryable: true, operation });
+        throw new ProviderError({
+          code: 'IncompleteDownload',
+          status: 200,
+          message: `${operation} failed: the blob ended after ${size} of ${declared} bytes.`,
+          retryable: true,
+          operation,
+        });
       }
       if (storedMd5 && md5.digest('base64') !== storedMd5) {
-        throw new ProviderError({ code: 'Md5Mismatch', status: 200, message: `${operation} failed: the downloaded bytes do not match the blob's stored Content-MD5.`, operation });
+        throw new ProviderError({
+          code: 'Md5Mismatch',
+          status: 200,
+          message: `${operation} failed: the downloaded bytes do not match the blob's stored Content-MD5.`,
+          operation,
+        });
       }
       return { sizeBytes: size, sha256: sha.digest('hex'), blob: `${location.account}/${location.container}/${path}` };
     }
@@ -246,7 +314,13 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
       const url = `${workspacePath(ws)}/models/${enc(name)}/versions/${enc(String(version))}?api-version=${ML_API_VERSION}`;
       const body = await armJson<ModelVersionBody>('GET', url, operation, (status, code, detail) => {
         // A missing workspace or group keeps ARM's own code; anything else that is 404 is the model version.
-        if (status !== 404 || (code && /^(ResourceGroupNotFound|SubscriptionNotFound|ResourceNotFound|WorkspaceNotFound)$/.test(code) && /workspace|resource group|subscription/i.test(detail))) return undefined;
+        if (
+          status !== 404 ||
+          (code &&
+            /^(ResourceGroupNotFound|SubscriptionNotFound|ResourceNotFound|WorkspaceNotFound)$/.test(code) &&
+            /workspace|resource group|subscription/i.test(detail))
+        )
+          return undefined;
         return new ProviderError({
           code: 'ModelNotFound',
           status,
@@ -255,15 +329,30 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
         });
       });
       const modelUri = body.properties?.modelUri;
-      if (!modelUri) throw new ProviderError({ code: 'InvalidResponse', message: `${operation} failed: model '${name}' version ${version} has no modelUri.`, operation });
-      return { id: body.id ?? '', name: body.name ?? String(version), version: String(version), modelUri, ...(body.properties?.modelType ? { modelType: body.properties.modelType } : {}) };
+      if (!modelUri)
+        throw new ProviderError({
+          code: 'InvalidResponse',
+          message: `${operation} failed: model '${name}' version ${version} has no modelUri.`,
+          operation,
+        });
+      return {
+        id: body.id ?? '',
+        name: body.name ?? String(version),
+        version: String(version),
+        modelUri,
+        ...(body.properties?.modelType ? { modelType: body.properties.modelType } : {}),
+      };
     },
 
     async download(ws, model, file, destination): Promise<MlDownloadResult> {
       const operation = 'ml.downloadModel';
       const parsed = parseDatastoreUri(model.modelUri);
       if (!parsed) {
-        throw new ProviderError({ code: 'ModelUriNotSupported', message: `${operation} failed: the model's URI '${model.modelUri.replace(/\?.*$/, '')}' does not name a datastore path (azureml://…/datastores/<name>/paths/<path>).`, operation });
+        throw new ProviderError({
+          code: 'ModelUriNotSupported',
+          message: `${operation} failed: the model's URI '${model.modelUri.replace(/\?.*$/, '')}' does not name a datastore path (azureml://…/datastores/<name>/paths/<path>).`,
+          operation,
+        });
       }
       const location = await resolveBlobLocation(ws, parsed.datastore);
       const base = parsed.path.replace(/\/+$/, '');
@@ -285,7 +374,10 @@ export function createMlModelProvider(options: MlProviderCreateOptions): MlModel
       const names = await listBlobs(location, `${base}/`);
       const matches = names.filter((n) => posix.basename(n) === fileName);
       if (matches.length === 1) return downloadBlob(location, matches[0]!, destination);
-      const shown = (names.length > 0 ? names : [base]).map((n) => n.slice(base.length + 1) || posix.basename(n)).slice(0, 8).join(', ');
+      const shown = (names.length > 0 ? names : [base])
+        .map((n) => n.slice(base.length + 1) || posix.basename(n))
+        .slice(0, 8)
+        .join(', ');
       throw new ProviderError({
         code: 'ModelFileNotFound',
         status: 404,
@@ -307,7 +399,14 @@ interface ModelVersionBody {
   properties?: { modelUri?: string; modelType?: string };
 }
 interface DatastoreBody {
-  properties?: { datastoreType?: string; accountName?: string; containerName?: string; endpoint?: string; protocol?: string; credentials?: { credentialsType?: string } };
+  properties?: {
+    datastoreType?: string;
+    accountName?: string;
+    containerName?: string;
+    endpoint?: string;
+    protocol?: string;
+    credentials?: { credentialsType?: string };
+  };
 }
 interface DatastoreSecretsBody {
   secretsType?: string;
@@ -319,7 +418,13 @@ interface DatastoreSecretsBody {
 export function parseDatastoreUri(uri: string): { datastore: string; path: string } | undefined {
   const match = /^azureml:\/\/(?:.*\/)?datastores\/([^/]+)\/paths\/(.+)$/i.exec(uri.trim());
   if (!match) return undefined;
-  return { datastore: decodeURIComponent(match[1]!), path: match[2]!.split('/').map((p) => decodeURIComponent(p)).join('/') };
+  return {
+    datastore: decodeURIComponent(match[1]!),
+    path: match[2]!
+      .split('/')
+      .map((p) => decodeURIComponent(p))
+      .join('/'),
+  };
 }
 
 /** Signs a storage request with Shared Key: a fresh x-ms-date, then the Authorization header over all x-ms-* headers. */
@@ -343,7 +448,13 @@ function sharedKeyPolicy(auth: { account: string; key: Buffer }): PipelinePolicy
  * Storage Shared Key: HMAC-SHA256 over the verb, eleven standard headers (all empty for a GET without a range),
  * the x-ms-* headers sorted by name, and `/<account><path>` followed by the query parameters sorted by name.
  */
-export function sharedKeyAuthorization(auth: { account: string; key: Buffer }, verb: string, encodedPath: string, query: Record<string, string>, headers: Record<string, string>): string {
+export function sharedKeyAuthorization(
+  auth: { account: string; key: Buffer },
+  verb: string,
+  encodedPath: string,
+  query: Record<string, string>,
+  headers: Record<string, string>,
+): string {
   const canonicalHeaders = Object.keys(headers)
     .map((name) => name.toLowerCase())
     .filter((name) => name.startsWith('x-ms-'))
@@ -368,11 +479,28 @@ function parseArmError(text: string): { code?: string; message?: string } {
   }
 }
 
-const codeByStatus: Record<number, string> = { 400: 'BadRequest', 401: 'Unauthorized', 403: 'AuthorizationFailed', 404: 'NotFound', 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout' };
+const codeByStatus: Record<number, string> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'AuthorizationFailed',
+  404: 'NotFound',
+  409: 'Conflict',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
 
 function httpError(operation: string, status: number, code: string | undefined, detail: string): ProviderError {
   const finalCode = code ?? codeByStatus[status] ?? 'Unknown';
-  return new ProviderError({ code: finalCode, status, message: `${operation} failed (HTTP ${status}): ${finalCode}: ${detail || 'no details'}`, retryable: status === 429 || status >= 500, operation });
+  return new ProviderError({
+    code: finalCode,
+    status,
+    message: `${operation} failed (HTTP ${status}): ${finalCode}: ${detail || 'no details'}`,
+    retryable: status === 429 || status >= 500,
+    operation,
+  });
 }
 
 /** Storage answers carry the code in x-ms-error-code and an XML body <Error><Code/><Message/></Error>. */
@@ -388,7 +516,12 @@ function enc(part: string): string {
 }
 
 function xmlText(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 function oneLine(text: string): string {

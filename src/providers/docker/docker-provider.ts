@@ -63,7 +63,11 @@ export function splitReference(ref: string): { repository: string; tag: string }
   return { repository: ref, tag: 'latest' };
 }
 
-function collect(docker: Docker, stream: NodeJS.ReadableStream, onEvent?: (event: DockerStreamEvent) => void): Promise<DockerStreamEvent[]> {
+function collect(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  onEvent?: (event: DockerStreamEvent) => void,
+): Promise<DockerStreamEvent[]> {
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(
       stream,
@@ -85,7 +89,11 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Docke
       const info = (await docker.getImage(ref).inspect()) as { Os?: string; Architecture?: string; Variant?: string };
       return { os: info.Os, architecture: info.Architecture, variant: info.Variant };
     } catch (error) {
-      throw new ProviderError({ code: 'ImageNotFound', message: `docker.inspect failed: image '${ref}' is not in the local engine (${(error as Error).message}).`, operation: 'docker.inspect' });
+      throw new ProviderError({
+        code: 'ImageNotFound',
+        message: `docker.inspect failed: image '${ref}' is not in the local engine (${(error as Error).message}).`,
+        operation: 'docker.inspect',
+      });
     }
   }
 
@@ -94,7 +102,12 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Docke
       try {
         await docker.ping();
       } catch (error) {
-        throw new ProviderError({ code: 'DockerUnavailable', message: (error as Error).message, operation: 'docker.ping', retryable: true });
+        throw new ProviderError({
+          code: 'DockerUnavailable',
+          message: (error as Error).message,
+          operation: 'docker.ping',
+          retryable: true,
+        });
       }
     },
 
@@ -103,7 +116,14 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Docke
       const tar = createTar(request.context);
       let stream: NodeJS.ReadableStream;
       try {
-        const buildOptions = { t: request.ref, dockerfile: request.dockerfile, platform: platformString(target), rm: true, forcerm: true, ...(options.buildNetwork ? { networkmode: options.buildNetwork } : {}) };
+        const buildOptions = {
+          t: request.ref,
+          dockerfile: request.dockerfile,
+          platform: platformString(target),
+          rm: true,
+          forcerm: true,
+          ...(options.buildNetwork ? { networkmode: options.buildNetwork } : {}),
+        };
         stream = await docker.buildImage(Readable.from([tar]), buildOptions as Docker.ImageBuildOptions);
       } catch (error) {
         throw new ProviderError({ code: 'BuildFailed', message: (error as Error).message, operation: 'docker.build' });
@@ -118,7 +138,8 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Docke
         throw new ProviderError({ code: 'BuildFailed', message: tail ? `${failure}\n${tail}` : failure, operation: 'docker.build' });
       }
       const imageId = builtImageId(events);
-      if (!imageId) throw new ProviderError({ code: 'BuildFailed', message: 'the engine reported no image id.', operation: 'docker.build' });
+      if (!imageId)
+        throw new ProviderError({ code: 'BuildFailed', message: 'the engine reported no image id.', operation: 'docker.build' });
       return { imageId };
     },
 
@@ -129,7 +150,11 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Docke
       const target = dockerPlatforms[platform];
       if (!platformMatches(target, actual)) {
         const got = [actual.os, actual.architecture, actual.variant].filter(Boolean).join('/');
-        throw new ProviderError({ code: 'PlatformMismatch', message: `${got} is not ${platformString(target)}`, operation: 'docker.checkPlatform' });
+        throw new ProviderError({
+          code: 'PlatformMismatch',
+          message: `${got} is not ${platformString(target)}`,
+          operation: 'docker.checkPlatform',
+        });
       }
       return actual;
     },

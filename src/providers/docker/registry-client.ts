@@ -32,7 +32,13 @@ function basic(auth: RegistryAuth): string {
 }
 
 function failure(message: string, status?: number): ProviderError {
-  return new ProviderError({ code: 'RegistryError', status, message, operation: 'registry.manifest', retryable: status !== undefined && status >= 500 });
+  return new ProviderError({
+    code: 'RegistryError',
+    status,
+    message,
+    operation: 'registry.manifest',
+    retryable: status !== undefined && status >= 500,
+  });
 }
 
 /** The digest of `ref`'s manifest, or undefined when the registry does not have it. */
@@ -43,9 +49,11 @@ export async function manifestDigest(ref: string, auth?: RegistryAuth): Promise<
   const path = repository.slice(slash + 1);
   const url = `${baseUrl(host)}/v2/${path}/manifests/${encodeURIComponent(tag)}`;
   const head = (authorization?: string) =>
-    fetch(url, { method: 'HEAD', headers: { accept: manifestTypes, ...(authorization ? { authorization } : {}) } }).catch((error: Error) => {
-      throw failure(`cannot reach ${host}: ${error.message}`);
-    });
+    fetch(url, { method: 'HEAD', headers: { accept: manifestTypes, ...(authorization ? { authorization } : {}) } }).catch(
+      (error: Error) => {
+        throw failure(`cannot reach ${host}: ${error.message}`);
+      },
+    );
 
   let response = await head(auth ? basic(auth) : undefined);
   if (response.status === 401) {

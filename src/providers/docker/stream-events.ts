@@ -43,5 +43,9 @@ export function pushedDigest(events: readonly DockerStreamEvent[]): string | und
 /** The last few lines of build output, to put in an error message. */
 export function buildLogTail(events: readonly DockerStreamEvent[], lines = 8): string {
   const text = events.map((e) => e.stream ?? '').join('');
-  return text.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(-lines)
+    .join('\n');
 }

@@ -29,7 +29,9 @@ export function outputContracts(ir: WorkflowIR): (OutputContractView & { schema:
         file: `${CONTRACTS_DIR}/${module.name}.${output}.schema.json`,
         origin: contract.origin,
         ...(contract.schema.title ? { title: contract.schema.title } : {}),
-        ...(contract.description ?? contract.schema.description ? { description: contract.description ?? contract.schema.description } : {}),
+        ...((contract.description ?? contract.schema.description)
+          ? { description: contract.description ?? contract.schema.description }
+          : {}),
         fields: schemaFields(contract.schema),
         schema: contract.schema,
       })),

@@ -64,7 +64,8 @@ export function checkBuildContexts(ctx: RenderContext): Diagnostic[] {
   for (const module of ctx.ir.modules.filter(isGeneratedModule)) {
     const kind = generatedKindOf(ctx.ir.task, module);
     for (const pkg of kind.packages) {
-      if (!ctx.assets.packageVersions.get(pkg)) problems.push(renderDiagnostic(BLOCK, 'missingPackageVersion', M.missingPackageVersion, { module: module.name, pkg }));
+      if (!ctx.assets.packageVersions.get(pkg))
+        problems.push(renderDiagnostic(BLOCK, 'missingPackageVersion', M.missingPackageVersion, { module: module.name, pkg }));
     }
     for (const folder of kind.runtimeFolders) {
       if (![...ctx.assets.runtime.keys()].some((p) => p.startsWith(`${folder}/`))) {
@@ -72,12 +73,19 @@ export function checkBuildContexts(ctx: RenderContext): Diagnostic[] {
       }
     }
     if (!targetVariant(ctx.ir, module)) {
-      problems.push(renderDiagnostic(BLOCK, 'noPlatformImage', M.noPlatformImage, { module: module.name, platform: ctx.ir.target.platform }));
-    } else if (ctx.ir.target.accelerator === 'nvidia-gpu' && module.kind === 'scoring' && targetVariant(ctx.ir, module)!.accelerator !== 'nvidia-gpu') {
+      problems.push(
+        renderDiagnostic(BLOCK, 'noPlatformImage', M.noPlatformImage, { module: module.name, platform: ctx.ir.target.platform }),
+      );
+    } else if (
+      ctx.ir.target.accelerator === 'nvidia-gpu' &&
+      module.kind === 'scoring' &&
+      targetVariant(ctx.ir, module)!.accelerator !== 'nvidia-gpu'
+    ) {
       problems.push(renderDiagnostic(BLOCK, 'gpuWithoutCuda', M.gpuWithoutCuda, { module: module.name, platform: ctx.ir.target.platform }));
     }
     for (const file of requiredFiles(ctx.ir, module)) {
-      if (!ctx.assets.files.has(file)) problems.push(renderDiagnostic(BLOCK, 'missingAsset', M.missingAsset, { module: module.name, file }));
+      if (!ctx.assets.files.has(file))
+        problems.push(renderDiagnostic(BLOCK, 'missingAsset', M.missingAsset, { module: module.name, file }));
     }
     const media = mediaRoot(module);
     if (media && ![...ctx.assets.files.keys()].some((p) => isUnder(p, media))) {
@@ -126,7 +134,10 @@ export function renderModuleContext(ctx: RenderContext, module: ModuleIR): Rende
 
   add('config.json', stableJson(moduleConfig(ctx, module)));
   for (const variant of moduleVariants(ctx.ir, module)) {
-    add(`Dockerfile.${variant.id}`, renderDockerfile({ module, variant, hasModel: model.size > 0, hasMedia: media.size > 0, kind: generatedKindOf(ctx.ir.task, module) }));
+    add(
+      `Dockerfile.${variant.id}`,
+      renderDockerfile({ module, variant, hasModel: model.size > 0, hasMedia: media.size > 0, kind: generatedKindOf(ctx.ir.task, module) }),
+    );
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -167,7 +178,16 @@ function modelFiles(ctx: RenderContext): Map<string, string | Uint8Array> {
     // Part of the content hash, so a new URL or checksum gives a new image tag even before the download.
     files.set('model/source.json', stableJson({ kind: 'url', url: source.url, sha256: source.sha256, file: source.file }));
   } else if (source.kind === 'azureml') {
-    files.set('model/source.json', stableJson({ kind: 'azureml', name: source.name, version: source.version, file: source.file, workspace: ctx.ir.azure.ml?.workspace ?? null }));
+    files.set(
+      'model/source.json',
+      stableJson({
+        kind: 'azureml',
+        name: source.name,
+        version: source.version,
+        file: source.file,
+        workspace: ctx.ir.azure.ml?.workspace ?? null,
+      }),
+    );
   }
   const labelsFile = labelsPath(ctx.ir);
   const labelBytes = labelsFile ? ctx.assets.files.get(labelsFile) : undefined;

@@ -35,7 +35,9 @@ export function nativePrune(packages: readonly string[], variant: ImageVariant):
   }
   if (sharp) {
     // @img/sharp-<os>-<arch> and @img/sharp-libvips-<os>-<arch>: glibc Linux on this CPU only (not linuxmusl).
-    commands.push(`find node_modules/@img -mindepth 1 -maxdepth 1 -name 'sharp-*' ! -name 'sharp-linux-${arch}' ! -name 'sharp-libvips-linux-${arch}' -exec rm -rf {} +`);
+    commands.push(
+      `find node_modules/@img -mindepth 1 -maxdepth 1 -name 'sharp-*' ! -name 'sharp-linux-${arch}' ! -name 'sharp-libvips-linux-${arch}' -exec rm -rf {} +`,
+    );
     keeps.push(`sharp linux-${arch}`);
   }
   const loads = [...(ort ? ["require('onnxruntime-node')"] : []), ...(sharp ? ["require('sharp')"] : [])].join('; ');

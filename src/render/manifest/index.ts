@@ -68,9 +68,13 @@ export function renderManifest(
   }
 
   const modulesContent: ModulesContent = {
-    $edgeAgent: { 'properties.desired': renderEdgeAgentDesired(ir, images, (p) => report.createOptionsTooLarge(p, moduleAt(p.module, 'createOptions'))) },
+    $edgeAgent: {
+      'properties.desired': renderEdgeAgentDesired(ir, images, (p) => report.createOptionsTooLarge(p, moduleAt(p.module, 'createOptions'))),
+    },
     $edgeHub: {
-      'properties.desired': renderEdgeHubDesired(ir, (p) => report.routeDoesNotParse(p, locate(ir.routes.find((r) => r.name === p.route)?.path ?? ['routes']))),
+      'properties.desired': renderEdgeHubDesired(ir, (p) =>
+        report.routeDoesNotParse(p, locate(ir.routes.find((r) => r.name === p.route)?.path ?? ['routes'])),
+      ),
     },
     ...renderModuleTwins(ctx),
   };
@@ -121,7 +125,11 @@ function locateProblem(ir: WorkflowIR, problem: ManifestProblem, locate: SpecLoc
   }
 }
 
-function reportProblem(report: ReturnType<typeof bindMessages<typeof manifestMessages>>, problem: ManifestProblem, at: At | undefined): void {
+function reportProblem(
+  report: ReturnType<typeof bindMessages<typeof manifestMessages>>,
+  problem: ManifestProblem,
+  at: At | undefined,
+): void {
   switch (problem.kind) {
     case 'schema':
       report.manifestSchemaViolation(problem, at);

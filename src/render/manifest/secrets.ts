@@ -1,6 +1,15 @@
 // Secret references in deployment manifests (render stage, also used by apply): a secret is written as a `${NAME}`
 // placeholder and only replaced with its value in memory or in a private temporary file at deploy time.
-import { isSecretRef, type EnvVarIR, type MaybeSecret, type ModuleIR, type RegistryIR, type SecretRef, type SpecPath, type WorkflowIR } from '../../ir/types.js';
+import {
+  isSecretRef,
+  type EnvVarIR,
+  type MaybeSecret,
+  type ModuleIR,
+  type RegistryIR,
+  type SecretRef,
+  type SpecPath,
+  type WorkflowIR,
+} from '../../ir/types.js';
 
 /** Environment variables that carry the credentials of a registry edgeml creates (filled by apply / 01-create). */
 export const CREATED_REGISTRY_USERNAME_ENV = 'EDGEML_REGISTRY_USERNAME';
@@ -64,7 +73,8 @@ export function listManifestSecrets(ir: WorkflowIR): SecretUse[] {
   const uses: SecretUse[] = [];
   const credentials = registryCredentialRefs(ir.azure.registry);
   if (credentials) {
-    if (isSecretRef(credentials.username)) uses.push({ env: credentials.username.env, where: 'azure.registry.username', path: ['azure', 'registry', 'username'] });
+    if (isSecretRef(credentials.username))
+      uses.push({ env: credentials.username.env, where: 'azure.registry.username', path: ['azure', 'registry', 'username'] });
     uses.push({ env: credentials.password.env, where: 'azure.registry.password', path: ['azure', 'registry', 'password'] });
   }
   for (const module of ir.modules) {

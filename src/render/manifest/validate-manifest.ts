@@ -39,8 +39,7 @@ export function compileManifestValidators(): { agent: ValidateFunction; hub: Val
   const Ajv04 = require('ajv-draft-04') as typeof import('ajv-draft-04').default;
   // strict: false because the files use later annotation keywords (examples, contentMediaType).
   const ajv = new Ajv04({ allErrors: true, strict: false });
-  const load = (file: string) =>
-    ajv.compile(JSON.parse(stripTrailingCommas(readFileSync(packagePath('schemas', 'vendor', file), 'utf8'))));
+  const load = (file: string) => ajv.compile(JSON.parse(stripTrailingCommas(readFileSync(packagePath('schemas', 'vendor', file), 'utf8'))));
   validators = { agent: load(MANIFEST_SCHEMA_FILES.agent), hub: load(MANIFEST_SCHEMA_FILES.hub) };
   return validators;
 }
@@ -87,8 +86,10 @@ function checkTwin(module: string, desired: unknown): ManifestProblem[] {
     }
     for (const [key, member] of Object.entries(value)) {
       const child = path ? `${path}.${key}` : key;
-      if (BAD_TWIN_KEY.test(key)) problems.push({ kind: 'twin-rule', module, key: child, rule: "its key contains '.', '$', a space or a control character" });
-      else if (Buffer.byteLength(key, 'utf8') > MAX_TWIN_KEY_BYTES) problems.push({ kind: 'twin-rule', module, key: child, rule: `its key is longer than ${MAX_TWIN_KEY_BYTES} bytes` });
+      if (BAD_TWIN_KEY.test(key))
+        problems.push({ kind: 'twin-rule', module, key: child, rule: "its key contains '.', '$', a space or a control character" });
+      else if (Buffer.byteLength(key, 'utf8') > MAX_TWIN_KEY_BYTES)
+        problems.push({ kind: 'twin-rule', module, key: child, rule: `its key is longer than ${MAX_TWIN_KEY_BYTES} bytes` });
       visit(member, child, depth + 1);
     }
   };

@@ -149,7 +149,14 @@ interface ReadmeView {
   dependencySizes: { module: string; variant: string; size: string }[];
   steps: { step: number; title: string; where: string; command: string; env: string[] }[];
   envVars: { name: string; steps: string; required: string; secret: string; description: string }[];
-  contracts: { module: string; output: string; file: string; generated: boolean; description: string; fields: { path: string; type: string; always: string; constraint: string; description: string }[] }[];
+  contracts: {
+    module: string;
+    output: string;
+    file: string;
+    generated: boolean;
+    description: string;
+    fields: { path: string; type: string; always: string; constraint: string; description: string }[];
+  }[];
 }
 
 const render = compileTemplate<ReadmeView>(README);
@@ -176,7 +183,10 @@ function fileRows(ctx: RenderContext): { path: string; what: string }[] {
   rows.push(
     ir.azure.deployment.kind === 'device'
       ? { path: DEVICE_MANIFEST_FILE, what: 'IoT Edge deployment manifest for the device; secrets appear only as `${NAME}` placeholders.' }
-      : { path: FLEET_MANIFEST_FILE, what: 'IoT Hub configuration (fleet deployment): id, target condition, priority, labels, metrics and content.' },
+      : {
+          path: FLEET_MANIFEST_FILE,
+          what: 'IoT Hub configuration (fleet deployment): id, target condition, priority, labels, metrics and content.',
+        },
   );
   for (const module of ir.modules) {
     const variants = moduleVariants(ir, module);
@@ -184,10 +194,13 @@ function fileRows(ctx: RenderContext): { path: string; what: string }[] {
     const deployed = targetVariant(ir, module);
     rows.push({
       path: `${moduleDir(module)}/`,
-      what: cell(`Build context of module '${module.name}' (${module.kind}): ${variants.map((v) => `Dockerfile.${v.id}`).join(', ')}; the target uses ${deployed ? `Dockerfile.${deployed.id}` : 'none'}.`),
+      what: cell(
+        `Build context of module '${module.name}' (${module.kind}): ${variants.map((v) => `Dockerfile.${v.id}`).join(', ')}; the target uses ${deployed ? `Dockerfile.${deployed.id}` : 'none'}.`,
+      ),
     });
   }
-  for (const c of outputContracts(ir)) rows.push({ path: c.file, what: cell(`Message contract (JSON Schema) of output '${c.output}' of module '${c.module}'.`) });
+  for (const c of outputContracts(ir))
+    rows.push({ path: c.file, what: cell(`Message contract (JSON Schema) of output '${c.output}' of module '${c.module}'.`) });
   rows.push({ path: 'scripts/lib.sh', what: 'Values and helpers shared by the step scripts.' });
   for (const f of SCRIPT_FILES) rows.push({ path: f.path, what: `Step ${f.step}: ${f.title}; runs ${whereFor(ir, f.step, f.where)}.` });
   rows.push({ path: 'scripts/.env.example', what: 'Names of the environment variables the scripts read.' });
@@ -213,7 +226,9 @@ function dependencySizes(ctx: RenderContext): { module: string; variant: string;
 
 /** Where a step runs; on Azure Stack Edge the device is the Ubuntu VM on the appliance. */
 function whereFor(ir: WorkflowIR, step: number, where: string): string {
-  return step === 2 && ir.target.device === 'databox-edge' ? 'in the Ubuntu VM on the Azure Stack Edge appliance, as root (`--checklist` prints how to create the VM)' : where;
+  return step === 2 && ir.target.device === 'databox-edge'
+    ? 'in the Ubuntu VM on the Azure Stack Edge appliance, as root (`--checklist` prints how to create the VM)'
+    : where;
 }
 
 /** When this OS and runtime stop being supported (ir/platform-support.ts); a date, so the README does not age by itself. */
@@ -226,7 +241,9 @@ function supportText(os: string, runtime: WorkflowIR['target']['runtime']): stri
 function loopbackNote(ir: WorkflowIR): string | undefined {
   const who = loopbackPullers(ir);
   if (!who) return undefined;
-  return cell(`registry ${ir.azure.registry.address} is a loopback address: ${who} would pull these images from itself. It serves builds and tries on this machine; deploy with a registry the devices reach.`);
+  return cell(
+    `registry ${ir.azure.registry.address} is a loopback address: ${who} would pull these images from itself. It serves builds and tries on this machine; deploy with a registry the devices reach.`,
+  );
 }
 
 function envFor(vars: readonly ScriptEnvVar[], step: number): string[] {
@@ -243,20 +260,40 @@ export function renderReadme(ctx: RenderContext): RenderedFile[] {
     description: ir.description.trim() || 'An edgeml workflow.',
     specName: ir.specFile.split(/[\\/]/).pop() ?? ir.specFile,
     flowchart: renderFlowchart(ir),
-    targetText: cell(`${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}${supportText(target.os, target.runtime)}`),
+    targetText: cell(
+      `${target.platform}${target.accelerator === 'nvidia-gpu' ? ' with an NVIDIA GPU' : ''}, ${target.device} on ${target.os}, IoT Edge ${target.runtime}${supportText(target.os, target.runtime)}`,
+    ),
     files: fileRows(ctx),
     loopbackWarning: loopbackNote(ir),
     images: ir.modules.map((m) => ({ module: cell(m.name), kind: m.kind, image: images.get(m.name) ?? '(none for this target)' })),
-    endpoints: scoringEndpointRows(ir).map((r) => ({ module: cell(r.module), address: cell(r.address), api: r.api, requests: cell(r.requests), answer: cell(r.answer) })),
+    endpoints: scoringEndpointRows(ir).map((r) => ({
+      module: cell(r.module),
+      address: cell(r.address),
+      api: r.api,
+      requests: cell(r.requests),
+      answer: cell(r.answer),
+    })),
     dependencySizes: dependencySizes(ctx),
-    steps: SCRIPT_FILES.map((f) => ({ step: f.step, title: f.title, where: whereFor(ir, f.step, f.where), command: COMMANDS[f.step]!(ir), env: envFor(envVars, f.step) })),
+    steps: SCRIPT_FILES.map((f) => ({
+      step: f.step,
+      title: f.title,
+      where: whereFor(ir, f.step, f.where),
+      command: COMMANDS[f.step]!(ir),
+      env: envFor(envVars, f.step),
+    })),
     contracts: outputContracts(ir).map((c) => ({
       module: cell(c.module),
       output: cell(c.output),
       file: c.file,
       generated: c.origin === 'generated',
       description: (c.description ?? '').replace(/[\r\n]+/g, ' '),
-      fields: c.fields.map((f) => ({ path: cell(f.path), type: cell(f.type), always: f.always ? 'yes' : 'no', constraint: cell(f.constraint ?? ''), description: cell(f.description ?? '') })),
+      fields: c.fields.map((f) => ({
+        path: cell(f.path),
+        type: cell(f.type),
+        always: f.always ? 'yes' : 'no',
+        constraint: cell(f.constraint ?? ''),
+        description: cell(f.description ?? ''),
+      })),
     })),
     envVars: envVars.map((v) => ({
       name: v.name,

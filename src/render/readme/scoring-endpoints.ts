@@ -17,8 +17,11 @@ const REQUESTS: Record<Api, (m: ModuleIR) => string> = {
   azureml: () => "`POST /score`: multipart images under any field names (the seed's `files={'image': bytes}`)",
   customvision: (m) =>
     '`POST /image`, also `/<project>/(classify|detect)/iterations/<name>/image[/nostore]`: a raw image body (any or no Content-Type) or multipart `imageData`; ' +
-    (m.scoring?.urlFetch ? `\`POST /url\` with \`{"url": ...}\`, only from ${m.scoring.urlFetch.allow.map((a) => `\`${a}\``).join(', ')}` : '`POST /url` is off (set urlFetch.allow)'),
-  v2: (m) => `\`GET /v2/models/${m.name}\` (metadata), \`POST /v2/models/${m.name}/infer\`: JSON or binary tensors, or an \`image\` BYTES input`,
+    (m.scoring?.urlFetch
+      ? `\`POST /url\` with \`{"url": ...}\`, only from ${m.scoring.urlFetch.allow.map((a) => `\`${a}\``).join(', ')}`
+      : '`POST /url` is off (set urlFetch.allow)'),
+  v2: (m) =>
+    `\`GET /v2/models/${m.name}\` (metadata), \`POST /v2/models/${m.name}/infer\`: JSON or binary tensors, or an \`image\` BYTES input`,
 };
 
 const ANSWERS: Record<Api, (ir: WorkflowIR) => string> = {

@@ -24,13 +24,37 @@ export function listScriptEnv(ir: WorkflowIR): ScriptEnvVar[] {
   const device = ir.azure.deployment.kind === 'device';
 
   if (!ir.azure.subscription) {
-    add({ name: 'AZURE_SUBSCRIPTION_ID', steps: [1, 3, 4, 5, 6], required: false, secret: false, description: 'Subscription to use; default: the signed-in account\'s default (az account show).' });
+    add({
+      name: 'AZURE_SUBSCRIPTION_ID',
+      steps: [1, 3, 4, 5, 6],
+      required: false,
+      secret: false,
+      description: "Subscription to use; default: the signed-in account's default (az account show).",
+    });
   }
-  add({ name: 'EDGE_DEVICE_CONNECTION_STRING', steps: [2], required: false, secret: true, description: 'The device\'s connection string; read from stdin (not echoed) when unset.' });
+  add({
+    name: 'EDGE_DEVICE_CONNECTION_STRING',
+    steps: [2],
+    required: false,
+    secret: true,
+    description: "The device's connection string; read from stdin (not echoed) when unset.",
+  });
   if (ir.modules.some((m) => m.image.kind === 'user-build')) {
-    add({ name: 'EDGEML_SPEC_DIR', steps: [3], required: true, secret: false, description: 'Folder of the spec file: user-build contexts and Dockerfiles are relative to it.' });
+    add({
+      name: 'EDGEML_SPEC_DIR',
+      steps: [3],
+      required: true,
+      secret: false,
+      description: 'Folder of the spec file: user-build contexts and Dockerfiles are relative to it.',
+    });
   }
-  add({ name: 'EDGEML_SKIP_PUSH', steps: [3], required: false, secret: false, description: 'Set to 1 to build images without pushing them.' });
+  add({
+    name: 'EDGEML_SKIP_PUSH',
+    steps: [3],
+    required: false,
+    secret: false,
+    description: 'Set to 1 to build images without pushing them.',
+  });
   for (const secret of listManifestSecrets(ir)) {
     const created = ir.azure.registry.kind === 'create' && secret.env.startsWith('EDGEML_REGISTRY_');
     add({
@@ -38,16 +62,48 @@ export function listScriptEnv(ir: WorkflowIR): ScriptEnvVar[] {
       steps: secret.where.startsWith('azure.registry') && !created ? [3, 4] : [4],
       required: !created,
       secret: true,
-      description: created ? `Registry credential for the manifest; step 4 reads it with az acr credential show when unset.` : `Secret for ${secret.where}.`,
+      description: created
+        ? `Registry credential for the manifest; step 4 reads it with az acr credential show when unset.`
+        : `Secret for ${secret.where}.`,
     });
   }
   if (!device) {
-    add({ name: 'EDGEML_DEPLOY_TIMEOUT', steps: [4, 6], required: false, secret: false, description: 'Seconds to wait for a fleet deployment to apply on every targeted device before older deployments go; default 900.' });
-    add({ name: 'EDGE_DEVICE_ID', steps: [5], required: true, secret: false, description: 'A device the fleet deployment targets, to check and test.' });
+    add({
+      name: 'EDGEML_DEPLOY_TIMEOUT',
+      steps: [4, 6],
+      required: false,
+      secret: false,
+      description: 'Seconds to wait for a fleet deployment to apply on every targeted device before older deployments go; default 900.',
+    });
+    add({
+      name: 'EDGE_DEVICE_ID',
+      steps: [5],
+      required: true,
+      secret: false,
+      description: 'A device the fleet deployment targets, to check and test.',
+    });
   }
-  add({ name: 'EDGE_DEVICE_HOST', steps: [5], required: false, secret: false, description: 'Host name or IP of the device for the HTTP test; default localhost.' });
-  add({ name: 'EDGEML_TEST_TIMEOUT', steps: [5], required: false, secret: false, description: 'Seconds to wait for the deployment to converge; default 900.' });
-  add({ name: 'EDGEML_ASSUME_YES', steps: [6], required: false, secret: false, description: 'Set to 1 (or pass --yes) to delete without asking.' });
+  add({
+    name: 'EDGE_DEVICE_HOST',
+    steps: [5],
+    required: false,
+    secret: false,
+    description: 'Host name or IP of the device for the HTTP test; default localhost.',
+  });
+  add({
+    name: 'EDGEML_TEST_TIMEOUT',
+    steps: [5],
+    required: false,
+    secret: false,
+    description: 'Seconds to wait for the deployment to converge; default 900.',
+  });
+  add({
+    name: 'EDGEML_ASSUME_YES',
+    steps: [6],
+    required: false,
+    secret: false,
+    description: 'Set to 1 (or pass --yes) to delete without asking.',
+  });
   return vars.sort((a, b) => a.steps[0]! - b.steps[0]! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

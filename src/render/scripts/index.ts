@@ -35,7 +35,12 @@ const SCRIPT_FILES = [
   { step: 3, path: 'scripts/03-build-push.sh', title: 'Build and push the module images', where: 'on your workstation' },
   { step: 4, path: 'scripts/04-deploy.sh', title: 'Deploy the modules', where: 'on your workstation' },
   { step: 5, path: 'scripts/05-test.sh', title: 'Check the deployment and score the sample', where: 'on your workstation' },
-  { step: 6, path: 'scripts/06-teardown.sh', title: 'Delete what steps 1 and 4 created (from a device they did not create, only the deployed modules)', where: 'on your workstation' },
+  {
+    step: 6,
+    path: 'scripts/06-teardown.sh',
+    title: 'Delete what steps 1 and 4 created (from a device they did not create, only the deployed modules)',
+    where: 'on your workstation',
+  },
 ] as const;
 
 /** Spec values the scripts cannot carry, and other problems that stop the scripts from rendering. */
@@ -44,12 +49,25 @@ export function checkScriptValues(ctx: RenderContext): Diagnostic[] {
   const problems = unsafeScriptValues(ir).map((v) => renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, v));
   for (const module of ir.modules) {
     if (!isSafeShellValue('moduleName', module.name)) {
-      problems.push(renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, { field: `modules.${module.name}`, expected: SAFE_PATTERNS.moduleName.describe }));
+      problems.push(
+        renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, {
+          field: `modules.${module.name}`,
+          expected: SAFE_PATTERNS.moduleName.describe,
+        }),
+      );
     }
     if (module.image.kind === 'user-build') {
-      for (const [field, value] of [['context', module.image.context], ['dockerfile', module.image.dockerfile]] as const) {
+      for (const [field, value] of [
+        ['context', module.image.context],
+        ['dockerfile', module.image.dockerfile],
+      ] as const) {
         if (!isSafeShellValue('relativePath', value)) {
-          problems.push(renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, { field: `modules.${module.name}.${field}`, expected: SAFE_PATTERNS.relativePath.describe }));
+          problems.push(
+            renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, {
+              field: `modules.${module.name}.${field}`,
+              expected: SAFE_PATTERNS.relativePath.describe,
+            }),
+          );
         }
       }
     }
@@ -58,16 +76,29 @@ export function checkScriptValues(ctx: RenderContext): Diagnostic[] {
   const images = hasErrors(checkBuildContexts(ctx)) ? new Map<string, string>() : resolveImages(ctx);
   for (const [name, image] of images) {
     if (!isSafeShellValue('imageRef', image)) {
-      problems.push(renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, { field: `modules.${name}.image`, expected: SAFE_PATTERNS.imageRef.describe }));
+      problems.push(
+        renderDiagnostic(BLOCK, 'unsafeValue', M.unsafeValue, {
+          field: `modules.${name}.image`,
+          expected: SAFE_PATTERNS.imageRef.describe,
+        }),
+      );
     }
   }
   if (!DEVICE_OS[ir.target.os]) {
-    problems.push(renderDiagnostic(BLOCK, 'unsupportedOs', M.unsupportedOs, { os: ir.target.os, known: Object.keys(DEVICE_OS).map((o) => `'${o}'`).join(', ') }));
+    problems.push(
+      renderDiagnostic(BLOCK, 'unsupportedOs', M.unsupportedOs, {
+        os: ir.target.os,
+        known: Object.keys(DEVICE_OS)
+          .map((o) => `'${o}'`)
+          .join(', '),
+      }),
+    );
   }
   if (ir.target.runtime === '1.6' && ir.target.os === 'debian-11') {
     problems.push(renderDiagnostic(BLOCK, 'runtimeDropsOs', M.runtimeDropsOs, { os: ir.target.os, runtime: ir.target.runtime }));
   }
-  if (ir.model.source.kind === 'azureml' && !ir.azure.ml) problems.push(renderDiagnostic(BLOCK, 'mlWorkspaceMissing', M.mlWorkspaceMissing, undefined));
+  if (ir.model.source.kind === 'azureml' && !ir.azure.ml)
+    problems.push(renderDiagnostic(BLOCK, 'mlWorkspaceMissing', M.mlWorkspaceMissing, undefined));
   const sample = ir.model.samples[0];
   if (sample && !ctx.assets.files.has(sample)) {
     problems.push(renderDiagnostic(BLOCK, 'missingAsset', M.missingAsset, { module: 'scripts/05-test.sh', file: sample }));

@@ -138,8 +138,9 @@ export function renderStep1(ir: WorkflowIR): string {
     existingRegistry: ir.azure.registry.kind === 'existing',
     azureml: ir.model.source.kind === 'azureml',
     fleetTags: deployment.kind === 'fleet' && tagsForCondition(deployment.targetCondition) !== undefined,
-    nextStep: ir.target.device === 'databox-edge'
-      ? 'create the Ubuntu VM on the appliance (bash scripts/02-setup-device.sh --checklist), then run scripts/02-setup-device.sh in it, as root.'
-      : 'run scripts/02-setup-device.sh on the device, as root.',
+    nextStep:
+      ir.target.device === 'databox-edge'
+        ? 'create the Ubuntu VM on the appliance (bash scripts/02-setup-device.sh --checklist), then run scripts/02-setup-device.sh in it, as root.'
+        : 'run scripts/02-setup-device.sh on the device, as root.',
   });
 }

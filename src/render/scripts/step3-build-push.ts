@@ -158,7 +158,12 @@ export function renderStep3(ir: WorkflowIR, images: ReadonlyMap<string, string>)
     if (!images.has(m.name)) continue;
     if (m.image.kind === 'generated') {
       const variant = targetVariant(ir, m)!;
-      builds.push({ module: module(m), platform: `'${variant.dockerPlatform}'`, dockerfile: `'Dockerfile.${variant.id}'`, image: image(m) });
+      builds.push({
+        module: module(m),
+        platform: `'${variant.dockerPlatform}'`,
+        dockerfile: `'Dockerfile.${variant.id}'`,
+        image: image(m),
+      });
     } else if (m.image.kind === 'user-build') {
       userBuilds.push({
         module: module(m),

@@ -187,23 +187,38 @@ export function renderStep5(ir: WorkflowIR): string {
     workflowComment: JSON.stringify(ir.name),
     device: ir.azure.deployment.kind === 'device',
     fleetFile: FLEET_MANIFEST_FILE,
-    modules: ir.modules.map((m) => `${quoteChecked('moduleName', m.name, `the name of module '${m.name}'`)} ${m.status === 'running' ? 'running' : 'stopped'}`),
+    modules: ir.modules.map(
+      (m) => `${quoteChecked('moduleName', m.name, `the name of module '${m.name}'`)} ${m.status === 'running' ? 'running' : 'stopped'}`,
+    ),
     http: !!scoring && !!sample,
     noHttpReason: shellQuote(
-      !scoring ? 'No scoring module maps its port to the host, so the HTTP test is skipped.' : 'The spec lists no sample image (model.samples), so the HTTP test is skipped.',
+      !scoring
+        ? 'No scoring module maps its port to the host, so the HTTP test is skipped.'
+        : 'The spec lists no sample image (model.samples), so the HTTP test is skipped.',
     ),
     port: scoring ? String(scoring.hostPort) : '',
     path: shellQuote(PATHS[api]),
     sample: sample ? quoteChecked('relativePath', sample, 'model.samples[0]') : "''",
     // A telemetry task has no HTTP scoring module (scoring is undefined), so its answer shape never matters here.
-    normalise: api === 'azureml' ? NORMALISE[ir.task === 'object-detection' ? 'azureml/object-detection' : 'azureml/image-classification'] : NORMALISE[api],
+    normalise:
+      api === 'azureml'
+        ? NORMALISE[ir.task === 'object-detection' ? 'azureml/object-detection' : 'azureml/image-classification']
+        : NORMALISE[api],
     expectLabel: expect?.label !== undefined,
     expectMinScore: expect?.minScore !== undefined ? number(expect.minScore, 'model.expect.minScore') : false,
     expectMinDetections: expect?.minDetections !== undefined ? number(expect.minDetections, 'model.expect.minDetections') : false,
     views: ir.modules.flatMap((m) => {
       const view = m.capture?.view;
       const mapping = view && m.ports.find((p) => p.container === view.port && p.host !== undefined);
-      return mapping ? [{ module: m.name, moduleName: (quoteChecked('moduleName', m.name, `the name of module '${m.name}'`), m.name), port: String(mapping.host) }] : [];
+      return mapping
+        ? [
+            {
+              module: m.name,
+              moduleName: (quoteChecked('moduleName', m.name, `the name of module '${m.name}'`), m.name),
+              port: String(mapping.host),
+            },
+          ]
+        : [];
     }),
   });
 }

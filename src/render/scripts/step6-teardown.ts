@@ -209,7 +209,9 @@ export function renderStep6(ir: WorkflowIR): string {
     registry: ir.azure.registry.kind === 'create',
     moduleNames: checkedNames(ir).join(' '),
     // Code-unit order, as jq's keys and LC_ALL=C sort produce.
-    sortedModuleNames: checkedNames(ir).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(' '),
+    sortedModuleNames: checkedNames(ir)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .join(' '),
     databox: ir.target.device === 'databox-edge',
   });
 }

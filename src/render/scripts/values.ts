@@ -26,14 +26,16 @@ export function listScriptValues(ir: WorkflowIR): ScriptValue[] {
     { name: 'REGISTRY_ADDRESS', field: 'azure.registry', value: azure.registry.address, kind: 'registryAddress' },
     { name: 'IOTEDGE_VERSION', field: 'target.runtime', value: target.runtime, kind: 'word' },
   ];
-  if (azure.subscription) values.push({ name: 'SUBSCRIPTION', field: 'azure.subscription', value: azure.subscription, kind: 'subscription' });
+  if (azure.subscription)
+    values.push({ name: 'SUBSCRIPTION', field: 'azure.subscription', value: azure.subscription, kind: 'subscription' });
   if (azure.registry.kind === 'create') {
     values.push({ name: 'REGISTRY_NAME', field: 'azure.registry.create.name', value: azure.registry.name, kind: 'registryName' });
     values.push({ name: 'REGISTRY_SKU', field: 'azure.registry.create.sku', value: azure.registry.sku, kind: 'word' });
   }
   if (azure.registry.kind === 'existing') {
     const user = azure.registry.username;
-    if (isSecretRef(user)) values.push({ name: 'REGISTRY_USERNAME_ENV', field: 'azure.registry.username', value: user.env, kind: 'envName' });
+    if (isSecretRef(user))
+      values.push({ name: 'REGISTRY_USERNAME_ENV', field: 'azure.registry.username', value: user.env, kind: 'envName' });
     else values.push({ name: 'REGISTRY_USERNAME', field: 'azure.registry.username', value: user, kind: 'text' });
     values.push({ name: 'REGISTRY_PASSWORD_ENV', field: 'azure.registry.password', value: azure.registry.password.env, kind: 'envName' });
   }

@@ -29,7 +29,11 @@ export function overlaysFromAnswer(answer: unknown, minScore: number): Overlay[]
 }
 
 /** Pixel rectangles for the boxes on a frame of the given size, clamped to the frame. */
-export function boxesInPixels(overlays: readonly Overlay[], width: number, height: number): { x: number; y: number; w: number; h: number; overlay: Overlay }[] {
+export function boxesInPixels(
+  overlays: readonly Overlay[],
+  width: number,
+  height: number,
+): { x: number; y: number; w: number; h: number; overlay: Overlay }[] {
   const clamp = (v: number, max: number): number => Math.min(max, Math.max(0, v));
   return overlays
     .filter((o) => o.box)

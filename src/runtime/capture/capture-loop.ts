@@ -54,9 +54,15 @@ export async function runCaptureLoop(options: CaptureLoopOptions): Promise<Captu
 
   const handle = async (frame: Frame): Promise<void> => {
     try {
-      const image = config.resize ? await resize(frame.data, config.resize).catch((error: Error) => Promise.reject(new Error(`cannot resize it: ${error.message}`))) : frame.data;
+      const image = config.resize
+        ? await resize(frame.data, config.resize).catch((error: Error) => Promise.reject(new Error(`cannot resize it: ${error.message}`)))
+        : frame.data;
       const answer = await client.score(image, signal);
-      await sink.send({ output: config.output, body: messageBodyFor(answer.json, answer.text), properties: { frameIndex: String(frame.index), frameOrigin: frame.origin } });
+      await sink.send({
+        output: config.output,
+        body: messageBodyFor(answer.json, answer.text),
+        properties: { frameIndex: String(frame.index), frameOrigin: frame.origin },
+      });
       stats.sent++;
       view?.update(image, answer.json, frame.index);
       if (options.maxMessages !== undefined && stats.sent >= options.maxMessages) limit.abort();

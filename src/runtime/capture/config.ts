@@ -74,8 +74,10 @@ const sourceChecks: Record<FrameSourceConfig['kind'], Check> = {
     object({ kind: text, url: text, urlEnv: text }, ['url', 'urlEnv'])(value, path, problems);
     if (!isObject(value)) return;
     if ((value.url === undefined) === (value.urlEnv === undefined)) problems.push(`${path} must set exactly one of url and urlEnv.`);
-    if (typeof value.urlEnv === 'string' && !ENV_NAME.test(value.urlEnv)) problems.push(`${path}.urlEnv must be an environment variable name.`);
-    if (typeof value.url === 'string' && !/^rtsps?:\/\//i.test(value.url)) problems.push(`${path}.url must start with rtsp:// or rtsps://.`);
+    if (typeof value.urlEnv === 'string' && !ENV_NAME.test(value.urlEnv))
+      problems.push(`${path}.urlEnv must be an environment variable name.`);
+    if (typeof value.url === 'string' && !/^rtsps?:\/\//i.test(value.url))
+      problems.push(`${path}.url must start with rtsp:// or rtsps://.`);
   },
 };
 
@@ -83,7 +85,11 @@ const sourceCheck: Check = (value, path, problems) => {
   if (!isObject(value)) return void problems.push(`${path} must be an object, not ${describe(value)}.`);
   const check = sourceChecks[value.kind as FrameSourceConfig['kind']];
   if (!check) {
-    return void problems.push(`${path}.kind must be one of ${Object.keys(sourceChecks).map((k) => `'${k}'`).join(', ')}, not ${describe(value.kind)}.`);
+    return void problems.push(
+      `${path}.kind must be one of ${Object.keys(sourceChecks)
+        .map((k) => `'${k}'`)
+        .join(', ')}, not ${describe(value.kind)}.`,
+    );
   }
   check(value, path, problems);
 };

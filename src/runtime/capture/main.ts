@@ -33,7 +33,8 @@ async function readConfig(path: string): Promise<CaptureConfig> {
 async function main(): Promise<void> {
   const configPath = resolve(process.argv[2] ?? process.env.EDGEML_CONFIG ?? 'config.json');
   const maxMessages = process.env.EDGEML_MAX_FRAMES ? Number(process.env.EDGEML_MAX_FRAMES) : undefined;
-  if (maxMessages !== undefined && !(Number.isInteger(maxMessages) && maxMessages > 0)) throw new StartupError('EDGEML_MAX_FRAMES must be a positive whole number.');
+  if (maxMessages !== undefined && !(Number.isInteger(maxMessages) && maxMessages > 0))
+    throw new StartupError('EDGEML_MAX_FRAMES must be a positive whole number.');
   const config = await readConfig(configPath);
 
   const controller = new AbortController();
@@ -46,7 +47,13 @@ async function main(): Promise<void> {
 
   // The source first: it fails fast on a bad folder or video, before a connection to edgeHub exists that would keep
   // the process alive; whatever did start is closed again if a later step fails.
-  const source = await createFrameSource(config.source, { baseDir: dirname(configPath), fps: config.fps, loop: config.loop, env: process.env, log });
+  const source = await createFrameSource(config.source, {
+    baseDir: dirname(configPath),
+    fps: config.fps,
+    loop: config.loop,
+    env: process.env,
+    log,
+  });
   let sink: MessageSink;
   try {
     sink = isIotEdgeEnvironment(process.env) ? await createIotEdgeSink(log) : createStdoutSink();
@@ -65,18 +72,24 @@ async function main(): Promise<void> {
       log(`capture: live view on http://${process.env.EDGEML_VIEW_HOST || 'localhost'}:${port}/`);
     } catch (error) {
       // The view is a convenience: a taken port must not stop frames flowing.
-      log(`capture: live view disabled: cannot listen on port ${config.view.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      log(
+        `capture: live view disabled: cannot listen on port ${config.view.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      );
       view = undefined;
     }
   }
-  log(`capture: ${config.name}: ${source.description} at ${config.fps} fps → ${new URL(config.scoring.url).host}, results on output '${config.output}' via ${sink.kind}`);
+  log(
+    `capture: ${config.name}: ${source.description} at ${config.fps} fps → ${new URL(config.scoring.url).host}, results on output '${config.output}' via ${sink.kind}`,
+  );
 
   const outcome = await runCaptureLoop({ config, source, client, sink, view, log, signal: controller.signal, maxMessages });
   await Promise.allSettled([source.close(), view?.close(), sink.close()]);
   client.close();
   const { captured, sent, dropped, failed } = outcome.stats;
   const failure = outcome.reason instanceof Error ? outcome.reason : undefined;
-  log(`capture: stopped (${failure ? 'error' : outcome.reason}): ${captured} frames captured, ${sent} sent, ${dropped} dropped while busy, ${failed} failed.`);
+  log(
+    `capture: stopped (${failure ? 'error' : outcome.reason}): ${captured} frames captured, ${sent} sent, ${dropped} dropped while busy, ${failed} failed.`,
+  );
   if (failure) {
     // Last, so whoever reads the tail of the log (e.g. `edgeml run`) sees the cause.
     log(`capture: ${failure.message}`);

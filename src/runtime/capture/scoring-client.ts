@@ -16,7 +16,10 @@ export interface ScoringAnswer {
 /** The scorer answered, but refused the frame (4xx): retrying the same bytes cannot help. */
 export class ScoringRejectedError extends Error {
   override name = 'ScoringRejectedError';
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -112,7 +115,9 @@ export function createScoringClient(config: ScoringClientConfig, sleep = default
         lastProblem = `${reply.status} ${message}`;
         if (reply.retryAfterMs !== undefined && n < config.retries) await sleep(Math.min(reply.retryAfterMs, 5000), signal);
       }
-      throw new ScoringUnavailableError(`Scoring at ${url.origin}${url.pathname} failed after ${config.retries + 1} attempt(s): ${lastProblem || 'stopped'}.`);
+      throw new ScoringUnavailableError(
+        `Scoring at ${url.origin}${url.pathname} failed after ${config.retries + 1} attempt(s): ${lastProblem || 'stopped'}.`,
+      );
     },
     close() {
       agent.destroy();

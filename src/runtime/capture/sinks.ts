@@ -94,7 +94,10 @@ async function loadCommonJs<T>(module: Promise<T>): Promise<T> {
 }
 
 async function moduleClientFromEnvironment(): Promise<EdgeModuleClient> {
-  const [{ ModuleClient }, { Mqtt }] = await Promise.all([loadCommonJs(import('azure-iot-device')), loadCommonJs(import('azure-iot-device-mqtt'))]);
+  const [{ ModuleClient }, { Mqtt }] = await Promise.all([
+    loadCommonJs(import('azure-iot-device')),
+    loadCommonJs(import('azure-iot-device-mqtt')),
+  ]);
   return await ModuleClient.fromEnvironment(Mqtt);
 }
 

@@ -19,7 +19,8 @@ export function summarizePredictions(predictions: readonly ScoredPrediction[]): 
   let best: { probability: number; tagName: string } | undefined;
   for (const p of predictions) {
     if (typeof p.probability !== 'number' || !Number.isFinite(p.probability)) continue;
-    if (!best || p.probability > best.probability) best = { probability: p.probability, tagName: typeof p.tagName === 'string' ? p.tagName : '' };
+    if (!best || p.probability > best.probability)
+      best = { probability: p.probability, tagName: typeof p.tagName === 'string' ? p.tagName : '' };
   }
   return { count: predictions.length, topProbability: best?.probability ?? 0, topTagName: best?.tagName ?? '' };
 }

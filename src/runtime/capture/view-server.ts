@@ -35,7 +35,8 @@ export function createViewServer(options: { name: string; minScore: number; fps:
 
   const annotated = (): { index: number; jpeg: Promise<Buffer> } | undefined => {
     if (!latest) return undefined;
-    if (cached?.index !== latest.index) cached = { index: latest.index, jpeg: annotateFrame(latest.frame, overlaysFromAnswer(latest.answer, options.minScore)) };
+    if (cached?.index !== latest.index)
+      cached = { index: latest.index, jpeg: annotateFrame(latest.frame, overlaysFromAnswer(latest.answer, options.minScore)) };
     return cached;
   };
 
@@ -43,17 +44,29 @@ export function createViewServer(options: { name: string; minScore: number; fps:
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET' }).end();
     if (path === '/' || path === '/index.html') {
-      return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE(options.name, refreshMs));
+      return void res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(PAGE(options.name, refreshMs));
     }
     if (path === '/latest.json') {
       if (!latest) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"no frame yet"}');
-      return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ index: latest.index, answer: latest.answer }));
+      return void res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify({ index: latest.index, answer: latest.answer }));
     }
     if (path === '/frame.jpg') {
       const current = annotated();
       if (!current) return void res.writeHead(503, { 'retry-after': '1' }).end();
       current.jpeg.then(
-        (jpeg) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length, 'cache-control': 'no-store', 'x-frame-index': String(current.index) }).end(jpeg),
+        (jpeg) =>
+          res
+            .writeHead(200, {
+              'content-type': 'image/jpeg',
+              'content-length': jpeg.length,
+              'cache-control': 'no-store',
+              'x-frame-index': String(current.index),
+            })
+            .end(jpeg),
         (error: Error) => {
           options.log?.(`capture: cannot draw frame ${current.index}: ${error.message}`);
           res.writeHead(500).end();

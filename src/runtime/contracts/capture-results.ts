@@ -57,7 +57,8 @@ const quad: JsonSchema = {
 function stagesSchema(stages: readonly StageContract[]): JsonSchema {
   return {
     type: 'object',
-    description: "Added by a model cascade to each region it cropped: every later stage's results for that crop, by stage name (absent when the region was not cropped).",
+    description:
+      "Added by a model cascade to each region it cropped: every later stage's results for that crop, by stage name (absent when the region was not cropped).",
     required: stages.map((s) => s.name),
     additionalProperties: false,
     properties: Object.fromEntries(stages.map((stage) => [stage.name, stageResult(stage)])),
@@ -69,7 +70,7 @@ function stageResult(stage: StageContract): JsonSchema {
     stage.kind === 'regions'
       ? prediction('object-detection', { quads: stage.quads ?? false, stages: stage.stages ?? [] })
       : stage.kind === 'text'
-        ? {
+        ? ({
             type: 'object',
             description: 'The text read, with its mean character confidence.',
             required: ['probability', 'tagId', 'tagName', 'text'],
@@ -80,7 +81,7 @@ function stageResult(stage: StageContract): JsonSchema {
               tagName: { type: 'string', description: 'The text read (also in text).' },
               text: { type: 'string', description: 'The text read.' },
             },
-          } satisfies JsonSchema
+          } satisfies JsonSchema)
         : prediction('image-classification');
   return {
     type: 'object',
@@ -88,8 +89,20 @@ function stageResult(stage: StageContract): JsonSchema {
     required: ['predictions', ...(stage.rotates ? ['rotated'] : [])],
     additionalProperties: false,
     properties: {
-      predictions: { type: 'array', description: stage.kind === 'regions' ? 'Regions found in the crop (positions relative to the crop).' : 'Best first.', items: item },
-      ...(stage.rotates ? { rotated: { type: 'integer', enum: [0, stage.rotates], description: `Degrees the crop was turned before the next stage: ${stage.rotates} or 0.` } } : {}),
+      predictions: {
+        type: 'array',
+        description: stage.kind === 'regions' ? 'Regions found in the crop (positions relative to the crop).' : 'Best first.',
+        items: item,
+      },
+      ...(stage.rotates
+        ? {
+            rotated: {
+              type: 'integer',
+              enum: [0, stage.rotates],
+              description: `Degrees the crop was turned before the next stage: ${stage.rotates} or 0.`,
+            },
+          }
+        : {}),
     },
   };
 }
@@ -141,10 +154,16 @@ export function captureResultsContract(task: ContractTask, cascade?: CascadeCont
       id: { type: 'string', description: 'A new UUID for every answer.' },
       project: { type: 'string', description: 'The model name.' },
       iteration: { type: 'string', description: "Always '' (Custom Vision's iteration name)." },
-      created: { type: 'string', format: 'date-time', description: 'When the frame was scored (ISO 8601; edgeHub reads such strings as dates, which conditions cannot compare).' },
+      created: {
+        type: 'string',
+        format: 'date-time',
+        description: 'When the frame was scored (ISO 8601; edgeHub reads such strings as dates, which conditions cannot compare).',
+      },
       predictions: {
         type: 'array',
-        description: detection ? 'Detections above the threshold, best first; empty when nothing was found.' : 'Top classes, best first; empty when none passed the threshold.',
+        description: detection
+          ? 'Detections above the threshold, best first; empty when nothing was found.'
+          : 'Top classes, best first; empty when none passed the threshold.',
         items: prediction(task, cascade),
       },
       summary: SUMMARY_SCHEMA,

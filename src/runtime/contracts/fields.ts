@@ -27,7 +27,13 @@ export function schemaFields(root: JsonSchema): SchemaField[] {
       const path = prefix ? `${prefix}.${name}` : name;
       const present = always && (resolved.required ?? []).includes(name);
       const constraint = describeConstraint(field);
-      fields.push({ path, type: (schemaTypes(field) ?? ['any']).join(' | '), always: present, ...(constraint ? { constraint } : {}), ...(field.description ? { description: field.description } : {}) });
+      fields.push({
+        path,
+        type: (schemaTypes(field) ?? ['any']).join(' | '),
+        always: present,
+        ...(constraint ? { constraint } : {}),
+        ...(field.description ? { description: field.description } : {}),
+      });
       walk(field, path, present, depth + 1);
       if (field.items) walk(field.items, `${path}[i]`, false, depth + 1);
     }

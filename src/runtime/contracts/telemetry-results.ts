@@ -11,7 +11,7 @@ const PREDICTION: Record<TelemetryResultKind, { required: string[]; properties: 
   anomaly: {
     required: ['score', 'threshold', 'anomaly'],
     properties: {
-      score: { type: 'number', description: 'The model\'s anomaly score.' },
+      score: { type: 'number', description: "The model's anomaly score." },
       threshold: { type: 'number', description: 'The threshold of the spec (model.postprocess.threshold).' },
       anomaly: { type: 'boolean', description: 'True when score >= threshold.' },
     },
@@ -19,7 +19,7 @@ const PREDICTION: Record<TelemetryResultKind, { required: string[]; properties: 
   regression: {
     required: ['value', 'unit'],
     properties: {
-      value: { type: 'number', description: 'The model\'s value.' },
+      value: { type: 'number', description: "The model's value." },
       unit: text("Unit of the value (model.postprocess.unit); '' when the spec names none."),
     },
   },
@@ -40,7 +40,8 @@ export function telemetryResultsContract(kind: string): JsonSchema {
     $schema: JSON_SCHEMA_DRAFT_07,
     $id: `https://edgeml.dev/contracts/telemetry-results/${kind}.json`,
     title: 'Result for one scored message',
-    description: 'Sent by an edgeml telemetry scoring module for every message it scored. contentType application/json, contentEncoding utf-8.',
+    description:
+      'Sent by an edgeml telemetry scoring module for every message it scored. contentType application/json, contentEncoding utf-8.',
     type: 'object',
     required: ['kind', ...own.required, 'input', 'timestamps', 'defaulted', 'dropped'],
     additionalProperties: false,
@@ -72,7 +73,7 @@ export function telemetryResultsContract(kind: string): JsonSchema {
         },
       },
       defaulted: { type: 'array', items: { type: 'string' }, description: 'Features missing from the message that took their default.' },
-      dropped: { type: 'integer', minimum: 0, description: 'Messages dropped so far because the module\'s queue was full.' },
+      dropped: { type: 'integer', minimum: 0, description: "Messages dropped so far because the module's queue was full." },
     },
   };
 }

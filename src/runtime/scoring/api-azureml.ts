@@ -15,8 +15,15 @@ export function azureMlRoutes(ctx: ApiContext): Route[] {
       api: 'azureml',
       handler: async (req) => {
         const started = performance.now();
-        const { fields, results } = await ctx.scoreImages(req, readNamedImages(ctx.config.server.maxBodyBytes, serverLimits(ctx.config.server).imagesPerRequest));
-        return { status: 200, body: toAzureMlAnswer(ctx.config.task, fields, results, performance.now() - started), inferenceMs: sumInference(results) };
+        const { fields, results } = await ctx.scoreImages(
+          req,
+          readNamedImages(ctx.config.server.maxBodyBytes, serverLimits(ctx.config.server).imagesPerRequest),
+        );
+        return {
+          status: 200,
+          body: toAzureMlAnswer(ctx.config.task, fields, results, performance.now() - started),
+          inferenceMs: sumInference(results),
+        };
       },
     },
   ];

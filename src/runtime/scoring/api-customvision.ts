@@ -14,7 +14,8 @@ import { createLimiter } from '../shared/limiter.js';
 export const CUSTOM_VISION_BANNER = 'CustomVision.ai model host harness';
 
 /** Custom Vision's route variants for an action: /<action>, /<project>/<action>, /<project>/(classify|detect)/iterations/<name>/<action>, each optionally /nostore. */
-const routeFor = (action: 'image' | 'url'): RegExp => new RegExp(`^/(?:[^/]+/)?(?:(?:classify|detect)/iterations/[^/]+/)?${action}(?:/nostore)?$`);
+const routeFor = (action: 'image' | 'url'): RegExp =>
+  new RegExp(`^/(?:[^/]+/)?(?:(?:classify|detect)/iterations/[^/]+/)?${action}(?:/nostore)?$`);
 
 /** URL fetches at once: each may hold up to urlFetch.maxBytes; more are answered 503. */
 const MAX_PARALLEL_FETCHES = 4;
@@ -35,7 +36,11 @@ export function customVisionRoutes(ctx: ApiContext): Route[] {
   const readFromUrl = async (req: IncomingMessage): Promise<RequestImage[]> => {
     if (!fetcher) {
       req.resume();
-      throw new HttpError(403, 'Scoring images by URL is off: list the hosts it may fetch from in the scoring module\'s urlFetch.allow.', 'forbidden');
+      throw new HttpError(
+        403,
+        "Scoring images by URL is off: list the hosts it may fetch from in the scoring module's urlFetch.allow.",
+        'forbidden',
+      );
     }
     const body = await readNonEmpty(req, MAX_URL_BODY_BYTES);
     const url = urlOf(body);
@@ -43,8 +48,18 @@ export function customVisionRoutes(ctx: ApiContext): Route[] {
   };
 
   return [
-    { method: 'GET', path: /^\/$/, api: 'customvision', handler: async () => ({ status: 200, body: { raw: CUSTOM_VISION_BANNER, contentType: 'text/html; charset=utf-8' } }) },
-    { method: 'POST', path: routeFor('image'), api: 'customvision', handler: (req) => answer(req, readCustomVisionImage(config.server.maxBodyBytes)) },
+    {
+      method: 'GET',
+      path: /^\/$/,
+      api: 'customvision',
+      handler: async () => ({ status: 200, body: { raw: CUSTOM_VISION_BANNER, contentType: 'text/html; charset=utf-8' } }),
+    },
+    {
+      method: 'POST',
+      path: routeFor('image'),
+      api: 'customvision',
+      handler: (req) => answer(req, readCustomVisionImage(config.server.maxBodyBytes)),
+    },
     { method: 'POST', path: routeFor('url'), api: 'customvision', handler: (req) => answer(req, readFromUrl) },
   ];
 }

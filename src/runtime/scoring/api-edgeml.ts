@@ -14,7 +14,10 @@ export function edgemlRoutes(ctx: ApiContext): Route[] {
       api: 'edgeml',
       handler: async (req) => {
         const started = performance.now();
-        const { fields, results } = await ctx.scoreImages(req, readNamedImages(ctx.config.server.maxBodyBytes, serverLimits(ctx.config.server).imagesPerRequest));
+        const { fields, results } = await ctx.scoreImages(
+          req,
+          readNamedImages(ctx.config.server.maxBodyBytes, serverLimits(ctx.config.server).imagesPerRequest),
+        );
         const answer = toEdgemlAnswer(fields, results, performance.now() - started);
         return { status: 200, body: answer, inferenceMs: answer.timings.inferenceMs };
       },

@@ -37,20 +37,45 @@ export function v2Routes(ctx: ApiContext): Route[] {
   /** The model named in the path, or 404 in the protocol's shape. */
   const checkModel = (match: RegExpExecArray): void => {
     const name = decodePart(match[1]!);
-    if (name !== config.name) throw new HttpError(404, `Unknown model '${name.slice(0, 100)}'; this server serves '${config.name}'.`, 'not-found');
-    if (match[2] !== undefined && decodePart(match[2]) !== MODEL_VERSION) throw new HttpError(404, `Unknown version '${match[2].slice(0, 20)}' of model '${config.name}'; it has version ${MODEL_VERSION}.`, 'not-found');
+    if (name !== config.name)
+      throw new HttpError(404, `Unknown model '${name.slice(0, 100)}'; this server serves '${config.name}'.`, 'not-found');
+    if (match[2] !== undefined && decodePart(match[2]) !== MODEL_VERSION)
+      throw new HttpError(
+        404,
+        `Unknown version '${match[2].slice(0, 20)}' of model '${config.name}'; it has version ${MODEL_VERSION}.`,
+        'not-found',
+      );
   };
 
   const metadata = (): unknown => {
     const { description } = ctx.readyScorer();
-    const tensor = (t: TensorInfo) => ({ name: t.name, datatype: datatypeOf(t.elementType) ?? t.elementType.toUpperCase(), shape: (t.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)) });
-    return { name: config.name, versions: [MODEL_VERSION], platform: 'onnxruntime_onnx', inputs: description.inputs.map(tensor), outputs: description.outputs.map(tensor) };
+    const tensor = (t: TensorInfo) => ({
+      name: t.name,
+      datatype: datatypeOf(t.elementType) ?? t.elementType.toUpperCase(),
+      shape: (t.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)),
+    });
+    return {
+      name: config.name,
+      versions: [MODEL_VERSION],
+      platform: 'onnxruntime_onnx',
+      inputs: description.inputs.map(tensor),
+      outputs: description.outputs.map(tensor),
+    };
   };
 
-  const route = (method: Route['method'], path: RegExp, handler: Route['handler']): Route => ({ method, path, api: 'v2', handler, errorShape: v2Error });
+  const route = (method: Route['method'], path: RegExp, handler: Route['handler']): Route => ({
+    method,
+    path,
+    api: 'v2',
+    handler,
+    errorShape: v2Error,
+  });
 
   return [
-    route('GET', /^\/v2\/?$/, async () => ({ status: 200, body: json({ name: 'edgeml-scoring', version: MODEL_VERSION, extensions: ['binary_tensor_data'] }) })),
+    route('GET', /^\/v2\/?$/, async () => ({
+      status: 200,
+      body: json({ name: 'edgeml-scoring', version: MODEL_VERSION, extensions: ['binary_tensor_data'] }),
+    })),
     route('GET', /^\/v2\/health\/live$/, async () => empty(200)),
     route('GET', /^\/v2\/health\/ready$/, async () => {
       try {
@@ -82,7 +107,11 @@ export function v2Routes(ctx: ApiContext): Route[] {
     ...(['GET', 'POST'] as const).map((method) =>
       route(method, /^\/v2\//, async (req) => {
         req.resume();
-        throw new HttpError(404, `No such endpoint '${(req.url ?? '').split('?')[0]!.slice(0, 200)}' in the Open Inference Protocol.`, 'not-found');
+        throw new HttpError(
+          404,
+          `No such endpoint '${(req.url ?? '').split('?')[0]!.slice(0, 200)}' in the Open Inference Protocol.`,
+          'not-found',
+        );
       }),
     ),
   ];
@@ -174,16 +203,30 @@ function parseRequest(body: Buffer, headerLength: string | undefined, maxElement
     const binarySize = inputParameters.binary_data_size;
     if (binarySize !== undefined) {
       if (!Number.isSafeInteger(binarySize) || (binarySize as number) < 0 || offset + (binarySize as number) > binary.length) {
-        throw new HttpError(400, `${what}: binary_data_size ${String(binarySize)} does not fit the ${binary.length - offset} binary byte(s) left.`);
+        throw new HttpError(
+          400,
+          `${what}: binary_data_size ${String(binarySize)} does not fit the ${binary.length - offset} binary byte(s) left.`,
+        );
       }
       const bytes = binary.subarray(offset, offset + (binarySize as number));
       offset += binarySize as number;
-      return { name: input.name, datatype: input.datatype as string, shape: input.shape as number[], data: fromBinary(bytes, type, count, what) };
+      return {
+        name: input.name,
+        datatype: input.datatype as string,
+        shape: input.shape as number[],
+        data: fromBinary(bytes, type, count, what),
+      };
     }
     if (input.data === undefined) throw new HttpError(400, `${what}: 'data' is missing (or give binary_data_size).`);
-    return { name: input.name, datatype: input.datatype as string, shape: input.shape as number[], data: fromJson(input.data, type, count, (input.shape as number[]).length, what) };
+    return {
+      name: input.name,
+      datatype: input.datatype as string,
+      shape: input.shape as number[],
+      data: fromJson(input.data, type, count, (input.shape as number[]).length, what),
+    };
   });
-  if (offset !== binary.length) throw new HttpError(400, `${binary.length - offset} binary byte(s) after the JSON header belong to no input.`);
+  if (offset !== binary.length)
+    throw new HttpError(400, `${binary.length - offset} binary byte(s) after the JSON header belong to no input.`);
   const outputs = request.outputs === undefined ? [] : Array.isArray(request.outputs) ? request.outputs : undefined;
   if (!outputs) throw new HttpError(400, "'outputs' must be a list.");
   return {
@@ -214,13 +257,17 @@ function record(value: unknown, what: string): Record<string, unknown> {
 
 function toWire(input: ParsedInput): WireTensor {
   const type = DATATYPES[input.datatype]!;
-  const data = Array.isArray(input.data) && input.data.length > 0 && Buffer.isBuffer(input.data[0]) ? (input.data as Buffer[]).map((b) => b.toString('utf8')) : input.data;
+  const data =
+    Array.isArray(input.data) && input.data.length > 0 && Buffer.isBuffer(input.data[0])
+      ? (input.data as Buffer[]).map((b) => b.toString('utf8'))
+      : input.data;
   return { name: input.name, type, dims: input.shape, data: data as TensorData };
 }
 
 /** The encoded images of the image input: binary elements as they are, JSON strings as base64. */
 function imagesOf(input: ParsedInput): Buffer[] {
-  if (input.datatype !== 'BYTES') throw new HttpError(400, `Input '${IMAGE_INPUT}' must be BYTES (one encoded image per element), not ${input.datatype}.`);
+  if (input.datatype !== 'BYTES')
+    throw new HttpError(400, `Input '${IMAGE_INPUT}' must be BYTES (one encoded image per element), not ${input.datatype}.`);
   const elements = input.data as (Buffer | string)[];
   if (elements.length === 0) throw new HttpError(400, `Input '${IMAGE_INPUT}' holds no image.`);
   return elements.map((e, i) => {
@@ -255,4 +302,3 @@ function imageOutputs(results: readonly ScoreResult[], boxes: boolean): WireTens
   if (boxes) outputs.push({ name: 'box', type: 'float32', dims: [n, k, 4], data: box });
   return outputs;
 }
-

@@ -46,7 +46,10 @@ export interface ApiContext {
   readyScorer(): Scorer;
   limiter: Limiter;
   /** Refuses early when the queue is full, reads the images, scores them inside the limiter. */
-  scoreImages(req: IncomingMessage, read: (req: IncomingMessage) => Promise<RequestImage[]>): Promise<{ fields: string[]; results: ScoreResult[] }>;
+  scoreImages(
+    req: IncomingMessage,
+    read: (req: IncomingMessage) => Promise<RequestImage[]>,
+  ): Promise<{ fields: string[]; results: ScoreResult[] }>;
 }
 
 /** The model is not loaded (yet): 503 with Retry-After. */

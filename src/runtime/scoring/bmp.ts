@@ -41,7 +41,8 @@ export function decodeBmp(bytes: Uint8Array): RawRgb {
   const topDown = rawHeight < 0;
   const height = Math.abs(rawHeight);
   if (width <= 0 || height === 0) throw new BmpError(`Invalid BMP size ${width}x${height}.`);
-  if (width * height > MAX_PIXELS) throw new BmpError(`The BMP is ${width}x${height} pixels; at most ${MAX_PIXELS} pixels are accepted.`, true);
+  if (width * height > MAX_PIXELS)
+    throw new BmpError(`The BMP is ${width}x${height} pixels; at most ${MAX_PIXELS} pixels are accepted.`, true);
   const bitfields = compression === 3 && bitsPerPixel === 32;
   if (compression !== 0 && !bitfields) throw new BmpError('Compressed BMP files are not supported.');
   if (![1, 4, 8, 24, 32].includes(bitsPerPixel)) throw new BmpError(`${bitsPerPixel}-bit BMP files are not supported.`);

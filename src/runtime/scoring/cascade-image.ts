@@ -101,7 +101,11 @@ export function turn(image: RgbImage, degrees: 90 | 180 | 270): RgbImage {
 /** Fits decoded pixels to a stage's network input exactly as prepareImage fits image bytes (same resize plans and kernel). */
 export async function prepareRgb(image: RgbImage, input: ResolvedInput): Promise<PreparedImage> {
   const geometry = planResize(input.resize, image.width, image.height, input.width, input.height);
-  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).resize(geometry.contentWidth, geometry.contentHeight, { fit: 'fill', kernel: 'linear' });
+  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).resize(
+    geometry.contentWidth,
+    geometry.contentHeight,
+    { fit: 'fill', kernel: 'linear' },
+  );
   let placeX = geometry.offsetX;
   let placeY = geometry.offsetY;
   if (placeX < 0 || placeY < 0) {

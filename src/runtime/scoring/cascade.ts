@@ -12,7 +12,14 @@ import { cropQuad, cropSize, prepareRgb, turn, type RgbImage } from './cascade-i
 import { REGION_DECODERS, type Decoder, type OutputTensor, type Prediction, type Quad } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
 import { createInputData, inputDims, prepareImage, type PreparedImage, type ResolvedInput } from './preprocess.js';
-import { createCheckedDecoder, resolveInput, type CreateScorerOptions, type ModelSummary, type Scorer, type ScoreResult } from './scorer.js';
+import {
+  createCheckedDecoder,
+  resolveInput,
+  type CreateScorerOptions,
+  type ModelSummary,
+  type Scorer,
+  type ScoreResult,
+} from './scorer.js';
 import { intraOpThreadsFor, loadSession } from './session.js';
 import { runTensors } from './tensor-run.js';
 import { InputError } from '../shared/input-error.js';
@@ -45,10 +52,18 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
   let provider: ModelSummary['provider'] = 'cpu';
   let description: SessionDescription | undefined;
   try {
-    const specs = [{ name: config.name, model: config.model, input: config.input, decoder: config.decoder, labels: config.labels }, ...cascade.stages];
+    const specs = [
+      { name: config.name, model: config.model, input: config.input, decoder: config.decoder, labels: config.labels },
+      ...cascade.stages,
+    ];
     for (const [index, spec] of specs.entries()) {
       const model = index === 0 ? (options.modelBytes ?? options.modelPath ?? modelPathOf(spec.model.path)) : modelPathOf(spec.model.path);
-      const loaded = await loadSession(model, config.executionProviders, threads, typeof model === 'string' ? undefined : 'in-memory model');
+      const loaded = await loadSession(
+        model,
+        config.executionProviders,
+        threads,
+        typeof model === 'string' ? undefined : 'in-memory model',
+      );
       // Tracked at once, so a failure below still releases it.
       sessions.push(loaded.session);
       if (loaded.fallbackReason) options.log?.(`note: ${spec.name}: ${loaded.fallbackReason}; using ${loaded.provider}.`);
@@ -77,7 +92,15 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
 
   const summaryOf = (stage: Stage): ModelSummary['input'] => {
     const i = stage.input;
-    return { name: i.name, width: i.width, height: i.height, layout: i.layout, elementType: i.elementType, resize: i.resize, colorOrder: i.colorOrder };
+    return {
+      name: i.name,
+      width: i.width,
+      height: i.height,
+      layout: i.layout,
+      elementType: i.elementType,
+      resize: i.resize,
+      colorOrder: i.colorOrder,
+    };
   };
   const [first, ...later] = stages as [Stage, ...Stage[]];
   const summary: ModelSummary = {
@@ -88,12 +111,22 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
     outputs: first.decoder.outputNames,
     labels: config.labels.length,
     decoder: config.decoder.kind,
-    stages: later.map((s, i) => ({ name: s.name, input: summaryOf(s), outputs: s.decoder.outputNames, decoder: cascade.stages[i]!.decoder.kind })),
+    stages: later.map((s, i) => ({
+      name: s.name,
+      input: summaryOf(s),
+      outputs: s.decoder.outputNames,
+      decoder: cascade.stages[i]!.decoder.kind,
+    })),
   };
 
   let ort: typeof import('onnxruntime-node') | undefined;
   /** Runs one stage over prepared images (in runs of at most MAX_RUN_BATCH when the model takes batches). */
-  const runStage = async (stage: Stage, prepared: readonly PreparedImage[], clock: { inferenceMs: number; postprocessMs: number }, input: ResolvedInput = stage.input): Promise<Prediction[][]> => {
+  const runStage = async (
+    stage: Stage,
+    prepared: readonly PreparedImage[],
+    clock: { inferenceMs: number; postprocessMs: number },
+    input: ResolvedInput = stage.input,
+  ): Promise<Prediction[][]> => {
     ort ??= await import('onnxruntime-node');
     const perRun = stage.decoder.batchable && stage.input.dynamicBatch ? MAX_RUN_BATCH : 1;
     const results: Prediction[][] = [];
@@ -104,7 +137,14 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
       const outputs = (await stage.session.run({ [stage.input.name]: tensor }, stage.decoder.outputNames)) as Record<string, Tensor>;
       const t1 = performance.now();
       batch.forEach((image, batchIndex) => {
-        results.push(stage.decoder.decode({ outputs: outputs as Record<string, OutputTensor>, batchIndex, geometry: image.geometry, labels: stage.labels }));
+        results.push(
+          stage.decoder.decode({
+            outputs: outputs as Record<string, OutputTensor>,
+            batchIndex,
+            geometry: image.geometry,
+            labels: stage.labels,
+          }),
+        );
       });
       for (const output of Object.values(outputs)) output.dispose?.();
       clock.inferenceMs += t1 - t0;
@@ -166,7 +206,11 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
     }
     for (let index = from; index < stages.length && work.length > 0; index++) {
       const stage = stages[index]!;
-      const found = await runOnCrops(stage, work.map((w) => w.image), clock);
+      const found = await runOnCrops(
+        stage,
+        work.map((w) => w.image),
+        clock,
+      );
       work.forEach((w, i) => {
         const predictions = found[i]!;
         const result: NonNullable<Prediction['stages']>[string] = { predictions };
@@ -188,7 +232,8 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
   const scoreOne = async (bytes: Uint8Array, index: number): Promise<ScoreResult> => {
     const started = performance.now();
     const clock: Clock = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
-    const asRequestError = (error: unknown): unknown => (error instanceof InputError ? new InputError(error.status, error.message, index) : error);
+    const asRequestError = (error: unknown): unknown =>
+      error instanceof InputError ? new InputError(error.status, error.message, index) : error;
     let prepared: PreparedImage;
     try {
       prepared = await prepareImage(bytes, first.input);
@@ -197,7 +242,11 @@ export async function createCascadeScorer(config: ScoringConfig, options: Create
     }
     const { originalWidth: width, originalHeight: height } = prepared.geometry;
     if (width * height > cascade.maxPixels) {
-      throw new InputError(413, `The image is ${width}x${height} pixels; this cascade accepts at most ${cascade.maxPixels} pixels per image.`, index);
+      throw new InputError(
+        413,
+        `The image is ${width}x${height} pixels; this cascade accepts at most ${cascade.maxPixels} pixels per image.`,
+        index,
+      );
     }
     clock.preprocessMs += performance.now() - started;
     const [predictions] = await runStage(first, [prepared], clock);
@@ -272,7 +321,12 @@ function quadOf(region: Prediction): Quad | undefined {
   if (region.quad) return region.quad;
   const b = region.boxPixels;
   if (!b) return undefined;
-  return [[b.left, b.top], [b.left + b.width, b.top], [b.left + b.width, b.top + b.height], [b.left, b.top + b.height]];
+  return [
+    [b.left, b.top],
+    [b.left + b.width, b.top],
+    [b.left + b.width, b.top + b.height],
+    [b.left, b.top + b.height],
+  ];
 }
 
 function quadSides(quad: Quad): [number, number] {

@@ -113,7 +113,12 @@ export interface TextRecognitionDecoderConfig {
   threshold: number;
 }
 
-export type DecoderConfig = ClassificationDecoderConfig | BoxesDecoderConfig | YoloGridDecoderConfig | TextDetectionDecoderConfig | TextRecognitionDecoderConfig;
+export type DecoderConfig =
+  | ClassificationDecoderConfig
+  | BoxesDecoderConfig
+  | YoloGridDecoderConfig
+  | TextDetectionDecoderConfig
+  | TextRecognitionDecoderConfig;
 
 /** How a cascade stage's crops are cut from the previous stage's regions. */
 export interface CropConfig {
@@ -289,7 +294,11 @@ const decoderCheck: Check = (value, path, problems) => {
   if (!isObject(value)) return void problems.push(`${path} must be an object, not ${describe(value)}.`);
   const check = decoderChecks[value.kind as DecoderConfig['kind']];
   if (!check) {
-    return void problems.push(`${path}.kind must be one of ${Object.keys(decoderChecks).map((k) => `'${k}'`).join(', ')}, not ${describe(value.kind)}.`);
+    return void problems.push(
+      `${path}.kind must be one of ${Object.keys(decoderChecks)
+        .map((k) => `'${k}'`)
+        .join(', ')}, not ${describe(value.kind)}.`,
+    );
   }
   check(value, path, problems);
 };
@@ -298,23 +307,23 @@ const pixelSize = number({ min: 1, max: 16384, integer: true });
 const triple = list(number(), { length: 3 });
 
 const inputCheck: Check = object(
-    {
-      name: text,
-      width: pixelSize,
-      height: pixelSize,
-      layout: oneOf('NCHW', 'NHWC'),
-      elementType: oneOf('float32', 'uint8'),
-      colorOrder: oneOf('RGB', 'BGR'),
-      resize: oneOf('stretch', 'letterbox', 'crop', 'pad-right'),
-      scale: number(),
-      mean: triple,
-      std: (value, path, problems) => {
-        triple(value, path, problems);
-        if (Array.isArray(value) && value.some((v) => v === 0)) problems.push(`${path} must not contain 0 (it divides).`);
-      },
-      padValue: number({ min: 0, max: 255 }),
+  {
+    name: text,
+    width: pixelSize,
+    height: pixelSize,
+    layout: oneOf('NCHW', 'NHWC'),
+    elementType: oneOf('float32', 'uint8'),
+    colorOrder: oneOf('RGB', 'BGR'),
+    resize: oneOf('stretch', 'letterbox', 'crop', 'pad-right'),
+    scale: number(),
+    mean: triple,
+    std: (value, path, problems) => {
+      triple(value, path, problems);
+      if (Array.isArray(value) && value.some((v) => v === 0)) problems.push(`${path} must not contain 0 (it divides).`);
     },
-    ['name', 'width', 'height', 'layout', 'elementType'],
+    padValue: number({ min: 0, max: 255 }),
+  },
+  ['name', 'width', 'height', 'layout', 'elementType'],
 );
 
 const stageCheck: Check = object(
@@ -331,42 +340,48 @@ const stageCheck: Check = object(
   ['crop', 'rotate', 'maxWidth'],
 );
 
-const configCheck: Check = object({
-  version: oneOf(1),
-  name: text,
-  task: oneOf('image-classification', 'object-detection'),
-  model: object({ path: text }),
-  input: inputCheck,
-  decoder: decoderCheck,
-  labels: list(text),
-  server: object({
-    port: number({ min: 1, max: 65535, integer: true }),
-    apis: list(oneOf('edgeml', 'azureml', 'customvision', 'v2'), { min: 1 }),
-    maxBodyBytes: count,
-    concurrency: count,
-    queueLimit: number({ min: 0, integer: true }),
-    urlFetch: object({
-      allow: list((value, path, problems) => {
-        text(value, path, problems);
-        const problem = typeof value === 'string' ? allowEntryProblem(value) : undefined;
-        if (problem) problems.push(`${path}: ${problem}.`);
-      }),
-      maxBytes: count,
-      timeoutMs: count,
-      maxRedirects: number({ min: 0, max: 20, integer: true }),
-    }),
-    limits: object({
-      bytesInFlight: count,
-      decodeBytes: count,
-      imagesPerRequest: count,
-      processingTimeoutMs: count,
-      requestTimeoutMs: number({ min: 1000, integer: true }),
-      bodyIdleTimeoutMs: number({ min: 100, integer: true }),
-    }),
-  }, ['urlFetch', 'limits']),
-  executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),
-  cascade: object({ stages: list(stageCheck, { min: 1 }), maxPixels: count }),
-}, ['cascade']);
+const configCheck: Check = object(
+  {
+    version: oneOf(1),
+    name: text,
+    task: oneOf('image-classification', 'object-detection'),
+    model: object({ path: text }),
+    input: inputCheck,
+    decoder: decoderCheck,
+    labels: list(text),
+    server: object(
+      {
+        port: number({ min: 1, max: 65535, integer: true }),
+        apis: list(oneOf('edgeml', 'azureml', 'customvision', 'v2'), { min: 1 }),
+        maxBodyBytes: count,
+        concurrency: count,
+        queueLimit: number({ min: 0, integer: true }),
+        urlFetch: object({
+          allow: list((value, path, problems) => {
+            text(value, path, problems);
+            const problem = typeof value === 'string' ? allowEntryProblem(value) : undefined;
+            if (problem) problems.push(`${path}: ${problem}.`);
+          }),
+          maxBytes: count,
+          timeoutMs: count,
+          maxRedirects: number({ min: 0, max: 20, integer: true }),
+        }),
+        limits: object({
+          bytesInFlight: count,
+          decodeBytes: count,
+          imagesPerRequest: count,
+          processingTimeoutMs: count,
+          requestTimeoutMs: number({ min: 1000, integer: true }),
+          bodyIdleTimeoutMs: number({ min: 100, integer: true }),
+        }),
+      },
+      ['urlFetch', 'limits'],
+    ),
+    executionProviders: list(oneOf('cuda', 'cpu'), { min: 1 }),
+    cascade: object({ stages: list(stageCheck, { min: 1 }), maxPixels: count }),
+  },
+  ['cascade'],
+);
 
 const REGION_KINDS: readonly string[] = ['boxes', 'yolo-grid', 'text-detection'];
 
@@ -384,8 +399,10 @@ function checkCascade(config: ScoringConfig, problems: string[]): void {
     if (!afterRegions && stage.crop) problems.push(`${at}.crop is only for the stage right after a region stage.`);
     if (stage.rotate && stage.decoder.kind !== 'classification') problems.push(`${at}.rotate needs a classification decoder.`);
     if (stage.maxWidth !== undefined && stage.input.resize !== 'pad-right') problems.push(`${at}.maxWidth needs input.resize 'pad-right'.`);
-    if (stage.maxWidth !== undefined && stage.input.width !== undefined && stage.maxWidth < stage.input.width) problems.push(`${at}.maxWidth must be at least input.width.`);
-    if (stage.decoder.kind === 'text-recognition' && stage.decoder.blank >= stage.decoder.alphabet.length) problems.push(`${at}.decoder.blank is outside the alphabet.`);
+    if (stage.maxWidth !== undefined && stage.input.width !== undefined && stage.maxWidth < stage.input.width)
+      problems.push(`${at}.maxWidth must be at least input.width.`);
+    if (stage.decoder.kind === 'text-recognition' && stage.decoder.blank >= stage.decoder.alphabet.length)
+      problems.push(`${at}.decoder.blank is outside the alphabet.`);
     afterRegions = REGION_KINDS.includes(stage.decoder.kind);
   });
   if (afterRegions) problems.push('config.cascade ends with a region stage whose regions nothing reads.');
@@ -397,8 +414,10 @@ export function validateScoringConfig(json: unknown): ScoringConfig {
   configCheck(json, 'config', problems);
   if (problems.length === 0) {
     const config = json as ScoringConfig;
-    if (config.input.width !== undefined && config.input.height === undefined) problems.push('config.input.height is required when width is set.');
-    if (config.input.height !== undefined && config.input.width === undefined) problems.push('config.input.width is required when height is set.');
+    if (config.input.width !== undefined && config.input.height === undefined)
+      problems.push('config.input.height is required when width is set.');
+    if (config.input.height !== undefined && config.input.width === undefined)
+      problems.push('config.input.width is required when height is set.');
     const expected = config.task === 'image-classification' ? ['classification', 'text-recognition'] : REGION_KINDS;
     if (!expected.includes(config.decoder.kind)) {
       problems.push(`config.decoder.kind '${config.decoder.kind}' does not fit task '${config.task}'.`);
@@ -406,7 +425,9 @@ export function validateScoringConfig(json: unknown): ScoringConfig {
     if (config.cascade) checkCascade(config, problems);
     const limits = config.server.limits;
     if (limits && limits.bytesInFlight < config.server.maxBodyBytes) {
-      problems.push(`config.server.limits.bytesInFlight (${limits.bytesInFlight}) must be at least maxBodyBytes (${config.server.maxBodyBytes}), or no full-size request could ever be read.`);
+      problems.push(
+        `config.server.limits.bytesInFlight (${limits.bytesInFlight}) must be at least maxBodyBytes (${config.server.maxBodyBytes}), or no full-size request could ever be read.`,
+      );
     }
   }
   if (problems.length > 0) throw new ScoringConfigError(problems);

@@ -19,16 +19,27 @@ export function checkDecodeBudget(images: readonly Uint8Array[], budget: number)
     if (!extent.dataCanFill) throw notFillable(extent, index);
     const cost = decodedBytes(extent);
     if (cost > budget) {
-      throw new InputError(413, `The image is ${extent.width}x${extent.height} pixels at ${extent.bytesPerPixel} bytes each: ${mib(cost)} to decode, over the ${mib(budget)} per request this server allows (limits.decodeBytes).`, index);
+      throw new InputError(
+        413,
+        `The image is ${extent.width}x${extent.height} pixels at ${extent.bytesPerPixel} bytes each: ${mib(cost)} to decode, over the ${mib(budget)} per request this server allows (limits.decodeBytes).`,
+        index,
+      );
     }
     total += cost;
   }
   if (total > budget) {
-    throw new InputError(413, `The ${images.length} images would take ${mib(total)} to decode, over the ${mib(budget)} per request this server allows (limits.decodeBytes); send fewer or smaller images per request.`);
+    throw new InputError(
+      413,
+      `The ${images.length} images would take ${mib(total)} to decode, over the ${mib(budget)} per request this server allows (limits.decodeBytes); send fewer or smaller images per request.`,
+    );
   }
 }
 
 /** The answer for an image whose header declares more pixels than its data could encode. */
 export function notFillable(extent: ImageExtent, index?: number): InputError {
-  return new InputError(400, `The ${extent.format.toUpperCase()} header declares ${extent.width}x${extent.height} pixels, but its data is too short to hold them (a truncated or forged file).`, index);
+  return new InputError(
+    400,
+    `The ${extent.format.toUpperCase()} header declares ${extent.width}x${extent.height} pixels, but its data is too short to hold them (a truncated or forged file).`,
+    index,
+  );
 }

@@ -23,7 +23,12 @@ export interface Box {
   height: number;
 }
 
-type Planner = (ow: number, oh: number, nw: number, nh: number) => Pick<ImageGeometry, 'contentWidth' | 'contentHeight' | 'offsetX' | 'offsetY'>;
+type Planner = (
+  ow: number,
+  oh: number,
+  nw: number,
+  nh: number,
+) => Pick<ImageGeometry, 'contentWidth' | 'contentHeight' | 'offsetX' | 'offsetY'>;
 
 const atLeastOne = (n: number): number => Math.max(1, n);
 
@@ -50,7 +55,13 @@ const planners: Record<ResizeMode, Planner> = {
   }),
 };
 
-export function planResize(mode: ResizeMode, originalWidth: number, originalHeight: number, networkWidth: number, networkHeight: number): ImageGeometry {
+export function planResize(
+  mode: ResizeMode,
+  originalWidth: number,
+  originalHeight: number,
+  networkWidth: number,
+  networkHeight: number,
+): ImageGeometry {
   const plan = planners[mode](originalWidth, originalHeight, networkWidth, networkHeight);
   return { originalWidth, originalHeight, networkWidth, networkHeight, ...plan };
 }
@@ -61,7 +72,13 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
  * Maps a box given as corners in network pixels back onto the original image, clipped to it.
  * Returns null when nothing of the box is left inside the image (e.g. it lies entirely in the padding).
  */
-export function networkBoxToImage(g: ImageGeometry, x1: number, y1: number, x2: number, y2: number): { pixels: Box; normalized: Box } | null {
+export function networkBoxToImage(
+  g: ImageGeometry,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+): { pixels: Box; normalized: Box } | null {
   const sx = g.originalWidth / g.contentWidth;
   const sy = g.originalHeight / g.contentHeight;
   const left = clamp((Math.min(x1, x2) - g.offsetX) * sx, 0, g.originalWidth);

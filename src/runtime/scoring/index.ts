@@ -1,6 +1,14 @@
 // Public entry of the scoring runtime for in-process use (`edgeml test` / `run`): the scorer, the server, the config
 // type and validator. Runtime stage (scoring); importing it loads sharp, and onnxruntime-node on first createScorer.
-export { createScorer, type Scorer, type ScoreResult, type ScoreOptions, type Timings, type ModelSummary, type CreateScorerOptions } from './scorer.js';
+export {
+  createScorer,
+  type Scorer,
+  type ScoreResult,
+  type ScoreOptions,
+  type Timings,
+  type ModelSummary,
+  type CreateScorerOptions,
+} from './scorer.js';
 export { createScoringServer, type ScoringServer, type ScoringServerOptions } from './server.js';
 export { startScoringService, readScoringConfig, StartupError, type RunningService } from './service.js';
 export { validateScoringConfig, ScoringConfigError, type ScoringConfig, type ResizeMode, type DecoderConfig } from './config.js';

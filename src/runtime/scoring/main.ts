@@ -31,7 +31,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Expected start-up problems get one line; anything else is a bug and keeps its stack.
-  const expected = error instanceof StartupError || error instanceof ScoringConfigError || (error as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
-  process.stderr.write(`scoring: ${expected ? (error as Error).message : (error as Error)?.stack ?? String(error)}\n`);
+  const expected =
+    error instanceof StartupError || error instanceof ScoringConfigError || (error as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
+  process.stderr.write(`scoring: ${expected ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
   process.exitCode = 1;
 });

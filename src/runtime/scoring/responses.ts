@@ -34,7 +34,12 @@ export interface SeedDetections {
  */
 export type AzureMlAnswer = [Record<string, SeedClassTriple[]> | SeedDetections[], string];
 
-export function toAzureMlAnswer(task: 'image-classification' | 'object-detection', fields: readonly string[], results: readonly ScoreResult[], totalMs: number): AzureMlAnswer {
+export function toAzureMlAnswer(
+  task: 'image-classification' | 'object-detection',
+  fields: readonly string[],
+  results: readonly ScoreResult[],
+  totalMs: number,
+): AzureMlAnswer {
   const computed = `Computed in ${pythonFloat(Math.round(totalMs * 100) / 100)} ms`;
   if (task === 'object-detection') return [results.map(toSeedDetections), computed];
   const byField: Record<string, SeedClassTriple[]> = {};
@@ -78,7 +83,13 @@ function toCustomVisionPrediction(p: Prediction): CustomVisionPrediction {
     ...(p.stages
       ? {
           stages: Object.fromEntries(
-            Object.entries(p.stages).map(([name, stage]) => [name, { predictions: stage.predictions.map(toCustomVisionPrediction), ...(stage.rotated !== undefined ? { rotated: stage.rotated } : {}) }]),
+            Object.entries(p.stages).map(([name, stage]) => [
+              name,
+              {
+                predictions: stage.predictions.map(toCustomVisionPrediction),
+                ...(stage.rotated !== undefined ? { rotated: stage.rotated } : {}),
+              },
+            ]),
           ),
         }
       : {}),

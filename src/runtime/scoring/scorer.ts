@@ -6,7 +6,15 @@ import { serverLimits, type ExecutionProvider, type ScoringConfig } from './conf
 import { checkDecodeBudget } from './decode-budget.js';
 import { createDecoder, type Decoder, type OutputTensor, type Prediction } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs, type SessionDescription } from './model-metadata.js';
-import { createInputData, inputDims, inputLength, prepareImage, type InputData, type PreparedImage, type ResolvedInput } from './preprocess.js';
+import {
+  createInputData,
+  inputDims,
+  inputLength,
+  prepareImage,
+  type InputData,
+  type PreparedImage,
+  type ResolvedInput,
+} from './preprocess.js';
 import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
 import { runTensors, type TensorRequest, type TensorResult } from './tensor-run.js';
@@ -73,9 +81,15 @@ export interface CreateScorerOptions {
 export async function createScorer(config: ScoringConfig, options: CreateScorerOptions = {}): Promise<Scorer> {
   // A cascade (several models, later ones reading crops of earlier regions) has its own runner.
   if (config.cascade) return (await import('./cascade.js')).createCascadeScorer(config, options);
-  const modelPath = options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
+  const modelPath =
+    options.modelPath ?? (isAbsolute(config.model.path) ? config.model.path : resolve(options.baseDir ?? '.', config.model.path));
   const model = options.modelBytes ?? modelPath;
-  const loaded = await loadSession(model, config.executionProviders, intraOpThreadsFor(config.server.concurrency), options.modelBytes ? 'in-memory model' : undefined);
+  const loaded = await loadSession(
+    model,
+    config.executionProviders,
+    intraOpThreadsFor(config.server.concurrency),
+    options.modelBytes ? 'in-memory model' : undefined,
+  );
   if (loaded.fallbackReason) options.log?.(`note: ${loaded.fallbackReason}; using ${loaded.provider}.`);
   const { session } = loaded;
   try {
@@ -86,7 +100,15 @@ export async function createScorer(config: ScoringConfig, options: CreateScorerO
       name: config.name,
       task: config.task,
       provider: loaded.provider,
-      input: { name: input.name, width: input.width, height: input.height, layout: input.layout, elementType: input.elementType, resize: input.resize, colorOrder: input.colorOrder },
+      input: {
+        name: input.name,
+        width: input.width,
+        height: input.height,
+        layout: input.layout,
+        elementType: input.elementType,
+        resize: input.resize,
+        colorOrder: input.colorOrder,
+      },
       outputs: decoder.outputNames,
       labels: config.labels.length,
       decoder: config.decoder.kind,
@@ -99,10 +121,15 @@ export async function createScorer(config: ScoringConfig, options: CreateScorerO
 }
 
 /** The decoder for a loaded model, after checking that the outputs it reads exist and hold numbers. */
-export function createCheckedDecoder(config: ScoringConfig['decoder'], session: InferenceSession, description: SessionDescription): Decoder {
+export function createCheckedDecoder(
+  config: ScoringConfig['decoder'],
+  session: InferenceSession,
+  description: SessionDescription,
+): Decoder {
   const decoder = createDecoder(config, session.outputNames);
   const missing = decoder.outputNames.filter((n) => !session.outputNames.includes(n));
-  if (missing.length > 0) throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
+  if (missing.length > 0)
+    throw new ModelLoadError(`The model has no output '${missing.join("', '")}' (it has '${session.outputNames.join("', '")}').`);
   for (const name of decoder.outputNames) {
     const type = description.outputs.find((o) => o.name === name)?.elementType ?? 'unknown';
     if (type === 'string' || type === 'bool' || type === 'non-tensor') {
@@ -116,10 +143,12 @@ export function createCheckedDecoder(config: ScoringConfig['decoder'], session: 
 export function resolveInput(config: Pick<ScoringConfig, 'input'>, description: SessionDescription): ResolvedInput {
   const wanted = config.input.name ?? description.inputs[0]?.name;
   const meta = description.inputs.find((i) => i.name === wanted);
-  if (!meta) throw new ModelLoadError(`The model has no input '${wanted ?? ''}' (it has '${description.inputs.map((i) => i.name).join("', '")}').`);
+  if (!meta)
+    throw new ModelLoadError(`The model has no input '${wanted ?? ''}' (it has '${description.inputs.map((i) => i.name).join("', '")}').`);
   const inferred = readImageInputShape(meta.shape);
   const layout = config.input.layout ?? inferred.layout;
-  if (!layout) throw new ModelLoadError(`Cannot tell the layout of input '${meta.name}' [${(meta.shape ?? []).join(', ')}]; set it (NCHW or NHWC).`);
+  if (!layout)
+    throw new ModelLoadError(`Cannot tell the layout of input '${meta.name}' [${(meta.shape ?? []).join(', ')}]; set it (NCHW or NHWC).`);
   const dims = readShapeAs(meta.shape, layout);
   if (isFixed(dims.channels) && dims.channels !== 3) {
     throw new ModelLoadError(`Input '${meta.name}' takes ${dims.channels} channel(s); the scoring module feeds 3 (RGB or BGR).`);
@@ -131,15 +160,25 @@ export function resolveInput(config: Pick<ScoringConfig, 'input'>, description: 
       throw new ModelLoadError(`The config sets input ${axis} ${fromConfig} but model input '${meta.name}' has ${axis} ${fromModel}.`);
     }
     const value = fromConfig ?? (isFixed(fromModel) ? fromModel : undefined);
-    if (value === undefined) throw new ModelLoadError(`Model input '${meta.name}' has a variable ${axis}; set the input ${axis} in the config.`);
+    if (value === undefined)
+      throw new ModelLoadError(`Model input '${meta.name}' has a variable ${axis}; set the input ${axis} in the config.`);
     return value;
   };
   const modelType = meta.elementType === 'float32' || meta.elementType === 'uint8' ? meta.elementType : undefined;
   const elementType = config.input.elementType ?? modelType;
   if (!elementType) throw new ModelLoadError(`Input '${meta.name}' takes ${meta.elementType}; the scoring module feeds float32 or uint8.`);
-  if (modelType && elementType !== modelType) throw new ModelLoadError(`The config sets element type ${elementType} but input '${meta.name}' takes ${meta.elementType}.`);
+  if (modelType && elementType !== modelType)
+    throw new ModelLoadError(`The config sets element type ${elementType} but input '${meta.name}' takes ${meta.elementType}.`);
   const batch = meta.shape?.[0];
-  return { ...config.input, name: meta.name, width: size('width'), height: size('height'), layout, elementType, dynamicBatch: !isFixed(batch) };
+  return {
+    ...config.input,
+    name: meta.name,
+    width: size('width'),
+    height: size('height'),
+    layout,
+    elementType,
+    dynamicBatch: !isFixed(batch),
+  };
 }
 
 function buildScorer(
@@ -230,7 +269,11 @@ function buildScorer(
         return results;
       }
       const prepared = await Promise.all(images.map((image, index) => prepareTimed(image, index)));
-      return runPrepared(prepared.map((p) => p.prepared), prepared.map((p) => p.started), prepared.map((p) => p.ms));
+      return runPrepared(
+        prepared.map((p) => p.prepared),
+        prepared.map((p) => p.started),
+        prepared.map((p) => p.ms),
+      );
     },
     infer: (request) => runTensors(session, description, request),
     async close() {
@@ -247,7 +290,9 @@ function buildScorer(
 export async function warmUp(scorer: Scorer): Promise<void> {
   const sharp = (await import('sharp')).default;
   const { width, height } = scorer.summary.input;
-  const image = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
+  const image = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+    .jpeg()
+    .toBuffer();
   await scorer.score(image);
 }
 

@@ -60,7 +60,11 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
   let inFlight = 0;
   let onDrained: (() => void) | undefined;
 
-  const busy = (message: string): Answer => ({ status: 503, body: { error: { code: 'busy', message } }, headers: { 'retry-after': retryAfter } });
+  const busy = (message: string): Answer => ({
+    status: 503,
+    body: { error: { code: 'busy', message } },
+    headers: { 'retry-after': retryAfter },
+  });
 
   const readyScorer = (): Scorer => {
     if (scorer) return scorer;
@@ -74,9 +78,19 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
     const images = await read(req);
     try {
       // Refused from the headers before the request takes a slot: decode bombs and forged sizes never queue.
-      checkDecodeBudget(images.map((i) => i.data), limits.decodeBytes);
+      checkDecodeBudget(
+        images.map((i) => i.data),
+        limits.decodeBytes,
+      );
       // The bytes were read for this request alone: a worker scorer may take them over instead of copying.
-      const results = await limiter.run(() => active.scoreBatch(images.map((i) => i.data), { transfer: true }), { deadlineMs: limits.processingTimeoutMs });
+      const results = await limiter.run(
+        () =>
+          active.scoreBatch(
+            images.map((i) => i.data),
+            { transfer: true },
+          ),
+        { deadlineMs: limits.processingTimeoutMs },
+      );
       return { fields: images.map((i) => i.field), results };
     } catch (error) {
       // With several images, say which request field was the bad one.
@@ -92,7 +106,12 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
       method: 'GET',
       path: /^\/healthz$/,
       handler: async () => {
-        if (!scorer) return { status: 503, body: { status: loadError ? 'failed' : 'loading', ...(loadError ? { error: loadError.message } : {}) }, headers: { 'retry-after': retryAfter } };
+        if (!scorer)
+          return {
+            status: 503,
+            body: { status: loadError ? 'failed' : 'loading', ...(loadError ? { error: loadError.message } : {}) },
+            headers: { 'retry-after': retryAfter },
+          };
         return { status: 200, body: { status: 'ready', model: scorer.summary, active: limiter.active, waiting: limiter.waiting } };
       },
     },
@@ -110,12 +129,14 @@ export function createScoringServer(config: ScoringConfig, options: ScoringServe
       const allowed = [...new Set(matching.map((r) => r.method))].join(', ');
       return { ...errorAnswer(new InputError(405, `Use ${allowed} for '${path.slice(0, 200)}'.`), shape), headers: { allow: allowed } };
     }
-    if (closing && route.method === 'POST') return { ...busy('The server is shutting down.'), body: shape(503, 'busy', 'The server is shutting down.') };
+    if (closing && route.method === 'POST')
+      return { ...busy('The server is shutting down.'), body: shape(503, 'busy', 'The server is shutting down.') };
     try {
       return await route.handler(req, route.path.exec(path)!);
     } catch (error) {
       if (error instanceof BusyError) return { ...busy(error.message), body: shape(503, 'busy', error.message) };
-      if (error instanceof NotReady) return { status: 503, body: shape(503, 'not-ready', error.message), headers: { 'retry-after': retryAfter } };
+      if (error instanceof NotReady)
+        return { status: 503, body: shape(503, 'not-ready', error.message), headers: { 'retry-after': retryAfter } };
       if (isInputError(error)) return errorAnswer(error, shape);
       if (error instanceof HttpError) return { status: error.status, body: shape(error.status, error.code, error.message) };
       log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -199,14 +220,31 @@ function errorAnswer(error: InputError, shape: ErrorShape = defaultErrorShape): 
   return { status: error.status, body: shape(error.status, codeFor[error.status] ?? 'bad-request', error.message) };
 }
 
-const codeFor: Record<number, string> = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 408: 'request-timeout', 413: 'too-large', 415: 'unsupported-media-type' };
+const codeFor: Record<number, string> = {
+  400: 'bad-request',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  408: 'request-timeout',
+  413: 'too-large',
+  415: 'unsupported-media-type',
+};
 
-function send(req: IncomingMessage, res: ServerResponse, answer: Answer, started: number, log: (line: string) => void, closing: boolean): void {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: Answer,
+  started: number,
+  log: (line: string) => void,
+  closing: boolean,
+): void {
   const inference = answer.inferenceMs ?? 0;
   const totalMs = performance.now() - started;
   // Every answer carries its timing, errors included.
   const raw = isRawBody(answer.body) ? answer.body : undefined;
-  const timed = !raw && isPlainObject(answer.body) && !('timings' in answer.body) ? { ...answer.body, timings: { inferenceMs: inference, totalMs: round(totalMs) } } : answer.body;
+  const timed =
+    !raw && isPlainObject(answer.body) && !('timings' in answer.body)
+      ? { ...answer.body, timings: { inferenceMs: inference, totalMs: round(totalMs) } }
+      : answer.body;
   const body = raw ? raw.raw : JSON.stringify(timed);
   // Answered before the whole body was read (e.g. 413): the rest is drained below and the connection not reused.
   const unread = !req.complete;

@@ -34,7 +34,12 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startScoringService(configPath: string, log: (line: string) => void, portOverride?: number, host?: string): Promise<RunningService> {
+export async function startScoringService(
+  configPath: string,
+  log: (line: string) => void,
+  portOverride?: number,
+  host?: string,
+): Promise<RunningService> {
   const config = await readScoringConfig(configPath);
   const started = performance.now();
   // The model starts loading in its worker thread first; this thread loads the HTTP code and listens meanwhile
@@ -48,7 +53,10 @@ export async function startScoringService(configPath: string, log: (line: string
     server = createScoringServer(config, { log });
     port = await server.listen(portOverride ?? config.server.port, host);
   } catch (error) {
-    void scoring.then((scorer) => scorer.close(), () => undefined);
+    void scoring.then(
+      (scorer) => scorer.close(),
+      () => undefined,
+    );
     throw error;
   }
   log(`${config.name}: listening on port ${port} (${config.server.apis.join(', ')}); loading model ${config.model.path}`);
@@ -60,7 +68,9 @@ export async function startScoringService(configPath: string, log: (line: string
       if (stopping) return scorer.close();
       server.setScorer(scorer);
       const s = scorer.summary;
-      log(`${config.name}: model ready in ${Math.round(performance.now() - started)} ms on ${s.provider}: input ${s.input.name} ${s.input.layout} ${s.input.width}x${s.input.height} ${s.input.elementType}, outputs ${s.outputs.join(', ')}`);
+      log(
+        `${config.name}: model ready in ${Math.round(performance.now() - started)} ms on ${s.provider}: input ${s.input.name} ${s.input.layout} ${s.input.width}x${s.input.height} ${s.input.elementType}, outputs ${s.outputs.join(', ')}`,
+      );
     },
     (error: Error) => {
       server.setLoadError(error);

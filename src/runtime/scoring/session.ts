@@ -25,7 +25,12 @@ export function intraOpThreadsFor(concurrency: number, cores: number = available
 }
 
 /** Loads a model from a file path, or from bytes already in memory (then `name` labels it in messages). */
-export async function loadSession(model: string | Uint8Array, providers: readonly ExecutionProvider[], intraOpThreads?: number, name?: string): Promise<LoadedSession> {
+export async function loadSession(
+  model: string | Uint8Array,
+  providers: readonly ExecutionProvider[],
+  intraOpThreads?: number,
+  name?: string,
+): Promise<LoadedSession> {
   const modelPath = typeof model === 'string' ? model : (name ?? 'model bytes');
   const ort = await import('onnxruntime-node');
   // A missing CUDA library is expected on CPU-only hosts: our one-line note replaces onnxruntime's multi-line error
@@ -39,7 +44,8 @@ export async function loadSession(model: string | Uint8Array, providers: readonl
         graphOptimizationLevel: 'all',
         ...(intraOpThreads ? { intraOpNumThreads: intraOpThreads } : {}),
       };
-      const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+      const session =
+        typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
       return { session, provider, ...(fallbackReason ? { fallbackReason } : {}) };
     } catch (error) {
       const message = firstLine(error);

@@ -6,9 +6,33 @@ import type { SessionDescription } from './model-metadata.js';
 import { InputError } from '../shared/input-error.js';
 
 /** onnxruntime's element type names this path accepts and returns. */
-export type TensorElementType = 'bool' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'int8' | 'int16' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64' | 'string';
+export type TensorElementType =
+  | 'bool'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'float16'
+  | 'float32'
+  | 'float64'
+  | 'string';
 
-export type TensorData = Uint8Array | Uint16Array | Uint32Array | BigUint64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array | string[];
+export type TensorData =
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array
+  | string[];
 
 export interface WireTensor {
   name: string;
@@ -33,24 +57,32 @@ export function checkTensorRequest(request: TensorRequest, description: SessionD
   const given = new Set<string>();
   for (const input of request.inputs) {
     const meta = description.inputs.find((i) => i.name === input.name);
-    if (!meta) throw new InputError(400, `The model has no input '${input.name}' (it has '${description.inputs.map((i) => i.name).join("', '")}').`);
+    if (!meta)
+      throw new InputError(400, `The model has no input '${input.name}' (it has '${description.inputs.map((i) => i.name).join("', '")}').`);
     if (given.has(input.name)) throw new InputError(400, `Input '${input.name}' is given more than once.`);
     given.add(input.name);
     if (meta.elementType !== input.type) throw new InputError(400, `Input '${input.name}' takes ${meta.elementType}, not ${input.type}.`);
     const shape = meta.shape ?? [];
-    if (shape.length !== input.dims.length) throw new InputError(400, `Input '${input.name}' has ${shape.length} dimension(s) [${shape.join(', ')}], not ${input.dims.length}.`);
+    if (shape.length !== input.dims.length)
+      throw new InputError(400, `Input '${input.name}' has ${shape.length} dimension(s) [${shape.join(', ')}], not ${input.dims.length}.`);
     shape.forEach((d, i) => {
-      if (typeof d === 'number' && d !== input.dims[i]) throw new InputError(400, `Input '${input.name}' dimension ${i} must be ${d}, not ${input.dims[i]}.`);
+      if (typeof d === 'number' && d !== input.dims[i])
+        throw new InputError(400, `Input '${input.name}' dimension ${i} must be ${d}, not ${input.dims[i]}.`);
     });
   }
   const missing = description.inputs.filter((i) => !given.has(i.name)).map((i) => i.name);
   if (missing.length > 0) throw new InputError(400, `Input '${missing.join("', '")}' is missing.`);
   for (const name of request.outputs) {
-    if (!description.outputs.some((o) => o.name === name)) throw new InputError(400, `The model has no output '${name}' (it has '${description.outputs.map((o) => o.name).join("', '")}').`);
+    if (!description.outputs.some((o) => o.name === name))
+      throw new InputError(400, `The model has no output '${name}' (it has '${description.outputs.map((o) => o.name).join("', '")}').`);
   }
 }
 
-export async function runTensors(session: InferenceSession, description: SessionDescription, request: TensorRequest): Promise<TensorResult> {
+export async function runTensors(
+  session: InferenceSession,
+  description: SessionDescription,
+  request: TensorRequest,
+): Promise<TensorResult> {
   checkTensorRequest(request, description);
   const ort = await import('onnxruntime-node');
   const feeds: Record<string, Tensor> = {};

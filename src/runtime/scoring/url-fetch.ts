@@ -23,7 +23,9 @@ export interface UrlFetchConfig {
 export type ResolveAll = (hostname: string) => Promise<LookupAddress[]>;
 
 const defaultResolve: ResolveAll = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
 
 /** Address ranges that are not the public internet (IANA special-purpose registries, RFC 6890 and successors). */
 const NON_PUBLIC: [string, number, 'ipv4' | 'ipv6'][] = [
@@ -93,7 +95,11 @@ function parseAllowList(entries: readonly string[]): AllowList {
     const cidr = CIDR.exec(entry);
     if (cidr && isIP(cidr[1]!)) {
       const a = normalizeAddress(cidr[1]!);
-      list.addresses.addSubnet(a.address, a.type === 'ipv4' && isIP(cidr[1]!) === 6 ? Math.max(0, Number(cidr[2]) - 96) : Number(cidr[2]), a.type);
+      list.addresses.addSubnet(
+        a.address,
+        a.type === 'ipv4' && isIP(cidr[1]!) === 6 ? Math.max(0, Number(cidr[2]) - 96) : Number(cidr[2]),
+        a.type,
+      );
     } else if (isIP(entry)) {
       const a = normalizeAddress(entry);
       list.addresses.addAddress(a.address, a.type);
@@ -120,7 +126,11 @@ function pickAddress(list: AllowList, host: string, addresses: readonly LookupAd
   if (addresses.length === 0) throw new HttpError(502, `'${host}' resolves to no address.`, 'bad-gateway');
   const usable = addresses.find((a) => isPublicAddress(a.address) || addressListed(list, a.address));
   if (!usable) {
-    throw new HttpError(403, `'${host}' resolves to ${addresses[0]!.address}, a loopback, private or link-local address that the allow list does not name.`, 'forbidden');
+    throw new HttpError(
+      403,
+      `'${host}' resolves to ${addresses[0]!.address}, a loopback, private or link-local address that the allow list does not name.`,
+      'forbidden',
+    );
   }
   return usable;
 }
@@ -140,7 +150,8 @@ export function createUrlFetcher(config: UrlFetchConfig, resolveAll: ResolveAll 
     } catch {
       throw new HttpError(400, `'${raw.slice(0, 200)}' is not a URL.`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HttpError(400, `Only http and https URLs are fetched, not ${url.protocol.replace(/:$/, '')}.`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new HttpError(400, `Only http and https URLs are fetched, not ${url.protocol.replace(/:$/, '')}.`);
     if (url.username || url.password) throw new HttpError(400, 'URLs with credentials are not fetched.');
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!hostListed(list, host)) throw new HttpError(403, `Host '${host}' is not on the scoring module's URL allow list.`, 'forbidden');
@@ -171,7 +182,13 @@ export function createUrlFetcher(config: UrlFetchConfig, resolveAll: ResolveAll 
   const hop = (url: URL, signal: AbortSignal): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const options: RequestOptions = { method: 'GET', signal, lookup: checkedLookup, headers: { accept: 'image/*', 'user-agent': 'edgeml-scoring' }, agent: false };
+      const options: RequestOptions = {
+        method: 'GET',
+        signal,
+        lookup: checkedLookup,
+        headers: { accept: 'image/*', 'user-agent': 'edgeml-scoring' },
+        agent: false,
+      };
       const req = send(url, options, resolve);
       req.on('error', reject);
       req.end();
@@ -209,7 +226,8 @@ export function createUrlFetcher(config: UrlFetchConfig, resolveAll: ResolveAll 
           const status = res.statusCode ?? 0;
           if (status >= 300 && status < 400 && res.headers.location) {
             res.resume();
-            if (redirects >= config.maxRedirects) throw new HttpError(502, `The image URL redirects more than ${config.maxRedirects} time(s).`, 'bad-gateway');
+            if (redirects >= config.maxRedirects)
+              throw new HttpError(502, `The image URL redirects more than ${config.maxRedirects} time(s).`, 'bad-gateway');
             url = checkUrl(res.headers.location, url);
             continue;
           }
@@ -228,4 +246,5 @@ export function createUrlFetcher(config: UrlFetchConfig, resolveAll: ResolveAll 
   };
 }
 
-const tooLarge = (limit: number): HttpError => new HttpError(413, `The image at the URL is larger than the ${limit}-byte limit.`, 'too-large');
+const tooLarge = (limit: number): HttpError =>
+  new HttpError(413, `The image at the URL is larger than the ${limit}-byte limit.`, 'too-large');

@@ -46,11 +46,13 @@ const bad = (message: string): HttpError => new HttpError(400, message);
 
 /** Element count of a shape, refusing negative or non-integer dims and counts beyond `max` (checked before allocating). */
 export function elementCount(shape: unknown, max: number, what: string): number {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) throw bad(`${what}: 'shape' must be a list of whole numbers ≥ 0.`);
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
+    throw bad(`${what}: 'shape' must be a list of whole numbers ≥ 0.`);
   let count = 1;
   for (const d of shape as number[]) {
     count *= d;
-    if (count > max) throw new HttpError(413, `${what}: shape [${(shape as number[]).join(', ')}] holds more than ${max} elements.`, 'too-large');
+    if (count > max)
+      throw new HttpError(413, `${what}: shape [${(shape as number[]).join(', ')}] holds more than ${max} elements.`, 'too-large');
   }
   return count;
 }
@@ -118,7 +120,8 @@ export function fromBinary(bytes: Buffer, type: TensorElementType, count: number
     return elements;
   }
   const { bytes: size, make } = ARRAYS[type];
-  if (bytes.length !== count * size) throw bad(`${what}: binary_data_size ${bytes.length} does not fit shape × ${size} bytes (${count * size}).`);
+  if (bytes.length !== count * size)
+    throw bad(`${what}: binary_data_size ${bytes.length} does not fit shape × ${size} bytes (${count * size}).`);
   const array = make(count);
   // Copied (not viewed): the body buffer's offset need not be aligned for the element size.
   Buffer.from(array.buffer, array.byteOffset, array.byteLength).set(bytes);
@@ -154,6 +157,7 @@ export function toBinary(tensor: WireTensor): Buffer {
 export function splitBody(body: Buffer, headerLength: string | undefined): { json: Buffer; binary: Buffer } {
   if (headerLength === undefined) return { json: body, binary: Buffer.alloc(0) };
   const length = Number(headerLength);
-  if (!Number.isSafeInteger(length) || length < 0 || length > body.length) throw bad(`Inference-Header-Content-Length ${headerLength.slice(0, 20)} does not fit the ${body.length}-byte body.`);
+  if (!Number.isSafeInteger(length) || length < 0 || length > body.length)
+    throw bad(`Inference-Header-Content-Length ${headerLength.slice(0, 20)} does not fit the ${body.length}-byte body.`);
   return { json: body.subarray(0, length), binary: body.subarray(length) };
 }

@@ -105,19 +105,21 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
 
   const replace = (): void => {
     restarting++;
-    holdNativeModules().then(spawn).then(
-      ({ slot }) => {
-        restarting--;
-        slots.push(slot);
-        dispatch();
-      },
-      (error: Error) => {
-        restarting--;
-        log?.(`error: could not replace a scoring worker: ${error.message}`);
-        // With no worker left, waiting jobs would wait forever: fail them now.
-        if (noWorkers()) for (const job of waiting.splice(0)) job.reject(new Error('No scoring worker is running.'));
-      },
-    );
+    holdNativeModules()
+      .then(spawn)
+      .then(
+        ({ slot }) => {
+          restarting--;
+          slots.push(slot);
+          dispatch();
+        },
+        (error: Error) => {
+          restarting--;
+          log?.(`error: could not replace a scoring worker: ${error.message}`);
+          // With no worker left, waiting jobs would wait forever: fail them now.
+          if (noWorkers()) for (const job of waiting.splice(0)) job.reject(new Error('No scoring worker is running.'));
+        },
+      );
   };
   const noWorkers = (): boolean => slots.length === 0 && restarting === 0;
 
@@ -132,7 +134,10 @@ export async function createWorkerScorer(config: ScoringConfig, options: WorkerS
         continue;
       }
       const message: ToWorker = { type: 'score', id: job.id, images: job.images };
-      slot.worker.postMessage(message, job.images.map((i) => i.buffer as ArrayBuffer));
+      slot.worker.postMessage(
+        message,
+        job.images.map((i) => i.buffer as ArrayBuffer),
+      );
     }
   };
 
@@ -215,7 +220,9 @@ function ownedCopy(bytes: Uint8Array): Uint8Array {
 
 /** Whether transferring these bytes moves nothing else: a view of a whole, ordinary ArrayBuffer (not a pool slice). */
 function ownsItsBuffer(bytes: Uint8Array): boolean {
-  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0;
+  return (
+    bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0
+  );
 }
 
 function rebuild(error: SerializedError): Error {

@@ -19,7 +19,10 @@ export interface SerializedError {
   imageIndex?: number;
 }
 
-export type ToWorker = { type: 'score'; id: number; images: Uint8Array[] } | { type: 'infer'; id: number; request: TensorRequest } | { type: 'close' };
+export type ToWorker =
+  | { type: 'score'; id: number; images: Uint8Array[] }
+  | { type: 'infer'; id: number; request: TensorRequest }
+  | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready'; summary: ModelSummary; description: SessionDescription }

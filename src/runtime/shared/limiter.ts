@@ -92,7 +92,11 @@ export function createLimiter(concurrency: number, queueLimit: number): Limiter 
         timer = setTimeout(() => {
           // Still queued: leave the queue, so the slot never runs work nobody waits for. (Granted but not yet
           // started cannot happen, since a grant's continuation runs before any timer; should it, give the slot back.)
-          if (!started && !withdraw()) void granted.then(() => started || release(), () => undefined);
+          if (!started && !withdraw())
+            void granted.then(
+              () => started || release(),
+              () => undefined,
+            );
           reject(new DeadlineError(deadlineMs));
         }, deadlineMs);
       });

@@ -26,7 +26,8 @@ function idleWatch(req: IncomingMessage, onIdle: (error: InputError) => void): {
   const ms = idleLimits.get(req);
   if (ms === undefined) return { touch: () => undefined, stop: () => undefined };
   let timer: NodeJS.Timeout | undefined;
-  const fire = (): void => onIdle(new InputError(408, `No request body bytes arrived for ${ms} ms; the upload was stalled and is refused.`));
+  const fire = (): void =>
+    onIdle(new InputError(408, `No request body bytes arrived for ${ms} ms; the upload was stalled and is refused.`));
   const touch = (): void => {
     clearTimeout(timer);
     timer = setTimeout(fire, ms);
@@ -180,7 +181,8 @@ export function readMultipart(req: IncomingMessage, limit: number, maxParts = DE
     parser.on('field', (field, value, info) => {
       parts.push({ field, contentType: info.mimeType, data: Buffer.from(value, 'latin1') });
     });
-    const tooMany = (): void => fail(new InputError(413, `Too many parts in the multipart request: at most ${maxParts} images or fields are accepted per request.`));
+    const tooMany = (): void =>
+      fail(new InputError(413, `Too many parts in the multipart request: at most ${maxParts} images or fields are accepted per request.`));
     parser.on('partsLimit', tooMany);
     parser.on('filesLimit', tooMany);
     parser.on('fieldsLimit', tooMany);

@@ -45,7 +45,8 @@ export function toIncoming(input: string, message: SdkMessage, maxBytes: number,
     return { rejected: 'body is not JSON' };
   }
   const property = (key: string) => message.properties.getValue(key);
-  const created = typeof (body as { timestamp?: unknown })?.timestamp === 'string' ? (body as { timestamp: string }).timestamp : property('$.ctime');
+  const created =
+    typeof (body as { timestamp?: unknown })?.timestamp === 'string' ? (body as { timestamp: string }).timestamp : property('$.ctime');
   return {
     input,
     body,
@@ -58,7 +59,10 @@ export function toIncoming(input: string, message: SdkMessage, maxBytes: number,
   };
 }
 
-export async function openEdgeLink(onMessage: (input: string, message: SdkMessage) => void, log: (line: string) => void): Promise<EdgeLink> {
+export async function openEdgeLink(
+  onMessage: (input: string, message: SdkMessage) => void,
+  log: (line: string) => void,
+): Promise<EdgeLink> {
   const [device, { Mqtt }] = await Promise.all([loadCommonJs(import('azure-iot-device')), loadCommonJs(import('azure-iot-device-mqtt'))]);
   const client: SdkModuleClient = await device.ModuleClient.fromEnvironment(Mqtt);
   client.on('error', (error) => log(`IoT Edge client error: ${error.message}`));

@@ -9,7 +9,11 @@ function read(body: unknown, path: readonly (string | number)[]): unknown {
   for (const key of path) {
     if (typeof key === 'number') value = Array.isArray(value) ? value[key] : undefined;
     // Own properties only: a body cannot reach Object.prototype through "__proto__" or "constructor".
-    else value = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+    else
+      value =
+        typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, key)
+          ? (value as Record<string, unknown>)[key]
+          : undefined;
     if (value === undefined) return undefined;
   }
   return value;
@@ -25,7 +29,12 @@ export function featureVector(body: unknown, features: readonly FeatureConfig[])
       values.push(feature.default);
       defaulted.push(feature.name);
     } else {
-      const where = '$body.' + feature.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+      const where =
+        '$body.' +
+        feature.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+          .join('.')
+          .replace(/\.\[/g, '[');
       return { ok: false, reason: value === undefined ? `${where} is missing` : `${where} is ${JSON.stringify(value)}, not a number` };
     }
   }

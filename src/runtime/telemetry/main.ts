@@ -29,11 +29,20 @@ async function main(): Promise<void> {
   const stdinMode = args.includes('--stdin') || !isIotEdgeEnvironment(process.env);
   const configPath = resolve(args.find((a) => !a.startsWith('--')) ?? process.env.EDGEML_CONFIG ?? 'config.json');
   const config = await readConfig(configPath);
-  const scorer = await createTelemetryScorer(resolve(dirname(configPath), config.model.path), config.model.inputName, config.decoder.output);
+  const scorer = await createTelemetryScorer(
+    resolve(dirname(configPath), config.model.path),
+    config.model.inputName,
+    config.decoder.output,
+  );
   log(`model loaded; ${config.features.length} features, window ${config.window}, inputs ${config.inputs.join(', ')}`);
 
   if (stdinMode) {
-    const pipeline = createTelemetryPipeline(config, scorer, (result: TelemetryResult) => void process.stdout.write(JSON.stringify({ output: config.output, body: result }) + '\n'), { log });
+    const pipeline = createTelemetryPipeline(
+      config,
+      scorer,
+      (result: TelemetryResult) => void process.stdout.write(JSON.stringify({ output: config.output, body: result }) + '\n'),
+      { log },
+    );
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     let lineNumber = 0;
     for await (const line of lines) {
@@ -50,7 +59,10 @@ async function main(): Promise<void> {
         log(`line ${lineNumber}: not JSON; skipped`);
         continue;
       }
-      const wrapped = typeof parsed === 'object' && parsed !== null && 'body' in parsed ? (parsed as { input?: string; body: unknown; deviceId?: string }) : { body: parsed };
+      const wrapped =
+        typeof parsed === 'object' && parsed !== null && 'body' in parsed
+          ? (parsed as { input?: string; body: unknown; deviceId?: string })
+          : { body: parsed };
       pipeline.handle({ input: wrapped.input ?? config.inputs[0], body: wrapped.body, deviceId: wrapped.deviceId, receivedAt: Date.now() });
       // Reading waits for scoring now and then, so a large file cannot outrun the bounded queue unnoticed.
       if (lineNumber % config.limits.maxBatch === 0) await pipeline.idle();

@@ -105,7 +105,13 @@ export function createTelemetryPipeline(
         }
         const sent = send({
           ...fields(decodeRow(config.decoder, rows[i])),
-          input: { name: m.input, deviceId: m.deviceId ?? '', moduleId: m.moduleId ?? '', messageId: m.messageId ?? '', correlationId: m.correlationId ?? '' },
+          input: {
+            name: m.input,
+            deviceId: m.deviceId ?? '',
+            moduleId: m.moduleId ?? '',
+            messageId: m.messageId ?? '',
+            correlationId: m.correlationId ?? '',
+          },
           timestamps: { created: m.createdAt ?? '', received: lastReceivedText, scored: scoredAt },
           defaulted: q.defaulted,
           dropped: stats.dropped,

@@ -8,11 +8,22 @@ export interface TelemetryScorer {
   close(): Promise<void>;
 }
 
-export async function createTelemetryScorer(modelPath: string, inputName: string, outputName: string, intraOpThreads = 1): Promise<TelemetryScorer> {
+export async function createTelemetryScorer(
+  modelPath: string,
+  inputName: string,
+  outputName: string,
+  intraOpThreads = 1,
+): Promise<TelemetryScorer> {
   const ort = await import('onnxruntime-node');
-  const session: InferenceSession = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: intraOpThreads, graphOptimizationLevel: 'all' });
-  if (!session.inputNames.includes(inputName)) throw new Error(`The model has no input '${inputName}' (it has ${session.inputNames.join(', ')}).`);
-  if (!session.outputNames.includes(outputName)) throw new Error(`The model has no output '${outputName}' (it has ${session.outputNames.join(', ')}).`);
+  const session: InferenceSession = await ort.InferenceSession.create(modelPath, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: intraOpThreads,
+    graphOptimizationLevel: 'all',
+  });
+  if (!session.inputNames.includes(inputName))
+    throw new Error(`The model has no input '${inputName}' (it has ${session.inputNames.join(', ')}).`);
+  if (!session.outputNames.includes(outputName))
+    throw new Error(`The model has no output '${outputName}' (it has ${session.outputNames.join(', ')}).`);
   let batchable = true;
   const run = async (rows: number[][]): Promise<Float32Array[]> => {
     const width = rows[0].length;

@@ -13,14 +13,19 @@ const CAMERA_DEVICE = /^\/dev\/[A-Za-z0-9._/-]+$/;
 /** A camera as the seed allowed it: a device path, or a bare index meaning /dev/video<index>. */
 export function cameraDevicePath(device: string): string {
   const path = /^\d+$/.test(device) ? `/dev/video${device}` : device;
-  if (!CAMERA_DEVICE.test(path) || path.includes('..')) throw new FrameSourceError(`Camera device '${device}' must be a /dev path such as /dev/video0.`);
+  if (!CAMERA_DEVICE.test(path) || path.includes('..'))
+    throw new FrameSourceError(`Camera device '${device}' must be a /dev path such as /dev/video0.`);
   return path;
 }
 
 /** Input options per source kind: a table, because each kind differs only in how ffmpeg opens it. */
 const inputArgs: { [K in FfmpegInput['kind']]: (input: Extract<FfmpegInput, { kind: K }>) => string[] } = {
   // `file:` stops a path that looks like a URL or an option from being read as one.
-  video: (input) => [...(input.loop ? ['-stream_loop', '-1'] : []), '-i', `file:${isAbsolute(input.path) ? input.path : resolve(input.path)}`],
+  video: (input) => [
+    ...(input.loop ? ['-stream_loop', '-1'] : []),
+    '-i',
+    `file:${isAbsolute(input.path) ? input.path : resolve(input.path)}`,
+  ],
   camera: (input) => ['-f', 'v4l2', '-i', cameraDevicePath(input.device)],
   rtsp: (input) => {
     if (!/^rtsps?:\/\//i.test(input.url)) throw new FrameSourceError('The RTSP URL must start with rtsp:// or rtsps://.');
@@ -34,10 +39,20 @@ export function ffmpegArgs(input: FfmpegInput, fps: number): string[] {
   if (!(fps > 0 && Number.isFinite(fps))) throw new FrameSourceError(`fps must be a positive number, not ${fps}.`);
   const build = inputArgs[input.kind] as (i: FfmpegInput) => string[];
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
     ...build(input),
-    '-an', '-vf', `fps=${fps}`,
-    '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3',
+    '-an',
+    '-vf',
+    `fps=${fps}`,
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '3',
     'pipe:1',
   ];
 }

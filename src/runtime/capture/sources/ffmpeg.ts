@@ -67,7 +67,8 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FrameSource {
       for (const data of splitter.push(chunk)) {
         const frame: Frame = { data, index, origin: `${options.description} frame ${index}` };
         index++;
-        if (live) queue.splice(0, queue.length, frame); // newest only
+        if (live)
+          queue.splice(0, queue.length, frame); // newest only
         else queue.push(frame);
         reconnectDelay = 1000;
       }
@@ -80,7 +81,9 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FrameSource {
     proc.on('error', (error: NodeJS.ErrnoException) => {
       failure =
         error.code === 'ENOENT'
-          ? new FrameSourceError(`ffmpeg was not found ('${executable}'); install it (e.g. apt-get install ffmpeg) to read ${options.description}.`)
+          ? new FrameSourceError(
+              `ffmpeg was not found ('${executable}'); install it (e.g. apt-get install ffmpeg) to read ${options.description}.`,
+            )
           : new FrameSourceError(`Cannot start ffmpeg for ${options.description}: ${error.message}.`);
       ended = true;
       settle();
@@ -90,12 +93,15 @@ export function createFfmpegSource(options: FfmpegSourceOptions): FrameSource {
       if (closed || failure) return settle();
       const why = redactCredentials(stderrTail.trim().split('\n').slice(-3).join(' '), secrets);
       if (!live) {
-        if (code !== 0) failure = new FrameSourceError(`ffmpeg stopped reading ${options.description} (exit ${code ?? signal})${why ? `: ${why}` : ''}.`);
+        if (code !== 0)
+          failure = new FrameSourceError(`ffmpeg stopped reading ${options.description} (exit ${code ?? signal})${why ? `: ${why}` : ''}.`);
         ended = true;
         return settle();
       }
       // A camera unplugged or a stream dropped: try again later rather than ending the module.
-      log(`capture: ffmpeg for ${options.description} exited (${code ?? signal})${why ? `: ${why}` : ''}; reconnecting in ${reconnectDelay / 1000} s.`);
+      log(
+        `capture: ffmpeg for ${options.description} exited (${code ?? signal})${why ? `: ${why}` : ''}; reconnecting in ${reconnectDelay / 1000} s.`,
+      );
       reconnectTimer = setTimeout(() => {
         reconnectTimer = undefined;
         if (!closed) start();

@@ -16,10 +16,15 @@ export async function listImages(folder: string): Promise<string[]> {
   try {
     entries = await readdir(folder, { withFileTypes: true });
   } catch (error) {
-    throw new FrameSourceError(`Cannot read the image folder '${folder}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    throw new FrameSourceError(
+      `Cannot read the image folder '${folder}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
   }
   const collator = new Intl.Collator('en', { numeric: true });
-  return entries.filter((e) => e.isFile() && isImageName(e.name)).map((e) => e.name).sort(collator.compare);
+  return entries
+    .filter((e) => e.isFile() && isImageName(e.name))
+    .map((e) => e.name)
+    .sort(collator.compare);
 }
 
 export interface FolderSourceOptions {

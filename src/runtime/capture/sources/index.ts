@@ -24,12 +24,19 @@ export async function createFrameSource(source: FrameSourceConfig, ctx: SourceCo
     case 'folder':
       return createFolderSource(at(source.path), ctx.loop, ctx.log ? { log: ctx.log } : {});
     case 'video':
-      return createFfmpegSource({ ...ffmpeg, input: { kind: 'video', path: at(source.path), loop: ctx.loop }, description: `video '${basename(source.path)}'` });
+      return createFfmpegSource({
+        ...ffmpeg,
+        input: { kind: 'video', path: at(source.path), loop: ctx.loop },
+        description: `video '${basename(source.path)}'`,
+      });
     case 'camera':
       return createFfmpegSource({ ...ffmpeg, input: { kind: 'camera', device: source.device }, description: `camera '${source.device}'` });
     case 'rtsp': {
       const url = 'urlEnv' in source ? ctx.env[source.urlEnv] : source.url;
-      if (!url) throw new FrameSourceError(`The RTSP URL is read from environment variable '${(source as { urlEnv: string }).urlEnv}', which is not set.`);
+      if (!url)
+        throw new FrameSourceError(
+          `The RTSP URL is read from environment variable '${(source as { urlEnv: string }).urlEnv}', which is not set.`,
+        );
       return createFfmpegSource({ ...ffmpeg, input: { kind: 'rtsp', url }, description: describeRtsp(url) });
     }
   }

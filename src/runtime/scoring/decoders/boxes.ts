@@ -46,7 +46,9 @@ const toCorners: Record<BoxFormat, ToCorners> = {
 export function createBoxesDecoder(config: BoxesDecoderConfig, outputNames: readonly string[]): Decoder {
   const names = guessBoxesOutputs(config.outputs, outputNames);
   if (!names) {
-    throw new DecoderSetupError(`Cannot tell which outputs hold boxes and scores among '${outputNames.join("', '")}'; name them in the decoder settings.`);
+    throw new DecoderSetupError(
+      `Cannot tell which outputs hold boxes and scores among '${outputNames.join("', '")}'; name them in the decoder settings.`,
+    );
   }
   const corners = toCorners[config.boxFormat];
   return {
@@ -86,14 +88,25 @@ export function createBoxesDecoder(config: BoxesDecoderConfig, outputNames: read
         }
         if (!(score >= config.threshold)) continue;
         const o = boxBase + i * 4;
-        const [x1, y1, x2, y2] = corners(valueAt(boxes.data, o), valueAt(boxes.data, o + 1), valueAt(boxes.data, o + 2), valueAt(boxes.data, o + 3));
+        const [x1, y1, x2, y2] = corners(
+          valueAt(boxes.data, o),
+          valueAt(boxes.data, o + 1),
+          valueAt(boxes.data, o + 2),
+          valueAt(boxes.data, o + 3),
+        );
         candidates.push({ x1: x1 * sx, y1: y1 * sy, x2: x2 * sx, y2: y2 * sy, score, classId: modelClass + config.labelOffset });
       }
       const predictions: Prediction[] = [];
       for (const c of nonMaxSuppression(candidates, config.nmsIou, config.maxDetections)) {
         const mapped = networkBoxToImage(geometry, c.x1, c.y1, c.x2, c.y2);
         if (!mapped) continue;
-        predictions.push({ label: labelFor(labels, c.classId), labelId: c.classId, score: roundScore(c.score), box: mapped.normalized, boxPixels: mapped.pixels });
+        predictions.push({
+          label: labelFor(labels, c.classId),
+          labelId: c.classId,
+          score: roundScore(c.score),
+          box: mapped.normalized,
+          boxPixels: mapped.pixels,
+        });
       }
       return predictions;
     },

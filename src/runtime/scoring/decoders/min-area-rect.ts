@@ -52,7 +52,10 @@ export function minAreaRect(points: readonly Point[]): RotatedRect {
     if (length === 0) continue;
     const ux = (b[0] - a[0]) / length;
     const uy = (b[1] - a[1]) / length;
-    let minU = Infinity, maxU = -Infinity, minV = Infinity, maxV = -Infinity;
+    let minU = Infinity,
+      maxU = -Infinity,
+      minV = Infinity,
+      maxV = -Infinity;
     for (const p of hull) {
       const u = p[0] * ux + p[1] * uy;
       const v = -p[0] * uy + p[1] * ux;

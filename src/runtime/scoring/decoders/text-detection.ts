@@ -39,7 +39,11 @@ export function createTextDetectionDecoder(config: TextDetectionDecoderConfig, o
 }
 
 /** The probability plane of one image: [N, 1, H, W] or [N, H, W]. */
-function probabilityMap(tensor: OutputTensor, batchIndex: number, name: string): { data: ArrayLike<number>; width: number; height: number } {
+function probabilityMap(
+  tensor: OutputTensor,
+  batchIndex: number,
+  name: string,
+): { data: ArrayLike<number>; width: number; height: number } {
   const dims = tensor.dims;
   const fits = (dims.length === 4 && dims[1] === 1) || dims.length === 3;
   if (!fits) throw new DecoderSetupError(`Output '${name}' has shape [${dims.join(', ')}], not a probability map [N, 1, H, W].`);
@@ -49,7 +53,10 @@ function probabilityMap(tensor: OutputTensor, batchIndex: number, name: string):
   const data = tensor.data as ArrayLike<number>;
   const start = batchIndex * plane;
   // A view of this image's plane without copying (float outputs), else a copy.
-  const view = data instanceof Float32Array || data instanceof Float64Array ? data.subarray(start, start + plane) : Array.from({ length: plane }, (_, i) => data[start + i]!);
+  const view =
+    data instanceof Float32Array || data instanceof Float64Array
+      ? data.subarray(start, start + plane)
+      : Array.from({ length: plane }, (_, i) => data[start + i]!);
   return { data: view, width, height };
 }
 
@@ -150,7 +157,12 @@ function mapQuad(rect: RotatedRect, mapWidth: number, mapHeight: number, g: Imag
     const xs = corners.map((p) => p[0]);
     const ys = corners.map((p) => p[1]);
     const [l, r, t, b] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    corners = [[l, t], [r, t], [r, b], [l, b]];
+    corners = [
+      [l, t],
+      [r, t],
+      [r, b],
+      [l, b],
+    ];
   }
   const quad = orderQuad(corners).map(([x, y]) => [round2(x), round2(y)] as [number, number]) as Quad;
   const xs = quad.map((p) => p[0]);
@@ -168,7 +180,12 @@ function boxesOf(quad: Quad, g: ImageGeometry): Pick<Prediction, 'box' | 'boxPix
   const height = Math.max(...ys) - top;
   const r8 = (v: number): number => Math.round(v * 1e8) / 1e8;
   return {
-    box: { left: r8(left / g.originalWidth), top: r8(top / g.originalHeight), width: r8(width / g.originalWidth), height: r8(height / g.originalHeight) },
+    box: {
+      left: r8(left / g.originalWidth),
+      top: r8(top / g.originalHeight),
+      width: r8(width / g.originalWidth),
+      height: r8(height / g.originalHeight),
+    },
     boxPixels: { left: round2(left), top: round2(top), width: round2(width), height: round2(height) },
   };
 }

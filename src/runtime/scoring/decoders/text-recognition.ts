@@ -35,7 +35,9 @@ export function readCtc(tensor: OutputTensor, batchIndex: number, alphabet: read
   const steps = dims[1]!;
   const classes = dims[2]!;
   if (classes !== alphabet.length) {
-    throw new DecoderSetupError(`Output '${name}' has ${classes} classes but the character list makes ${alphabet.length} (with the blank).`);
+    throw new DecoderSetupError(
+      `Output '${name}' has ${classes} classes but the character list makes ${alphabet.length} (with the blank).`,
+    );
   }
   const data = tensor.data as ArrayLike<number>;
   const base = batchIndex * steps * classes;

@@ -19,7 +19,9 @@ export function createYoloGridDecoder(config: YoloGridDecoderConfig, outputNames
       if (!tensor) throw new DecoderSetupError(`The model produced no output '${output}'.`);
       const [, channels, gridH, gridW] = tensor.dims;
       if (tensor.dims.length !== 4 || !channels || !gridH || !gridW || channels % anchors.length !== 0 || channels / anchors.length < 6) {
-        throw new DecoderSetupError(`Output '${output}' has shape [${tensor.dims.join(', ')}], not [1, ${anchors.length}*(5+classes), gridH, gridW].`);
+        throw new DecoderSetupError(
+          `Output '${output}' has shape [${tensor.dims.join(', ')}], not [1, ${anchors.length}*(5+classes), gridH, gridW].`,
+        );
       }
       const perAnchor = channels / anchors.length;
       const classes = perAnchor - 5;
@@ -57,7 +59,13 @@ export function createYoloGridDecoder(config: YoloGridDecoderConfig, outputNames
         const nh = geometry.networkHeight;
         const mapped = networkBoxToImage(geometry, c.x1 * nw, c.y1 * nh, c.x2 * nw, c.y2 * nh);
         if (!mapped) continue;
-        predictions.push({ label: labelFor(labels, c.classId), labelId: c.classId, score: roundScore(c.score), box: mapped.normalized, boxPixels: mapped.pixels });
+        predictions.push({
+          label: labelFor(labels, c.classId),
+          labelId: c.classId,
+          score: roundScore(c.score),
+          box: mapped.normalized,
+          boxPixels: mapped.pixels,
+        });
       }
       return predictions;
     },

@@ -21,7 +21,9 @@ export function validateTelemetryConfig(data) {
         if (!isRecord(f) || typeof f.name !== 'string' || !Array.isArray(f.path) || f.path.length === 0)
             return fail(`feature ${i + 1} needs a name and a path`);
         const name = f.name;
-        const path = f.path.map((p) => (typeof p === 'string' || (typeof p === 'number' && Number.isInteger(p) && p >= 0) ? p : fail(`feature '${name}' has a malformed path`)));
+        const path = f.path.map((p) => typeof p === 'string' || (typeof p === 'number' && Number.isInteger(p) && p >= 0)
+            ? p
+            : fail(`feature '${name}' has a malformed path`));
         if (f.default !== undefined && typeof f.default !== 'number')
             return fail(`feature '${name}' default must be a number`);
         return { name, path, ...(typeof f.default === 'number' ? { default: f.default } : {}) };
@@ -39,10 +41,16 @@ export function validateTelemetryConfig(data) {
     if (d.kind === 'regression')
         decoder = { kind: 'regression', output: d.output, ...(typeof d.unit === 'string' ? { unit: d.unit } : {}) };
     else if (d.kind === 'anomaly')
-        decoder = typeof d.threshold === 'number' ? { kind: 'anomaly', output: d.output, threshold: d.threshold } : fail('an anomaly decoder needs a threshold');
+        decoder =
+            typeof d.threshold === 'number'
+                ? { kind: 'anomaly', output: d.output, threshold: d.threshold }
+                : fail('an anomaly decoder needs a threshold');
     else if (d.kind === 'classification') {
         const labels = d.labels;
-        decoder = Array.isArray(labels) && labels.every((l) => typeof l === 'string') ? { kind: 'classification', output: d.output, labels } : fail('a classification decoder needs labels');
+        decoder =
+            Array.isArray(labels) && labels.every((l) => typeof l === 'string')
+                ? { kind: 'classification', output: d.output, labels }
+                : fail('a classification decoder needs labels');
     }
     else
         return fail(`unknown decoder '${String(d.kind)}'`);
@@ -54,7 +62,12 @@ export function validateTelemetryConfig(data) {
     const limits = data.limits;
     if (!isRecord(limits))
         return fail('limits are missing');
-    const [queueLength, maxBatch, maxWindows, maxMessageBytes] = [limits.queueLength, limits.maxBatch, limits.maxWindows, limits.maxMessageBytes];
+    const [queueLength, maxBatch, maxWindows, maxMessageBytes] = [
+        limits.queueLength,
+        limits.maxBatch,
+        limits.maxWindows,
+        limits.maxMessageBytes,
+    ];
     if (!positiveInt(queueLength) || !positiveInt(maxBatch) || !positiveInt(maxWindows) || !positiveInt(maxMessageBytes))
         return fail('limits need positive queueLength, maxBatch, maxWindows and maxMessageBytes');
     return {

@@ -5,7 +5,10 @@ function read(body, path) {
             value = Array.isArray(value) ? value[key] : undefined;
         // Own properties only: a body cannot reach Object.prototype through "__proto__" or "constructor".
         else
-            value = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+            value =
+                typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, key)
+                    ? value[key]
+                    : undefined;
         if (value === undefined)
             return undefined;
     }
@@ -23,7 +26,11 @@ export function featureVector(body, features) {
             defaulted.push(feature.name);
         }
         else {
-            const where = '$body.' + feature.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+            const where = '$body.' +
+                feature.path
+                    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+                    .join('.')
+                    .replace(/\.\[/g, '[');
             return { ok: false, reason: value === undefined ? `${where} is missing` : `${where} is ${JSON.stringify(value)}, not a number` };
         }
     }

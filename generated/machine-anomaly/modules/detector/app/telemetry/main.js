@@ -50,7 +50,9 @@ async function main() {
                 log(`line ${lineNumber}: not JSON; skipped`);
                 continue;
             }
-            const wrapped = typeof parsed === 'object' && parsed !== null && 'body' in parsed ? parsed : { body: parsed };
+            const wrapped = typeof parsed === 'object' && parsed !== null && 'body' in parsed
+                ? parsed
+                : { body: parsed };
             pipeline.handle({ input: wrapped.input ?? config.inputs[0], body: wrapped.body, deviceId: wrapped.deviceId, receivedAt: Date.now() });
             // Reading waits for scoring now and then, so a large file cannot outrun the bounded queue unnoticed.
             if (lineNumber % config.limits.maxBatch === 0)

@@ -42,7 +42,13 @@ export function createTelemetryPipeline(config, scorer, send, options = {}) {
                 }
                 const sent = send({
                     ...fields(decodeRow(config.decoder, rows[i])),
-                    input: { name: m.input, deviceId: m.deviceId ?? '', moduleId: m.moduleId ?? '', messageId: m.messageId ?? '', correlationId: m.correlationId ?? '' },
+                    input: {
+                        name: m.input,
+                        deviceId: m.deviceId ?? '',
+                        moduleId: m.moduleId ?? '',
+                        messageId: m.messageId ?? '',
+                        correlationId: m.correlationId ?? '',
+                    },
                     timestamps: { created: m.createdAt ?? '', received: lastReceivedText, scored: scoredAt },
                     defaulted: q.defaulted,
                     dropped: stats.dropped,

@@ -1,6 +1,10 @@
 export async function createTelemetryScorer(modelPath, inputName, outputName, intraOpThreads = 1) {
     const ort = await import('onnxruntime-node');
-    const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: intraOpThreads, graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: intraOpThreads,
+        graphOptimizationLevel: 'all',
+    });
     if (!session.inputNames.includes(inputName))
         throw new Error(`The model has no input '${inputName}' (it has ${session.inputNames.join(', ')}).`);
     if (!session.outputNames.includes(outputName))

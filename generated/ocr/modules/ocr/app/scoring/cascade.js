@@ -10,7 +10,7 @@ import { cropQuad, cropSize, prepareRgb, turn } from './cascade-image.js';
 import { REGION_DECODERS } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs } from './model-metadata.js';
 import { createInputData, inputDims, prepareImage } from './preprocess.js';
-import { createCheckedDecoder, resolveInput } from './scorer.js';
+import { createCheckedDecoder, resolveInput, } from './scorer.js';
 import { intraOpThreadsFor, loadSession } from './session.js';
 import { runTensors } from './tensor-run.js';
 import { InputError } from '../shared/input-error.js';
@@ -26,7 +26,10 @@ export async function createCascadeScorer(config, options = {}) {
     let provider = 'cpu';
     let description;
     try {
-        const specs = [{ name: config.name, model: config.model, input: config.input, decoder: config.decoder, labels: config.labels }, ...cascade.stages];
+        const specs = [
+            { name: config.name, model: config.model, input: config.input, decoder: config.decoder, labels: config.labels },
+            ...cascade.stages,
+        ];
         for (const [index, spec] of specs.entries()) {
             const model = index === 0 ? (options.modelBytes ?? options.modelPath ?? modelPathOf(spec.model.path)) : modelPathOf(spec.model.path);
             const loaded = await loadSession(model, config.executionProviders, threads, typeof model === 'string' ? undefined : 'in-memory model');
@@ -59,7 +62,15 @@ export async function createCascadeScorer(config, options = {}) {
     }
     const summaryOf = (stage) => {
         const i = stage.input;
-        return { name: i.name, width: i.width, height: i.height, layout: i.layout, elementType: i.elementType, resize: i.resize, colorOrder: i.colorOrder };
+        return {
+            name: i.name,
+            width: i.width,
+            height: i.height,
+            layout: i.layout,
+            elementType: i.elementType,
+            resize: i.resize,
+            colorOrder: i.colorOrder,
+        };
     };
     const [first, ...later] = stages;
     const summary = {
@@ -70,7 +81,12 @@ export async function createCascadeScorer(config, options = {}) {
         outputs: first.decoder.outputNames,
         labels: config.labels.length,
         decoder: config.decoder.kind,
-        stages: later.map((s, i) => ({ name: s.name, input: summaryOf(s), outputs: s.decoder.outputNames, decoder: cascade.stages[i].decoder.kind })),
+        stages: later.map((s, i) => ({
+            name: s.name,
+            input: summaryOf(s),
+            outputs: s.decoder.outputNames,
+            decoder: cascade.stages[i].decoder.kind,
+        })),
     };
     let ort;
     /** Runs one stage over prepared images (in runs of at most MAX_RUN_BATCH when the model takes batches). */
@@ -85,7 +101,12 @@ export async function createCascadeScorer(config, options = {}) {
             const outputs = (await stage.session.run({ [stage.input.name]: tensor }, stage.decoder.outputNames));
             const t1 = performance.now();
             batch.forEach((image, batchIndex) => {
-                results.push(stage.decoder.decode({ outputs: outputs, batchIndex, geometry: image.geometry, labels: stage.labels }));
+                results.push(stage.decoder.decode({
+                    outputs: outputs,
+                    batchIndex,
+                    geometry: image.geometry,
+                    labels: stage.labels,
+                }));
             });
             for (const output of Object.values(outputs))
                 output.dispose?.();
@@ -173,7 +194,7 @@ export async function createCascadeScorer(config, options = {}) {
     const scoreOne = async (bytes, index) => {
         const started = performance.now();
         const clock = { preprocessMs: 0, inferenceMs: 0, postprocessMs: 0 };
-        const asRequestError = (error) => (error instanceof InputError ? new InputError(error.status, error.message, index) : error);
+        const asRequestError = (error) => error instanceof InputError ? new InputError(error.status, error.message, index) : error;
         let prepared;
         try {
             prepared = await prepareImage(bytes, first.input);
@@ -256,7 +277,12 @@ function quadOf(region) {
     const b = region.boxPixels;
     if (!b)
         return undefined;
-    return [[b.left, b.top], [b.left + b.width, b.top], [b.left + b.width, b.top + b.height], [b.left, b.top + b.height]];
+    return [
+        [b.left, b.top],
+        [b.left + b.width, b.top],
+        [b.left + b.width, b.top + b.height],
+        [b.left, b.top + b.height],
+    ];
 }
 function quadSides(quad) {
     const [tl, tr, , bl] = quad;

@@ -75,7 +75,9 @@ const decoderCheck = (value, path, problems) => {
         return void problems.push(`${path} must be an object, not ${describe(value)}.`);
     const check = decoderChecks[value.kind];
     if (!check) {
-        return void problems.push(`${path}.kind must be one of ${Object.keys(decoderChecks).map((k) => `'${k}'`).join(', ')}, not ${describe(value.kind)}.`);
+        return void problems.push(`${path}.kind must be one of ${Object.keys(decoderChecks)
+            .map((k) => `'${k}'`)
+            .join(', ')}, not ${describe(value.kind)}.`);
     }
     check(value, path, problems);
 };

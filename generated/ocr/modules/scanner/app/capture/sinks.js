@@ -54,7 +54,10 @@ async function loadCommonJs(module) {
     return loaded.default ?? loaded;
 }
 async function moduleClientFromEnvironment() {
-    const [{ ModuleClient }, { Mqtt }] = await Promise.all([loadCommonJs(import('azure-iot-device')), loadCommonJs(import('azure-iot-device-mqtt'))]);
+    const [{ ModuleClient }, { Mqtt }] = await Promise.all([
+        loadCommonJs(import('azure-iot-device')),
+        loadCommonJs(import('azure-iot-device-mqtt')),
+    ]);
     return await ModuleClient.fromEnvironment(Mqtt);
 }
 /**

@@ -115,7 +115,13 @@ const sized = (width, height) => (width && height ? { format: 'webp', width, hei
 export function sniffImageFormat(bytes) {
     if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
         return 'jpeg';
-    if (bytes.length >= 8 && ascii(bytes, 1, 3) === 'PNG' && bytes[0] === 0x89 && bytes[4] === 0x0d && bytes[5] === 0x0a && bytes[6] === 0x1a && bytes[7] === 0x0a)
+    if (bytes.length >= 8 &&
+        ascii(bytes, 1, 3) === 'PNG' &&
+        bytes[0] === 0x89 &&
+        bytes[4] === 0x0d &&
+        bytes[5] === 0x0a &&
+        bytes[6] === 0x1a &&
+        bytes[7] === 0x0a)
         return 'png';
     if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP')
         return 'webp';
@@ -165,7 +171,13 @@ function jpegExtent(bytes, view) {
         }
         const length = view.getUint16(offset + 2);
         if (isStartOfFrame(marker) && !frame) {
-            frame = { marker, precision: bytes[offset + 4], height: view.getUint16(offset + 5), width: view.getUint16(offset + 7), components: bytes[offset + 9] };
+            frame = {
+                marker,
+                precision: bytes[offset + 4],
+                height: view.getUint16(offset + 5),
+                width: view.getUint16(offset + 7),
+                components: bytes[offset + 9],
+            };
         }
         if (marker === 0xda) {
             if (!frame || !frame.width || !frame.height)
@@ -175,7 +187,7 @@ function jpegExtent(bytes, view) {
             // Every 8x8 block of the first component costs at least one Huffman code (1 bit) in some scan, so the bytes
             // after the first scan header can never be fewer than that: a 6000x6000 header over 320x64 of data is forged.
             const entropyBytes = bytes.length - (offset + 2 + length);
-            const minimumBytes = HUFFMAN_FRAMES.has(frame.marker) ? Math.ceil(width / 8) * Math.ceil(height / 8) / 8 : 0;
+            const minimumBytes = HUFFMAN_FRAMES.has(frame.marker) ? (Math.ceil(width / 8) * Math.ceil(height / 8)) / 8 : 0;
             return { format: 'jpeg', width, height, bytesPerPixel, dataCanFill: entropyBytes >= minimumBytes };
         }
         offset += 2 + length;
@@ -206,7 +218,13 @@ function pngExtent(bytes, view) {
         offset += 12 + length;
     }
     const scanlineBytes = Math.ceil((width * channels * bitDepth) / 8) + 1;
-    return { format: 'png', width, height, bytesPerPixel: channels * (bitDepth > 8 ? 2 : 1), dataCanFill: compressed * DEFLATE_MAX_RATIO >= scanlineBytes * height };
+    return {
+        format: 'png',
+        width,
+        height,
+        bytesPerPixel: channels * (bitDepth > 8 ? 2 : 1),
+        dataCanFill: compressed * DEFLATE_MAX_RATIO >= scanlineBytes * height,
+    };
 }
 function webpExtent(bytes, view) {
     const chunk = ascii(bytes, 12, 4);
@@ -221,7 +239,10 @@ function webpExtent(bytes, view) {
         size = { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
     }
     else if (chunk === 'VP8X' && bytes.length >= 30) {
-        size = { width: 1 + (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16)), height: 1 + (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16)) };
+        size = {
+            width: 1 + (bytes[24] | (bytes[25] << 8) | (bytes[26] << 16)),
+            height: 1 + (bytes[27] | (bytes[28] << 8) | (bytes[29] << 16)),
+        };
         alpha = (bytes[20] & 0x10) !== 0;
     }
     if (!size?.width || !size.height)
@@ -240,13 +261,20 @@ function bmpExtent(bytes, view) {
     return { format: 'bmp', width, height, bytesPerPixel: 3, dataCanFill: true };
 }
 /** Byte-order marks a text file (an SVG, say) may start with: UTF-8, UTF-16 LE / BE, UTF-32 LE. */
-const BOMS = [[0xef, 0xbb, 0xbf], [0xff, 0xfe], [0xfe, 0xff]];
+const BOMS = [
+    [0xef, 0xbb, 0xbf],
+    [0xff, 0xfe],
+    [0xfe, 0xff],
+];
 /** Image formats we refuse (415) by name, recognised by signature only, so their bytes never reach a decoder. */
 const REFUSED_FORMATS = [
     { name: 'gif', matches: (b) => ascii(b, 0, 4) === 'GIF8' },
     { name: 'tiff', matches: (b) => ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*' },
     { name: 'heif', matches: (b) => ascii(b, 4, 4) === 'ftyp' },
-    { name: 'jp2', matches: (b) => ascii(b, 4, 8) === 'jP  \r\n\x87\n' || (b[0] === 0xff && b[1] === 0x4f && b[2] === 0xff && b[3] === 0x51) },
+    {
+        name: 'jp2',
+        matches: (b) => ascii(b, 4, 8) === 'jP  \r\n\x87\n' || (b[0] === 0xff && b[1] === 0x4f && b[2] === 0xff && b[3] === 0x51),
+    },
     { name: 'pdf', matches: (b) => ascii(b, 0, 5) === '%PDF-' },
     { name: 'svg', matches: (b) => /^\s*</.test(withoutBom(b)) },
 ];

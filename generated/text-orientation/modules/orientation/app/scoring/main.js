@@ -26,6 +26,6 @@ async function main() {
 main().catch((error) => {
     // Expected start-up problems get one line; anything else is a bug and keeps its stack.
     const expected = error instanceof StartupError || error instanceof ScoringConfigError || error?.code === 'EADDRINUSE';
-    process.stderr.write(`scoring: ${expected ? error.message : error?.stack ?? String(error)}\n`);
+    process.stderr.write(`scoring: ${expected ? error.message : (error?.stack ?? String(error))}\n`);
     process.exitCode = 1;
 });

@@ -5,7 +5,7 @@ import { serverLimits } from './config.js';
 import { checkDecodeBudget } from './decode-budget.js';
 import { createDecoder } from './decoders/index.js';
 import { describeSession, isFixed, readImageInputShape, readShapeAs } from './model-metadata.js';
-import { createInputData, inputDims, inputLength, prepareImage } from './preprocess.js';
+import { createInputData, inputDims, inputLength, prepareImage, } from './preprocess.js';
 import { intraOpThreadsFor, loadSession, ModelLoadError } from './session.js';
 import { InputError } from '../shared/input-error.js';
 import { runTensors } from './tensor-run.js';
@@ -27,7 +27,15 @@ export async function createScorer(config, options = {}) {
             name: config.name,
             task: config.task,
             provider: loaded.provider,
-            input: { name: input.name, width: input.width, height: input.height, layout: input.layout, elementType: input.elementType, resize: input.resize, colorOrder: input.colorOrder },
+            input: {
+                name: input.name,
+                width: input.width,
+                height: input.height,
+                layout: input.layout,
+                elementType: input.elementType,
+                resize: input.resize,
+                colorOrder: input.colorOrder,
+            },
             outputs: decoder.outputNames,
             labels: config.labels.length,
             decoder: config.decoder.kind,
@@ -85,7 +93,15 @@ export function resolveInput(config, description) {
     if (modelType && elementType !== modelType)
         throw new ModelLoadError(`The config sets element type ${elementType} but input '${meta.name}' takes ${meta.elementType}.`);
     const batch = meta.shape?.[0];
-    return { ...config.input, name: meta.name, width: size('width'), height: size('height'), layout, elementType, dynamicBatch: !isFixed(batch) };
+    return {
+        ...config.input,
+        name: meta.name,
+        width: size('width'),
+        height: size('height'),
+        layout,
+        elementType,
+        dynamicBatch: !isFixed(batch),
+    };
 }
 function buildScorer(session, input, decoder, labels, summary, description, decodeBudget) {
     let ortModule;
@@ -186,7 +202,9 @@ function buildScorer(session, input, decoder, labels, summary, description, deco
 export async function warmUp(scorer) {
     const sharp = (await import('sharp')).default;
     const { width, height } = scorer.summary.input;
-    const image = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer();
+    const image = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+        .jpeg()
+        .toBuffer();
     await scorer.score(image);
 }
 /** Spare input buffers kept per scorer: enough for the runs that overlap in practice. */

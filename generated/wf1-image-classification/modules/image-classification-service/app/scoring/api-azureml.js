@@ -10,7 +10,11 @@ export function azureMlRoutes(ctx) {
             handler: async (req) => {
                 const started = performance.now();
                 const { fields, results } = await ctx.scoreImages(req, readNamedImages(ctx.config.server.maxBodyBytes, serverLimits(ctx.config.server).imagesPerRequest));
-                return { status: 200, body: toAzureMlAnswer(ctx.config.task, fields, results, performance.now() - started), inferenceMs: sumInference(results) };
+                return {
+                    status: 200,
+                    body: toAzureMlAnswer(ctx.config.task, fields, results, performance.now() - started),
+                    inferenceMs: sumInference(results),
+                };
             },
         },
     ];

@@ -22,15 +22,25 @@ export function customVisionRoutes(ctx) {
     const readFromUrl = async (req) => {
         if (!fetcher) {
             req.resume();
-            throw new HttpError(403, 'Scoring images by URL is off: list the hosts it may fetch from in the scoring module\'s urlFetch.allow.', 'forbidden');
+            throw new HttpError(403, "Scoring images by URL is off: list the hosts it may fetch from in the scoring module's urlFetch.allow.", 'forbidden');
         }
         const body = await readNonEmpty(req, MAX_URL_BODY_BYTES);
         const url = urlOf(body);
         return [{ field: 'url', data: await fetching.run(() => fetcher.fetch(url)) }];
     };
     return [
-        { method: 'GET', path: /^\/$/, api: 'customvision', handler: async () => ({ status: 200, body: { raw: CUSTOM_VISION_BANNER, contentType: 'text/html; charset=utf-8' } }) },
-        { method: 'POST', path: routeFor('image'), api: 'customvision', handler: (req) => answer(req, readCustomVisionImage(config.server.maxBodyBytes)) },
+        {
+            method: 'GET',
+            path: /^\/$/,
+            api: 'customvision',
+            handler: async () => ({ status: 200, body: { raw: CUSTOM_VISION_BANNER, contentType: 'text/html; charset=utf-8' } }),
+        },
+        {
+            method: 'POST',
+            path: routeFor('image'),
+            api: 'customvision',
+            handler: (req) => answer(req, readCustomVisionImage(config.server.maxBodyBytes)),
+        },
         { method: 'POST', path: routeFor('url'), api: 'customvision', handler: (req) => answer(req, readFromUrl) },
     ];
 }

@@ -26,12 +26,31 @@ export function v2Routes(ctx) {
     };
     const metadata = () => {
         const { description } = ctx.readyScorer();
-        const tensor = (t) => ({ name: t.name, datatype: datatypeOf(t.elementType) ?? t.elementType.toUpperCase(), shape: (t.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)) });
-        return { name: config.name, versions: [MODEL_VERSION], platform: 'onnxruntime_onnx', inputs: description.inputs.map(tensor), outputs: description.outputs.map(tensor) };
+        const tensor = (t) => ({
+            name: t.name,
+            datatype: datatypeOf(t.elementType) ?? t.elementType.toUpperCase(),
+            shape: (t.shape ?? []).map((d) => (typeof d === 'number' ? d : -1)),
+        });
+        return {
+            name: config.name,
+            versions: [MODEL_VERSION],
+            platform: 'onnxruntime_onnx',
+            inputs: description.inputs.map(tensor),
+            outputs: description.outputs.map(tensor),
+        };
     };
-    const route = (method, path, handler) => ({ method, path, api: 'v2', handler, errorShape: v2Error });
+    const route = (method, path, handler) => ({
+        method,
+        path,
+        api: 'v2',
+        handler,
+        errorShape: v2Error,
+    });
     return [
-        route('GET', /^\/v2\/?$/, async () => ({ status: 200, body: json({ name: 'edgeml-scoring', version: MODEL_VERSION, extensions: ['binary_tensor_data'] }) })),
+        route('GET', /^\/v2\/?$/, async () => ({
+            status: 200,
+            body: json({ name: 'edgeml-scoring', version: MODEL_VERSION, extensions: ['binary_tensor_data'] }),
+        })),
         route('GET', /^\/v2\/health\/live$/, async () => empty(200)),
         route('GET', /^\/v2\/health\/ready$/, async () => {
             try {
@@ -155,11 +174,21 @@ function parseRequest(body, headerLength, maxElements) {
             }
             const bytes = binary.subarray(offset, offset + binarySize);
             offset += binarySize;
-            return { name: input.name, datatype: input.datatype, shape: input.shape, data: fromBinary(bytes, type, count, what) };
+            return {
+                name: input.name,
+                datatype: input.datatype,
+                shape: input.shape,
+                data: fromBinary(bytes, type, count, what),
+            };
         }
         if (input.data === undefined)
             throw new HttpError(400, `${what}: 'data' is missing (or give binary_data_size).`);
-        return { name: input.name, datatype: input.datatype, shape: input.shape, data: fromJson(input.data, type, count, input.shape.length, what) };
+        return {
+            name: input.name,
+            datatype: input.datatype,
+            shape: input.shape,
+            data: fromJson(input.data, type, count, input.shape.length, what),
+        };
     });
     if (offset !== binary.length)
         throw new HttpError(400, `${binary.length - offset} binary byte(s) after the JSON header belong to no input.`);
@@ -194,7 +223,9 @@ function record(value, what) {
 }
 function toWire(input) {
     const type = DATATYPES[input.datatype];
-    const data = Array.isArray(input.data) && input.data.length > 0 && Buffer.isBuffer(input.data[0]) ? input.data.map((b) => b.toString('utf8')) : input.data;
+    const data = Array.isArray(input.data) && input.data.length > 0 && Buffer.isBuffer(input.data[0])
+        ? input.data.map((b) => b.toString('utf8'))
+        : input.data;
     return { name: input.name, type, dims: input.shape, data: data };
 }
 /** The encoded images of the image input: binary elements as they are, JSON strings as base64. */

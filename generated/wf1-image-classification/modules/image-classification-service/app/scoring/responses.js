@@ -36,7 +36,13 @@ function toCustomVisionPrediction(p) {
         ...(p.text !== undefined ? { text: p.text } : {}),
         ...(p.stages
             ? {
-                stages: Object.fromEntries(Object.entries(p.stages).map(([name, stage]) => [name, { predictions: stage.predictions.map(toCustomVisionPrediction), ...(stage.rotated !== undefined ? { rotated: stage.rotated } : {}) }])),
+                stages: Object.fromEntries(Object.entries(p.stages).map(([name, stage]) => [
+                    name,
+                    {
+                        predictions: stage.predictions.map(toCustomVisionPrediction),
+                        ...(stage.rotated !== undefined ? { rotated: stage.rotated } : {}),
+                    },
+                ])),
             }
             : {}),
     };

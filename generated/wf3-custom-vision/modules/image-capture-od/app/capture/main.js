@@ -45,7 +45,13 @@ async function main() {
     process.once('SIGINT', () => onSignal('SIGINT'));
     // The source first: it fails fast on a bad folder or video, before a connection to edgeHub exists that would keep
     // the process alive; whatever did start is closed again if a later step fails.
-    const source = await createFrameSource(config.source, { baseDir: dirname(configPath), fps: config.fps, loop: config.loop, env: process.env, log });
+    const source = await createFrameSource(config.source, {
+        baseDir: dirname(configPath),
+        fps: config.fps,
+        loop: config.loop,
+        env: process.env,
+        log,
+    });
     let sink;
     try {
         sink = isIotEdgeEnvironment(process.env) ? await createIotEdgeSink(log) : createStdoutSink();

@@ -36,7 +36,11 @@ export function createScoringServer(config, options = {}) {
     // Requests accepted and not yet answered: close() waits for these, not only for running model calls.
     let inFlight = 0;
     let onDrained;
-    const busy = (message) => ({ status: 503, body: { error: { code: 'busy', message } }, headers: { 'retry-after': retryAfter } });
+    const busy = (message) => ({
+        status: 503,
+        body: { error: { code: 'busy', message } },
+        headers: { 'retry-after': retryAfter },
+    });
     const readyScorer = () => {
         if (scorer)
             return scorer;
@@ -69,7 +73,11 @@ export function createScoringServer(config, options = {}) {
             path: /^\/healthz$/,
             handler: async () => {
                 if (!scorer)
-                    return { status: 503, body: { status: loadError ? 'failed' : 'loading', ...(loadError ? { error: loadError.message } : {}) }, headers: { 'retry-after': retryAfter } };
+                    return {
+                        status: 503,
+                        body: { status: loadError ? 'failed' : 'loading', ...(loadError ? { error: loadError.message } : {}) },
+                        headers: { 'retry-after': retryAfter },
+                    };
                 return { status: 200, body: { status: 'ready', model: scorer.summary, active: limiter.active, waiting: limiter.waiting } };
             },
         },
@@ -180,13 +188,22 @@ const defaultErrorShape = (_status, code, message) => ({ error: { code, message 
 function errorAnswer(error, shape = defaultErrorShape) {
     return { status: error.status, body: shape(error.status, codeFor[error.status] ?? 'bad-request', error.message) };
 }
-const codeFor = { 400: 'bad-request', 404: 'not-found', 405: 'method-not-allowed', 408: 'request-timeout', 413: 'too-large', 415: 'unsupported-media-type' };
+const codeFor = {
+    400: 'bad-request',
+    404: 'not-found',
+    405: 'method-not-allowed',
+    408: 'request-timeout',
+    413: 'too-large',
+    415: 'unsupported-media-type',
+};
 function send(req, res, answer, started, log, closing) {
     const inference = answer.inferenceMs ?? 0;
     const totalMs = performance.now() - started;
     // Every answer carries its timing, errors included.
     const raw = isRawBody(answer.body) ? answer.body : undefined;
-    const timed = !raw && isPlainObject(answer.body) && !('timings' in answer.body) ? { ...answer.body, timings: { inferenceMs: inference, totalMs: round(totalMs) } } : answer.body;
+    const timed = !raw && isPlainObject(answer.body) && !('timings' in answer.body)
+        ? { ...answer.body, timings: { inferenceMs: inference, totalMs: round(totalMs) } }
+        : answer.body;
     const body = raw ? raw.raw : JSON.stringify(timed);
     // Answered before the whole body was read (e.g. 413): the rest is drained below and the connection not reused.
     const unread = !req.complete;

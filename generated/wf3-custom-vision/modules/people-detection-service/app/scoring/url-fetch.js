@@ -148,7 +148,13 @@ export function createUrlFetcher(config, resolveAll = defaultResolve) {
     };
     const hop = (url, signal) => new Promise((resolve, reject) => {
         const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-        const options = { method: 'GET', signal, lookup: checkedLookup, headers: { accept: 'image/*', 'user-agent': 'edgeml-scoring' }, agent: false };
+        const options = {
+            method: 'GET',
+            signal,
+            lookup: checkedLookup,
+            headers: { accept: 'image/*', 'user-agent': 'edgeml-scoring' },
+            agent: false,
+        };
         const req = send(url, options, resolve);
         req.on('error', reject);
         req.end();

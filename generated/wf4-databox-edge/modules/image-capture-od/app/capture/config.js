@@ -48,7 +48,9 @@ const sourceCheck = (value, path, problems) => {
         return void problems.push(`${path} must be an object, not ${describe(value)}.`);
     const check = sourceChecks[value.kind];
     if (!check) {
-        return void problems.push(`${path}.kind must be one of ${Object.keys(sourceChecks).map((k) => `'${k}'`).join(', ')}, not ${describe(value.kind)}.`);
+        return void problems.push(`${path}.kind must be one of ${Object.keys(sourceChecks)
+            .map((k) => `'${k}'`)
+            .join(', ')}, not ${describe(value.kind)}.`);
     }
     check(value, path, problems);
 };

@@ -34,18 +34,29 @@ export function createViewServer(options) {
         if (req.method !== 'GET' && req.method !== 'HEAD')
             return void res.writeHead(405, { allow: 'GET' }).end();
         if (path === '/' || path === '/index.html') {
-            return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE(options.name, refreshMs));
+            return void res
+                .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+                .end(PAGE(options.name, refreshMs));
         }
         if (path === '/latest.json') {
             if (!latest)
                 return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"no frame yet"}');
-            return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ index: latest.index, answer: latest.answer }));
+            return void res
+                .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+                .end(JSON.stringify({ index: latest.index, answer: latest.answer }));
         }
         if (path === '/frame.jpg') {
             const current = annotated();
             if (!current)
                 return void res.writeHead(503, { 'retry-after': '1' }).end();
-            current.jpeg.then((jpeg) => res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': jpeg.length, 'cache-control': 'no-store', 'x-frame-index': String(current.index) }).end(jpeg), (error) => {
+            current.jpeg.then((jpeg) => res
+                .writeHead(200, {
+                'content-type': 'image/jpeg',
+                'content-length': jpeg.length,
+                'cache-control': 'no-store',
+                'x-frame-index': String(current.index),
+            })
+                .end(jpeg), (error) => {
                 options.log?.(`capture: cannot draw frame ${current.index}: ${error.message}`);
                 res.writeHead(500).end();
             });

@@ -74,7 +74,9 @@ export async function createWorkerScorer(config, options = {}) {
     });
     const replace = () => {
         restarting++;
-        holdNativeModules().then(spawn).then(({ slot }) => {
+        holdNativeModules()
+            .then(spawn)
+            .then(({ slot }) => {
             restarting--;
             slots.push(slot);
             dispatch();
@@ -180,7 +182,7 @@ function ownedCopy(bytes) {
 }
 /** Whether transferring these bytes moves nothing else: a view of a whole, ordinary ArrayBuffer (not a pool slice). */
 function ownsItsBuffer(bytes) {
-    return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0;
+    return (bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.byteLength > 0);
 }
 function rebuild(error) {
     if (error.name === 'InputError' && error.status)

@@ -38,7 +38,9 @@ function probabilityMap(tensor, batchIndex, name) {
     const data = tensor.data;
     const start = batchIndex * plane;
     // A view of this image's plane without copying (float outputs), else a copy.
-    const view = data instanceof Float32Array || data instanceof Float64Array ? data.subarray(start, start + plane) : Array.from({ length: plane }, (_, i) => data[start + i]);
+    const view = data instanceof Float32Array || data instanceof Float64Array
+        ? data.subarray(start, start + plane)
+        : Array.from({ length: plane }, (_, i) => data[start + i]);
     return { data: view, width, height };
 }
 /**
@@ -140,7 +142,12 @@ function mapQuad(rect, mapWidth, mapHeight, g, shape) {
         const xs = corners.map((p) => p[0]);
         const ys = corners.map((p) => p[1]);
         const [l, r, t, b] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-        corners = [[l, t], [r, t], [r, b], [l, b]];
+        corners = [
+            [l, t],
+            [r, t],
+            [r, b],
+            [l, b],
+        ];
     }
     const quad = orderQuad(corners).map(([x, y]) => [round2(x), round2(y)]);
     const xs = quad.map((p) => p[0]);
@@ -158,7 +165,12 @@ function boxesOf(quad, g) {
     const height = Math.max(...ys) - top;
     const r8 = (v) => Math.round(v * 1e8) / 1e8;
     return {
-        box: { left: r8(left / g.originalWidth), top: r8(top / g.originalHeight), width: r8(width / g.originalWidth), height: r8(height / g.originalHeight) },
+        box: {
+            left: r8(left / g.originalWidth),
+            top: r8(top / g.originalHeight),
+            width: r8(width / g.originalWidth),
+            height: r8(height / g.originalHeight),
+        },
         boxPixels: { left: round2(left), top: round2(top), width: round2(width), height: round2(height) },
     };
 }

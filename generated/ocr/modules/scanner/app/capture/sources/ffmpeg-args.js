@@ -13,7 +13,11 @@ export function cameraDevicePath(device) {
 /** Input options per source kind: a table, because each kind differs only in how ffmpeg opens it. */
 const inputArgs = {
     // `file:` stops a path that looks like a URL or an option from being read as one.
-    video: (input) => [...(input.loop ? ['-stream_loop', '-1'] : []), '-i', `file:${isAbsolute(input.path) ? input.path : resolve(input.path)}`],
+    video: (input) => [
+        ...(input.loop ? ['-stream_loop', '-1'] : []),
+        '-i',
+        `file:${isAbsolute(input.path) ? input.path : resolve(input.path)}`,
+    ],
     camera: (input) => ['-f', 'v4l2', '-i', cameraDevicePath(input.device)],
     rtsp: (input) => {
         if (!/^rtsps?:\/\//i.test(input.url))
@@ -28,10 +32,20 @@ export function ffmpegArgs(input, fps) {
         throw new FrameSourceError(`fps must be a positive number, not ${fps}.`);
     const build = inputArgs[input.kind];
     return [
-        '-hide_banner', '-nostdin', '-loglevel', 'error',
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
         ...build(input),
-        '-an', '-vf', `fps=${fps}`,
-        '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '3',
+        '-an',
+        '-vf',
+        `fps=${fps}`,
+        '-f',
+        'image2pipe',
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        '3',
         'pipe:1',
     ];
 }

@@ -17,7 +17,10 @@ export async function listImages(folder) {
         throw new FrameSourceError(`Cannot read the image folder '${folder}': ${error.code ?? error.message}.`);
     }
     const collator = new Intl.Collator('en', { numeric: true });
-    return entries.filter((e) => e.isFile() && isImageName(e.name)).map((e) => e.name).sort(collator.compare);
+    return entries
+        .filter((e) => e.isFile() && isImageName(e.name))
+        .map((e) => e.name)
+        .sort(collator.compare);
 }
 export async function createFolderSource(folder, loop, options = {}) {
     const read = options.readFile ?? ((path) => readFile(path));

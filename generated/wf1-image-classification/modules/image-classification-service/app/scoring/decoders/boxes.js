@@ -83,7 +83,13 @@ export function createBoxesDecoder(config, outputNames) {
                 const mapped = networkBoxToImage(geometry, c.x1, c.y1, c.x2, c.y2);
                 if (!mapped)
                     continue;
-                predictions.push({ label: labelFor(labels, c.classId), labelId: c.classId, score: roundScore(c.score), box: mapped.normalized, boxPixels: mapped.pixels });
+                predictions.push({
+                    label: labelFor(labels, c.classId),
+                    labelId: c.classId,
+                    score: roundScore(c.score),
+                    box: mapped.normalized,
+                    boxPixels: mapped.pixels,
+                });
             }
             return predictions;
         },

@@ -22,7 +22,9 @@ export function createClassificationDecoder(config, outputNames) {
                 if (rounded[id] >= config.threshold)
                     ids.push(id);
             ids.sort((a, b) => rounded[b] - rounded[a] || a - b);
-            return ids.slice(0, config.topK).map((labelId) => ({ label: labelFor(labels, labelId), labelId, score: rounded[labelId] }));
+            return ids
+                .slice(0, config.topK)
+                .map((labelId) => ({ label: labelFor(labels, labelId), labelId, score: rounded[labelId] }));
         },
     };
 }

@@ -56,7 +56,13 @@ export function createYoloGridDecoder(config, outputNames) {
                 const mapped = networkBoxToImage(geometry, c.x1 * nw, c.y1 * nh, c.x2 * nw, c.y2 * nh);
                 if (!mapped)
                     continue;
-                predictions.push({ label: labelFor(labels, c.classId), labelId: c.classId, score: roundScore(c.score), box: mapped.normalized, boxPixels: mapped.pixels });
+                predictions.push({
+                    label: labelFor(labels, c.classId),
+                    labelId: c.classId,
+                    score: roundScore(c.score),
+                    box: mapped.normalized,
+                    boxPixels: mapped.pixels,
+                });
             }
             return predictions;
         },

@@ -12,7 +12,11 @@ export async function createFrameSource(source, ctx) {
         case 'folder':
             return createFolderSource(at(source.path), ctx.loop, ctx.log ? { log: ctx.log } : {});
         case 'video':
-            return createFfmpegSource({ ...ffmpeg, input: { kind: 'video', path: at(source.path), loop: ctx.loop }, description: `video '${basename(source.path)}'` });
+            return createFfmpegSource({
+                ...ffmpeg,
+                input: { kind: 'video', path: at(source.path), loop: ctx.loop },
+                description: `video '${basename(source.path)}'`,
+            });
         case 'camera':
             return createFfmpegSource({ ...ffmpeg, input: { kind: 'camera', device: source.device }, description: `camera '${source.device}'` });
         case 'rtsp': {
