@@ -4,6 +4,7 @@ import type { AzureIR } from '../ir/types.js';
 import { ownConfigurations, type Providers } from '../plan/live.js';
 import { evaluateConvergence, type ConvergenceReport, type ModuleReport } from './convergence.js';
 import { fleetMetrics, type FleetMetrics } from './deploy-fleet.js';
+import { textTable } from '../text-table.js';
 
 export type StatusResult =
   | { kind: 'missing'; what: string }
@@ -32,16 +33,6 @@ export async function readStatus(azure: AzureIR, providers: Providers): Promise<
   return { kind: 'device', deviceId: target.deviceId, report };
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
-}
-
 const dash = (value: unknown): string => (value === undefined || value === '' ? '-' : String(value));
 
 function moduleRow(m: ModuleReport): string[] {
@@ -68,11 +59,11 @@ export function renderStatusText(status: StatusResult): string {
       String(c.metrics.succeeded),
       String(c.metrics.failed),
     ]);
-    return table(['DEPLOYMENT', 'PRIORITY', 'TARGETED', 'APPLIED', 'SUCCEEDED', 'FAILED'], rows);
+    return textTable(['DEPLOYMENT', 'PRIORITY', 'TARGETED', 'APPLIED', 'SUCCEEDED', 'FAILED'], rows);
   }
   const { report } = status;
   const head = `Device ${status.deviceId}: ${report.converged ? 'converged' : 'not converged'} (edgeAgent desired version ${dash(report.agent.desiredVersion)}, last processed ${dash(report.agent.lastDesiredVersion)}, code ${dash(report.agent.code)}).\n`;
-  const body = table(['MODULE', 'DESIRED', 'RUNTIME', 'IMAGE', 'RESTARTS', 'EXIT', 'LAST START'], report.modules.map(moduleRow));
+  const body = textTable(['MODULE', 'DESIRED', 'RUNTIME', 'IMAGE', 'RESTARTS', 'EXIT', 'LAST START'], report.modules.map(moduleRow));
   const problems = report.problems.length ? report.problems.map((p) => `  - ${p}\n`).join('') : '';
   return head + body + (problems ? `Problems:\n${problems}` : '');
 }

@@ -4,7 +4,7 @@
 // a re-run after Ctrl-C, kill -9 or a lost network resumes it from the ring it records. Rollout stage.
 import { readFileSync } from 'node:fs';
 import type { ConfigurationContent } from '../providers/types.js';
-import { writeFileAtomic } from '../emit/atomic-file.js';
+import { writeFileAtomic } from '../emit/write-file-atomic.js';
 
 export const historyFormatVersion = 1;
 /** Revisions whose content is kept for `rollback --to`; older ones keep their summary only. */

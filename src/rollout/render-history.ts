@@ -1,6 +1,7 @@
 // `edgeml history` as a table, one row per revision: when, kind, content hash, rings reached, outcome and why.
 // Rollout stage (pure).
 import type { Revision } from './history.js';
+import { textTable } from '../text-table.js';
 
 function when(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
@@ -24,11 +25,5 @@ export function renderHistoryText(revisions: readonly Revision[], live: Readonly
     r.reason ?? '',
   ]);
   const header = ['REV', 'KIND', 'STARTED (UTC)', 'CONTENT', 'RINGS', 'OUTCOME', 'REASON'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n') + '\n';
+  return textTable(header, rows);
 }
