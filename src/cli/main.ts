@@ -105,6 +105,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         'call a direct method (or MODULE.$desired=JSON: patch desired properties) once the module connects (repeatable)',
         collect,
         [],
+      )
+      .option(
+        '--replay <module.output=file>',
+        "don't run this module: send its recorded messages (a JSON-lines file of bodies) on that output instead (repeatable)",
+        collect,
+        [],
       ),
     { json: false },
   ).action(action('run'));

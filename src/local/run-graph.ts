@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { packagePath } from '../package-root.js';
 import { bindMessages, type Reporter } from '../diagnostics/report.js';
 import { runMessages } from '../diagnostics/codes/run.js';
+import { replay, type ReplaySource } from './replay.js';
 import type { ModuleIR, WorkflowIR } from '../ir/types.js';
 import type { ModelInfo } from '../model/model-info.js';
 import { startCaptureModule, type RunningCaptureModule } from './capture-module.js';
@@ -53,6 +54,10 @@ export interface RunGraphOptions {
   edgeHub?: { host?: string; port?: number };
   /** How long a started module may take to connect to the local edgeHub before a warning (default 30 s). */
   connectTimeoutMs?: number;
+  /** `--replay`: these modules are not started; their recorded messages are sent on their outputs instead. */
+  replay?: readonly ReplaySource[];
+  /** Replayed messages per second and source (default 20). */
+  replayPerSecond?: number;
 }
 
 export interface RunControl {
@@ -63,7 +68,7 @@ export interface RunControl {
 export interface ModuleOutcome {
   name: string;
   kind: ModuleIR['kind'];
-  status: 'ran' | 'skipped' | 'failed' | 'attached';
+  status: 'ran' | 'skipped' | 'failed' | 'attached' | 'replayed';
   reason?: string;
 }
 
@@ -80,6 +85,9 @@ export interface RunGraphResult {
 const DEFAULT_RUNTIME_DIR = packagePath('dist', 'runtime');
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 const INVOCATION_GRACE_MS = 5000;
+/** Recorded messages sent per second and source by --replay, and how long a run lasts after the last one. */
+const DEFAULT_REPLAY_PER_SECOND = 20;
+const REPLAY_GRACE_MS = 2000;
 
 export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult> {
   const { ir, log, reporter } = options;
@@ -119,6 +127,13 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const attached = options.attach === undefined ? undefined : ir.modules.find((mod) => mod.name === options.attach);
+  const replayed = new Set((options.replay ?? []).map((r) => r.module));
+  for (const name of replayed) {
+    const mod = ir.modules.find((x) => x.name === name);
+    if (mod) outcomes.set(name, { name, kind: mod.kind, status: 'replayed' });
+  }
+  /** Started by this run: neither left to the user (--attach) nor replaced by a recording (--replay). */
+  const startsHere = (mod: ModuleIR): boolean => mod !== attached && !replayed.has(mod.name);
   // Scoring modules answer HTTP, except a telemetry scorer, which reads its inputs through edgeHub.
   const talksToEdgeHub = (mod: ModuleIR): boolean => mod.kind !== 'scoring' || ir.task === 'telemetry';
   if (options.attach !== undefined && (!attached || !talksToEdgeHub(attached))) {
@@ -165,7 +180,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     }
     const hub = edgeHub;
     // Scoring first: capture modules need their ports.
-    const scoringModules = ir.modules.filter((mod) => mod.kind === 'scoring' && mod !== attached);
+    const scoringModules = ir.modules.filter((mod) => mod.kind === 'scoring' && startsHere(mod));
     await Promise.all(
       scoringModules.map(async (mod) => {
         try {
@@ -181,7 +196,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
         }
       }),
     );
-    for (const mod of ir.modules.filter((x) => x.kind === 'container' && x !== attached)) {
+    for (const mod of ir.modules.filter((x) => x.kind === 'container' && startsHere(x))) {
       const started = await startContainerModule(mod, options.env, log, hub).catch((error: Error) => ({
         skipped: `Docker refused to start it (${error.message})`,
       }));
@@ -195,7 +210,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
     }
     const anyFailed = [...outcomes.values()].some((o) => o.status === 'failed');
     if (!anyFailed) {
-      for (const mod of ir.modules.filter((x) => x.kind === 'image-capture' && x !== attached)) {
+      for (const mod of ir.modules.filter((x) => x.kind === 'image-capture' && startsHere(x))) {
         const target = scoring.find((s) => s.name === mod.capture!.scoringModule);
         if (!target) {
           fail(mod, `it sends frames to '${mod.capture!.scoringModule}', which does not run locally.`);
@@ -239,7 +254,7 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
       }
     }
     if ([...outcomes.values()].some((o) => o.status === 'failed')) stop('failed');
-    else if (scoring.length + captures.length + containers.length === 0 && !attachInfo) {
+    else if (scoring.length + captures.length + containers.length === 0 && !attachInfo && replayed.size === 0) {
       m.nothingToRun(undefined);
       stop('sources-ended');
     }
@@ -310,6 +325,21 @@ export async function runGraph(options: RunGraphOptions): Promise<RunGraphResult
         );
       }
       options.onReady?.(bus, control);
+      if (options.replay?.length) {
+        // The recording starts once the modules it feeds can read: each started module has connected (or timed out).
+        const readers = [...captures, ...telemetryScorers, ...containers].map((c) => c.name);
+        const ready = Promise.all(readers.map((name) => hub.hub.waitForConnection(name, connectTimeoutMs)));
+        const replaying = new AbortController();
+        options.signal?.addEventListener('abort', () => replaying.abort(), { once: true });
+        void stopped.then(() => replaying.abort());
+        void ready
+          .then(() => replay(options.replay!, bus, options.replayPerSecond ?? DEFAULT_REPLAY_PER_SECOND, replaying.signal))
+          .then((sent) => {
+            log(`[replay] ${sent} recorded message(s) sent`);
+            // Without frame sources the recording is the run: it ends once the last messages had time to be scored.
+            if (captures.length === 0) setTimeout(() => stop('sources-ended'), REPLAY_GRACE_MS).unref();
+          });
+      }
     }
     const reason = await stopped;
     // A run that ends by itself (--frames, --duration) still prints the replies of --invoke calls under way.

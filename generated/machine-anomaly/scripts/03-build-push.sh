@@ -33,7 +33,7 @@ push_image() {
   fi
 }
 
-build_and_push 'detector' 'linux/amd64' 'Dockerfile.amd64' 'machineanomalyacr.azurecr.io/machine-anomaly/detector:1.0-355b6c35f93f-amd64'
+build_and_push 'detector' 'linux/amd64' 'Dockerfile.amd64' 'machineanomalyacr.azurecr.io/machine-anomaly/detector:1.0-59afe2f6d856-amd64'
 note 'module sensor uses the prebuilt image mcr.microsoft.com/azureiotedge-simulated-temperature-sensor:1.5: nothing to build'
 note 'module store uses the prebuilt image contoso/result-store:1.0: nothing to build'
 log "Step 3 done. Next: scripts/04-deploy.sh"

@@ -10,6 +10,7 @@ import { formatDiagnostics } from '../../diagnostics/render.js';
 import { runMessages } from '../../diagnostics/codes/run.js';
 import { hasErrors } from '../../diagnostics/types.js';
 import { formatUpstreamLine, type BusStats } from '../../local/message-bus.js';
+import { parseReplay, type ReplaySource } from '../../local/replay.js';
 import { runGraph } from '../../local/run-graph.js';
 import { formatInvocationReply, invocationTarget, parseInvocation, type Invocation } from '../../local/edgehub/run-hub.js';
 import { loadWorkflow } from '../../program.js';
@@ -24,6 +25,7 @@ export interface RunOptions {
   color?: boolean;
   attach?: string;
   invoke?: string[];
+  replay?: string[];
 }
 
 export default async function run(args: string[], options: RunOptions, io: CliIO): Promise<number> {
@@ -55,6 +57,12 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
     const parsed = parseInvocation(value, moduleNames);
     if (typeof parsed === 'string') m.badInvoke({ value, reason: parsed });
     else invocations.push(parsed);
+  }
+  const replays: ReplaySource[] = [];
+  for (const value of options.replay ?? []) {
+    const parsed = parseReplay(value, ir.modules, io.cwd, resolve);
+    if (typeof parsed === 'string') m.badReplay({ value, reason: parsed });
+    else replays.push(parsed);
   }
   if (hasErrors(reporter.diagnostics)) {
     report();
@@ -95,6 +103,7 @@ export default async function run(args: string[], options: RunOptions, io: CliIO
       maxUpstream: frames,
       durationMs: duration !== undefined ? duration * 1000 : undefined,
       attach: options.attach,
+      replay: replays,
       onAttach: (info) => {
         io.stderr.write(`${ir.name}: module '${info.module}' is yours to start (--attach); its variables are in ${info.envFile}:\n`);
         for (const [name, value] of Object.entries(info.variables)) io.stderr.write(`  ${name}=${value}\n`);

@@ -188,4 +188,11 @@ export const runMessages = defineMessages({
     category: 'warning',
     text: (d: { target: string; status: number; message: string }) => `--invoke ${d.target} answered ${d.status}: ${d.message}`,
   },
+  badReplay: {
+    code: 'EML7157',
+    category: 'error',
+    text: (d: { value: string; reason: string }) => `--replay '${d.value}' is not usable: ${d.reason}.`,
+    hint: () =>
+      "Write MODULE.OUTPUT=FILE with a JSON-lines file of message bodies, e.g. --replay sensor.temperatureOutput=samples/telemetry/readings.jsonl (the module's output must be declared in the spec).",
+  },
 });

@@ -45,8 +45,15 @@ export function toIncoming(input: string, message: SdkMessage, maxBytes: number,
     return { rejected: 'body is not JSON' };
   }
   const property = (key: string) => message.properties.getValue(key);
+  // When the reading was made: the body's own timestamp (timestamp, or timeCreated as Microsoft's simulated sensor
+  // writes it), else the creation time edgeHub carries in $.ctime.
+  const stamped = body as { timestamp?: unknown; timeCreated?: unknown } | null;
   const created =
-    typeof (body as { timestamp?: unknown })?.timestamp === 'string' ? (body as { timestamp: string }).timestamp : property('$.ctime');
+    typeof stamped?.timestamp === 'string'
+      ? stamped.timestamp
+      : typeof stamped?.timeCreated === 'string'
+        ? stamped.timeCreated
+        : property('$.ctime');
   return {
     input,
     body,

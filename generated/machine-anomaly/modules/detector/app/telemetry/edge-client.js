@@ -15,7 +15,14 @@ export function toIncoming(input, message, maxBytes, now) {
         return { rejected: 'body is not JSON' };
     }
     const property = (key) => message.properties.getValue(key);
-    const created = typeof body?.timestamp === 'string' ? body.timestamp : property('$.ctime');
+    // When the reading was made: the body's own timestamp (timestamp, or timeCreated as Microsoft's simulated sensor
+    // writes it), else the creation time edgeHub carries in $.ctime.
+    const stamped = body;
+    const created = typeof stamped?.timestamp === 'string'
+        ? stamped.timestamp
+        : typeof stamped?.timeCreated === 'string'
+            ? stamped.timeCreated
+            : property('$.ctime');
     return {
         input,
         body,
