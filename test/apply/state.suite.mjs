@@ -116,6 +116,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 test('two applies started 0, 150 and 400 ms apart: one is refused naming the other, and the state matches what is live', async () => {
   for (const gapMs of [0, 150, 400]) {
     await withCli(async ({ az, dir, spec, env, run }) => {
+      // The winner's first write to Azure answers only after 1.5 s, so it still holds the lock when the other starts,
+      // however fast the machine (the loser is refused before it sends any request).
+      az.faults.add({ server: 'arm', method: 'PUT', kind: 'slow', delayMs: 1500, times: 1 });
       const first = applyProcess(spec, dir, env);
       await sleep(gapMs);
       const second = applyProcess(spec, dir, env);
