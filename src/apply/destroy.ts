@@ -5,7 +5,9 @@
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { AzureIR } from '../ir/types.js';
 import type { Providers } from '../plan/live.js';
-import type { IotHubProvider } from '../providers/types.js';
+import type { IotHubProvider, TwinProperties } from '../providers/types.js';
+import { ownConfigurations } from '../plan/live.js';
+import { fleetMetrics } from './deploy-fleet.js';
 import { liveModuleNames, systemOnlyContent } from './device-modules.js';
 import { applyDiagnostic, toDiagnostic } from './errors.js';
 import type { Progress } from './progress.js';
@@ -36,6 +38,64 @@ export interface DestroyOptions {
   statePath: string;
   providers: Providers;
   progress: Progress;
+  /** Fleets: how long the runtime-only deployment may take to reach the devices (default 300 s), polled every intervalMs. */
+  waitMs?: number;
+  intervalMs?: number;
+}
+
+const DEFAULT_TEARDOWN_WAIT_MS = 300_000;
+
+/** The runtime-only deployment destroy puts above a fleet's own (also what 06-teardown.sh names it). */
+export const teardownId = (fleetId: string): string => `${fleetId}-teardown`;
+
+/**
+ * Creates (or finds) `<id>-teardown`: the runtime of the fleet's newest deployment and no modules, on the fleet's
+ * target condition above every deployment of the workflow; waits until it is applied where it targets. Devices that
+ * stay offline keep their modules until they reconnect; that is a warning, not a failure.
+ */
+async function takeModulesOffFleet(
+  hub: IotHubProvider,
+  fleet: Extract<AzureIR['deployment'], { kind: 'fleet' }>,
+  state: ApplyState,
+  save: () => void,
+  progress: Progress,
+  waitMs: number,
+  intervalMs: number,
+  warnings: Diagnostic[],
+): Promise<void> {
+  const id = teardownId(fleet.id);
+  const own = ownConfigurations(await hub.listConfigurations(), fleet.id);
+  const newest = own.find((c) => c.id !== id);
+  if (!newest) return;
+  await progress.step(`take the modules off the fleet's devices (deployment ${id})`, async (control) => {
+    if (!(await hub.getConfiguration(id))) {
+      const agent = (newest.content.modulesContent?.$edgeAgent?.['properties.desired'] ?? {}) as TwinProperties;
+      const edgeHub = newest.content.modulesContent?.$edgeHub?.['properties.desired'] as TwinProperties | undefined;
+      if (!state.configurations.includes(id)) state.configurations.push(id);
+      save();
+      const priority = Math.max(fleet.priority, ...own.map((c) => c.priority)) + 1;
+      await hub.createConfiguration({
+        id,
+        content: systemOnlyContent(agent, edgeHub),
+        targetCondition: fleet.targetCondition,
+        priority,
+        labels: { ...fleet.labels, 'edgeml-teardown': 'true' },
+        metrics: {},
+      });
+    }
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const config = await hub.getConfiguration(id);
+      const m = config ? fleetMetrics(config) : { targeted: 0, applied: 0, succeeded: 0, failed: 0 };
+      control.update(`${m.applied}/${m.targeted} devices`);
+      if (m.applied >= m.targeted) return control.done(`${m.applied}/${m.targeted} devices run the runtime only`);
+      if (Date.now() + intervalMs > deadline) {
+        warnings.push(applyDiagnostic('fleetModulesLeft', { id, applied: m.applied, targeted: m.targeted }));
+        return control.done(`${m.applied}/${m.targeted} devices; the others get it when they reconnect`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  });
 }
 
 /** The modules edgeml deployed to a device it did not create (a device it created is deleted instead). */
@@ -75,13 +135,32 @@ export async function runDestroy(options: DestroyOptions): Promise<{ ok: boolean
     const hubExists = needsHub && (await providers.arm.getIotHub(resourceGroup, hubName)) !== undefined;
     const hub = hubExists ? await providers.iotHub() : undefined;
 
-    for (const id of [...state.configurations]) {
+    // Deleting a deployment leaves its modules running on the devices: a runtime-only deployment above it takes them
+    // off first (as 06-teardown.sh does), and goes last; an interrupted destroy finds it recorded and deletes it.
+    const fleet = azure.deployment.kind === 'fleet' ? azure.deployment : undefined;
+    if (fleet && hub && state.configurations.some((id) => id !== teardownId(fleet.id))) {
+      await takeModulesOffFleet(
+        hub,
+        fleet,
+        state,
+        save,
+        progress,
+        options.waitMs ?? DEFAULT_TEARDOWN_WAIT_MS,
+        options.intervalMs ?? 5000,
+        warnings,
+      );
+    }
+    const ordered = [...state.configurations].sort(
+      (a, b) => Number(a === teardownId(fleet?.id ?? '')) - Number(b === teardownId(fleet?.id ?? '')),
+    );
+    for (const id of ordered) {
       await progress.step(`delete deployment ${id}`, async () => {
         await hub?.deleteConfiguration(id);
       });
       state.configurations = state.configurations.filter((c) => c !== id);
       save();
-      deleted.push({ kind: 'deployment', name: id });
+      // The runtime-only deployment is part of deleting the fleet's own, not something apply created.
+      if (id !== teardownId(fleet?.id ?? '')) deleted.push({ kind: 'deployment', name: id });
     }
     if (removal) {
       const outcome = await progress.step(`remove modules from edge device ${removal.device}`, async (control) => {

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { startAzureFixtures } from '../fixtures/azure/index.mjs';
 import { runApply } from '../../dist/apply/apply.js';
 import { readState } from '../../dist/apply/state.js';
+import { runDestroy } from '../../dist/apply/destroy.js';
 import { readStatus, renderStatusText } from '../../dist/apply/status.js';
 import { createProgress } from '../../dist/apply/progress.js';
 import { computePlan } from '../../dist/plan/compute-plan.js';
@@ -266,6 +267,47 @@ test('a layered deployment merges over the base and swaps without dropping the b
     const after = az.device.moduleTwin('cam-1', '$edgeAgent').desired.modules;
     assert.equal(Object.keys(after).sort(), ['basemod', 'capture', 'detector']);
     assert.is(after.detector.settings.image, 'edgemltestacr.azurecr.io/wf/detector:4.0-abcabcabcabc-amd64');
+  });
+});
+
+test("destroy takes the modules off the fleet's devices before deleting its deployments (a runtime-only deployment first)", async () => {
+  await withFleet(async (az, tmp) => {
+    const desired = makeDesired({ fleet: true });
+    assert.ok((await applyFleet(az, tmp, desired)).outcome.ok);
+    for (const id of devices) assert.ok(az.device.moduleTwin(id, '$edgeAgent').desired.modules.detector, `${id} runs the detector`);
+    const state = readState(tmp.state, 'wf');
+    const log = makeProgressLog();
+    const result = await runDestroy({
+      azure: desired.azure,
+      state,
+      statePath: tmp.state,
+      providers: makeProviders(az, desired.azure),
+      progress: createProgress(log.stream),
+      intervalMs: 10,
+      waitMs: 3000,
+    });
+    assert.ok(result.ok, JSON.stringify(result.diagnostics) + log.lines.join(''));
+    assert.match(
+      log.lines.join(''),
+      /✓ take the modules off the fleet's devices \(deployment wf-fleet-teardown\): 3\/3 devices run the runtime only/,
+    );
+    // No deployment of the workflow is left, and the devices run edgeAgent and edgeHub only (no private registry secret either).
+    assert.equal(
+      [...az.configurations.keys()].filter((id) => id.startsWith('wf-fleet')),
+      [],
+    );
+    for (const id of devices) {
+      const agent = az.device.moduleTwin(id, '$edgeAgent').desired;
+      assert.equal(agent.modules, {}, `${id} has no modules left`);
+      assert.ok(agent.systemModules.edgeHub, `${id} keeps its runtime`);
+      assert.is(agent.runtime.settings.registryCredentials, undefined);
+    }
+    assert.is(az.device.moduleTwin('other-device', '$edgeAgent').desired.modules, undefined, 'a device outside the fleet is untouched');
+    assert.equal(
+      result.deleted.filter((d) => d.kind === 'deployment').map((d) => d.name),
+      [desired.configurationId],
+      'the runtime-only deployment is a step, not a deletion',
+    );
   });
 });
 

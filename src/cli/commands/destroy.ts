@@ -105,6 +105,7 @@ async function destroyRecorded(
     statePath,
     providers: opened.value,
     progress: createProgress(options.json ? { write: () => true } : io.stdout),
+    intervalMs: support.pollIntervalMs(io, 5000),
   });
   if (options.json) {
     io.stdout.write(

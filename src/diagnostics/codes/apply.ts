@@ -51,6 +51,14 @@ export const applyMessages = defineMessages({
     category: 'warning',
     text: (d: { file: string }) => `The state file '${d.file}' records nothing that edgeml created; nothing to destroy.`,
   },
+  fleetModulesLeft: {
+    code: 'EML6027',
+    category: 'warning',
+    text: (d: { id: string; applied: number; targeted: number }) =>
+      `The runtime-only deployment '${d.id}' reached ${d.applied} of ${d.targeted} devices before destroy went on; the others keep the workflow's modules until they reconnect.`,
+    hint: () =>
+      'Bring those devices online and run destroy again before the hub is deleted, or remove their modules with `az iot edge set-modules`.',
+  },
   deviceDeploymentChanged: {
     code: 'EML6010',
     category: 'warning',
