@@ -1,6 +1,6 @@
 // The one error type of the apply stage: it carries a finished diagnostic from the apply catalogue, so commands
 // print it without a stack. Provider errors become EML6101 diagnostics here. Apply stage.
-import type { DataOf, Diagnostic } from '../diagnostics/types.js';
+import { catalogueDiagnostic, type DataOf, type Diagnostic } from '../diagnostics/types.js';
 import { applyMessages, type ApplyMessageId } from '../diagnostics/codes/apply.js';
 import { isProviderError } from '../providers/types.js';
 
@@ -13,16 +13,7 @@ export class ApplyError extends Error {
 
 /** A diagnostic from the apply catalogue; ids are qualified as 'apply/<id>'. */
 export function applyDiagnostic<K extends ApplyMessageId>(id: K, data: DataOf<(typeof applyMessages)[K]>): Diagnostic {
-  const def = applyMessages[id] as {
-    code: Diagnostic['code'];
-    category: Diagnostic['category'];
-    text: (d: unknown) => string;
-    hint?: (d: unknown) => string;
-  };
-  const diagnostic: Diagnostic = { code: def.code, id: `apply/${id}`, category: def.category, message: def.text(data) };
-  const hint = def.hint?.(data);
-  if (hint) diagnostic.hint = hint;
-  return diagnostic;
+  return catalogueDiagnostic('apply', applyMessages, id, data);
 }
 
 export function applyError<K extends ApplyMessageId>(id: K, data: DataOf<(typeof applyMessages)[K]>): ApplyError {

@@ -39,6 +39,21 @@ export function defineMessages<const T extends Record<string, MessageDef<any>>>(
   return messages;
 }
 
+/** One finished diagnostic (no position) from a catalogue block; its id is qualified as '<block>/<id>'. */
+export function catalogueDiagnostic<T extends Record<string, MessageDef<any>>, K extends keyof T & string>(
+  block: string,
+  messages: T,
+  id: K,
+  data: DataOf<T[K]>,
+): Diagnostic {
+  // Widened once here so the message functions of every id can be called with this id's data.
+  const def = messages[id] as MessageDef<unknown>;
+  const diagnostic: Diagnostic = { code: def.code, id: `${block}/${id}`, category: def.category, message: def.text(data) };
+  const hint = def.hint?.(data);
+  if (hint) diagnostic.hint = hint;
+  return diagnostic;
+}
+
 /**
  * The data a message needs: what its text and its hint read (a hint may read fields the text does not, so both
  * parameter types count; an absent hint adds nothing).

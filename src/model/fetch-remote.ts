@@ -2,7 +2,7 @@
 // downloads it (Azure ML provider or HTTPS), then introspects it against the spec. Shared by `edgeml fetch` and apply.
 // Model stage; the Azure SDK code is imported only when an Azure ML download is really needed.
 import { rm } from 'node:fs/promises';
-import type { DataOf, Diagnostic } from '../diagnostics/types.js';
+import { catalogueDiagnostic, type DataOf, type Diagnostic } from '../diagnostics/types.js';
 import { fetchMessages, type FetchMessageId } from '../diagnostics/codes/fetch.js';
 import type { AzureIR, WorkflowIR } from '../ir/types.js';
 import { isProviderError, type MlModelProvider, type RequestStats } from '../providers/types.js';
@@ -32,16 +32,7 @@ export class ModelCacheError extends Error {
 }
 
 export function fetchDiagnostic<K extends FetchMessageId>(id: K, data: DataOf<(typeof fetchMessages)[K]>): Diagnostic {
-  const def = fetchMessages[id] as {
-    code: Diagnostic['code'];
-    category: Diagnostic['category'];
-    text: (d: unknown) => string;
-    hint?: (d: unknown) => string;
-  };
-  const diagnostic: Diagnostic = { code: def.code, id: `fetch/${id}`, category: def.category, message: def.text(data) };
-  const hint = def.hint?.(data);
-  if (hint) diagnostic.hint = hint;
-  return diagnostic;
+  return catalogueDiagnostic('fetch', fetchMessages, id, data);
 }
 
 const fail = <K extends FetchMessageId>(id: K, data: DataOf<(typeof fetchMessages)[K]>): ModelCacheError =>
